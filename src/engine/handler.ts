@@ -1,0 +1,47 @@
+import type { Command, CommandOf, CommandType, ResultOf } from '../protocol/commands/index.js';
+import { makeError, type ErrorCode, type ErrorDetails, type ProtocolError } from '../protocol/errors.js';
+import type { Rng } from './rng.js';
+import type { Tx } from './tx.js';
+
+/** Who a command runs for. `system` is the engine itself: timers and background-job results. */
+export type Actor = { readonly kind: 'admin' } | { readonly kind: 'player'; readonly player: number } | { readonly kind: 'system' };
+
+/** Slow work the runtime runs beside the engine; its result comes back as the command `resultCommand`. */
+export interface JobRequest {
+  readonly kind: string;
+  readonly input: unknown;
+}
+
+export interface HandlerContext {
+  readonly tx: Tx;
+  /** Injected clock: epoch ms, fixed for the whole command. */
+  readonly now: number;
+  /** Injected seeded RNG. */
+  readonly rng: Rng;
+  readonly actor: Actor;
+  /** The session the request names (always present for session-scoped commands). */
+  readonly session: number | undefined;
+  /** Starts a background job; the command then answers when the job's result comes back. */
+  readonly startJob: (job: JobRequest) => void;
+  /** Asks the runtime to shut down once this command's response is sent. */
+  readonly requestShutdown: () => void;
+  /** Runs another command in this same step and transaction (how a due timer runs its command). */
+  readonly run: (command: Command, session: number | undefined) => Outcome<unknown>;
+}
+
+export type Outcome<R> =
+  | { readonly ok: true; readonly result: R }
+  | { readonly ok: false; readonly error: ProtocolError }
+  | { readonly ok: 'deferred' };
+
+export type Handler<T extends CommandType> = (command: CommandOf<T>, ctx: HandlerContext) => Outcome<ResultOf<T>>;
+
+export const ok = <R>(result: R): Outcome<R> => ({ ok: true, result });
+
+export const fail = (code: ErrorCode, message?: string, details?: ErrorDetails): Outcome<never> => ({
+  ok: false,
+  error: makeError(code, message, details),
+});
+
+export const notFound = (entity: string, id: number | string): Outcome<never> =>
+  fail('NOT_FOUND', `No ${entity} with id ${id}.`, { entity, id });

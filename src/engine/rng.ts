@@ -1,0 +1,66 @@
+/**
+ * The engine's only source of randomness (D16). A small, fast, seedable PRNG (sfc32) so that a command
+ * re-run from the journal with the same seed makes exactly the same draws.
+ */
+export interface Rng {
+  /** Uniform float in [0, 1). */
+  next(): number;
+  /** Uniform integer in [min, max], both included. */
+  int(min: number, max: number): number;
+  /** A uniformly chosen element; undefined for an empty list. */
+  pick<T>(items: readonly T[]): T | undefined;
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[];
+  /** A standard normal draw (Box–Muller). */
+  normal(): number;
+  /** A random lowercase hex string of `bytes` bytes (for ids and tokens that must replay exactly). */
+  hex(bytes: number): string;
+}
+
+/** Creates a seeded RNG. Any 32-bit integer seed is fine; equal seeds give equal sequences. */
+export function seededRng(seed: number): Rng {
+  let a = 0x9e3779b9;
+  let b = 0x243f6a88;
+  let c = 0xb7e15162;
+  let d = seed >>> 0;
+  const nextU32 = (): number => {
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return t >>> 0;
+  };
+  // Warm up so that nearby seeds diverge.
+  for (let i = 0; i < 15; i++) nextU32();
+  const next = (): number => nextU32() / 4294967296;
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    pick: (items) => (items.length === 0 ? undefined : items[Math.floor(next() * items.length)]),
+    shuffle: (items) => {
+      const out = [...items];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [out[i], out[j]] = [out[j] as (typeof out)[number], out[i] as (typeof out)[number]];
+      }
+      return out;
+    },
+    normal: () => {
+      const u = 1 - next();
+      const v = next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    },
+    hex: (bytes) => {
+      let s = '';
+      for (let i = 0; i < bytes; i++) s += Math.floor(next() * 256).toString(16).padStart(2, '0');
+      return s;
+    },
+  };
+}

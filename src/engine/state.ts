@@ -1,0 +1,81 @@
+import type { BroadcastEvent } from '../protocol/broadcasts.js';
+import type { Command } from '../protocol/commands/index.js';
+import type { Session } from '../protocol/entities.js';
+
+/** A passphrase as the engine stores it: never the text itself (D6). See src/runtime/passphrase.ts. */
+export interface SealedPassphrase {
+  /** Keyed hash (HMAC with the installation's secret) used for uniqueness and login lookup. */
+  readonly lookup: string;
+  /** Per-player random salt and the scrypt hash of the passphrase with it, used to verify a login. */
+  readonly salt: string;
+  readonly hash: string;
+}
+
+export type SessionRecord = Session & { readonly createdAt: number };
+
+export interface PlayerRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly session: number | null;
+  readonly passphrase: SealedPassphrase;
+  readonly createdAt: number;
+}
+
+/**
+ * A durable timer (D16, issue 3). Arming and cancelling a timer is writing or deleting this record: the
+ * runtime watches the table and keeps one real timeout for the earliest due record. When it fires, the
+ * engine runs `command` (an internal command) and deletes the record, so a cancelled or already fired
+ * timer can never act again.
+ */
+export interface TimerRecord {
+  readonly id: number;
+  /** Absolute due time, epoch ms. Meaningless while `pausedRemainingMs` is set. */
+  readonly dueAt: number;
+  readonly command: Command;
+  /** The session whose game clock this timer runs on, if any: pausing that clock pauses the timer. */
+  readonly session: number | null;
+  /** Set while the session's clock is paused: the time that was left when it paused. */
+  readonly pausedRemainingMs: number | null;
+}
+
+/** Every table of the state. Each record has a numeric `id`, unique and never reused within its table. */
+export interface Tables {
+  session: SessionRecord;
+  player: PlayerRecord;
+  timer: TimerRecord;
+}
+export type TableName = keyof Tables;
+export const TABLE_NAMES: readonly TableName[] = ['session', 'player', 'timer'];
+
+/** The whole game state held in memory by the runtime. The engine only reads it. */
+export interface EngineState {
+  readonly tables: { readonly [K in TableName]: ReadonlyMap<number, Tables[K]> };
+  /** The next id to hand out per table: ids are never reused (D4). */
+  readonly nextIds: Readonly<Record<TableName, number>>;
+  /**
+   * The last broadcast sequence number per stream (`global` or a session id). The runtime advances it
+   * when it commits broadcasts; the engine reads it so that a snapshot says where to resume (D3).
+   */
+  readonly streams: ReadonlyMap<string, number>;
+}
+
+export function emptyState(): EngineState {
+  return {
+    tables: { session: new Map(), player: new Map(), timer: new Map() },
+    nextIds: { session: 1, player: 1, timer: 1 },
+    streams: new Map(),
+  };
+}
+
+/** A state change produced by a step; the runtime applies it to memory and to the store in one commit. */
+export type Write =
+  | { readonly op: 'put'; readonly table: TableName; readonly id: number; readonly doc: Tables[TableName] }
+  | { readonly op: 'delete'; readonly table: TableName; readonly id: number }
+  | { readonly op: 'nextId'; readonly table: TableName; readonly next: number };
+
+/** A broadcast produced by a step, before the runtime gives it its sequence number. */
+export interface PendingBroadcast {
+  readonly session: number | null;
+  readonly audience: 'all' | 'admins';
+  readonly event: BroadcastEvent;
+}

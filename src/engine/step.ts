@@ -1,0 +1,93 @@
+import { COMMANDS, type Command } from '../protocol/commands/index.js';
+import { makeError, type ProtocolError } from '../protocol/errors.js';
+import type { Actor, HandlerContext, JobRequest, Outcome } from './handler.js';
+import { HANDLERS } from './handlers/index.js';
+import type { Rng } from './rng.js';
+import type { EngineState, PendingBroadcast, Write } from './state.js';
+import { Tx } from './tx.js';
+
+export interface StepInput {
+  readonly command: Command;
+  readonly actor: Actor;
+  readonly session: number | undefined;
+}
+
+/** Everything impure a step may use, as values (D16): the clock reading and the seeded RNG. */
+export interface StepContext {
+  readonly now: number;
+  readonly rng: Rng;
+}
+
+/** The data a step returns; the runtime commits `writes`, then answers and broadcasts. */
+export interface StepResult {
+  readonly outcome: Outcome<unknown>;
+  readonly writes: Write[];
+  readonly broadcasts: PendingBroadcast[];
+  readonly jobs: JobRequest[];
+  readonly shutdown: boolean;
+}
+
+/**
+ * The engine: one command against the current state, pure. A refused command (or a bug that throws)
+ * returns no writes, broadcasts or jobs, so it changes nothing.
+ */
+export function step(state: EngineState, input: StepInput, ctx: StepContext): StepResult {
+  const refusal = checkAccess(state, input);
+  if (refusal !== undefined) return refused(refusal);
+  const tx = new Tx(state);
+  const jobs: JobRequest[] = [];
+  let shutdown = false;
+  let outcome: Outcome<unknown>;
+  try {
+    const context: HandlerContext = {
+      tx,
+      now: ctx.now,
+      rng: ctx.rng,
+      actor: input.actor,
+      session: input.session,
+      startJob: (job) => jobs.push(job),
+      requestShutdown: () => {
+        shutdown = true;
+      },
+      run: (command, session) => dispatch(command, { ...context, session }),
+    };
+    outcome = dispatch(input.command, context);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`));
+  }
+  if (outcome.ok === false) return refused(outcome.error);
+  return { outcome, writes: tx.writes(), broadcasts: tx.broadcasts, jobs, shutdown };
+}
+
+function dispatch(command: Command, ctx: HandlerContext): Outcome<unknown> {
+  const handler = HANDLERS[command.type] as (command: Command, context: HandlerContext) => Outcome<unknown>;
+  return handler(command, ctx);
+}
+
+function refused(error: ProtocolError): StepResult {
+  return { outcome: { ok: false, error }, writes: [], broadcasts: [], jobs: [], shutdown: false };
+}
+
+/** Role and scope rules that hold for every command (D5). */
+function checkAccess(state: EngineState, { command, actor, session }: StepInput): ProtocolError | undefined {
+  const def = COMMANDS.get(command.type);
+  if (def === undefined) return makeError('UNKNOWN_COMMAND');
+  if (def.access === 'internal' && actor.kind !== 'system') {
+    return makeError('UNAUTHORISED', `"${def.type}" is run by the engine itself.`);
+  }
+  if (def.access === 'admin' && actor.kind === 'player') {
+    return makeError('UNAUTHORISED', `"${def.type}" is for game masters only.`);
+  }
+  if (def.scope === 'global') {
+    return session === undefined ? undefined : makeError('SESSION_SUPPLIED');
+  }
+  if (session === undefined) return makeError('NO_SESSION_SUPPLIED');
+  if (!state.tables.session.has(session)) {
+    return makeError('NOT_FOUND', `No session with id ${session}.`, { entity: 'session', id: session });
+  }
+  if (actor.kind === 'player' && state.tables.player.get(actor.player)?.session !== session) {
+    return makeError('UNAUTHORISED', 'A player may only act in their own session.');
+  }
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import type { EngineState, PendingBroadcast, TableName, Tables, Write } from './state.js';
+
+/**
+ * A write buffer over the read-only state: reads see the buffer's own writes. A step collects its
+ * changes here and returns them as data; nothing is applied unless the command succeeds (all or nothing).
+ */
+export class Tx {
+  private readonly puts = new Map<TableName, Map<number, Tables[TableName] | null>>();
+  private readonly nextIds = new Map<TableName, number>();
+  readonly broadcasts: PendingBroadcast[] = [];
+
+  constructor(readonly base: EngineState) {}
+
+  get<K extends TableName>(table: K, id: number): Tables[K] | undefined {
+    const overlay = this.puts.get(table);
+    if (overlay?.has(id) === true) return (overlay.get(id) ?? undefined) as Tables[K] | undefined;
+    return this.base.tables[table].get(id) as Tables[K] | undefined;
+  }
+
+  /** Every record of a table, in id order, including this buffer's writes. */
+  all<K extends TableName>(table: K): Tables[K][] {
+    const overlay = this.puts.get(table);
+    const base = this.base.tables[table] as ReadonlyMap<number, Tables[K]>;
+    if (overlay === undefined) return [...base.values()];
+    const merged = new Map<number, Tables[K]>(base);
+    for (const [id, doc] of overlay) {
+      if (doc === null) merged.delete(id);
+      else merged.set(id, doc as Tables[K]);
+    }
+    return [...merged.values()].sort((a, b) => a.id - b.id);
+  }
+
+  find<K extends TableName>(table: K, predicate: (doc: Tables[K]) => boolean): Tables[K] | undefined {
+    return this.all(table).find(predicate);
+  }
+
+  put<K extends TableName>(table: K, doc: Tables[K]): Tables[K] {
+    this.overlay(table).set(doc.id, doc);
+    return doc;
+  }
+
+  delete(table: TableName, id: number): void {
+    this.overlay(table).set(id, null);
+  }
+
+  /** Hands out the next id of a table; ids are never reused, also across restarts (D4). */
+  newId(table: TableName): number {
+    const id = this.nextIds.get(table) ?? this.base.nextIds[table];
+    this.nextIds.set(table, id + 1);
+    return id;
+  }
+
+  broadcast(broadcast: PendingBroadcast): void {
+    this.broadcasts.push(broadcast);
+  }
+
+  /** The collected changes, in a stable order. */
+  writes(): Write[] {
+    const writes: Write[] = [];
+    for (const [table, next] of this.nextIds) writes.push({ op: 'nextId', table, next });
+    for (const [table, overlay] of this.puts) {
+      for (const [id, doc] of overlay) {
+        writes.push(doc === null ? { op: 'delete', table, id } : { op: 'put', table, id, doc });
+      }
+    }
+    return writes;
+  }
+
+  private overlay(table: TableName): Map<number, Tables[TableName] | null> {
+    let overlay = this.puts.get(table);
+    if (overlay === undefined) {
+      overlay = new Map();
+      this.puts.set(table, overlay);
+    }
+    return overlay;
+  }
+}

@@ -1,0 +1,12 @@
+import type { Player, Session } from '../protocol/entities.js';
+import type { PlayerRecord, SessionRecord } from './state.js';
+
+/** Wire views of stored records: what clients may see, nothing more (no passphrases, D6). */
+export const sessionView = (s: SessionRecord): Session => ({
+  id: s.id,
+  name: s.name,
+  mode: s.mode,
+  timeZone: s.timeZone,
+});
+
+export const playerView = (p: PlayerRecord): Player => ({ id: p.id, name: p.name, session: p.session });

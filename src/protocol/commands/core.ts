@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { defineCommand } from '../define.js';
+import { idSchema, modeSchema, nameSchema, playerSchema, sessionSchema } from '../entities.js';
+
+export const ping = defineCommand({
+  type: 'ping',
+  summary: 'Answers the requester and broadcasts the text to every client.',
+  scope: 'global',
+  access: 'player',
+  params: { text: z.string().max(1000).optional() },
+  result: z.object({ text: z.string().nullable() }),
+});
+
+export const stateGet = defineCommand({
+  type: 'state.get',
+  summary: 'The global state: every session and every player.',
+  scope: 'global',
+  access: 'admin',
+  params: {},
+  result: z.object({
+    sessions: z.array(sessionSchema),
+    players: z.array(playerSchema),
+    /** Last broadcast sequence number per stream ("global" or a session id): resume from here. */
+    seq: z.record(z.string(), z.number().int().nonnegative()),
+  }),
+});
+
+/** IANA zone names are checked by the engine (Intl); the schema only bounds the text. */
+const timeZoneSchema = z.string().min(1).max(64);
+
+export const sessionAdd = defineCommand({
+  type: 'session.add',
+  summary: 'Creates a game session; names are unique.',
+  scope: 'global',
+  access: 'admin',
+  params: { name: nameSchema, mode: modeSchema.optional(), timeZone: timeZoneSchema.optional() },
+  result: sessionSchema,
+});
+
+export const sessionList = defineCommand({
+  type: 'session.list',
+  summary: 'Every session.',
+  scope: 'global',
+  access: 'admin',
+  params: {},
+  result: z.array(sessionSchema),
+});
+
+/** Passphrases are secrets: bounded, never echoed (D6). */
+export const passphraseSchema = z.string().min(4).max(200);
+
+export const playerAdd = defineCommand({
+  type: 'player.add',
+  summary: 'Creates a player; passphrases are unique and stored only as a salted hash.',
+  scope: 'global',
+  access: 'admin',
+  params: { name: nameSchema, passphrase: passphraseSchema, session: idSchema.optional() },
+  result: playerSchema,
+});
+
+export const playerList = defineCommand({
+  type: 'player.list',
+  summary: 'Every player (without passphrases).',
+  scope: 'global',
+  access: 'admin',
+  params: {},
+  result: z.array(playerSchema),
+});
+
+export const serverShutdown = defineCommand({
+  type: 'server.shutdown',
+  summary: 'Shuts the server down cleanly: stop accepting, drain, tell clients, close.',
+  scope: 'global',
+  access: 'admin',
+  params: {},
+  result: z.object({ shuttingDown: z.literal(true) }),
+});

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { commandSchema, type CommandDef } from '../define.js';
+import * as core from './core.js';
+import * as timers from './timers.js';
+
+/**
+ * Every command of the protocol. Adding a command is: define it in a file of this folder, list it here,
+ * and add its handler in src/engine/handlers.
+ */
+export const COMMAND_DEFS = [
+  core.ping,
+  core.stateGet,
+  core.sessionAdd,
+  core.sessionList,
+  core.playerAdd,
+  core.playerList,
+  core.serverShutdown,
+  timers.announcementSchedule,
+  timers.announcementCancel,
+  timers.announcementList,
+  timers.announcementDeliver,
+  timers.timerFire,
+] as const;
+
+type Defs = (typeof COMMAND_DEFS)[number];
+export type CommandType = Defs['type'];
+export type CommandDefOf<T extends CommandType> = Extract<Defs, { type: T }>;
+
+/** The wire shape of a command of type T (as sent, after validation). */
+export type CommandOf<T extends CommandType> = { type: T } & z.output<
+  z.ZodObject<CommandDefOf<T>['params']>
+>;
+/** What a client passes for a command of type T (defaults not yet applied). */
+export type CommandInput<T extends CommandType> = { type: T } & z.input<z.ZodObject<CommandDefOf<T>['params']>>;
+export type ResultOf<T extends CommandType> = z.output<CommandDefOf<T>['result']>;
+
+export type Command = { [T in CommandType]: CommandOf<T> }[CommandType];
+export type AnyCommandInput = { [T in CommandType]: CommandInput<T> }[CommandType];
+
+export const COMMANDS: ReadonlyMap<string, CommandDef> = new Map(COMMAND_DEFS.map((def) => [def.type, def]));
+
+const schemas = new Map(COMMAND_DEFS.map((def) => [def.type, commandSchema(def)]));
+
+/** The strict schema of one command type, or undefined for an unknown type. */
+export function schemaOfCommand(type: string): z.ZodType | undefined {
+  return schemas.get(type as CommandType);
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Who may send a command. `player` commands are open to player and admin connections, `admin` ones only
+ * to admins, and `internal` ones never come from the wire: they are what timers and background jobs
+ * loop back into the engine.
+ */
+export const ACCESS_LEVELS = ['player', 'admin', 'internal'] as const;
+export type Access = (typeof ACCESS_LEVELS)[number];
+
+/** Whether a command acts on one game session (the request must name it) or on global data. */
+export type Scope = 'global' | 'session';
+
+export interface CommandDef<
+  TType extends string = string,
+  TParams extends z.ZodRawShape = z.ZodRawShape,
+  TResult extends z.ZodType = z.ZodType,
+> {
+  readonly type: TType;
+  readonly summary: string;
+  readonly scope: Scope;
+  readonly access: Access;
+  /** The command's parameters: the wire command is `{ type, ...params }`, with no other keys. */
+  readonly params: TParams;
+  readonly result: TResult;
+}
+
+/** Declares a command; the returned object keeps the literal types for the typed client and engine. */
+export function defineCommand<TType extends string, TParams extends z.ZodRawShape, TResult extends z.ZodType>(
+  def: CommandDef<TType, TParams, TResult>,
+): CommandDef<TType, TParams, TResult> {
+  return def;
+}
+
+/** The strict wire schema of one command: `{ type: literal, ...params }`, unknown keys refused. */
+export function commandSchema<T extends CommandDef>(def: T) {
+  return z.strictObject({ type: z.literal(def.type), ...def.params });
+}

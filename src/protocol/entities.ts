@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Wire shapes of the entities clients see. Ids are positive integers, stable and never reused (D4). */
+export const idSchema = z.number().int().positive();
+export const nameSchema = z.string().trim().min(1).max(100);
+
+export const MODES = ['Traditional', 'Gfrorefurz'] as const;
+export const modeSchema = z.enum(MODES);
+
+export const sessionSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  mode: modeSchema,
+  timeZone: z.string(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** A player as every client may see it: the passphrase never leaves the server (D6). */
+export const playerSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  session: idSchema.nullable(),
+});
+export type Player = z.infer<typeof playerSchema>;

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { broadcastEventSchema } from './broadcasts.js';
+import { idSchema } from './entities.js';
+import { protocolErrorSchema } from './errors.js';
+
+/** A request id is chosen by the client; responses carry it back (D2). */
+export const requestIdSchema = z.string().min(1).max(128);
+
+/** A broadcast stream: `global`, or a session id written as a decimal string. */
+export const streamKeySchema = z.string().regex(/^(global|[1-9][0-9]*)$/);
+export type StreamKey = z.infer<typeof streamKeySchema>;
+
+export const ROLES = ['admin', 'player'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+/** The first message on every connection. */
+export const helloSchema = z.strictObject({
+  type: z.literal('hello'),
+  protocol: z.number().int(),
+  /** A stable id the client keeps across reconnects; request ids are unique per client (D2). */
+  client: z.string().min(8).max(64).optional(),
+  /** An admin or player token. The local socket is admin without one. */
+  token: z.string().min(1).max(200).optional(),
+  /** Resume: for each stream, the last sequence number the client has (D3). */
+  since: z.record(streamKeySchema, z.number().int().nonnegative()).optional(),
+});
+
+export const requestSchema = z.strictObject({
+  type: z.literal('request'),
+  id: requestIdSchema,
+  session: idSchema.optional(),
+  command: z.looseObject({ type: z.string() }),
+});
+
+export const clientMessageSchema = z.discriminatedUnion('type', [helloSchema, requestSchema]);
+export type Hello = z.infer<typeof helloSchema>;
+export type RequestEnvelope = z.infer<typeof requestSchema>;
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export const welcomeSchema = z.object({
+  type: z.literal('welcome'),
+  protocol: z.number().int(),
+  role: roleSchema,
+  connection: z.string(),
+  /** The player this connection acts as, for player connections. */
+  player: idSchema.nullable(),
+  serverTime: z.number(),
+});
+
+export const responseSchema = z.union([
+  z.object({ type: z.literal('response'), id: requestIdSchema, ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal('response'), id: requestIdSchema, ok: z.literal(false), error: protocolErrorSchema }),
+]);
+
+export const broadcastSchema = z.object({
+  type: z.literal('broadcast'),
+  /** The session this broadcast belongs to, or null for the global stream. */
+  session: idSchema.nullable(),
+  /** Gap-free per stream, starting at 1. */
+  seq: z.number().int().positive(),
+  /** Server time of the change, epoch ms. */
+  at: z.number(),
+  event: broadcastEventSchema,
+});
+
+/** A connection-level error: the message could not be tied to a request (or the connection is refused). */
+export const connectionErrorSchema = z.object({
+  type: z.literal('error'),
+  id: requestIdSchema.nullable(),
+  error: protocolErrorSchema,
+});
+
+export const NOTICES = ['shutdown', 'resync'] as const;
+export const noticeSchema = z.object({
+  type: z.literal('notice'),
+  notice: z.enum(NOTICES),
+  message: z.string(),
+  /** For `resync`: the stream whose missed broadcasts are gone; take a snapshot and continue from it. */
+  stream: streamKeySchema.optional(),
+});
+
+export const serverMessageSchema = z.union([
+  welcomeSchema,
+  responseSchema,
+  broadcastSchema,
+  connectionErrorSchema,
+  noticeSchema,
+]);
+export type Welcome = z.infer<typeof welcomeSchema>;
+export type ResponseMessage = z.infer<typeof responseSchema>;
+export type BroadcastMessage = z.infer<typeof broadcastSchema>;
+export type ConnectionErrorMessage = z.infer<typeof connectionErrorSchema>;
+export type Notice = z.infer<typeof noticeSchema>;
+export type ServerMessage = z.infer<typeof serverMessageSchema>;

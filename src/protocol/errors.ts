@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The closed table of error codes. Every error a client can receive carries one of these codes and a
+ * human message. The first block mirrors the reference engine's error enum (spec engine.md §3.1); the
+ * second block is this protocol's own.
+ */
+export const ERROR_CODES = {
+  NO_SESSION_SUPPLIED: 'This command belongs to a game session, but the request names none.',
+  SESSION_SUPPLIED: 'This command is global, but the request names a session.',
+  NOT_FOUND: 'Something the request refers to does not exist.',
+  TEAM_EXISTS: 'A team with a too similar name already exists.',
+  ALREADY_EXISTS: 'Something with this name or key already exists.',
+  GAME_IN_PROGRESS: 'Not allowed while the session has a running game.',
+  GAME_NOT_RUNNING: 'This needs a running game.',
+  GAME_PAUSED: 'The game is paused.',
+  AMBIGUOUS_DATA: 'The request matches several things.',
+  NOT_IMPLEMENTED: 'This command is not implemented yet.',
+  TEAM_IS_RUNNER: 'The team must be a catcher, but it is a runner.',
+  TEAM_IS_CATCHER: 'The team must be a runner, but it is a catcher.',
+  TEAM_IN_GRACE_PERIOD: 'The team is in its grace period and cannot be caught.',
+  TEAMS_TOO_FAR: 'The teams are too far apart.',
+  BAD_DATA: 'The request is stale or inconsistent.',
+  INVALID: 'The request breaks a validity rule.',
+  TEXT_ERROR: 'The server refused the request.',
+  PICTURE_PROBLEM: 'The picture could not be read or processed.',
+  TOO_RAPID: 'Too soon after the previous event.',
+  TOO_FEW_CHALLENGES: 'The challenge catalogue is too small to deal a hand.',
+  MALFORMED: 'The message is not valid protocol JSON.',
+  UNKNOWN_COMMAND: 'No such command.',
+  TOO_LARGE: 'The message is larger than the frame limit.',
+  UNAUTHORISED: 'This connection may not do that.',
+  VERSION_MISMATCH: 'The client speaks another protocol version.',
+  HELLO_REQUIRED: 'Send hello before anything else.',
+  SHUTTING_DOWN: 'The server is shutting down.',
+  RESYNC_REQUIRED: 'Missed broadcasts are no longer kept: take a fresh state snapshot.',
+  INTERNAL: 'The server failed unexpectedly; nothing was changed.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const errorCodes = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+/** Structured detail for errors: which rule, field or entity was the problem. */
+export const errorDetailsSchema = z
+  .object({
+    rule: z.string().optional(),
+    field: z.string().optional(),
+    entity: z.string().optional(),
+    id: z.union([z.number(), z.string()]).optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string(), rule: z.string().optional() })).optional(),
+  })
+  .catchall(z.unknown());
+
+export const protocolErrorSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  details: errorDetailsSchema.optional(),
+});
+
+export type ErrorDetails = z.infer<typeof errorDetailsSchema>;
+export type ProtocolError = z.infer<typeof protocolErrorSchema>;
+
+/** Builds an error value; the message defaults to the table's text. */
+export function makeError(code: ErrorCode, message?: string, details?: ErrorDetails): ProtocolError {
+  const error: ProtocolError = { code, message: message ?? ERROR_CODES[code] };
+  if (details !== undefined) error.details = details;
+  return error;
+}

@@ -1,0 +1,340 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Actor, JobRequest, Outcome } from '../engine/handler.js';
+import { seededRng } from '../engine/rng.js';
+import type { EngineState, PendingBroadcast } from '../engine/state.js';
+import { step, type StepResult } from '../engine/step.js';
+import type { Command } from '../protocol/commands/index.js';
+import { makeError, type ProtocolError } from '../protocol/errors.js';
+import type { Clock } from './clock.js';
+import { peerCanSee, streamOf, type Peer } from './peer.js';
+import type { CommitBatch, LoggedBroadcast, MutableState, SqliteStore } from '../store/sqlite-store.js';
+import { TimerScheduler } from './timer-scheduler.js';
+
+/** Where a response goes: the request's client identity and id, and the connections waiting for it. */
+interface ReplyKey {
+  readonly clientKey: string;
+  readonly requestId: string;
+}
+
+/** One item of the engine's single inbound queue. */
+export type Inbound =
+  | {
+      readonly source: 'client';
+      readonly peer: Peer;
+      readonly reply: ReplyKey;
+      readonly command: Command;
+      readonly session: number | undefined;
+    }
+  | { readonly source: 'system'; readonly command: Command; readonly session?: number; readonly reply?: ReplyKey };
+
+/** Runs slow work beside the engine; resolves to the command that brings the result back. */
+export type JobRunner = (input: unknown) => Promise<Command>;
+
+export interface RuntimeOptions {
+  readonly store: SqliteStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly jobs?: Readonly<Record<string, JobRunner>>;
+  /** How long answered request ids and logged broadcasts are kept (ms); at least 24 h (D2, D3). */
+  readonly retentionMs?: number;
+  /** Most commands folded into one commit. */
+  readonly maxBatch?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MAX_RESUME = 10_000;
+
+interface Processed {
+  readonly item: Inbound;
+  readonly result: StepResult;
+  readonly frame: string | undefined;
+  readonly broadcastFrames: readonly LoggedBroadcast[];
+}
+
+/**
+ * The single writer: one mailbox, consumed by one loop that is the only code changing the state or the
+ * store. Each turn takes every queued item (up to `maxBatch`), runs the pure engine step for each against
+ * the evolving state, commits all their changes in one durable transaction (group commit), and only then
+ * answers requesters and broadcasts. It never awaits a client.
+ */
+export class Runtime {
+  private readonly state: MutableState;
+  private readonly mailbox: Inbound[] = [];
+  private readonly peers = new Map<string, Peer>();
+  /** Requests being worked on (deferred or in this batch), by client key + request id: who waits. */
+  private readonly inflight = new Map<string, Set<string>>();
+  private readonly scheduler: TimerScheduler;
+  private readonly runningJobs = new Set<Promise<void>>();
+  private scheduled = false;
+  private closing = false;
+  private lastPrune = 0;
+  /** Called when a command asked for shutdown (the server owns the listeners it must close). */
+  onShutdownRequested: () => void = () => undefined;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.state = options.store.load();
+    this.scheduler = new TimerScheduler(options.clock, (ids) => {
+      for (const timer of ids) this.submit({ source: 'system', command: { type: 'timer.fire', timer } });
+    });
+    for (const timer of this.state.tables.timer.values()) this.scheduler.sync(timer.id, timer);
+    // Timers that fell due while the server was down fire now, in due order.
+    this.scheduler.rearm();
+  }
+
+  /** The current state (read-only; for snapshots, replay checks and tests). */
+  get current(): EngineState {
+    return this.state as unknown as EngineState;
+  }
+
+  get armedTimers(): number {
+    return this.scheduler.size;
+  }
+
+  attach(peer: Peer): void {
+    this.peers.set(peer.id, peer);
+  }
+
+  detach(peer: Peer): void {
+    this.peers.delete(peer.id);
+  }
+
+  /** Queues an item for the engine. Never blocks; the loop runs on a later tick, batching what arrived. */
+  submit(item: Inbound): void {
+    if (this.closing && item.source === 'client') {
+      this.replyError(item.peer, item.reply.requestId, makeError('SHUTTING_DOWN'));
+      return;
+    }
+    this.mailbox.push(item);
+    this.schedule();
+  }
+
+  /**
+   * Sends a peer what it missed on each stream since the given sequence numbers, oldest first (D3).
+   * Runs on the loop's thread between turns, so nothing committed in the meantime can slip between the
+   * replay and live delivery. Streams whose log no longer reaches back get a `resync` notice.
+   */
+  resume(peer: Peer, since: Readonly<Record<string, number>>): void {
+    for (const [stream, seq] of Object.entries(since)) {
+      const last = this.state.streams.get(stream) ?? 0;
+      if (seq >= last) continue;
+      const oldest = this.options.store.oldestBroadcast(stream);
+      if (seq > last || oldest === undefined || oldest > seq + 1 || last - seq > MAX_RESUME) {
+        peer.send(resyncNotice(stream), 'notice');
+        continue;
+      }
+      for (const b of this.options.store.broadcastsSince(stream, seq, MAX_RESUME)) {
+        if (peerCanSee(peer, b.stream, b.audience)) peer.send(b.message, 'broadcast');
+      }
+    }
+  }
+
+  /** Stops accepting client requests, finishes queued work and running jobs, tells clients, closes. */
+  async shutdown(graceMs = 5_000): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.drainNow();
+    await Promise.race([Promise.all(this.runningJobs), delay(graceMs)]);
+    this.drainNow();
+    this.scheduler.stop();
+    const notice = JSON.stringify({ type: 'notice', notice: 'shutdown', message: 'The server is shutting down.' });
+    for (const peer of this.peers.values()) {
+      peer.send(notice, 'notice');
+      peer.close(1001, 'server shutting down');
+    }
+    this.peers.clear();
+    this.options.store.checkpoint();
+    this.options.store.close();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drainNow();
+    });
+  }
+
+  private drainNow(): void {
+    while (this.mailbox.length > 0) this.turn(this.mailbox.splice(0, this.options.maxBatch ?? 1024));
+  }
+
+  /** One loop turn: step every item, commit once, then release responses and broadcasts. */
+  private turn(items: Inbound[]): void {
+    const started = performance.now();
+    const batch: Mutable<CommitBatch> = { writes: [], broadcasts: [], journal: [], answers: [] };
+    const undo: (() => void)[] = [];
+    const processed: Processed[] = [];
+    for (const item of items) {
+      const done = this.process(item, batch, undo);
+      if (done !== undefined) processed.push(done);
+    }
+    let failure: ProtocolError | undefined;
+    try {
+      if (batch.writes.length + batch.broadcasts.length + batch.answers.length > 0) this.options.store.commit(batch);
+    } catch (cause) {
+      // Nothing of this batch is on disk: put memory back as it was and tell every requester.
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
+      failure = makeError('INTERNAL', 'The change could not be saved; nothing was changed.');
+      this.options.logger.error({ err: cause }, 'commit failed; batch rolled back');
+    }
+    for (const done of processed) this.release(done, failure);
+    this.scheduler.rearm();
+    this.maybePrune();
+    const ms = performance.now() - started;
+    if (ms > 50) this.options.logger.warn({ ms: Math.round(ms), items: items.length }, 'slow engine turn');
+  }
+
+  private process(item: Inbound, batch: Mutable<CommitBatch>, undo: (() => void)[]): Processed | undefined {
+    const reply = item.reply;
+    if (reply !== undefined && item.source === 'client' && this.joinExisting(item.peer, reply)) return undefined;
+    const now = this.options.clock.now();
+    const seed = randomInt(2 ** 32);
+    const actor: Actor = item.source === 'client' ? item.peer.actor : { kind: 'system' };
+    const input = { command: item.command, actor, session: item.session };
+    const result = step(this.state as unknown as EngineState, input, { now, rng: seededRng(seed) });
+    this.apply(result, undo);
+    const broadcastFrames = result.broadcasts.map((b) => this.sequence(b, now, undo));
+    batch.writes.push(...result.writes);
+    batch.broadcasts.push(...broadcastFrames);
+    if (result.writes.length > 0) batch.journal.push({ at: now, input: JSON.stringify({ ...input, now, seed }) });
+    const frame = reply === undefined ? undefined : responseFrame(reply.requestId, result.outcome);
+    if (reply !== undefined && frame !== undefined && isRecorded(result)) {
+      batch.answers.push({ client: reply.clientKey, request: reply.requestId, at: now, response: frame });
+    }
+    return { item, result, frame, broadcastFrames };
+  }
+
+  /**
+   * Idempotency (D2): a request id already answered gets its stored response; one still being worked on
+   * gets the response when it is ready. Either way it is not run again.
+   */
+  private joinExisting(peer: Peer, reply: ReplyKey): boolean {
+    const key = replyKeyString(reply);
+    const waiting = this.inflight.get(key);
+    if (waiting !== undefined) {
+      waiting.add(peer.id);
+      return true;
+    }
+    const stored = this.options.store.answeredResponse(reply.clientKey, reply.requestId);
+    if (stored !== undefined) {
+      peer.send(stored, 'response');
+      return true;
+    }
+    this.inflight.set(key, new Set([peer.id]));
+    return false;
+  }
+
+  private apply(result: StepResult, undo: (() => void)[]): void {
+    for (const write of result.writes) {
+      if (write.op === 'nextId') {
+        const previous = this.state.nextIds[write.table];
+        this.state.nextIds[write.table] = write.next;
+        undo.push(() => (this.state.nextIds[write.table] = previous));
+        continue;
+      }
+      const table = this.state.tables[write.table] as Map<number, unknown>;
+      const previous = table.get(write.id);
+      if (write.op === 'put') table.set(write.id, write.doc);
+      else table.delete(write.id);
+      undo.push(() => (previous === undefined ? table.delete(write.id) : table.set(write.id, previous)));
+    }
+  }
+
+  /** Gives a broadcast the next gap-free sequence number of its stream and renders its frame once. */
+  private sequence(b: PendingBroadcast, at: number, undo: (() => void)[]): LoggedBroadcast {
+    const stream = streamOf(b.session);
+    const previous = this.state.streams.get(stream) ?? 0;
+    const seq = previous + 1;
+    this.state.streams.set(stream, seq);
+    undo.push(() => this.state.streams.set(stream, previous));
+    const message = JSON.stringify({ type: 'broadcast', session: b.session, seq, at, event: b.event });
+    return { stream, seq, at, audience: b.audience, message };
+  }
+
+  private release(done: Processed, failure: ProtocolError | undefined): void {
+    const { item, result } = done;
+    const reply = item.reply;
+    const deferred = result.outcome.ok === 'deferred' && failure === undefined;
+    if (reply !== undefined && !deferred) {
+      const frame = failure === undefined ? done.frame : responseFrame(reply.requestId, { ok: false, error: failure });
+      const key = replyKeyString(reply);
+      for (const peerId of this.inflight.get(key) ?? []) this.peers.get(peerId)?.send(frame as string, 'response');
+      this.inflight.delete(key);
+    }
+    if (failure !== undefined) return;
+    for (const b of done.broadcastFrames) {
+      for (const peer of this.peers.values()) if (peerCanSee(peer, b.stream, b.audience)) peer.send(b.message, 'broadcast');
+    }
+    this.syncTimers(done);
+    for (const job of result.jobs) this.startJob(job, reply);
+    if (result.shutdown) this.onShutdownRequested();
+  }
+
+  private syncTimers({ item, result }: Processed): void {
+    for (const write of result.writes) {
+      if (write.table === 'timer' && write.op !== 'nextId') {
+        this.scheduler.sync(write.id, this.state.tables.timer.get(write.id));
+      }
+    }
+    if (item.command.type === 'timer.fire') {
+      const id = item.command.timer;
+      this.scheduler.sync(id, this.state.tables.timer.get(id));
+    }
+  }
+
+  private startJob(job: JobRequest, reply: ReplyKey | undefined): void {
+    const runner = this.options.jobs?.[job.kind];
+    if (runner === undefined) {
+      this.options.logger.error({ job: job.kind }, 'no runner for background job');
+      return;
+    }
+    const running = runner(job.input).then(
+      (command) => this.submit({ source: 'system', command, ...(reply === undefined ? {} : { reply }) }),
+      (cause: unknown) => this.options.logger.error({ err: cause, job: job.kind }, 'background job failed'),
+    );
+    this.runningJobs.add(running);
+    void running.finally(() => this.runningJobs.delete(running));
+  }
+
+  private replyError(peer: Peer, requestId: string, error: ProtocolError): void {
+    peer.send(responseFrame(requestId, { ok: false, error }) as string, 'response');
+  }
+
+  private maybePrune(): void {
+    const now = this.options.clock.now();
+    if (now - this.lastPrune < 10 * 60 * 1000) return;
+    this.lastPrune = now;
+    this.options.store.prune(now - Math.max(DAY_MS, this.options.retentionMs ?? DAY_MS));
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+
+/** Only commands that changed or announced something, or were refused, need their answer kept (D2). */
+function isRecorded(result: StepResult): boolean {
+  return result.writes.length > 0 || result.broadcasts.length > 0 || result.outcome.ok === false;
+}
+
+function replyKeyString(reply: ReplyKey): string {
+  return `${reply.clientKey}\u0000${reply.requestId}`;
+}
+
+function responseFrame(id: string, outcome: Outcome<unknown>): string | undefined {
+  if (outcome.ok === 'deferred') return undefined;
+  return outcome.ok
+    ? JSON.stringify({ type: 'response', id, ok: true, result: outcome.result })
+    : JSON.stringify({ type: 'response', id, ok: false, error: outcome.error });
+}
+
+function resyncNotice(stream: string): string {
+  return JSON.stringify({
+    type: 'notice',
+    notice: 'resync',
+    stream,
+    message: 'Missed broadcasts are no longer kept: take a fresh state snapshot and continue from its seq.',
+  });
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());

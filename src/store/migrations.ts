@@ -1,0 +1,38 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
+ * records the last applied. Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: entities as JSON documents, counters, journal, broadcast log, answered requests.
+  `
+  CREATE TABLE entity (
+    kind TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE journal (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    input TEXT NOT NULL
+  );
+  CREATE TABLE broadcast (
+    stream TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    audience TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (stream, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX broadcast_at ON broadcast (at);
+  CREATE TABLE answered (
+    client TEXT NOT NULL,
+    request TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    response TEXT NOT NULL,
+    PRIMARY KEY (client, request)
+  ) WITHOUT ROWID;
+  CREATE INDEX answered_at ON answered (at);
+  `,
+];

@@ -1,0 +1,184 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { emptyState, TABLE_NAMES, type TableName, type Tables, type Write } from '../engine/state.js';
+import { MIGRATIONS } from './migrations.js';
+
+export const DATABASE_FILE = 'truinlag.db';
+
+/** One broadcast as it is logged: `message` is the exact JSON frame sent to clients. */
+export interface LoggedBroadcast {
+  readonly stream: string;
+  readonly seq: number;
+  readonly at: number;
+  readonly audience: 'all' | 'admins';
+  readonly message: string;
+}
+
+/** Everything one group commit makes durable together. */
+export interface CommitBatch {
+  readonly writes: readonly Write[];
+  readonly broadcasts: readonly LoggedBroadcast[];
+  readonly journal: readonly { readonly at: number; readonly input: string }[];
+  readonly answers: readonly { readonly client: string; readonly request: string; readonly at: number; readonly response: string }[];
+}
+
+/** Mutable view of the state that only the store (loading) and the runtime (applying writes) use. */
+export type MutableState = {
+  tables: { [K in TableName]: Map<number, Tables[K]> };
+  nextIds: Record<TableName, number>;
+  streams: Map<string, number>;
+};
+
+/**
+ * The durable store: SQLite in WAL mode with synchronous=FULL, so a commit is on disk when `commit`
+ * returns (D19). Automatic checkpoints are off; see checkpointer.ts.
+ */
+export class SqliteStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+    this.statements = {
+      put: db.prepare('INSERT OR REPLACE INTO entity (kind, id, doc) VALUES (?, ?, ?)'),
+      delete: db.prepare('DELETE FROM entity WHERE kind = ? AND id = ?'),
+      meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      journal: db.prepare('INSERT INTO journal (at, input) VALUES (?, ?)'),
+      broadcast: db.prepare('INSERT INTO broadcast (stream, seq, at, audience, message) VALUES (?, ?, ?, ?, ?)'),
+      answer: db.prepare('INSERT OR IGNORE INTO answered (client, request, at, response) VALUES (?, ?, ?, ?)'),
+      answered: db.prepare('SELECT response FROM answered WHERE client = ? AND request = ?').pluck(),
+      since: db.prepare(
+        'SELECT stream, seq, at, audience, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      oldest: db.prepare('SELECT MIN(seq) FROM broadcast WHERE stream = ?').pluck(),
+    };
+  }
+
+  /** Opens (creating if needed) the store in a data directory and brings its schema up to date. */
+  static open(dataDir: string): SqliteStore {
+    mkdirSync(dataDir, { recursive: true });
+    const path = join(dataDir, DATABASE_FILE);
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return new SqliteStore(path, db);
+  }
+
+  /** Loads the whole state into memory. */
+  load(): MutableState {
+    const state = emptyState() as unknown as MutableState;
+    for (const row of this.db.prepare('SELECT kind, id, doc FROM entity').iterate() as Iterable<EntityRow>) {
+      if (!isTable(row.kind)) throw new Error(`Unknown entity kind "${row.kind}" in the store.`);
+      (state.tables[row.kind] as Map<number, unknown>).set(row.id, JSON.parse(row.doc));
+    }
+    for (const row of this.db.prepare('SELECT key, value FROM meta').iterate() as Iterable<MetaRow>) {
+      const table = row.key.startsWith('nextId:') ? row.key.slice('nextId:'.length) : undefined;
+      if (table !== undefined && isTable(table)) state.nextIds[table] = Number(row.value);
+    }
+    const streams = this.db.prepare('SELECT stream, MAX(seq) AS seq FROM broadcast GROUP BY stream').all() as StreamRow[];
+    for (const row of streams) state.streams.set(row.stream, row.seq);
+    for (const row of this.db.prepare("SELECT key, value FROM meta WHERE key LIKE 'stream:%'").all() as MetaRow[]) {
+      const stream = row.key.slice('stream:'.length);
+      state.streams.set(stream, Math.max(state.streams.get(stream) ?? 0, Number(row.value)));
+    }
+    return state;
+  }
+
+  /** Makes a batch durable in one transaction: either all of it is on disk when this returns, or none. */
+  commit(batch: CommitBatch): void {
+    this.db.transaction(() => {
+      const s = this.statements;
+      for (const write of batch.writes) {
+        if (write.op === 'put') s.put.run(write.table, write.id, JSON.stringify(write.doc));
+        else if (write.op === 'delete') s.delete.run(write.table, write.id);
+        else s.meta.run(`nextId:${write.table}`, String(write.next));
+      }
+      for (const entry of batch.journal) s.journal.run(entry.at, entry.input);
+      for (const b of batch.broadcasts) {
+        s.broadcast.run(b.stream, b.seq, b.at, b.audience, b.message);
+        // Remember the last sequence number even after the log is pruned, so numbers stay gap-free.
+        s.meta.run(`stream:${b.stream}`, String(b.seq));
+      }
+      for (const a of batch.answers) s.answer.run(a.client, a.request, a.at, a.response);
+    })();
+  }
+
+  /** The stored response to an already answered request, if any (D2). */
+  answeredResponse(client: string, request: string): string | undefined {
+    return this.statements.answered.get(client, request) as string | undefined;
+  }
+
+  /** Logged broadcasts of a stream after `seq`, oldest first. */
+  broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[] {
+    return this.statements.since.all(stream, seq, limit) as LoggedBroadcast[];
+  }
+
+  /** The oldest sequence number still in a stream's log, or undefined when the log is empty. */
+  oldestBroadcast(stream: string): number | undefined {
+    return (this.statements.oldest.get(stream) as number | null) ?? undefined;
+  }
+
+  /** Drops answered requests and logged broadcasts older than `before` (epoch ms). */
+  prune(before: number): void {
+    this.db.prepare('DELETE FROM answered WHERE at < ?').run(before);
+    this.db.prepare('DELETE FROM broadcast WHERE at < ?').run(before);
+  }
+
+  /** Every journal entry in order (for replay). */
+  *journal(): IterableIterator<{ seq: number; at: number; input: string }> {
+    yield* this.db.prepare('SELECT seq, at, input FROM journal ORDER BY seq').iterate() as Iterable<{
+      seq: number;
+      at: number;
+      input: string;
+    }>;
+  }
+
+  /** Online, consistent backup through SQLite's backup API. */
+  async backup(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
+  /** Folds the WAL into the database file (used at shutdown; during play the checkpointer does it). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+interface EntityRow {
+  kind: string;
+  id: number;
+  doc: string;
+}
+interface MetaRow {
+  key: string;
+  value: string;
+}
+interface StreamRow {
+  stream: string;
+  seq: number;
+}
+
+function isTable(name: string): name is TableName {
+  return (TABLE_NAMES as readonly string[]).includes(name);
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  MIGRATIONS.slice(current).forEach((sql, index) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + index + 1}`);
+    })();
+  });
+}
+
