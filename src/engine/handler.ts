@@ -4,7 +4,10 @@ import type { Rng } from './rng.js';
 import type { Tx } from './tx.js';
 
 /** Who a command runs for. `system` is the engine itself: timers and background-job results. */
-export type Actor = { readonly kind: 'admin' } | { readonly kind: 'player'; readonly player: number } | { readonly kind: 'system' };
+export type Actor =
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'player'; readonly player: number }
+  | { readonly kind: 'system' };
 
 /** Slow work the runtime runs beside the engine; its result comes back as the command `resultCommand`. */
 export interface JobRequest {
@@ -34,7 +37,10 @@ export type Outcome<R> =
   | { readonly ok: false; readonly error: ProtocolError }
   | { readonly ok: 'deferred' };
 
-export type Handler<T extends CommandType> = (command: CommandOf<T>, ctx: HandlerContext) => Outcome<ResultOf<T>>;
+export type Handler<T extends CommandType> = (
+  command: CommandOf<T>,
+  ctx: HandlerContext,
+) => Outcome<ResultOf<T>>;
 
 export const ok = <R>(result: R): Outcome<R> => ({ ok: true, result });
 

@@ -59,7 +59,10 @@ export function seededRng(seed: number): Rng {
     },
     hex: (bytes) => {
       let s = '';
-      for (let i = 0; i < bytes; i++) s += Math.floor(next() * 256).toString(16).padStart(2, '0');
+      for (let i = 0; i < bytes; i++)
+        s += Math.floor(next() * 256)
+          .toString(16)
+          .padStart(2, '0');
       return s;
     },
   };

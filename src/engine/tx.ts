@@ -14,7 +14,7 @@ export class Tx {
   get<K extends TableName>(table: K, id: number): Tables[K] | undefined {
     const overlay = this.puts.get(table);
     if (overlay?.has(id) === true) return (overlay.get(id) ?? undefined) as Tables[K] | undefined;
-    return this.base.tables[table].get(id) as Tables[K] | undefined;
+    return this.base.tables[table].get(id);
   }
 
   /** Every record of a table, in id order, including this buffer's writes. */

@@ -10,8 +10,7 @@ export type DecodedClientMessage =
   | { kind: 'request'; id: string; session: number | undefined; command: Command };
 
 export type DecodeResult =
-  | { ok: true; message: DecodedClientMessage }
-  | { ok: false; error: ProtocolError; id: string | null };
+  { ok: true; message: DecodedClientMessage } | { ok: false; error: ProtocolError; id: string | null };
 
 /**
  * Turns one frame's text into a typed client message. This is the only place where untrusted input

@@ -25,14 +25,15 @@ export interface CommandDef<
   readonly result: TResult;
 }
 
-/** Declares a command; the returned object keeps the literal types for the typed client and engine. */
+/**
+ * Declares a command. The result keeps the literal types for the typed client and engine, and carries
+ * the strict wire schema `{ type: literal, ...params }` (unknown keys refused).
+ */
 export function defineCommand<TType extends string, TParams extends z.ZodRawShape, TResult extends z.ZodType>(
   def: CommandDef<TType, TParams, TResult>,
-): CommandDef<TType, TParams, TResult> {
-  return def;
+) {
+  return { ...def, schema: z.strictObject({ type: z.literal(def.type), ...def.params }) };
 }
 
-/** The strict wire schema of one command: `{ type: literal, ...params }`, unknown keys refused. */
-export function commandSchema<T extends CommandDef>(def: T) {
-  return z.strictObject({ type: z.literal(def.type), ...def.params });
-}
+/** A declared command with its wire schema. */
+export type DefinedCommand = CommandDef & { readonly schema: z.ZodType };

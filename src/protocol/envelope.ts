@@ -50,7 +50,12 @@ export const welcomeSchema = z.object({
 
 export const responseSchema = z.union([
   z.object({ type: z.literal('response'), id: requestIdSchema, ok: z.literal(true), result: z.unknown() }),
-  z.object({ type: z.literal('response'), id: requestIdSchema, ok: z.literal(false), error: protocolErrorSchema }),
+  z.object({
+    type: z.literal('response'),
+    id: requestIdSchema,
+    ok: z.literal(false),
+    error: protocolErrorSchema,
+  }),
 ]);
 
 export const broadcastSchema = z.object({

@@ -47,7 +47,9 @@ export const errorDetailsSchema = z
     field: z.string().optional(),
     entity: z.string().optional(),
     id: z.union([z.number(), z.string()]).optional(),
-    issues: z.array(z.object({ path: z.string(), message: z.string(), rule: z.string().optional() })).optional(),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string(), rule: z.string().optional() }))
+      .optional(),
   })
   .catchall(z.unknown());
 

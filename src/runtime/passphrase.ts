@@ -31,7 +31,7 @@ export class PassphraseSealer {
   /** A copy of the command with every `passphrase` field sealed; other commands are returned as they are. */
   sealCommand(command: Command): Command {
     if (!('passphrase' in command) || typeof command.passphrase !== 'string') return command;
-    return { ...command, passphrase: this.seal(command.passphrase) } as Command;
+    return { ...command, passphrase: this.seal(command.passphrase) };
   }
 
   private hash(salt: string, passphrase: string): string {

@@ -26,7 +26,12 @@ export type Inbound =
       readonly command: Command;
       readonly session: number | undefined;
     }
-  | { readonly source: 'system'; readonly command: Command; readonly session?: number; readonly reply?: ReplyKey };
+  | {
+      readonly source: 'system';
+      readonly command: Command;
+      readonly session?: number;
+      readonly reply?: ReplyKey;
+    };
 
 /** Runs slow work beside the engine; resolves to the command that brings the result back. */
 export type JobRunner = (input: unknown) => Promise<Command>;
@@ -40,6 +45,8 @@ export interface RuntimeOptions {
   readonly retentionMs?: number;
   /** Most commands folded into one commit. */
   readonly maxBatch?: number;
+  /** Called after each durable commit (the store's checkpointer listens). */
+  readonly onCommit?: () => void;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -84,7 +91,7 @@ export class Runtime {
 
   /** The current state (read-only; for snapshots, replay checks and tests). */
   get current(): EngineState {
-    return this.state as unknown as EngineState;
+    return this.state;
   }
 
   get armedTimers(): number {
@@ -137,7 +144,11 @@ export class Runtime {
     await Promise.race([Promise.all(this.runningJobs), delay(graceMs)]);
     this.drainNow();
     this.scheduler.stop();
-    const notice = JSON.stringify({ type: 'notice', notice: 'shutdown', message: 'The server is shutting down.' });
+    const notice = JSON.stringify({
+      type: 'notice',
+      notice: 'shutdown',
+      message: 'The server is shutting down.',
+    });
     for (const peer of this.peers.values()) {
       peer.send(notice, 'notice');
       peer.close(1001, 'server shutting down');
@@ -172,7 +183,10 @@ export class Runtime {
     }
     let failure: ProtocolError | undefined;
     try {
-      if (batch.writes.length + batch.broadcasts.length + batch.answers.length > 0) this.options.store.commit(batch);
+      if (batch.writes.length + batch.broadcasts.length + batch.answers.length > 0) {
+        this.options.store.commit(batch);
+        this.options.onCommit?.();
+      }
     } catch (cause) {
       // Nothing of this batch is on disk: put memory back as it was and tell every requester.
       for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
@@ -188,17 +202,19 @@ export class Runtime {
 
   private process(item: Inbound, batch: Mutable<CommitBatch>, undo: (() => void)[]): Processed | undefined {
     const reply = item.reply;
-    if (reply !== undefined && item.source === 'client' && this.joinExisting(item.peer, reply)) return undefined;
+    if (reply !== undefined && item.source === 'client' && this.joinExisting(item.peer, reply))
+      return undefined;
     const now = this.options.clock.now();
     const seed = randomInt(2 ** 32);
     const actor: Actor = item.source === 'client' ? item.peer.actor : { kind: 'system' };
     const input = { command: item.command, actor, session: item.session };
-    const result = step(this.state as unknown as EngineState, input, { now, rng: seededRng(seed) });
+    const result = step(this.state, input, { now, rng: seededRng(seed) });
     this.apply(result, undo);
     const broadcastFrames = result.broadcasts.map((b) => this.sequence(b, now, undo));
     batch.writes.push(...result.writes);
     batch.broadcasts.push(...broadcastFrames);
-    if (result.writes.length > 0) batch.journal.push({ at: now, input: JSON.stringify({ ...input, now, seed }) });
+    if (result.writes.length > 0)
+      batch.journal.push({ at: now, input: JSON.stringify({ ...input, now, seed }) });
     const frame = reply === undefined ? undefined : responseFrame(reply.requestId, result.outcome);
     if (reply !== undefined && frame !== undefined && isRecorded(result)) {
       batch.answers.push({ client: reply.clientKey, request: reply.requestId, at: now, response: frame });
@@ -258,14 +274,17 @@ export class Runtime {
     const reply = item.reply;
     const deferred = result.outcome.ok === 'deferred' && failure === undefined;
     if (reply !== undefined && !deferred) {
-      const frame = failure === undefined ? done.frame : responseFrame(reply.requestId, { ok: false, error: failure });
+      const frame =
+        failure === undefined ? done.frame : responseFrame(reply.requestId, { ok: false, error: failure });
       const key = replyKeyString(reply);
-      for (const peerId of this.inflight.get(key) ?? []) this.peers.get(peerId)?.send(frame as string, 'response');
+      for (const peerId of this.inflight.get(key) ?? [])
+        this.peers.get(peerId)?.send(frame as string, 'response');
       this.inflight.delete(key);
     }
     if (failure !== undefined) return;
     for (const b of done.broadcastFrames) {
-      for (const peer of this.peers.values()) if (peerCanSee(peer, b.stream, b.audience)) peer.send(b.message, 'broadcast');
+      for (const peer of this.peers.values())
+        if (peerCanSee(peer, b.stream, b.audience)) peer.send(b.message, 'broadcast');
     }
     this.syncTimers(done);
     for (const job of result.jobs) this.startJob(job, reply);

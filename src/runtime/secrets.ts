@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Secrets {
@@ -16,11 +16,13 @@ export const ADMIN_TOKEN_FILE = 'admin.token';
 
 /** Reads the installation's secrets from the data directory, creating them (mode 0600) on first start. */
 export function loadOrCreateSecrets(dataDir: string): Secrets {
+  mkdirSync(dataDir, { recursive: true });
   const keyPath = join(dataDir, SECRET_FILE);
   const tokenPath = join(dataDir, ADMIN_TOKEN_FILE);
   const created = !existsSync(keyPath) || !existsSync(tokenPath);
   if (!existsSync(keyPath)) writeFileSync(keyPath, randomBytes(32).toString('hex'), { mode: 0o600 });
-  if (!existsSync(tokenPath)) writeFileSync(tokenPath, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  if (!existsSync(tokenPath))
+    writeFileSync(tokenPath, randomBytes(24).toString('base64url'), { mode: 0o600 });
   return {
     passphraseKey: Buffer.from(readFileSync(keyPath, 'utf8').trim(), 'hex'),
     adminToken: readFileSync(tokenPath, 'utf8').trim(),

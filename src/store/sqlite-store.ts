@@ -20,7 +20,12 @@ export interface CommitBatch {
   readonly writes: readonly Write[];
   readonly broadcasts: readonly LoggedBroadcast[];
   readonly journal: readonly { readonly at: number; readonly input: string }[];
-  readonly answers: readonly { readonly client: string; readonly request: string; readonly at: number; readonly response: string }[];
+  readonly answers: readonly {
+    readonly client: string;
+    readonly request: string;
+    readonly at: number;
+    readonly response: string;
+  }[];
 }
 
 /** Mutable view of the state that only the store (loading) and the runtime (applying writes) use. */
@@ -47,8 +52,12 @@ export class SqliteStore {
       delete: db.prepare('DELETE FROM entity WHERE kind = ? AND id = ?'),
       meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       journal: db.prepare('INSERT INTO journal (at, input) VALUES (?, ?)'),
-      broadcast: db.prepare('INSERT INTO broadcast (stream, seq, at, audience, message) VALUES (?, ?, ?, ?, ?)'),
-      answer: db.prepare('INSERT OR IGNORE INTO answered (client, request, at, response) VALUES (?, ?, ?, ?)'),
+      broadcast: db.prepare(
+        'INSERT INTO broadcast (stream, seq, at, audience, message) VALUES (?, ?, ?, ?, ?)',
+      ),
+      answer: db.prepare(
+        'INSERT OR IGNORE INTO answered (client, request, at, response) VALUES (?, ?, ?, ?)',
+      ),
       answered: db.prepare('SELECT response FROM answered WHERE client = ? AND request = ?').pluck(),
       since: db.prepare(
         'SELECT stream, seq, at, audience, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -81,9 +90,13 @@ export class SqliteStore {
       const table = row.key.startsWith('nextId:') ? row.key.slice('nextId:'.length) : undefined;
       if (table !== undefined && isTable(table)) state.nextIds[table] = Number(row.value);
     }
-    const streams = this.db.prepare('SELECT stream, MAX(seq) AS seq FROM broadcast GROUP BY stream').all() as StreamRow[];
+    const streams = this.db
+      .prepare('SELECT stream, MAX(seq) AS seq FROM broadcast GROUP BY stream')
+      .all() as StreamRow[];
     for (const row of streams) state.streams.set(row.stream, row.seq);
-    for (const row of this.db.prepare("SELECT key, value FROM meta WHERE key LIKE 'stream:%'").all() as MetaRow[]) {
+    for (const row of this.db
+      .prepare("SELECT key, value FROM meta WHERE key LIKE 'stream:%'")
+      .all() as MetaRow[]) {
       const stream = row.key.slice('stream:'.length);
       state.streams.set(stream, Math.max(state.streams.get(stream) ?? 0, Number(row.value)));
     }
@@ -140,8 +153,8 @@ export class SqliteStore {
   }
 
   /** Online, consistent backup through SQLite's backup API. */
-  async backup(file: string): Promise<void> {
-    await this.db.backup(file);
+  async backup(file: string): Promise<{ totalPages: number }> {
+    return await this.db.backup(file);
   }
 
   /** Folds the WAL into the database file (used at shutdown; during play the checkpointer does it). */
@@ -181,4 +194,3 @@ function migrate(db: Database.Database): void {
     })();
   });
 }
-

@@ -1,5 +1,5 @@
 import type { Handler } from '../handler.js';
-import { ok } from '../handler.js';
+import { fail, ok } from '../handler.js';
 import { playerView, sessionView } from '../views.js';
 
 export const ping: Handler<'ping'> = (command, { tx }) => {
@@ -19,3 +19,14 @@ export const serverShutdown: Handler<'server.shutdown'> = (_command, { requestSh
   requestShutdown();
   return ok({ shuttingDown: true as const });
 };
+
+/** Backups are slow I/O: they run beside the engine as a job and answer when done. */
+export const serverBackup: Handler<'server.backup'> = (command, { startJob }) => {
+  startJob({ kind: 'backup', input: { file: command.file } });
+  return { ok: 'deferred' };
+};
+
+export const serverBackupDone: Handler<'server.backup.done'> = (command) =>
+  command.error === null && command.totalPages !== null
+    ? ok({ file: command.file, totalPages: command.totalPages })
+    : fail('TEXT_ERROR', `The backup failed: ${command.error ?? 'unknown error'}`);

@@ -10,6 +10,8 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   ping: core.ping,
   'state.get': core.stateGet,
   'server.shutdown': core.serverShutdown,
+  'server.backup': core.serverBackup,
+  'server.backup.done': core.serverBackupDone,
   'session.add': sessions.sessionAdd,
   'session.list': sessions.sessionList,
   'player.add': players.playerAdd,

@@ -11,9 +11,19 @@ export const playerAdd: Handler<'player.add'> = (command, { tx, now }) => {
   }
   const session = command.session ?? null;
   if (session !== null && tx.get('session', session) === undefined) return notFound('session', session);
-  const player: PlayerRecord = { id: tx.newId('player'), name: command.name, session, passphrase, createdAt: now };
+  const player: PlayerRecord = {
+    id: tx.newId('player'),
+    name: command.name,
+    session,
+    passphrase,
+    createdAt: now,
+  };
   tx.put('player', player);
-  tx.broadcast({ session: null, audience: 'admins', event: { type: 'player.added', player: playerView(player) } });
+  tx.broadcast({
+    session: null,
+    audience: 'admins',
+    event: { type: 'player.added', player: playerView(player) },
+  });
   return ok(playerView(player));
 };
 

@@ -12,7 +12,10 @@ export const sessionAdd: Handler<'session.add'> = (command, { tx, now }) => {
   }
   const timeZone = command.timeZone ?? DEFAULT_TIME_ZONE;
   if (!isTimeZone(timeZone)) {
-    return fail('INVALID', `"${timeZone}" is not an IANA time zone.`, { rule: 'time-zone', field: 'timeZone' });
+    return fail('INVALID', `"${timeZone}" is not an IANA time zone.`, {
+      rule: 'time-zone',
+      field: 'timeZone',
+    });
   }
   const session: SessionRecord = {
     id: tx.newId('session'),
@@ -22,11 +25,16 @@ export const sessionAdd: Handler<'session.add'> = (command, { tx, now }) => {
     createdAt: now,
   };
   tx.put('session', session);
-  tx.broadcast({ session: null, audience: 'admins', event: { type: 'session.added', session: sessionView(session) } });
+  tx.broadcast({
+    session: null,
+    audience: 'admins',
+    event: { type: 'session.added', session: sessionView(session) },
+  });
   return ok(sessionView(session));
 };
 
-export const sessionList: Handler<'session.list'> = (_command, { tx }) => ok(tx.all('session').map(sessionView));
+export const sessionList: Handler<'session.list'> = (_command, { tx }) =>
+  ok(tx.all('session').map(sessionView));
 
 function isTimeZone(zone: string): boolean {
   try {

@@ -12,14 +12,18 @@ export const timerFire: Handler<'timer.fire'> = (command, ctx) => {
     return ok({ fired: false });
   }
   ctx.tx.delete('timer', timer.id);
-  if (timer.session !== null && ctx.tx.get('session', timer.session) === undefined) return ok({ fired: false });
+  if (timer.session !== null && ctx.tx.get('session', timer.session) === undefined)
+    return ok({ fired: false });
   const outcome = ctx.run(timer.command, timer.session ?? undefined);
   // A refused timer command still consumes the timer, so it cannot fire forever.
   return ok({ fired: outcome.ok === true });
 };
 
 /** Arms a durable timer: writing the record is all it takes (the runtime watches the table). */
-export function armTimer(ctx: HandlerContext, timer: Omit<TimerRecord, 'id' | 'pausedRemainingMs'>): TimerRecord {
+export function armTimer(
+  ctx: HandlerContext,
+  timer: Omit<TimerRecord, 'id' | 'pausedRemainingMs'>,
+): TimerRecord {
   return ctx.tx.put('timer', { ...timer, id: ctx.tx.newId('timer'), pausedRemainingMs: null });
 }
 
@@ -73,6 +77,10 @@ export const announcementList: Handler<'announcement.list'> = (_command, ctx) =>
 
 export const announcementDeliver: Handler<'announcement.deliver'> = (command, ctx) => {
   if (ctx.session === undefined) return fail('NO_SESSION_SUPPLIED');
-  ctx.tx.broadcast({ session: ctx.session, audience: 'all', event: { type: 'announcement', text: command.text } });
+  ctx.tx.broadcast({
+    session: ctx.session,
+    audience: 'all',
+    event: { type: 'announcement', text: command.text },
+  });
   return ok({ delivered: true as const });
 };

@@ -75,3 +75,22 @@ export const serverShutdown = defineCommand({
   params: {},
   result: z.object({ shuttingDown: z.literal(true) }),
 });
+
+export const serverBackup = defineCommand({
+  type: 'server.backup',
+  summary: 'Writes a consistent online backup of the store to a file on the server (SQLite backup API).',
+  scope: 'global',
+  access: 'admin',
+  params: { file: z.string().min(1).max(4096) },
+  result: z.object({ file: z.string(), totalPages: z.number().int() }),
+});
+
+/** Internal: the backup job's result, answered to whoever asked for the backup. */
+export const serverBackupDone = defineCommand({
+  type: 'server.backup.done',
+  summary: 'A backup job finished (sent by the runtime).',
+  scope: 'global',
+  access: 'internal',
+  params: { file: z.string(), totalPages: z.number().int().nullable(), error: z.string().nullable() },
+  result: z.object({ file: z.string(), totalPages: z.number().int() }),
+});

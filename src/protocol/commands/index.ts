@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { commandSchema, type CommandDef } from '../define.js';
+import type { z } from 'zod';
+import type { DefinedCommand } from '../define.js';
 import * as core from './core.js';
 import * as timers from './timers.js';
 
@@ -15,6 +15,8 @@ export const COMMAND_DEFS = [
   core.playerAdd,
   core.playerList,
   core.serverShutdown,
+  core.serverBackup,
+  core.serverBackupDone,
   timers.announcementSchedule,
   timers.announcementCancel,
   timers.announcementList,
@@ -27,21 +29,19 @@ export type CommandType = Defs['type'];
 export type CommandDefOf<T extends CommandType> = Extract<Defs, { type: T }>;
 
 /** The wire shape of a command of type T (as sent, after validation). */
-export type CommandOf<T extends CommandType> = { type: T } & z.output<
-  z.ZodObject<CommandDefOf<T>['params']>
->;
+export type CommandOf<T extends CommandType> = z.output<CommandDefOf<T>['schema']>;
 /** What a client passes for a command of type T (defaults not yet applied). */
-export type CommandInput<T extends CommandType> = { type: T } & z.input<z.ZodObject<CommandDefOf<T>['params']>>;
+export type CommandInput<T extends CommandType> = z.input<CommandDefOf<T>['schema']>;
 export type ResultOf<T extends CommandType> = z.output<CommandDefOf<T>['result']>;
 
 export type Command = { [T in CommandType]: CommandOf<T> }[CommandType];
 export type AnyCommandInput = { [T in CommandType]: CommandInput<T> }[CommandType];
 
-export const COMMANDS: ReadonlyMap<string, CommandDef> = new Map(COMMAND_DEFS.map((def) => [def.type, def]));
-
-const schemas = new Map(COMMAND_DEFS.map((def) => [def.type, commandSchema(def)]));
+export const COMMANDS: ReadonlyMap<string, DefinedCommand> = new Map(
+  COMMAND_DEFS.map((def): [string, DefinedCommand] => [def.type, def]),
+);
 
 /** The strict schema of one command type, or undefined for an unknown type. */
 export function schemaOfCommand(type: string): z.ZodType | undefined {
-  return schemas.get(type as CommandType);
+  return COMMANDS.get(type)?.schema;
 }

@@ -1,0 +1,35 @@
+import { resolveServerConfig, type ServerConfigInput } from '../server/config.js';
+import { startServer } from '../server/server.js';
+
+const FORCE_EXIT_MS = 10_000;
+
+/**
+ * `truinlag serve`: runs the engine until the `server.shutdown` command or a signal. The first SIGINT or
+ * SIGTERM shuts down cleanly (exit 0); a second one exits at once.
+ */
+export async function serve(input: ServerConfigInput): Promise<void> {
+  const config = resolveServerConfig(input);
+  const server = await startServer(config);
+  const out = process.stdout;
+  out.write(`truinlag is listening\n`);
+  out.write(`  WebSocket:    ${server.url}\n`);
+  out.write(`  health:       ${server.url.replace('ws://', 'http://')}/healthz\n`);
+  out.write(`  local socket: ${server.socketPath}\n`);
+  out.write(`  data:         ${config.dataDir}\n`);
+  if (server.adminTokenCreated)
+    out.write(`  admin token (shown once, also in the data directory): ${server.adminToken}\n`);
+  out.write(`Connect: npx truinlag ping hello   (or --url ${server.url})\n`);
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    server.logger.info({ signal }, 'signal received');
+    void server.shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  await server.closed;
+  // Everything is closed; leave even if a stray handle would keep the process alive.
+  setTimeout(() => process.exit(0), 50).unref();
+  setTimeout(() => process.exit(1), FORCE_EXIT_MS).unref();
+}

@@ -1,0 +1,277 @@
+import { COMMANDS, type AnyCommandInput, type ResultOf } from '../protocol/commands/index.js';
+import type { BroadcastMessage, Notice, ServerMessage, Welcome } from '../protocol/envelope.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { AsyncQueue } from './broadcast-stream.js';
+import { TruinlagError } from './errors.js';
+import type { ClientTransport } from './transport.js';
+
+export interface ClientOptions {
+  /** Makes a new transport for each (re)connection. */
+  readonly connect: () => ClientTransport;
+  /** Admin or player token sent in the hello. */
+  readonly token?: string | undefined;
+  /** Stable client identity for idempotent re-sends (D2); a random one per client by default. */
+  readonly clientId?: string | undefined;
+  /** The session used for session-scoped commands when a request does not name one. */
+  readonly session?: number | undefined;
+  /** Reconnect automatically after a lost connection (default true). */
+  readonly reconnect?: boolean | undefined;
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number } | undefined;
+  /** Reject a request with TIMEOUT after this long (default 60 s; 0 = never). */
+  readonly requestTimeoutMs?: number | undefined;
+  /** Where to resume broadcast streams from (for a client that persisted them). */
+  readonly since?: Readonly<Record<string, number>> | undefined;
+  /**
+   * Called when the server no longer has a stream's missed broadcasts: take a fresh snapshot and return
+   * the sequence numbers it reflects (default: `state.get` and its `seq`).
+   */
+  readonly resync?: ((client: TruinlagClient, stream: string) => Promise<Record<string, number>>) | undefined;
+}
+
+interface Pending {
+  readonly frame: string;
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: TruinlagError) => void;
+  readonly timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+type Listener<T> = (value: T) => void;
+
+/**
+ * The typed truinlag client. `request` resolves with the command's typed result or rejects with a
+ * TruinlagError. Broadcasts arrive in order, once each, as listeners and as async iterables, also across
+ * reconnects: the client resumes every stream from its last sequence number and re-sends unanswered
+ * requests with their original ids, so an action sent once takes effect once (D2, D3).
+ */
+export class TruinlagClient {
+  readonly clientId: string;
+  /** The last broadcast sequence number seen per stream. */
+  readonly lastSeq = new Map<string, number>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly broadcastListeners = new Set<Listener<BroadcastMessage>>();
+  private readonly noticeListeners = new Set<Listener<Notice>>();
+  private readonly connectionListeners = new Set<Listener<'connected' | 'disconnected'>>();
+  private readonly idPrefix = randomHex(6);
+  private transport: ClientTransport | undefined;
+  private welcomed = false;
+  private closed = false;
+  private nextId = 1;
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private halves = 0;
+  private firstWelcome: { resolve: (w: Welcome) => void; reject: (e: Error) => void } | undefined;
+  /** Resolves with the server's welcome on the first successful handshake. */
+  readonly ready: Promise<Welcome>;
+  welcome: Welcome | undefined;
+
+  constructor(private readonly options: ClientOptions) {
+    this.clientId = options.clientId ?? `c-${randomHex(12)}`;
+    for (const [stream, seq] of Object.entries(options.since ?? {})) this.lastSeq.set(stream, seq);
+    this.ready = new Promise((resolve, reject) => (this.firstWelcome = { resolve, reject }));
+    this.ready.catch(() => undefined);
+    this.open();
+  }
+
+  /** Sends a command; the session defaults to the client's for session-scoped commands. */
+  request<C extends AnyCommandInput>(
+    command: C,
+    options: { session?: number } = {},
+  ): Promise<ResultOf<C['type']>> {
+    if (this.closed) return Promise.reject(TruinlagError.client('CLOSED'));
+    const id = `${this.idPrefix}-${this.nextId++}`;
+    const session =
+      options.session ?? (COMMANDS.get(command.type)?.scope === 'session' ? this.options.session : undefined);
+    const frame = JSON.stringify({
+      type: 'request',
+      id,
+      ...(session === undefined ? {} : { session }),
+      command,
+    });
+    return new Promise((resolve, reject) => {
+      const timeoutMs = this.options.requestTimeoutMs ?? 60_000;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => this.settle(id, TruinlagError.client('TIMEOUT')), timeoutMs)
+          : undefined;
+      this.pending.set(id, { frame, resolve: resolve as (r: unknown) => void, reject, timer });
+      if (this.welcomed) this.transport?.send(frame);
+    });
+  }
+
+  onBroadcast(listener: Listener<BroadcastMessage>): () => void {
+    this.broadcastListeners.add(listener);
+    return () => this.broadcastListeners.delete(listener);
+  }
+
+  onNotice(listener: Listener<Notice>): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  onConnection(listener: Listener<'connected' | 'disconnected'>): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  /** Broadcasts as an async iterable; ending the iteration (break/return) unsubscribes. */
+  broadcasts(): AsyncIterableIterator<BroadcastMessage> {
+    let unsubscribe: () => void = () => undefined;
+    const queue = new AsyncQueue<BroadcastMessage>(() => unsubscribe());
+    unsubscribe = this.onBroadcast((b) => queue.push(b));
+    return queue;
+  }
+
+  /**
+   * The sending and receiving halves, usable and releasable independently: the connection stays up
+   * until both are released (or `close` is called).
+   */
+  split(): {
+    sender: { request: TruinlagClient['request']; release: () => void };
+    receiver: { broadcasts: () => AsyncIterableIterator<BroadcastMessage>; release: () => void };
+  } {
+    this.halves += 2;
+    const releaseOnce = (): (() => void) => {
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        if (--this.halves === 0) this.close();
+      };
+    };
+    const iterators: AsyncIterableIterator<BroadcastMessage>[] = [];
+    const releaseReceiver = releaseOnce();
+    return {
+      sender: { request: (command, options) => this.request(command, options), release: releaseOnce() },
+      receiver: {
+        broadcasts: () => {
+          const it = this.broadcasts();
+          iterators.push(it);
+          return it;
+        },
+        release: () => {
+          for (const it of iterators) void it.return?.();
+          releaseReceiver();
+        },
+      },
+    };
+  }
+
+  /** Closes the connection for good; pending requests reject with CLOSED. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    for (const id of [...this.pending.keys()]) this.settle(id, TruinlagError.client('CLOSED'));
+    this.firstWelcome?.reject(TruinlagError.client('CLOSED'));
+    this.transport?.close();
+    this.transport = undefined;
+  }
+
+  private open(): void {
+    const transport = this.options.connect();
+    this.transport = transport;
+    transport.onOpen = () => {
+      const since = Object.fromEntries(this.lastSeq);
+      transport.send(
+        JSON.stringify({
+          type: 'hello',
+          protocol: PROTOCOL_VERSION,
+          client: this.clientId,
+          ...(this.options.token === undefined ? {} : { token: this.options.token }),
+          ...(this.lastSeq.size === 0 ? {} : { since }),
+        }),
+      );
+    };
+    transport.onMessage = (text) => this.receive(text);
+    transport.onClose = () => this.lost(transport);
+  }
+
+  private receive(text: string): void {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text) as ServerMessage;
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        this.welcomed = true;
+        this.attempt = 0;
+        this.welcome = message;
+        this.firstWelcome?.resolve(message);
+        for (const pending of this.pending.values()) this.transport?.send(pending.frame);
+        for (const listener of this.connectionListeners) listener('connected');
+        return;
+      case 'response':
+        if (message.ok) this.settle(message.id, undefined, message.result);
+        else this.settle(message.id, TruinlagError.fromProtocol(message.error));
+        return;
+      case 'broadcast':
+        this.deliver(message);
+        return;
+      case 'notice':
+        for (const listener of this.noticeListeners) listener(message);
+        if (message.notice === 'resync' && message.stream !== undefined) void this.resync(message.stream);
+        return;
+      case 'error':
+        if (message.id !== null) this.settle(message.id, TruinlagError.fromProtocol(message.error));
+        else if (!this.welcomed) this.firstWelcome?.reject(TruinlagError.fromProtocol(message.error));
+        return;
+    }
+  }
+
+  /** Delivers each broadcast once: anything at or below the stream's last seen number is a repeat. */
+  private deliver(message: BroadcastMessage): void {
+    const stream = message.session === null ? 'global' : String(message.session);
+    if (message.seq <= (this.lastSeq.get(stream) ?? 0)) return;
+    this.lastSeq.set(stream, message.seq);
+    for (const listener of this.broadcastListeners) listener(message);
+  }
+
+  private async resync(stream: string): Promise<void> {
+    const snapshot = this.options.resync ?? defaultResync;
+    try {
+      const seq = await snapshot(this, stream);
+      for (const [key, value] of Object.entries(seq))
+        this.lastSeq.set(key, Math.max(this.lastSeq.get(key) ?? 0, value));
+    } catch {
+      // The snapshot failed (connection lost again): the next reconnect asks again.
+    }
+  }
+
+  private settle(id: string, error: TruinlagError | undefined, result?: unknown): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    if (error === undefined) pending.resolve(result);
+    else pending.reject(error);
+  }
+
+  private lost(transport: ClientTransport): void {
+    if (this.transport !== transport) return;
+    this.transport = undefined;
+    const wasWelcomed = this.welcomed;
+    this.welcomed = false;
+    if (wasWelcomed) for (const listener of this.connectionListeners) listener('disconnected');
+    if (this.closed) return;
+    if (this.options.reconnect === false) {
+      for (const id of [...this.pending.keys()]) this.settle(id, TruinlagError.client('DISCONNECTED'));
+      this.firstWelcome?.reject(TruinlagError.client('DISCONNECTED'));
+      this.closed = true;
+      return;
+    }
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 10_000 };
+    const wait = Math.min(maxMs, initialMs * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    this.reconnectTimer = setTimeout(() => this.open(), wait);
+  }
+}
+
+const defaultResync = async (client: TruinlagClient): Promise<Record<string, number>> =>
+  (await client.request({ type: 'state.get' })).seq;
+
+function randomHex(bytes: number): string {
+  const values = new Uint8Array(bytes);
+  globalThis.crypto.getRandomValues(values);
+  return [...values].map((v) => v.toString(16).padStart(2, '0')).join('');
+}

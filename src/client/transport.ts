@@ -1,0 +1,46 @@
+/** One physical connection as the client sees it; a new one is made for every (re)connect. */
+export interface ClientTransport {
+  send(text: string): void;
+  close(): void;
+  onOpen: () => void;
+  onMessage: (text: string) => void;
+  /** Called once when the connection ends for any reason (also after a failed open). */
+  onClose: () => void;
+}
+
+/** The subset of the WebSocket API the client needs (browser WebSocket and `ws` both fit). */
+export interface WebSocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** A WebSocket transport over any WebSocket implementation. */
+export function webSocketTransport(url: string, Impl: WebSocketConstructor): () => ClientTransport {
+  return () => {
+    const socket = new Impl(url);
+    let closed = false;
+    const transport: ClientTransport = {
+      send: (text) => socket.send(text),
+      close: () => socket.close(1000, 'client closed'),
+      onOpen: () => undefined,
+      onMessage: () => undefined,
+      onClose: () => undefined,
+    };
+    socket.onopen = () => transport.onOpen();
+    socket.onmessage = (event) =>
+      transport.onMessage(typeof event.data === 'string' ? event.data : String(event.data));
+    const ended = (): void => {
+      if (closed) return;
+      closed = true;
+      transport.onClose();
+    };
+    socket.onclose = ended;
+    socket.onerror = ended;
+    return transport;
+  };
+}

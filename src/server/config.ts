@@ -1,0 +1,56 @@
+import { join, resolve } from 'node:path';
+
+/** The fixed default port of the WebSocket/HTTP server ("TL" on a phone keypad: 8-5, doubled). */
+export const DEFAULT_PORT = 8585;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DATA_DIR = './data';
+export const SOCKET_FILE = 'truinlag.sock';
+
+export interface ServerConfig {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly socketPath: string;
+  /** Bytes a client may have waiting in its outbound queue before it is cut off (issue 3). */
+  readonly maxQueueBytes: number;
+  /** Interval between WebSocket pings; a client silent for a whole interval is closed. */
+  readonly heartbeatMs: number;
+  readonly logLevel: string;
+}
+
+export interface ServerConfigInput {
+  readonly dataDir?: string | undefined;
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly socketPath?: string | undefined;
+  readonly maxQueueBytes?: number | undefined;
+  readonly heartbeatMs?: number | undefined;
+  readonly logLevel?: string | undefined;
+}
+
+/** Flags win over environment variables, which win over the embedded defaults. */
+export function resolveServerConfig(
+  input: ServerConfigInput,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
+  const dataDir = resolve(input.dataDir ?? env.TRUINLAG_DATA ?? DEFAULT_DATA_DIR);
+  return {
+    dataDir,
+    host: input.host ?? env.TRUINLAG_HOST ?? DEFAULT_HOST,
+    port: input.port ?? numberOr(env.TRUINLAG_PORT, DEFAULT_PORT),
+    socketPath: input.socketPath ?? env.TRUINLAG_SOCKET ?? join(dataDir, SOCKET_FILE),
+    maxQueueBytes: input.maxQueueBytes ?? numberOr(env.TRUINLAG_MAX_QUEUE_BYTES, 8 * 1024 * 1024),
+    heartbeatMs: input.heartbeatMs ?? numberOr(env.TRUINLAG_HEARTBEAT_MS, 30_000),
+    logLevel: input.logLevel ?? env.TRUINLAG_LOG_LEVEL ?? 'info',
+  };
+}
+
+/** The default local socket of a data directory (what the CLI connects to without --url or --socket). */
+export function defaultSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TRUINLAG_SOCKET ?? join(resolve(env.TRUINLAG_DATA ?? DEFAULT_DATA_DIR), SOCKET_FILE);
+}
+
+function numberOr(text: string | undefined, fallback: number): number {
+  const value = Number(text);
+  return text !== undefined && Number.isFinite(value) ? value : fallback;
+}

@@ -1,0 +1,67 @@
+/** The transport under a queue: takes one frame at a time and reports when it has been written out. */
+export interface FrameSink {
+  /** Writes one frame; calls `written` once it has left the process (or failed). */
+  write(frame: string, written: () => void): void;
+}
+
+/**
+ * A connection's bounded outbound queue (by bytes). At most `window` frames are handed to the transport
+ * at once; the rest wait here, where a frame with a coalescing key replaces an older unsent frame with
+ * the same key (latest wins, for location-style updates). If the queued bytes pass `maxBytes` the
+ * queue reports overflow and the connection is cut off: the engine never waits for a client.
+ */
+export class OutboundQueue {
+  private readonly frames: { frame: string; key: string | undefined }[] = [];
+  private bytes = 0;
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(
+    private readonly sink: FrameSink,
+    private readonly maxBytes: number,
+    private readonly onOverflow: () => void,
+    private readonly window = 64,
+  ) {}
+
+  push(frame: string, coalesceKey?: string): void {
+    if (this.closed) return;
+    if (coalesceKey !== undefined) {
+      const index = this.frames.findIndex((f) => f.key === coalesceKey);
+      if (index >= 0) {
+        this.bytes -= (this.frames[index] as { frame: string }).frame.length;
+        this.frames.splice(index, 1);
+      }
+    }
+    this.frames.push({ frame, key: coalesceKey });
+    this.bytes += frame.length;
+    if (this.bytes > this.maxBytes) {
+      this.close();
+      this.onOverflow();
+      return;
+    }
+    this.flush();
+  }
+
+  /** Bytes waiting (not yet handed to the transport). */
+  get queuedBytes(): number {
+    return this.bytes;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.frames.length = 0;
+    this.bytes = 0;
+  }
+
+  private flush(): void {
+    while (!this.closed && this.inFlight < this.window && this.frames.length > 0) {
+      const next = this.frames.shift() as { frame: string };
+      this.bytes -= next.frame.length;
+      this.inFlight++;
+      this.sink.write(next.frame, () => {
+        this.inFlight--;
+        this.flush();
+      });
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { existsSync, unlinkSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
+import { makeError } from '../protocol/errors.js';
+import { MAX_FRAME_BYTES } from '../protocol/version.js';
+import { Connection, type ConnectionServices } from './connection.js';
+
+/**
+ * The local Unix-domain socket transport: the same messages as WebSocket, as length-prefixed frames.
+ * Connections here are trusted as admin (D5): only local users with access to the data directory can
+ * reach the socket file.
+ */
+export class UnixTransport {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly services: ConnectionServices,
+    readonly path: string,
+  ) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** Listens, replacing a stale socket file left by a killed server (but never a live one). */
+  async listen(): Promise<void> {
+    if (existsSync(this.path)) {
+      if (await isLive(this.path)) throw new Error(`Another server is listening on ${this.path}.`);
+      unlinkSync(this.path);
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.path, () => resolve());
+    });
+  }
+
+  stopAccepting(): void {
+    this.server.close();
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (existsSync(this.path)) unlinkSync(this.path);
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    const decoder = new FrameDecoder(MAX_FRAME_BYTES);
+    const connection = new Connection(
+      {
+        trusted: true,
+        write: (frame, written) => {
+          if (socket.destroyed) return written();
+          socket.write(encodeFrame(frame), () => written());
+        },
+        close: (_code, reason) => {
+          socket.end();
+          socket.destroySoon();
+          void reason;
+        },
+      },
+      this.services,
+    );
+    socket.on('data', (chunk) => {
+      try {
+        for (const event of decoder.push(chunk)) {
+          if (event.kind === 'frame') connection.receive(event.text);
+          else connection.refuseTooLarge();
+        }
+      } catch {
+        // The byte stream does not follow the framing: nothing after this point can be trusted.
+        socket.end(
+          encodeFrame(
+            JSON.stringify({ type: 'error', id: null, error: makeError('MALFORMED', 'Broken framing.') }),
+          ),
+        );
+        connection.ended();
+      }
+    });
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      connection.ended();
+    });
+    socket.on('error', () => connection.ended());
+  }
+}
+
+function isLive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}

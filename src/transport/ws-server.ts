@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES } from '../protocol/version.js';
+import { CLOSE_CODES } from './close-codes.js';
+import { Connection, type ConnectionServices } from './connection.js';
+
+/** Extra HTTP routes (health, pictures, the web app) answered by the same server. */
+export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export interface WsServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly heartbeatMs: number;
+  readonly routes: readonly HttpRoute[];
+}
+
+/**
+ * The WebSocket transport on an HTTP server. Each socket gets its own Connection (I/O handler). A
+ * heartbeat pings every client each `heartbeatMs`; a client that has not answered the previous ping is
+ * closed as dead (CLOSE_CODES.DEAD).
+ */
+export class WsTransport {
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly services: ConnectionServices,
+    private readonly options: WsServerOptions,
+  ) {
+    this.http = createServer((req, res) => this.route(req, res));
+    // ws refuses frames past maxPayload by closing (1009); below it, our own limit answers TOO_LARGE.
+    this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_FRAME_BYTES * 4 });
+    this.wss.on('connection', (socket) => this.accept(socket));
+  }
+
+  async listen(): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.options.port, this.options.host, () => resolve());
+    });
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
+    this.heartbeat.unref();
+    return this.http.address() as AddressInfo;
+  }
+
+  /** Stops accepting new connections (existing ones are closed by the runtime's shutdown). */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const socket of this.wss.clients) socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+
+  stopAccepting(): void {
+    this.http.close();
+  }
+
+  private accept(socket: WebSocket): void {
+    this.alive.set(socket, true);
+    const connection = new Connection(
+      {
+        trusted: false,
+        write: (frame, written) => socket.send(frame, () => written()),
+        close: (code, reason) => socket.close(code, reason),
+      },
+      this.services,
+    );
+    socket.on('pong', () => this.alive.set(socket, true));
+    socket.on('message', (data, isBinary) => {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (size > MAX_FRAME_BYTES) connection.refuseTooLarge();
+      else connection.receive(isBinary ? '\u0000binary' : rawText(data));
+    });
+    socket.on('close', () => connection.ended());
+    socket.on('error', () => connection.ended());
+  }
+
+  private beat(): void {
+    for (const socket of this.wss.clients) {
+      if (this.alive.get(socket) === false) {
+        socket.close(CLOSE_CODES.DEAD, 'no pong');
+        socket.terminate();
+        continue;
+      }
+      this.alive.set(socket, false);
+      socket.ping();
+    }
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    for (const route of this.options.routes) if (route(req, res)) return;
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not found' }));
+  }
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
