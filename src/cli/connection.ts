@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { TruinlagClient} from '../client/node.js';
+import type { TruinlagClient } from '../client/node.js';
 import { connect, TruinlagError } from '../client/node.js';
 import type { AnyCommandInput, ResultOf } from '../protocol/commands/index.js';
 import { ADMIN_TOKEN_FILE } from '../runtime/secrets.js';

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { cliClient, reportError, runCommand, type GlobalOptions } from './connection.js';
+import { exportCommand, importStateCommand, replayCommand, restoreCommand } from './offline.js';
 import { serve } from './serve.js';
 
 const program = new Command('truinlag')
@@ -95,6 +96,30 @@ program
   .command('backup <file>')
   .description("write a consistent online backup of the running server's store")
   .action((file: string) => runCommand(globals(), { type: 'server.backup', file: resolve(file) }));
+
+program
+  .command('replay')
+  .description('rebuild the state from the journal and check it equals the live state (exit 1 if not)')
+  .option('--data <dir>', 'data directory')
+  .action((o: { data?: string }) => replayCommand(o.data, globals().json === true));
+
+program
+  .command('export <file>')
+  .description('write the whole state of a data directory as JSON (safe while the server runs)')
+  .option('--data <dir>', 'data directory')
+  .action((file: string, o: { data?: string }) => exportCommand(file, o.data, globals().json === true));
+
+program
+  .command('import-state <file>')
+  .description('replace the state of a data directory with an exported JSON state (server stopped)')
+  .option('--data <dir>', 'data directory')
+  .action((file: string, o: { data?: string }) => importStateCommand(file, o.data, globals().json === true));
+
+program
+  .command('restore <file>')
+  .description('restore a backup made by `truinlag backup` (server stopped)')
+  .option('--data <dir>', 'data directory')
+  .action((file: string, o: { data?: string }) => restoreCommand(file, o.data, globals().json === true));
 
 program
   .command('shutdown')

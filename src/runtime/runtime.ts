@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import { peerCanSee, streamOf, type Peer } from './peer.js';
 import type { CommitBatch, LoggedBroadcast, MutableState, SqliteStore } from '../store/sqlite-store.js';
 import { TimerScheduler } from './timer-scheduler.js';
+import { applyWrites } from './apply.js';
 
 /** Where a response goes: the request's client identity and id, and the connections waiting for it. */
 interface ReplyKey {
@@ -209,7 +210,7 @@ export class Runtime {
     const actor: Actor = item.source === 'client' ? item.peer.actor : { kind: 'system' };
     const input = { command: item.command, actor, session: item.session };
     const result = step(this.state, input, { now, rng: seededRng(seed) });
-    this.apply(result, undo);
+    applyWrites(this.state, result.writes, undo);
     const broadcastFrames = result.broadcasts.map((b) => this.sequence(b, now, undo));
     batch.writes.push(...result.writes);
     batch.broadcasts.push(...broadcastFrames);
@@ -240,22 +241,6 @@ export class Runtime {
     }
     this.inflight.set(key, new Set([peer.id]));
     return false;
-  }
-
-  private apply(result: StepResult, undo: (() => void)[]): void {
-    for (const write of result.writes) {
-      if (write.op === 'nextId') {
-        const previous = this.state.nextIds[write.table];
-        this.state.nextIds[write.table] = write.next;
-        undo.push(() => (this.state.nextIds[write.table] = previous));
-        continue;
-      }
-      const table = this.state.tables[write.table] as Map<number, unknown>;
-      const previous = table.get(write.id);
-      if (write.op === 'put') table.set(write.id, write.doc);
-      else table.delete(write.id);
-      undo.push(() => (previous === undefined ? table.delete(write.id) : table.set(write.id, previous)));
-    }
   }
 
   /** Gives a broadcast the next gap-free sequence number of its stream and renders its frame once. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyState, TABLE_NAMES, type TableName, type Tables, type Write } from '../engine/state.js';
 import { MIGRATIONS } from './migrations.js';
@@ -70,6 +70,7 @@ export class SqliteStore {
   static open(dataDir: string): SqliteStore {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, DATABASE_FILE);
+    if (!existsSync(dataDir)) throw new Error(`No data directory ${dataDir}.`);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
@@ -77,6 +78,18 @@ export class SqliteStore {
     db.pragma('foreign_keys = ON');
     migrate(db);
     return new SqliteStore(path, db);
+  }
+
+  /** Throws unless the file is a truinlag store (used before restoring a backup over the live one). */
+  static verifyFile(path: string): void {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version < 1 || version > MIGRATIONS.length) throw new Error(`${path} is not a truinlag store.`);
+      db.prepare('SELECT COUNT(*) FROM entity').get();
+    } finally {
+      db.close();
+    }
   }
 
   /** Loads the whole state into memory. */
@@ -141,6 +154,28 @@ export class SqliteStore {
   prune(before: number): void {
     this.db.prepare('DELETE FROM answered WHERE at < ?').run(before);
     this.db.prepare('DELETE FROM broadcast WHERE at < ?').run(before);
+  }
+
+  /**
+   * Replaces the whole game state (import-state, server stopped). The journal restarts from the imported
+   * state, which is kept as its base so that replay still rebuilds the live state.
+   */
+  replaceState(state: MutableState, baseDocument: string): void {
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM entity; DELETE FROM journal; DELETE FROM answered');
+      for (const [kind, table] of Object.entries(state.tables)) {
+        for (const [id, doc] of table) this.statements.put.run(kind, id, JSON.stringify(doc));
+      }
+      for (const [table, next] of Object.entries(state.nextIds))
+        this.statements.meta.run(`nextId:${table}`, String(next));
+      this.statements.meta.run('journalBase', baseDocument);
+    })();
+  }
+
+  /** The state the journal starts from: an imported state document, or undefined for the empty state. */
+  journalBase(): string | undefined {
+    return this.db.prepare("SELECT value FROM meta WHERE key = 'journalBase'").pluck().get() as
+      string | undefined;
   }
 
   /** Every journal entry in order (for replay). */

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { emptyState, TABLE_NAMES, type EngineState, type TableName } from '../engine/state.js';
+import type { MutableState } from './sqlite-store.js';
+
+export const STATE_FORMAT = 'truinlag-state';
+export const STATE_FORMAT_VERSION = 1;
+
+/** The whole game state as one JSON document (for export/import and replay bases). */
+export interface StateDocument {
+  readonly format: typeof STATE_FORMAT;
+  readonly version: number;
+  readonly nextIds: Record<string, number>;
+  readonly tables: Record<string, unknown[]>;
+}
+
+/** The state as a document with tables and records in a canonical order. */
+export function toStateDocument(state: EngineState): StateDocument {
+  const tables: Record<string, unknown[]> = {};
+  for (const name of [...TABLE_NAMES].sort()) {
+    tables[name] = [...state.tables[name].values()].sort((a, b) => a.id - b.id);
+  }
+  return { format: STATE_FORMAT, version: STATE_FORMAT_VERSION, nextIds: { ...state.nextIds }, tables };
+}
+
+/** Reads a state document back; throws a clear error for anything that is not one. */
+export function fromStateDocument(document: unknown): MutableState {
+  const doc = document as Partial<StateDocument>;
+  if (doc.format !== STATE_FORMAT || doc.version !== STATE_FORMAT_VERSION) {
+    throw new Error(`Not a ${STATE_FORMAT} v${STATE_FORMAT_VERSION} document.`);
+  }
+  const state = emptyState() as unknown as MutableState;
+  for (const [name, records] of Object.entries(doc.tables ?? {})) {
+    if (!(TABLE_NAMES as readonly string[]).includes(name)) throw new Error(`Unknown table "${name}".`);
+    const table = state.tables[name as TableName] as Map<number, unknown>;
+    for (const record of records as { id: number }[]) table.set(record.id, record);
+  }
+  for (const [name, next] of Object.entries(doc.nextIds ?? {})) {
+    if ((TABLE_NAMES as readonly string[]).includes(name)) state.nextIds[name as TableName] = next;
+  }
+  return state;
+}
+
+/**
+ * A hash of the game state that ignores key order and record order, so two states are equal exactly
+ * when their records and id counters are. Broadcast sequence numbers are delivery bookkeeping, not game
+ * state, and are left out.
+ */
+export function stateHash(state: EngineState): string {
+  return createHash('sha256')
+    .update(canonicalJson(toStateDocument(state)))
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
