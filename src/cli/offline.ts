@@ -1,7 +1,6 @@
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { EngineState } from '../engine/state.js';
 import { replayJournal } from '../runtime/replay.js';
 import { resolveServerConfig } from '../server/config.js';
 import { DATABASE_FILE, SqliteStore } from '../store/sqlite-store.js';

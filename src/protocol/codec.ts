@@ -17,7 +17,7 @@ export type DecodeResult =
  * becomes typed. Errors keep the request id when it can be recovered so the client can match them.
  */
 export function decodeClientMessage(text: string): DecodeResult {
-  if (text.length > MAX_FRAME_BYTES) return fail(makeError('TOO_LARGE'), null);
+  if (isTooLarge(text)) return fail(makeError('TOO_LARGE'), null);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -42,6 +42,13 @@ export function decodeClientMessage(text: string): DecodeResult {
     ok: true,
     message: { kind: 'request', id: message.id, session: message.session, command: command.data as Command },
   };
+}
+
+/** Whether the text is longer than the frame limit in UTF-8 bytes (a UTF-16 unit is at most 3 bytes). */
+function isTooLarge(text: string): boolean {
+  if (text.length > MAX_FRAME_BYTES) return true;
+  if (text.length * 3 <= MAX_FRAME_BYTES) return false;
+  return new TextEncoder().encode(text).length > MAX_FRAME_BYTES;
 }
 
 function fail(error: ProtocolError, id: string | null): DecodeResult {
