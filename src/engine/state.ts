@@ -11,7 +11,11 @@ export interface SealedPassphrase {
   readonly hash: string;
 }
 
-export type SessionRecord = Session & { readonly createdAt: number };
+export type SessionRecord = Session & {
+  readonly createdAt: number;
+  /** When the session's game clock was paused (epoch ms), or null while it runs. */
+  readonly clockPausedAt: number | null;
+};
 
 export interface PlayerRecord {
   readonly id: number;

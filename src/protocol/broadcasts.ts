@@ -10,6 +10,8 @@ export const broadcastEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.added'), session: sessionSchema }),
   z.object({ type: z.literal('player.added'), player: playerSchema }),
   z.object({ type: z.literal('announcement'), text: z.string() }),
+  z.object({ type: z.literal('clock.paused'), at: z.number() }),
+  z.object({ type: z.literal('clock.resumed'), at: z.number(), pausedMs: z.number() }),
 ]);
 export type BroadcastEvent = z.infer<typeof broadcastEventSchema>;
 export type BroadcastType = BroadcastEvent['type'];

@@ -21,4 +21,6 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'announcement.list': timers.announcementList,
   'announcement.deliver': timers.announcementDeliver,
   'timer.fire': timers.timerFire,
+  'clock.pause': timers.clockPause,
+  'clock.resume': timers.clockResume,
 };

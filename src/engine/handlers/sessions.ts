@@ -23,6 +23,7 @@ export const sessionAdd: Handler<'session.add'> = (command, { tx, now }) => {
     mode: command.mode ?? 'Traditional',
     timeZone,
     createdAt: now,
+    clockPausedAt: null,
   };
   tx.put('session', session);
   tx.broadcast({

@@ -50,7 +50,13 @@ export const announcementSchedule: Handler<'announcement.schedule'> = (command, 
     session,
     command: { type: 'announcement.deliver', text: command.text },
   });
-  return ok({ id: timer.id, text: command.text, at: timer.dueAt });
+  // Scheduled while the clock is paused: it waits with the rest of the session's timers.
+  if (ctx.tx.get('session', session)?.clockPausedAt != null) pauseSessionTimers(ctx, session);
+  return ok({
+    id: timer.id,
+    text: command.text,
+    at: ctx.tx.get('timer', timer.id)?.pausedRemainingMs == null ? timer.dueAt : null,
+  });
 };
 
 export const announcementCancel: Handler<'announcement.cancel'> = (command, ctx) => {
@@ -83,4 +89,29 @@ export const announcementDeliver: Handler<'announcement.deliver'> = (command, ct
     event: { type: 'announcement', text: command.text },
   });
   return ok({ delivered: true as const });
+};
+
+export const clockPause: Handler<'clock.pause'> = (_command, ctx) => {
+  const session = ctx.tx.get('session', ctx.session as number);
+  if (session === undefined) return notFound('session', ctx.session as number);
+  if (session.clockPausedAt !== null) return fail('GAME_PAUSED', 'The clock is already paused.');
+  ctx.tx.put('session', { ...session, clockPausedAt: ctx.now });
+  pauseSessionTimers(ctx, session.id);
+  ctx.tx.broadcast({ session: session.id, audience: 'all', event: { type: 'clock.paused', at: ctx.now } });
+  return ok({ pausedAt: ctx.now });
+};
+
+export const clockResume: Handler<'clock.resume'> = (_command, ctx) => {
+  const session = ctx.tx.get('session', ctx.session as number);
+  if (session === undefined) return notFound('session', ctx.session as number);
+  if (session.clockPausedAt === null) return fail('BAD_DATA', 'The clock is not paused.');
+  const pausedMs = ctx.now - session.clockPausedAt;
+  ctx.tx.put('session', { ...session, clockPausedAt: null });
+  resumeSessionTimers(ctx, session.id);
+  ctx.tx.broadcast({
+    session: session.id,
+    audience: 'all',
+    event: { type: 'clock.resumed', at: ctx.now, pausedMs },
+  });
+  return ok({ pausedMs });
 };

@@ -22,6 +22,8 @@ export const COMMAND_DEFS = [
   timers.announcementList,
   timers.announcementDeliver,
   timers.timerFire,
+  timers.clockPause,
+  timers.clockResume,
 ] as const;
 
 type Defs = (typeof COMMAND_DEFS)[number];

@@ -56,3 +56,21 @@ export const announcementDeliver = defineCommand({
   params: { text: z.string() },
   result: z.object({ delivered: z.literal(true) }),
 });
+
+export const clockPause = defineCommand({
+  type: 'clock.pause',
+  summary: "Pauses the session's game clock: its timers stop counting down until it resumes.",
+  scope: 'session',
+  access: 'admin',
+  params: {},
+  result: z.object({ pausedAt: z.number() }),
+});
+
+export const clockResume = defineCommand({
+  type: 'clock.resume',
+  summary: "Resumes the session's game clock: each paused timer falls due after the time it had left.",
+  scope: 'session',
+  access: 'admin',
+  params: {},
+  result: z.object({ pausedMs: z.number() }),
+});
