@@ -54,6 +54,8 @@ export class TruinlagClient {
   private readonly idPrefix = randomHex(6);
   private transport: ClientTransport | undefined;
   private welcomed = false;
+  /** Whether the current connection's hello asked to resume (`since`). */
+  private resuming = false;
   private closed = false;
   private nextId = 1;
   private attempt = 0;
@@ -172,6 +174,7 @@ export class TruinlagClient {
     this.transport = transport;
     transport.onOpen = () => {
       const since = Object.fromEntries(this.lastSeq);
+      this.resuming = this.lastSeq.size > 0;
       transport.send(
         JSON.stringify({
           type: 'hello',
@@ -198,6 +201,11 @@ export class TruinlagClient {
         this.welcomed = true;
         this.attempt = 0;
         this.welcome = message;
+        // A fresh start begins at the streams' current positions, so that everything after them can be
+        // resumed, also on streams nothing has arrived on yet. (When resuming, the server sends streams
+        // missing from `since` from their start.)
+        if (!this.resuming)
+          for (const [stream, seq] of Object.entries(message.seq)) this.lastSeq.set(stream, seq);
         this.firstWelcome?.resolve(message);
         for (const pending of this.pending.values()) this.transport?.send(pending.frame);
         for (const listener of this.connectionListeners) listener('connected');
@@ -211,7 +219,12 @@ export class TruinlagClient {
         return;
       case 'notice':
         for (const listener of this.noticeListeners) listener(message);
-        if (message.notice === 'resync' && message.stream !== undefined) void this.resync(message.stream);
+        if (message.notice === 'resync' && message.stream !== undefined) {
+          // Our position on this stream means nothing to the server any more (too old, or ahead of a
+          // restored store): forget it, so the next broadcasts are not mistaken for repeats.
+          this.lastSeq.set(message.stream, 0);
+          void this.resync(message.stream);
+        }
         return;
       case 'error':
         if (message.id !== null) this.settle(message.id, TruinlagError.fromProtocol(message.error));

@@ -1,6 +1,7 @@
 import type { BroadcastEvent } from '../protocol/broadcasts.js';
 import type { Command } from '../protocol/commands/index.js';
 import type { Session } from '../protocol/entities.js';
+import type { Challenge, ChallengeSet, Sector, Zone } from './catalogue/types.js';
 
 /** A passphrase as the engine stores it: never the text itself (D6). See src/runtime/passphrase.ts. */
 export interface SealedPassphrase {
@@ -47,9 +48,21 @@ export interface Tables {
   session: SessionRecord;
   player: PlayerRecord;
   timer: TimerRecord;
+  challenge: Challenge;
+  challengeSet: ChallengeSet;
+  zone: Zone;
+  sector: Sector;
 }
 export type TableName = keyof Tables;
-export const TABLE_NAMES: readonly TableName[] = ['session', 'player', 'timer'];
+export const TABLE_NAMES: readonly TableName[] = [
+  'session',
+  'player',
+  'timer',
+  'challenge',
+  'challengeSet',
+  'zone',
+  'sector',
+];
 
 /** The whole game state held in memory by the runtime. The engine only reads it. */
 export interface EngineState {
@@ -64,9 +77,11 @@ export interface EngineState {
 }
 
 export function emptyState(): EngineState {
+  const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, new Map()]));
+  const nextIds = Object.fromEntries(TABLE_NAMES.map((name) => [name, 1]));
   return {
-    tables: { session: new Map(), player: new Map(), timer: new Map() },
-    nextIds: { session: 1, player: 1, timer: 1 },
+    tables: tables as unknown as EngineState['tables'],
+    nextIds: nextIds as Record<TableName, number>,
     streams: new Map(),
   };
 }

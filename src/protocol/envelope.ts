@@ -46,6 +46,11 @@ export const welcomeSchema = z.object({
   /** The player this connection acts as, for player connections. */
   player: idSchema.nullable(),
   serverTime: z.number(),
+  /**
+   * The last sequence number of every stream this connection may see (0 before its first broadcast).
+   * A client that starts fresh resumes from these after a reconnect (D3).
+   */
+  seq: z.record(streamKeySchema, z.number().int().nonnegative()),
 });
 
 export const responseSchema = z.union([

@@ -52,6 +52,8 @@ export interface RuntimeOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_RESUME = 10_000;
+/** How long a timer whose fire could not be saved waits before it is tried again. */
+const COMMIT_RETRY_MS = 1_000;
 
 interface Processed {
   readonly item: Inbound;
@@ -118,14 +120,35 @@ export class Runtime {
   }
 
   /**
+   * Where each stream the peer may see stands now (the last sequence number, 0 before the first
+   * broadcast). Sent in the welcome: a client resumes from these, so a stream it has not received
+   * anything on yet is resumable too (D3).
+   */
+  positions(peer: Peer): Record<string, number> {
+    const streams = new Set(['global']);
+    if (peer.actor.kind === 'admin') {
+      for (const id of this.state.tables.session.keys()) streams.add(streamOf(id));
+      for (const stream of this.state.streams.keys()) streams.add(stream);
+    } else if (peer.session !== null) {
+      streams.add(streamOf(peer.session));
+    }
+    return Object.fromEntries([...streams].map((stream) => [stream, this.state.streams.get(stream) ?? 0]));
+  }
+
+  /**
    * Sends a peer what it missed on each stream since the given sequence numbers, oldest first (D3).
-   * Runs on the loop's thread between turns, so nothing committed in the meantime can slip between the
-   * replay and live delivery. Streams whose log no longer reaches back get a `resync` notice.
+   * A stream the peer may see that `since` does not name is new to it (it was created after the
+   * positions the client started from) and is sent from its start. Runs on the loop's thread between
+   * turns, so nothing committed in the meantime can slip between the replay and live delivery. Streams
+   * whose log no longer reaches back, or that the client claims to be ahead on (the store was restored
+   * from an older backup), get a `resync` notice.
    */
   resume(peer: Peer, since: Readonly<Record<string, number>>): void {
-    for (const [stream, seq] of Object.entries(since)) {
+    const from: Record<string, number> = { ...since };
+    for (const stream of Object.keys(this.positions(peer))) from[stream] ??= 0;
+    for (const [stream, seq] of Object.entries(from)) {
       const last = this.state.streams.get(stream) ?? 0;
-      if (seq >= last) continue;
+      if (seq === last) continue;
       const oldest = this.options.store.oldestBroadcast(stream);
       if (seq > last || oldest === undefined || oldest > seq + 1 || last - seq > MAX_RESUME) {
         peer.send(resyncNotice(stream), 'notice');
@@ -266,7 +289,19 @@ export class Runtime {
         this.peers.get(peerId)?.send(frame as string, 'response');
       this.inflight.delete(key);
     }
-    if (failure !== undefined) return;
+    if (failure !== undefined) {
+      // Memory is back as it was. A timer whose fire was not saved goes back on the schedule, so it is
+      // retried (after a pause, so that a store that keeps failing is not hammered) instead of being
+      // forgotten until the next restart.
+      if (item.command.type === 'timer.fire') {
+        const id = item.command.timer;
+        this.options.clock.setTimeout(() => {
+          this.scheduler.sync(id, this.state.tables.timer.get(id));
+          this.scheduler.rearm();
+        }, COMMIT_RETRY_MS);
+      }
+      return;
+    }
     for (const b of done.broadcastFrames) {
       for (const peer of this.peers.values())
         if (peerCanSee(peer, b.stream, b.audience)) peer.send(b.message, 'broadcast');

@@ -128,6 +128,7 @@ export class Connection implements Peer {
         connection: this.id,
         player: null,
         serverTime: Date.now(),
+        seq: runtime.positions(this),
       }),
     );
     if (hello.since !== undefined) runtime.resume(this, hello.since);

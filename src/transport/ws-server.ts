@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
 import { CLOSE_CODES } from './close-codes.js';
@@ -33,7 +33,7 @@ export class WsTransport {
     this.http = createServer((req, res) => this.route(req, res));
     // ws refuses frames past maxPayload by closing (1009); below it, our own limit answers TOO_LARGE.
     this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_FRAME_BYTES * 4 });
-    this.wss.on('connection', (socket) => this.accept(socket));
+    this.wss.on('connection', (socket, req) => this.accept(socket, req.socket));
   }
 
   async listen(): Promise<AddressInfo> {
@@ -49,7 +49,9 @@ export class WsTransport {
   /** Stops accepting new connections (existing ones are closed by the runtime's shutdown). */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const socket of this.wss.clients) socket.terminate();
+    // Terminating at once would drop what is still being written (the shutdown notice, the close frame):
+    // give each socket a short grace to finish its close handshake first.
+    await Promise.all([...this.wss.clients].map((socket) => closeGracefully(socket, CLOSE_GRACE_MS)));
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
@@ -61,12 +63,26 @@ export class WsTransport {
     this.http.close();
   }
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: WebSocket, tcp: Socket): void {
     this.alive.set(socket, true);
+    // Frames written in one engine turn (a response and a batch of broadcasts) leave in one system call
+    // per connection: the TCP socket is corked at the first frame and uncorked once the turn is over.
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      tcp.uncork();
+    };
     const connection = new Connection(
       {
         trusted: false,
-        write: (frame, written) => socket.send(frame, () => written()),
+        write: (frame, written) => {
+          if (!corked) {
+            corked = true;
+            tcp.cork();
+            process.nextTick(uncork);
+          }
+          socket.send(frame, () => written());
+        },
         close: (code, reason) => socket.close(code, reason),
       },
       this.services,
@@ -103,4 +119,22 @@ export class WsTransport {
 function rawText(data: WebSocket.RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/** How long a closing socket may take to flush and finish its close handshake at shutdown. */
+const CLOSE_GRACE_MS = 1_000;
+
+function closeGracefully(socket: WebSocket, graceMs: number): Promise<void> {
+  if (socket.readyState === socket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.terminate();
+      resolve();
+    }, graceMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (socket.readyState === socket.OPEN) socket.close(CLOSE_CODES.SHUTDOWN, 'server shutting down');
+  });
 }

@@ -1,6 +1,11 @@
 import type { CommandType } from '../../protocol/commands/index.js';
 import type { Handler } from '../handler.js';
+import * as challenges from './catalogue/challenges.js';
+import * as sectors from './catalogue/sectors.js';
+import * as sets from './catalogue/sets.js';
+import * as zones from './catalogue/zones.js';
 import * as core from './core.js';
+import * as preview from './catalogue/preview.js';
 import * as players from './players.js';
 import * as sessions from './sessions.js';
 import * as timers from './timers.js';
@@ -23,4 +28,31 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'timer.fire': timers.timerFire,
   'clock.pause': timers.clockPause,
   'clock.resume': timers.clockResume,
+  'set.add': sets.setAdd,
+  'set.edit': sets.setEdit,
+  'set.list': sets.setList,
+  'set.get': sets.setGet,
+  'set.delete': sets.setDelete,
+  'set.deleteAll': sets.setDeleteAll,
+  'challenge.add': challenges.challengeAdd,
+  'challenge.edit': challenges.challengeEdit,
+  'challenge.list': challenges.challengeList,
+  'challenge.get': challenges.challengeGet,
+  'challenge.delete': challenges.challengeDelete,
+  'challenge.deleteAll': challenges.challengeDeleteAll,
+  'zone.add': zones.zoneAdd,
+  'zone.edit': zones.zoneEdit,
+  'zone.list': zones.zoneList,
+  'zone.get': zones.zoneGet,
+  'zone.delete': zones.zoneDelete,
+  'zone.deleteAll': zones.zoneDeleteAll,
+  'zone.setMinutes': zones.zoneSetMinutes,
+  'zone.setCloseSectors': zones.zoneSetCloseSectors,
+  'sector.add': sectors.sectorAdd,
+  'sector.list': sectors.sectorList,
+  'sector.get': sectors.sectorGet,
+  'sector.delete': sectors.sectorDelete,
+  'sector.deleteAll': sectors.sectorDeleteAll,
+  'sector.link': sectors.sectorLink,
+  'challenge.preview': preview.challengePreview,
 };

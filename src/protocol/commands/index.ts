@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DefinedCommand } from '../define.js';
+import * as catalogue from './catalogue.js';
 import * as core from './core.js';
 import * as timers from './timers.js';
 
@@ -24,6 +25,33 @@ export const COMMAND_DEFS = [
   timers.timerFire,
   timers.clockPause,
   timers.clockResume,
+  catalogue.setAdd,
+  catalogue.setEdit,
+  catalogue.setList,
+  catalogue.setGet,
+  catalogue.setDelete,
+  catalogue.setDeleteAll,
+  catalogue.challengeAdd,
+  catalogue.challengeEdit,
+  catalogue.challengeList,
+  catalogue.challengeGet,
+  catalogue.challengeDelete,
+  catalogue.challengeDeleteAll,
+  catalogue.zoneAdd,
+  catalogue.zoneEdit,
+  catalogue.zoneList,
+  catalogue.zoneGet,
+  catalogue.zoneDelete,
+  catalogue.zoneDeleteAll,
+  catalogue.zoneSetMinutes,
+  catalogue.zoneSetCloseSectors,
+  catalogue.sectorAdd,
+  catalogue.sectorList,
+  catalogue.sectorGet,
+  catalogue.sectorDelete,
+  catalogue.sectorDeleteAll,
+  catalogue.sectorLink,
+  catalogue.challengePreview,
 ] as const;
 
 type Defs = (typeof COMMAND_DEFS)[number];

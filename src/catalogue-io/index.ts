@@ -1,0 +1,23 @@
+/**
+ * Reading and writing the reference spreadsheet layout (challenges-and-tools.md §4.3, D20, D22): pure
+ * functions from four CSV texts to an import plan, from a plan and a catalogue to an upsert diff, and
+ * from a catalogue back to the four CSV texts. See docs/catalogue-import.md.
+ */
+export type { CatalogueTables, ParseOptions } from './parse-tables.js';
+export { parseCatalogueTables } from './parse-tables.js';
+export type { RejectedRow, TableName } from './csv-table.js';
+export type {
+  ImportPlan,
+  PlannedChallenge,
+  PlannedSector,
+  PlannedTravel,
+  PlannedZone,
+  SheetChallenge,
+  TableCounts,
+} from './plan-types.js';
+export type { EntityDiff, Match, PlanDiff, TravelDiff } from './diff-plan.js';
+export { diffPlan, isUnchanged } from './diff-plan.js';
+export type { CatalogueKeys } from './resolve.js';
+export { catalogueKeys, resolveChallenge, resolveSector, resolveZone } from './resolve.js';
+export { naturalKey } from './challenge-key.js';
+export { writeCatalogueTables } from './write-tables.js';

@@ -1,0 +1,82 @@
+import type { ChallengeInput } from '../engine/catalogue/types.js';
+import type { RejectedRow, TableName } from './csv-table.js';
+
+/**
+ * The import plan's records. References use stable keys — set name, zone number, sector letter —
+ * because database ids are known only to the engine (D4); see `resolve.ts` for the key → id step.
+ */
+
+/** A sector with its neighbours by letter; the plan's neighbourhood is symmetric. */
+export interface PlannedSector {
+  name: string;
+  neighbours: string[];
+}
+
+/** A zone keyed by its ZVV number, with its close sectors by letter (§2.1). */
+export interface PlannedZone {
+  number: number;
+  numConnZones: number;
+  numConnections: number;
+  trainThrough: boolean;
+  mongus: boolean;
+  sBahnZone: boolean;
+  closeSectors: string[];
+}
+
+/** One directed entry of the travel-minutes matrix, by zone number. */
+export interface PlannedTravel {
+  from: number;
+  to: number;
+  minutes: number;
+}
+
+/**
+ * Everything the challenge sheet can express: a {@link ChallengeInput} without `action` (the sheet has
+ * no column for it, so import leaves an existing action untouched) and with references by key.
+ */
+export type SheetChallenge = Omit<ChallengeInput, 'sets' | 'zones' | 'sectors' | 'action'> & {
+  /** Set names. */
+  sets: string[];
+  /** Zone numbers, in sheet order (a Kaff uses the first). */
+  zones: number[];
+  /** Sector letters, primary first. */
+  sectors: string[];
+};
+
+/** A challenge row to upsert. */
+export interface PlannedChallenge {
+  /** 1-based source line of the row. */
+  line: number;
+  /** The `id` column, when the sheet has one and the cell is filled; the upsert key then. */
+  id: number | null;
+  /** The natural upsert key (see `challenge-key.ts`); unique within a plan. */
+  key: string;
+  challenge: SheetChallenge;
+}
+
+/** Per-table row counts: imported (kept in the plan), skipped (blank rows), rejected (reported). */
+export interface TableCounts {
+  imported: number;
+  skipped: number;
+  rejected: number;
+}
+
+/** What an import would write, computed purely from the four tables (D20). */
+export interface ImportPlan {
+  /** Set names to ensure exist (the seven standard sets, §4.3 step 1). */
+  sets: string[];
+  sectors: PlannedSector[];
+  zones: PlannedZone[];
+  travelMinutes: PlannedTravel[];
+  challenges: PlannedChallenge[];
+  /** Every refused row, in table order then line order. */
+  rejected: RejectedRow[];
+  counts: Record<TableName, TableCounts>;
+}
+
+/** The rows of one table that survived, with what was skipped and refused. */
+export interface TableOutcome<T> {
+  items: T[];
+  skipped: number;
+  rejected: RejectedRow[];
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CHALLENGE_KINDS,
+  CHALLENGE_STATUSES,
+  isPlayableStatus,
+  parseChallengeKind,
+  parseChallengeStatus,
+} from '../../../src/engine/catalogue/types.js';
+
+describe('kind and status names', () => {
+  it('parse case-insensitively, ignoring underscores', () => {
+    expect(parseChallengeKind('z_kaff')).toBe('ZKaff');
+    expect(parseChallengeKind(' ORTSSPEZIFISCH ')).toBe('Ortsspezifisch');
+    expect(parseChallengeKind('kaffe')).toBeUndefined();
+    expect(parseChallengeStatus('to_sort')).toBe('ToSort');
+    expect(parseChallengeStatus('approved')).toBe('Approved');
+    expect(parseChallengeStatus('')).toBeUndefined();
+    for (const k of CHALLENGE_KINDS) expect(parseChallengeKind(k)).toBe(k);
+  });
+
+  it('only Approved and Refactor are playable', () => {
+    expect(CHALLENGE_STATUSES.filter(isPlayableStatus)).toEqual(['Approved', 'Refactor']);
+  });
+});
