@@ -52,6 +52,8 @@ export interface RuntimeOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_RESUME = 10_000;
+/** Engine time one turn may spend stepping before it commits and lets I/O in. */
+const TURN_BUDGET_MS = 8;
 /** How long a timer whose fire could not be saved waits before it is tried again. */
 const COMMIT_RETRY_MS = 1_000;
 
@@ -187,22 +189,31 @@ export class Runtime {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.drainNow();
+      this.turn();
+      // What is left waits for the next turn, after pending I/O, so one big burst cannot starve others.
+      if (this.mailbox.length > 0) this.schedule();
     });
   }
 
   private drainNow(): void {
-    while (this.mailbox.length > 0) this.turn(this.mailbox.splice(0, this.options.maxBatch ?? 1024));
+    while (this.mailbox.length > 0) this.turn();
   }
 
-  /** One loop turn: step every item, commit once, then release responses and broadcasts. */
-  private turn(items: Inbound[]): void {
+  /**
+   * One loop turn: step queued items (up to `maxBatch`, and only for about `TURN_BUDGET_MS` of engine
+   * time, so a burst of heavy commands cannot hold up everyone's responses), commit once, then release
+   * responses and broadcasts.
+   */
+  private turn(): void {
     const started = performance.now();
     const batch: Mutable<CommitBatch> = { writes: [], broadcasts: [], journal: [], answers: [] };
     const undo: (() => void)[] = [];
     const processed: Processed[] = [];
-    for (const item of items) {
-      const done = this.process(item, batch, undo);
+    const limit = this.options.maxBatch ?? 1024;
+    let taken = 0;
+    while (taken < limit && this.mailbox.length > 0 && performance.now() - started < TURN_BUDGET_MS) {
+      const done = this.process(this.mailbox.shift() as Inbound, batch, undo);
+      taken++;
       if (done !== undefined) processed.push(done);
     }
     let failure: ProtocolError | undefined;
@@ -221,7 +232,7 @@ export class Runtime {
     this.scheduler.rearm();
     this.maybePrune();
     const ms = performance.now() - started;
-    if (ms > 50) this.options.logger.warn({ ms: Math.round(ms), items: items.length }, 'slow engine turn');
+    if (ms > 50) this.options.logger.warn({ ms: Math.round(ms), items: taken }, 'slow engine turn');
   }
 
   private process(item: Inbound, batch: Mutable<CommitBatch>, undo: (() => void)[]): Processed | undefined {

@@ -2,7 +2,7 @@ import type { Challenge, ChallengeInput } from '../../catalogue/types.js';
 import { validateChallenge } from '../../catalogue/validation.js';
 import { notFound, ok, type Handler, type Outcome } from '../../handler.js';
 import type { Tx } from '../../tx.js';
-import { catalogueOf, invalid } from './shared.js';
+import { challengeRefs, invalid } from './shared.js';
 
 export const challengeAdd: Handler<'challenge.add'> = (command, { tx, now }) =>
   saveChallenge(tx, tx.newId('challenge'), command.challenge, now);
@@ -45,7 +45,7 @@ export const challengeDeleteAll: Handler<'challenge.deleteAll'> = (_command, { t
 
 /** Validates a challenge against every rule and the current catalogue, then stores it. */
 export function saveChallenge(tx: Tx, id: number, input: ChallengeInput, now: number): Outcome<Challenge> {
-  const violations = validateChallenge(input, catalogueOf(tx));
+  const violations = validateChallenge(input, challengeRefs(tx));
   if (violations.length > 0) return invalid(violations);
   return ok(tx.put('challenge', { ...input, id, lastEdit: now }));
 }

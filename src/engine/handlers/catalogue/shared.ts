@@ -1,5 +1,5 @@
 import type { Catalogue } from '../../catalogue/types.js';
-import type { Violation } from '../../catalogue/validation.js';
+import type { ChallengeReferences, Violation } from '../../catalogue/validation.js';
 import { fail, type Outcome } from '../../handler.js';
 import type { Tx } from '../../tx.js';
 
@@ -12,6 +12,15 @@ export function catalogueOf(tx: Tx): Catalogue {
     sets: map(tx.all('challengeSet')),
     zones: map(tx.all('zone')),
     sectors: map(tx.all('sector')),
+  };
+}
+
+/** Existence checks against the live tables (cheaper than a whole catalogue for one challenge). */
+export function challengeRefs(tx: Tx): ChallengeReferences {
+  return {
+    sets: { has: (id) => tx.get('challengeSet', id) !== undefined },
+    zones: { has: (id) => tx.get('zone', id) !== undefined },
+    sectors: { has: (id) => tx.get('sector', id) !== undefined },
   };
 }
 

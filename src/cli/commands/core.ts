@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import { cliClient, runCommand } from '../connection.js';
+import { exportCommand, importStateCommand, replayCommand, restoreCommand } from '../offline.js';
+import type { CliContext } from '../program.js';
+import { serve } from '../serve.js';
+
+/** Server lifecycle, diagnostics and whole-store commands. */
+export function registerCoreCommands({ program, globals, int }: CliContext): void {
+  program
+    .command('serve')
+    .description('run the engine (WebSocket + local socket) until shut down')
+    .option('--port <port>', 'WebSocket/HTTP port (0 = any free port)', int)
+    .option('--host <host>', 'address to listen on')
+    .option('--data <dir>', 'data directory (default ./data or $TRUINLAG_DATA)')
+    .action((options: { port?: number; host?: string; data?: string }) =>
+      serve({ port: options.port, host: options.host, dataDir: options.data }),
+    );
+
+  program
+    .command('ping [text]')
+    .description('ping the engine; the text is broadcast to every client')
+    .action((text?: string) =>
+      runCommand(globals(), { type: 'ping', ...(text === undefined ? {} : { text }) }, (r) =>
+        `pong ${r.text ?? ''}`.trim(),
+      ),
+    );
+
+  program
+    .command('state')
+    .description('print the global state')
+    .action(() => runCommand(globals(), { type: 'state.get' }));
+
+  program
+    .command('watch')
+    .description('print every broadcast this connection may see (Ctrl-C to stop)')
+    .action(async () => {
+      const options = globals();
+      const client = cliClient(options);
+      await client.ready;
+      for await (const b of client.broadcasts()) {
+        if (options.json === true) process.stdout.write(`${JSON.stringify(b)}\n`);
+        else
+          process.stdout.write(
+            `[${b.session === null ? 'global' : `session ${b.session}`} #${b.seq}] ${b.event.type} ${JSON.stringify(b.event)}\n`,
+          );
+      }
+    });
+
+  program
+    .command('backup <file>')
+    .description("write a consistent online backup of the running server's store")
+    .action((file: string) => runCommand(globals(), { type: 'server.backup', file: resolve(file) }));
+
+  program
+    .command('replay')
+    .description('rebuild the state from the journal and check it equals the live state (exit 1 if not)')
+    .option('--data <dir>', 'data directory')
+    .action((o: { data?: string }) => replayCommand(o.data, globals().json === true));
+
+  program
+    .command('export <file>')
+    .description('write the whole state of a data directory as JSON (safe while the server runs)')
+    .option('--data <dir>', 'data directory')
+    .action((file: string, o: { data?: string }) => exportCommand(file, o.data, globals().json === true));
+
+  program
+    .command('import-state <file>')
+    .description('replace the state of a data directory with an exported JSON state (server stopped)')
+    .option('--data <dir>', 'data directory')
+    .action((file: string, o: { data?: string }) =>
+      importStateCommand(file, o.data, globals().json === true),
+    );
+
+  program
+    .command('restore <file>')
+    .description('restore a backup made by `truinlag backup` (server stopped)')
+    .option('--data <dir>', 'data directory')
+    .action((file: string, o: { data?: string }) => restoreCommand(file, o.data, globals().json === true));
+
+  program
+    .command('shutdown')
+    .description('shut the server down cleanly')
+    .action(() => runCommand(globals(), { type: 'server.shutdown' }, () => 'shutting down'));
+}
