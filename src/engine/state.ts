@@ -1,7 +1,14 @@
-import type { BroadcastEvent } from '../protocol/broadcasts.js';
+import type { Audience, BroadcastEvent } from '../protocol/broadcasts.js';
 import type { Command } from '../protocol/commands/index.js';
 import type { Session } from '../protocol/entities.js';
 import type { Challenge, ChallengeSet, Sector, Zone } from './catalogue/types.js';
+import type {
+  PastGameRecord,
+  SessionGameFields,
+  TeamRecord,
+  TokenRecord,
+  TrackPointRecord,
+} from './game/types.js';
 
 /** A passphrase as the engine stores it: never the text itself (D6). See src/runtime/passphrase.ts. */
 export interface SealedPassphrase {
@@ -12,7 +19,11 @@ export interface SealedPassphrase {
   readonly hash: string;
 }
 
-export type SessionRecord = Session & {
+export type SessionRecord = SessionGameFields & {
+  readonly id: number;
+  readonly name: string;
+  readonly mode: Session['mode'];
+  readonly timeZone: string;
   readonly createdAt: number;
   /** When the session's game clock was paused (epoch ms), or null while it runs. */
   readonly clockPausedAt: number | null;
@@ -22,7 +33,15 @@ export interface PlayerRecord {
   readonly id: number;
   readonly name: string;
   readonly session: number | null;
-  readonly passphrase: SealedPassphrase;
+  /** The team of its session the player is in, if any (a player is in at most one team). */
+  readonly team: number | null;
+  /** Null for a removed player: nobody can log in as them any more. */
+  readonly passphrase: SealedPassphrase | null;
+  readonly phone: string | null;
+  readonly picture: number | null;
+  /** The last reported coordinates, to ignore repeats (engine.md §4.8). */
+  readonly lastLocation: { readonly lat: number; readonly lon: number } | null;
+  readonly removed: boolean;
   readonly createdAt: number;
 }
 
@@ -52,6 +71,10 @@ export interface Tables {
   challengeSet: ChallengeSet;
   zone: Zone;
   sector: Sector;
+  team: TeamRecord;
+  trackPoint: TrackPointRecord;
+  pastGame: PastGameRecord;
+  token: TokenRecord;
 }
 export type TableName = keyof Tables;
 export const TABLE_NAMES: readonly TableName[] = [
@@ -62,6 +85,10 @@ export const TABLE_NAMES: readonly TableName[] = [
   'challengeSet',
   'zone',
   'sector',
+  'team',
+  'trackPoint',
+  'pastGame',
+  'token',
 ];
 
 /** The whole game state held in memory by the runtime. The engine only reads it. */
@@ -95,6 +122,6 @@ export type Write =
 /** A broadcast produced by a step, before the runtime gives it its sequence number. */
 export interface PendingBroadcast {
   readonly session: number | null;
-  readonly audience: 'all' | 'admins';
+  readonly audience: Audience;
   readonly event: BroadcastEvent;
 }

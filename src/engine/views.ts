@@ -7,6 +7,16 @@ export const sessionView = (s: SessionRecord): Session => ({
   name: s.name,
   mode: s.mode,
   timeZone: s.timeZone,
+  game: s.game?.id ?? null,
+  paused: s.clockPausedAt !== null,
 });
 
-export const playerView = (p: PlayerRecord): Player => ({ id: p.id, name: p.name, session: p.session });
+export const playerView = (p: PlayerRecord): Player => ({
+  id: p.id,
+  name: p.name,
+  session: p.session,
+  team: p.team,
+  phone: p.phone,
+  picture: p.picture,
+  removed: p.removed,
+});

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { playerSchema, sessionSchema } from './entities.js';
+import { idSchema, playerSchema, sessionSchema } from './entities.js';
+import { gameSchema, locationSchema, offerSchema, teamSchema } from './game.js';
+import { partialGameConfigSchema } from './game-config.js';
 
 /**
  * Broadcast events, discriminated by `type`. Each reaches the clients that may see its stream (a session,
@@ -12,13 +14,44 @@ export const broadcastEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('announcement'), text: z.string() }),
   z.object({ type: z.literal('clock.paused'), at: z.number() }),
   z.object({ type: z.literal('clock.resumed'), at: z.number(), pausedMs: z.number() }),
+  z.object({ type: z.literal('session.changed'), session: sessionSchema }),
+  z.object({ type: z.literal('player.changed'), player: playerSchema }),
+  /** A team was added or changed (locations travel only in `location` broadcasts: `team.location` is null here). */
+  z.object({ type: z.literal('team.changed'), team: teamSchema }),
+  z.object({ type: z.literal('team.removed'), team: idSchema }),
+  z.object({ type: z.literal('config.changed'), overrides: partialGameConfigSchema }),
+  z.object({ type: z.literal('game.started'), game: gameSchema, teams: z.array(teamSchema) }),
+  z.object({
+    type: z.literal('game.ended'),
+    game: gameSchema,
+    pastGame: idSchema,
+    reason: z.enum(['stopped', 'time']),
+  }),
+  /** After the catch (D26): both teams as they are now, and the bounty that changed hands. */
+  z.object({
+    type: z.literal('caught'),
+    catcher: teamSchema,
+    caught: teamSchema,
+    bounty: z.number().int(),
+    catcherPeriod: z.number().int(),
+    caughtPeriod: z.number().int(),
+  }),
+  z.object({ type: z.literal('completed'), team: teamSchema, offer: offerSchema, period: z.number().int() }),
+  z.object({ type: z.literal('location'), team: idSchema, location: locationSchema }),
+  z.object({ type: z.literal('grace.ended'), team: idSchema }),
+  z.object({
+    type: z.literal('correction'),
+    kind: z.enum(['undo', 'adjust', 'endGrace', 'newHand', 'move']),
+    team: idSchema,
+    reason: z.string().nullable(),
+  }),
 ]);
 export type BroadcastEvent = z.infer<typeof broadcastEventSchema>;
 export type BroadcastType = BroadcastEvent['type'];
 
 /**
- * Who may see a broadcast: everyone who may see its stream, or admins only. Player connections see the
- * global stream and their own session's stream (D7); admins see everything.
+ * Who may see a broadcast: everyone who may see its stream, admins only, or everyone but the players of
+ * some teams (a team in grace is invisible to the catchers, D8). Player connections see the global
+ * stream and their own session's stream (D7); admins see everything.
  */
-export const AUDIENCES = ['all', 'admins'] as const;
-export type Audience = (typeof AUDIENCES)[number];
+export type Audience = 'all' | 'admins' | { readonly exceptTeams: readonly number[] };

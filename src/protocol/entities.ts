@@ -12,6 +12,10 @@ export const sessionSchema = z.object({
   name: z.string(),
   mode: modeSchema,
   timeZone: z.string(),
+  /** The running game's id, or null. */
+  game: z.number().int().nullable(),
+  /** Whether the session's game clock is paused. */
+  paused: z.boolean(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
@@ -20,5 +24,9 @@ export const playerSchema = z.object({
   id: idSchema,
   name: z.string(),
   session: idSchema.nullable(),
+  team: idSchema.nullable(),
+  phone: z.string().nullable(),
+  picture: idSchema.nullable(),
+  removed: z.boolean(),
 });
 export type Player = z.infer<typeof playerSchema>;

@@ -1,4 +1,5 @@
 import type { Actor } from '../engine/handler.js';
+import type { Audience } from '../protocol/broadcasts.js';
 
 export type FrameKind = 'response' | 'broadcast' | 'notice';
 
@@ -15,11 +16,23 @@ export interface Peer {
   close(code: number, reason: string): void;
 }
 
-/** Which broadcasts a peer may see (D7): admins everything; players the global stream and their session's. */
-export function peerCanSee(peer: Peer, stream: string, audience: 'all' | 'admins'): boolean {
+/**
+ * Which broadcasts a peer may see (D7, D8): admins everything; players the global stream and their
+ * session's, except broadcasts kept from their team (`teamOf` gives a player's current team).
+ */
+export function peerCanSee(
+  peer: Peer,
+  stream: string,
+  audience: Audience,
+  teamOf: (player: number) => number | null,
+): boolean {
   if (peer.actor.kind === 'admin') return true;
   if (audience === 'admins') return false;
-  return stream === 'global' || stream === String(peer.session);
+  if (stream !== 'global' && stream !== String(peer.session)) return false;
+  if (audience === 'all') return true;
+  if (peer.actor.kind !== 'player') return false;
+  const team = teamOf(peer.actor.player);
+  return team === null || !audience.exceptTeams.includes(team);
 }
 
 /** The broadcast stream of a session (or the global stream). */

@@ -94,6 +94,9 @@ export class Runtime {
     this.scheduler.rearm();
   }
 
+  /** A player's current team, for broadcast audiences. */
+  private readonly teamOf = (player: number): number | null => this.state.tables.player.get(player)?.team ?? null;
+
   /** The current state (read-only; for snapshots, replay checks and tests). */
   get current(): EngineState {
     return this.state;
@@ -157,7 +160,7 @@ export class Runtime {
         continue;
       }
       for (const b of this.options.store.broadcastsSince(stream, seq, MAX_RESUME)) {
-        if (peerCanSee(peer, b.stream, b.audience)) peer.send(b.message, 'broadcast');
+        if (peerCanSee(peer, b.stream, b.audience, this.teamOf)) peer.send(b.message, 'broadcast');
       }
     }
   }
@@ -315,7 +318,7 @@ export class Runtime {
     }
     for (const b of done.broadcastFrames) {
       for (const peer of this.peers.values())
-        if (peerCanSee(peer, b.stream, b.audience)) peer.send(b.message, 'broadcast');
+        if (peerCanSee(peer, b.stream, b.audience, this.teamOf)) peer.send(b.message, 'broadcast');
     }
     this.syncTimers(done);
     for (const job of result.jobs) this.startJob(job, reply);

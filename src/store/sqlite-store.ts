@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyState, TABLE_NAMES, type TableName, type Tables, type Write } from '../engine/state.js';
 import { MIGRATIONS } from './migrations.js';
+import type { Audience } from '../protocol/broadcasts.js';
 
 export const DATABASE_FILE = 'truinlag.db';
 
@@ -11,7 +12,7 @@ export interface LoggedBroadcast {
   readonly stream: string;
   readonly seq: number;
   readonly at: number;
-  readonly audience: 'all' | 'admins';
+  readonly audience: Audience;
   readonly message: string;
 }
 
@@ -127,7 +128,7 @@ export class SqliteStore {
       }
       for (const entry of batch.journal) s.journal.run(entry.at, entry.input);
       for (const b of batch.broadcasts) {
-        s.broadcast.run(b.stream, b.seq, b.at, b.audience, b.message);
+        s.broadcast.run(b.stream, b.seq, b.at, JSON.stringify(b.audience), b.message);
         // Remember the last sequence number even after the log is pruned, so numbers stay gap-free.
         s.meta.run(`stream:${b.stream}`, String(b.seq));
       }
@@ -142,7 +143,8 @@ export class SqliteStore {
 
   /** Logged broadcasts of a stream after `seq`, oldest first. */
   broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[] {
-    return this.statements.since.all(stream, seq, limit) as LoggedBroadcast[];
+    const rows = this.statements.since.all(stream, seq, limit) as (Omit<LoggedBroadcast, 'audience'> & { audience: string })[];
+    return rows.map((row) => ({ ...row, audience: parseAudience(row.audience) }));
   }
 
   /** The oldest sequence number still in a stream's log, or undefined when the log is empty. */
@@ -187,6 +189,14 @@ export class SqliteStore {
     }>;
   }
 
+  /**
+   * Runs `read` inside one read transaction, so that everything it reads comes from the same committed
+   * state even while the server keeps writing (replay beside a running server).
+   */
+  readSnapshot<T>(read: () => T): T {
+    return this.db.transaction(read)();
+  }
+
   /** Online, consistent backup through SQLite's backup API. */
   async backup(file: string): Promise<{ totalPages: number }> {
     return await this.db.backup(file);
@@ -228,4 +238,10 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${current + index + 1}`);
     })();
   });
+}
+
+/** Audiences are stored as JSON; rows written before that stored the bare words. */
+function parseAudience(text: string): Audience {
+  if (text === 'all' || text === 'admins') return text;
+  return JSON.parse(text) as Audience;
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { exportCatalogueCommand } from '../catalogue/export.js';
 import { cliClient, runCommand } from '../connection.js';
 import { exportCommand, importStateCommand, replayCommand, restoreCommand } from '../offline.js';
 import type { CliContext } from '../program.js';
@@ -58,10 +59,19 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     .action((o: { data?: string }) => replayCommand(o.data, globals().json === true));
 
   program
-    .command('export <file>')
-    .description('write the whole state of a data directory as JSON (safe while the server runs)')
-    .option('--data <dir>', 'data directory')
-    .action((file: string, o: { data?: string }) => exportCommand(file, o.data, globals().json === true));
+    .command('export <target>')
+    .description(
+      'a target ending in .json: write the whole state of a data directory as JSON (offline, --data; safe ' +
+        "while the server runs); any other target is a directory: write the running server's catalogue " +
+        'into it as challenges.csv, zones.csv, distances.csv and sectors.csv (the `import` layout)',
+    )
+    .option('--data <dir>', 'data directory (state JSON only)')
+    .action((target: string, o: { data?: string }) => {
+      if (target.toLowerCase().endsWith('.json'))
+        return exportCommand(target, o.data, globals().json === true);
+      if (o.data !== undefined) throw new Error('--data belongs to a .json target (the state export).');
+      return exportCatalogueCommand(target, globals());
+    });
 
   program
     .command('import-state <file>')

@@ -5,6 +5,13 @@ import * as sectors from './catalogue/sectors.js';
 import * as sets from './catalogue/sets.js';
 import * as zones from './catalogue/zones.js';
 import * as core from './core.js';
+import * as gameConfig from './game/config.js';
+import * as corrections from './game/corrections.js';
+import * as lifecycle from './game/lifecycle.js';
+import * as locations from './game/locations.js';
+import * as pastGames from './game/past-games.js';
+import * as play from './game/play.js';
+import * as teams from './game/teams.js';
 import * as preview from './catalogue/preview.js';
 import * as players from './players.js';
 import * as sessions from './sessions.js';
@@ -55,4 +62,34 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'sector.deleteAll': sectors.sectorDeleteAll,
   'sector.link': sectors.sectorLink,
   'challenge.preview': preview.challengePreview,
+  'player.edit': players.playerEdit,
+  'player.remove': players.playerRemove,
+  'player.get': players.playerGet,
+  'session.edit': lifecycle.sessionEdit,
+  'session.state': lifecycle.sessionState,
+  'team.add': teams.teamAdd,
+  'team.rename': teams.teamRename,
+  'team.remove': teams.teamRemove,
+  'team.list': teams.teamList,
+  'team.assign': teams.teamAssign,
+  'team.setRole': teams.teamSetRole,
+  'config.get': gameConfig.configGet,
+  'config.set': gameConfig.configSet,
+  'config.reset': gameConfig.configReset,
+  'game.start': lifecycle.gameStart,
+  'game.stop': lifecycle.gameStop,
+  'game.end': lifecycle.gameEnd,
+  catch: play.catchTeam,
+  complete: play.complete,
+  'grace.end': play.graceEnd,
+  'location.send': locations.locationSend,
+  'location.list': locations.locationList,
+  'event.list': locations.eventList,
+  'correction.undo': corrections.correctionUndo,
+  'correction.adjust': corrections.correctionAdjust,
+  'correction.endGrace': corrections.correctionEndGrace,
+  'correction.newHand': corrections.correctionNewHand,
+  'correction.move': corrections.correctionMove,
+  'pastGame.list': pastGames.pastGameList,
+  'pastGame.get': pastGames.pastGameGet,
 };

@@ -24,6 +24,9 @@ export const sessionAdd: Handler<'session.add'> = (command, { tx, now }) => {
     timeZone,
     createdAt: now,
     clockPausedAt: null,
+    config: {},
+    game: null,
+    gamesPlayed: 0,
   };
   tx.put('session', session);
   tx.broadcast({

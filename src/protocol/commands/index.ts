@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DefinedCommand } from '../define.js';
 import * as catalogue from './catalogue.js';
 import * as core from './core.js';
+import * as game from './game.js';
 import * as timers from './timers.js';
 
 /**
@@ -52,6 +53,36 @@ export const COMMAND_DEFS = [
   catalogue.sectorDeleteAll,
   catalogue.sectorLink,
   catalogue.challengePreview,
+  game.playerEdit,
+  game.playerRemove,
+  game.playerGet,
+  game.sessionEdit,
+  game.sessionState,
+  game.teamAdd,
+  game.teamRename,
+  game.teamRemove,
+  game.teamList,
+  game.teamAssign,
+  game.teamSetRole,
+  game.configGet,
+  game.configSet,
+  game.configReset,
+  game.gameStart,
+  game.gameStop,
+  game.gameEnd,
+  game.catchTeam,
+  game.complete,
+  game.graceEnd,
+  game.locationSend,
+  game.locationList,
+  game.eventList,
+  game.correctionUndo,
+  game.correctionAdjust,
+  game.correctionEndGrace,
+  game.correctionNewHand,
+  game.correctionMove,
+  game.pastGameList,
+  game.pastGameGet,
 ] as const;
 
 type Defs = (typeof COMMAND_DEFS)[number];

@@ -1,0 +1,231 @@
+import { configOf, dealHand, sessionOf, teamsOf, withoutGrace } from '../../game/teams.js';
+import { localDateText, localParts, zonedInstant } from '../../game/time.js';
+import type { GameRecord, PastGameRecord, TeamRecord } from '../../game/types.js';
+import { eventsOf, teamView } from '../../game/views.js';
+import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
+import type { SessionRecord } from '../../state.js';
+import { playerView, sessionView } from '../../views.js';
+import { armTimer } from '../timers.js';
+import { locationVisible } from './teams.js';
+
+const gameView = (
+  game: GameRecord,
+  session: SessionRecord,
+): { id: number; name: string; startedAt: number; endsAt: number; pausedAt: number | null } => ({
+  id: game.id,
+  name: game.name,
+  startedAt: game.startedAt,
+  endsAt: game.endsAt,
+  pausedAt: session.clockPausedAt,
+});
+
+export const sessionState: Handler<'session.state'> = (_command, ctx) => {
+  const session = sessionOf(ctx);
+  const teams = teamsOf(ctx.tx, session.id);
+  const stream = String(session.id);
+  return ok({
+    session: sessionView(session),
+    game: session.game === null ? null : gameView(session.game, session),
+    teams: teams.map((t) => teamView(t, locationVisible(ctx, t))),
+    players: ctx.tx
+      .all('player')
+      .filter((p) => p.session === session.id)
+      .map(playerView),
+    events: eventsOf(teams),
+    seq: { global: ctx.tx.base.streams.get('global') ?? 0, [stream]: ctx.tx.base.streams.get(stream) ?? 0 },
+  });
+};
+
+export const sessionEdit: Handler<'session.edit'> = (command, ctx) => {
+  const session = sessionOf(ctx);
+  if (session.game !== null) return fail('GAME_IN_PROGRESS', 'The session is locked while its game runs.');
+  if (command.name !== undefined) {
+    const key = command.name.toLowerCase();
+    if (ctx.tx.find('session', (s) => s.id !== session.id && s.name.toLowerCase() === key) !== undefined) {
+      return fail('ALREADY_EXISTS', `A session named "${command.name}" already exists.`, { field: 'name' });
+    }
+  }
+  if (command.timeZone !== undefined && !isTimeZone(command.timeZone)) {
+    return fail('INVALID', `"${command.timeZone}" is not an IANA time zone.`, {
+      rule: 'time-zone',
+      field: 'timeZone',
+    });
+  }
+  const changed = ctx.tx.put('session', {
+    ...session,
+    name: command.name ?? session.name,
+    mode: command.mode ?? session.mode,
+    timeZone: command.timeZone ?? session.timeZone,
+  });
+  ctx.tx.broadcast({
+    session: session.id,
+    audience: 'all',
+    event: { type: 'session.changed', session: sessionView(changed) },
+  });
+  return ok(sessionView(changed));
+};
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Start (engine.md §4.2 with D9, D16): checks in the reference's order, then catchers drawn with the
+ * seeded RNG, every team reset, runners dealt hands without underdog bonus, and the end alarm armed
+ * at the end time in the session's zone (an end before the start means the next day).
+ */
+export const gameStart: Handler<'game.start'> = (_command, ctx) => {
+  const session = sessionOf(ctx);
+  const checked = startChecks(ctx, session);
+  if (checked.ok !== true) return checked;
+  const { endsAt, startZone } = checked.result;
+  const teams = teamsOf(ctx.tx, session.id);
+  const config = configOf(session);
+  const catchers = new Set(ctx.rng.shuffle(teams.map((t) => t.id)).slice(0, config.numCatchers));
+  const started: TeamRecord[] = [];
+  for (const team of teams) {
+    for (const point of ctx.tx.all('trackPoint'))
+      if (point.team === team.id) ctx.tx.delete('trackPoint', point.id);
+    const reset: TeamRecord = {
+      ...withoutGrace(ctx, team),
+      role: catchers.has(team.id) ? 'Catcher' : 'Runner',
+      points: catchers.has(team.id) ? config.bountyStartPoints : 0,
+      bounty: 0,
+      zoneId: startZone,
+      sectorId: null,
+      location: null,
+      lastTrackPoint: null,
+      offers: [],
+      periods: [],
+    };
+    started.push(
+      ctx.tx.put(
+        'team',
+        reset.role === 'Runner' ? { ...reset, offers: dealHand(ctx, session, reset) } : reset,
+      ),
+    );
+  }
+  const id = session.gamesPlayed + 1;
+  const timer = armTimer(ctx, {
+    dueAt: endsAt,
+    session: session.id,
+    command: { type: 'game.end', game: id },
+  });
+  const game: GameRecord = {
+    id,
+    name: `${session.name} am ${localDateText(ctx.now, session.timeZone)}`,
+    startedAt: ctx.now,
+    endsAt,
+    endTimer: timer.id,
+  };
+  const saved = ctx.tx.put('session', { ...session, game, gamesPlayed: id });
+  const views = started.map((t) => teamView(t, false));
+  ctx.tx.broadcast({
+    session: session.id,
+    audience: 'all',
+    event: { type: 'game.started', game: gameView(game, saved), teams: views },
+  });
+  return ok({ game: gameView(game, saved), teams: started.map((t) => teamView(t)) });
+};
+
+function startChecks(
+  ctx: HandlerContext,
+  session: SessionRecord,
+): Outcome<{ endsAt: number; startZone: number }> {
+  if (session.game !== null) return fail('GAME_IN_PROGRESS', 'A game is already running.');
+  const config = configOf(session);
+  const playable = ctx.tx.all('challenge').filter((c) => c.status === 'Approved' || c.status === 'Refactor');
+  if (playable.length < config.numChallenges) {
+    return fail(
+      'TOO_FEW_CHALLENGES',
+      `Only ${playable.length} playable challenges for hands of ${config.numChallenges}.`,
+    );
+  }
+  const zones = ctx.tx.all('zone');
+  if (!zones.some((z) => z.number === config.centreZone)) return notFound('centre zone', config.centreZone);
+  const start = zones.find((z) => z.number === config.startZone);
+  if (start === undefined) return notFound('start zone', config.startZone);
+  const missingSet = config.challengeSets.find((id) => ctx.tx.get('challengeSet', id) === undefined);
+  if (missingSet !== undefined) return notFound('challenge set', missingSet);
+  const teams = teamsOf(ctx.tx, session.id).length;
+  if (config.numCatchers >= teams) {
+    return fail(
+      'BAD_DATA',
+      `Cannot start a game with ${config.numCatchers} catchers when there are only ${teams} teams.`,
+    );
+  }
+  const today = localParts(ctx.now, session.timeZone);
+  const overnight = config.endTime < config.startTime;
+  const endsAt = zonedInstant(
+    today,
+    config.endTime,
+    session.timeZone,
+    overnight && config.endTime < hhmm(today) ? 1 : 0,
+  );
+  if (endsAt <= ctx.now)
+    return fail('BAD_DATA', `The end time ${config.endTime} has already passed today.`, { field: 'endTime' });
+  return ok({ endsAt, startZone: start.id });
+}
+
+const hhmm = (p: { hour: number; minute: number }): string =>
+  `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+
+export const gameStop: Handler<'game.stop'> = (_command, ctx) => {
+  const session = sessionOf(ctx);
+  if (session.game === null) return fail('GAME_NOT_RUNNING', 'No game is running.');
+  return ok({ pastGame: endGame(ctx, session, session.game, 'stopped') });
+};
+
+/** The end alarm: acts only on the game it was armed for (a stale alarm does nothing). */
+export const gameEnd: Handler<'game.end'> = (command, ctx) => {
+  const session = sessionOf(ctx);
+  if (session.game?.id !== command.game) return ok({ pastGame: null });
+  return ok({ pastGame: endGame(ctx, session, session.game, 'time') });
+};
+
+/**
+ * Stop (engine.md §4.10 minus its bugs): the end alarm and every grace timer are cancelled, the game is
+ * archived with real team ids, full timestamps, its session, every period and trail; teams keep their
+ * final standings until the next start. Returns the past game's id.
+ */
+function endGame(
+  ctx: HandlerContext,
+  session: SessionRecord,
+  game: GameRecord,
+  reason: 'stopped' | 'time',
+): number {
+  ctx.tx.delete('timer', game.endTimer);
+  const teams = teamsOf(ctx.tx, session.id).map((t) => ctx.tx.put('team', withoutGrace(ctx, t)));
+  const points = ctx.tx.all('trackPoint');
+  const past: PastGameRecord = {
+    id: ctx.tx.newId('pastGame'),
+    session: session.id,
+    name: game.name,
+    mode: session.mode,
+    startedAt: game.startedAt,
+    endedAt: ctx.now,
+    teams: teams.map((t) => ({
+      ...t,
+      track: points
+        .filter((p) => p.team === t.id)
+        .map(({ lat, lon, timestamp }) => ({ lat, lon, timestamp })),
+    })),
+  };
+  ctx.tx.put('pastGame', past);
+  for (const player of ctx.tx.all('player')) {
+    if (player.session === session.id && player.lastLocation !== null)
+      ctx.tx.put('player', { ...player, lastLocation: null });
+  }
+  const saved = ctx.tx.put('session', { ...session, game: null });
+  ctx.tx.broadcast({
+    session: session.id,
+    audience: 'all',
+    event: { type: 'game.ended', game: gameView(game, saved), pastGame: past.id, reason },
+  });
+  return past.id;
+}

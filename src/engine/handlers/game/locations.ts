@@ -1,0 +1,109 @@
+import { haversineMetres } from '../../generation/distance.js';
+import { findTeam, isOutcome, sessionOf, teamsOf } from '../../game/teams.js';
+import type { LocationFix, TeamRecord } from '../../game/types.js';
+import { eventsOf } from '../../game/views.js';
+import { fail, notFound, ok, type Handler, type HandlerContext } from '../../handler.js';
+import type { Audience } from '../../../protocol/broadcasts.js';
+import { locationVisible } from './teams.js';
+
+/** Location intake constants (challenges-and-tools.md §3.4). */
+const PRECISE_M = 20;
+const TRACK_MIN_METRES = 20;
+const TRACK_MIN_MS = 10_000;
+/** A phone clock ahead of the server by more than this is not believed (bug 8.27). */
+const MAX_CLOCK_AHEAD_MS = 60_000;
+
+/**
+ * A player's position (engine.md §4.8, with a correct distance and sane timestamps). Without a running
+ * game it is accepted silently and not recorded, so phones can send all day without error popups.
+ */
+export const locationSend: Handler<'location.send'> = (command, ctx) => {
+  const session = sessionOf(ctx);
+  const self = ctx.actor.kind === 'player' ? ctx.actor.player : undefined;
+  if (self !== undefined && command.player !== undefined && command.player !== self) {
+    return fail('UNAUTHORISED', 'A player may only send their own location.');
+  }
+  const playerId = self ?? command.player;
+  if (playerId === undefined)
+    return fail('BAD_DATA', 'Name the player whose location this is.', { field: 'player' });
+  if (session.game === null) return ok({ accepted: false });
+  const player = ctx.tx.get('player', playerId);
+  if (player === undefined || player.session !== session.id || player.removed)
+    return notFound('player', playerId);
+  if (player.team === null)
+    return fail('NOT_FOUND', `Player ${player.id} is in no team.`, { entity: 'team' });
+  const team = findTeam(ctx, player.team);
+  if (isOutcome(team)) return team;
+  const input = command.location;
+  if (player.lastLocation?.lat === input.lat && player.lastLocation.lon === input.lon)
+    return ok({ accepted: false });
+  ctx.tx.put('player', { ...player, lastLocation: { lat: input.lat, lon: input.lon } });
+  const fix: LocationFix = {
+    ...input,
+    timestamp: Math.min(input.timestamp, ctx.now + MAX_CLOCK_AHEAD_MS),
+    receivedAt: ctx.now,
+  };
+  if (!accepts(team.location, fix)) return ok({ accepted: false });
+  ctx.tx.put('team', { ...team, location: fix, lastTrackPoint: extendTrack(ctx, team, fix) });
+  ctx.tx.broadcast({
+    session: session.id,
+    audience: locationAudience(ctx, team),
+    event: { type: 'location', team: team.id, location: fix },
+  });
+  return ok({ accepted: true });
+};
+
+/** Which report becomes the team's position when several phones send (engine.md §4.8 step 4). */
+function accepts(current: LocationFix | null, fix: LocationFix): boolean {
+  if (current === null || fix.accuracy < PRECISE_M) return true;
+  const ratio = current.accuracy === 0 ? Infinity : fix.accuracy / current.accuracy;
+  const age = fix.timestamp - current.timestamp;
+  return ratio < 1 || (age > 15_000 && ratio < 1.5) || age > 30_000;
+}
+
+/** Adds a trail point when the team moved more than 20 m and 10 s since the last one. */
+function extendTrack(ctx: HandlerContext, team: TeamRecord, fix: LocationFix): TeamRecord['lastTrackPoint'] {
+  const last = team.lastTrackPoint;
+  const point = { lat: fix.lat, lon: fix.lon, timestamp: Math.max(fix.timestamp, last?.timestamp ?? 0) };
+  if (
+    last !== null &&
+    (haversineMetres(last, fix) <= TRACK_MIN_METRES || point.timestamp - last.timestamp <= TRACK_MIN_MS)
+  ) {
+    return last;
+  }
+  ctx.tx.put('trackPoint', { id: ctx.tx.newId('trackPoint'), team: team.id, ...point });
+  return point;
+}
+
+/** D8: while a team is in grace, catchers do not learn where it is. */
+function locationAudience(ctx: HandlerContext, team: TeamRecord): Audience {
+  if (team.grace === null) return 'all';
+  return {
+    exceptTeams: teamsOf(ctx.tx, team.session)
+      .filter((t) => t.role === 'Catcher')
+      .map((t) => t.id),
+  };
+}
+
+export const locationList: Handler<'location.list'> = (command, ctx) => {
+  const teams =
+    command.team === undefined ? teamsOf(ctx.tx, ctx.session as number) : [findTeam(ctx, command.team)];
+  const known = teams.filter((t): t is TeamRecord => !isOutcome(t));
+  if (known.length < teams.length) return notFound('team', command.team ?? 0);
+  const since = command.since ?? -Infinity;
+  const points = ctx.tx.all('trackPoint');
+  return ok(
+    known
+      // A catcher's connection does not get the trail of a team in grace either (D8).
+      .filter((t) => locationVisible(ctx, t))
+      .map((t) => ({
+        team: t.id,
+        track: points
+          .filter((p) => p.team === t.id && p.timestamp >= since)
+          .map(({ lat, lon, timestamp }) => ({ lat, lon, timestamp })),
+      })),
+  );
+};
+
+export const eventList: Handler<'event.list'> = (_command, ctx) =>
+  ok(eventsOf(teamsOf(ctx.tx, ctx.session as number)));

@@ -1,0 +1,150 @@
+import { TEAM_NAME_SIMILARITY, similarity } from '../../game/similarity.js';
+import {
+  configOf,
+  findTeam,
+  freeColour,
+  isOutcome,
+  mayActAs,
+  refuseWhileRunning,
+  sessionOf,
+  teamsOf,
+} from '../../game/teams.js';
+import type { TeamRecord } from '../../game/types.js';
+import { teamView } from '../../game/views.js';
+import { fail, notFound, ok, type Handler, type HandlerContext } from '../../handler.js';
+import { playerView } from '../../views.js';
+
+/** Tells the session about a changed team (without its location, which travels on its own). */
+export function broadcastTeam(ctx: HandlerContext, team: TeamRecord): void {
+  ctx.tx.broadcast({
+    session: team.session,
+    audience: 'all',
+    event: { type: 'team.changed', team: teamView(team, false) },
+  });
+}
+
+export const teamAdd: Handler<'team.add'> = (command, ctx) => {
+  const session = sessionOf(ctx);
+  const locked = refuseWhileRunning(session, 'Adding teams');
+  if (locked) return locked;
+  const teams = teamsOf(ctx.tx, session.id);
+  const clash = teams.find((t) => similarity(t.name, command.name) >= TEAM_NAME_SIMILARITY);
+  if (clash !== undefined)
+    return fail('TEAM_EXISTS', `The name is too similar to the team "${clash.name}".`, {
+      entity: 'team',
+      id: clash.id,
+    });
+  const config = configOf(session);
+  const team: TeamRecord = {
+    id: ctx.tx.newId('team'),
+    session: session.id,
+    name: command.name,
+    colour: command.colour ?? freeColour(config, teams),
+    players: [],
+    role: 'Runner',
+    points: 0,
+    bounty: 0,
+    // A zone id, not the start zone's number (the reference's bug): unknown until a game starts.
+    zoneId: null,
+    sectorId: null,
+    location: null,
+    lastTrackPoint: null,
+    offers: [],
+    periods: [],
+    grace: null,
+    picture: null,
+    createdAt: ctx.now,
+  };
+  ctx.tx.put('team', team);
+  broadcastTeam(ctx, team);
+  return ok(teamView(team));
+};
+
+export const teamRename: Handler<'team.rename'> = (command, ctx) => {
+  const team = findTeam(ctx, command.team);
+  if (isOutcome(team)) return team;
+  const refused = mayActAs(ctx, team);
+  if (refused) return refused;
+  const clash = teamsOf(ctx.tx, team.session).find(
+    (t) => t.id !== team.id && similarity(t.name, command.name) >= TEAM_NAME_SIMILARITY,
+  );
+  if (clash !== undefined)
+    return fail('TEAM_EXISTS', `The name is too similar to the team "${clash.name}".`, {
+      entity: 'team',
+      id: clash.id,
+    });
+  const renamed = ctx.tx.put('team', { ...team, name: command.name });
+  broadcastTeam(ctx, renamed);
+  return ok(teamView(renamed));
+};
+
+export const teamRemove: Handler<'team.remove'> = (command, ctx) => {
+  const locked = refuseWhileRunning(sessionOf(ctx), 'Removing teams');
+  if (locked) return locked;
+  const team = findTeam(ctx, command.team);
+  if (isOutcome(team)) return team;
+  for (const id of team.players) {
+    const player = ctx.tx.get('player', id);
+    if (player !== undefined) ctx.tx.put('player', { ...player, team: null });
+  }
+  ctx.tx.delete('team', team.id);
+  ctx.tx.broadcast({
+    session: team.session,
+    audience: 'all',
+    event: { type: 'team.removed', team: team.id },
+  });
+  return ok({ removed: team.id });
+};
+
+export const teamList: Handler<'team.list'> = (_command, ctx) =>
+  ok(teamsOf(ctx.tx, ctx.session as number).map((t) => teamView(t, locationVisible(ctx, t))));
+
+/** D8: a catcher's connection does not see where a team in grace is. */
+export function locationVisible(ctx: HandlerContext, team: TeamRecord): boolean {
+  if (ctx.actor.kind !== 'player' || team.grace === null) return true;
+  const own = ctx.tx.get('player', ctx.actor.player)?.team ?? null;
+  const viewer = own === null ? undefined : ctx.tx.get('team', own);
+  return viewer?.role !== 'Catcher';
+}
+
+/** A player is in at most one team of one session: joining one leaves any other. */
+export const teamAssign: Handler<'team.assign'> = (command, ctx) => {
+  const session = sessionOf(ctx);
+  const locked = refuseWhileRunning(session, 'Team membership');
+  if (locked) return locked;
+  const player = ctx.tx.get('player', command.player);
+  if (player === undefined || player.removed) return notFound('player', command.player);
+  if (player.session !== session.id) {
+    return fail('BAD_DATA', `Player ${player.id} does not belong to this session.`, {
+      entity: 'player',
+      id: player.id,
+    });
+  }
+  const target = command.team === null ? null : findTeam(ctx, command.team);
+  if (target !== null && isOutcome(target)) return target;
+  if (player.team !== null && player.team !== target?.id) {
+    const old = ctx.tx.get('team', player.team);
+    if (old !== undefined)
+      broadcastTeam(ctx, ctx.tx.put('team', { ...old, players: old.players.filter((p) => p !== player.id) }));
+  }
+  if (target !== null && !target.players.includes(player.id)) {
+    broadcastTeam(ctx, ctx.tx.put('team', { ...target, players: [...target.players, player.id] }));
+  }
+  const moved = ctx.tx.put('player', { ...player, team: target?.id ?? null, lastLocation: null });
+  ctx.tx.broadcast({
+    session: session.id,
+    audience: 'all',
+    event: { type: 'player.changed', player: playerView(moved) },
+  });
+  return ok(playerView(moved));
+};
+
+/** A game master's override: only the role changes (engine.md §4.11). */
+export const teamSetRole: Handler<'team.setRole'> = (command, ctx) => {
+  const team = findTeam(ctx, command.team);
+  if (isOutcome(team)) return team;
+  if (team.role === command.role) return ok(teamView(team));
+  const changed = ctx.tx.put('team', { ...team, role: command.role });
+  broadcastTeam(ctx, changed);
+  return ok(teamView(changed));
+};

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { idSchema } from './entities.js';
+
+/** Wire shapes of the game (engine.md §2.3–§2.5, §4; D3, D4, D8, D9). Times are epoch ms. */
+export const TEAM_ROLES = ['Runner', 'Catcher'] as const;
+export const teamRoleSchema = z.enum(TEAM_ROLES);
+
+export const colourSchema = z.strictObject({
+  r: z.number().int().min(0).max(255),
+  g: z.number().int().min(0).max(255),
+  b: z.number().int().min(0).max(255),
+});
+
+/** What a phone sends (engine.md §2.4). `timestamp` is the phone's clock, epoch ms. */
+export const locationInputSchema = z.strictObject({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  accuracy: z.number().min(0).max(100_000),
+  heading: z.number().min(-360).max(360).nullable(),
+  speed: z.number().min(0).max(1000).nullable(),
+  timestamp: z.number().int().nonnegative(),
+});
+export const locationSchema = locationInputSchema.extend({ receivedAt: z.number() });
+export const trackPointSchema = z.object({ lat: z.number(), lon: z.number(), timestamp: z.number() });
+
+export const offerSchema = z.object({
+  challengeId: idSchema,
+  title: z.string(),
+  description: z.string(),
+  points: z.number().int(),
+  zoneId: idSchema.nullable(),
+  sectorId: idSchema.nullable(),
+  repetitions: z.number().int(),
+  action: z.unknown(),
+});
+
+export const periodContextSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('completed'),
+    challengeId: idSchema,
+    title: z.string(),
+    description: z.string(),
+    zoneId: idSchema.nullable(),
+    points: z.number().int(),
+    notCompleted: z.array(offerSchema),
+  }),
+  z.object({
+    type: z.literal('caught'),
+    catcherTeam: idSchema,
+    bounty: z.number().int(),
+    notCompleted: z.array(offerSchema),
+    catcherPeriod: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('catcher'),
+    caughtTeam: idSchema,
+    bounty: z.number().int(),
+    caughtPeriod: z.number().int(),
+  }),
+]);
+
+export const periodSchema = z.object({
+  index: z.number().int(),
+  context: periodContextSchema,
+  endedAt: z.number(),
+  location: trackPointSchema.nullable(),
+  pictures: z.array(idSchema),
+});
+
+export const teamSchema = z.object({
+  id: idSchema,
+  session: idSchema,
+  name: z.string(),
+  colour: colourSchema,
+  players: z.array(idSchema),
+  role: teamRoleSchema,
+  points: z.number().int(),
+  bounty: z.number().int(),
+  zoneId: idSchema.nullable(),
+  sectorId: idSchema.nullable(),
+  /** Null when unknown — or hidden from catchers while the team is in its grace period (D8). */
+  location: locationSchema.nullable(),
+  offers: z.array(offerSchema),
+  periods: z.array(periodSchema),
+  /** The period id a catch or completion must name: the number of periods so far. */
+  periodId: z.number().int(),
+  graceUntil: z.number().nullable(),
+  picture: idSchema.nullable(),
+});
+
+export const gameSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  startedAt: z.number(),
+  endsAt: z.number(),
+  pausedAt: z.number().nullable(),
+});
+
+export const eventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('completed'),
+    team: idSchema,
+    period: z.number().int(),
+    at: z.number(),
+    challengeId: idSchema,
+    title: z.string(),
+    points: z.number().int(),
+    location: trackPointSchema.nullable(),
+    pictures: z.array(idSchema),
+    notCompleted: z.array(offerSchema),
+  }),
+  z.object({
+    type: z.literal('caught'),
+    team: idSchema,
+    catcher: idSchema,
+    period: z.number().int(),
+    at: z.number(),
+    bounty: z.number().int(),
+    location: trackPointSchema.nullable(),
+    pictures: z.array(idSchema),
+    notCompleted: z.array(offerSchema),
+  }),
+]);
+
+export const pastGameInfoSchema = z.object({
+  id: idSchema,
+  session: idSchema,
+  name: z.string(),
+  startedAt: z.number(),
+  endedAt: z.number(),
+});
+export const pastGameSchema = pastGameInfoSchema.extend({
+  mode: z.string(),
+  teams: z.array(teamSchema.extend({ track: z.array(trackPointSchema) })),
+  events: z.array(eventSchema),
+});
