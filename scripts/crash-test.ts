@@ -16,9 +16,16 @@ if (!Number.isInteger(seed) || !Number.isInteger(cycles) || cycles < 1) {
 process.stdout.write(`crash test seed ${seed}, ${cycles} cycles\n`);
 const started = Date.now();
 try {
-  const report = await runCrashCycles({ cycles, seed, log: (line) => process.stdout.write(`  ${line}\n`) });
+  const report = await runCrashCycles({
+    cycles,
+    seed,
+    keepDataOnFailure: true,
+    log: (line) => process.stdout.write(`  ${line}\n`),
+  });
   process.stdout.write(`${JSON.stringify(report)}\n`);
-  process.stdout.write(`crash test passed in ${Math.round((Date.now() - started) / 1000)} s (seed ${seed})\n`);
+  process.stdout.write(
+    `crash test passed in ${Math.round((Date.now() - started) / 1000)} s (seed ${seed})\n`,
+  );
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

@@ -57,9 +57,23 @@ export async function runCommand<C extends AnyCommandInput>(
   }
 }
 
+/**
+ * An error the CLI itself finds (a name that matches nothing or several things, a missing --session),
+ * reported like an engine error with its own code, e.g. `AMBIGUOUS_DATA: …`.
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Prints an error the CLI way and sets a failing exit code. */
 export function reportError(error: unknown, json: boolean): void {
-  const code = error instanceof TruinlagError ? error.code : 'CLI_ERROR';
+  const code = error instanceof TruinlagError || error instanceof CliError ? error.code : 'CLI_ERROR';
   const message = error instanceof Error ? error.message : String(error);
   if (json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
   else process.stderr.write(`${code}: ${message}\n`);

@@ -15,8 +15,8 @@ export function createProgram(): CliContext {
     .description('The TrainLag game engine and its admin tool.')
     .option('--url <url>', 'connect over WebSocket (ws://host:port)')
     .option('--socket <path>', "connect over a local Unix socket (default: the data directory's)")
-    .option('--token <token>', 'admin token for WebSocket connections')
-    .option('--session <id>', 'session id for session-scoped commands')
+    .option('--token <token>', 'admin or player token for WebSocket connections')
+    .option('--session <session>', 'session (name or id) for session-scoped commands')
     .option('--json', 'machine-readable output: one JSON document on stdout')
     .showHelpAfterError();
   const int = (text: string): number => {

@@ -8,7 +8,10 @@ import type { ClientTransport } from './transport.js';
 export interface ClientOptions {
   /** Makes a new transport for each (re)connection. */
   readonly connect: () => ClientTransport;
-  /** Admin or player token sent in the hello. */
+  /**
+   * Admin or player token sent in the hello. Without one a WebSocket connection is a guest, which may
+   * only log in (`login`) and ping; the local socket is admin without one.
+   */
   readonly token?: string | undefined;
   /** Stable client identity for idempotent re-sends (D2); a random one per client by default. */
   readonly clientId?: string | undefined;
@@ -23,7 +26,7 @@ export interface ClientOptions {
   readonly since?: Readonly<Record<string, number>> | undefined;
   /**
    * Called when the server no longer has a stream's missed broadcasts: take a fresh snapshot and return
-   * the sequence numbers it reflects (default: `state.get` and its `seq`).
+   * the sequence numbers it reflects (default: `state.get` for admins, `session.state` for players).
    */
   readonly resync?: ((client: TruinlagClient, stream: string) => Promise<Record<string, number>>) | undefined;
 }
@@ -62,12 +65,19 @@ export class TruinlagClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private halves = 0;
   private firstWelcome: { resolve: (w: Welcome) => void; reject: (e: Error) => void } | undefined;
+  /** Who waits for the welcome that answers a hello re-sent on a live connection (login, logout). */
+  private welcomeWaiters: { resolve: (w: Welcome) => void; reject: (e: Error) => void }[] = [];
+  /** The token the next hello carries: the `token` option, then whatever `login` got. */
+  private currentToken: string | undefined;
+  /** Set when the server refused the hello itself (a bad token): reconnecting cannot help. */
+  private refusal: TruinlagError | undefined;
   /** Resolves with the server's welcome on the first successful handshake. */
   readonly ready: Promise<Welcome>;
   welcome: Welcome | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.clientId = options.clientId ?? `c-${randomHex(12)}`;
+    this.currentToken = options.token;
     for (const [stream, seq] of Object.entries(options.since ?? {})) this.lastSeq.set(stream, seq);
     this.ready = new Promise((resolve, reject) => (this.firstWelcome = { resolve, reject }));
     this.ready.catch(() => undefined);
@@ -82,7 +92,10 @@ export class TruinlagClient {
     if (this.closed) return Promise.reject(TruinlagError.client('CLOSED'));
     const id = `${this.idPrefix}-${this.nextId++}`;
     const session =
-      options.session ?? (COMMANDS.get(command.type)?.scope === 'session' ? this.options.session : undefined);
+      options.session ??
+      (COMMANDS.get(command.type)?.scope === 'session'
+        ? (this.options.session ?? this.welcome?.session ?? undefined)
+        : undefined);
     const frame = JSON.stringify({
       type: 'request',
       id,
@@ -98,6 +111,34 @@ export class TruinlagClient {
       this.pending.set(id, { frame, resolve: resolve as (r: unknown) => void, reject, timer });
       if (this.welcomed) this.transport?.send(frame);
     });
+  }
+
+  /** The token the connection says hello with (after `login`, the player's token: keep it to resume). */
+  get token(): string | undefined {
+    return this.currentToken;
+  }
+
+  /**
+   * Logs in as the player with this passphrase (D5): the server returns a resumable token, and this
+   * same connection says hello again with it, so that it is that player's connection from the new
+   * welcome on (and every reconnect says hello with the token). Resolves once the new welcome is in.
+   */
+  async login(passphrase: string): Promise<ResultOf<'auth.login'>> {
+    const result = await this.request({ type: 'auth.login', passphrase });
+    this.currentToken = result.token;
+    await this.rehello();
+    return result;
+  }
+
+  /**
+   * Ends a player login: the server deletes the token, and the connection says hello again without it,
+   * as a guest. A connection opened with the admin token stays an admin connection.
+   */
+  async logout(): Promise<void> {
+    const { loggedOut } = await this.request({ type: 'auth.logout' });
+    if (!loggedOut) return;
+    this.currentToken = undefined;
+    await this.rehello();
   }
 
   onBroadcast(listener: Listener<BroadcastMessage>): () => void {
@@ -165,6 +206,7 @@ export class TruinlagClient {
     clearTimeout(this.reconnectTimer);
     for (const id of [...this.pending.keys()]) this.settle(id, TruinlagError.client('CLOSED'));
     this.firstWelcome?.reject(TruinlagError.client('CLOSED'));
+    this.rejectWelcomeWaiters(TruinlagError.client('CLOSED'));
     this.transport?.close();
     this.transport = undefined;
   }
@@ -172,21 +214,38 @@ export class TruinlagClient {
   private open(): void {
     const transport = this.options.connect();
     this.transport = transport;
-    transport.onOpen = () => {
-      const since = Object.fromEntries(this.lastSeq);
-      this.resuming = this.lastSeq.size > 0;
-      transport.send(
-        JSON.stringify({
-          type: 'hello',
-          protocol: PROTOCOL_VERSION,
-          client: this.clientId,
-          ...(this.options.token === undefined ? {} : { token: this.options.token }),
-          ...(this.lastSeq.size === 0 ? {} : { since }),
-        }),
-      );
-    };
+    transport.onOpen = () => this.sayHello(transport);
     transport.onMessage = (text) => this.receive(text);
     transport.onClose = () => this.lost(transport);
+  }
+
+  private sayHello(transport: ClientTransport): void {
+    const since = Object.fromEntries(this.lastSeq);
+    this.resuming = this.lastSeq.size > 0;
+    transport.send(
+      JSON.stringify({
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        client: this.clientId,
+        ...(this.currentToken === undefined ? {} : { token: this.currentToken }),
+        ...(this.lastSeq.size === 0 ? {} : { since }),
+      }),
+    );
+  }
+
+  /**
+   * Says hello again with the current token. On a live connection the server re-decides the role
+   * there and answers with a new welcome; requests sent before it run with the old role, requests
+   * sent after it with the new one. Without a connection the next reconnect's hello does it.
+   */
+  private rehello(): Promise<Welcome> {
+    const next = new Promise<Welcome>((resolve, reject) => this.welcomeWaiters.push({ resolve, reject }));
+    if (this.welcomed && this.transport !== undefined) this.sayHello(this.transport);
+    return next;
+  }
+
+  private rejectWelcomeWaiters(error: Error): void {
+    for (const waiter of this.welcomeWaiters.splice(0)) waiter.reject(error);
   }
 
   private receive(text: string): void {
@@ -197,7 +256,10 @@ export class TruinlagClient {
       return;
     }
     switch (message.type) {
-      case 'welcome':
+      case 'welcome': {
+        // A welcome answering a hello re-sent on a live connection (login, logout) changes the role
+        // only: the requests in flight were already sent on this connection.
+        const fresh = !this.welcomed;
         this.welcomed = true;
         this.attempt = 0;
         this.welcome = message;
@@ -207,9 +269,12 @@ export class TruinlagClient {
         if (!this.resuming)
           for (const [stream, seq] of Object.entries(message.seq)) this.lastSeq.set(stream, seq);
         this.firstWelcome?.resolve(message);
+        for (const waiter of this.welcomeWaiters.splice(0)) waiter.resolve(message);
+        if (!fresh) return;
         for (const pending of this.pending.values()) this.transport?.send(pending.frame);
         for (const listener of this.connectionListeners) listener('connected');
         return;
+      }
       case 'response':
         if (message.ok) this.settle(message.id, undefined, message.result);
         else this.settle(message.id, TruinlagError.fromProtocol(message.error));
@@ -226,10 +291,20 @@ export class TruinlagClient {
           void this.resync(message.stream);
         }
         return;
-      case 'error':
-        if (message.id !== null) this.settle(message.id, TruinlagError.fromProtocol(message.error));
-        else if (!this.welcomed) this.firstWelcome?.reject(TruinlagError.fromProtocol(message.error));
+      case 'error': {
+        const error = TruinlagError.fromProtocol(message.error);
+        if (message.id !== null) {
+          this.settle(message.id, error);
+          return;
+        }
+        // The hello itself was refused (a bad or ended token, another protocol): the server closes.
+        if (message.error.code === 'UNAUTHORISED' || message.error.code === 'VERSION_MISMATCH') {
+          this.refusal = error;
+          this.rejectWelcomeWaiters(error);
+        }
+        if (!this.welcomed) this.firstWelcome?.reject(error);
         return;
+      }
     }
   }
 
@@ -268,9 +343,12 @@ export class TruinlagClient {
     this.welcomed = false;
     if (wasWelcomed) for (const listener of this.connectionListeners) listener('disconnected');
     if (this.closed) return;
-    if (this.options.reconnect === false) {
-      for (const id of [...this.pending.keys()]) this.settle(id, TruinlagError.client('DISCONNECTED'));
-      this.firstWelcome?.reject(TruinlagError.client('DISCONNECTED'));
+    if (this.options.reconnect === false || this.refusal !== undefined) {
+      // A refused hello is refused again on every reconnect: give up, with the server's reason.
+      const error = this.refusal ?? TruinlagError.client('DISCONNECTED');
+      for (const id of [...this.pending.keys()]) this.settle(id, error);
+      this.firstWelcome?.reject(error);
+      this.rejectWelcomeWaiters(error);
       this.closed = true;
       return;
     }
@@ -280,8 +358,14 @@ export class TruinlagClient {
   }
 }
 
-const defaultResync = async (client: TruinlagClient): Promise<Record<string, number>> =>
-  (await client.request({ type: 'state.get' })).seq;
+/** A snapshot that says which broadcasts it reflects: the global state for admins, the session's for players. */
+const defaultResync = async (client: TruinlagClient): Promise<Record<string, number>> => {
+  const welcome = client.welcome;
+  if (welcome?.role === 'admin') return (await client.request({ type: 'state.get' })).seq;
+  if (welcome?.role === 'player' && welcome.session !== null)
+    return (await client.request({ type: 'session.state' }, { session: welcome.session })).seq;
+  return {};
+};
 
 function randomHex(bytes: number): string {
   const values = new Uint8Array(bytes);

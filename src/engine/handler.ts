@@ -3,10 +3,15 @@ import { makeError, type ErrorCode, type ErrorDetails, type ProtocolError } from
 import type { Rng } from './rng.js';
 import type { Tx } from './tx.js';
 
-/** Who a command runs for. `system` is the engine itself: timers and background-job results. */
+/**
+ * Who a command runs for (D5). `guest` is a WebSocket connection that has not logged in (public commands
+ * only); a `player` connection carries the id of the token record it logged in with, so that logging out
+ * (or removing the player) ends it; `system` is the engine itself: timers and background-job results.
+ */
 export type Actor =
   | { readonly kind: 'admin' }
-  | { readonly kind: 'player'; readonly player: number }
+  | { readonly kind: 'player'; readonly player: number; readonly token?: number }
+  | { readonly kind: 'guest' }
   | { readonly kind: 'system' };
 
 /** Slow work the runtime runs beside the engine; its result comes back as the command `resultCommand`. */

@@ -9,6 +9,7 @@ import type {
   TokenRecord,
   TrackPointRecord,
 } from './game/types.js';
+import type { PictureRecord } from './pictures/records.js';
 
 /** A passphrase as the engine stores it: never the text itself (D6). See src/runtime/passphrase.ts. */
 export interface SealedPassphrase {
@@ -75,6 +76,7 @@ export interface Tables {
   trackPoint: TrackPointRecord;
   pastGame: PastGameRecord;
   token: TokenRecord;
+  picture: PictureRecord;
 }
 export type TableName = keyof Tables;
 export const TABLE_NAMES: readonly TableName[] = [
@@ -89,6 +91,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'trackPoint',
   'pastGame',
   'token',
+  'picture',
 ];
 
 /** The whole game state held in memory by the runtime. The engine only reads it. */

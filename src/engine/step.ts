@@ -1,7 +1,9 @@
 import { COMMANDS, type Command } from '../protocol/commands/index.js';
+import type { Access } from '../protocol/define.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 import type { Actor, HandlerContext, JobRequest, Outcome } from './handler.js';
 import { HANDLERS } from './handlers/index.js';
+import type { BlobWrite } from './pictures/records.js';
 import type { Rng } from './rng.js';
 import type { EngineState, PendingBroadcast, Write } from './state.js';
 import { Tx } from './tx.js';
@@ -25,6 +27,8 @@ export interface StepResult {
   readonly broadcasts: PendingBroadcast[];
   readonly jobs: JobRequest[];
   readonly shutdown: boolean;
+  /** Bytes (pictures) the runtime stores in the same commit as `writes`; kept out of the journal. */
+  readonly blobs?: BlobWrite[];
 }
 
 /**
@@ -57,7 +61,8 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`));
   }
   if (outcome.ok === false) return refused(outcome.error);
-  return { outcome, writes: tx.writes(), broadcasts: tx.broadcasts, jobs, shutdown };
+  const blobs = tx.blobs.length > 0 ? { blobs: tx.blobs } : {};
+  return { outcome, writes: tx.writes(), broadcasts: tx.broadcasts, jobs, shutdown, ...blobs };
 }
 
 function dispatch(command: Command, ctx: HandlerContext): Outcome<unknown> {
@@ -69,25 +74,43 @@ function refused(error: ProtocolError): StepResult {
   return { outcome: { ok: false, error }, writes: [], broadcasts: [], jobs: [], shutdown: false };
 }
 
+/** The access levels each kind of actor may use (D5); internal commands only come from the engine. */
+const ALLOWED: { readonly [K in Actor['kind']]: readonly Access[] } = {
+  system: ['public', 'player', 'admin', 'internal'],
+  admin: ['public', 'player', 'admin'],
+  player: ['public', 'player'],
+  guest: ['public'],
+};
+
 /** Role and scope rules that hold for every command (D5). */
 function checkAccess(state: EngineState, { command, actor, session }: StepInput): ProtocolError | undefined {
   const def = COMMANDS.get(command.type);
   if (def === undefined) return makeError('UNKNOWN_COMMAND');
-  if (def.access === 'internal' && actor.kind !== 'system') {
-    return makeError('UNAUTHORISED', `"${def.type}" is run by the engine itself.`);
+  if (!ALLOWED[actor.kind].includes(def.access)) {
+    const why =
+      def.access === 'internal'
+        ? 'is run by the engine itself'
+        : def.access === 'admin'
+          ? 'is for game masters only'
+          : 'needs a logged-in player (auth.login)';
+    return makeError('UNAUTHORISED', `"${def.type}" ${why}.`);
   }
-  if (def.access === 'admin' && actor.kind === 'player') {
-    return makeError('UNAUTHORISED', `"${def.type}" is for game masters only.`);
+  // A player connection lives as long as the token it logged in with (auth.logout, player.remove).
+  if (actor.kind === 'player' && actor.token !== undefined) {
+    if (state.tables.token.get(actor.token)?.player !== actor.player) {
+      return makeError('UNAUTHORISED', 'This login has ended (logged out or removed): log in again.');
+    }
   }
   if (def.scope === 'global') {
     return session === undefined ? undefined : makeError('SESSION_SUPPLIED');
   }
   if (session === undefined) return makeError('NO_SESSION_SUPPLIED');
-  if (!state.tables.session.has(session)) {
-    return makeError('NOT_FOUND', `No session with id ${session}.`, { entity: 'session', id: session });
-  }
+  // Checked before existence, so that a player learns nothing about other sessions (D5).
   if (actor.kind === 'player' && state.tables.player.get(actor.player)?.session !== session) {
     return makeError('UNAUTHORISED', 'A player may only act in their own session.');
+  }
+  if (!state.tables.session.has(session)) {
+    return makeError('NOT_FOUND', `No session with id ${session}.`, { entity: 'session', id: session });
   }
   return undefined;
 }

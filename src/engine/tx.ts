@@ -1,3 +1,4 @@
+import type { BlobWrite } from './pictures/records.js';
 import type { EngineState, PendingBroadcast, TableName, Tables, Write } from './state.js';
 
 /**
@@ -8,6 +9,8 @@ export class Tx {
   private readonly puts = new Map<TableName, Map<number, Tables[TableName] | null>>();
   private readonly nextIds = new Map<TableName, number>();
   readonly broadcasts: PendingBroadcast[] = [];
+  /** Bytes to store beside the state (pictures), in the same commit as the writes. */
+  readonly blobs: BlobWrite[] = [];
 
   constructor(readonly base: EngineState) {}
 
@@ -30,8 +33,22 @@ export class Tx {
     return [...merged.values()].sort((a, b) => a.id - b.id);
   }
 
+  /** The first record (in id order) that matches; walks the table without copying it. */
   find<K extends TableName>(table: K, predicate: (doc: Tables[K]) => boolean): Tables[K] | undefined {
-    return this.all(table).find(predicate);
+    const overlay = this.puts.get(table);
+    let found: Tables[K] | undefined;
+    for (const [id, doc] of this.base.tables[table] as ReadonlyMap<number, Tables[K]>) {
+      const current = overlay?.has(id) === true ? (overlay.get(id) as Tables[K] | null) : doc;
+      if (current !== null && predicate(current)) {
+        found = current;
+        break;
+      }
+    }
+    for (const [id, doc] of overlay ?? []) {
+      if (doc === null || this.base.tables[table].has(id) || !predicate(doc as Tables[K])) continue;
+      if (found === undefined || id < found.id) found = doc as Tables[K];
+    }
+    return found;
   }
 
   put<K extends TableName>(table: K, doc: Tables[K]): Tables[K] {
@@ -52,6 +69,11 @@ export class Tx {
 
   broadcast(broadcast: PendingBroadcast): void {
     this.broadcasts.push(broadcast);
+  }
+
+  /** Stores bytes under a key beside the state (never loaded into memory with it). */
+  blob(blob: BlobWrite): void {
+    this.blobs.push(blob);
   }
 
   /** The collected changes, in a stable order. */

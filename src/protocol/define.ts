@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
 /**
- * Who may send a command. `player` commands are open to player and admin connections, `admin` ones only
- * to admins, and `internal` ones never come from the wire: they are what timers and background jobs
- * loop back into the engine.
+ * Who may send a command. `public` commands are open to every connection, also one that has not logged
+ * in (a guest: `auth.login`, `ping`); `player` commands to player and admin connections; `admin` ones
+ * only to admins; and `internal` ones never come from the wire: they are what timers and background jobs
+ * loop back into the engine (D5).
  */
-export const ACCESS_LEVELS = ['player', 'admin', 'internal'] as const;
+export const ACCESS_LEVELS = ['public', 'player', 'admin', 'internal'] as const;
 export type Access = (typeof ACCESS_LEVELS)[number];
 
 /** Whether a command acts on one game session (the request must name it) or on global data. */

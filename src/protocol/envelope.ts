@@ -10,7 +10,12 @@ export const requestIdSchema = z.string().min(1).max(128);
 export const streamKeySchema = z.string().regex(/^(global|[1-9][0-9]*)$/);
 export type StreamKey = z.infer<typeof streamKeySchema>;
 
-export const ROLES = ['admin', 'player'] as const;
+/**
+ * What a connection is (D5), decided in the hello: `admin` (the local socket, or the admin token),
+ * `player` (a player token from `auth.login`) or `guest` (a WebSocket hello without a token: it may only
+ * use `public` commands, i.e. log in and ping, and receives no broadcasts).
+ */
+export const ROLES = ['admin', 'player', 'guest'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -45,6 +50,8 @@ export const welcomeSchema = z.object({
   connection: z.string(),
   /** The player this connection acts as, for player connections. */
   player: idSchema.nullable(),
+  /** That player's session (null for admins, guests and players in no session). */
+  session: idSchema.nullable(),
   serverTime: z.number(),
   /**
    * The last sequence number of every stream this connection may see (0 before its first broadcast).

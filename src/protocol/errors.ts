@@ -2,8 +2,11 @@ import { z } from 'zod';
 
 /**
  * The closed table of error codes. Every error a client can receive carries one of these codes and a
- * human message. The first block mirrors the reference engine's error enum (spec engine.md §3.1); the
- * second block is this protocol's own.
+ * human message, and every code here can happen (test/game/error-codes.test.ts reaches each over a real
+ * connection). The first block mirrors the reference engine's error enum (spec engine.md §3.1) minus the
+ * variants it never raised (AmbiguousData: passphrases and names are unique, so nothing matches twice;
+ * NotImplemented: every command is); the second block is this protocol's own. Missed broadcasts that are
+ * no longer kept are announced by a `resync` notice, not an error.
  */
 export const ERROR_CODES = {
   NO_SESSION_SUPPLIED: 'This command belongs to a game session, but the request names none.',
@@ -14,8 +17,6 @@ export const ERROR_CODES = {
   GAME_IN_PROGRESS: 'Not allowed while the session has a running game.',
   GAME_NOT_RUNNING: 'This needs a running game.',
   GAME_PAUSED: 'The game is paused.',
-  AMBIGUOUS_DATA: 'The request matches several things.',
-  NOT_IMPLEMENTED: 'This command is not implemented yet.',
   TEAM_IS_RUNNER: 'The team must be a catcher, but it is a runner.',
   TEAM_IS_CATCHER: 'The team must be a runner, but it is a catcher.',
   TEAM_IN_GRACE_PERIOD: 'The team is in its grace period and cannot be caught.',
@@ -33,7 +34,6 @@ export const ERROR_CODES = {
   VERSION_MISMATCH: 'The client speaks another protocol version.',
   HELLO_REQUIRED: 'Send hello before anything else.',
   SHUTTING_DOWN: 'The server is shutting down.',
-  RESYNC_REQUIRED: 'Missed broadcasts are no longer kept: take a fresh state snapshot.',
   INTERNAL: 'The server failed unexpectedly; nothing was changed.',
 } as const;
 

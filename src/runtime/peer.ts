@@ -10,28 +10,39 @@ export type FrameKind = 'response' | 'broadcast' | 'notice';
 export interface Peer {
   readonly id: string;
   readonly actor: Actor;
-  /** The session a player connection belongs to; null for admins. */
+  /** The session a player connection belongs to now (the player's current session); null for others. */
   readonly session: number | null;
   send(frame: string, kind: FrameKind): void;
   close(code: number, reason: string): void;
 }
 
+/** What deciding visibility needs to know about the state now (looked up at send time, not at login). */
+export interface VisibilityLookup {
+  /** A player's current team. */
+  readonly teamOf: (player: number) => number | null;
+  /** Whether a login (token record) still exists for that player: logged out or removed players see nothing. */
+  readonly loginValid: (token: number, player: number) => boolean;
+}
+
 /**
  * Which broadcasts a peer may see (D7, D8): admins everything; players the global stream and their
- * session's, except broadcasts kept from their team (`teamOf` gives a player's current team).
+ * session's, except broadcasts for admins and those kept from their team (a team in grace is hidden from
+ * the catchers: `exceptTeams`, checked against the player's team at send time); guests nothing.
  */
 export function peerCanSee(
   peer: Peer,
   stream: string,
   audience: Audience,
-  teamOf: (player: number) => number | null,
+  lookup: VisibilityLookup,
 ): boolean {
-  if (peer.actor.kind === 'admin') return true;
+  const actor = peer.actor;
+  if (actor.kind === 'admin') return true;
+  if (actor.kind !== 'player') return false;
+  if (actor.token !== undefined && !lookup.loginValid(actor.token, actor.player)) return false;
   if (audience === 'admins') return false;
-  if (stream !== 'global' && stream !== String(peer.session)) return false;
+  if (stream !== 'global' && (peer.session === null || stream !== String(peer.session))) return false;
   if (audience === 'all') return true;
-  if (peer.actor.kind !== 'player') return false;
-  const team = teamOf(peer.actor.player);
+  const team = lookup.teamOf(actor.player);
   return team === null || !audience.exceptTeams.includes(team);
 }
 

@@ -21,7 +21,7 @@ export interface ReplayReport {
 export function replayJournal(store: SqliteStore): ReplayReport {
   // The journal and the live state are read from one snapshot: a server writing meanwhile cannot make
   // them disagree.
-  return replaySnapshot(store);
+  return store.readSnapshot(() => replaySnapshot(store));
 }
 
 function replaySnapshot(store: SqliteStore): ReplayReport {

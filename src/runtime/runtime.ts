@@ -1,13 +1,14 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, JobRequest, Outcome } from '../engine/handler.js';
+import { journalForm } from '../engine/pictures/records.js';
 import { seededRng } from '../engine/rng.js';
 import type { EngineState, PendingBroadcast } from '../engine/state.js';
 import { step, type StepResult } from '../engine/step.js';
 import type { Command } from '../protocol/commands/index.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 import type { Clock } from './clock.js';
-import { peerCanSee, streamOf, type Peer } from './peer.js';
+import { peerCanSee, streamOf, type Peer, type VisibilityLookup } from './peer.js';
 import type { CommitBatch, LoggedBroadcast, MutableState, SqliteStore } from '../store/sqlite-store.js';
 import { TimerScheduler } from './timer-scheduler.js';
 import { applyWrites } from './apply.js';
@@ -23,6 +24,8 @@ export type Inbound =
   | {
       readonly source: 'client';
       readonly peer: Peer;
+      /** Who the request runs as: the connection's role when it was sent (default: the peer's now). */
+      readonly actor?: Actor;
       readonly reply: ReplyKey;
       readonly command: Command;
       readonly session: number | undefined;
@@ -94,8 +97,11 @@ export class Runtime {
     this.scheduler.rearm();
   }
 
-  /** A player's current team, for broadcast audiences. */
-  private readonly teamOf = (player: number): number | null => this.state.tables.player.get(player)?.team ?? null;
+  /** What broadcast visibility looks up in the state at send time: a player's team, whether a login lives. */
+  private readonly visibility: VisibilityLookup = {
+    teamOf: (player) => this.state.tables.player.get(player)?.team ?? null,
+    loginValid: (token, player) => this.state.tables.token.get(token)?.player === player,
+  };
 
   /** The current state (read-only; for snapshots, replay checks and tests). */
   get current(): EngineState {
@@ -130,12 +136,15 @@ export class Runtime {
    * anything on yet is resumable too (D3).
    */
   positions(peer: Peer): Record<string, number> {
-    const streams = new Set(['global']);
+    // Guests see no stream; players the global one and their session's; admins every one.
+    const streams = new Set<string>();
     if (peer.actor.kind === 'admin') {
+      streams.add('global');
       for (const id of this.state.tables.session.keys()) streams.add(streamOf(id));
       for (const stream of this.state.streams.keys()) streams.add(stream);
-    } else if (peer.session !== null) {
-      streams.add(streamOf(peer.session));
+    } else if (peer.actor.kind === 'player') {
+      streams.add('global');
+      if (peer.session !== null) streams.add(streamOf(peer.session));
     }
     return Object.fromEntries([...streams].map((stream) => [stream, this.state.streams.get(stream) ?? 0]));
   }
@@ -149,8 +158,12 @@ export class Runtime {
    * from an older backup), get a `resync` notice.
    */
   resume(peer: Peer, since: Readonly<Record<string, number>>): void {
-    const from: Record<string, number> = { ...since };
-    for (const stream of Object.keys(this.positions(peer))) from[stream] ??= 0;
+    // Admins may see every stream, also one the server does not know (it is answered with a resync).
+    // Others resume only the streams they may see: positions on any other (a player's former session,
+    // an admin client that logged in as a player) are ignored, neither replayed nor answered.
+    const visible = Object.keys(this.positions(peer));
+    const from: Record<string, number> = peer.actor.kind === 'admin' ? { ...since } : {};
+    for (const stream of visible) from[stream] = since[stream] ?? 0;
     for (const [stream, seq] of Object.entries(from)) {
       const last = this.state.streams.get(stream) ?? 0;
       if (seq === last) continue;
@@ -160,7 +173,7 @@ export class Runtime {
         continue;
       }
       for (const b of this.options.store.broadcastsSince(stream, seq, MAX_RESUME)) {
-        if (peerCanSee(peer, b.stream, b.audience, this.teamOf)) peer.send(b.message, 'broadcast');
+        if (peerCanSee(peer, b.stream, b.audience, this.visibility)) peer.send(b.message, 'broadcast');
       }
     }
   }
@@ -209,7 +222,7 @@ export class Runtime {
    */
   private turn(): void {
     const started = performance.now();
-    const batch: Mutable<CommitBatch> = { writes: [], broadcasts: [], journal: [], answers: [] };
+    const batch: Mutable<CommitBatch> = { writes: [], broadcasts: [], journal: [], answers: [], blobs: [] };
     const undo: (() => void)[] = [];
     const processed: Processed[] = [];
     const limit = this.options.maxBatch ?? 1024;
@@ -244,15 +257,20 @@ export class Runtime {
       return undefined;
     const now = this.options.clock.now();
     const seed = randomInt(2 ** 32);
-    const actor: Actor = item.source === 'client' ? item.peer.actor : { kind: 'system' };
+    const actor: Actor = item.source === 'client' ? (item.actor ?? item.peer.actor) : { kind: 'system' };
     const input = { command: item.command, actor, session: item.session };
     const result = step(this.state, input, { now, rng: seededRng(seed) });
     applyWrites(this.state, result.writes, undo);
     const broadcastFrames = result.broadcasts.map((b) => this.sequence(b, now, undo));
     batch.writes.push(...result.writes);
     batch.broadcasts.push(...broadcastFrames);
+    if (result.blobs !== undefined) batch.blobs.push(...result.blobs);
+    // Blob bytes stay out of the journal: it keeps their sha-256, and replay needs only the metadata.
     if (result.writes.length > 0)
-      batch.journal.push({ at: now, input: JSON.stringify({ ...input, now, seed }) });
+      batch.journal.push({
+        at: now,
+        input: JSON.stringify({ ...input, command: journalForm(input.command), now, seed }),
+      });
     const frame = reply === undefined ? undefined : responseFrame(reply.requestId, result.outcome);
     if (reply !== undefined && frame !== undefined && isRecorded(result)) {
       batch.answers.push({ client: reply.clientKey, request: reply.requestId, at: now, response: frame });
@@ -318,7 +336,7 @@ export class Runtime {
     }
     for (const b of done.broadcastFrames) {
       for (const peer of this.peers.values())
-        if (peerCanSee(peer, b.stream, b.audience, this.teamOf)) peer.send(b.message, 'broadcast');
+        if (peerCanSee(peer, b.stream, b.audience, this.visibility)) peer.send(b.message, 'broadcast');
     }
     this.syncTimers(done);
     for (const job of result.jobs) this.startJob(job, reply);
@@ -341,14 +359,29 @@ export class Runtime {
     const runner = this.options.jobs?.[job.kind];
     if (runner === undefined) {
       this.options.logger.error({ job: job.kind }, 'no runner for background job');
+      if (reply !== undefined) this.answerFailedJob(reply);
       return;
     }
     const running = runner(job.input).then(
       (command) => this.submit({ source: 'system', command, ...(reply === undefined ? {} : { reply }) }),
-      (cause: unknown) => this.options.logger.error({ err: cause, job: job.kind }, 'background job failed'),
+      (cause: unknown) => {
+        this.options.logger.error({ err: cause, job: job.kind }, 'background job failed');
+        // Whoever waits for the job's result gets an answer instead of waiting forever.
+        if (reply !== undefined) this.answerFailedJob(reply);
+      },
     );
     this.runningJobs.add(running);
     void running.finally(() => this.runningJobs.delete(running));
+  }
+
+  private answerFailedJob(reply: ReplyKey): void {
+    const key = replyKeyString(reply);
+    const error = makeError('INTERNAL', 'The background work for this request failed; nothing was changed.');
+    for (const peerId of this.inflight.get(key) ?? []) {
+      const peer = this.peers.get(peerId);
+      if (peer !== undefined) this.replyError(peer, reply.requestId, error);
+    }
+    this.inflight.delete(key);
   }
 
   private replyError(peer: Peer, requestId: string, error: ProtocolError): void {
@@ -363,7 +396,9 @@ export class Runtime {
   }
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+type Mutable<T> = {
+  -readonly [K in keyof T]-?: NonNullable<T[K]> extends readonly (infer U)[] ? U[] : T[K];
+};
 
 /** Only commands that changed or announced something, or were refused, need their answer kept (D2). */
 function isRecorded(result: StepResult): boolean {

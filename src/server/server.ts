@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
+import { pictureJobs } from '../runtime/picture-jobs.js';
 import { Runtime, type JobRunner } from '../runtime/runtime.js';
 import { loadOrCreateSecrets } from '../runtime/secrets.js';
 import { SqliteStore } from '../store/sqlite-store.js';
@@ -10,6 +12,7 @@ import type { ConnectionServices } from '../transport/connection.js';
 import { UnixTransport } from '../transport/unix-server.js';
 import { WsTransport, type HttpRoute } from '../transport/ws-server.js';
 import type { ServerConfig } from './config.js';
+import { pictureRoutes } from './pictures-http.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -33,6 +36,12 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
   const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
   const secrets = loadOrCreateSecrets(config.dataDir);
   const store = SqliteStore.open(config.dataDir);
+  try {
+    store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const checkpointer = new Checkpointer(store.path);
   const jobs: Record<string, JobRunner> = {
     backup: async (input) => {
@@ -44,6 +53,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
         return { type: 'server.backup.done', file, totalPages: null, error: String(cause) };
       }
     },
+    ...pictureJobs(store),
   };
   const runtime = new Runtime({ store, clock, logger, jobs, onCommit: () => checkpointer.nudge() });
   const services: ConnectionServices = {
@@ -62,7 +72,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     host: config.host,
     port: config.port,
     heartbeatMs: config.heartbeatMs,
-    routes: [health],
+    routes: [health, pictureRoutes({ runtime, store, adminToken: secrets.adminToken, logger })],
   });
   const unix = new UnixTransport(services, config.socketPath);
   await unix.listen();

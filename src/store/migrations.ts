@@ -35,4 +35,15 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX answered_at ON answered (at);
   `,
+  // 2: blobs (picture bytes, D21): kept beside the state, written in the same commit as their metadata,
+  // read on demand and never loaded with the state. A rowid table: rows are large.
+  `
+  CREATE TABLE blob (
+    key TEXT PRIMARY KEY,
+    mime TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BlobWrite } from '../engine/pictures/records.js';
 import { emptyState, TABLE_NAMES, type TableName, type Tables, type Write } from '../engine/state.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Audience } from '../protocol/broadcasts.js';
@@ -27,6 +28,15 @@ export interface CommitBatch {
     readonly at: number;
     readonly response: string;
   }[];
+  /** Blobs (picture bytes) produced by the batch's steps: written in the same transaction. */
+  readonly blobs?: readonly BlobWrite[];
+}
+
+/** What the store knows about a blob without reading its bytes. */
+export interface BlobInfo {
+  readonly mime: string;
+  readonly size: number;
+  readonly sha256: string;
 }
 
 /** Mutable view of the state that only the store (loading) and the runtime (applying writes) use. */
@@ -64,6 +74,9 @@ export class SqliteStore {
         'SELECT stream, seq, at, audience, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       oldest: db.prepare('SELECT MIN(seq) FROM broadcast WHERE stream = ?').pluck(),
+      blob: db.prepare('INSERT OR REPLACE INTO blob (key, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?)'),
+      blobInfo: db.prepare('SELECT mime, size, sha256 FROM blob WHERE key = ?'),
+      blobRange: db.prepare('SELECT substr(data, ?, ?) FROM blob WHERE key = ?').pluck(),
     };
   }
 
@@ -133,7 +146,26 @@ export class SqliteStore {
         s.meta.run(`stream:${b.stream}`, String(b.seq));
       }
       for (const a of batch.answers) s.answer.run(a.client, a.request, a.at, a.response);
+      for (const b of batch.blobs ?? []) {
+        const data = Buffer.from(b.data, 'base64');
+        s.blob.run(b.key, b.mime, data.length, b.sha256, data);
+      }
     })();
+  }
+
+  /** A blob's type, size and hash, or undefined when there is none under the key. */
+  blobInfo(key: string): BlobInfo | undefined {
+    return this.statements.blobInfo.get(key) as BlobInfo | undefined;
+  }
+
+  /**
+   * Bytes `offset ..< offset + length` of one blob (fewer at its end), or undefined when there is none.
+   * Blobs are read one at a time, on demand; nothing loads them all.
+   */
+  readBlob(key: string, offset: number, length: number): Buffer | undefined {
+    const bytes = this.statements.blobRange.get(offset + 1, length, key) as Buffer | null | undefined;
+    if (bytes === undefined) return undefined;
+    return bytes ?? Buffer.alloc(0);
   }
 
   /** The stored response to an already answered request, if any (D2). */
@@ -143,7 +175,9 @@ export class SqliteStore {
 
   /** Logged broadcasts of a stream after `seq`, oldest first. */
   broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[] {
-    const rows = this.statements.since.all(stream, seq, limit) as (Omit<LoggedBroadcast, 'audience'> & { audience: string })[];
+    const rows = this.statements.since.all(stream, seq, limit) as (Omit<LoggedBroadcast, 'audience'> & {
+      audience: string;
+    })[];
     return rows.map((row) => ({ ...row, audience: parseAudience(row.audience) }));
   }
 
@@ -172,6 +206,22 @@ export class SqliteStore {
         this.statements.meta.run(`nextId:${table}`, String(next));
       this.statements.meta.run('journalBase', baseDocument);
     })();
+  }
+
+  /**
+   * Binds the store to the installation's passphrase key: the first start records its fingerprint, and
+   * a later start with another key (a store restored without its `secret.key`) is refused, because
+   * every stored passphrase digest would silently stop matching.
+   */
+  bindKey(fingerprint: string): void {
+    const stored = this.db.prepare("SELECT value FROM meta WHERE key = 'keyFingerprint'").pluck().get() as
+      string | undefined;
+    if (stored === undefined) this.statements.meta.run('keyFingerprint', fingerprint);
+    else if (stored !== fingerprint) {
+      throw new Error(
+        'This store was written with another secret.key: restore the secret.key of its data directory too (passphrases would not match).',
+      );
+    }
   }
 
   /** The state the journal starts from: an imported state document, or undefined for the empty state. */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { decodeClientMessage, type DecodedClientMessage } from '../protocol/codec.js';
-import type { Hello } from '../protocol/envelope.js';
+import type { Hello, Role } from '../protocol/envelope.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { Actor } from '../engine/handler.js';
 import type { PassphraseSealer } from '../runtime/passphrase.js';
 import type { FrameKind, Peer } from '../runtime/peer.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { actorOfToken } from '../runtime/tokens.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { OutboundQueue, type FrameSink } from './outbound-queue.js';
 
@@ -31,8 +32,8 @@ export interface ConnectionServices {
  */
 export class Connection implements Peer {
   readonly id = randomUUID();
-  actor: Actor = { kind: 'admin' };
-  session: number | null = null;
+  /** Decided by the hello (and only there): admin, a player, or a guest (D5). */
+  actor: Actor = { kind: 'guest' };
   private clientKey: string | undefined;
   private readonly queue: OutboundQueue;
   private closed = false;
@@ -60,6 +61,12 @@ export class Connection implements Peer {
   /** A frame too large to decode: answered without reading it. */
   refuseTooLarge(): void {
     this.sendError(null, makeError('TOO_LARGE'));
+  }
+
+  /** A player connection's session is the player's session now (an admin may move the player). */
+  get session(): number | null {
+    if (this.actor.kind !== 'player') return null;
+    return this.services.runtime.current.tables.player.get(this.actor.player)?.session ?? null;
   }
 
   send(frame: string, _kind: FrameKind): void {
@@ -96,6 +103,8 @@ export class Connection implements Peer {
     this.services.runtime.submit({
       source: 'client',
       peer: this,
+      // The role the connection had when the request arrived, also if a later hello changes it.
+      actor: this.actor,
       reply: { clientKey: this.clientKey, requestId: message.id },
       command: this.services.sealer.sealCommand(message.command),
       session: message.session,
@@ -108,25 +117,26 @@ export class Connection implements Peer {
       this.close(CLOSE_CODES.VERSION_MISMATCH, 'protocol version mismatch');
       return;
     }
-    if (hello.token !== undefined && !this.side.trusted && hello.token !== this.services.adminToken) {
+    const identity = this.identify(hello.token);
+    if (identity === undefined) {
       this.sendError(null, makeError('UNAUTHORISED', 'The token is not valid.'));
       this.close(CLOSE_CODES.UNAUTHORISED, 'bad token');
       return;
     }
     const runtime = this.services.runtime;
+    // A second hello on the same connection (after auth.login, or auth.logout) re-decides the role.
     if (this.clientKey !== undefined) runtime.detach(this);
-    // Until player logins exist every connection acts as the game master (issue 2); the role is decided
-    // here and nowhere else, so player connections only change this method.
-    this.actor = { kind: 'admin' };
-    this.clientKey = `admin/${hello.client ?? `connection:${this.id}`}`;
+    this.actor = identity.actor;
+    this.clientKey = identity.clientKey(hello.client);
     runtime.attach(this);
     this.queue.push(
       JSON.stringify({
         type: 'welcome',
         protocol: PROTOCOL_VERSION,
-        role: 'admin',
+        role: identity.role,
         connection: this.id,
-        player: null,
+        player: this.actor.kind === 'player' ? this.actor.player : null,
+        session: this.session,
         serverTime: Date.now(),
         seq: runtime.positions(this),
       }),
@@ -134,9 +144,35 @@ export class Connection implements Peer {
     if (hello.since !== undefined) runtime.resume(this, hello.since);
   }
 
+  /**
+   * The role a hello's token gives (D5): the local socket is admin; over WebSocket the admin token is
+   * admin, a live player token (from auth.login) is that player, no token is a guest, anything else is
+   * refused. Request ids are remembered per identity (D2): a guest's only per connection, so that
+   * nobody can fetch another guest's login answer by sending the same client and request id.
+   */
+  private identify(token: string | undefined): Identity | undefined {
+    const named = (prefix: string) => (client: string | undefined) =>
+      `${prefix}/${client ?? `connection:${this.id}`}`;
+    if (this.side.trusted) return { role: 'admin', actor: { kind: 'admin' }, clientKey: named('admin') };
+    if (token === undefined) {
+      return { role: 'guest', actor: { kind: 'guest' }, clientKey: () => `guest/connection:${this.id}` };
+    }
+    const actor = actorOfToken(this.services.runtime.current, this.services.adminToken, token);
+    if (actor?.kind === 'admin') return { role: 'admin', actor, clientKey: named('admin') };
+    if (actor?.kind === 'player')
+      return { role: 'player', actor, clientKey: named(`player:${actor.player}`) };
+    return undefined;
+  }
+
   private sendError(id: string | null, error: ProtocolError): void {
     this.queue.push(
       JSON.stringify(id === null ? { type: 'error', id, error } : { type: 'response', id, ok: false, error }),
     );
   }
+}
+
+interface Identity {
+  readonly role: Role;
+  readonly actor: Actor;
+  readonly clientKey: (client: string | undefined) => string;
 }

@@ -38,7 +38,7 @@ export class UnixTransport {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
+    await Promise.all([...this.sockets].map((socket) => endGracefully(socket, CLOSE_GRACE_MS)));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     if (existsSync(this.path)) unlinkSync(this.path);
   }
@@ -93,5 +93,24 @@ function isLive(path: string): Promise<boolean> {
       resolve(true);
     });
     probe.once('error', () => resolve(false));
+  });
+}
+
+/** How long a closing connection may take to flush what was written to it (the shutdown notice). */
+const CLOSE_GRACE_MS = 1000;
+
+/** Ends a socket after its queued writes are flushed, destroying it if the peer does not let go in time. */
+function endGracefully(socket: Socket, graceMs: number): Promise<void> {
+  if (socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve();
+    }, graceMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.end();
   });
 }

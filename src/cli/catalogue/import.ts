@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { TruinlagClient } from '../../client/node.js';
 import { TruinlagError } from '../../client/node.js';
@@ -96,16 +97,20 @@ export async function importCommand(
     const importer = new Importer(client, plan, diff, live, lineIndex(tables));
     const progress = !json && process.stderr.isTTY === true && !options.dryRun;
     if (!options.dryRun) await importer.apply(progress);
-    return importer.report(dir, missing, options.dryRun);
+    return importer.report(resolve(dir), missing, options.dryRun);
   });
   if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderReport(report));
   if (options.strict && report.rejected.length > 0) process.exitCode = 2;
 }
 
-/** Error codes that refuse one row; anything else (connection lost, INTERNAL, …) aborts the import. */
+/**
+ * Error codes that refuse one row (MALFORMED: the row's record breaks the wire schema, e.g. a place
+ * longer than the protocol allows); anything else (connection lost, INTERNAL, …) aborts the import.
+ */
 const ROW_REFUSALS: ReadonlySet<string> = new Set([
   'INVALID',
+  'MALFORMED',
   'NOT_FOUND',
   'ALREADY_EXISTS',
   'AMBIGUOUS_DATA',
@@ -185,7 +190,8 @@ class Importer {
         this.done.sets.created++;
       } catch (error) {
         // Another admin created it meanwhile: it exists, which is all the import needs.
-        if (!(error instanceof TruinlagError && error.code === 'ALREADY_EXISTS')) throw error;
+        const exists = error instanceof TruinlagError && error.details?.rule === 'duplicate-set-name';
+        if (!exists) throw error;
       }
     });
     let catalogue = await this.refreshKeys();

@@ -41,7 +41,7 @@ export function registerCatalogueCommands({ program, globals, int }: CliContext)
     .command('import <dir>')
     .description(
       'import the catalogue from challenges.csv, zones.csv, distances.csv and sectors.csv in <dir> ' +
-        '(a missing file is an empty table) through the running server: idempotent upsert, every rejected ' +
+        '(a missing file is an empty table) through the running server (docs/catalogue-cli.md): idempotent upsert, every rejected ' +
         'row reported with its line and reason. Exit 0 when the import ran, 1 when it could not run ' +
         '(connection or engine failure), 2 with --strict when a row was rejected.',
     )
@@ -134,7 +134,7 @@ function registerChallengeCommands(
 
   group
     .command('add')
-    .description('add a challenge from a JSON file (see docs/catalogue-import.md, "challenge files")')
+    .description('add a challenge from a JSON file (format: docs/catalogue-cli.md)')
     .requiredOption('--file <file>', 'JSON challenge file; kind and status required, other fields default')
     .action((o: { file: string }) =>
       withCatalogue(globals(), async (client, catalogue) => {
@@ -346,10 +346,10 @@ function registerSectorCommands(group: Group, globals: () => GlobalOptions): voi
 
   group
     .command('add <letter>')
-    .description('add a sector')
+    .description('add a sector (one letter, stored in capitals like the import does)')
     .action(async (letter: string) => {
       const sector = await withClient(globals(), (client) =>
-        client.request({ type: 'sector.add', name: letter.trim() }),
+        client.request({ type: 'sector.add', name: letter.trim().toUpperCase() }),
       );
       printResult(sector, globals().json === true);
     });

@@ -1,8 +1,10 @@
 import { runCommand } from '../connection.js';
+import { playerAdd, playerList, registerPlayerExtras, registerSessionExtras } from '../game/people.js';
 import type { CliContext } from '../program.js';
 
-/** Sessions and players. */
-export function registerPeopleCommands({ program, globals, int }: CliContext): void {
+/** Sessions and players. A session is named by the global --session (name or id); a player by name or id. */
+export function registerPeopleCommands(ctx: CliContext): void {
+  const { program, globals } = ctx;
   const session = program.command('session').description('game sessions');
   session
     .command('add <name>')
@@ -17,20 +19,17 @@ export function registerPeopleCommands({ program, globals, int }: CliContext): v
       }),
     );
   session.command('list').action(() => runCommand(globals(), { type: 'session.list' }, (r) => r));
+  registerSessionExtras(session, ctx);
 
   const player = program.command('player').description('players');
   player
     .command('add <name>')
     .description('add a player (to the session given with the global --session, if any)')
     .requiredOption('--passphrase <passphrase>', 'login passphrase (unique)')
-    .action((name: string, o: { passphrase: string }) => {
-      const inSession = globals().session;
-      return runCommand(globals(), {
-        type: 'player.add',
-        name,
-        passphrase: o.passphrase,
-        ...(inSession === undefined ? {} : { session: int(inSession) }),
-      });
-    });
-  player.command('list').action(() => runCommand(globals(), { type: 'player.list' }, (r) => r));
+    .action((name: string, o: { passphrase: string }) => playerAdd(globals(), name, o.passphrase));
+  player
+    .command('list')
+    .description('every player, or only those of the --session session')
+    .action(() => playerList(globals()));
+  registerPlayerExtras(player, ctx);
 }

@@ -31,8 +31,8 @@ export const isOutcome = (value: object): value is Outcome<never> => 'ok' in val
 
 /** D5: a player connection acts only as its own team. Admins and the engine act as any team. */
 export function mayActAs(ctx: HandlerContext, team: TeamRecord): Outcome<never> | undefined {
-  if (ctx.actor.kind !== 'player') return undefined;
-  if (team.players.includes(ctx.actor.player)) return undefined;
+  if (ctx.actor.kind === 'admin' || ctx.actor.kind === 'system') return undefined;
+  if (ctx.actor.kind === 'player' && team.players.includes(ctx.actor.player)) return undefined;
   return fail('UNAUTHORISED', 'A player may only act for their own team.');
 }
 
@@ -123,18 +123,24 @@ export function startGrace(ctx: HandlerContext, session: SessionRecord, team: Te
   return withGraceUntil(ctx, session, team, ctx.now + configOf(session).gracePeriodMinutes * 60_000);
 }
 
-/** A grace period that ends at `until` (epoch ms). */
+/**
+ * A grace period that ends at `until` (epoch ms). It replaces any older grace of the team, whose timer is
+ * cancelled so that it cannot end the new one early (engine.md §4.6). `timerId` re-arms a cancelled grace
+ * timer under its own id (an undo puts the team back exactly, D17).
+ */
 export function withGraceUntil(
   ctx: HandlerContext,
   session: SessionRecord,
   team: TeamRecord,
   until: number,
+  timerId?: number,
 ): TeamRecord {
-  const timer = armTimer(ctx, {
-    dueAt: until,
-    session: session.id,
-    command: { type: 'grace.end', team: team.id },
-  });
+  if (team.grace !== null) ctx.tx.delete('timer', team.grace.timer);
+  const timer = armTimer(
+    ctx,
+    { dueAt: until, session: session.id, command: { type: 'grace.end', team: team.id } },
+    timerId,
+  );
   return { ...team, grace: { until, timer: timer.id } };
 }
 

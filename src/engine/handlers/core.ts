@@ -2,9 +2,11 @@ import type { Handler } from '../handler.js';
 import { fail, ok } from '../handler.js';
 import { playerView, sessionView } from '../views.js';
 
-export const ping: Handler<'ping'> = (command, { tx }) => {
+/** A liveness check; a guest's ping is only answered, so that no one unknown can push text to players. */
+export const ping: Handler<'ping'> = (command, { tx, actor }) => {
   const text = command.text ?? null;
-  tx.broadcast({ session: null, audience: 'all', event: { type: 'pinged', text } });
+  if (actor.kind !== 'guest')
+    tx.broadcast({ session: null, audience: 'all', event: { type: 'pinged', text } });
   return ok({ text });
 };
 

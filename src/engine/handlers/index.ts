@@ -1,5 +1,6 @@
 import type { CommandType } from '../../protocol/commands/index.js';
 import type { Handler } from '../handler.js';
+import * as auth from './auth.js';
 import * as challenges from './catalogue/challenges.js';
 import * as sectors from './catalogue/sectors.js';
 import * as sets from './catalogue/sets.js';
@@ -13,6 +14,7 @@ import * as pastGames from './game/past-games.js';
 import * as play from './game/play.js';
 import * as teams from './game/teams.js';
 import * as preview from './catalogue/preview.js';
+import * as pictures from './pictures.js';
 import * as players from './players.js';
 import * as sessions from './sessions.js';
 import * as timers from './timers.js';
@@ -24,6 +26,8 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'server.shutdown': core.serverShutdown,
   'server.backup': core.serverBackup,
   'server.backup.done': core.serverBackupDone,
+  'auth.login': auth.authLogin,
+  'auth.logout': auth.authLogout,
   'session.add': sessions.sessionAdd,
   'session.list': sessions.sessionList,
   'player.add': players.playerAdd,
@@ -92,4 +96,9 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'correction.move': corrections.correctionMove,
   'pastGame.list': pastGames.pastGameList,
   'pastGame.get': pastGames.pastGameGet,
+  'picture.upload': pictures.pictureUpload,
+  'picture.processed': pictures.pictureProcessed,
+  'picture.get': pictures.pictureGet,
+  'picture.chunk': pictures.pictureChunk,
+  'picture.read': pictures.pictureRead,
 };

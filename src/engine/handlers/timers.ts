@@ -1,5 +1,5 @@
 import { fail, notFound, ok, type Handler, type HandlerContext } from '../handler.js';
-import type { TimerRecord } from '../state.js';
+import type { SessionRecord, TimerRecord } from '../state.js';
 
 /**
  * A durable timer fell due. The record is deleted and its command runs in the same step. A timer that
@@ -19,12 +19,22 @@ export const timerFire: Handler<'timer.fire'> = (command, ctx) => {
   return ok({ fired: outcome.ok === true });
 };
 
-/** Arms a durable timer: writing the record is all it takes (the runtime watches the table). */
+/**
+ * Arms a durable timer: writing the record is all it takes (the runtime watches the table). A timer on a
+ * session whose game clock is paused starts paused, with the time it has left. `id` re-arms a cancelled
+ * timer under its own id (an exact undo, D17); new timers get a fresh id.
+ */
 export function armTimer(
   ctx: HandlerContext,
   timer: Omit<TimerRecord, 'id' | 'pausedRemainingMs'>,
+  id: number = ctx.tx.newId('timer'),
 ): TimerRecord {
-  return ctx.tx.put('timer', { ...timer, id: ctx.tx.newId('timer'), pausedRemainingMs: null });
+  const paused = timer.session !== null && ctx.tx.get('session', timer.session)?.clockPausedAt != null;
+  return ctx.tx.put('timer', {
+    ...timer,
+    id,
+    pausedRemainingMs: paused ? Math.max(0, timer.dueAt - ctx.now) : null,
+  });
 }
 
 /** Pauses every timer on a session's game clock, keeping the time each had left. */
@@ -106,8 +116,8 @@ export const clockResume: Handler<'clock.resume'> = (_command, ctx) => {
   if (session === undefined) return notFound('session', ctx.session as number);
   if (session.clockPausedAt === null) return fail('BAD_DATA', 'The clock is not paused.');
   const pausedMs = ctx.now - session.clockPausedAt;
-  ctx.tx.put('session', { ...session, clockPausedAt: null });
   resumeSessionTimers(ctx, session.id);
+  ctx.tx.put('session', followTimers(ctx, { ...session, clockPausedAt: null }));
   ctx.tx.broadcast({
     session: session.id,
     audience: 'all',
@@ -115,3 +125,21 @@ export const clockResume: Handler<'clock.resume'> = (_command, ctx) => {
   });
   return ok({ pausedMs });
 };
+
+/**
+ * After a resume, the times shown for the session's timers move with them (by the pause): the game's end
+ * and every grace end. Returns the session with its game's new end; the teams are written here.
+ */
+function followTimers(ctx: HandlerContext, session: SessionRecord): SessionRecord {
+  const dueAt = (id: number): number | undefined => ctx.tx.get('timer', id)?.dueAt;
+  for (const team of ctx.tx.all('team')) {
+    if (team.session !== session.id || team.grace === null) continue;
+    const until = dueAt(team.grace.timer);
+    if (until !== undefined && until !== team.grace.until)
+      ctx.tx.put('team', { ...team, grace: { ...team.grace, until } });
+  }
+  const endsAt = session.game === null ? undefined : dueAt(session.game.endTimer);
+  return session.game === null || endsAt === undefined
+    ? session
+    : { ...session, game: { ...session.game, endsAt } };
+}

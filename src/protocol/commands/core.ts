@@ -4,9 +4,9 @@ import { idSchema, modeSchema, nameSchema, playerSchema, sessionSchema } from '.
 
 export const ping = defineCommand({
   type: 'ping',
-  summary: 'Answers the requester and broadcasts the text to every client.',
+  summary: 'Answers the requester and broadcasts the text to every client (a guest’s ping is only answered).',
   scope: 'global',
-  access: 'player',
+  access: 'public',
   params: { text: z.string().max(1000).optional() },
   result: z.object({ text: z.string().nullable() }),
 });

@@ -90,7 +90,7 @@ export const teamAdd = defineCommand({
 });
 export const teamRename = defineCommand({
   type: 'team.rename',
-  summary: 'Renames a team (players may rename their own team).',
+  summary: 'Renames a team (players may rename their own team; locked while a game runs).',
   scope: 'session',
   access: 'player',
   params: { team: idSchema, name: nameSchema },

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import type { DefinedCommand } from '../define.js';
+import * as auth from './auth.js';
 import * as catalogue from './catalogue.js';
 import * as core from './core.js';
 import * as game from './game.js';
+import * as pictures from './pictures.js';
 import * as timers from './timers.js';
 
 /**
@@ -19,6 +21,8 @@ export const COMMAND_DEFS = [
   core.serverShutdown,
   core.serverBackup,
   core.serverBackupDone,
+  auth.authLogin,
+  auth.authLogout,
   timers.announcementSchedule,
   timers.announcementCancel,
   timers.announcementList,
@@ -83,6 +87,11 @@ export const COMMAND_DEFS = [
   game.correctionMove,
   game.pastGameList,
   game.pastGameGet,
+  pictures.pictureUpload,
+  pictures.pictureProcessed,
+  pictures.pictureGet,
+  pictures.pictureChunk,
+  pictures.pictureRead,
 ] as const;
 
 type Defs = (typeof COMMAND_DEFS)[number];

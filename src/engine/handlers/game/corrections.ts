@@ -9,10 +9,19 @@ import {
 } from '../../game/teams.js';
 import type { TeamRecord, TeamStanding } from '../../game/types.js';
 import { teamView } from '../../game/views.js';
-import { fail, notFound, ok, type Handler, type HandlerContext } from '../../handler.js';
+import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
 import { broadcastTeam } from './teams.js';
 
-/** Game-master corrections (D17): journaled commands like any other, each announced to the session. */
+/**
+ * Game-master corrections (D17): journaled commands like any other, each announced to the session. They
+ * correct the running game (paused or not): once it has ended, its archive is final and the teams' last
+ * standings are what it recorded, so corrections answer GAME_NOT_RUNNING.
+ */
+function correctable(ctx: HandlerContext, id: number): TeamRecord | Outcome<never> {
+  if (sessionOf(ctx).game === null) return fail('GAME_NOT_RUNNING', 'Corrections are for the running game.');
+  return findTeam(ctx, id);
+}
+
 function announce(
   ctx: HandlerContext,
   kind: 'undo' | 'adjust' | 'endGrace' | 'newHand' | 'move',
@@ -33,7 +42,7 @@ function announce(
  * event of each team involved can be undone, so nothing that happened afterwards is silently lost.
  */
 export const correctionUndo: Handler<'correction.undo'> = (command, ctx) => {
-  const team = findTeam(ctx, command.team);
+  const team = correctable(ctx, command.team);
   if (isOutcome(team)) return team;
   const last = team.periods.at(-1);
   if (last === undefined) return fail('BAD_DATA', 'The team has nothing to undo.');
@@ -64,16 +73,16 @@ function restore(ctx: HandlerContext, team: TeamRecord): TeamRecord {
     grace: null,
     periods: team.periods.slice(0, -1),
   };
-  // The grace timer the event cancelled is armed again for the time that is left, if any.
+  // The grace timer the event cancelled is armed again, under its own id, if its time is not up yet.
   const back =
     before.grace !== null && before.grace.until > ctx.now
-      ? withGraceUntil(ctx, sessionOf(ctx), base, before.grace.until)
+      ? withGraceUntil(ctx, sessionOf(ctx), base, before.grace.until, before.grace.timer)
       : base;
   return ctx.tx.put('team', back);
 }
 
 export const correctionAdjust: Handler<'correction.adjust'> = (command, ctx) => {
-  const team = findTeam(ctx, command.team);
+  const team = correctable(ctx, command.team);
   if (isOutcome(team)) return team;
   const points = team.points + (command.points ?? 0);
   const bounty = team.bounty + (command.bounty ?? 0);
@@ -85,7 +94,7 @@ export const correctionAdjust: Handler<'correction.adjust'> = (command, ctx) => 
 };
 
 export const correctionEndGrace: Handler<'correction.endGrace'> = (command, ctx) => {
-  const team = findTeam(ctx, command.team);
+  const team = correctable(ctx, command.team);
   if (isOutcome(team)) return team;
   if (team.grace === null) return fail('BAD_DATA', 'The team is not in a grace period.');
   const ended = ctx.tx.put('team', withoutGrace(ctx, team));
@@ -95,8 +104,7 @@ export const correctionEndGrace: Handler<'correction.endGrace'> = (command, ctx)
 
 export const correctionNewHand: Handler<'correction.newHand'> = (command, ctx) => {
   const session = sessionOf(ctx);
-  if (session.game === null) return fail('GAME_NOT_RUNNING', 'Hands are dealt during a game.');
-  const team = findTeam(ctx, command.team);
+  const team = correctable(ctx, command.team);
   if (isOutcome(team)) return team;
   if (team.role !== 'Runner') return fail('TEAM_IS_CATCHER', 'Catchers hold no hand.');
   const dealt = ctx.tx.put('team', {
@@ -108,7 +116,7 @@ export const correctionNewHand: Handler<'correction.newHand'> = (command, ctx) =
 };
 
 export const correctionMove: Handler<'correction.move'> = (command, ctx) => {
-  const team = findTeam(ctx, command.team);
+  const team = correctable(ctx, command.team);
   if (isOutcome(team)) return team;
   if (ctx.tx.get('zone', command.zone) === undefined) return notFound('zone', command.zone);
   const sector = command.sector ?? null;

@@ -189,9 +189,9 @@ export const gameEnd: Handler<'game.end'> = (command, ctx) => {
 };
 
 /**
- * Stop (engine.md §4.10 minus its bugs): the end alarm and every grace timer are cancelled, the game is
- * archived with real team ids, full timestamps, its session, every period and trail; teams keep their
- * final standings until the next start. Returns the past game's id.
+ * Stop (engine.md §4.10 minus its bugs): the game is archived with real team ids, full timestamps, its
+ * session, every period, trail and grace end; the end alarm and every grace timer are cancelled; teams
+ * keep their final standings until the next start. Returns the past game's id.
  */
 function endGame(
   ctx: HandlerContext,
@@ -200,7 +200,9 @@ function endGame(
   reason: 'stopped' | 'time',
 ): number {
   ctx.tx.delete('timer', game.endTimer);
-  const teams = teamsOf(ctx.tx, session.id).map((t) => ctx.tx.put('team', withoutGrace(ctx, t)));
+  // Archived as they stand, grace end included (bug 8.14); then every grace timer is cancelled.
+  const teams = teamsOf(ctx.tx, session.id);
+  for (const t of teams) ctx.tx.put('team', withoutGrace(ctx, t));
   const points = ctx.tx.all('trackPoint');
   const past: PastGameRecord = {
     id: ctx.tx.newId('pastGame'),

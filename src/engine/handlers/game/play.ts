@@ -19,7 +19,11 @@ import type { SessionRecord } from '../../state.js';
 
 /** Catch radius (engine.md §4.5), measured correctly with (lat, lon) this time (bug 8.6). */
 export const CATCH_RADIUS_M = 300;
-/** A team cannot complete within this long of its previous period (engine.md §5.2), on real timestamps. */
+/**
+ * A team cannot complete within this long of its previous completion (engine.md §5.2), on real timestamps.
+ * Catches do not count: blocking a completion right after a catch is a reference quirk not to copy
+ * (challenges-and-tools.md §9).
+ */
 export const TOO_RAPID_MS = 30_000;
 
 function runningGame(ctx: HandlerContext): SessionRecord | Outcome<never> {
@@ -48,9 +52,9 @@ export const complete: Handler<'complete'> = (command, ctx) => {
   if (isOutcome(team)) return team;
   const refused = mayActAs(ctx, team) ?? checkPeriod(team, command.periodId);
   if (refused) return refused;
-  const last = team.periods.at(-1);
+  const last = team.periods.findLast((p) => p.context.type === 'completed');
   if (last !== undefined && Math.abs(ctx.now - last.endedAt) <= TOO_RAPID_MS) {
-    return fail('TOO_RAPID', 'Too soon after the team’s previous event (30 s).');
+    return fail('TOO_RAPID', 'Too soon after the team’s previous completion (30 s).');
   }
   const offer = team.offers.find((o) => o.challengeId === command.challenge);
   if (offer === undefined) return notFound('challenge in the team’s hand', command.challenge);

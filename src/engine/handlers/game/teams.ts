@@ -63,7 +63,7 @@ export const teamAdd: Handler<'team.add'> = (command, ctx) => {
 export const teamRename: Handler<'team.rename'> = (command, ctx) => {
   const team = findTeam(ctx, command.team);
   if (isOutcome(team)) return team;
-  const refused = mayActAs(ctx, team);
+  const refused = mayActAs(ctx, team) ?? refuseWhileRunning(sessionOf(ctx), 'Renaming teams');
   if (refused) return refused;
   const clash = teamsOf(ctx.tx, team.session).find(
     (t) => t.id !== team.id && similarity(t.name, command.name) >= TEAM_NAME_SIMILARITY,

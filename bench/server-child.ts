@@ -1,0 +1,84 @@
+/**
+ * Benchmark helper: the engine server in its own process (forked by bench/run.ts with an IPC channel), so
+ * that on a small machine the server and the load-generating clients each get their own core and the
+ * clients' work is not counted as server time. Listens on 127.0.0.1, port 0, in the data dir given as
+ * argv[2], with maxQueueBytes from argv[3].
+ *
+ * IPC: sends {kind:'ready', url}; answers {kind:'cpu'} with its cumulative CPU time (all threads, the
+ * WAL checkpointer included), its attached connections and its group-commit counters; with
+ * {kind:'watch', on:true} it reports every detached connection ({kind:'detached', at, peers}) so the
+ * benchmark can see when a slow consumer is cut off; {kind:'stop'} shuts the server down and exits.
+ */
+import type { Peer } from '../src/runtime/peer.js';
+import { resolveServerConfig } from '../src/server/config.js';
+import { startServer } from '../src/server/server.js';
+import { SqliteStore, type CommitBatch } from '../src/store/sqlite-store.js';
+import type { ChildReply, ParentCommand } from './ipc.js';
+
+const [dataDir, maxQueue] = process.argv.slice(2);
+if (dataDir === undefined || maxQueue === undefined)
+  throw new Error('usage: server-child <dataDir> <maxQueueBytes>');
+
+// Bench-only instrumentation: count group commits and the answered requests each one makes durable.
+const commitStats = { commits: 0, answers: 0, ms: 0 };
+const { commit } = SqliteStore.prototype as { commit: (this: SqliteStore, batch: CommitBatch) => void };
+SqliteStore.prototype.commit = function (this: SqliteStore, batch: CommitBatch): void {
+  const started = performance.now();
+  commit.call(this, batch);
+  commitStats.ms += performance.now() - started;
+  commitStats.commits++;
+  commitStats.answers += batch.answers.length;
+};
+
+const server = await startServer(
+  resolveServerConfig({
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    maxQueueBytes: Number(maxQueue),
+    logLevel: 'error',
+  }),
+);
+
+const send = (reply: ChildReply): void => {
+  if (process.connected) process.send?.(reply);
+};
+
+// Bench-only instrumentation: observe attach/detach through the runtime's public methods.
+let peers = 0;
+let watching = false;
+const runtime = server.runtime;
+const attach = runtime.attach.bind(runtime);
+const detach = runtime.detach.bind(runtime);
+const attached = new Set<string>();
+runtime.attach = (peer: Peer): void => {
+  if (!attached.has(peer.id)) peers++;
+  attached.add(peer.id);
+  attach(peer);
+};
+runtime.detach = (peer: Peer): void => {
+  if (attached.delete(peer.id)) peers--;
+  detach(peer);
+  if (watching) send({ kind: 'detached', at: Date.now(), peers });
+};
+
+process.on('message', (message: ParentCommand) => {
+  switch (message.kind) {
+    case 'cpu':
+      send({ kind: 'cpu', usage: process.cpuUsage(), peers, commits: { ...commitStats } });
+      return;
+    case 'watch':
+      watching = message.on;
+      return;
+    case 'stop':
+      void server.shutdown().then(() => {
+        send({ kind: 'stopped' });
+        if (process.connected) process.disconnect();
+        setTimeout(() => process.exit(0), 50).unref();
+      });
+      return;
+  }
+});
+process.on('disconnect', () => void server.shutdown().then(() => process.exit(0)));
+
+send({ kind: 'ready', url: server.url, token: server.adminToken });

@@ -1,0 +1,189 @@
+import { TruinlagError, type TruinlagClient } from '../../client/node.js';
+import { COMMANDS, type AnyCommandInput, type ResultOf } from '../../protocol/commands/index.js';
+import type { Player } from '../../protocol/entities.js';
+import { UnknownReference } from '../catalogue/live.js';
+import { CliError, cliClient, type GlobalOptions } from '../connection.js';
+import { printResult } from '../output.js';
+import { resolvePlayer, resolveSessionId, resolveTeam, type Team } from './resolve.js';
+
+/**
+ * The game commands' plumbing: one connection per CLI call; the global `--session` (a name or an id)
+ * resolved over it with `session.list`; names of teams and players resolved against one `session.state`
+ * snapshot; ids turned back into names for the human tables.
+ */
+
+export type SessionState = ResultOf<'session.state'>;
+
+/** Opens the CLI's connection (the --session text is resolved by the caller, never sent raw). */
+export async function withConnection<T>(
+  options: GlobalOptions,
+  work: (client: TruinlagClient) => Promise<T>,
+): Promise<T> {
+  const client = cliClient({ ...options, session: undefined });
+  try {
+    await client.ready;
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The id of a session given by name or id, resolved with `session.list`. A connection that may not
+ * list sessions (a player's) can still name its session by id.
+ */
+export async function findSession(client: TruinlagClient, ref: string): Promise<number> {
+  try {
+    return resolveSessionId(await client.request({ type: 'session.list' }), ref);
+  } catch (error) {
+    const unlisted = error instanceof TruinlagError && error.code === 'UNAUTHORISED';
+    if (unlisted && /^\d+$/.test(ref.trim())) return Number(ref.trim());
+    throw error;
+  }
+}
+
+/** A connection bound to the session the global `--session` names. */
+export interface SessionCall {
+  readonly client: TruinlagClient;
+  /** The session's id. */
+  readonly session: number;
+  /** Sends a command; session-scoped commands go to this session. */
+  request<C extends AnyCommandInput>(command: C): Promise<ResultOf<C['type']>>;
+  /** The session's state (teams, players, events), read once per call. */
+  state(): Promise<SessionState>;
+  /** A team of the session by id, name, or one of its players' names. */
+  team(ref: string): Promise<Team>;
+  /** A player by id, or by name among the session's players. */
+  player(ref: string): Promise<Player>;
+  /** Id → name look-ups for human output (fetched once). */
+  names(): Promise<Names>;
+}
+
+export async function withSession<T>(
+  options: GlobalOptions,
+  work: (call: SessionCall) => Promise<T>,
+  ref: string | undefined = options.session,
+): Promise<T> {
+  if (ref === undefined) {
+    throw new CliError(
+      'NO_SESSION_SUPPLIED',
+      'This command belongs to a game session: name it with --session NAME|ID.',
+    );
+  }
+  return withConnection(options, async (client) => {
+    const session = await findSession(client, ref);
+    let state: Promise<SessionState> | undefined;
+    let names: Promise<Names> | undefined;
+    const call: SessionCall = {
+      client,
+      session,
+      request: (command) =>
+        COMMANDS.get(command.type)?.scope === 'session'
+          ? client.request(command, { session })
+          : client.request(command),
+      state: () => (state ??= client.request({ type: 'session.state' }, { session })),
+      team: async (teamRef) => {
+        const s = await call.state();
+        return resolveTeam(s.teams, s.players, teamRef);
+      },
+      player: async (playerRef) => {
+        const [s, all] = await Promise.all([call.state(), client.request({ type: 'player.list' })]);
+        return resolvePlayer(all, playerRef, s.players);
+      },
+      names: () => (names ??= fetchNames(client, call.state())),
+    };
+    return work(call);
+  });
+}
+
+/** Look-ups from ids to what people read; an id it does not know shows as `#id`. */
+export interface Names {
+  team: (id: number | null) => string;
+  player: (id: number | null) => string;
+  zone: (id: number | null) => string;
+  sector: (id: number | null) => string;
+  readonly timeZone: string;
+}
+
+async function fetchNames(client: TruinlagClient, state: Promise<SessionState>): Promise<Names> {
+  const [s, zones, sectors] = await Promise.all([
+    state,
+    client.request({ type: 'zone.list' }),
+    client.request({ type: 'sector.list' }),
+  ]);
+  return namesFrom(s.teams, s.players, zones, sectors, s.session.timeZone);
+}
+
+export function namesFrom(
+  teams: readonly { id: number; name: string }[],
+  players: readonly { id: number; name: string }[],
+  zones: readonly { id: number; number: number }[],
+  sectors: readonly { id: number; name: string }[],
+  timeZone: string,
+): Names {
+  const lookup =
+    <T extends { id: number }>(rows: readonly T[], text: (row: T) => string) =>
+    (id: number | null): string => {
+      if (id === null) return '';
+      const row = rows.find((r) => r.id === id);
+      return row === undefined ? `#${id}` : text(row);
+    };
+  return {
+    team: lookup(teams, (t) => t.name),
+    player: lookup(players, (p) => p.name),
+    zone: lookup(zones, (z) => String(z.number)),
+    sector: lookup(sectors, (s) => s.name),
+    timeZone,
+  };
+}
+
+/** Prints the engine's result with --json, otherwise the human rendering. */
+export function show(options: GlobalOptions, json: unknown, human: () => unknown): void {
+  printResult(options.json === true ? json : human(), options.json === true);
+}
+
+/** Several titled tables or records, for `show` commands read by people. */
+export function printSections(sections: readonly { title?: string; value: unknown }[]): void {
+  sections.forEach(({ title, value }, i) => {
+    if (i > 0) process.stdout.write('\n');
+    if (title !== undefined) process.stdout.write(`${title}\n`);
+    printResult(value, false);
+  });
+}
+
+/** `2024-05-04 14:03:07` in the session's time zone (what a game master reads off a watch). */
+export function localTime(ms: number | null, timeZone: string): string {
+  if (ms === null) return '';
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(ms);
+}
+
+/** An ISO 8601 time typed on the command line, as epoch ms. */
+export function parseTime(text: string, what: string): number {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new CliError('INVALID', `${what}: "${text}" is not an ISO 8601 time.`);
+  return ms;
+}
+
+/** A whole number typed as an argument, or INVALID naming the argument. */
+export function wholeNumber(text: string, what: string): number {
+  if (!/^\s*\d+\s*$/.test(text)) throw new CliError('INVALID', `${what} "${text}" is not a whole number.`);
+  return Number(text);
+}
+
+/** Runs a catalogue look-up (zone number, sector letter, set name), reporting a miss as NOT_FOUND. */
+export function lookUp<T>(find: () => T): T {
+  try {
+    return find();
+  } catch (error) {
+    if (error instanceof UnknownReference) throw new CliError('NOT_FOUND', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,211 @@
+import { InvalidArgumentError } from 'commander';
+import { CliError, type GlobalOptions } from '../connection.js';
+import type { CliContext } from '../program.js';
+import { localTime, parseTime, printSections, show, withSession } from './call.js';
+import { eventRow, gameRecord, teamRow } from './render.js';
+import { resolveOffer } from './resolve.js';
+
+/**
+ * Running a game in the --session session: `start`, `stop`, `pause`, `resume` (the game clock), and
+ * acting for teams as a game master: `catch`, `complete`, `location`; reading: `events`, `locations`.
+ * `catch` and `complete` name the period from the state unless `--period` is given.
+ */
+export function registerPlayCommands({ program, globals, int }: CliContext): void {
+  program
+    .command('start')
+    .description('start the game: catchers drawn, runners dealt hands, end alarm armed')
+    .action(() =>
+      withSession(globals(), async (call) => {
+        const started = await call.request({ type: 'game.start' });
+        if (globals().json === true) return show(globals(), started, () => started);
+        const names = await call.names();
+        printSections([
+          { value: gameRecord({ ...started.game }, names.timeZone) },
+          { title: 'teams:', value: started.teams.map((t) => teamRow(t, names)) },
+        ]);
+      }),
+    );
+
+  program
+    .command('stop')
+    .description('stop the running game and archive it as a past game')
+    .action(() =>
+      withSession(globals(), async (call) => {
+        const stopped = await call.request({ type: 'game.stop' });
+        show(globals(), stopped, () => `game stopped; past game ${stopped.pastGame}`);
+      }),
+    );
+
+  program
+    .command('pause')
+    .description("pause the session's game clock (end alarm and grace periods stop counting down)")
+    .action(() =>
+      withSession(globals(), async (call) => {
+        const paused = await call.request({ type: 'clock.pause' });
+        const { session } = await call.state();
+        show(globals(), paused, () => `paused at ${localTime(paused.pausedAt, session.timeZone)}`);
+      }),
+    );
+
+  program
+    .command('resume')
+    .description("resume the session's game clock")
+    .action(() =>
+      withSession(globals(), async (call) => {
+        const resumed = await call.request({ type: 'clock.resume' });
+        show(globals(), resumed, () => `resumed after ${Math.round(resumed.pausedMs / 1000)} s`);
+      }),
+    );
+
+  program
+    .command('catch <catcher> <caught>')
+    .description('report that a catcher team caught a runner team (teams by name, id or player name)')
+    .option('--period <n>', "the catcher's period id (default: its current one)", int)
+    .action((catcherRef: string, caughtRef: string, o: { period?: number }) =>
+      withSession(globals(), async (call) => {
+        const [catcher, caught] = await Promise.all([call.team(catcherRef), call.team(caughtRef)]);
+        const result = await call.request({
+          type: 'catch',
+          catcher: catcher.id,
+          caught: caught.id,
+          periodId: o.period ?? catcher.periodId,
+        });
+        const { team } = result;
+        const { session } = await call.state();
+        show(globals(), result, () => ({
+          caught: caught.name,
+          by: catcher.name,
+          bounty: caught.bounty,
+          [`${team.name} now`]:
+            `${team.role}, ${team.points} points` +
+            (team.graceUntil === null ? '' : `, grace until ${localTime(team.graceUntil, session.timeZone)}`),
+          period: result.period,
+        }));
+      }),
+    );
+
+  program
+    .command('complete <team> <challenge>')
+    .description(
+      'report that a team completed a challenge of its hand: its position 1–3 as `team show` lists it, ' +
+        'its catalogue id, or its title (pos:N / id:N when a number could be either)',
+    )
+    .option('--period <n>', "the team's period id (default: its current one)", int)
+    .action((teamRef: string, challengeRef: string, o: { period?: number }) =>
+      withSession(globals(), async (call) => {
+        const team = await call.team(teamRef);
+        const offer = resolveOffer(team, challengeRef);
+        const result = await call.request({
+          type: 'complete',
+          team: team.id,
+          challenge: offer.challengeId,
+          periodId: o.period ?? team.periodId,
+        });
+        show(globals(), result, () => ({
+          team: team.name,
+          completed: offer.title,
+          points: offer.points,
+          total: result.team.points,
+          bounty: result.team.bounty,
+          period: result.period,
+          'new hand': result.team.offers.map((x, i) => `${i + 1}. ${x.title} (${x.points})`).join('; '),
+        }));
+      }),
+    );
+
+  program
+    .command('location <player> <lat> <lon>')
+    .description("send a player's position as if from their phone (player by name or id)")
+    .option('--accuracy <metres>', 'accuracy radius in metres (default 10)', (t: string) => {
+      const value = Number(t);
+      if (t.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('not a number');
+      return value;
+    })
+    .option('--at <iso>', 'when the position was taken (default: now)')
+    .action((playerRef: string, lat: string, lon: string, o: { accuracy?: number; at?: string }) =>
+      withSession(globals(), async (call) => {
+        const player = await call.player(playerRef);
+        const result = await call.request({
+          type: 'location.send',
+          player: player.id,
+          location: {
+            lat: coordinate(lat, 'LAT'),
+            lon: coordinate(lon, 'LON'),
+            accuracy: o.accuracy ?? 10,
+            heading: null,
+            speed: null,
+            timestamp: o.at === undefined ? Date.now() : parseTime(o.at, '--at'),
+          },
+        });
+        show(globals(), result, () =>
+          result.accepted
+            ? `${player.name}: position accepted`
+            : `${player.name}: not taken (no running game, the same position again, or less precise than the team's)`,
+        );
+      }),
+    );
+
+  program
+    .command('events')
+    .description("the session's completions and catches, oldest first")
+    .action(() =>
+      withSession(globals(), async (call) => {
+        const [events, names] = await Promise.all([call.request({ type: 'event.list' }), call.names()]);
+        show(globals(), events, () => events.map((e) => eventRow(e, names)));
+      }),
+    );
+
+  program
+    .command('locations [team]')
+    .description("the teams' trails (or one team's), optionally only since a time")
+    .option('--since <iso>', 'only points from this time on (ISO 8601)')
+    .action((teamRef: string | undefined, o: { since?: string }) =>
+      withSession(globals(), async (call) => {
+        const team = teamRef === undefined ? undefined : await call.team(teamRef);
+        const [trails, names] = await Promise.all([
+          call.request({
+            type: 'location.list',
+            ...(team === undefined ? {} : { team: team.id }),
+            ...(o.since === undefined ? {} : { since: parseTime(o.since, '--since') }),
+          }),
+          call.names(),
+        ]);
+        show(globals(), trails, () =>
+          trails.flatMap((trail) =>
+            trail.track.map((p) => ({
+              team: names.team(trail.team),
+              at: localTime(p.timestamp, names.timeZone),
+              lat: p.lat,
+              lon: p.lon,
+            })),
+          ),
+        );
+      }),
+    );
+}
+
+/** `state` with --session: the session's state (teams, players, events); without it the global state. */
+export function sessionStateCommand(options: GlobalOptions): Promise<void> {
+  return withSession(options, async (call) => {
+    const state = await call.state();
+    if (options.json === true) return show(options, state, () => state);
+    const names = await call.names();
+    printSections([
+      {
+        value: {
+          session: `${state.session.name} (id ${state.session.id})`,
+          ...gameRecord(state.game, state.session.timeZone),
+        },
+      },
+      { title: 'teams:', value: state.teams.map((t) => teamRow(t, names)) },
+      { title: 'events:', value: state.events.map((e) => eventRow(e, names)) },
+    ]);
+  });
+}
+
+function coordinate(text: string, what: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new CliError('INVALID', `${what} "${text}" is not a number (decimal degrees, e.g. 47.378).`);
+  return value;
+}

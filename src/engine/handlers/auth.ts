@@ -1,0 +1,38 @@
+import { fail, ok, type Handler } from '../handler.js';
+import { parseSealedPassphrase } from '../passphrase.js';
+import { playerView } from '../views.js';
+
+/** Characters of randomness in a player token: 24 bytes from the seeded RNG, so replay makes the same. */
+const TOKEN_BYTES = 24;
+
+/**
+ * Login (D5, D6): the runtime sealed the passphrase, so the player is found by its keyed lookup digest.
+ * Removed players have no passphrase any more and can never log in. Every refusal reads the same
+ * whatever was typed, and nothing of the passphrase is echoed.
+ */
+export const authLogin: Handler<'auth.login'> = (command, { tx, rng, now }) => {
+  const sealed = parseSealedPassphrase(command.passphrase);
+  if (sealed === undefined) return fail('BAD_DATA', 'The passphrase was not sealed by the server.');
+  const player = tx.find('player', (p) => !p.removed && p.passphrase?.lookup === sealed.lookup);
+  if (player === undefined) return fail('NOT_FOUND', 'No player has this passphrase.', { entity: 'player' });
+  if (player.session === null) {
+    return fail('NOT_FOUND', 'This player is in no game session yet: ask the game master.', {
+      entity: 'session',
+    });
+  }
+  const token = tx.put('token', {
+    id: tx.newId('token'),
+    player: player.id,
+    token: rng.hex(TOKEN_BYTES),
+    createdAt: now,
+  });
+  return ok({ token: token.token, player: playerView(player) });
+};
+
+/** Ends the login this connection was opened with: its token no longer opens (or keeps) a connection. */
+export const authLogout: Handler<'auth.logout'> = (_command, { tx, actor }) => {
+  if (actor.kind !== 'player' || actor.token === undefined) return ok({ loggedOut: false });
+  if (tx.get('token', actor.token) === undefined) return ok({ loggedOut: false });
+  tx.delete('token', actor.token);
+  return ok({ loggedOut: true });
+};

@@ -1,0 +1,95 @@
+import type { Command } from '../../protocol/commands/index.js';
+import type { PictureView } from '../../protocol/pictures.js';
+import type { Actor } from '../handler.js';
+import type { EngineState } from '../state.js';
+
+/** The stored description of an image (its bytes are a blob, outside the in-memory state). */
+export interface ImageInfo {
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+  readonly mime: string;
+  readonly sha256: string;
+}
+
+/**
+ * A picture's metadata, as the engine keeps it in its state (D21). The image and its thumbnail are
+ * blobs in the store (`blobKey`), written in the same commit as this record and never held in memory.
+ */
+export interface PictureRecord extends ImageInfo {
+  readonly id: number;
+  readonly kind: PictureView['kind'];
+  /** The player (kind `player`) or team (kinds `team` and `proof`). */
+  readonly owner: number;
+  /** The period index on the owner team (kind `proof`). */
+  readonly period: number | null;
+  /** The session whose players may see it (the team's; the player's at upload time). */
+  readonly session: number | null;
+  readonly thumb: ImageInfo;
+  readonly uploadedBy: number | null;
+  readonly createdAt: number;
+}
+
+/** Bytes a step stores beside the state: written by the runtime in the same transaction as its writes. */
+export interface BlobWrite {
+  readonly key: string;
+  readonly mime: string;
+  readonly sha256: string;
+  /** The bytes, base64. */
+  readonly data: string;
+}
+
+export type PictureVariant = 'full' | 'thumb';
+
+/** Where a picture's bytes live in the blob store. */
+export const blobKey = (picture: number, variant: PictureVariant): string =>
+  variant === 'full' ? `picture/${picture}` : `picture/${picture}/thumb`;
+
+export const pictureView = (p: PictureRecord): PictureView => ({
+  id: p.id,
+  kind: p.kind,
+  owner: p.owner,
+  period: p.period,
+  session: p.session,
+  width: p.width,
+  height: p.height,
+  bytes: p.bytes,
+  mime: p.mime,
+  thumb: { width: p.thumb.width, height: p.thumb.height, bytes: p.thumb.bytes, mime: p.thumb.mime },
+  uploadedBy: p.uploadedBy,
+  createdAt: p.createdAt,
+});
+
+/**
+ * Who may see a picture (D5, D7): admins and the engine every one; a player the pictures of their own
+ * session, and their own profile pictures; nobody else.
+ */
+export function mayReadPicture(state: EngineState, actor: Actor, picture: PictureRecord): boolean {
+  if (actor.kind === 'admin' || actor.kind === 'system') return true;
+  if (actor.kind !== 'player') return false;
+  if (picture.kind === 'player' && picture.owner === actor.player) return true;
+  const session = state.tables.player.get(actor.player)?.session ?? null;
+  if (session === null) return false;
+  if (picture.kind === 'player') {
+    return state.tables.player.get(picture.owner)?.session === session || picture.session === session;
+  }
+  return picture.session === session;
+}
+
+/**
+ * The form of a command kept in the journal: image bytes are replaced by their sha-256 (already in the
+ * command), so the journal stays small and replay, which needs only the metadata, gives the same state.
+ */
+export function journalForm(command: Command): Command {
+  if (command.type !== 'picture.processed' || !command.result.ok) return command;
+  const { full, thumb } = command.result;
+  return {
+    ...command,
+    result: { ...command.result, full: withoutData(full), thumb: withoutData(thumb) },
+  };
+}
+
+function withoutData<T extends { data?: string | undefined }>(image: T): Omit<T, 'data'> {
+  const { data: _data, ...rest } = image;
+  return rest;
+}

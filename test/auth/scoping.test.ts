@@ -1,0 +1,253 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TruinlagClient } from '../../src/client/node.js';
+import type { BroadcastMessage, ServerMessage } from '../../src/protocol/envelope.js';
+import type { FakeClock } from '../../src/runtime/clock.js';
+import {
+  closeClients,
+  nextBroadcast,
+  RawWsClient,
+  removeTempDirs,
+  stopTestServers,
+  type TestServer,
+} from '../helpers/index.js';
+import {
+  adminClient,
+  collect,
+  fix,
+  makeWorld,
+  playerClient,
+  resetCatalogueFlag,
+  settle,
+  startAuthServer,
+  startGame,
+  type World,
+} from './support.js';
+
+afterAll(async () => {
+  closeClients();
+  await stopTestServers();
+  removeTempDirs();
+});
+
+const streamOf = (b: BroadcastMessage): string => (b.session === null ? 'global' : String(b.session));
+const seqsOn = (seen: readonly BroadcastMessage[], stream: string): number[] =>
+  seen.filter((b) => streamOf(b) === stream).map((b) => b.seq);
+
+/**
+ * Opens a raw connection with the token and `since` (resume), and returns the broadcasts it replays:
+ * everything the server sends before the answer to a request made right after the hello.
+ */
+async function replayed(server: TestServer, token: string, since: Record<string, number>, session: number) {
+  const raw = await RawWsClient.open(server.url);
+  raw.send(JSON.stringify({ type: 'hello', protocol: 1, token, since }));
+  raw.request('after-resume', { type: 'event.list' }, session);
+  await raw.inbox.answer('after-resume');
+  const messages: ServerMessage[] = [...raw.inbox.all];
+  expect(raw.inbox.violations).toEqual([]);
+  raw.close();
+  return {
+    broadcasts: messages.filter((m): m is BroadcastMessage => m.type === 'broadcast'),
+    notices: messages.filter((m) => m.type === 'notice'),
+  };
+}
+
+describe('broadcasts reach only the clients of their session (D7)', () => {
+  let server: TestServer;
+  let clock: FakeClock;
+  let admin: TruinlagClient;
+  let a: World;
+  let b: World;
+  let playersA: TruinlagClient[];
+  let playerB: TruinlagClient;
+
+  beforeAll(async () => {
+    resetCatalogueFlag();
+    ({ server, clock } = await startAuthServer());
+    admin = await adminClient(server);
+    a = await makeWorld(admin, 'A', 2);
+    b = await makeWorld(admin, 'B', 2);
+    playersA = [
+      await playerClient(server, a.passphrases[0] as string),
+      await playerClient(server, a.passphrases[1] as string),
+    ];
+    playerB = await playerClient(server, b.passphrases[0] as string);
+  });
+
+  it('a client of session A never receives a broadcast of session B, and gets all of A’s', async () => {
+    const seenByAdmin = collect(admin);
+    const seenA = playersA.map(collect);
+    const seenB = collect(playerB);
+    const [pa0, pa1] = playersA as [TruinlagClient, TruinlagClient];
+    // Activity in both sessions, by the game master and by the players themselves.
+    await pa0.request({ type: 'team.rename', team: a.teams[0]?.id as number, name: 'Renamed by A' });
+    await playerB.request({ type: 'team.rename', team: b.teams[0]?.id as number, name: 'Renamed by B' });
+    for (const world of [a, b]) {
+      const session = world.session.id;
+      await admin.request({ type: 'team.add', name: `Extra ${world.session.name}` }, { session });
+      await admin.request({ type: 'config.set', changes: { gracePeriodMinutes: 20 } }, { session });
+      await admin.request(
+        { type: 'announcement.schedule', text: `Hello ${session}`, at: clock.now() + 1_000 },
+        { session },
+      );
+      await startGame(admin, world);
+    }
+    clock.advance(1_000);
+    await Promise.all([
+      nextBroadcast(pa0, (m) => m.event.type === 'announcement'),
+      nextBroadcast(playerB, (m) => m.event.type === 'announcement'),
+    ]);
+    await pa1.request({ type: 'location.send', location: fix(clock, 1) });
+    await playerB.request({ type: 'location.send', location: fix(clock, 2) });
+    await pa0.request({ type: 'ping', text: 'a global ping from a player' });
+    await admin.request({ type: 'player.add', name: 'Admins only', passphrase: 'admins-only-secret' });
+    await settle(admin, [admin, pa0, pa1, playerB], 'scoping done');
+
+    const A = String(a.session.id);
+    const B = String(b.session.id);
+    for (const seen of seenA) {
+      expect(seen.filter((m) => m.session === b.session.id)).toEqual([]);
+      // Every broadcast of A (none of this scenario's is kept from anyone), in order, once.
+      expect(seqsOn(seen, A)).toEqual(seqsOn(seenByAdmin, A));
+      expect(seen.map((m) => m.event.type)).toEqual(
+        expect.arrayContaining([
+          'team.changed',
+          'config.changed',
+          'announcement',
+          'game.started',
+          'location',
+        ]),
+      );
+      // Of the global stream only what is for everyone: pings, not the admins' player.added.
+      expect(new Set(seen.filter((m) => m.session === null).map((m) => m.event.type))).toEqual(
+        new Set(['pinged']),
+      );
+    }
+    expect(seenB.filter((m) => m.session === a.session.id)).toEqual([]);
+    expect(seqsOn(seenB, B)).toEqual(seqsOn(seenByAdmin, B));
+    expect(seqsOn(seenB, B).length).toBeGreaterThan(5);
+    expect(seenByAdmin.some((m) => m.event.type === 'player.added')).toBe(true);
+  });
+
+  it('resuming replays the player’s session and the global stream only: never B, not even a resync', async () => {
+    const token = playersA[0]?.token as string;
+    const A = String(a.session.id);
+    const B = String(b.session.id);
+    const { broadcasts, notices } = await replayed(
+      server,
+      token,
+      { global: 0, [A]: 0, [B]: 0, '999': 5 },
+      a.session.id,
+    );
+    expect(notices).toEqual([]);
+    expect(broadcasts.filter((m) => streamOf(m) === B)).toEqual([]);
+    expect(seqsOn(broadcasts, A).length).toBeGreaterThan(5);
+    expect(new Set(broadcasts.filter((m) => m.session === null).map((m) => m.event.type))).toEqual(
+      new Set(['pinged']),
+    );
+  });
+
+  it('a player moved to another session sees that session from then on (looked up at send time)', async () => {
+    const [pa0] = playersA as [TruinlagClient];
+    const moved = a.players[0]?.id as number;
+    // Games lock membership (D15): stop A's game first; moving takes the player out of their team.
+    await admin.request({ type: 'game.stop' }, { session: a.session.id });
+    await admin.request({ type: 'game.stop' }, { session: b.session.id });
+    await admin.request({ type: 'player.edit', id: moved, session: b.session.id });
+    const seen = collect(pa0);
+    await admin.request({ type: 'team.add', name: 'After move A' }, { session: a.session.id });
+    await admin.request({ type: 'team.add', name: 'After move B' }, { session: b.session.id });
+    await settle(admin, [pa0], 'after move');
+    expect(seen.map((m) => [m.session, m.event.type])).toEqual([
+      [b.session.id, 'team.changed'],
+      [null, 'pinged'],
+    ]);
+    expect((await pa0.request({ type: 'session.state' }, { session: b.session.id })).session.id).toBe(
+      b.session.id,
+    );
+  });
+});
+
+describe('a team in its grace period is invisible to catchers (D8)', () => {
+  let server: TestServer;
+  let clock: FakeClock;
+  let admin: TruinlagClient;
+  let world: World;
+  /** Player connections by team id. */
+  const byTeam = new Map<number, TruinlagClient>();
+  let catcher: number;
+  let caught: number;
+  let other: number;
+
+  beforeAll(async () => {
+    resetCatalogueFlag();
+    ({ server, clock } = await startAuthServer());
+    admin = await adminClient(server);
+    world = await makeWorld(admin, 'D', 3);
+    for (const [i, team] of world.teams.entries())
+      byTeam.set(team.id, await playerClient(server, world.passphrases[i] as string));
+    const teams = await startGame(admin, world);
+    catcher = teams.find((t) => t.role === 'Catcher')?.id as number;
+    const runners = teams.filter((t) => t.role === 'Runner').map((t) => t.id);
+    [caught, other] = runners as [number, number];
+  });
+
+  const client = (team: number): TruinlagClient => byTeam.get(team) as TruinlagClient;
+
+  it('after a catch, the new runner’s locations reach runners and admins but not the catchers, live and on resume', async () => {
+    const session = world.session.id;
+    await client(catcher).request({ type: 'location.send', location: fix(clock, 0) });
+    await client(caught).request({ type: 'location.send', location: fix(clock, 10) });
+    const before = (await client(catcher).request({ type: 'session.state' })).teams.find(
+      (t) => t.id === catcher,
+    );
+    const caughtSeq = client(caught).lastSeq.get(String(session)) ?? 0;
+    const caughtToken = client(caught).token as string;
+    const otherToken = client(other).token as string;
+    const catchResult = await client(catcher).request({
+      type: 'catch',
+      catcher,
+      caught,
+      periodId: before?.periodId ?? 0,
+    });
+    // The former catcher runs now, in grace; the caught team is the catcher.
+    expect(catchResult.team).toMatchObject({ id: catcher, role: 'Runner' });
+    expect(catchResult.team.graceUntil).not.toBeNull();
+    const seen = new Map([...byTeam].map(([team, c]) => [team, collect(c)]));
+    const seenByAdmin = collect(admin);
+    await client(catcher).request({ type: 'location.send', location: fix(clock, 30) });
+    await settle(admin, [admin, ...byTeam.values()], 'grace location sent');
+    const locations = (team: number): BroadcastMessage[] =>
+      (seen.get(team) ?? []).filter((m) => m.event.type === 'location');
+    expect(locations(caught)).toEqual([]);
+    expect(locations(other)).toHaveLength(1);
+    expect(locations(catcher)).toHaveLength(1);
+    expect(seenByAdmin.filter((m) => m.event.type === 'location')).toHaveLength(1);
+    const graceSeq = locations(other)[0]?.seq as number;
+    // The catcher's reads hide it too.
+    const list = await client(caught).request({ type: 'team.list' });
+    expect(list.find((t) => t.id === catcher)?.location).toBeNull();
+    expect(await client(caught).request({ type: 'location.list', team: catcher })).toEqual([]);
+
+    // Resume from before the catch: the catcher's replay skips the grace location, a runner's has it.
+    const catcherReplay = await replayed(server, caughtToken, { global: 0, [session]: caughtSeq }, session);
+    const runnerReplay = await replayed(server, otherToken, { global: 0, [session]: caughtSeq }, session);
+    expect(catcherReplay.notices).toEqual([]);
+    expect(catcherReplay.broadcasts.map((m) => m.seq)).not.toContain(graceSeq);
+    expect(catcherReplay.broadcasts.map((m) => m.event.type)).toContain('caught');
+    expect(runnerReplay.broadcasts.map((m) => m.seq)).toContain(graceSeq);
+  });
+
+  it('once grace ends, the catchers get the team’s locations again', async () => {
+    const ended = nextBroadcast(client(caught), (m) => m.event.type === 'grace.ended');
+    clock.advance(15 * 60_000);
+    expect((await ended).event).toEqual({ type: 'grace.ended', team: catcher });
+    const seen = collect(client(caught));
+    await client(catcher).request({ type: 'location.send', location: { ...fix(clock, 60) } });
+    await settle(admin, [client(caught)], 'after grace');
+    expect(seen.filter((m) => m.event.type === 'location').map((m) => m.event)).toEqual([
+      expect.objectContaining({ type: 'location', team: catcher }),
+    ]);
+    const list = await client(caught).request({ type: 'team.list' });
+    expect(list.find((t) => t.id === catcher)?.location).not.toBeNull();
+  });
+});

@@ -1,0 +1,312 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TruinlagClient } from '../../src/client/client.js';
+import { TruinlagError } from '../../src/client/errors.js';
+import type { ChallengeInputWire } from '../../src/protocol/catalogue.js';
+import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
+import { ERROR_CODES, type ErrorCode } from '../../src/protocol/errors.js';
+import { PROTOCOL_VERSION, MAX_FRAME_BYTES } from '../../src/protocol/version.js';
+import { FakeClock } from '../../src/runtime/clock.js';
+import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
+import {
+  closeClients,
+  openClient,
+  RawWsClient,
+  removeTempDirs,
+  startTestServer,
+  stopTestServers,
+  withTimeout,
+  type TestServer,
+} from '../helpers/index.js';
+
+/**
+ * Every error code of the protocol's table is reached over a real connection (WebSocket, real server,
+ * real client library or raw frames) by provoking the condition it names. The set of codes actually
+ * received is compared with the table at the end, so a code that can no longer happen fails the test.
+ */
+const seen = new Set<string>();
+const raws: RawWsClient[] = [];
+
+/** Sends a request that must be refused with `code` (and records the code the server really sent). */
+async function refused(
+  client: TruinlagClient,
+  command: AnyCommandInput,
+  code: ErrorCode,
+  session?: number,
+): Promise<void> {
+  const error = await client.request(command, session === undefined ? {} : { session }).then(
+    (result) => new Error(`accepted: ${JSON.stringify(result).slice(0, 200)}`),
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TruinlagError)) throw error;
+  seen.add(error.code);
+  expect(error.code).toBe(code);
+}
+
+/** The codes a raw connection received, in responses and connection-level errors. */
+function recordRaw(raw: RawWsClient): void {
+  for (const m of raw.inbox.all) {
+    if (m.type === 'error' || (m.type === 'response' && !m.ok)) seen.add(m.error.code);
+  }
+}
+
+async function raw(url: string): Promise<RawWsClient> {
+  const client = await RawWsClient.open(url);
+  raws.push(client);
+  return client;
+}
+
+const challenge = (set: number, title: string): ChallengeInputWire => ({
+  kind: 'Unspezifisch',
+  sets: [set],
+  status: 'Approved',
+  title,
+  description: `Mach ${title}.`,
+  place: null,
+  randomPlace: null,
+  comment: '',
+  kaffskala: null,
+  grade: null,
+  zones: [],
+  sectors: [],
+  biasSat: 1,
+  biasSun: 1,
+  walkingTime: 0,
+  stationaryTime: 0,
+  additionalPoints: 100,
+  repetitions: { min: 0, max: 0 },
+  pointsPerRep: 0,
+  stationDistance: 0,
+  timeToHb: 0,
+  departures: 0,
+  deadEnd: false,
+  noDisembark: false,
+  fixed: false,
+  inPerimeterOverride: null,
+  translatedTitles: {},
+  translatedDescriptions: {},
+  action: null,
+});
+
+const location = (lat: number, lon: number, timestamp: number) =>
+  ({ lat, lon, accuracy: 5, heading: null, speed: null, timestamp }) as const;
+
+describe('every error code of the protocol, over a real connection', () => {
+  let server: TestServer;
+  let admin: TruinlagClient;
+  const clock = new FakeClock(); // Saturday 13 June 2026, 09:00 in Zürich
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock });
+    admin = await openClient({ url: server.url, token: server.adminToken });
+  });
+
+  afterAll(async () => {
+    for (const r of raws) r.close();
+    closeClients();
+    await stopTestServers();
+    removeTempDirs();
+  });
+
+  it('envelope and connection errors', async () => {
+    const early = await raw(server.url);
+    early.request('early', { type: 'ping' });
+    expect(await early.inbox.answer('early')).toMatchObject({ error: { code: 'HELLO_REQUIRED' } });
+    await early.hello({ token: server.adminToken });
+    early.send('{"type":"request","id":"x1",');
+    expect(await early.inbox.answer(null)).toMatchObject({ error: { code: 'MALFORMED' } });
+    early.request('what', { type: 'no.such.command' });
+    expect(await early.inbox.answer('what')).toMatchObject({ error: { code: 'UNKNOWN_COMMAND' } });
+    early.request('big', { type: 'session.add', name: 'x'.repeat(MAX_FRAME_BYTES) });
+    expect(await early.inbox.answer(null)).toMatchObject({ error: { code: 'TOO_LARGE' } });
+    recordRaw(early);
+
+    const old = await raw(server.url);
+    old.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION + 99 }));
+    expect(await old.inbox.answer(null)).toMatchObject({ error: { code: 'VERSION_MISMATCH' } });
+    recordRaw(old);
+
+    const forged = await raw(server.url);
+    forged.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: 'not-a-token' }));
+    expect(await forged.inbox.answer(null)).toMatchObject({ error: { code: 'UNAUTHORISED' } });
+    recordRaw(forged);
+
+    // Scope of a command against the request's session (D7).
+    await refused(admin, { type: 'team.list' }, 'NO_SESSION_SUPPLIED');
+    await refused(admin, { type: 'session.list' }, 'SESSION_SUPPLIED', 1);
+    await refused(admin, { type: 'team.list' }, 'NOT_FOUND', 999);
+    // Internal commands are the engine's own: not reachable from the wire, not even by an admin.
+    await refused(admin, { type: 'timer.fire', timer: 1 }, 'UNAUTHORISED');
+    // A backup into a directory that does not exist fails in the background job.
+    await refused(
+      admin,
+      { type: 'server.backup', file: join(server.dataDir, 'missing', 'b.db') },
+      'TEXT_ERROR',
+    );
+  });
+
+  it('the game: from setting up to grace, too-rapid completions, pause and the player’s limits', async () => {
+    const set = (await admin.request({ type: 'set.add', name: 'base' })).id;
+    await admin.request({
+      type: 'zone.add',
+      zone: {
+        number: 110,
+        numConnZones: 11,
+        numConnections: 640,
+        trainThrough: true,
+        mongus: false,
+        sBahnZone: true,
+        minutesTo: {},
+        closeSectors: [],
+      },
+    });
+    await admin.request({ type: 'challenge.add', challenge: challenge(set, 'Eins') });
+    await admin.request({ type: 'challenge.add', challenge: challenge(set, 'Zwei') });
+    await refused(
+      admin,
+      { type: 'challenge.add', challenge: { ...challenge(set, 'Ohne'), description: null } },
+      'INVALID',
+    );
+
+    const S = (await admin.request({ type: 'session.add', name: 'Fehler' })).id;
+    await refused(admin, { type: 'session.add', name: 'fehler' }, 'ALREADY_EXISTS');
+    const inS = { session: S };
+    const teams: number[] = [];
+    for (const name of ['Rot', 'Blau', 'Grün'])
+      teams.push((await admin.request({ type: 'team.add', name }, inS)).id);
+    await refused(admin, { type: 'team.add', name: 'rot' }, 'TEAM_EXISTS', S);
+    const passphrases = new Map<number, string>();
+    for (const [i, team] of teams.entries()) {
+      const passphrase = `geheim ${i} ${team}`;
+      const player = await admin.request({ type: 'player.add', name: `P${i}`, passphrase, session: S });
+      await admin.request({ type: 'team.assign', player: player.id, team }, inS);
+      passphrases.set(team, passphrase);
+    }
+    await refused(admin, { type: 'config.set', changes: { startTime: '25:00' } }, 'INVALID', S);
+    await refused(admin, { type: 'game.stop' }, 'GAME_NOT_RUNNING', S);
+    await refused(admin, { type: 'game.start' }, 'TOO_FEW_CHALLENGES', S);
+    for (const title of ['Drei', 'Vier', 'Fünf', 'Sechs', 'Sieben', 'Acht'])
+      await admin.request({ type: 'challenge.add', challenge: challenge(set, title) });
+    await admin.request({ type: 'config.set', changes: { numCatchers: 3 } }, inS);
+    await refused(admin, { type: 'game.start' }, 'BAD_DATA', S); // 3 catchers for 3 teams
+    await admin.request({ type: 'config.set', changes: { numCatchers: 1 } }, inS);
+    const game = await admin.request({ type: 'game.start' }, inS);
+    await refused(admin, { type: 'team.add', name: 'Gelb' }, 'GAME_IN_PROGRESS', S);
+    const K = game.teams.find((t) => t.role === 'Catcher')?.id as number;
+    const [R1, R2] = teams.filter((t) => t !== K) as [number, number];
+
+    // Players log in (auth.login) and act for their own team only (D5).
+    const login = async (team: number): Promise<TruinlagClient> => {
+      const client = await openClient({ url: server.url });
+      await refused(client, { type: 'session.state' }, 'UNAUTHORISED', S); // a guest
+      await client.login(passphrases.get(team) as string);
+      return client;
+    };
+    const catcher = await login(K);
+    const r1 = await login(R1);
+    const r2 = await login(R2);
+    await refused(r1, { type: 'team.add', name: 'Gelb' }, 'UNAUTHORISED', S);
+    await refused(r1, { type: 'catch', catcher: K, caught: R2, periodId: 0 }, 'UNAUTHORISED', S);
+
+    const now = clock.now();
+    await catcher.request({ type: 'location.send', location: location(47.3779, 8.5403, now) }, inS);
+    await r2.request({ type: 'location.send', location: location(47.39, 8.5403, now) }, inS);
+    await refused(catcher, { type: 'catch', catcher: K, caught: R2, periodId: 0 }, 'TEAMS_TOO_FAR', S);
+    await refused(catcher, { type: 'catch', catcher: K, caught: R1, periodId: 5 }, 'BAD_DATA', S);
+    await refused(r1, { type: 'catch', catcher: R1, caught: R2, periodId: 0 }, 'TEAM_IS_RUNNER', S);
+    await catcher.request({ type: 'catch', catcher: K, caught: R1, periodId: 0 }, inS);
+    await refused(r1, { type: 'catch', catcher: R1, caught: K, periodId: 1 }, 'TEAM_IN_GRACE_PERIOD', S);
+    await refused(admin, { type: 'correction.newHand', team: R1 }, 'TEAM_IS_CATCHER', S);
+
+    const hand =
+      (await r2.request({ type: 'session.state' }, inS)).teams.find((t) => t.id === R2)?.offers ?? [];
+    await r2.request(
+      { type: 'complete', team: R2, challenge: hand[0]?.challengeId as number, periodId: 0 },
+      inS,
+    );
+    const next =
+      (await r2.request({ type: 'session.state' }, inS)).teams.find((t) => t.id === R2)?.offers ?? [];
+    await refused(
+      r2,
+      { type: 'complete', team: R2, challenge: next[0]?.challengeId as number, periodId: 1 },
+      'TOO_RAPID',
+      S,
+    );
+
+    await admin.request({ type: 'clock.pause' }, inS);
+    await refused(admin, { type: 'clock.pause' }, 'GAME_PAUSED', S);
+    await refused(r1, { type: 'catch', catcher: R1, caught: R2, periodId: 1 }, 'GAME_PAUSED', S);
+    await admin.request({ type: 'clock.resume' }, inS);
+
+    // A picture that is not one (D21).
+    await refused(
+      r2,
+      {
+        type: 'picture.upload',
+        target: { kind: 'team', team: R2 },
+        data: Buffer.from('no picture').toString('base64'),
+      },
+      'PICTURE_PROBLEM',
+    );
+  });
+
+  it('a commit that cannot be saved answers INTERNAL, and nothing was changed', async () => {
+    // Another process holds the database's write lock: the engine's next commit fails after its busy wait.
+    const locker = new Database(join(server.dataDir, DATABASE_FILE));
+    try {
+      locker.prepare('BEGIN IMMEDIATE').run();
+      await refused(admin, { type: 'session.add', name: 'Verloren' }, 'INTERNAL');
+    } finally {
+      locker.prepare('ROLLBACK').run();
+      locker.close();
+    }
+    const sessions = await admin.request({ type: 'session.list' });
+    expect(sessions.map((s) => s.name)).not.toContain('Verloren');
+  }, 30_000);
+
+  it('requests that arrive while the server shuts down are answered SHUTTING_DOWN', async () => {
+    // A second server, busy with pictures: its shutdown waits for the running jobs (up to its grace),
+    // and requests arriving meanwhile are refused.
+    const busy = await startTestServer();
+    const client = await openClient({ url: busy.url, token: busy.adminToken });
+    const heavy = await sharp({
+      create: { width: 7000, height: 7000, channels: 3, background: { r: 30, g: 90, b: 160 } },
+    })
+      .png()
+      .toBuffer();
+    const player = await client.request({ type: 'player.add', name: 'Fotograf', passphrase: 'fotos fotos' });
+    const uploads = Array.from({ length: 8 }, () =>
+      client
+        .request({
+          type: 'picture.upload',
+          target: { kind: 'player', player: player.id },
+          data: heavy.toString('base64'),
+        })
+        .catch(() => undefined),
+    );
+    await client.request({ type: 'server.shutdown' });
+    let code: string | undefined;
+    await withTimeout(
+      (async () => {
+        while (code === undefined) {
+          code = await client.request({ type: 'ping' }).then(
+            () => undefined,
+            (e: unknown) => (e instanceof TruinlagError ? e.code : String(e)),
+          );
+        }
+      })(),
+      20_000,
+      'a refused request during the shutdown',
+    );
+    if (code !== undefined) seen.add(code);
+    expect(code).toBe('SHUTTING_DOWN');
+    await Promise.all(uploads);
+    await busy.server.closed;
+  }, 60_000);
+
+  it('reached every code of the table', () => {
+    expect([...seen].sort()).toEqual(Object.keys(ERROR_CODES).sort());
+  });
+});

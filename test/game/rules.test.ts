@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { pastGameSchema } from '../../src/protocol/game.js';
+import { StepDriver } from './support/drivers.js';
+import { zurich } from './support/game-day.js';
+import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from './support/setup.js';
+import { accepted, refusedWith, teamOf, type TeamView } from './support/world.js';
+
+type PastGameView = z.infer<typeof pastGameSchema>;
+const MINUTE = 60_000;
+
+/** Targeted rules around the game day, on the pure engine (the whole day is in game-day.test.ts). */
+async function started(
+  at = zurich(9, 0),
+  config: Record<string, unknown> = {},
+): Promise<{ d: StepDriver; s: SessionSetup; catcher: number; runners: number[] }> {
+  const d = new StepDriver(at, 7, await demoCatalogueState());
+  const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1, ...config } });
+  const game = accepted<{ teams: TeamView[] }>(
+    await d.call({ command: { type: 'game.start' }, session: s.session }),
+  );
+  const catcher = game.teams.find((t) => t.role === 'Catcher')?.id as number;
+  return { d, s, catcher, runners: s.teams.filter((t) => t !== catcher) };
+}
+
+const timersOf = (d: StepDriver, session: number): { type: string; dueAt: number; paused: number | null }[] =>
+  [...d.state().tables.timer.values()]
+    .filter((t) => t.session === session)
+    .map((t) => ({ type: t.command.type, dueAt: t.dueAt, paused: t.pausedRemainingMs }));
+
+describe('stopping a game', () => {
+  it('archives the grace end (bug 8.14), cancels every timer and says the game was stopped', async () => {
+    const { d, s, catcher, runners } = await started();
+    const caught = runners[0] as number;
+    await d.advance(10 * MINUTE);
+    accepted(
+      await d.call({
+        command: { type: 'catch', catcher, caught, periodId: 0 },
+        session: s.session,
+        as: playerOf(s, catcher),
+      }),
+    );
+    const graceEnd = zurich(9, 25);
+    expect(teamOf(d.state(), catcher).grace?.until).toBe(graceEnd);
+    await d.advance(MINUTE);
+    const stop = accepted<{ pastGame: number }>(
+      await d.call({ command: { type: 'game.stop' }, session: s.session }),
+    );
+    expect(d.broadcasts().at(-1)?.event).toMatchObject({
+      type: 'game.ended',
+      reason: 'stopped',
+      pastGame: stop.pastGame,
+    });
+    expect(timersOf(d, s.session)).toEqual([]);
+    expect(teamOf(d.state(), catcher).grace).toBeNull();
+    const past = accepted<PastGameView>(
+      await d.call({ command: { type: 'pastGame.get', id: stop.pastGame } }),
+    );
+    expect(past.teams.find((t) => t.id === catcher)?.graceUntil).toBe(graceEnd);
+    expect(past.endedAt).toBe(zurich(9, 11));
+  });
+
+  it('a new game in the same session is not ended by the alarm of the stopped one (bug 8.1)', async () => {
+    const { d, s } = await started(zurich(9, 0), { endTime: '12:00' });
+    expect(timersOf(d, s.session)).toEqual([{ type: 'game.end', dueAt: zurich(12, 0), paused: null }]);
+    accepted(await d.call({ command: { type: 'game.stop' }, session: s.session }));
+    accepted(
+      await d.call({ command: { type: 'config.set', changes: { endTime: '17:00' } }, session: s.session }),
+    );
+    accepted(await d.call({ command: { type: 'game.start' }, session: s.session }));
+    expect(timersOf(d, s.session)).toEqual([{ type: 'game.end', dueAt: zurich(17, 0), paused: null }]);
+    await d.advance(zurich(12, 0) - d.now());
+    expect(d.state().tables.session.get(s.session)?.game).toMatchObject({ id: 2, endsAt: zurich(17, 0) });
+  });
+
+  it('corrections are refused once the game is over: its archive is final', async () => {
+    const { d, s, catcher, runners } = await started();
+    accepted(
+      await d.call({
+        command: { type: 'catch', catcher, caught: runners[0] as number, periodId: 0 },
+        session: s.session,
+      }),
+    );
+    accepted(await d.call({ command: { type: 'game.stop' }, session: s.session }));
+    const team = catcher;
+    for (const command of [
+      { type: 'correction.undo', team },
+      { type: 'correction.adjust', team, points: 10 },
+      { type: 'correction.endGrace', team },
+      { type: 'correction.newHand', team },
+      { type: 'correction.move', team, zone: 1 },
+    ] as const) {
+      expect(refusedWith(await d.call({ command, session: s.session }))).toBe('GAME_NOT_RUNNING');
+    }
+  });
+});
+
+describe('grace and the game clock', () => {
+  it('a new grace replaces an older one: the old timer is cancelled and cannot end it early (§4.6)', async () => {
+    const { d, s, catcher, runners } = await started();
+    const [first, second] = runners as [number, number];
+    accepted(
+      await d.call({ command: { type: 'catch', catcher, caught: first, periodId: 0 }, session: s.session }),
+    );
+    // A game master turns the team in grace back into a catcher; it catches again five minutes later.
+    accepted(
+      await d.call({ command: { type: 'team.setRole', team: catcher, role: 'Catcher' }, session: s.session }),
+    );
+    await d.advance(5 * MINUTE);
+    accepted(
+      await d.call({ command: { type: 'catch', catcher, caught: second, periodId: 1 }, session: s.session }),
+    );
+    const graces = timersOf(d, s.session).filter((t) => t.type === 'grace.end');
+    expect(graces.map((t) => t.dueAt)).toEqual([zurich(9, 20)]);
+    await d.advance(zurich(9, 15) - d.now());
+    expect(teamOf(d.state(), catcher).grace?.until).toBe(zurich(9, 20));
+    await d.advance(5 * MINUTE);
+    expect(teamOf(d.state(), catcher).grace).toBeNull();
+  });
+
+  it('a game started while the clock is paused waits for the resume: its end moves by the pause', async () => {
+    const d = new StepDriver(zurich(9, 0), 9, await demoCatalogueState());
+    const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1 } });
+    accepted(await d.call({ command: { type: 'clock.pause' }, session: s.session }));
+    const game = accepted<{ game: { endsAt: number; pausedAt: number | null } }>(
+      await d.call({ command: { type: 'game.start' }, session: s.session }),
+    );
+    expect(game.game).toMatchObject({ endsAt: zurich(17, 0), pausedAt: zurich(9, 0) });
+    expect(timersOf(d, s.session)).toEqual([
+      { type: 'game.end', dueAt: zurich(17, 0), paused: 8 * 60 * MINUTE },
+    ]);
+    await d.advance(30 * MINUTE);
+    accepted(await d.call({ command: { type: 'clock.resume' }, session: s.session }));
+    expect(timersOf(d, s.session)).toEqual([{ type: 'game.end', dueAt: zurich(17, 30), paused: null }]);
+    expect(d.state().tables.session.get(s.session)?.game?.endsAt).toBe(zurich(17, 30));
+    await d.advance(zurich(17, 30) - d.now());
+    expect(d.broadcasts().at(-1)?.event).toMatchObject({ type: 'game.ended', reason: 'time' });
+  });
+});
+
+describe('the game day in the session time zone (D9)', () => {
+  it('refuses a start after the end time and reads an end before the start as the next day', async () => {
+    const d = new StepDriver(zurich(17, 30), 3, await demoCatalogueState());
+    const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1 } });
+    const late = await d.call({ command: { type: 'game.start' }, session: s.session });
+    expect(refusedWith(late)).toBe('BAD_DATA');
+    expect(d.state().tables.session.get(s.session)?.game).toBeNull();
+    accepted(
+      await d.call({
+        command: { type: 'config.set', changes: { startTime: '17:00', endTime: '02:00' } },
+        session: s.session,
+      }),
+    );
+    const night = accepted<{ game: { endsAt: number } }>(
+      await d.call({ command: { type: 'game.start' }, session: s.session }),
+    );
+    expect(night.game.endsAt).toBe(zurich(26, 0)); // 02:00 on 17 June
+  });
+});
