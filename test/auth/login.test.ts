@@ -75,12 +75,15 @@ describe('auth.login (D5, D6)', () => {
     const answer = await raw.inbox.answer('login');
     expect(answer).toMatchObject({ ok: true, result: { player: { id: world.players[0]?.id } } });
     const token = (answer as { result: { token: string } }).result.token;
+    // Sent right before the hello, answered after it: it still runs with the role it was sent with.
+    raw.request('s-before', { type: 'session.state' }, world.session.id);
     raw.send(JSON.stringify({ type: 'hello', protocol: 1, client: 'raw-login-client', token }));
     expect(await raw.inbox.next((m) => m.type === 'welcome')).toMatchObject({
       role: 'player',
       player: world.players[0]?.id,
       session: world.session.id,
     });
+    expect(await raw.inbox.answer('s-before')).toMatchObject({ ok: false, error: { code: 'UNAUTHORISED' } });
     raw.request('s2', { type: 'session.state' }, world.session.id);
     expect(await raw.inbox.answer('s2')).toMatchObject({
       ok: true,

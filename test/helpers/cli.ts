@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { CHILD_START_MS, childEnv, REPO_ROOT, type ExitStatus } from './server.js';
+import { CHILD_START_MS, childEnv, cliEntry, REPO_ROOT, type ExitStatus } from './server.js';
 import { withTimeout } from './wait.js';
 
 export interface CliRun extends ExitStatus {
@@ -7,12 +7,12 @@ export interface CliRun extends ExitStatus {
   readonly stderr: string;
 }
 
-/** Runs the `truinlag` CLI from source (`node --import tsx src/cli/main.ts …`) and collects its output. */
+/** Runs the `truinlag` CLI (see {@link cliEntry}) and collects its output. */
 export async function runCli(
   args: readonly string[],
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<CliRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, [...cliEntry(), ...args], {
     cwd: REPO_ROOT,
     env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -109,15 +109,11 @@ export async function spawnServer(
   dataDir: string,
   options: { timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<SpawnedServer> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data', dataDir],
-    {
-      cwd: REPO_ROOT,
-      env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', ...options.env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...cliEntry(), 'serve', '--port', '0', '--data', dataDir], {
+    cwd: REPO_ROOT,
+    env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', ...options.env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -180,4 +176,15 @@ export async function killSpawnedServers(): Promise<void> {
     ),
   );
   children.clear();
+}
+
+/**
+ * How to start the CLI in a child process: from source through tsx, or — when `npm test` has just built
+ * it and says so with TRUINLAG_TEST_DIST=1 — the compiled `dist/cli/main.js`, which starts several
+ * times faster on a loaded machine.
+ */
+export function cliEntry(): string[] {
+  return process.env.TRUINLAG_TEST_DIST === '1'
+    ? ['dist/cli/main.js']
+    : ['--import', 'tsx', 'src/cli/main.ts'];
 }
