@@ -17,12 +17,14 @@ export interface Rng {
   hex(bytes: number): string;
 }
 
-/** Creates a seeded RNG. Any 32-bit integer seed is fine; equal seeds give equal sequences. */
-export function seededRng(seed: number): Rng {
-  let a = 0x9e3779b9;
-  let b = 0x243f6a88;
-  let c = 0xb7e15162;
-  let d = seed >>> 0;
+/**
+ * Creates a seeded RNG; equal seeds give equal sequences. A number seeds 32 bits (tests); a 32-digit hex
+ * string seeds the whole 128-bit state, which the runtime uses so that secrets the engine draws (login
+ * tokens) cannot be guessed from a small seed space.
+ */
+export function seededRng(seed: number | string): Rng {
+  const words = typeof seed === 'string' ? hexWords(seed) : [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed >>> 0];
+  let [a = 0, b = 0, c = 0, d = 0] = words;
   const nextU32 = (): number => {
     a >>>= 0;
     b >>>= 0;
@@ -66,4 +68,10 @@ export function seededRng(seed: number): Rng {
       return s;
     },
   };
+}
+
+/** Four 32-bit words from a 32-digit hex string (missing digits count as 0). */
+function hexWords(hex: string): number[] {
+  const padded = hex.padEnd(32, '0');
+  return [0, 8, 16, 24].map((at) => parseInt(padded.slice(at, at + 8), 16) >>> 0);
 }

@@ -31,7 +31,7 @@ function replaySnapshot(store: SqliteStore): ReplayReport {
   let entries = 0;
   const refused: number[] = [];
   for (const entry of store.journal()) {
-    const input = JSON.parse(entry.input) as StepInput & { now: number; seed: number };
+    const input = JSON.parse(entry.input) as StepInput & { now: number; seed: number | string };
     const result = step(state, input, {
       now: input.now,
       rng: seededRng(input.seed),

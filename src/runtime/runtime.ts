@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, JobRequest, Outcome } from '../engine/handler.js';
 import { journalForm } from '../engine/pictures/records.js';
@@ -256,7 +256,7 @@ export class Runtime {
     if (reply !== undefined && item.source === 'client' && this.joinExisting(item.peer, reply))
       return undefined;
     const now = this.options.clock.now();
-    const seed = randomInt(2 ** 32);
+    const seed = randomBytes(16).toString('hex');
     const actor: Actor = item.source === 'client' ? (item.actor ?? item.peer.actor) : { kind: 'system' };
     const input = { command: item.command, actor, session: item.session };
     const result = step(this.state, input, { now, rng: seededRng(seed) });

@@ -353,10 +353,9 @@ describe('truinlag game CLI', () => {
       expect(global.sessions.map((s) => s.id)).toContain(home.id);
       expect(global.players.find((p) => p.id === eve.id)?.name).toBe('Eva');
 
-      const [left, listed] = await Promise.all([
-        cliJson<Player>(socket, ['player', 'edit', 'Eva', '--no-phone', '--no-session']),
-        cliJson<Player[]>(socket, ['--session', 'Abroad', 'player', 'list']),
-      ]);
+      // In order: the listing must see Eva in Abroad before she leaves it.
+      const listed = await cliJson<Player[]>(socket, ['--session', 'Abroad', 'player', 'list']);
+      const left = await cliJson<Player>(socket, ['player', 'edit', 'Eva', '--no-phone', '--no-session']);
       expect(listed.map((p) => p.id)).toEqual([eve.id]);
       expect(left).toMatchObject({ phone: null, session: null });
       const removed = await cliJson<Player>(socket, ['player', 'remove', String(eve.id)]);
