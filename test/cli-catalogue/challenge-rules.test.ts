@@ -1,3 +1,4 @@
+import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TruinlagError, type TruinlagClient } from '../../src/client/node.js';
 import type { ChallengeInputWire } from '../../src/protocol/catalogue.js';
@@ -47,35 +48,13 @@ afterAll(async () => {
 /** A valid challenge of each kind (every rule satisfied). */
 function valid(kind: ChallengeInputWire['kind']): ChallengeInputWire {
   const common: ChallengeInputWire = {
+    ...CHALLENGE_DEFAULTS,
     kind,
     sets: [ids.set],
     status: 'Approved',
     title: 'Title',
     description: 'Description',
-    place: null,
-    randomPlace: null,
-    comment: '',
-    kaffskala: null,
-    grade: null,
-    zones: [],
-    sectors: [],
-    biasSat: 1,
-    biasSun: 1,
-    walkingTime: 0,
-    stationaryTime: 0,
     additionalPoints: 100,
-    repetitions: { min: 0, max: 0 },
-    pointsPerRep: 0,
-    stationDistance: 0,
-    timeToHb: 0,
-    departures: 0,
-    deadEnd: false,
-    noDisembark: false,
-    fixed: false,
-    inPerimeterOverride: null,
-    translatedTitles: {},
-    translatedDescriptions: {},
-    action: null,
   };
   switch (kind) {
     case 'Kaff':

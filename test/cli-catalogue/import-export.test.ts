@@ -1,3 +1,4 @@
+import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -343,35 +344,13 @@ describe('truinlag import upserts', () => {
       const client = await openClient({ socket: server.socketPath });
       const base = await client.request({ type: 'set.add', name: 'base' });
       const twin: ChallengeInputWire = {
+        ...CHALLENGE_DEFAULTS,
         kind: 'Unspezifisch',
         sets: [base.id],
         status: 'Approved',
         title: 'Zwilling',
         description: 'Twice in the catalogue.',
-        place: null,
-        randomPlace: null,
-        comment: '',
-        kaffskala: null,
-        grade: null,
-        zones: [],
-        sectors: [],
-        biasSat: 1,
-        biasSun: 1,
-        walkingTime: 0,
-        stationaryTime: 0,
         additionalPoints: 100,
-        repetitions: { min: 0, max: 0 },
-        pointsPerRep: 0,
-        stationDistance: 0,
-        timeToHb: 0,
-        departures: 0,
-        deadEnd: false,
-        noDisembark: false,
-        fixed: false,
-        inPerimeterOverride: null,
-        translatedTitles: {},
-        translatedDescriptions: {},
-        action: null,
       };
       const one = await client.request({ type: 'challenge.add', challenge: twin });
       const two = await client.request({ type: 'challenge.add', challenge: twin });

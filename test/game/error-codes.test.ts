@@ -1,3 +1,4 @@
+import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -59,35 +60,13 @@ async function raw(url: string): Promise<RawWsClient> {
 }
 
 const challenge = (set: number, title: string): ChallengeInputWire => ({
+  ...CHALLENGE_DEFAULTS,
   kind: 'Unspezifisch',
   sets: [set],
   status: 'Approved',
   title,
   description: `Mach ${title}.`,
-  place: null,
-  randomPlace: null,
-  comment: '',
-  kaffskala: null,
-  grade: null,
-  zones: [],
-  sectors: [],
-  biasSat: 1,
-  biasSun: 1,
-  walkingTime: 0,
-  stationaryTime: 0,
   additionalPoints: 100,
-  repetitions: { min: 0, max: 0 },
-  pointsPerRep: 0,
-  stationDistance: 0,
-  timeToHb: 0,
-  departures: 0,
-  deadEnd: false,
-  noDisembark: false,
-  fixed: false,
-  inPerimeterOverride: null,
-  translatedTitles: {},
-  translatedDescriptions: {},
-  action: null,
 });
 
 const location = (lat: number, lon: number, timestamp: number) =>

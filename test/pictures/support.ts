@@ -1,3 +1,4 @@
+import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -171,34 +172,12 @@ export async function makeWorld(admin: TruinlagClient): Promise<World> {
 }
 
 const challenge = (title: string): ChallengeInputWire => ({
+  ...CHALLENGE_DEFAULTS,
   kind: 'Unspezifisch',
   status: 'Approved',
   title,
   description: 'A challenge.',
-  place: null,
-  randomPlace: null,
-  comment: '',
-  kaffskala: null,
-  grade: null,
-  zones: [],
-  sectors: [],
-  biasSat: 1,
-  biasSun: 1,
-  walkingTime: 0,
-  stationaryTime: 0,
   additionalPoints: 100,
-  repetitions: { min: 0, max: 0 },
-  pointsPerRep: 0,
-  stationDistance: 0,
-  timeToHb: 0,
-  departures: 0,
-  deadEnd: false,
-  noDisembark: false,
-  fixed: false,
-  inPerimeterOverride: null,
-  translatedTitles: {},
-  translatedDescriptions: {},
-  action: null,
   sets: [],
 });
 

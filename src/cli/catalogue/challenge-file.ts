@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Catalogue, Challenge, ChallengeInput } from '../../engine/catalogue/types.js';
 import { parseChallengeKind, parseChallengeStatus } from '../../engine/catalogue/types.js';
+import { CHALLENGE_DEFAULTS } from '../../engine/catalogue/defaults.js';
 import { findSector, findSet, findZone, namesOf } from './live.js';
 
 /**
@@ -17,37 +18,6 @@ import { findSector, findSet, findZone, namesOf } from './live.js';
  * sheet cell means (no texts, biases 1, numbers 0, booleans false, no sets/zones/sectors). For `edit`,
  * only the fields present change. Everything else is checked by the engine (§1.5), which names the rule.
  */
-
-/** An empty sheet row's values (docs/catalogue-import.md): the defaults of `challenge add`. */
-export const CHALLENGE_DEFAULTS: Omit<ChallengeInput, 'kind' | 'status'> = {
-  sets: [],
-  title: null,
-  description: null,
-  place: null,
-  randomPlace: null,
-  comment: '',
-  kaffskala: null,
-  grade: null,
-  zones: [],
-  sectors: [],
-  biasSat: 1,
-  biasSun: 1,
-  walkingTime: 0,
-  stationaryTime: 0,
-  additionalPoints: 0,
-  repetitions: { min: 0, max: 0 },
-  pointsPerRep: 0,
-  stationDistance: 0,
-  timeToHb: 0,
-  departures: 0,
-  deadEnd: false,
-  noDisembark: false,
-  fixed: false,
-  inPerimeterOverride: null,
-  translatedTitles: {},
-  translatedDescriptions: {},
-  action: null,
-};
 
 /** Reads a challenge file as a JSON object. */
 export function readChallengeFile(file: string): Record<string, unknown> {

@@ -1,0 +1,32 @@
+import type { ChallengeInput } from './types.js';
+
+/** The values of an empty challenge: an empty sheet row (docs/catalogue-import.md), `truinlag challenge add`'s defaults. */
+export const CHALLENGE_DEFAULTS: Omit<ChallengeInput, 'kind' | 'status'> = {
+  sets: [],
+  title: null,
+  description: null,
+  place: null,
+  randomPlace: null,
+  comment: '',
+  kaffskala: null,
+  grade: null,
+  zones: [],
+  sectors: [],
+  biasSat: 1,
+  biasSun: 1,
+  walkingTime: 0,
+  stationaryTime: 0,
+  additionalPoints: 0,
+  repetitions: { min: 0, max: 0 },
+  pointsPerRep: 0,
+  stationDistance: 0,
+  timeToHb: 0,
+  departures: 0,
+  deadEnd: false,
+  noDisembark: false,
+  fixed: false,
+  inPerimeterOverride: null,
+  translatedTitles: {},
+  translatedDescriptions: {},
+  action: null,
+};
