@@ -12,7 +12,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
   },
@@ -28,14 +31,28 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'net', 'ws', 'better-sqlite3', '../runtime/*', '../store/*', '../transport/*'] },
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'net',
+            'ws',
+            'better-sqlite3',
+            '../runtime/*',
+            '../store/*',
+            '../transport/*',
+          ],
+        },
       ],
     },
   },
   {
     files: ['src/protocol/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../engine/*', '../runtime/*', '../store/*', '../transport/*', 'node:*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['../engine/*', '../runtime/*', '../store/*', '../transport/*', 'node:*'] },
+      ],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

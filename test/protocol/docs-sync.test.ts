@@ -11,7 +11,9 @@ describe('docs/protocol.md', () => {
   });
 
   it('has a JSON Schema for every wire command', () => {
-    const schema = JSON.parse(readFileSync(new URL('../../docs/protocol.schema.json', import.meta.url), 'utf8')) as {
+    const schema = JSON.parse(
+      readFileSync(new URL('../../docs/protocol.schema.json', import.meta.url), 'utf8'),
+    ) as {
       commands: Record<string, unknown>;
     };
     const wire = COMMAND_DEFS.filter((def) => def.access !== 'internal').map((def) => def.type);
