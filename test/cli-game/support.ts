@@ -1,3 +1,4 @@
+import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import { expect } from 'vitest';
 import type { TruinlagClient } from '../../src/client/node.js';
 import { runCli, type CliRun } from '../helpers/index.js';
@@ -47,6 +48,7 @@ export async function seedCatalogue(client: TruinlagClient): Promise<void> {
     await client.request({
       type: 'challenge.add',
       challenge: {
+        ...CHALLENGE_DEFAULTS,
         kind: 'Unspezifisch',
         sets: [set.id],
         status: i <= 3 ? 'Rejected' : 'Approved',
@@ -64,18 +66,6 @@ export async function seedCatalogue(client: TruinlagClient): Promise<void> {
         walkingTime: 0,
         stationaryTime: 0,
         additionalPoints: 100 * i,
-        repetitions: { min: 0, max: 0 },
-        pointsPerRep: 0,
-        stationDistance: 0,
-        timeToHb: 0,
-        departures: 0,
-        deadEnd: false,
-        noDisembark: false,
-        fixed: false,
-        inPerimeterOverride: null,
-        translatedTitles: {},
-        translatedDescriptions: {},
-        action: null,
       },
     });
   }

@@ -1,4 +1,5 @@
 /** Builders for small, hand-made catalogues (synthetic data, challenges-and-tools.md §7 recommendation). */
+import { CHALLENGE_DEFAULTS } from '../../../src/engine/catalogue/defaults.js';
 import type {
   Catalogue,
   Challenge,
@@ -18,35 +19,12 @@ import { seededRng } from '../../../src/engine/rng.js';
 /** A valid, playable Unspezifisch challenge in set 1, overridable field by field. */
 export function makeChallengeInput(over: Partial<ChallengeInput> = {}): ChallengeInput {
   return {
+    ...CHALLENGE_DEFAULTS,
     kind: 'Unspezifisch',
     sets: [1],
     status: 'Approved',
     title: 'Title',
     description: 'Description',
-    place: null,
-    randomPlace: null,
-    comment: '',
-    kaffskala: null,
-    grade: null,
-    zones: [],
-    sectors: [],
-    biasSat: 1,
-    biasSun: 1,
-    walkingTime: 0,
-    stationaryTime: 0,
-    additionalPoints: 0,
-    repetitions: { min: 0, max: 0 },
-    pointsPerRep: 0,
-    stationDistance: 0,
-    timeToHb: 0,
-    departures: 0,
-    deadEnd: false,
-    noDisembark: false,
-    fixed: false,
-    inPerimeterOverride: null,
-    translatedTitles: {},
-    translatedDescriptions: {},
-    action: null,
     ...over,
   };
 }
