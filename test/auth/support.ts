@@ -1,3 +1,4 @@
+import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import type { TruinlagClient } from '../../src/client/node.js';
 import type { Player, Session } from '../../src/protocol/entities.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
@@ -128,35 +129,14 @@ export async function ensureCatalogue(admin: TruinlagClient): Promise<void> {
     await admin.request({
       type: 'challenge.add',
       challenge: {
+        ...CHALLENGE_DEFAULTS,
         kind: 'Unspezifisch',
         sets: [set.id],
         status: 'Approved',
         title: `Challenge ${i}`,
         description: `Do thing ${i}.`,
-        place: null,
-        randomPlace: null,
-        comment: '',
-        kaffskala: null,
-        grade: null,
-        zones: [],
-        sectors: [],
-        biasSat: 1,
-        biasSun: 1,
-        walkingTime: 0,
-        stationaryTime: 0,
         additionalPoints: 100 * i,
-        repetitions: { min: 0, max: 0 },
-        pointsPerRep: 0,
-        stationDistance: 0,
-        timeToHb: 0,
-        departures: 0,
-        deadEnd: false,
-        noDisembark: false,
         fixed: true,
-        inPerimeterOverride: null,
-        translatedTitles: {},
-        translatedDescriptions: {},
-        action: null,
       },
     });
   }
