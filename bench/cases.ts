@@ -27,7 +27,7 @@ import {
 const MAX_RAW_INSERTS = 2_000_000;
 
 export interface RoundTrips extends LoopSummary {
-  /** Frames the server wrote per second: one answer per request plus, for the engine, one broadcast per request to every connected client. */
+  /** Frames the server wrote per second: one answer per request, plus one per connected client for each broadcast. */
   readonly framesOutPerSecond: number;
 }
 
@@ -49,19 +49,22 @@ export async function rawRoundTrips(server: Child, engine: boolean, clients: num
   closeAll(raw);
   const summary = summariseRun(run);
   if (engine) await waitForPeers(server, 0);
-  return { ...summary, framesOutPerSecond: summary.perSecond * (engine ? clients + 1 : 1) };
+  return { ...summary, framesOutPerSecond: summary.perSecond };
 }
 
-/** The same pings through the library client (parses every broadcast, as applications do). */
-export async function libraryPings(server: Child, clients: number): Promise<RoundTrips> {
+/**
+ * The same pings through the library client. Without a text a ping is only answered; with one it is
+ * also a durable broadcast to every client (each of which parses it, as applications do).
+ */
+export async function libraryPings(server: Child, clients: number, text?: string): Promise<RoundTrips> {
   const lib = await openLibraryClients(server, clients);
   const run = await closedLoop(server, clients, async (c) => {
-    await (lib[c] as TruinlagClient).request({ type: 'ping' });
+    await (lib[c] as TruinlagClient).request({ type: 'ping', ...(text === undefined ? {} : { text }) });
   });
   closeAll(lib);
   await waitForPeers(server, 0);
   const summary = summariseRun(run);
-  return { ...summary, framesOutPerSecond: summary.perSecond * (clients + 1) };
+  return { ...summary, framesOutPerSecond: summary.perSecond * (text === undefined ? 1 : clients + 1) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -69,8 +72,14 @@ export async function libraryPings(server: Child, clients: number): Promise<Roun
 // ---------------------------------------------------------------------------------------------------
 
 /** `player.add` with unique passphrases from library clients; every connection is an admin, so each add is broadcast to all of them. */
-export async function playerAdds(server: Child, clients: number): Promise<RoundTrips> {
-  const lib = await openLibraryClients(server, clients);
+/**
+ * `player.add` from `clients` closed-loop library clients. Each added player is broadcast to every
+ * admin connection: with `watching` every client receives all of them (50 frames out per add at 50
+ * clients), else the clients are command-only connections (as scripts and CLI calls are) and the
+ * number measures the durable commands themselves.
+ */
+export async function playerAdds(server: Child, clients: number, watching: boolean): Promise<RoundTrips> {
+  const lib = await openLibraryClients(server, clients, { broadcasts: watching });
   const tag = Math.random().toString(36).slice(2, 8);
   const run = await closedLoop(server, clients, async (c, i) => {
     await (lib[c] as TruinlagClient).request({
@@ -82,7 +91,7 @@ export async function playerAdds(server: Child, clients: number): Promise<RoundT
   closeAll(lib);
   await waitForPeers(server, 0);
   const summary = summariseRun(run);
-  return { ...summary, framesOutPerSecond: summary.perSecond * (clients + 1) };
+  return { ...summary, framesOutPerSecond: summary.perSecond * (watching ? clients + 1 : 1) };
 }
 
 /**

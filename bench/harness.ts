@@ -407,12 +407,25 @@ export class RawClient {
   }
 }
 
-/** Library clients (`connect` from src/client/node.ts) with the admin token, opened 100 at a time. */
-export async function openLibraryClients(server: Child, count: number): Promise<TruinlagClient[]> {
+/**
+ * Library clients (`connect` from src/client/node.ts) with the admin token, opened 100 at a time;
+ * `broadcasts: false` makes them command-only connections.
+ */
+export async function openLibraryClients(
+  server: Child,
+  count: number,
+  { broadcasts = true } = {},
+): Promise<TruinlagClient[]> {
   const clients: TruinlagClient[] = [];
   for (let i = 0; i < count; i += 100) {
     const batch = Array.from({ length: Math.min(100, count - i) }, () =>
-      connect({ url: server.url, token: server.token, reconnect: false, requestTimeoutMs: 30_000 }),
+      connect({
+        url: server.url,
+        token: server.token,
+        reconnect: false,
+        requestTimeoutMs: 30_000,
+        broadcasts,
+      }),
     );
     clients.push(...batch);
     await within(30_000, 'library clients to connect', Promise.all(batch.map((c) => c.ready)));

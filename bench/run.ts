@@ -2,10 +2,12 @@
  * The truinlag benchmark (`npm run bench`). One run measures, prints a table and writes
  * bench/results.json (machine facts and every number):
  *
- *  (a) ping round trips over WebSocket, 1 and 50 closed-loop clients, against a plain `ws` echo server
- *      driven by the same raw `ws` clients with the same frames;
- *  (b) durable `player.add` commands from 50 clients, against raw better-sqlite3 single-row inserts at
- *      the same durability (WAL, synchronous=FULL, one insert per transaction);
+ *  (a) ping round trips (text-less pings: request and response) over WebSocket, 1 and 50 closed-loop
+ *      clients, against a plain `ws` echo server driven by the same raw `ws` clients with the same
+ *      frames; plus, for information, pings with a text (each a durable broadcast to all 50 clients);
+ *  (b) durable `player.add` commands from 50 command-only clients, against raw better-sqlite3
+ *      single-row inserts at the same durability (WAL, synchronous=FULL, one insert per transaction);
+ *      plus, for information, the same with all 50 clients receiving every broadcast;
  *  (c) one ping broadcast delivered to 1,000 connected clients, repeated;
  *  (d) 50 pinging clients' latency without and with one extra client that stops reading, and whether
  *      and when that client is cut off (close code 4008) at a 256 KiB outbound bound.
@@ -68,9 +70,17 @@ interface Results {
     ping50: RoundTrips;
     libraryPing1: RoundTrips;
     libraryPing50: RoundTrips;
+    /** Pings with a text: each also a durable broadcast to all 50 clients (not part of the target). */
+    textPing50: RoundTrips;
     ratioAt50: number;
   };
-  b: { playerAdd50: RoundTrips; rawSqlite: Summary; ratio: number };
+  b: {
+    playerAdd50: RoundTrips;
+    /** The same with every client receiving every `player.added` broadcast (not part of the target). */
+    playerAdd50Watching: RoundTrips;
+    rawSqlite: Summary;
+    ratio: number;
+  };
   c: FanOut;
   d: SlowClient & { bound: number; p99Ratio: number; p99RatioWhileAttached: number };
   targets: Record<'a' | 'b' | 'c' | 'd', { readonly target: string; readonly met: boolean }>;
@@ -94,11 +104,13 @@ async function main(): Promise<void> {
   const ping50 = await rawRoundTrips(engineA, true, 50);
   const libraryPing1 = await libraryPings(engineA, 1);
   const libraryPing50 = await libraryPings(engineA, 50);
+  const textPing50 = await libraryPings(engineA, 50, 'hello');
   await engineA.stop();
 
   log('(b) player.add and raw SQLite');
   const engineB = await startEngine(DEFAULT_BOUND);
-  const playerAdd50 = await playerAdds(engineB, 50);
+  const playerAdd50 = await playerAdds(engineB, 50, false);
+  const playerAdd50Watching = await playerAdds(engineB, 50, true);
   await engineB.stop();
   const rawSqlite = rawSqliteInserts();
 
@@ -137,8 +149,17 @@ async function main(): Promise<void> {
       slowClientBoundBytes: SLOW_BOUND,
       slowClientTextBytes: SLOW_TEXT_BYTES,
     },
-    a: { echo1, echo50, ping1, ping50, libraryPing1, libraryPing50, ratioAt50: round(ratioAt50, 3) },
-    b: { playerAdd50, rawSqlite, ratio: round(addRatio, 2) },
+    a: {
+      echo1,
+      echo50,
+      ping1,
+      ping50,
+      libraryPing1,
+      libraryPing50,
+      textPing50,
+      ratioAt50: round(ratioAt50, 3),
+    },
+    b: { playerAdd50, playerAdd50Watching, rawSqlite, ratio: round(addRatio, 2) },
     c,
     d: {
       ...d,
@@ -202,7 +223,9 @@ function table(r: Results): string {
   row('(a) engine ping, raw ws, 50 clients', r.a.ping50);
   row('(a) engine ping, library, 1 client', r.a.libraryPing1);
   row('(a) engine ping, library, 50 clients', r.a.libraryPing50);
+  row('    ping with text (broadcast to all), 50', r.a.textPing50);
   row('(b) engine player.add, library, 50 clients', r.b.playerAdd50);
+  row('    same, all 50 receive every broadcast', r.b.playerAdd50Watching);
   row('(b) raw SQLite insert+commit (FULL, WAL)', r.b.rawSqlite);
   row(`(d) 50 pings (${r.d.textBytes} B text), no stall`, r.d.baseline);
   row('(d) same + 1 stalled client', r.d.withStalled);

@@ -12,23 +12,11 @@
 import type { Peer } from '../src/runtime/peer.js';
 import { resolveServerConfig } from '../src/server/config.js';
 import { startServer } from '../src/server/server.js';
-import { SqliteStore, type CommitBatch } from '../src/store/sqlite-store.js';
 import type { ChildReply, ParentCommand } from './ipc.js';
 
 const [dataDir, maxQueue] = process.argv.slice(2);
 if (dataDir === undefined || maxQueue === undefined)
   throw new Error('usage: server-child <dataDir> <maxQueueBytes>');
-
-// Bench-only instrumentation: count group commits and the answered requests each one makes durable.
-const commitStats = { commits: 0, answers: 0, ms: 0 };
-const { commit } = SqliteStore.prototype as { commit: (this: SqliteStore, batch: CommitBatch) => void };
-SqliteStore.prototype.commit = function (this: SqliteStore, batch: CommitBatch): void {
-  const started = performance.now();
-  commit.call(this, batch);
-  commitStats.ms += performance.now() - started;
-  commitStats.commits++;
-  commitStats.answers += batch.answers.length;
-};
 
 const server = await startServer(
   resolveServerConfig({
@@ -65,7 +53,7 @@ runtime.detach = (peer: Peer): void => {
 process.on('message', (message: ParentCommand) => {
   switch (message.kind) {
     case 'cpu':
-      send({ kind: 'cpu', usage: process.cpuUsage(), peers, commits: { ...commitStats } });
+      send({ kind: 'cpu', usage: process.cpuUsage(), peers, commits: { ...runtime.commitStats } });
       return;
     case 'watch':
       watching = message.on;

@@ -18,11 +18,12 @@ export interface GlobalOptions {
 /**
  * A client for one CLI invocation: --url (WebSocket) or --socket, else the default data directory's
  * local socket. Over WebSocket the admin token comes from --token, TRUINLAG_TOKEN, or the data
- * directory next to the default socket. No reconnects: a CLI call fails fast.
+ * directory next to the default socket. No reconnects: a CLI call fails fast. Only `watch` asks for
+ * broadcasts; every other call is a command-only connection.
  */
-export function cliClient(options: GlobalOptions): TruinlagClient {
+export function cliClient(options: GlobalOptions, { broadcasts = false } = {}): TruinlagClient {
   const session = options.session === undefined ? undefined : Number(options.session);
-  const common = { reconnect: false, requestTimeoutMs: 120_000, session } as const;
+  const common = { reconnect: false, requestTimeoutMs: 120_000, session, broadcasts } as const;
   if (options.url !== undefined) {
     return connect({
       ...common,

@@ -22,6 +22,11 @@ export interface ClientOptions {
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number } | undefined;
   /** Reject a request with TIMEOUT after this long (default 60 s; 0 = never). */
   readonly requestTimeoutMs?: number | undefined;
+  /**
+   * False: a command-only connection that is sent no broadcasts (scripts, one-shot CLI calls, imports);
+   * `broadcasts()` then yields nothing. Default true.
+   */
+  readonly broadcasts?: boolean | undefined;
   /** Where to resume broadcast streams from (for a client that persisted them). */
   readonly since?: Readonly<Record<string, number>> | undefined;
   /**
@@ -229,6 +234,7 @@ export class TruinlagClient {
         client: this.clientId,
         ...(this.currentToken === undefined ? {} : { token: this.currentToken }),
         ...(this.lastSeq.size === 0 ? {} : { since }),
+        ...(this.options.broadcasts === false ? { broadcasts: false } : {}),
       }),
     );
   }

@@ -10,6 +10,7 @@ import type {
   TrackPointRecord,
 } from './game/types.js';
 import type { PictureRecord } from './pictures/records.js';
+import { PlayerTable, type ReadonlyPlayerTable } from './player-table.js';
 
 /** A passphrase as the engine stores it: never the text itself (D6). See src/runtime/passphrase.ts. */
 export interface SealedPassphrase {
@@ -96,7 +97,7 @@ export const TABLE_NAMES: readonly TableName[] = [
 
 /** The whole game state held in memory by the runtime. The engine only reads it. */
 export interface EngineState {
-  readonly tables: { readonly [K in TableName]: ReadonlyMap<number, Tables[K]> };
+  readonly tables: ReadonlyTables;
   /** The next id to hand out per table: ids are never reused (D4). */
   readonly nextIds: Readonly<Record<TableName, number>>;
   /**
@@ -106,8 +107,15 @@ export interface EngineState {
   readonly streams: ReadonlyMap<string, number>;
 }
 
+/** Every table by id; the player table also by passphrase. */
+export type ReadonlyTables = {
+  readonly [K in TableName]: K extends 'player' ? ReadonlyPlayerTable : ReadonlyMap<number, Tables[K]>;
+};
+
 export function emptyState(): EngineState {
-  const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, new Map()]));
+  const tables = Object.fromEntries(
+    TABLE_NAMES.map((name) => [name, name === 'player' ? new PlayerTable() : new Map()]),
+  );
   const nextIds = Object.fromEntries(TABLE_NAMES.map((name) => [name, 1]));
   return {
     tables: tables as unknown as EngineState['tables'],

@@ -1,5 +1,5 @@
 import type { BlobWrite } from './pictures/records.js';
-import type { EngineState, PendingBroadcast, TableName, Tables, Write } from './state.js';
+import type { EngineState, PendingBroadcast, PlayerRecord, TableName, Tables, Write } from './state.js';
 
 /**
  * A write buffer over the read-only state: reads see the buffer's own writes. A step collects its
@@ -17,7 +17,7 @@ export class Tx {
   get<K extends TableName>(table: K, id: number): Tables[K] | undefined {
     const overlay = this.puts.get(table);
     if (overlay?.has(id) === true) return (overlay.get(id) ?? undefined) as Tables[K] | undefined;
-    return this.base.tables[table].get(id);
+    return (this.base.tables[table] as ReadonlyMap<number, Tables[K]>).get(id);
   }
 
   /** Every record of a table, in id order, including this buffer's writes. */
@@ -49,6 +49,17 @@ export class Tx {
       if (found === undefined || id < found.id) found = doc as Tables[K];
     }
     return found;
+  }
+
+  /** The player (removed or not) whose passphrase has this lookup hash, including this buffer's writes. */
+  playerWithPassphrase(lookup: string): PlayerRecord | undefined {
+    for (const doc of this.puts.get('player')?.values() ?? []) {
+      if (doc !== null && (doc as PlayerRecord).passphrase?.lookup === lookup) return doc as PlayerRecord;
+    }
+    const indexed = this.base.tables.player.withPassphrase(lookup);
+    // The index is of the base state: the record may have been changed or deleted in this buffer.
+    const current = indexed === undefined ? undefined : this.get('player', indexed.id);
+    return current?.passphrase?.lookup === lookup ? current : undefined;
   }
 
   put<K extends TableName>(table: K, doc: Tables[K]): Tables[K] {

@@ -29,6 +29,11 @@ export const helloSchema = z.strictObject({
   token: z.string().min(1).max(200).optional(),
   /** Resume: for each stream, the last sequence number the client has (D3). */
   since: z.record(streamKeySchema, z.number().int().nonnegative()).optional(),
+  /**
+   * False makes a command-only connection (a script, a CLI call, an import): it is sent no broadcasts,
+   * live or resumed, which saves the server and the client the fan-out. Default true.
+   */
+  broadcasts: z.boolean().optional(),
 });
 
 export const requestSchema = z.strictObject({

@@ -12,6 +12,8 @@ export interface Peer {
   readonly actor: Actor;
   /** The session a player connection belongs to now (the player's current session); null for others. */
   readonly session: number | null;
+  /** False for a command-only connection, which is sent no broadcasts (default: it is sent them). */
+  readonly broadcasts?: boolean;
   send(frame: string, kind: FrameKind): void;
   close(code: number, reason: string): void;
 }
@@ -25,7 +27,7 @@ export interface VisibilityLookup {
 }
 
 /**
- * Which broadcasts a peer may see (D7, D8): admins everything; players the global stream and their
+ * Which broadcasts a peer may see (D7, D8): a command-only connection nothing; admins everything; players the global stream and their
  * session's, except broadcasts for admins and those kept from their team (a team in grace is hidden from
  * the catchers: `exceptTeams`, checked against the player's team at send time); guests nothing.
  */
@@ -35,6 +37,7 @@ export function peerCanSee(
   audience: Audience,
   lookup: VisibilityLookup,
 ): boolean {
+  if (peer.broadcasts === false) return false;
   const actor = peer.actor;
   if (actor.kind === 'admin') return true;
   if (actor.kind !== 'player') return false;

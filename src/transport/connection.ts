@@ -34,6 +34,8 @@ export class Connection implements Peer {
   readonly id = randomUUID();
   /** Decided by the hello (and only there): admin, a player, or a guest (D5). */
   actor: Actor = { kind: 'guest' };
+  /** Set by the hello: false for a command-only connection. */
+  broadcasts = true;
   private clientKey: string | undefined;
   private readonly queue: OutboundQueue;
   private closed = false;
@@ -127,6 +129,7 @@ export class Connection implements Peer {
     // A second hello on the same connection (after auth.login, or auth.logout) re-decides the role.
     if (this.clientKey !== undefined) runtime.detach(this);
     this.actor = identity.actor;
+    this.broadcasts = hello.broadcasts ?? true;
     this.clientKey = identity.clientKey(hello.client);
     runtime.attach(this);
     this.queue.push(

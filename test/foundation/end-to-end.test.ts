@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TruinlagClient } from '../../src/client/node.js';
+import { connect, type TruinlagClient } from '../../src/client/node.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
 import {
   closeClients,
@@ -50,6 +50,52 @@ describe.each(transports)('over the %s', (_name, target) => {
       seq: 1,
       event: { type: 'pinged', text: 'hello' },
     });
+  });
+
+  it('a ping without a text is only answered: nobody is sent a broadcast', async () => {
+    const a = await openClient(target(server));
+    const b = await openClient(target(server));
+    const seen: BroadcastMessage[] = [];
+    b.onBroadcast((m) => seen.push(m));
+    await expect(a.request({ type: 'ping' })).resolves.toEqual({ text: null });
+    // A later text ping is the first broadcast of the stream: the text-less one took no sequence number.
+    const marker = nextBroadcast(b, isPinged('after'));
+    await a.request({ type: 'ping', text: 'after' });
+    await expect(marker).resolves.toMatchObject({ seq: 1 });
+    expect(seen.map((m) => m.event)).toEqual([{ type: 'pinged', text: 'after' }]);
+  });
+
+  it('a command-only connection gets its responses but no broadcasts, live or resumed', async () => {
+    const opened: TruinlagClient[] = [];
+    const watcher = await openClient(target(server));
+    const quiet = await openClient(target(server), { broadcasts: false });
+    const heard: BroadcastMessage[] = [];
+    quiet.onBroadcast((m) => heard.push(m));
+    const seen = nextBroadcast(watcher, isPinged('one'));
+    await expect(quiet.request({ type: 'ping', text: 'one' })).resolves.toEqual({ text: 'one' });
+    await seen;
+    // Resuming from before that broadcast replays it to a watching client only. Listeners are attached
+    // before the welcome, so a replay right behind it could not be missed.
+    const resumed = async (broadcasts: boolean, into: BroadcastMessage[]): Promise<TruinlagClient> => {
+      const t = target(server);
+      const options = { reconnect: false, broadcasts, since: { global: 0 } };
+      const client =
+        'url' in t
+          ? connect({ ...options, url: t.url, token: t.token })
+          : connect({ ...options, socket: t.socket });
+      client.onBroadcast((m) => into.push(m));
+      opened.push(client);
+      await client.ready;
+      return client;
+    };
+    const replayedToWatcher: BroadcastMessage[] = [];
+    const resumedQuiet = await resumed(false, heard);
+    await resumed(true, replayedToWatcher);
+    await resumedQuiet.request({ type: 'ping', text: 'two' });
+    await resumedQuiet.request({ type: 'ping' });
+    expect(replayedToWatcher.map((m) => m.event)).toContainEqual({ type: 'pinged', text: 'one' });
+    expect(heard).toEqual([]);
+    for (const client of opened) client.close();
   });
 
   it('pipelined requests from two clients each get their own response', async () => {

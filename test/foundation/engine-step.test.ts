@@ -27,13 +27,13 @@ function run(
 
 /** Applies a step's writes to a copy of the state, as the runtime does after a commit. */
 function applied(state: EngineState, result: StepResult): EngineState {
-  const copy = {
-    tables: Object.fromEntries(
-      TABLE_NAMES.map((name) => [name, new Map(state.tables[name] as ReadonlyMap<number, unknown>)]),
-    ),
-    nextIds: { ...state.nextIds },
-    streams: new Map(state.streams),
-  } as unknown as MutableState;
+  const copy = emptyState() as unknown as MutableState;
+  for (const name of TABLE_NAMES) {
+    const table = copy.tables[name] as Map<number, unknown>;
+    for (const [id, doc] of state.tables[name]) table.set(id, doc);
+  }
+  Object.assign(copy.nextIds, state.nextIds);
+  for (const [stream, seq] of state.streams) copy.streams.set(stream, seq);
   applyWrites(copy, result.writes);
   return copy;
 }
@@ -72,12 +72,11 @@ describe('ping', () => {
     });
   });
 
-  it('answers null without a text', () => {
+  it('without a text is only answered: no broadcast, no write', () => {
     const result = run(emptyState(), { type: 'ping' });
     expect(result.outcome).toEqual({ ok: true, result: { text: null } });
-    expect(result.broadcasts).toEqual([
-      { session: null, audience: 'all', event: { type: 'pinged', text: null } },
-    ]);
+    expect(result.broadcasts).toEqual([]);
+    expect(result.writes).toEqual([]);
   });
 });
 

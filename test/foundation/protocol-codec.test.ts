@@ -29,6 +29,7 @@ describe('hello', () => {
     ['with a client id', { type: 'hello', protocol: 1, client: 'client-12345' }],
     ['with a token', { type: 'hello', protocol: 1, token: 't' }],
     ['with resume points', { type: 'hello', protocol: 1, since: { global: 4, '12': 0 } }],
+    ['a command-only connection', { type: 'hello', protocol: 1, broadcasts: false }],
     ['another protocol version (refused later, by the connection)', { type: 'hello', protocol: 99 }],
     [
       'with everything',
@@ -49,6 +50,7 @@ describe('hello', () => {
     ['a zero-padded stream key', { type: 'hello', protocol: 1, since: { '01': 1 } }, 'since.01'],
     ['a negative seq', { type: 'hello', protocol: 1, since: { global: -1 } }, 'since.global'],
     ['an extra key', { type: 'hello', protocol: 1, role: 'admin' }, ''],
+    ['a string broadcasts flag', { type: 'hello', protocol: 1, broadcasts: 'no' }, 'broadcasts'],
   ])('refuses %s with MALFORMED at its path', (_name, hello, path) => {
     const issues = expectError(decode(hello), 'MALFORMED', null);
     expect(issues.map((i) => i.path)).toContain(path);

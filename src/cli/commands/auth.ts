@@ -19,7 +19,7 @@ export function registerAuthCommands({ program, globals }: CliContext): void {
       const client =
         options.url === undefined
           ? cliClient(options)
-          : connect({ url: options.url, reconnect: false, requestTimeoutMs: 120_000 });
+          : connect({ url: options.url, reconnect: false, requestTimeoutMs: 120_000, broadcasts: false });
       try {
         await client.ready;
         const result = await client.request({ type: 'auth.login', passphrase: o.passphrase });

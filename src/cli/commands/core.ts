@@ -41,7 +41,7 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     .description('print every broadcast this connection may see (Ctrl-C to stop)')
     .action(async () => {
       const options = globals();
-      const client = cliClient(options);
+      const client = cliClient(options, { broadcasts: true });
       await client.ready;
       for await (const b of client.broadcasts()) {
         if (options.json === true) process.stdout.write(`${JSON.stringify(b)}\n`);

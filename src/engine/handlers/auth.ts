@@ -13,8 +13,9 @@ const TOKEN_BYTES = 24;
 export const authLogin: Handler<'auth.login'> = (command, { tx, rng, now }) => {
   const sealed = parseSealedPassphrase(command.passphrase);
   if (sealed === undefined) return fail('BAD_DATA', 'The passphrase was not sealed by the server.');
-  const player = tx.find('player', (p) => !p.removed && p.passphrase?.lookup === sealed.lookup);
-  if (player === undefined) return fail('NOT_FOUND', 'No player has this passphrase.', { entity: 'player' });
+  const player = tx.playerWithPassphrase(sealed.lookup);
+  if (player === undefined || player.removed)
+    return fail('NOT_FOUND', 'No player has this passphrase.', { entity: 'player' });
   if (player.session === null) {
     return fail('NOT_FOUND', 'This player is in no game session yet: ask the game master.', {
       entity: 'session',

@@ -2,10 +2,14 @@ import type { Handler } from '../handler.js';
 import { fail, ok } from '../handler.js';
 import { playerView, sessionView } from '../views.js';
 
-/** A liveness check; a guest's ping is only answered, so that no one unknown can push text to players. */
+/**
+ * Without a text a liveness check: only answered, so it changes and announces nothing and costs no
+ * commit. With a text it is also broadcast to everyone, except from a guest, so that no one unknown can
+ * push text to players.
+ */
 export const ping: Handler<'ping'> = (command, { tx, actor }) => {
   const text = command.text ?? null;
-  if (actor.kind !== 'guest')
+  if (text !== null && actor.kind !== 'guest')
     tx.broadcast({ session: null, audience: 'all', event: { type: 'pinged', text } });
   return ok({ text });
 };

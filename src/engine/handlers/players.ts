@@ -7,7 +7,7 @@ import { playerView } from '../views.js';
 export const playerAdd: Handler<'player.add'> = (command, { tx, now }) => {
   const passphrase = parseSealedPassphrase(command.passphrase);
   if (passphrase === undefined) return fail('BAD_DATA', 'The passphrase was not sealed by the server.');
-  if (tx.find('player', (p) => p.passphrase?.lookup === passphrase.lookup) !== undefined) {
+  if (tx.playerWithPassphrase(passphrase.lookup) !== undefined) {
     return fail('ALREADY_EXISTS', 'Another player already has this passphrase.', { field: 'passphrase' });
   }
   const session = command.session ?? null;
@@ -48,9 +48,8 @@ export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
   if (command.passphrase !== undefined) {
     const sealed = parseSealedPassphrase(command.passphrase);
     if (sealed === undefined) return fail('BAD_DATA', 'The passphrase was not sealed by the server.');
-    if (
-      tx.find('player', (p) => p.id !== player.id && p.passphrase?.lookup === sealed.lookup) !== undefined
-    ) {
+    const holder = tx.playerWithPassphrase(sealed.lookup);
+    if (holder !== undefined && holder.id !== player.id) {
       return fail('ALREADY_EXISTS', 'Another player already has this passphrase.', { field: 'passphrase' });
     }
     passphrase = sealed;

@@ -1,0 +1,130 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/runtime/clock.js';
+import { Runtime } from '../../src/runtime/runtime.js';
+import { CommitWriter, type CommitResult, type CommitRows } from '../../src/store/commit-writer.js';
+import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
+import { removeTempDirs, tempDir } from '../helpers/index.js';
+import { MemoryPeer, readStore } from './support.js';
+
+const runtimes: Runtime[] = [];
+afterEach(async () => {
+  for (const runtime of runtimes.splice(0)) await runtime.shutdown();
+  removeTempDirs();
+});
+
+const BUSY_MS = 400;
+
+function setUp(): { dir: string; runtime: Runtime; admin: MemoryPeer } {
+  const dir = tempDir();
+  const runtime = new Runtime({
+    store: SqliteStore.open(dir),
+    clock: new FakeClock(),
+    logger: pino({ level: 'silent' }),
+    busyTimeoutMs: BUSY_MS,
+  });
+  runtimes.push(runtime);
+  return { dir, runtime, admin: new MemoryPeer(runtime, 'admin') };
+}
+
+/** Another connection takes the database's write lock, so that the engine's commits wait for it. */
+function lockDatabase(dir: string): { release: () => void } {
+  const locker = new Database(join(dir, DATABASE_FILE));
+  locker.prepare('BEGIN IMMEDIATE').run();
+  return {
+    release: () => {
+      locker.prepare('ROLLBACK').run();
+      locker.close();
+    },
+  };
+}
+
+/** Lets the runtime run its next loop turn (each turn steps what was queued before it). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const responses = (admin: MemoryPeer): string[] =>
+  admin.inbox.all.flatMap((m) => (m.type === 'response' ? [m.id] : []));
+
+describe('answers wait for the disk', () => {
+  it('a read stepped behind an unfinished commit is answered only after it, and sees it', async () => {
+    const { dir, admin } = setUp();
+    const lock = lockDatabase(dir);
+    const add = admin.submit({ type: 'session.add', name: 'Zug' });
+    await nextTurn();
+    const list = admin.submit({ type: 'session.list' });
+    await nextTurn();
+    // The commit waits for the lock (less than the busy timeout): nothing may be answered meanwhile.
+    await sleep(BUSY_MS / 4);
+    expect(responses(admin)).toEqual([]);
+    lock.release();
+    const listed = await admin.inbox.answer(list);
+    expect(listed).toMatchObject({ ok: true, result: [{ name: 'Zug' }] });
+    expect(responses(admin)).toEqual([add, list]);
+    expect(readStore(dir).entities.map((e) => e.doc.name)).toEqual(['Zug']);
+  });
+
+  it('a failed commit takes back every turn stepped on top of it, and their requesters are told', async () => {
+    const { dir, admin } = setUp();
+    const lock = lockDatabase(dir);
+    const first = admin.submit({ type: 'session.add', name: 'Erste' });
+    await nextTurn();
+    const second = admin.submit({ type: 'session.add', name: 'Zweite' });
+    await nextTurn();
+    const read = admin.submit({ type: 'session.list' });
+    for (const id of [first, second, read]) {
+      expect(await admin.inbox.answer(id, 10 * BUSY_MS)).toMatchObject({
+        ok: false,
+        error: { code: 'INTERNAL' },
+      });
+    }
+    lock.release();
+    // Memory is as before both: the names are free and the ids were never handed out.
+    expect(await admin.call({ type: 'session.list' })).toEqual([]);
+    expect(await admin.call({ type: 'session.add', name: 'Zweite' })).toMatchObject({ id: 1 });
+    expect(readStore(dir).entities.map((e) => e.doc.name)).toEqual(['Zweite']);
+  });
+});
+
+describe('the commit writer', () => {
+  const rowsOf = (id: number): CommitRows => ({
+    entities: [['session', id, JSON.stringify({ id })]],
+    meta: [],
+    journal: [[id, `{"n":${id}}`]],
+    broadcasts: [],
+    answers: [],
+    blobs: [],
+  });
+
+  it('writes what queued behind a running commit in one transaction, answering in call order', async () => {
+    const dir = tempDir();
+    SqliteStore.open(dir).close();
+    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
+    const order: [number, CommitResult][] = [];
+    for (const id of [1, 2, 3, 4]) writer.commit(rowsOf(id), (result) => order.push([id, result]));
+    await writer.idle();
+    expect(order).toEqual([1, 2, 3, 4].map((id) => [id, { ok: true }]));
+    // The first went out alone; the three queued behind it went together.
+    expect(writer.stats.commits).toBe(2);
+    await writer.close();
+    expect(readStore(dir).journal.map((row) => row.input)).toEqual([1, 2, 3, 4].map((n) => `{"n":${n}}`));
+  });
+
+  it('fails the commit it could not write and everything queued behind it; then writes again', async () => {
+    const dir = tempDir();
+    SqliteStore.open(dir).close();
+    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
+    const lock = lockDatabase(dir);
+    const results: boolean[] = [];
+    for (const id of [1, 2, 3]) writer.commit(rowsOf(id), (result) => results.push(result.ok));
+    await writer.idle();
+    expect(results).toEqual([false, false, false]);
+    lock.release();
+    writer.commit(rowsOf(4), (result) => results.push(result.ok));
+    await writer.close();
+    expect(results).toEqual([false, false, false, true]);
+    expect(readStore(dir).journal.map((row) => row.input)).toEqual(['{"n":4}']);
+  });
+});
