@@ -1,6 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Command } from '../protocol/commands/index.js';
 import type { SealedPassphrase } from '../engine/state.js';
+import { RandomPool } from './random-pool.js';
 
 /**
  * Passphrases never reach the engine, the journal or the logs (D6): at the boundary each one is replaced
@@ -11,10 +12,12 @@ import type { SealedPassphrase } from '../engine/state.js';
  * creation far below the store's commit rate for no gain against an attacker who lacks the key file.
  */
 export class PassphraseSealer {
+  private readonly random = new RandomPool();
+
   constructor(private readonly key: Buffer) {}
 
   seal(passphrase: string): string {
-    const salt = randomBytes(16).toString('hex');
+    const salt = this.random.hex(16);
     return `sealed:v1:${this.lookup(passphrase)}:${salt}:${this.hash(salt, passphrase)}`;
   }
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, JobRequest, Outcome } from '../engine/handler.js';
 import { journalForm } from '../engine/pictures/records.js';
@@ -19,6 +18,8 @@ import {
 } from '../store/sqlite-store.js';
 import { TimerScheduler } from './timer-scheduler.js';
 import { applyWrites } from './apply.js';
+import { RandomPool } from './random-pool.js';
+import { AnsweredFilter } from './answered-filter.js';
 
 /** Where a response goes: the request's client identity and id, and the connections waiting for it. */
 interface ReplyKey {
@@ -113,11 +114,18 @@ export class Runtime {
   private readonly inflight = new Map<string, Set<string>>();
   private readonly scheduler: TimerScheduler;
   private readonly runningJobs = new Set<Promise<void>>();
-  private readonly seeds = new SeedPool();
+  private readonly random = new RandomPool();
+  private readonly answered = new AnsweredFilter();
   private readonly writer: CommitWriter;
   /** Stepped turns not yet released, oldest first. */
   private readonly stepped: SteppedTurn[] = [];
   private answersCommitted = 0;
+  /**
+   * Per stream, the last sequence number sent out (committed and released). This, not the state's
+   * positions (which run ahead while commits are out), is what a client can have: welcomes report it
+   * and resumes replay up to it, so a broadcast is never both replayed and sent live, nor skipped.
+   */
+  private readonly released: Map<string, number>;
   private scheduled = false;
   private closing = false;
   private lastPrune = 0;
@@ -126,6 +134,8 @@ export class Runtime {
 
   constructor(private readonly options: RuntimeOptions) {
     this.state = options.store.load();
+    this.released = new Map(this.state.streams);
+    for (const key of options.store.answeredKeys()) this.answered.add(replyKeyString(key));
     this.writer = new CommitWriter(options.store.path, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     this.scheduler = new TimerScheduler(options.clock, (ids) => {
       for (const timer of ids) this.submit({ source: 'system', command: { type: 'timer.fire', timer } });
@@ -184,19 +194,19 @@ export class Runtime {
     if (peer.actor.kind === 'admin') {
       streams.add('global');
       for (const id of this.state.tables.session.keys()) streams.add(streamOf(id));
-      for (const stream of this.state.streams.keys()) streams.add(stream);
+      for (const stream of this.released.keys()) streams.add(stream);
     } else if (peer.actor.kind === 'player') {
       streams.add('global');
       if (peer.session !== null) streams.add(streamOf(peer.session));
     }
-    return Object.fromEntries([...streams].map((stream) => [stream, this.state.streams.get(stream) ?? 0]));
+    return Object.fromEntries([...streams].map((stream) => [stream, this.released.get(stream) ?? 0]));
   }
 
   /**
    * Sends a peer what it missed on each stream since the given sequence numbers, oldest first (D3).
    * A stream the peer may see that `since` does not name is new to it (it was created after the
-   * positions the client started from) and is sent from its start. Runs on the loop's thread between
-   * turns, so nothing committed in the meantime can slip between the replay and live delivery. Streams
+   * positions the client started from) and is sent from its start. The peer is attached first and
+   * the replay stops at what was released, so every later broadcast reaches it live, once. Streams
    * whose log no longer reaches back, or that the client claims to be ahead on (the store was restored
    * from an older backup), get a `resync` notice.
    */
@@ -208,7 +218,7 @@ export class Runtime {
     const from: Record<string, number> = peer.actor.kind === 'admin' ? { ...since } : {};
     for (const stream of visible) from[stream] = since[stream] ?? 0;
     for (const [stream, seq] of Object.entries(from)) {
-      const last = this.state.streams.get(stream) ?? 0;
+      const last = this.released.get(stream) ?? 0;
       if (seq === last) continue;
       const oldest = this.options.store.oldestBroadcast(stream);
       if (seq > last || oldest === undefined || oldest > seq + 1 || last - seq > MAX_RESUME) {
@@ -216,6 +226,8 @@ export class Runtime {
         continue;
       }
       for (const b of this.options.store.broadcastsSince(stream, seq, MAX_RESUME)) {
+        // Committed but not released yet: it goes out live, to this peer too.
+        if (b.seq > last) break;
         if (peerCanSee(peer, b.stream, b.audience, this.visibility)) peer.send(b.message, 'broadcast');
       }
     }
@@ -345,7 +357,7 @@ export class Runtime {
     if (reply !== undefined && item.source === 'client' && this.joinExisting(item.peer, reply))
       return undefined;
     const now = this.options.clock.now();
-    const seed = this.seeds.next();
+    const seed = this.random.hex(16);
     const actor: Actor = item.source === 'client' ? (item.actor ?? item.peer.actor) : { kind: 'system' };
     const input = { command: item.command, actor, session: item.session };
     const result = step(this.state, input, { now, rng: seededRng(seed) });
@@ -363,6 +375,7 @@ export class Runtime {
     const frame = reply === undefined ? undefined : responseFrame(reply.requestId, result.outcome);
     if (reply !== undefined && frame !== undefined && isRecorded(result)) {
       batch.answers.push({ client: reply.clientKey, request: reply.requestId, at: now, response: frame });
+      this.answered.add(replyKeyString(reply));
     }
     return { item, result, frame, broadcastFrames };
   }
@@ -378,7 +391,9 @@ export class Runtime {
       waiting.add(peer.id);
       return true;
     }
-    const stored = this.options.store.answeredResponse(reply.clientKey, reply.requestId);
+    const stored = this.answered.mayContain(key)
+      ? this.options.store.answeredResponse(reply.clientKey, reply.requestId)
+      : undefined;
     if (stored !== undefined) {
       peer.send(stored, 'response');
       return true;
@@ -424,6 +439,7 @@ export class Runtime {
       return;
     }
     for (const b of done.broadcastFrames) {
+      this.released.set(b.stream, b.seq);
       for (const peer of this.peers.values())
         if (peerCanSee(peer, b.stream, b.audience, this.visibility)) peer.send(b.message, 'broadcast');
     }
@@ -485,27 +501,6 @@ export class Runtime {
     return now - Math.max(DAY_MS, this.options.retentionMs ?? DAY_MS);
   }
 }
-
-/**
- * Fresh 128-bit seeds from the system's CSPRNG, drawn in blocks: one `randomBytes` call per command
- * cost ≈ 9 % of the engine's time on small commands.
- */
-class SeedPool {
-  private block = Buffer.alloc(0);
-  private offset = 0;
-
-  next(): string {
-    if (this.offset + SEED_BYTES > this.block.length) {
-      this.block = randomBytes(SEED_BYTES * 256);
-      this.offset = 0;
-    }
-    const seed = this.block.toString('hex', this.offset, this.offset + SEED_BYTES);
-    this.offset += SEED_BYTES;
-    return seed;
-  }
-}
-
-const SEED_BYTES = 16;
 
 type Mutable<T> = {
   -readonly [K in keyof T]-?: NonNullable<T[K]> extends readonly (infer U)[] ? U[] : T[K];

@@ -9,7 +9,8 @@ export interface CommitRows {
   readonly journal: [at: number, input: string][];
   readonly broadcasts: [stream: string, seq: number, at: number, audience: string, message: string][];
   readonly answers: [client: string, request: string, at: number, response: string][];
-  readonly blobs: [key: string, mime: string, size: number, sha256: string, data: Uint8Array][];
+  /** Blob bytes as base64: the rows cross to the writer thread as one JSON text (see `sendQueued`). */
+  readonly blobs: [key: string, mime: string, sha256: string, base64: string][];
   /** Drop answered requests and logged broadcasts older than this (epoch ms), in the same transaction. */
   prune?: number;
 }
@@ -24,24 +25,20 @@ export interface CommitWriterStats {
   ms: number;
 }
 
-interface Group {
-  readonly rows: CommitRows;
-  readonly done: ((result: CommitResult) => void)[];
-}
-
 /**
  * Makes batches durable on a worker thread with its own SQLite connection, so that the engine loop
- * never waits for an fsync: while one transaction is being written and synced, the loop keeps stepping
- * and its next turns' rows queue here; they all go to disk together in the next transaction (group
- * commit across turns). Each `commit` call's callback runs once, in call order, after its rows are on
- * disk (or with the error that kept them off it). When a transaction fails, the rows queued behind it
- * are dropped and failed too: they were computed on top of it.
+ * never waits for an fsync. Each turn's rows are posted at once; while the thread writes and syncs one
+ * transaction, the next turns' rows queue in its port, and it takes all of them into the next
+ * transaction (group commit across turns; the thread never waits for the loop to hand over work).
+ * Each `commit` call's callback runs once, in call order, after its rows are on disk or with the error
+ * that kept them off it. After a failed transaction the thread refuses everything already queued
+ * behind it (computed on top of it) until the loop, having rolled back, resets it.
  */
 export class CommitWriter {
   readonly stats: CommitWriterStats = { commits: 0, ms: 0 };
   private readonly worker: Worker;
-  private writing: Group | undefined;
-  private queued: Group | undefined;
+  /** Callbacks of posted commits, oldest first. */
+  private readonly waiting: ((result: CommitResult) => void)[] = [];
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -49,10 +46,17 @@ export class CommitWriter {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver, databasePath, busyTimeoutMs, sql: SQL },
+      workerData: {
+        driver,
+        databasePath,
+        busyTimeoutMs,
+        sql: SQL,
+        rowsPerStatement: ROWS_PER_STATEMENT,
+        reset: RESET,
+      },
     });
     this.worker.on('message', (reply: WorkerReply) => this.finished(reply));
-    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('error', (error) => this.failWaiting(error));
     this.worker.unref();
   }
 
@@ -62,15 +66,16 @@ export class CommitWriter {
       done({ ok: false, error: new Error('The store is closed.') });
       return;
     }
-    if (this.queued === undefined) this.queued = { rows: emptyRows(), done: [] };
-    appendRows(this.queued.rows, rows);
-    this.queued.done.push(done);
-    if (this.writing === undefined) this.sendQueued();
+    // Only while commits are out does the thread keep the process alive.
+    if (this.waiting.length === 0) this.worker.ref();
+    this.waiting.push(done);
+    // One JSON text costs the loop about 2.5× less than a structured clone of the many small rows.
+    this.worker.postMessage(JSON.stringify(rows));
   }
 
   /** Resolves when nothing is being written or waiting to be. */
   idle(): Promise<void> {
-    if (this.writing === undefined && this.queued === undefined) return Promise.resolve();
+    if (this.waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -81,103 +86,155 @@ export class CommitWriter {
     await this.worker.terminate();
   }
 
-  private sendQueued(): void {
-    const group = this.queued;
-    if (group === undefined) {
-      this.worker.unref();
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
-      return;
-    }
-    this.queued = undefined;
-    this.writing = group;
-    // Only while a commit is out does the thread keep the process alive.
-    this.worker.ref();
-    this.worker.postMessage(group.rows);
-  }
-
   private finished(reply: WorkerReply): void {
-    const group = this.writing;
-    this.writing = undefined;
-    if (group === undefined) return;
     this.stats.ms += reply.ms;
+    const done = this.waiting.splice(0, reply.count);
     if (reply.ok) {
       this.stats.commits++;
-      for (const done of group.done) done({ ok: true });
-      this.sendQueued();
-      return;
+      for (const callback of done) callback({ ok: true });
+    } else {
+      const error = new Error(reply.message);
+      for (const callback of done) callback({ ok: false, error });
+      // The callbacks rolled memory back: what is posted from now on is to be written again.
+      if (reply.first) this.worker.postMessage(RESET);
     }
-    this.writing = group;
-    this.failAll(new Error(reply.message));
+    this.settled();
   }
 
-  private failAll(error: Error): void {
-    const failed = [...(this.writing?.done ?? []), ...(this.queued?.done ?? [])];
-    this.writing = undefined;
-    this.queued = undefined;
-    for (const done of failed) done({ ok: false, error });
-    this.sendQueued();
+  private failWaiting(error: Error): void {
+    for (const callback of this.waiting.splice(0)) callback({ ok: false, error });
+    this.settled();
+  }
+
+  private settled(): void {
+    if (this.waiting.length > 0) return;
+    this.worker.unref();
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }
 
-type WorkerReply = { ok: true; ms: number } | { ok: false; ms: number; message: string };
+/** What the thread answers for each group of posted commits it took together. */
+type WorkerReply =
+  | { ok: true; count: number; ms: number }
+  /** `first`: this group failed itself (not refused for an earlier failure); the thread awaits a reset. */
+  | { ok: false; count: number; ms: number; message: string; first: boolean };
 
-function emptyRows(): CommitRows {
-  return { entities: [], meta: [], journal: [], broadcasts: [], answers: [], blobs: [] };
-}
+const RESET = 'reset';
 
-function appendRows(into: CommitRows, rows: CommitRows): void {
-  into.entities.push(...rows.entities);
-  into.meta.push(...rows.meta);
-  into.journal.push(...rows.journal);
-  into.broadcasts.push(...rows.broadcasts);
-  into.answers.push(...rows.answers);
-  into.blobs.push(...rows.blobs);
-  if (rows.prune !== undefined) into.prune = rows.prune;
-}
-
-/** The statements the writer runs, in this order within one transaction. */
+/**
+ * The statements the writer runs. Inserts (`INSERT … VALUES` heads with their row width) run as
+ * multi-row statements of up to {@link ROWS_PER_STATEMENT} rows: per row that is 2–3× cheaper than one
+ * statement each, measured here.
+ */
 const SQL = {
-  put: 'INSERT OR REPLACE INTO entity (kind, id, doc) VALUES (?, ?, ?)',
+  insert: {
+    put: ['INSERT OR REPLACE INTO entity (kind, id, doc) VALUES', 3],
+    meta: ['INSERT OR REPLACE INTO meta (key, value) VALUES', 2],
+    journal: ['INSERT INTO journal (at, input) VALUES', 2],
+    broadcast: ['INSERT INTO broadcast (stream, seq, at, audience, message) VALUES', 5],
+    answer: ['INSERT OR IGNORE INTO answered (client, request, at, response) VALUES', 4],
+  },
   delete: 'DELETE FROM entity WHERE kind = ? AND id = ?',
-  meta: 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)',
-  journal: 'INSERT INTO journal (at, input) VALUES (?, ?)',
-  broadcast: 'INSERT INTO broadcast (stream, seq, at, audience, message) VALUES (?, ?, ?, ?, ?)',
-  answer: 'INSERT OR IGNORE INTO answered (client, request, at, response) VALUES (?, ?, ?, ?)',
   blob: 'INSERT OR REPLACE INTO blob (key, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?)',
   pruneAnswered: 'DELETE FROM answered WHERE at < ?',
   pruneBroadcasts: 'DELETE FROM broadcast WHERE at < ?',
 };
 
-/** The thread's code (CommonJS, run with `eval`, so that it loads the same way from src and dist). */
+const ROWS_PER_STATEMENT = 32;
+
+/**
+ * The thread's code (CommonJS, run with `eval`, so that it loads the same way from src and dist).
+ * Entity puts and deletes run in the order the engine made them; runs of puts go in multi-row inserts
+ * (a later row replaces an earlier one of the same record, as separate statements would).
+ */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.databasePath, { timeout: workerData.busyTimeoutMs });
 db.pragma('synchronous = FULL');
 db.pragma('wal_autocheckpoint = 0');
 db.pragma('foreign_keys = ON');
 const sql = workerData.sql;
-const s = {};
-for (const key of Object.keys(sql)) s[key] = db.prepare(sql[key]);
-const write = db.transaction((rows) => {
+const perStatement = workerData.rowsPerStatement;
+const single = {
+  delete: db.prepare(sql.delete),
+  blob: db.prepare(sql.blob),
+  pruneAnswered: db.prepare(sql.pruneAnswered),
+  pruneBroadcasts: db.prepare(sql.pruneBroadcasts),
+};
+const prepared = new Map();
+function insert(name, rows) {
+  const [head, width] = sql.insert[name];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const key = name + ':' + chunk.length;
+    let statement = prepared.get(key);
+    if (statement === undefined) {
+      const tuple = '(' + new Array(width).fill('?').join(', ') + ')';
+      statement = db.prepare(head + ' ' + new Array(chunk.length).fill(tuple).join(', '));
+      prepared.set(key, statement);
+    }
+    statement.run(chunk.flat());
+  }
+}
+const write = db.transaction((batches) => {
+  for (const rows of batches) writeRows(rows);
+});
+function writeRows(rows) {
+  let puts = [];
   for (const r of rows.entities) {
-    if (r[2] === null) s.delete.run(r[0], r[1]);
-    else s.put.run(r[0], r[1], r[2]);
+    if (r[2] !== null) { puts.push(r); continue; }
+    insert('put', puts);
+    puts = [];
+    single.delete.run(r[0], r[1]);
   }
-  for (const r of rows.meta) s.meta.run(r[0], r[1]);
-  for (const r of rows.journal) s.journal.run(r[0], r[1]);
-  for (const r of rows.broadcasts) s.broadcast.run(r[0], r[1], r[2], r[3], r[4]);
-  for (const r of rows.answers) s.answer.run(r[0], r[1], r[2], r[3]);
-  for (const r of rows.blobs) s.blob.run(r[0], r[1], r[2], r[3], Buffer.from(r[4].buffer, r[4].byteOffset, r[4].byteLength));
-  if (rows.prune !== undefined) { s.pruneAnswered.run(rows.prune); s.pruneBroadcasts.run(rows.prune); }
+  insert('put', puts);
+  insert('meta', rows.meta);
+  insert('journal', rows.journal);
+  insert('broadcast', rows.broadcasts);
+  insert('answer', rows.answers);
+  for (const r of rows.blobs) {
+    const data = Buffer.from(r[3], 'base64');
+    single.blob.run(r[0], r[1], data.length, r[2], data);
+  }
+  if (rows.prune !== undefined) {
+    single.pruneAnswered.run(rows.prune);
+    single.pruneBroadcasts.run(rows.prune);
+  }
+}
+let refusing = false;
+const pull = () => receiveMessageOnPort(parentPort)?.message;
+// Everything queued in the port goes into one transaction, up to a reset (which ends a refusal).
+parentPort.on('message', (first) => {
+  let next = first;
+  while (next !== undefined) {
+    if (next === workerData.reset) {
+      refusing = false;
+      next = pull();
+      continue;
+    }
+    const group = [next];
+    next = pull();
+    while (next !== undefined && next !== workerData.reset) {
+      group.push(next);
+      next = pull();
+    }
+    writeGroup(group);
+  }
 });
-parentPort.on('message', (rows) => {
+function writeGroup(group) {
   const started = performance.now();
-  try {
-    write(rows);
-    parentPort.postMessage({ ok: true, ms: performance.now() - started });
-  } catch (error) {
-    parentPort.postMessage({ ok: false, ms: performance.now() - started, message: String((error && error.message) || error) });
+  if (refusing) {
+    parentPort.postMessage({ ok: false, count: group.length, ms: 0, message: 'An earlier commit failed.', first: false });
+    return;
   }
-});
+  try {
+    write(group.map((text) => JSON.parse(text)));
+    parentPort.postMessage({ ok: true, count: group.length, ms: performance.now() - started });
+  } catch (error) {
+    refusing = true;
+    const message = String((error && error.message) || error);
+    parentPort.postMessage({ ok: false, count: group.length, ms: performance.now() - started, message, first: true });
+  }
+}
 `;

@@ -150,10 +150,7 @@ export class SqliteStore {
       journal: batch.journal.map((entry) => [entry.at, entry.input]),
       broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.audience), b.message]),
       answers: batch.answers.map((a) => [a.client, a.request, a.at, a.response]),
-      blobs: (batch.blobs ?? []).map((b) => {
-        const data = Buffer.from(b.data, 'base64');
-        return [b.key, b.mime, data.length, b.sha256, data];
-      }),
+      blobs: (batch.blobs ?? []).map((b) => [b.key, b.mime, b.sha256, b.data]),
       ...(batch.prune === undefined ? {} : { prune: batch.prune }),
     };
   }
@@ -179,6 +176,14 @@ export class SqliteStore {
    */
   reading(work: () => void): void {
     this.readTransaction(work);
+  }
+
+  /** The client and request id of every answered request still kept (read once, at start). */
+  *answeredKeys(): IterableIterator<{ clientKey: string; requestId: string }> {
+    const rows = this.db.prepare('SELECT client, request FROM answered').raw().iterate() as Iterable<
+      [string, string]
+    >;
+    for (const [clientKey, requestId] of rows) yield { clientKey, requestId };
   }
 
   /** The stored response to an already answered request, if any (D2). */

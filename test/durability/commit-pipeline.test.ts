@@ -88,6 +88,25 @@ describe('answers wait for the disk', () => {
   });
 });
 
+describe('positions while a commit is out', () => {
+  it('a client arriving meanwhile is told the released position and gets the broadcast live, once', async () => {
+    const { dir, runtime, admin } = setUp();
+    const lock = lockDatabase(dir);
+    const ping = admin.submit({ type: 'ping', text: 'unterwegs' });
+    await nextTurn();
+    const late = new MemoryPeer(runtime, 'late');
+    expect(runtime.positions(late)).toEqual({ global: 0 });
+    runtime.resume(late, { global: 0 });
+    lock.release();
+    await admin.inbox.answer(ping);
+    await late.inbox.next((m) => m.type === 'broadcast');
+    await admin.call({ type: 'ping' });
+    const seqs = late.inbox.all.flatMap((m) => (m.type === 'broadcast' ? [m.seq] : []));
+    expect(seqs).toEqual([1]);
+    expect(runtime.positions(late)).toEqual({ global: 1 });
+  });
+});
+
 describe('the commit writer', () => {
   const rowsOf = (id: number): CommitRows => ({
     entities: [['session', id, JSON.stringify({ id })]],
@@ -101,15 +120,49 @@ describe('the commit writer', () => {
   it('writes what queued behind a running commit in one transaction, answering in call order', async () => {
     const dir = tempDir();
     SqliteStore.open(dir).close();
-    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
+    const writer = new CommitWriter(join(dir, DATABASE_FILE), 10 * BUSY_MS);
     const order: [number, CommitResult][] = [];
-    for (const id of [1, 2, 3, 4]) writer.commit(rowsOf(id), (result) => order.push([id, result]));
+    const done = (id: number) => (result: CommitResult) => order.push([id, result]);
+    // The first commit waits for a lock; the three posted meanwhile queue behind it.
+    const lock = lockDatabase(dir);
+    writer.commit(rowsOf(1), done(1));
+    await sleep(BUSY_MS / 4);
+    for (const id of [2, 3, 4]) writer.commit(rowsOf(id), done(id));
+    lock.release();
     await writer.idle();
     expect(order).toEqual([1, 2, 3, 4].map((id) => [id, { ok: true }]));
-    // The first went out alone; the three queued behind it went together.
     expect(writer.stats.commits).toBe(2);
     await writer.close();
     expect(readStore(dir).journal.map((row) => row.input)).toEqual([1, 2, 3, 4].map((n) => `{"n":${n}}`));
+  });
+
+  it('keeps the order of entity writes and every row of large batches', async () => {
+    const dir = tempDir();
+    SqliteStore.open(dir).close();
+    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
+    const rows: CommitRows = {
+      entities: [
+        ['session', 1, '{"v":1}'],
+        ['session', 2, '{"v":1}'],
+        ['session', 1, null],
+        ['session', 1, '{"v":2}'],
+        ['session', 2, null],
+        ...Array.from({ length: 70 }, (_, i): [string, number, string] => ['zone', i + 1, `{"i":${i}}`]),
+      ],
+      meta: [],
+      journal: Array.from({ length: 100 }, (_, i): [number, string] => [i, `{"n":${i}}`]),
+      broadcasts: [],
+      answers: [],
+      blobs: [],
+    };
+    await new Promise<void>((resolve) => writer.commit(rows, () => resolve()));
+    await writer.close();
+    const stored = readStore(dir);
+    expect(stored.entities.filter((e) => e.kind === 'session')).toEqual([
+      { kind: 'session', id: 1, doc: { v: 2 } },
+    ]);
+    expect(stored.entities.filter((e) => e.kind === 'zone')).toHaveLength(70);
+    expect(stored.journal.map((row) => row.input)).toEqual(rows.journal.map(([, input]) => input));
   });
 
   it('fails the commit it could not write and everything queued behind it; then writes again', async () => {
