@@ -1,6 +1,6 @@
 /**
  * Runs a subset of the benchmark cases and prints their summaries as JSON (for iterating on one target;
- * `npm run bench` is the full, reported run). Usage: tsx bench/only.ts a b
+ * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b
  */
 import { libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts } from './cases.js';
 import { cleanup, startEcho, startEngine } from './harness.js';
