@@ -103,8 +103,9 @@ export interface CommitStats {
 /**
  * The single writer: one mailbox, consumed by one loop that is the only code changing the state or the
  * store. Each turn takes every queued item (up to `maxBatch`), runs the pure engine step for each against
- * the evolving state, commits all their changes in one durable transaction (group commit), and only then
- * answers requesters and broadcasts. It never awaits a client.
+ * the evolving state and hands all their changes to the commit writer (group commit, on its own thread);
+ * only once they are durable does it answer requesters and broadcast. It never awaits a client or the
+ * disk.
  */
 export class Runtime {
   private readonly state: MutableState;
@@ -281,7 +282,7 @@ export class Runtime {
    */
   private turn(): void {
     const started = performance.now();
-    const batch: Mutable<Omit<CommitBatch, 'prune'>> = {
+    const batch: TurnBatch = {
       writes: [],
       broadcasts: [],
       journal: [],
@@ -348,11 +349,7 @@ export class Runtime {
     this.options.logger.error({ err: cause, turns: turns.length }, 'commit failed; turns rolled back');
   }
 
-  private process(
-    item: Inbound,
-    batch: Mutable<Omit<CommitBatch, 'prune'>>,
-    undo: (() => void)[],
-  ): Processed | undefined {
+  private process(item: Inbound, batch: TurnBatch, undo: (() => void)[]): Processed | undefined {
     const reply = item.reply;
     if (reply !== undefined && item.source === 'client' && this.joinExisting(item.peer, reply))
       return undefined;
@@ -501,6 +498,9 @@ export class Runtime {
     return now - Math.max(DAY_MS, this.options.retentionMs ?? DAY_MS);
   }
 }
+
+/** What one turn collects for its commit (pruning is added when it is due). */
+type TurnBatch = Mutable<Omit<CommitBatch, 'prune'>>;
 
 type Mutable<T> = {
   -readonly [K in keyof T]-?: NonNullable<T[K]> extends readonly (infer U)[] ? U[] : T[K];

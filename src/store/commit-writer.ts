@@ -39,7 +39,8 @@ export class CommitWriter {
   private readonly worker: Worker;
   /** Callbacks of posted commits, oldest first. */
   private readonly waiting: ((result: CommitResult) => void)[] = [];
-  private closed = false;
+  /** Why commits are refused from now on: the writer was closed, or its thread died. */
+  private stopped: Error | undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(databasePath: string, busyTimeoutMs: number) {
@@ -53,17 +54,19 @@ export class CommitWriter {
         sql: SQL,
         rowsPerStatement: ROWS_PER_STATEMENT,
         reset: RESET,
+        close: CLOSE,
       },
     });
     this.worker.on('message', (reply: WorkerReply) => this.finished(reply));
-    this.worker.on('error', (error) => this.failWaiting(error));
+    this.worker.on('error', (error) => this.stop(error));
+    this.worker.on('exit', () => this.stop(new Error('The commit writer thread has stopped.')));
     this.worker.unref();
   }
 
   /** Queues rows; `done` runs once they are durable or failed. */
   commit(rows: CommitRows, done: (result: CommitResult) => void): void {
-    if (this.closed) {
-      done({ ok: false, error: new Error('The store is closed.') });
+    if (this.stopped !== undefined) {
+      done({ ok: false, error: this.stopped });
       return;
     }
     // Only while commits are out does the thread keep the process alive.
@@ -82,8 +85,12 @@ export class CommitWriter {
   /** Waits for what was queued, then stops the thread (its connection closes with it). */
   async close(): Promise<void> {
     await this.idle();
-    this.closed = true;
-    await this.worker.terminate();
+    if (this.stopped !== undefined) return;
+    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    this.stopped = new Error('The store is closed.');
+    this.worker.ref();
+    this.worker.postMessage(CLOSE);
+    await exited;
   }
 
   private finished(reply: WorkerReply): void {
@@ -101,8 +108,10 @@ export class CommitWriter {
     this.settled();
   }
 
-  private failWaiting(error: Error): void {
-    for (const callback of this.waiting.splice(0)) callback({ ok: false, error });
+  /** No more commits: what waits fails (nothing more will be written), and so does every later one. */
+  private stop(error: Error): void {
+    this.stopped ??= error;
+    for (const callback of this.waiting.splice(0)) callback({ ok: false, error: this.stopped });
     this.settled();
   }
 
@@ -120,6 +129,7 @@ type WorkerReply =
   | { ok: false; count: number; ms: number; message: string; first: boolean };
 
 const RESET = 'reset';
+const CLOSE = 'close';
 
 /**
  * The statements the writer runs. Inserts (`INSERT … VALUES` heads with their row width) run as
@@ -204,10 +214,17 @@ function writeRows(rows) {
 }
 let refusing = false;
 const pull = () => receiveMessageOnPort(parentPort)?.message;
-// Everything queued in the port goes into one transaction, up to a reset (which ends a refusal).
+// Everything queued in the port goes into one transaction, up to a reset (which ends a refusal) or
+// the close (after which nothing is written).
+const control = (message) => message === workerData.reset || message === workerData.close;
 parentPort.on('message', (first) => {
   let next = first;
   while (next !== undefined) {
+    if (next === workerData.close) {
+      db.close();
+      parentPort.close();
+      return;
+    }
     if (next === workerData.reset) {
       refusing = false;
       next = pull();
@@ -215,7 +232,7 @@ parentPort.on('message', (first) => {
     }
     const group = [next];
     next = pull();
-    while (next !== undefined && next !== workerData.reset) {
+    while (next !== undefined && !control(next)) {
       group.push(next);
       next = pull();
     }
