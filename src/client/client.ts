@@ -95,7 +95,7 @@ export class TruinlagClient {
     options: { session?: number } = {},
   ): Promise<ResultOf<C['type']>> {
     if (this.closed) return Promise.reject(TruinlagError.client('CLOSED'));
-    const id = `${this.idPrefix}-${this.nextId++}`;
+    const id = requestId(this.idPrefix, this.nextId++);
     const session =
       options.session ??
       (COMMANDS.get(command.type)?.scope === 'session'
@@ -377,4 +377,13 @@ function randomHex(bytes: number): string {
   const values = new Uint8Array(bytes);
   globalThis.crypto.getRandomValues(values);
   return [...values].map((v) => v.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A request id unique to this client: its random prefix and a counter, after the time in base 36 (eight
+ * digits until 2059, so the ids of all clients sort by time). The server keeps answers keyed by request
+ * id first, and time-ordered ids let it add them at the end of that order (much cheaper commits).
+ */
+function requestId(prefix: string, counter: number): string {
+  return `${Date.now().toString(36)}-${prefix}-${counter}`;
 }
