@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     },
     setup: {
       servers:
-        'engine and echo servers each in their own child process (fork + tsx), clients in the bench process',
+        'engine (built, dist/) and echo servers each in their own child process, clients in the bench process',
       address: '127.0.0.1, port 0',
       warmupMs: WARMUP_MS,
       durationMs: DURATION_MS,

@@ -5,7 +5,7 @@
  * argv[2], with maxQueueBytes from argv[3].
  *
  * IPC: sends {kind:'ready', url}; answers {kind:'cpu'} with its cumulative CPU time (all threads, the
- * WAL checkpointer included), its attached connections and its group-commit counters; with
+ * commit writer included), its attached connections and its group-commit counters; with
  * {kind:'watch', on:true} it reports every detached connection ({kind:'detached', at, peers}) so the
  * benchmark can see when a slow consumer is cut off; {kind:'stop'} shuts the server down and exits.
  */

@@ -57,8 +57,6 @@ export interface RuntimeOptions {
   readonly retentionMs?: number;
   /** Most commands folded into one commit. */
   readonly maxBatch?: number;
-  /** Called after each durable commit (the store's checkpointer listens). */
-  readonly onCommit?: () => void;
   /** How long a commit waits for another connection's lock before it fails (ms). */
   readonly busyTimeoutMs?: number;
 }
@@ -311,7 +309,6 @@ export class Runtime {
         if (result.ok) {
           turn.committed = true;
           this.answersCommitted += answers;
-          this.options.onCommit?.();
         } else this.failFrom(turn, result.error);
         this.releaseReady();
       });

@@ -7,7 +7,6 @@ import { pictureJobs } from '../runtime/picture-jobs.js';
 import { Runtime, type JobRunner } from '../runtime/runtime.js';
 import { loadOrCreateSecrets } from '../runtime/secrets.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { Checkpointer } from '../store/checkpointer.js';
 import type { ConnectionServices } from '../transport/connection.js';
 import { UnixTransport } from '../transport/unix-server.js';
 import { WsTransport, type HttpRoute } from '../transport/ws-server.js';
@@ -42,7 +41,6 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     store.close();
     throw error;
   }
-  const checkpointer = new Checkpointer(store.path);
   const jobs: Record<string, JobRunner> = {
     backup: async (input) => {
       const { file } = input as { file: string };
@@ -55,7 +53,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     },
     ...pictureJobs(store),
   };
-  const runtime = new Runtime({ store, clock, logger, jobs, onCommit: () => checkpointer.nudge() });
+  const runtime = new Runtime({ store, clock, logger, jobs });
   const services: ConnectionServices = {
     runtime,
     sealer: new PassphraseSealer(secrets.passphraseKey),
@@ -88,7 +86,6 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
       logger.info('shutting down');
       ws.stopAccepting();
       unix.stopAccepting();
-      await checkpointer.stop();
       await runtime.shutdown();
       await Promise.all([ws.close(), unix.close()]);
       logger.info('shut down');

@@ -162,7 +162,11 @@ const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_th
 const Database = require(workerData.driver);
 const db = new Database(workerData.databasePath, { timeout: workerData.busyTimeoutMs });
 db.pragma('synchronous = FULL');
-db.pragma('wal_autocheckpoint = 0');
+// SQLite's automatic checkpoint, run by this thread right after a commit that takes the WAL past 1000
+// pages (4 MB): it keeps the WAL small and lets it restart from the beginning, where checkpoints on
+// another thread never caught up with a busy writer (the WAL grew by 40 MB/s under load, and every
+// commit then also extended the file). The loop never waits for it; only the next commit does.
+db.pragma('wal_autocheckpoint = 1000');
 db.pragma('foreign_keys = ON');
 const sql = workerData.sql;
 const perStatement = workerData.rowsPerStatement;

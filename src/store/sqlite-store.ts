@@ -55,7 +55,7 @@ export type MutableState = {
 /**
  * The durable store: SQLite in WAL mode with synchronous=FULL (D19). This connection loads and reads;
  * while the server runs, the commit writer (commit-writer.ts) is the one that writes. Automatic
- * checkpoints are off; see checkpointer.ts.
+ * checkpoints are off on this connection: the commit writer's thread runs them after its commits.
  */
 export class SqliteStore {
   readonly path: string;
@@ -264,7 +264,7 @@ export class SqliteStore {
     return await this.db.backup(file);
   }
 
-  /** Folds the WAL into the database file (used at shutdown; during play the checkpointer does it). */
+  /** Folds the WAL into the database file (used at shutdown; during play the commit writer does it). */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }

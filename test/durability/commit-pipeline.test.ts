@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -163,6 +164,32 @@ describe('the commit writer', () => {
     ]);
     expect(stored.entities.filter((e) => e.kind === 'zone')).toHaveLength(70);
     expect(stored.journal.map((row) => row.input)).toEqual(rows.journal.map(([, input]) => input));
+  });
+
+  it('keeps the WAL small under sustained writes: it checkpoints after commits and restarts the WAL', async () => {
+    const dir = tempDir();
+    SqliteStore.open(dir).close();
+    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
+    const doc = JSON.stringify({ text: 'x'.repeat(2_000) });
+    // 1 200 commits of 10 records of 2 KB: about 24 MB written, one commit after the other.
+    for (let commit = 0; commit < 1_200; commit++) {
+      const rows: CommitRows = {
+        entities: Array.from({ length: 10 }, (_, i): [string, number, string] => [
+          'zone',
+          commit * 10 + i + 1,
+          doc,
+        ]),
+        meta: [],
+        journal: [],
+        broadcasts: [],
+        answers: [],
+        blobs: [],
+      };
+      await new Promise<void>((resolve) => writer.commit(rows, () => resolve()));
+    }
+    expect(statSync(join(dir, `${DATABASE_FILE}-wal`)).size).toBeLessThan(8 * 1024 * 1024);
+    await writer.close();
+    expect(readStore(dir).entities).toHaveLength(12_000);
   });
 
   it('fails the commit it could not write and everything queued behind it; then writes again', async () => {
