@@ -9,7 +9,7 @@ export interface CommitRows {
   readonly journal: [at: number, input: string][];
   readonly broadcasts: [stream: string, seq: number, at: number, audience: string, message: string][];
   readonly answers: [client: string, request: string, at: number, response: string][];
-  /** Blob bytes as base64: the rows cross to the writer thread as one JSON text (see `sendQueued`). */
+  /** Blob bytes as base64: the rows cross to the writer thread as one JSON text (see `commit`). */
   readonly blobs: [key: string, mime: string, sha256: string, base64: string][];
   /** Drop answered requests and logged broadcasts older than this (epoch ms), in the same transaction. */
   prune?: number;
