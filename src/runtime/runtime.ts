@@ -8,7 +8,7 @@ import type { Command } from '../protocol/commands/index.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 import type { Clock } from './clock.js';
 import { peerCanSee, streamOf, type Peer, type VisibilityLookup } from './peer.js';
-import { CommitWriter } from '../store/commit-writer.js';
+import { CommitWriter, type BackupResult } from '../store/commit-writer.js';
 import {
   BUSY_TIMEOUT_MS,
   SqliteStore,
@@ -157,6 +157,11 @@ export class Runtime {
 
   get armedTimers(): number {
     return this.scheduler.size;
+  }
+
+  /** An online, consistent backup of the store in `file` (see CommitWriter.backup). */
+  backup(file: string): Promise<BackupResult> {
+    return this.writer.backup(file);
   }
 
   get commitStats(): CommitStats {

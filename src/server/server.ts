@@ -45,7 +45,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     backup: async (input) => {
       const { file } = input as { file: string };
       try {
-        const { totalPages } = await store.backup(file);
+        const { totalPages } = await runtime.backup(file);
         return { type: 'server.backup.done', file, totalPages, error: null };
       } catch (cause) {
         return { type: 'server.backup.done', file, totalPages: null, error: String(cause) };

@@ -39,6 +39,12 @@ export class CommitWriter {
   private readonly worker: Worker;
   /** Callbacks of posted commits, oldest first. */
   private readonly waiting: ((result: CommitResult) => void)[] = [];
+  /** Backups running on the thread, by id. */
+  private readonly backups = new Map<
+    number,
+    { resolve: (r: BackupResult) => void; reject: (e: Error) => void }
+  >();
+  private nextBackup = 1;
   /** Why commits are refused from now on: the writer was closed, or its thread died. */
   private stopped: Error | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -57,7 +63,9 @@ export class CommitWriter {
         close: CLOSE,
       },
     });
-    this.worker.on('message', (reply: WorkerReply) => this.finished(reply));
+    this.worker.on('message', (reply: WorkerReply | BackupReply) =>
+      'backup' in reply ? this.backedUp(reply) : this.finished(reply),
+    );
     this.worker.on('error', (error) => this.stop(error));
     this.worker.on('exit', () => this.stop(new Error('The commit writer thread has stopped.')));
     this.worker.unref();
@@ -69,11 +77,25 @@ export class CommitWriter {
       done({ ok: false, error: this.stopped });
       return;
     }
-    // Only while commits are out does the thread keep the process alive.
-    if (this.waiting.length === 0) this.worker.ref();
+    // Only while commits (or backups) are out does the thread keep the process alive.
+    this.worker.ref();
     this.waiting.push(done);
     // One JSON text costs the loop about 2.5× less than a structured clone of the many small rows.
     this.worker.postMessage(JSON.stringify(rows));
+  }
+
+  /**
+   * An online, consistent copy of the store in `file`, made through SQLite's backup API on the thread's
+   * connection. It must be that connection: a backup restarts whenever another connection writes, so
+   * under steady writes a backup made elsewhere never finished (measured: none within 20 s). Commits
+   * go on meanwhile and reach the copy as well.
+   */
+  backup(file: string): Promise<BackupResult> {
+    if (this.stopped !== undefined) return Promise.reject(this.stopped);
+    const id = this.nextBackup++;
+    this.worker.ref();
+    this.worker.postMessage({ backup: id, file });
+    return new Promise((resolve, reject) => this.backups.set(id, { resolve, reject }));
   }
 
   /** Resolves when nothing is being written or waiting to be. */
@@ -108,17 +130,27 @@ export class CommitWriter {
     this.settled();
   }
 
+  private backedUp(reply: BackupReply): void {
+    const waiter = this.backups.get(reply.backup);
+    this.backups.delete(reply.backup);
+    if (reply.error === undefined) waiter?.resolve({ totalPages: reply.totalPages ?? 0 });
+    else waiter?.reject(new Error(reply.error));
+    this.settled();
+  }
+
   /** No more commits: what waits fails (nothing more will be written), and so does every later one. */
   private stop(error: Error): void {
     this.stopped ??= error;
     for (const callback of this.waiting.splice(0)) callback({ ok: false, error: this.stopped });
+    for (const waiter of this.backups.values()) waiter.reject(this.stopped);
+    this.backups.clear();
     this.settled();
   }
 
   private settled(): void {
     if (this.waiting.length > 0) return;
-    this.worker.unref();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.backups.size === 0) this.worker.unref();
   }
 }
 
@@ -127,6 +159,12 @@ type WorkerReply =
   | { ok: true; count: number; ms: number }
   /** `first`: this group failed itself (not refused for an earlier failure); the thread awaits a reset. */
   | { ok: false; count: number; ms: number; message: string; first: boolean };
+
+export interface BackupResult {
+  readonly totalPages: number;
+}
+
+type BackupReply = { backup: number; totalPages?: number; error?: string };
 
 const RESET = 'reset';
 const CLOSE = 'close';
@@ -218,9 +256,15 @@ function writeRows(rows) {
 }
 let refusing = false;
 const pull = () => receiveMessageOnPort(parentPort)?.message;
-// Everything queued in the port goes into one transaction, up to a reset (which ends a refusal) or
-// the close (after which nothing is written).
-const control = (message) => message === workerData.reset || message === workerData.close;
+// Everything queued in the port goes into one transaction, up to a control message: a reset (which
+// ends a refusal), a backup to start, or the close (after which nothing is written).
+const control = (message) => typeof message !== 'string' || message === workerData.reset || message === workerData.close;
+function backup({ backup: id, file }) {
+  db.backup(file).then(
+    (result) => parentPort.postMessage({ backup: id, totalPages: result.totalPages }),
+    (error) => parentPort.postMessage({ backup: id, error: String((error && error.message) || error) }),
+  );
+}
 parentPort.on('message', (first) => {
   let next = first;
   while (next !== undefined) {
@@ -229,8 +273,9 @@ parentPort.on('message', (first) => {
       parentPort.close();
       return;
     }
-    if (next === workerData.reset) {
-      refusing = false;
+    if (next === workerData.reset || typeof next !== 'string') {
+      if (next === workerData.reset) refusing = false;
+      else backup(next);
       next = pull();
       continue;
     }

@@ -259,11 +259,6 @@ export class SqliteStore {
     return this.db.transaction(read)();
   }
 
-  /** Online, consistent backup through SQLite's backup API. */
-  async backup(file: string): Promise<{ totalPages: number }> {
-    return await this.db.backup(file);
-  }
-
   /** Folds the WAL into the database file (used at shutdown; during play the commit writer does it). */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -161,7 +161,7 @@ describe('timer loop-back', () => {
 
 describe('background-job loop-back', () => {
   /** The server's backup runner, held at a gate so the test decides when the job finishes. */
-  function gatedBackup(store: () => SqliteStore): {
+  function gatedBackup(runtime: () => Runtime): {
     runner: JobRunner;
     release: () => void;
     started: Promise<void>;
@@ -175,7 +175,7 @@ describe('background-job loop-back', () => {
       await gate;
       const { file } = input as { file: string };
       try {
-        const { totalPages } = await store().backup(file);
+        const { totalPages } = await runtime().backup(file);
         return { type: 'server.backup.done', file, totalPages, error: null };
       } catch (cause) {
         return { type: 'server.backup.done', file, totalPages: null, error: String(cause) };
@@ -188,7 +188,7 @@ describe('background-job loop-back', () => {
     const dir = tempDir();
     const clock = new FakeClock();
     const store = SqliteStore.open(dir);
-    const job = gatedBackup(() => store);
+    const job = gatedBackup(() => runtime);
     const runtime = new Runtime({ store, clock, logger, jobs: { backup: job.runner } });
     runtimes.push(runtime);
     const requester = new MemoryPeer(runtime, 'requester');
@@ -227,7 +227,7 @@ describe('background-job loop-back', () => {
   it('a pending job answers its own client even when another client uses the same request id', async () => {
     const dir = tempDir();
     const store = SqliteStore.open(dir);
-    const job = gatedBackup(() => store);
+    const job = gatedBackup(() => runtime);
     const runtime = new Runtime({ store, clock: new FakeClock(), logger, jobs: { backup: job.runner } });
     runtimes.push(runtime);
     const requester = new MemoryPeer(runtime, 'requester');
@@ -247,7 +247,7 @@ describe('background-job loop-back', () => {
   it('answers a failed backup with an error, to the requester', async () => {
     const dir = tempDir();
     const store = SqliteStore.open(dir);
-    const job = gatedBackup(() => store);
+    const job = gatedBackup(() => runtime);
     const runtime = new Runtime({ store, clock: new FakeClock(), logger, jobs: { backup: job.runner } });
     runtimes.push(runtime);
     const requester = new MemoryPeer(runtime, 'requester');
@@ -260,7 +260,7 @@ describe('background-job loop-back', () => {
   it('the shutdown waits for a running job and then tells every peer', async () => {
     const dir = tempDir();
     const store = SqliteStore.open(dir);
-    const job = gatedBackup(() => store);
+    const job = gatedBackup(() => runtime);
     const runtime = new Runtime({ store, clock: new FakeClock(), logger, jobs: { backup: job.runner } });
     const requester = new MemoryPeer(runtime, 'requester');
     const other = new MemoryPeer(runtime, 'other');
