@@ -109,19 +109,32 @@ describe('positions while a commit is out', () => {
 });
 
 describe('the commit writer', () => {
-  const rowsOf = (id: number): CommitRows => ({
-    entities: [['session', id, JSON.stringify({ id })]],
+  /** Rows with nothing but what is given. */
+  const rowsWith = (rows: Partial<CommitRows>): CommitRows => ({
+    entities: [],
     meta: [],
-    journal: [[id, `{"n":${id}}`]],
+    journal: [],
     broadcasts: [],
     answers: [],
     blobs: [],
+    ...rows,
   });
-
-  it('writes what queued behind a running commit in one transaction, answering in call order', async () => {
+  const rowsOf = (id: number): CommitRows =>
+    rowsWith({ entities: [['session', id, JSON.stringify({ id })]], journal: [[id, `{"n":${id}}`]] });
+  /** `count` zone records with ids from `from`, all with the same document. */
+  const zones = (from: number, count: number, doc: string): CommitRows['entities'] =>
+    Array.from({ length: count }, (_, i) => ['zone', from + i, doc]);
+  /** A writer on a fresh store. */
+  const openWriter = (busyTimeoutMs = BUSY_MS): { dir: string; writer: CommitWriter } => {
     const dir = tempDir();
     SqliteStore.open(dir).close();
-    const writer = new CommitWriter(join(dir, DATABASE_FILE), 10 * BUSY_MS);
+    return { dir, writer: new CommitWriter(join(dir, DATABASE_FILE), busyTimeoutMs) };
+  };
+  const committed = (writer: CommitWriter, rows: CommitRows): Promise<void> =>
+    new Promise((resolve) => writer.commit(rows, () => resolve()));
+
+  it('writes what queued behind a running commit in one transaction, answering in call order', async () => {
+    const { dir, writer } = openWriter(10 * BUSY_MS);
     const order: [number, CommitResult][] = [];
     const done = (id: number) => (result: CommitResult) => order.push([id, result]);
     // The first commit waits for a lock; the three posted meanwhile queue behind it.
@@ -138,10 +151,8 @@ describe('the commit writer', () => {
   });
 
   it('keeps the order of entity writes and every row of large batches', async () => {
-    const dir = tempDir();
-    SqliteStore.open(dir).close();
-    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
-    const rows: CommitRows = {
+    const { dir, writer } = openWriter();
+    const rows = rowsWith({
       entities: [
         ['session', 1, '{"v":1}'],
         ['session', 2, '{"v":1}'],
@@ -150,13 +161,9 @@ describe('the commit writer', () => {
         ['session', 2, null],
         ...Array.from({ length: 70 }, (_, i): [string, number, string] => ['zone', i + 1, `{"i":${i}}`]),
       ],
-      meta: [],
       journal: Array.from({ length: 100 }, (_, i): [number, string] => [i, `{"n":${i}}`]),
-      broadcasts: [],
-      answers: [],
-      blobs: [],
-    };
-    await new Promise<void>((resolve) => writer.commit(rows, () => resolve()));
+    });
+    await committed(writer, rows);
     await writer.close();
     const stored = readStore(dir);
     expect(stored.entities.filter((e) => e.kind === 'session')).toEqual([
@@ -167,25 +174,11 @@ describe('the commit writer', () => {
   });
 
   it('keeps the WAL small under sustained writes: it checkpoints after commits and restarts the WAL', async () => {
-    const dir = tempDir();
-    SqliteStore.open(dir).close();
-    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
+    const { dir, writer } = openWriter();
     const doc = JSON.stringify({ text: 'x'.repeat(2_000) });
     // 1 200 commits of 10 records of 2 KB: about 24 MB written, one commit after the other.
     for (let commit = 0; commit < 1_200; commit++) {
-      const rows: CommitRows = {
-        entities: Array.from({ length: 10 }, (_, i): [string, number, string] => [
-          'zone',
-          commit * 10 + i + 1,
-          doc,
-        ]),
-        meta: [],
-        journal: [],
-        broadcasts: [],
-        answers: [],
-        blobs: [],
-      };
-      await new Promise<void>((resolve) => writer.commit(rows, () => resolve()));
+      await committed(writer, rowsWith({ entities: zones(commit * 10 + 1, 10, doc) }));
     }
     expect(statSync(join(dir, `${DATABASE_FILE}-wal`)).size).toBeLessThan(8 * 1024 * 1024);
     await writer.close();
@@ -193,28 +186,10 @@ describe('the commit writer', () => {
   });
 
   it('makes a consistent backup while commits keep coming', async () => {
-    const dir = tempDir();
-    SqliteStore.open(dir).close();
-    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
+    const { writer } = openWriter();
     const doc = JSON.stringify({ text: 'x'.repeat(1_000) });
     const commitZones = (from: number, count: number): Promise<void> =>
-      new Promise((resolve) =>
-        writer.commit(
-          {
-            entities: Array.from({ length: count }, (_, i): [string, number, string] => [
-              'zone',
-              from + i,
-              doc,
-            ]),
-            meta: [],
-            journal: [],
-            broadcasts: [],
-            answers: [],
-            blobs: [],
-          },
-          () => resolve(),
-        ),
-      );
+      committed(writer, rowsWith({ entities: zones(from, count, doc) }));
     await commitZones(1, 5_000);
     let writing = true;
     let next = 5_001;
@@ -234,17 +209,15 @@ describe('the commit writer', () => {
     await writes;
     await writer.close();
     expect(result.totalPages).toBeGreaterThan(0);
-    const zones = readStore(backupDir).entities.filter((e) => e.kind === 'zone');
-    expect(zones.length).toBeGreaterThanOrEqual(5_000);
+    const copied = readStore(backupDir).entities.filter((e) => e.kind === 'zone');
+    expect(copied.length).toBeGreaterThanOrEqual(5_000);
     // A consistent copy: whole commits of ten, none half.
-    expect(zones.length % 10).toBe(0);
+    expect(copied.length % 10).toBe(0);
     expect(next).toBeGreaterThan(5_001);
   });
 
   it('fails the commit it could not write and everything queued behind it; then writes again', async () => {
-    const dir = tempDir();
-    SqliteStore.open(dir).close();
-    const writer = new CommitWriter(join(dir, DATABASE_FILE), BUSY_MS);
+    const { dir, writer } = openWriter();
     const lock = lockDatabase(dir);
     const results: boolean[] = [];
     for (const id of [1, 2, 3]) writer.commit(rowsOf(id), (result) => results.push(result.ok));
