@@ -7,3 +7,4 @@ export * from './envelope.js';
 export * from './define.js';
 export * from './commands/index.js';
 export * from './codec.js';
+export * from './encode.js';

@@ -1,0 +1,57 @@
+import type { BroadcastEvent } from './broadcasts.js';
+import type { Notice, Role } from './envelope.js';
+import type { ProtocolError } from './errors.js';
+import { PROTOCOL_VERSION } from './version.js';
+
+/**
+ * The one renderer of server frames: every frame a server sends (WebSocket, local socket, HTTP error
+ * bodies that carry an envelope) is built here, so the wire format has a single source. Each function
+ * takes exactly the fields of its message; the protocol version is stamped here, never by callers.
+ */
+
+export interface WelcomeFields {
+  readonly role: Role;
+  readonly connection: string;
+  readonly player: number | null;
+  readonly session: number | null;
+  readonly serverTime: number;
+  readonly seq: Readonly<Record<string, number>>;
+}
+
+export function encodeWelcome(fields: WelcomeFields): string {
+  return JSON.stringify({ type: 'welcome', protocol: PROTOCOL_VERSION, ...fields });
+}
+
+export function encodeResult(id: string, result: unknown): string {
+  return JSON.stringify({ type: 'response', id, ok: true, result });
+}
+
+export function encodeFailure(id: string, error: ProtocolError): string {
+  return JSON.stringify({ type: 'response', id, ok: false, error });
+}
+
+/** A connection-level error: the frame could not be tied to a request id. */
+export function encodeConnectionError(error: ProtocolError): string {
+  return JSON.stringify({ type: 'error', id: null, error });
+}
+
+/** An error for a frame whose request id is known (a response) or not (a connection error). */
+export function encodeError(id: string | null, error: ProtocolError): string {
+  return id === null ? encodeConnectionError(error) : encodeFailure(id, error);
+}
+
+export interface BroadcastFields {
+  readonly session: number | null;
+  readonly seq: number;
+  readonly at: number;
+  readonly event: BroadcastEvent;
+}
+
+/** Rendered once per broadcast, then the same text goes to every recipient. */
+export function encodeBroadcast(fields: BroadcastFields): string {
+  return JSON.stringify({ type: 'broadcast', ...fields });
+}
+
+export function encodeNotice(fields: Omit<Notice, 'type'>): string {
+  return JSON.stringify({ type: 'notice', ...fields });
+}
