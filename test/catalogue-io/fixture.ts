@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { CatalogueTables } from '../../src/catalogue-io/index.js';
 
-/** The zvv-demo fixture; CI checks out shared/ beside the repository, hence the relative path. */
-export const FIXTURE_DIR = new URL('../../../shared/fixtures/zvv-demo/', import.meta.url);
+/** The zvv-demo fixture (test/fixtures/zvv-demo, see its README). */
+export const FIXTURE_DIR = new URL('../fixtures/zvv-demo/', import.meta.url);
 
 /** The four fixture tables as read from disk. */
 export function readFixtureTables(): CatalogueTables {

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { CatalogueTables } from '../../src/catalogue-io/index.js';
 import { runCli, tempDir, type CliRun } from '../helpers/index.js';
 
-/** The zvv-demo fixture directory (shared/ lies beside the repository, as in CI). */
-export const FIXTURE_DIR = fileURLToPath(new URL('../../../shared/fixtures/zvv-demo/', import.meta.url));
+/** The zvv-demo fixture directory (test/fixtures/zvv-demo, see its README). */
+export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/zvv-demo/', import.meta.url));
 
 /** Runs the CLI against a server's local socket. */
 export function cli(socket: string, args: readonly string[], timeoutMs = 150_000): Promise<CliRun> {

@@ -10,8 +10,8 @@ import type {
 import type { Command } from '../../../src/protocol/commands/index.js';
 import type { GameDriver, Reply } from './drivers.js';
 
-/** The zvv-demo fixture (shared/ sits beside the repository, as in CI). */
-const FIXTURE_DIR = new URL('../../../../shared/fixtures/zvv-demo/', import.meta.url);
+/** The zvv-demo fixture (test/fixtures/zvv-demo, see its README). */
+const FIXTURE_DIR = new URL('../../fixtures/zvv-demo/', import.meta.url);
 
 const read = (name: string): string => readFileSync(new URL(`${name}.csv`, FIXTURE_DIR), 'utf8');
 
