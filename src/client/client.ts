@@ -3,41 +3,13 @@ import type { BroadcastMessage, Notice, ServerMessage, Welcome } from '../protoc
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { AsyncQueue } from './broadcast-stream.js';
 import { TruinlagError } from './errors.js';
+import type { ConnectionState } from './connection-state.js';
+import type { ClientOptions, RequestOptions } from './options.js';
 import type { ClientTransport } from './transport.js';
-
-export interface ClientOptions {
-  /** Makes a new transport for each (re)connection. */
-  readonly connect: () => ClientTransport;
-  /**
-   * Admin or player token sent in the hello. Without one a WebSocket connection is a guest, which may
-   * only log in (`login`) and ping; the local socket is admin without one.
-   */
-  readonly token?: string | undefined;
-  /** Stable client identity for idempotent re-sends (D2); a random one per client by default. */
-  readonly clientId?: string | undefined;
-  /** The session used for session-scoped commands when a request does not name one. */
-  readonly session?: number | undefined;
-  /** Reconnect automatically after a lost connection (default true). */
-  readonly reconnect?: boolean | undefined;
-  readonly backoff?: { readonly initialMs: number; readonly maxMs: number } | undefined;
-  /** Reject a request with TIMEOUT after this long (default 60 s; 0 = never). */
-  readonly requestTimeoutMs?: number | undefined;
-  /**
-   * False: a command-only connection that is sent no broadcasts (scripts, one-shot CLI calls, imports);
-   * `broadcasts()` then yields nothing. Default true.
-   */
-  readonly broadcasts?: boolean | undefined;
-  /** Where to resume broadcast streams from (for a client that persisted them). */
-  readonly since?: Readonly<Record<string, number>> | undefined;
-  /**
-   * Called when the server no longer has a stream's missed broadcasts: take a fresh snapshot and return
-   * the sequence numbers it reflects (default: `state.get` for admins, `session.state` for players).
-   */
-  readonly resync?: ((client: TruinlagClient, stream: string) => Promise<Record<string, number>>) | undefined;
-}
 
 interface Pending {
   readonly frame: string;
+  readonly answer: Promise<unknown>;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: TruinlagError) => void;
   readonly timer: ReturnType<typeof setTimeout> | undefined;
@@ -58,7 +30,8 @@ export class TruinlagClient {
   private readonly pending = new Map<string, Pending>();
   private readonly broadcastListeners = new Set<Listener<BroadcastMessage>>();
   private readonly noticeListeners = new Set<Listener<Notice>>();
-  private readonly connectionListeners = new Set<Listener<'connected' | 'disconnected'>>();
+  private readonly connectionListeners = new Set<Listener<ConnectionState>>();
+  private state: ConnectionState = { status: 'connecting', attempt: 0 };
   private readonly idPrefix = randomHex(6);
   private transport: ClientTransport | undefined;
   private welcomed = false;
@@ -80,7 +53,14 @@ export class TruinlagClient {
   readonly ready: Promise<Welcome>;
   welcome: Welcome | undefined;
 
-  constructor(private readonly options: ClientOptions) {
+  /**
+   * Use `connect` (from `truinlag/client` or `truinlag/client/browser`), which picks the transport.
+   * `openTransport` makes a new connection for each (re)connect.
+   */
+  constructor(
+    private readonly openTransport: () => ClientTransport,
+    private readonly options: ClientOptions = {},
+  ) {
     this.clientId = options.clientId ?? `c-${randomHex(12)}`;
     this.currentToken = options.token;
     for (const [stream, seq] of Object.entries(options.since ?? {})) this.lastSeq.set(stream, seq);
@@ -89,13 +69,15 @@ export class TruinlagClient {
     this.open();
   }
 
-  /** Sends a command; the session defaults to the client's for session-scoped commands. */
-  request<C extends AnyCommandInput>(
-    command: C,
-    options: { session?: number } = {},
-  ): Promise<ResultOf<C['type']>> {
+  /**
+   * Sends a command; the session defaults to the client's for session-scoped commands. Until the
+   * connection is open the request waits, and it is re-sent under the same id after a reconnect.
+   */
+  request<C extends AnyCommandInput>(command: C, options: RequestOptions = {}): Promise<ResultOf<C['type']>> {
     if (this.closed) return Promise.reject(TruinlagError.client('CLOSED'));
-    const id = requestId(this.idPrefix, this.nextId++);
+    const id = options.id ?? this.newRequestId();
+    const inFlight = this.pending.get(id);
+    if (inFlight !== undefined) return inFlight.answer as Promise<ResultOf<C['type']>>;
     const session =
       options.session ??
       (COMMANDS.get(command.type)?.scope === 'session'
@@ -107,15 +89,37 @@ export class TruinlagClient {
       ...(session === undefined ? {} : { session }),
       command,
     });
-    return new Promise((resolve, reject) => {
-      const timeoutMs = this.options.requestTimeoutMs ?? 60_000;
-      const timer =
-        timeoutMs > 0
-          ? setTimeout(() => this.settle(id, TruinlagError.client('TIMEOUT')), timeoutMs)
-          : undefined;
-      this.pending.set(id, { frame, resolve: resolve as (r: unknown) => void, reject, timer });
-      if (this.welcomed) this.transport?.send(frame);
-    });
+    let settle!: Pick<Pending, 'resolve' | 'reject'>;
+    const answer = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
+    const timeoutMs = this.options.requestTimeoutMs ?? 60_000;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => this.settle(id, TruinlagError.client('TIMEOUT')), timeoutMs)
+        : undefined;
+    this.pending.set(id, { frame, answer, ...settle, timer });
+    if (this.welcomed) this.transport?.send(frame);
+    return answer as Promise<ResultOf<C['type']>>;
+  }
+
+  /**
+   * A new request id, unique to this client and ordered by time: for a caller that stores an action
+   * under its id before sending it (`request(command, { id })`).
+   */
+  newRequestId(): string {
+    return requestId(this.idPrefix, this.nextId++);
+  }
+
+  /** Where the connection stands now; `onConnection` tells of every change. */
+  get connection(): ConnectionState {
+    return this.state;
+  }
+
+  /**
+   * The position on every broadcast stream (the last sequence number seen): persist it and pass it as
+   * the `since` option of a later `connect` to resume from there.
+   */
+  get since(): Record<string, number> {
+    return Object.fromEntries(this.lastSeq);
   }
 
   /** The token the connection says hello with (after `login`, the player's token: keep it to resume). */
@@ -156,7 +160,8 @@ export class TruinlagClient {
     return () => this.noticeListeners.delete(listener);
   }
 
-  onConnection(listener: Listener<'connected' | 'disconnected'>): () => void {
+  /** Calls `listener` on every change of `connection` (see ConnectionState); returns the unsubscribe. */
+  onConnection(listener: Listener<ConnectionState>): () => void {
     this.connectionListeners.add(listener);
     return () => this.connectionListeners.delete(listener);
   }
@@ -214,10 +219,17 @@ export class TruinlagClient {
     this.rejectWelcomeWaiters(TruinlagError.client('CLOSED'));
     this.transport?.close();
     this.transport = undefined;
+    this.setState({ status: 'closed', reason: TruinlagError.client('CLOSED'), reconnecting: false });
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    for (const listener of this.connectionListeners) listener(state);
   }
 
   private open(): void {
-    const transport = this.options.connect();
+    this.setState({ status: 'connecting', attempt: this.attempt });
+    const transport = this.openTransport();
     this.transport = transport;
     transport.onOpen = () => this.sayHello(transport);
     transport.onMessage = (text) => this.receive(text);
@@ -225,7 +237,7 @@ export class TruinlagClient {
   }
 
   private sayHello(transport: ClientTransport): void {
-    const since = Object.fromEntries(this.lastSeq);
+    const since = this.since;
     this.resuming = this.lastSeq.size > 0;
     transport.send(
       JSON.stringify({
@@ -276,9 +288,8 @@ export class TruinlagClient {
           for (const [stream, seq] of Object.entries(message.seq)) this.lastSeq.set(stream, seq);
         this.firstWelcome?.resolve(message);
         for (const waiter of this.welcomeWaiters.splice(0)) waiter.resolve(message);
-        if (!fresh) return;
-        for (const pending of this.pending.values()) this.transport?.send(pending.frame);
-        for (const listener of this.connectionListeners) listener('connected');
+        if (fresh) for (const pending of this.pending.values()) this.transport?.send(pending.frame);
+        this.setState({ status: 'open', welcome: message });
         return;
       }
       case 'response':
@@ -347,7 +358,6 @@ export class TruinlagClient {
     this.transport = undefined;
     const wasWelcomed = this.welcomed;
     this.welcomed = false;
-    if (wasWelcomed) for (const listener of this.connectionListeners) listener('disconnected');
     if (this.closed) return;
     if (this.options.reconnect === false || this.refusal !== undefined) {
       // A refused hello is refused again on every reconnect: give up, with the server's reason.
@@ -356,8 +366,11 @@ export class TruinlagClient {
       this.firstWelcome?.reject(error);
       this.rejectWelcomeWaiters(error);
       this.closed = true;
+      this.setState({ status: 'closed', reason: error, reconnecting: false });
       return;
     }
+    if (wasWelcomed)
+      this.setState({ status: 'closed', reason: TruinlagError.client('DISCONNECTED'), reconnecting: true });
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 10_000 };
     const wait = Math.min(maxMs, initialMs * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
     this.reconnectTimer = setTimeout(() => this.open(), wait);

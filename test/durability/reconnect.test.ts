@@ -66,7 +66,7 @@ class Watched {
       this.wake();
     });
     client.onConnection((state) => {
-      if (state === 'disconnected') this.disconnects++;
+      if (state.status === 'closed') this.disconnects++;
       this.wake();
     });
   }

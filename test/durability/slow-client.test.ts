@@ -61,7 +61,7 @@ async function worker(server: { url: string; adminToken: string }): Promise<Work
     state.received = b.seq;
   });
   client.onConnection((s) => {
-    if (s === 'disconnected') state.disconnects++;
+    if (s.status === 'closed') state.disconnects++;
   });
   return state;
 }

@@ -1,4 +1,4 @@
-import { connect, type NodeClientOptions, type TruinlagClient } from '../../src/client/node.js';
+import { connect, type ConnectOptions, type TruinlagClient } from '../../src/client/node.js';
 import type { BroadcastMessage, Notice } from '../../src/protocol/envelope.js';
 import { withTimeout } from './wait.js';
 
@@ -13,7 +13,7 @@ const open = new Set<TruinlagClient>();
  */
 export async function openClient(
   target: ClientTarget,
-  options: Omit<NodeClientOptions, 'url' | 'socket'> = {},
+  options: Omit<ConnectOptions, 'url' | 'socket'> = {},
 ): Promise<TruinlagClient> {
   const base = { reconnect: false, requestTimeoutMs: 15_000, ...options };
   const client =
@@ -73,7 +73,7 @@ export function disconnected(client: TruinlagClient, timeoutMs = 10_000): Promis
   let off: () => void = () => undefined;
   const down = new Promise<void>((resolve) => {
     off = client.onConnection((state) => {
-      if (state === 'disconnected') resolve();
+      if (state.status === 'closed') resolve();
     });
   });
   return withTimeout(down, timeoutMs, 'disconnect').finally(() => off());
