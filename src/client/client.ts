@@ -13,7 +13,7 @@ export interface ClientOptions {
    * only log in (`login`) and ping; the local socket is admin without one.
    */
   readonly token?: string | undefined;
-  /** Stable client identity for idempotent re-sends (D2); a random one per client by default. */
+  /** Stable client identity for idempotent re-sends (IDEMPOTENCY-2); a random one per client by default. */
   readonly clientId?: string | undefined;
   /** The session used for session-scoped commands when a request does not name one. */
   readonly session?: number | undefined;
@@ -49,7 +49,7 @@ type Listener<T> = (value: T) => void;
  * The typed truinlag client. `request` resolves with the command's typed result or rejects with a
  * TruinlagError. Broadcasts arrive in order, once each, as listeners and as async iterables, also across
  * reconnects: the client resumes every stream from its last sequence number and re-sends unanswered
- * requests with their original ids, so an action sent once takes effect once (D2, D3).
+ * requests with their original ids, so an action sent once takes effect once (IDEMPOTENCY-1, RESUME-2).
  */
 export class TruinlagClient {
   readonly clientId: string;
@@ -124,7 +124,7 @@ export class TruinlagClient {
   }
 
   /**
-   * Logs in as the player with this passphrase (D5): the server returns a resumable token, and this
+   * Logs in as the player with this passphrase (AUTH-5): the server returns a resumable token, and this
    * same connection says hello again with it, so that it is that player's connection from the new
    * welcome on (and every reconnect says hello with the token). Resolves once the new welcome is in.
    */
