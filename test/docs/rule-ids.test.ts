@@ -41,12 +41,12 @@ function files(path: string): string[] {
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
 /** Every rule id defined in the rule book, in order (duplicates kept). */
-export function definedIds(rules: string): string[] {
+function definedIds(rules: string): string[] {
   return [...rules.matchAll(DEFINITION)].map((m) => m[1] as string);
 }
 
 /** Rule ids cited in `text`: any `PREFIX-n` of a known topic, and any bracketed id of a test title. */
-export function citedIds(text: string, prefixes: ReadonlySet<string>): string[] {
+function citedIds(text: string, prefixes: ReadonlySet<string>): string[] {
   const topics = new RegExp(`\\b(?:${[...prefixes].join('|')})-\\d+\\b`, 'g');
   return [
     ...new Set(
@@ -58,7 +58,7 @@ export function citedIds(text: string, prefixes: ReadonlySet<string>): string[] 
 }
 
 /** The outside citations in `text`, as "line: what (the matched text)". */
-export function outsideCitations(text: string): string[] {
+function outsideCitations(text: string): string[] {
   return text.split('\n').flatMap((line, i) =>
     OUTSIDE_CITATIONS.flatMap(({ what, pattern }) => {
       const hit = pattern.exec(line);
