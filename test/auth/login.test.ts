@@ -196,8 +196,8 @@ describe('[AUTH-5] auth.login', () => {
     expect(player.welcome?.role).toBe('player');
     await player.request({ type: 'team.rename', team: world.teams[0]?.id as number, name: 'Renamed O' });
 
-    // Logins, player commands and logouts replay from the journal to the same state (DURABILITY-3): the token is
-    // drawn from the seeded RNG, the actor's token record exists at each journaled step.
+    // Logins, player commands and logouts replay from the journal to the same state (DURABILITY-3): the
+    // token is drawn from the seeded RNG, the actor's token record exists at each journaled step.
     closeClients();
     await server.stop();
     const store = SqliteStore.open(server.dataDir);

@@ -11,8 +11,8 @@ import {
 } from '../helpers/index.js';
 
 /**
- * CATALOGUE-3 to CATALOGUE-6 through the protocol: the engine validates every challenge at the boundary (the reference did
- * not), over a real WebSocket connection. Each case breaks exactly one rule of a valid challenge and
+ * CATALOGUE-3 to CATALOGUE-6 through the protocol: the engine validates every challenge at the boundary
+ * (the reference did not), over a real WebSocket connection. Each case breaks exactly one rule of a valid challenge and
  * must get INVALID with `details.rule` naming that rule; nothing is stored.
  */
 let client: TruinlagClient;

@@ -11,8 +11,8 @@ import {
 import { readStore, WireClient, type Answer } from './support.js';
 
 /**
- * Idempotent requests (IDEMPOTENCY-1) over real WebSocket connections: the test chooses the client identity and
- * every request id, re-sends ids, and compares the answers byte for byte and the store's contents.
+ * Idempotent requests (IDEMPOTENCY-1) over real WebSocket connections: the test chooses the client
+ * identity and every request id, re-sends ids, and compares the answers byte for byte and the store's contents.
  */
 
 const wires = new Set<WireClient>();

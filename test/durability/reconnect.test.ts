@@ -18,8 +18,8 @@ import { frameJson, TcpProxy } from './proxy.js';
 import { loggedFrames, readStore } from './support.js';
 
 /**
- * Reconnects (IDEMPOTENCY-1, RESUME-2) with the client library: a TCP proxy between client and server cuts the connection
- * at exact moments (mid-stream, between a response and its delivery, before a request reaches the
+ * Reconnects (IDEMPOTENCY-1, RESUME-2) with the client library: a TCP proxy between client and server
+ * cuts the connection at exact moments (mid-stream, between a response and its delivery, before a request reaches the
  * server) or keeps the client away while the server restarts.
  */
 

@@ -11,7 +11,10 @@ import {
   stopTestServers,
 } from '../helpers/index.js';
 
-/** `truinlag replay` (DURABILITY-3): the journal rebuilds the live state, and a state that does not match is caught. */
+/**
+ * `truinlag replay` (DURABILITY-3): the journal rebuilds the live state, and a state that does not match
+ * is caught.
+ */
 
 afterEach(async () => {
   closeClients();
