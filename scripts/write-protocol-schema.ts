@@ -1,6 +1,7 @@
 /**
  * Writes docs/protocol.schema.json: JSON Schema (draft 2020-12) for every message of the wire protocol,
- * so that clients in other languages can be written against it (D1). Run with `npm run protocol:schema`.
+ * so that clients in other languages can be written against it (PROTOCOL-1).
+ * Run with `npm run protocol:schema`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';

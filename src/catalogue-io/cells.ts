@@ -1,7 +1,7 @@
 import type { RandomPlace } from '../engine/catalogue/types.js';
 
 /**
- * Lenient-in-format, strict-in-meaning cell parsers (D22). Each returns a value or the reason the cell
+ * Lenient-in-format, strict-in-meaning cell parsers (IMPORT-2). Each returns a value or the reason the cell
  * means nothing certain; none of them guesses.
  */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -29,7 +29,7 @@ export function parseBoolean(text: string, column: string): Parsed<boolean> {
   return fail(`empty boolean cell in ${column} (write true or false)`);
 }
 
-/** A boolean whose empty cell means "not set" (null), e.g. `in_perim` (§1.1: optional bool). */
+/** A boolean whose empty cell means "not set" (null), e.g. `in_perim` (an optional bool, CATALOGUE-7). */
 export function parseOptionalBoolean(text: string, column: string): Parsed<boolean | null> {
   const word = text.trim().toLowerCase();
   if (word === '') return ok(null);
@@ -56,7 +56,7 @@ export function parseNumber(text: string, column: string, range: NumberRange): P
   return ok(value + 0);
 }
 
-/** Marker in the zone column meaning "no fixed zone; drawn at generation time" (§1.4). */
+/** Marker in the zone column meaning "no fixed zone; drawn at generation time" (HAND-11). */
 const RANDOM_ZONE_MARKERS = new Set(['%z', '%s']);
 
 /** Whether a zone cell holds `%z` or `%s` (any case): "no fixed zone". */
@@ -80,7 +80,7 @@ export function parseZoneNumbers(text: string, column: string): Parsed<number[]>
 
 /**
  * Sector letters with or without separators ("A,B", "A B", "AB", "A;B"), upper-cased, first one first
- * (it is the primary sector, §1.1). Repeated letters are listed once.
+ * (it is the primary sector, HAND-1). Repeated letters are listed once.
  */
 export function parseSectorLetters(text: string, column: string): Parsed<string[]> {
   const letters: string[] = [];
@@ -108,7 +108,7 @@ export function parseText(text: string): string | null {
 }
 
 /**
- * The random-place type implied by `%z` (Zone) or `%s` (SBahnZone) in the texts (§1.4). The title is
+ * The random-place type implied by `%z` (Zone) or `%s` (SBahnZone) in the texts (HAND-11). The title is
  * scanned before the description and the last hit wins; within one text "last" means rightmost.
  */
 export function randomPlaceOf(title: string | null, description: string | null): RandomPlace | null {

@@ -9,8 +9,8 @@ function normaliseKeyName(name: string): string {
 }
 
 /**
- * The natural upsert key of a challenge (D20): its kind plus its name. The name of a Kaff or ZKaff is its
- * place (the title is only an optional override of the automatic text, §1.4); the name of every other
+ * The natural upsert key of a challenge (IMPORT-4): its kind and name. The name of a Kaff or ZKaff is its
+ * place (the title is only an optional override of the automatic text, HAND-12); the name of every other
  * kind is its title. When that field is empty (possible only for ToSort rows) the other one, then the
  * description, stands in. Null when the row has no text at all to be recognised by.
  */

@@ -50,7 +50,7 @@ export function readChallengeRow(reader: RowReader, refs: SheetReferences): Shee
   };
 }
 
-/** Kinds and statuses parse in any case, underscores ignored (§1.2, §1.3), via the types module. */
+/** Kinds and statuses parse in any case, underscores ignored (CATALOGUE-2), via the types module. */
 function readKind(reader: RowReader): SheetChallenge['kind'] {
   const raw = reader.raw('challenge_type');
   const kind = parseChallengeKind(raw);
@@ -104,7 +104,7 @@ type NumberFields =
   | 'timeToHb'
   | 'departures';
 
-/** Numeric cells; empty ones take the reference defaults (§1.5: biases 1.0, everything else 0). */
+/** Numeric cells; empty ones take the reference defaults (biases 1.0, everything else 0). */
 function readNumbers(reader: RowReader): Pick<SheetChallenge, NumberFields> {
   const num = (column: string, fallback = 0): number => reader.number(column, ANY_NUMBER, fallback);
   return {

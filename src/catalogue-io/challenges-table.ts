@@ -15,7 +15,7 @@ import { RowReader, rejectionOf } from './row-reader.js';
 const REQUIRED = CHALLENGE_COLUMNS.filter((c) => !OPTIONAL_CHALLENGE_COLUMNS.includes(c));
 
 /**
- * Reads the challenge sheet (§4.3 step 6). Every row is kept with its status (D20); a row is refused
+ * Reads the challenge sheet (IMPORT-1). Every row is kept with its status (IMPORT-3); a row is refused
  * when a cell means nothing certain, a reference is unknown, a validity rule fails (ToSort rows get only
  * the structural checks, see validation.ts), or its upsert key repeats an earlier row's.
  */
@@ -63,7 +63,10 @@ function readPlannedChallenge(
 // The sheet's references are already resolved by key, so the validation module's id look-ups pass.
 const ANY: IdLookup = { has: () => true };
 
-/** The validation module's rules (§1.5) plus the importer rule on `%z`/`%s` in a Kaff's zone cell. */
+/**
+ * The validation module's rules (CATALOGUE-4, CATALOGUE-5) plus the importer rule on `%z`/`%s` in a
+ * Kaff's zone cell.
+ */
 function checkRules(challenge: SheetChallenge, zoneCell: string): RowProblem[] {
   const input: ChallengeInput = {
     ...challenge,

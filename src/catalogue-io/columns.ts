@@ -1,5 +1,5 @@
 /**
- * Column names of the four reference tables (challenges-and-tools.md §4.3), in the reference order.
+ * Column names of the four reference tables (IMPORT-1), in the reference order.
  * Reader and writer share them so that export → import is a fixed point.
  */
 
@@ -45,7 +45,7 @@ export const CHALLENGE_ID_COLUMN = 'id';
 /** Translation languages that have columns; their keys in `translatedTitles`/`translatedDescriptions`. */
 export const TRANSLATION_LANGUAGES = ['de_ch', 'fr_ch', 'en_uk'] as const;
 
-/** Challenge columns a sheet may leave out: stored-only data (D18) and our `id`. */
+/** Challenge columns a sheet may leave out: stored-only data (CATALOGUE-7) and our `id`. */
 export const OPTIONAL_CHALLENGE_COLUMNS: readonly string[] = [
   'in_perim',
   'comment',
@@ -62,19 +62,19 @@ export const ZONE_COLUMNS = [
   'sectors',
 ] as const;
 
-/** Our addition: overrides the importer's hard-coded S-Bahn zone list (§2.1) when the column exists. */
+/** Our addition: overrides the importer's hard-coded S-Bahn zone list when the column exists. */
 export const ZONE_SBAHN_COLUMN = 's_bahn_zone';
 
 export const DISTANCE_COLUMNS = ['Zone A', 'Zone B', 'Travel Time'] as const;
 
 export const SECTOR_COLUMNS = ['sector', 'neighbours'] as const;
 
-/** The reference importer's hard-coded S-Bahn zones (§2.1), used when a zone row has no `s_bahn_zone`. */
+/** The reference importer's hard-coded S-Bahn zones, used when a zone row has no `s_bahn_zone`. */
 export const DEFAULT_SBAHN_ZONES: ReadonlySet<number> = new Set([
   110, 112, 117, 120, 121, 132, 133, 134, 141, 142, 151, 154, 155, 156, 180, 181,
 ]);
 
-/** The seven sets the reference importer creates when missing (§1.6, §4.3 step 1). */
+/** The seven sets the reference importer creates when missing (IMPORT-4). */
 export const STANDARD_SET_NAMES = [
   'og',
   'geso',

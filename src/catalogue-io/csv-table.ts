@@ -1,14 +1,14 @@
 import { parse } from 'csv-parse/sync';
 
-/** The four tables of the reference spreadsheet (challenges-and-tools.md §4.3, D20). */
+/** The four tables of the reference spreadsheet (IMPORT-1). */
 export type TableName = 'challenges' | 'zones' | 'distances' | 'sectors';
 
-/** A row the import refuses, with the 1-based source line where its record starts (D20). */
+/** A row the import refuses, with the 1-based source line where its record starts (IMPORT-3). */
 export interface RejectedRow {
   table: TableName;
   line: number;
   reason: string;
-  /** Rule code from the validation module when a §1.5 rule (or importer rule) was violated. */
+  /** Rule code from the validation module when a catalogue rule (CATALOGUE-4, CATALOGUE-5) was violated. */
   rule?: string;
 }
 
@@ -49,7 +49,7 @@ interface RawRecord {
 }
 
 /**
- * Reads one CSV table (D22: UTF-8 with or without BOM, LF or CRLF, quoted cells with line breaks).
+ * Reads one CSV table (IMPORT-2: UTF-8 with or without BOM, LF or CRLF, quoted cells with line breaks).
  * Columns are found by name, never by position; unknown columns are ignored. A missing required column
  * or a CSV syntax error refuses the whole table (one rejected row, no data rows). Rows that are entirely
  * blank are skipped (counted, not reported); rows with more filled cells than the header are refused.

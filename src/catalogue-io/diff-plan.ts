@@ -32,7 +32,7 @@ export interface TravelDiff {
   unchanged: PlannedTravel[];
 }
 
-/** The effect of applying a plan to a catalogue (D20: idempotent upsert, with a dry run). */
+/** The effect of applying a plan to a catalogue (IMPORT-4: idempotent upsert, with a dry run). */
 export interface PlanDiff {
   sets: EntityDiff<string>;
   sectors: EntityDiff<PlannedSector>;

@@ -10,7 +10,7 @@ const MINUTES: NumberRange = { min: 0, max: 24 * 60, integer: true };
 const ZONE_NUMBER: NumberRange = { min: -Infinity, max: Infinity, integer: true };
 
 /**
- * Reads the directed travel-minutes table (§4.3 step 3: `Zone A`, `Zone B`, `Travel Time`). Both zones
+ * Reads the directed travel-minutes table (IMPORT-1: `Zone A`, `Zone B`, `Travel Time`). Both zones
  * must be rows of the zone table; minutes are whole, 0–1440; each ordered pair appears once.
  * Missing pairs are not an error (the matrix need not be complete).
  */

@@ -1,5 +1,5 @@
 /**
- * Reading and writing the reference spreadsheet layout (challenges-and-tools.md §4.3, D20, D22): pure
+ * Reading and writing the reference spreadsheet layout (IMPORT-1 to IMPORT-5): pure
  * functions from four CSV texts to an import plan, from a plan and a catalogue to an upsert diff, and
  * from a catalogue back to the four CSV texts. See docs/catalogue-import.md.
  */

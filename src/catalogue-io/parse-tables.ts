@@ -6,7 +6,7 @@ import type { ImportPlan, TableCounts, TableOutcome } from './plan-types.js';
 import { readSectorsTable } from './sectors-table.js';
 import { readZonesTable } from './zones-table.js';
 
-/** The four tables of the reference spreadsheet, as CSV text (D20). */
+/** The four tables of the reference spreadsheet, as CSV text (IMPORT-1). */
 export interface CatalogueTables {
   challenges: string;
   zones: string;

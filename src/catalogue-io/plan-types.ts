@@ -3,7 +3,7 @@ import type { RejectedRow, TableName } from './csv-table.js';
 
 /**
  * The import plan's records. References use stable keys — set name, zone number, sector letter —
- * because database ids are known only to the engine (D4); see `resolve.ts` for the key → id step.
+ * because database ids are known only to the engine (PROTOCOL-5); see `resolve.ts` for the key → id step.
  */
 
 /** A sector with its neighbours by letter; the plan's neighbourhood is symmetric. */
@@ -12,7 +12,7 @@ export interface PlannedSector {
   neighbours: string[];
 }
 
-/** A zone keyed by its ZVV number, with its close sectors by letter (§2.1). */
+/** A zone keyed by its ZVV number, with its close sectors by letter (CATALOGUE-9). */
 export interface PlannedZone {
   number: number;
   numConnZones: number;
@@ -61,9 +61,9 @@ export interface TableCounts {
   rejected: number;
 }
 
-/** What an import would write, computed purely from the four tables (D20). */
+/** What an import would write, computed purely from the four tables (IMPORT-4). */
 export interface ImportPlan {
-  /** Set names to ensure exist (the seven standard sets, §4.3 step 1). */
+  /** Set names to ensure exist (the seven standard sets, IMPORT-4). */
   sets: string[];
   sectors: PlannedSector[];
   zones: PlannedZone[];

@@ -80,7 +80,7 @@ const isSheetLanguage = (lang: string): boolean =>
 
 /**
  * The record to store for a planned challenge. When it updates `existing`, what the sheet cannot express
- * is kept: the action (D18) and translations in languages without a column.
+ * is kept: the action (CATALOGUE-7) and translations in languages without a column.
  */
 export function resolveChallenge(
   sheet: SheetChallenge,

@@ -49,7 +49,7 @@ export class RowReader {
     return this.take(parseOptionalBoolean(this.row.cell(column), column), null);
   }
 
-  /** A number; an empty cell takes `fallback` (§1.5: empty numeric cells take defaults). */
+  /** A number; an empty cell takes `fallback` (empty numeric cells take defaults). */
   number(column: string, range: NumberRange, fallback: number): number {
     return this.optionalNumber(column, range) ?? fallback;
   }

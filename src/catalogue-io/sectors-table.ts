@@ -11,9 +11,9 @@ interface SectorRow {
 }
 
 /**
- * Reads the sector table (§4.3 step 4: `sector` = one letter, `neighbours` = letters). A row is refused
+ * Reads the sector table (IMPORT-1: `sector` = one letter, `neighbours` = letters). A row is refused
  * when its name is not one letter, repeats an earlier row, lists itself, or names a sector that no
- * accepted row defines. The result is made symmetric: if A lists B, B gets A (§2.2).
+ * accepted row defines. The result is made symmetric: if A lists B, B gets A (CATALOGUE-10).
  */
 export function readSectorsTable(text: string): TableOutcome<PlannedSector> {
   const table = readCsvTable(text, 'sectors', { required: SECTOR_COLUMNS, optional: [] });

@@ -15,11 +15,11 @@ import type { CatalogueKeys } from './resolve.js';
 import { catalogueKeys, plannedSectorOf, plannedZoneOf, sheetChallengeOf, travelOf } from './resolve.js';
 
 /**
- * Writes the catalogue as the four reference tables (D20), so that parse → apply → write → parse is a
+ * Writes the catalogue as the four reference tables (IMPORT-5), so that parse → apply → write → parse is a
  * fixed point. Layout: the reference columns in the reference order, then our additions (`id` on
  * challenges, `s_bahn_zone` on zones). Challenges and sectors are in id order, zones and travel minutes
  * by zone number. Every value is written out (no blank-means-default), kinds in the authors' style
- * (`z_kaff`), statuses as named in §1.3. Actions have no column and are not exported.
+ * (`z_kaff`), statuses as named in CATALOGUE-2. Actions have no column and are not exported.
  */
 export function writeCatalogueTables(catalogue: Catalogue): CatalogueTables {
   const keys = catalogueKeys(catalogue);

@@ -11,7 +11,7 @@ import { RowReader, rejectionOf } from './row-reader.js';
 const ANY_NUMBER: NumberRange = { min: -Infinity, max: Infinity, integer: false };
 
 /**
- * Reads the zone table (§4.3 steps 2 and 5). Every metric is required (the "empty numeric = default"
+ * Reads the zone table (IMPORT-1). Every metric is required (the "empty numeric = default"
  * rule is the challenge sheet's; a zone without metrics would silently score wrong), ranges are checked
  * by the validation module, `sectors` must name rows of the sector table, and each zone number appears
  * once. `s_bahn_zone`, our optional column, overrides the importer's hard-coded list.

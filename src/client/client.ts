@@ -21,7 +21,7 @@ type Listener<T> = (value: T) => void;
  * The typed truinlag client. `request` resolves with the command's typed result or rejects with a
  * TruinlagError. Broadcasts arrive in order, once each, as listeners and as async iterables, also across
  * reconnects: the client resumes every stream from its last sequence number and re-sends unanswered
- * requests with their original ids, so an action sent once takes effect once (D2, D3).
+ * requests with their original ids, so an action sent once takes effect once (IDEMPOTENCY-1, RESUME-2).
  */
 export class TruinlagClient {
   readonly clientId: string;
@@ -128,7 +128,7 @@ export class TruinlagClient {
   }
 
   /**
-   * Logs in as the player with this passphrase (D5): the server returns a resumable token, and this
+   * Logs in as the player with this passphrase (AUTH-5): the server returns a resumable token, and this
    * same connection says hello again with it, so that it is that player's connection from the new
    * welcome on (and every reconnect says hello with the token). Resolves once the new welcome is in.
    */

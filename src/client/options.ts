@@ -8,7 +8,7 @@ export interface ClientOptions {
    */
   readonly token?: string | undefined;
   /**
-   * Stable client identity (8–64 chars) for idempotent re-sends (D2): an app that keeps its requests
+   * Stable client identity (8–64 chars) for idempotent re-sends (IDEMPOTENCY-2): an app that keeps its requests
    * across reloads (an offline outbox) persists it and passes it again. A random one per client by default.
    */
   readonly clientId?: string | undefined;
@@ -24,7 +24,7 @@ export interface ClientOptions {
    * `broadcasts()` then yields nothing. Default true.
    */
   readonly broadcasts?: boolean | undefined;
-  /** Where to resume broadcast streams from: a client's `since` as persisted by the caller (D3). */
+  /** Where to resume broadcast streams from: a client's `since` as persisted by the caller (RESUME-1). */
   readonly since?: Readonly<Record<string, number>> | undefined;
   /**
    * Called when the server no longer has a stream's missed broadcasts: take a fresh snapshot and return
@@ -50,7 +50,7 @@ export interface RequestOptions {
   /**
    * The request id (1–128 chars; default: a new `newRequestId()`). An outbox that stored an action under
    * its id re-sends it under that id after a reload, with the same `clientId`: the server then applies it
-   * at most once and answers with the first response (D2). Asking again for an id this client is still
+   * at most once and answers with the first response (IDEMPOTENCY-1). Asking again for an id this client is still
    * waiting on returns that same pending answer.
    */
   readonly id?: string | undefined;

@@ -4,7 +4,7 @@ import type { Rng } from './rng.js';
 import type { Tx } from './tx.js';
 
 /**
- * Who a command runs for (D5). `guest` is a WebSocket connection that has not logged in (public commands
+ * Who a command runs for (AUTH-1). `guest` is a WebSocket connection that has not logged in (public commands
  * only); a `player` connection carries the id of the token record it logged in with, so that logging out
  * (or removing the player) ends it; `system` is the engine itself: timers and background-job results.
  */

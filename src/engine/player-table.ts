@@ -2,7 +2,7 @@ import type { PlayerRecord } from './state.js';
 
 /** The player table as the engine reads it: a map by id that also finds a player by passphrase. */
 export interface ReadonlyPlayerTable extends ReadonlyMap<number, PlayerRecord> {
-  /** The player whose sealed passphrase has this lookup hash, if any (passphrases are unique, D6). */
+  /** The player whose sealed passphrase has this lookup hash, if any (passphrases are unique, AUTH-4). */
   withPassphrase(lookup: string): PlayerRecord | undefined;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The engine's only source of randomness (D16). A small, fast, seedable PRNG (sfc32) so that a command
+ * The engine's only source of randomness (TIME-3). A small, fast, seedable PRNG (sfc32) so that a command
  * re-run from the journal with the same seed makes exactly the same draws.
  */
 export interface Rng {

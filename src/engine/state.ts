@@ -12,7 +12,7 @@ import type {
 import type { PictureRecord } from './pictures/records.js';
 import { PlayerTable, type ReadonlyPlayerTable } from './player-table.js';
 
-/** A passphrase as the engine stores it: never the text itself (D6). See src/runtime/passphrase.ts. */
+/** A passphrase as the engine stores it: never the text itself (AUTH-4). See src/runtime/passphrase.ts. */
 export interface SealedPassphrase {
   /** Keyed hash (HMAC with the installation's secret) used for uniqueness and login lookup. */
   readonly lookup: string;
@@ -41,14 +41,14 @@ export interface PlayerRecord {
   readonly passphrase: SealedPassphrase | null;
   readonly phone: string | null;
   readonly picture: number | null;
-  /** The last reported coordinates, to ignore repeats (engine.md §4.8). */
+  /** The last reported coordinates, to ignore repeats (LOCATION-2). */
   readonly lastLocation: { readonly lat: number; readonly lon: number } | null;
   readonly removed: boolean;
   readonly createdAt: number;
 }
 
 /**
- * A durable timer (D16, issue 3). Arming and cancelling a timer is writing or deleting this record: the
+ * A durable timer (TIMER-1). Arming and cancelling a timer is writing or deleting this record: the
  * runtime watches the table and keeps one real timeout for the earliest due record. When it fires, the
  * engine runs `command` (an internal command) and deletes the record, so a cancelled or already fired
  * timer can never act again.
@@ -98,11 +98,11 @@ export const TABLE_NAMES: readonly TableName[] = [
 /** The whole game state held in memory by the runtime. The engine only reads it. */
 export interface EngineState {
   readonly tables: ReadonlyTables;
-  /** The next id to hand out per table: ids are never reused (D4). */
+  /** The next id to hand out per table: ids are never reused (PROTOCOL-5). */
   readonly nextIds: Readonly<Record<TableName, number>>;
   /**
    * The last broadcast sequence number per stream (`global` or a session id). The runtime advances it
-   * when it commits broadcasts; the engine reads it so that a snapshot says where to resume (D3).
+   * when it commits broadcasts; the engine reads it so that a snapshot says where to resume (RESUME-1).
    */
   readonly streams: ReadonlyMap<string, number>;
 }

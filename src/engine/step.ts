@@ -14,7 +14,7 @@ export interface StepInput {
   readonly session: number | undefined;
 }
 
-/** Everything impure a step may use, as values (D16): the clock reading and the seeded RNG. */
+/** Everything impure a step may use, as values (TIME-3): the clock reading and the seeded RNG. */
 export interface StepContext {
   readonly now: number;
   readonly rng: Rng;
@@ -74,7 +74,7 @@ function refused(error: ProtocolError): StepResult {
   return { outcome: { ok: false, error }, writes: [], broadcasts: [], jobs: [], shutdown: false };
 }
 
-/** The access levels each kind of actor may use (D5); internal commands only come from the engine. */
+/** The access levels each kind of actor may use (AUTH-2); internal commands only come from the engine. */
 const ALLOWED: { readonly [K in Actor['kind']]: readonly Access[] } = {
   system: ['public', 'player', 'admin', 'internal'],
   admin: ['public', 'player', 'admin'],
@@ -82,7 +82,7 @@ const ALLOWED: { readonly [K in Actor['kind']]: readonly Access[] } = {
   guest: ['public'],
 };
 
-/** Role and scope rules that hold for every command (D5). */
+/** Role and scope rules that hold for every command (AUTH-2, AUTH-3, PROTOCOL-3). */
 function checkAccess(state: EngineState, { command, actor, session }: StepInput): ProtocolError | undefined {
   const def = COMMANDS.get(command.type);
   if (def === undefined) return makeError('UNKNOWN_COMMAND');
@@ -105,7 +105,7 @@ function checkAccess(state: EngineState, { command, actor, session }: StepInput)
     return session === undefined ? undefined : makeError('SESSION_SUPPLIED');
   }
   if (session === undefined) return makeError('NO_SESSION_SUPPLIED');
-  // Checked before existence, so that a player learns nothing about other sessions (D5).
+  // Checked before existence, so that a player learns nothing about other sessions (AUTH-3).
   if (actor.kind === 'player' && state.tables.player.get(actor.player)?.session !== session) {
     return makeError('UNAUTHORISED', 'A player may only act in their own session.');
   }

@@ -71,7 +71,7 @@ export class Tx {
     this.overlay(table).set(id, null);
   }
 
-  /** Hands out the next id of a table; ids are never reused, also across restarts (D4). */
+  /** Hands out the next id of a table; ids are never reused, also across restarts (PROTOCOL-5). */
   newId(table: TableName): number {
     const id = this.nextIds.get(table) ?? this.base.nextIds[table];
     this.nextIds.set(table, id + 1);

@@ -1,7 +1,7 @@
 import type { Player, Session } from '../protocol/entities.js';
 import type { PlayerRecord, SessionRecord } from './state.js';
 
-/** Wire views of stored records: what clients may see, nothing more (no passphrases, D6). */
+/** Wire views of stored records: what clients may see, nothing more (no passphrases, AUTH-4). */
 export const sessionView = (s: SessionRecord): Session => ({
   id: s.id,
   name: s.name,

@@ -27,7 +27,7 @@ export const broadcastEventSchema = z.discriminatedUnion('type', [
     pastGame: idSchema,
     reason: z.enum(['stopped', 'time']),
   }),
-  /** After the catch (D26): both teams as they are now, and the bounty that changed hands. */
+  /** After the catch (CATCH-5): both teams as they are now, and the bounty that changed hands. */
   z.object({
     type: z.literal('caught'),
     catcher: teamSchema,
@@ -51,7 +51,7 @@ export type BroadcastType = BroadcastEvent['type'];
 
 /**
  * Who may see a broadcast: everyone who may see its stream, admins only, or everyone but the players of
- * some teams (a team in grace is invisible to the catchers, D8). Player connections see the global
- * stream and their own session's stream (D7); admins see everything.
+ * some teams (a team in grace is invisible to the catchers, VISIBILITY-3). Player connections see the global
+ * stream and their own session's stream (VISIBILITY-1); admins see everything.
  */
 export type Audience = 'all' | 'admins' | { readonly exceptTeams: readonly number[] };

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { idSchema } from './entities.js';
 
 /**
- * Wire shapes of the global catalogue (challenges-and-tools.md §1.1, §1.6, §2.1, §2.2). The schemas check
- * types only; the engine checks meaning (ranges, references, the §1.5 rules) and answers INVALID with the
+ * Wire shapes of the global catalogue (CATALOGUE-1). The schemas check types only; the engine checks
+ * meaning (ranges, references, the rules CATALOGUE-3 to CATALOGUE-10) and answers INVALID with the
  * broken rule's code, so that every add and edit is validated the same way as an import.
  */
 export const CHALLENGE_KIND_NAMES = [

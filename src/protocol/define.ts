@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Who may send a command. `public` commands are open to every connection, also one that has not logged
  * in (a guest: `auth.login`, `ping`); `player` commands to player and admin connections; `admin` ones
  * only to admins; and `internal` ones never come from the wire: they are what timers and background jobs
- * loop back into the engine (D5).
+ * loop back into the engine (AUTH-2).
  */
 export const ACCESS_LEVELS = ['public', 'player', 'admin', 'internal'] as const;
 export type Access = (typeof ACCESS_LEVELS)[number];

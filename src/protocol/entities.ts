@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Wire shapes of the entities clients see. Ids are positive integers, stable and never reused (D4). */
+/** Wire shapes of the entities clients see. Ids are positive integers, stable, never reused (PROTOCOL-5). */
 export const idSchema = z.number().int().positive();
 export const nameSchema = z.string().trim().min(1).max(100);
 
@@ -19,7 +19,7 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-/** A player as every client may see it: the passphrase never leaves the server (D6). */
+/** A player as every client may see it: the passphrase never leaves the server (AUTH-4). */
 export const playerSchema = z.object({
   id: idSchema,
   name: z.string(),

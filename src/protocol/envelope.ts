@@ -3,7 +3,7 @@ import { broadcastEventSchema } from './broadcasts.js';
 import { idSchema } from './entities.js';
 import { protocolErrorSchema } from './errors.js';
 
-/** A request id is chosen by the client; responses carry it back (D2). */
+/** A request id is chosen by the client; responses carry it back (PROTOCOL-2). */
 export const requestIdSchema = z.string().min(1).max(128);
 
 /** A broadcast stream: `global`, or a session id written as a decimal string. */
@@ -11,7 +11,7 @@ export const streamKeySchema = z.string().regex(/^(global|[1-9][0-9]*)$/);
 export type StreamKey = z.infer<typeof streamKeySchema>;
 
 /**
- * What a connection is (D5), decided in the hello: `admin` (the local socket, or the admin token),
+ * What a connection is (AUTH-1), decided in the hello: `admin` (the local socket, or the admin token),
  * `player` (a player token from `auth.login`) or `guest` (a WebSocket hello without a token: it may only
  * use `public` commands, i.e. log in and ping, and receives no broadcasts).
  */
@@ -23,11 +23,11 @@ export type Role = z.infer<typeof roleSchema>;
 export const helloSchema = z.strictObject({
   type: z.literal('hello'),
   protocol: z.number().int(),
-  /** A stable id the client keeps across reconnects; request ids are unique per client (D2). */
+  /** A stable id the client keeps across reconnects; request ids are unique per client (IDEMPOTENCY-2). */
   client: z.string().min(8).max(64).optional(),
   /** An admin or player token. The local socket is admin without one. */
   token: z.string().min(1).max(200).optional(),
-  /** Resume: for each stream, the last sequence number the client has (D3). */
+  /** Resume: for each stream, the last sequence number the client has (RESUME-2). */
   since: z.record(streamKeySchema, z.number().int().nonnegative()).optional(),
   /**
    * False makes a command-only connection (a script, a CLI call, an import): it is sent no broadcasts,
@@ -60,7 +60,7 @@ export const welcomeSchema = z.object({
   serverTime: z.number(),
   /**
    * The last sequence number of every stream this connection may see (0 before its first broadcast).
-   * A client that starts fresh resumes from these after a reconnect (D3).
+   * A client that starts fresh resumes from these after a reconnect (RESUME-2).
    */
   seq: z.record(streamKeySchema, z.number().int().nonnegative()),
 });

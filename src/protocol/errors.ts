@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The closed table of error codes. Every error a client can receive carries one of these codes and a
  * human message, and every code here can happen (test/game/error-codes.test.ts reaches each over a real
- * connection). The first block mirrors the reference engine's error enum (spec engine.md §3.1) minus the
+ * connection). The first block mirrors the reference engine's error enum (PROTOCOL-4) minus the
  * variants it never raised (AmbiguousData: passphrases and names are unique, so nothing matches twice;
  * NotImplemented: every command is); the second block is this protocol's own. Missed broadcasts that are
  * no longer kept are announced by a `resync` notice, not an error.

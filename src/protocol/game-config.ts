@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idSchema } from './entities.js';
 
 /**
- * The per-session game config on the wire (challenges-and-tools.md §3.1, D14): every field, types only.
+ * The per-session game config on the wire (CONFIG-1): every field, types only.
  * Meaning (ranges, "HH:MM" times, zone numbers that exist) is checked by the engine, which answers
  * INVALID naming the rule.
  */

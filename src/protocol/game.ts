@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './entities.js';
 
-/** Wire shapes of the game (engine.md §2.3–§2.5, §4; D3, D4, D8, D9). Times are epoch ms. */
+/** Wire shapes of the game. Times are epoch ms (TIME-1). */
 export const TEAM_ROLES = ['Runner', 'Catcher'] as const;
 export const teamRoleSchema = z.enum(TEAM_ROLES);
 
@@ -11,7 +11,7 @@ export const colourSchema = z.strictObject({
   b: z.number().int().min(0).max(255),
 });
 
-/** What a phone sends (engine.md §2.4). `timestamp` is the phone's clock, epoch ms. */
+/** What a phone sends (LOCATION-1). `timestamp` is the phone's clock, epoch ms. */
 export const locationInputSchema = z.strictObject({
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
@@ -78,7 +78,7 @@ export const teamSchema = z.object({
   bounty: z.number().int(),
   zoneId: idSchema.nullable(),
   sectorId: idSchema.nullable(),
-  /** Null when unknown — or hidden from catchers while the team is in its grace period (D8). */
+  /** Null when unknown — or hidden from catchers while the team is in its grace period (VISIBILITY-3). */
   location: locationSchema.nullable(),
   offers: z.array(offerSchema),
   periods: z.array(periodSchema),

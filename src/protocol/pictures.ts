@@ -3,7 +3,7 @@ import { idSchema } from './entities.js';
 import { MAX_FRAME_BYTES } from './version.js';
 
 /**
- * Pictures on the wire (D21, engine.md §4.9): player and team profile pictures, and proof pictures
+ * Pictures on the wire (PICTURE-1 to PICTURE-6): player and team profile pictures, and proof pictures
  * attached to a team's period. Every upload is decoded and re-encoded by the server; JPEG, PNG and WebP
  * are accepted (decided by decoding, not by a declared type), anything else is PICTURE_PROBLEM.
  */
@@ -14,7 +14,7 @@ export const MAX_PICTURE_BYTES = 10 * 1024 * 1024;
 export const MAX_PICTURE_PIXELS = 64_000_000;
 /** The stored full picture is scaled down (never up) to fit this many pixels on its longer side. */
 export const FULL_PICTURE_MAX_SIDE = 4096;
-/** Thumbnails are a centred square crop scaled to exactly this size (engine.md §4.9). */
+/** Thumbnails are a centred square crop scaled to exactly this size (PICTURE-3). */
 export const THUMBNAIL_SIDE = 192;
 /** Most ids one `picture.get` may ask for. */
 export const MAX_PICTURE_IDS = 100;

@@ -2,8 +2,8 @@ const BITS_LOG2 = 24;
 const HASHES = 4;
 
 /**
- * Which request ids may already have been answered (D2), so that the loop asks the store only about
- * those: a store look-up per request cost ≈ 9 % of the loop's time, and almost every request is new.
+ * Which request ids may already have been answered (IDEMPOTENCY-1), so that the loop asks the store only
+ * about those: a store look-up per request cost ≈ 9 % of the loop's time, and almost every request is new.
  * A Bloom filter of 2 MiB: it never says no for an id that was answered; it says "maybe" for about
  * 0.2 % of new ids at a million remembered ids (more beyond), which only costs those a look-up.
  * Pruned ids stay in it (again only a look-up). Small and self-contained, so no dependency for it.

@@ -4,7 +4,7 @@ import type { SealedPassphrase } from '../engine/state.js';
 import { RandomPool } from './random-pool.js';
 
 /**
- * Passphrases never reach the engine, the journal or the logs (D6): at the boundary each one is replaced
+ * Passphrases never reach the engine, the journal or logs (AUTH-4): at the boundary each one is replaced
  * by `sealed:v1:<lookup>:<salt>:<hash>`. The lookup is an HMAC keyed with the installation's secret, so
  * the engine can enforce uniqueness and find the player at login without the text; the hash is a salted
  * HMAC of the passphrase that verifies a login. Both are keyed, so a copied database alone does not allow

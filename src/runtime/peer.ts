@@ -27,9 +27,10 @@ export interface VisibilityLookup {
 }
 
 /**
- * Which broadcasts a peer may see (D7, D8): a command-only connection nothing; admins everything; players the global stream and their
- * session's, except broadcasts for admins and those kept from their team (a team in grace is hidden from
- * the catchers: `exceptTeams`, checked against the player's team at send time); guests nothing.
+ * Which broadcasts a peer may see (VISIBILITY-1 to VISIBILITY-3): a command-only connection nothing;
+ * admins everything; players the global stream and their session's, except broadcasts for admins and
+ * those kept from their team (a team in grace is hidden from the catchers: `exceptTeams`, checked
+ * against the player's team at send time); guests nothing.
  */
 export function peerCanSee(
   peer: Peer,

@@ -13,7 +13,7 @@ import type { JobRunner } from './runtime.js';
 const PICTURE_CONCURRENCY = 2;
 
 /**
- * The background jobs of pictures (D21), run by the runtime beside the engine:
+ * The background jobs of pictures (PICTURE-3), run by the runtime beside the engine:
  * - `picture`: decode, check and re-encode an upload (sharp, on libuv's thread pool); the result comes
  *   back as `picture.processed`, which the engine stores (metadata in the state, bytes as blobs).
  * - `picture.read`: read blob bytes for `picture.get`/`picture.chunk` after the engine decided what the

@@ -9,7 +9,7 @@ import {
   type ProcessedImage,
 } from '../protocol/pictures.js';
 
-/** The formats accepted, as sharp names what it decoded (D21). */
+/** The formats accepted, as sharp names what it decoded (PICTURE-2). */
 const ACCEPTED = new Set(['jpeg', 'png', 'webp']);
 const FULL_QUALITY = 85;
 const THUMB_QUALITY = 80;
@@ -17,7 +17,7 @@ const THUMB_QUALITY = 80;
 const BACKGROUND = { r: 255, g: 255, b: 255 };
 
 /**
- * Decodes an uploaded picture and re-encodes it (D21, challenges-and-tools.md §3.3): the image turned
+ * Decodes an uploaded picture and re-encodes it (PICTURE-2, PICTURE-3): the image turned
  * upright by its EXIF orientation, scaled down to fit `FULL_PICTURE_MAX_SIDE`, without metadata (no
  * location leaks from a phone's EXIF), as JPEG; and a `THUMBNAIL_SIDE`² thumbnail of its centred square.
  *

@@ -16,7 +16,7 @@ export interface ReplayReport {
 
 /**
  * Rebuilds the state from the journal's base by re-running every journaled command with the clock
- * value and RNG seed it ran with live, and compares the result with the stored live state (D16).
+ * value and RNG seed it ran with live, and compares the result with the stored live state (DURABILITY-3).
  */
 export function replayJournal(store: SqliteStore): ReplayReport {
   // The journal and the live state are read from one snapshot: a server writing meanwhile cannot make

@@ -53,7 +53,7 @@ export interface RuntimeOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly jobs?: Readonly<Record<string, JobRunner>>;
-  /** How long answered request ids and logged broadcasts are kept (ms); at least 24 h (D2, D3). */
+  /** How long answered request ids and logged broadcasts are kept (ms): ≥ 24 h (IDEMPOTENCY-1, RESUME-2). */
   readonly retentionMs?: number;
   /** Most commands folded into one commit. */
   readonly maxBatch?: number;
@@ -190,7 +190,7 @@ export class Runtime {
   /**
    * Where each stream the peer may see stands now (the last sequence number, 0 before the first
    * broadcast). Sent in the welcome: a client resumes from these, so a stream it has not received
-   * anything on yet is resumable too (D3).
+   * anything on yet is resumable too (RESUME-2).
    */
   positions(peer: Peer): Record<string, number> {
     // Guests see no stream; players the global one and their session's; admins every one.
@@ -207,7 +207,7 @@ export class Runtime {
   }
 
   /**
-   * Sends a peer what it missed on each stream since the given sequence numbers, oldest first (D3).
+   * Sends a peer what it missed on each stream since the given sequence numbers, oldest first (RESUME-2).
    * A stream the peer may see that `since` does not name is new to it (it was created after the
    * positions the client started from) and is sent from its start. The peer is attached first and
    * the replay stops at what was released, so every later broadcast reaches it live, once. Streams
@@ -380,8 +380,8 @@ export class Runtime {
   }
 
   /**
-   * Idempotency (D2): a request id already answered gets its stored response; one still being worked on
-   * gets the response when it is ready. Either way it is not run again.
+   * Idempotency (IDEMPOTENCY-1): a request id already answered gets its stored response; one still being
+   * worked on gets the response when it is ready. Either way it is not run again.
    */
   private joinExisting(peer: Peer, reply: ReplyKey): boolean {
     const key = replyKeyString(reply);
@@ -508,7 +508,7 @@ type Mutable<T> = {
   -readonly [K in keyof T]-?: NonNullable<T[K]> extends readonly (infer U)[] ? U[] : T[K];
 };
 
-/** Only commands that changed or announced something, or were refused, need their answer kept (D2). */
+/** Only commands that changed or announced something, or were refused, keep their answer (IDEMPOTENCY-1). */
 function isRecorded(result: StepResult): boolean {
   return result.writes.length > 0 || result.broadcasts.length > 0 || result.outcome.ok === false;
 }

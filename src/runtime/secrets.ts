@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export interface Secrets {
   /** Key for passphrase digests: without it, stored digests cannot be checked against guesses. */
   readonly passphraseKey: Buffer;
-  /** The game master's token for admin connections over WebSocket (D5). */
+  /** The game master's token for admin connections over WebSocket (AUTH-1). */
   readonly adminToken: string;
   /** True when this call created the secrets (the server then prints the admin token once). */
   readonly created: boolean;

@@ -3,7 +3,7 @@ import type { Actor } from '../engine/handler.js';
 import type { EngineState } from '../engine/state.js';
 
 /**
- * Who a token makes its bearer (D5): the admin token an admin; a live player token (from `auth.login`,
+ * Who a token makes its bearer (AUTH-1): the admin token an admin; a live player token (from `auth.login`,
  * of a player not removed) that player, carrying the token record's id so that the login ends when the
  * record is deleted (`auth.logout`, `player.remove`). Any other token: undefined (refuse it).
  */

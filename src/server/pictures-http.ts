@@ -26,13 +26,13 @@ export interface PictureRouteServices {
 const UPLOAD_TIMEOUT_MS = 120_000;
 
 /**
- * The HTTP side of pictures (D21; docs/protocol.md "Pictures"), on the same server as the WebSocket:
+ * The HTTP side of pictures (PICTURE-1, docs/protocol.md "Pictures"), on the WebSocket's server:
  *
  * - `POST /pictures?kind=player&player=ID | kind=team&team=ID | kind=period&team=ID&period=N` with the
  *   image file as the body (at most 10 MiB). The request becomes a `picture.upload` command in the
  *   engine's mailbox, run as the token's admin or player; the answer comes when the processed picture
  *   is stored: `{"ok":true,"result":<picture>}` or `{"ok":false,"error":{…}}`. An `Idempotency-Key`
- *   header makes a retried upload return the first answer instead of storing the picture twice (D2).
+ *   header makes a retried upload return the first answer, not store the picture twice (IDEMPOTENCY-3).
  * - `GET /pictures/:id` and `GET /pictures/:id/thumb`: the stored JPEG, for admins and the players who
  *   may see it.
  *
@@ -189,7 +189,7 @@ function targetOf(query: URLSearchParams): PictureTarget | ProtocolError {
 /**
  * Submits a command as if from a connection of this actor and resolves with the response frame (or
  * undefined after the timeout; a shutdown answers SHUTTING_DOWN). The request id is scoped to the actor, so a retried upload with the
- * same Idempotency-Key gets the first answer (D2).
+ * same Idempotency-Key gets the first answer (IDEMPOTENCY-3).
  */
 function submit(
   runtime: Runtime,

@@ -35,7 +35,7 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX answered_at ON answered (at);
   `,
-  // 2: blobs (picture bytes, D21): kept beside the state, written in the same commit as their metadata,
+  // 2: blobs (picture bytes, PICTURE-4): kept beside the state, written in the same commit as their metadata,
   // read on demand and never loaded with the state. A rowid table: rows are large.
   `
   CREATE TABLE blob (

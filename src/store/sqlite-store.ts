@@ -53,8 +53,8 @@ export type MutableState = {
 };
 
 /**
- * The durable store: SQLite in WAL mode with synchronous=FULL (D19). This connection loads and reads;
- * while the server runs, the commit writer (commit-writer.ts) is the one that writes. Automatic
+ * The durable store: SQLite in WAL mode with synchronous=FULL (DURABILITY-1). This connection loads
+ * and reads; while the server runs, the commit writer (commit-writer.ts) is the one that writes. Automatic
  * checkpoints are off on this connection: the commit writer's thread runs them after its commits.
  */
 export class SqliteStore {
@@ -186,7 +186,7 @@ export class SqliteStore {
     for (const [clientKey, requestId] of rows) yield { clientKey, requestId };
   }
 
-  /** The stored response to an already answered request, if any (D2). */
+  /** The stored response to an already answered request, if any (IDEMPOTENCY-1). */
   answeredResponse(client: string, request: string): string | undefined {
     return this.statements.answered.get(client, request) as string | undefined;
   }

@@ -14,7 +14,7 @@ import { OutboundQueue, type FrameSink } from './outbound-queue.js';
 /** What a transport gives a connection: a frame sink, a way to close, and the connection's trust level. */
 export interface TransportSide extends FrameSink {
   close(code: number, reason: string): void;
-  /** The local Unix socket is trusted as admin (D5); WebSocket clients authenticate with a token. */
+  /** The local Unix socket is trusted as admin (AUTH-1); WebSocket clients authenticate with a token. */
   readonly trusted: boolean;
 }
 
@@ -32,7 +32,7 @@ export interface ConnectionServices {
  */
 export class Connection implements Peer {
   readonly id = randomUUID();
-  /** Decided by the hello (and only there): admin, a player, or a guest (D5). */
+  /** Decided by the hello (and only there): admin, a player, or a guest (AUTH-1). */
   actor: Actor = { kind: 'guest' };
   /** Set by the hello: false for a command-only connection. */
   broadcasts = true;
@@ -148,9 +148,9 @@ export class Connection implements Peer {
   }
 
   /**
-   * The role a hello's token gives (D5): the local socket is admin; over WebSocket the admin token is
+   * The role a hello's token gives (AUTH-1): the local socket is admin; over WebSocket the admin token is
    * admin, a live player token (from auth.login) is that player, no token is a guest, anything else is
-   * refused. Request ids are remembered per identity (D2): a guest's only per connection, so that
+   * refused. Request ids are remembered per identity (IDEMPOTENCY-2): a guest's only per connection, so that
    * nobody can fetch another guest's login answer by sending the same client and request id.
    */
   private identify(token: string | undefined): Identity | undefined {

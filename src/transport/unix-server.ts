@@ -7,7 +7,7 @@ import { Connection, type ConnectionServices } from './connection.js';
 
 /**
  * The local Unix-domain socket transport: the same messages as WebSocket, as length-prefixed frames.
- * Connections here are trusted as admin (D5): only local users with access to the data directory can
+ * Connections here are trusted as admin (AUTH-1): only local users with access to the data directory can
  * reach the socket file.
  */
 export class UnixTransport {

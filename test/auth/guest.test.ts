@@ -45,7 +45,7 @@ const codeOf = (promise: Promise<unknown>): Promise<string> =>
     (error: unknown) => (error as { code: string }).code,
   );
 
-describe('a guest connection (D5)', () => {
+describe('[AUTH-1][AUTH-2] a guest connection', () => {
   it('is welcomed as a guest, with no streams', async () => {
     const raw = await RawWsClient.open(server.url);
     expect(await raw.hello()).toMatchObject({
@@ -58,7 +58,7 @@ describe('a guest connection (D5)', () => {
     raw.close();
   });
 
-  it('is refused every command but the public ones (auth.login, ping), and nothing changes', async () => {
+  it('[AUTH-2] is refused every command but the public ones (auth.login, ping), and nothing changes', async () => {
     const guest = await guestClient(server);
     const refused = samplesFor(['player', 'admin', 'internal']);
     expect(
@@ -80,7 +80,7 @@ describe('a guest connection (D5)', () => {
     expect(fingerprint(server)).toEqual(before);
   });
 
-  it('may ping (answered, not broadcast) and log in', async () => {
+  it('[PING-1] may ping (answered, not broadcast) and log in', async () => {
     const guest = await guestClient(server);
     const watched = collect(admin);
     const before = fingerprint(server);
@@ -93,7 +93,7 @@ describe('a guest connection (D5)', () => {
     expect(login.player.id).toBe(world.players[1]?.id);
   });
 
-  it('receives no broadcast at all, of the global stream or any session', async () => {
+  it('[VISIBILITY-1] receives no broadcast at all, of the global stream or any session', async () => {
     const guest = await guestClient(server);
     const seen = collect(guest);
     const session = world.session.id;

@@ -39,7 +39,7 @@ const codeOf = (promise: Promise<unknown>): Promise<string> =>
     (error: unknown) => (error as { code: string }).code,
   );
 
-describe('auth.login (D5, D6)', () => {
+describe('[AUTH-5] auth.login', () => {
   it('turns a guest connection into the player’s, on the same connection, with a new welcome', async () => {
     const { server } = await startAuthServer();
     const admin = await adminClient(server);
@@ -93,7 +93,7 @@ describe('auth.login (D5, D6)', () => {
     raw.close();
   });
 
-  it('refuses a wrong passphrase with NOT_FOUND, never echoing it, and changes nothing', async () => {
+  it('[AUTH-4][AUTH-5] refuses a wrong passphrase with NOT_FOUND, never echoing it, and changes nothing', async () => {
     const { server } = await startAuthServer();
     const admin = await adminClient(server);
     await makeWorld(admin, 'W', 1);
@@ -115,7 +115,7 @@ describe('auth.login (D5, D6)', () => {
     expect(guest.welcome?.role).toBe('guest');
   });
 
-  it('a removed player cannot log in, and their open connection and token stop working', async () => {
+  it('[AUTH-6][PLAYER-4] a removed player cannot log in, and their open connection and token stop working', async () => {
     const { server } = await startAuthServer();
     const admin = await adminClient(server);
     const world = await makeWorld(admin, 'X', 1);
@@ -138,7 +138,7 @@ describe('auth.login (D5, D6)', () => {
     expect(await codeOf(guest.request({ type: 'auth.login', passphrase }))).toBe('NOT_FOUND');
   });
 
-  it('a player without a session cannot log in yet', async () => {
+  it('[AUTH-5] a player without a session cannot log in yet', async () => {
     const { server } = await startAuthServer();
     const admin = await adminClient(server);
     await admin.request({ type: 'player.add', name: 'Loner', passphrase: 'no-session-yet' });
@@ -150,7 +150,7 @@ describe('auth.login (D5, D6)', () => {
     expect(fingerprint(server)).toEqual(before);
   });
 
-  it('the token resumes the player after a server restart (a new connection’s hello with it)', async () => {
+  it('[AUTH-5] the token resumes the player after a server restart (a new connection’s hello with it)', async () => {
     const dataDir = tempDir();
     const first = await startAuthServer(dataDir);
     const admin = await adminClient(first.server);
@@ -169,7 +169,7 @@ describe('auth.login (D5, D6)', () => {
     expect(await codeOf(resumed.request({ type: 'state.get' }))).toBe('UNAUTHORISED');
   });
 
-  it('auth.logout ends the token: the connection becomes a guest, and the token opens nothing', async () => {
+  it('[AUTH-6] auth.logout ends the token: the connection becomes a guest, and the token opens nothing', async () => {
     const { server } = await startAuthServer();
     const admin = await adminClient(server);
     const world = await makeWorld(admin, 'O', 1);
@@ -196,8 +196,8 @@ describe('auth.login (D5, D6)', () => {
     expect(player.welcome?.role).toBe('player');
     await player.request({ type: 'team.rename', team: world.teams[0]?.id as number, name: 'Renamed O' });
 
-    // Logins, player commands and logouts replay from the journal to the same state (D16): the token is
-    // drawn from the seeded RNG, the actor's token record exists at each journaled step.
+    // Logins, player commands and logouts replay from the journal to the same state (DURABILITY-3): the
+    // token is drawn from the seeded RNG, the actor's token record exists at each journaled step.
     closeClients();
     await server.stop();
     const store = SqliteStore.open(server.dataDir);

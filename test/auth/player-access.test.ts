@@ -19,7 +19,7 @@ import {
 import type { FakeClock } from '../../src/runtime/clock.js';
 
 /**
- * D5: a player connection acts only as its own player and team, in its own session. Every command it may
+ * AUTH-3: a player connection acts only as its own player and team, in its own session. Every command it may
  * not use is tried over a real WebSocket; each must answer UNAUTHORISED and leave the state, the journal
  * and every other client exactly as they were.
  */
@@ -73,12 +73,12 @@ async function expectAllRefused(
   expect(watched.map((w) => w.event.type)).toEqual(['pinged']);
 }
 
-describe('a player connection (D5)', () => {
+describe('[AUTH-3] a player connection', () => {
   it('is welcomed as its player, in its session', () => {
     expect(player.welcome).toMatchObject({ role: 'player', player: a.players[0]?.id, session: a.session.id });
   });
 
-  it('is refused every admin and internal command, generated from COMMAND_DEFS, and nothing changes', async () => {
+  it('[AUTH-2] is refused every admin and internal command, generated from COMMAND_DEFS, and nothing changes', async () => {
     const samples = samplesFor(['admin', 'internal']);
     // The list really is every such command (a sanity check on the generator, not on the server).
     expect(samples.map((s) => s.type)).toEqual(
@@ -136,7 +136,7 @@ describe('a player connection (D5)', () => {
 
   it('may do the same for its own team and itself (the refusals above are about ownership)', async () => {
     const own = a.teams[0]?.id as number;
-    // Renaming is locked while the game runs (D15): the own team gets that far, past the ownership check.
+    // Renaming is locked while the game runs (LOCK-1): the own team gets that far, past the ownership check.
     expect(await codeOf({ type: 'team.rename', team: own, name: 'Renamed A' }, a.session.id)).toBe(
       'GAME_IN_PROGRESS',
     );

@@ -51,7 +51,7 @@ async function replayed(server: TestServer, token: string, since: Record<string,
   };
 }
 
-describe('broadcasts reach only the clients of their session (D7)', () => {
+describe('[VISIBILITY-1] broadcasts reach only the clients of their session', () => {
   let server: TestServer;
   let clock: FakeClock;
   let admin: TruinlagClient;
@@ -128,7 +128,7 @@ describe('broadcasts reach only the clients of their session (D7)', () => {
     expect(seenByAdmin.some((m) => m.event.type === 'player.added')).toBe(true);
   });
 
-  it('resuming replays the player’s session and the global stream only: never B, not even a resync', async () => {
+  it('[RESUME-2] resuming replays the player’s session and the global stream only: never B, not even a resync', async () => {
     const token = playersA[0]?.token as string;
     const A = String(a.session.id);
     const B = String(b.session.id);
@@ -149,7 +149,7 @@ describe('broadcasts reach only the clients of their session (D7)', () => {
   it('a player moved to another session sees that session from then on (looked up at send time)', async () => {
     const [pa0] = playersA as [TruinlagClient];
     const moved = a.players[0]?.id as number;
-    // Games lock membership (D15): stop A's game first; moving takes the player out of their team.
+    // Games lock membership (LOCK-1): stop A's game first; moving takes the player out of their team.
     await admin.request({ type: 'game.stop' }, { session: a.session.id });
     await admin.request({ type: 'game.stop' }, { session: b.session.id });
     await admin.request({ type: 'player.edit', id: moved, session: b.session.id });
@@ -167,7 +167,7 @@ describe('broadcasts reach only the clients of their session (D7)', () => {
   });
 });
 
-describe('a team in its grace period is invisible to catchers (D8)', () => {
+describe('[VISIBILITY-3] a team in its grace period is invisible to catchers', () => {
   let server: TestServer;
   let clock: FakeClock;
   let admin: TruinlagClient;

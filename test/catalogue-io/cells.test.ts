@@ -10,7 +10,7 @@ import {
 
 const ANY = { min: -Infinity, max: Infinity, integer: false };
 
-describe('cell parsers (D22: lenient in format, strict in meaning)', () => {
+describe('[IMPORT-2] cell parsers (lenient in format, strict in meaning)', () => {
   it('reads booleans true/false/1/0/yes/no in any case', () => {
     for (const word of ['true', 'TRUE', 'True', '1', 'yes', 'YES', ' true ']) {
       expect(parseBoolean(word, 'c')).toEqual({ ok: true, value: true });
@@ -75,7 +75,7 @@ describe('cell parsers (D22: lenient in format, strict in meaning)', () => {
     expect(parseZoneNumbers('11O', 'zone').ok).toBe(false);
   });
 
-  it('derives the random place from %z / %s: title before description, last hit wins (§1.4)', () => {
+  it('derives the random place from %z / %s: title before description, last hit wins', () => {
     expect(randomPlaceOf('Ab in Zone %z', null)).toBe('Zone');
     expect(randomPlaceOf('Zone %z Rallye', 'also Zone %s.')).toBe('SBahnZone');
     expect(randomPlaceOf('S-Bahn-Zone %s?', 'Hauptsache Zone %z.')).toBe('Zone');

@@ -23,7 +23,7 @@ interface Mutable {
 /**
  * Applies a plan the way an engine would (diff, then sets → sectors → zones → travel → challenges,
  * resolving keys after each step). Ids come from one counter that starts above every stored id, so they
- * are never reused (D4). Pure: returns a new catalogue.
+ * are never reused (PROTOCOL-5). Pure: returns a new catalogue.
  */
 export function applyPlan(plan: ImportPlan, catalogue: Catalogue = emptyCatalogue(), now = 0): Catalogue {
   const diff = diffPlan(plan, catalogue);

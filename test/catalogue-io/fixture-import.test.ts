@@ -13,7 +13,7 @@ function atLine(line: number): PlannedChallenge['challenge'] {
 }
 
 describe('zvv-demo fixture import (README expectations)', () => {
-  it('keeps 144 challenges (111 playable), reports 10 rows and skips none', () => {
+  it('[IMPORT-3] keeps 144 challenges (111 playable), reports 10 rows and skips none', () => {
     expect(plan.counts).toEqual({
       challenges: { imported: 144, skipped: 0, rejected: 10 },
       zones: { imported: 42, skipped: 0, rejected: 0 },

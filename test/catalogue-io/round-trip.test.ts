@@ -21,7 +21,7 @@ function records(plan: ImportPlan) {
   };
 }
 
-describe('export → import is a fixed point (D20)', () => {
+describe('[IMPORT-5] export → import is a fixed point', () => {
   const first = parseCatalogueTables(readFixtureTables());
   const catalogue = applyPlan(first);
   const exported = writeCatalogueTables(catalogue);

@@ -8,7 +8,7 @@ function rejectionsOf(row: Cells) {
   return parseCatalogueTables(smallTables([row])).rejected.map(({ reason, rule }) => ({ reason, rule }));
 }
 
-describe('challenge rows are refused, never guessed (D22)', () => {
+describe('[IMPORT-2][IMPORT-3] challenge rows are refused, never guessed', () => {
   it.each([
     [
       { ...ROWS.kaff, kaffskala: '7' },
@@ -59,7 +59,7 @@ describe('challenge rows are refused, never guessed (D22)', () => {
     ]);
   });
 
-  it('ToSort rows skip the completeness rules but not the structural ones', () => {
+  it('[CATALOGUE-6] ToSort rows skip the completeness rules but not the structural ones', () => {
     expect(
       rejectionsOf({ ...ROWS.kaff, status: 'to_sort', place: '', title: 'Irgendwo', kaffskala: '' }),
     ).toEqual([]);
@@ -156,7 +156,7 @@ describe('zone, distance and sector rows', () => {
     ]);
   });
 
-  it('makes neighbourhood symmetric and refuses self-neighbours, repeats and unknown letters', () => {
+  it('[CATALOGUE-10] makes neighbourhood symmetric and refuses self-neighbours, repeats and unknown letters', () => {
     const sectors = 'sector,neighbours\nA,\nB,a;c\nC,\nb,A\nD,D\nE,X\nF,E\nAB,\n';
     const plan = parseCatalogueTables({ ...base, sectors });
     expect(plan.sectors).toEqual([

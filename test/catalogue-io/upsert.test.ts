@@ -14,7 +14,7 @@ function challengeIdAtLine(plan: ImportPlan, catalogue: Catalogue, line: number)
   return match.id;
 }
 
-describe('idempotent upsert (D20)', () => {
+describe('[IMPORT-4] idempotent upsert', () => {
   const first = parseCatalogueTables(fixture);
   const catalogue = applyPlan(first);
 

@@ -24,7 +24,7 @@ const crlfBom = (text: string): string => '\uFEFF' + text.replaceAll('\n', '\r\n
 /** A European-locale export: decimal commas, which then need quoting in a comma-separated file. */
 const commaDecimals = (text: string): string => text.replace(/(?<=,)(\d+)\.(\d+)(?=,|\n)/g, '"$1,$2"');
 
-describe('format variants parse identically (D22)', () => {
+describe('[IMPORT-2] format variants parse identically', () => {
   const expected = parseCatalogueTables(base);
 
   it('has a valid baseline with one multi-line cell and one bad row', () => {

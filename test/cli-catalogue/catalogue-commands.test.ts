@@ -111,7 +111,7 @@ describe('truinlag challenge-set, sector and zone', () => {
   );
 
   it(
-    'names that do not exist, and deletions of what is in use, fail with a message and exit 1',
+    '[CATALOGUE-8][CATALOGUE-9] names that do not exist, and deletions of what is in use, fail with a message and exit 1',
     async () => {
       const missing = await run('zone', 'show', '999');
       expect(missing).toMatchObject({ code: 1, stdout: '' });

@@ -11,8 +11,8 @@ import {
 } from '../helpers/index.js';
 
 /**
- * §1.5 through the protocol: the engine validates every challenge at the boundary (the reference did
- * not), over a real WebSocket connection. Each case breaks exactly one rule of a valid challenge and
+ * CATALOGUE-3 to CATALOGUE-6 through the protocol: the engine validates every challenge at the boundary
+ * (the reference did not), over a real WebSocket connection. Each case breaks exactly one rule of a valid challenge and
  * must get INVALID with `details.rule` naming that rule; nothing is stored.
  */
 let client: TruinlagClient;
@@ -123,7 +123,7 @@ const CASES: [string, string, ChallengeInputWire['kind'], Partial<ChallengeInput
   ['importer: no %z in a Kaff text', 'kaff-no-zone-placeholder', 'Kaff', { title: 'Zone %z' }],
 ];
 
-describe('challenge.add breaking one §1.5 rule over a real connection', () => {
+describe('[CATALOGUE-3] challenge.add breaking one catalogue rule over a real connection', () => {
   it('the valid base of every kind is accepted (so each case below fails for its one change)', async () => {
     for (const kind of [
       'Kaff',
@@ -151,7 +151,7 @@ describe('challenge.add breaking one §1.5 rule over a real connection', () => {
     expect(await client.request({ type: 'challenge.list' })).toEqual([]);
   });
 
-  it('rule 1: a ToSort challenge breaking the completeness rules is accepted', async () => {
+  it('[CATALOGUE-6] a ToSort challenge breaking the completeness rules is accepted', async () => {
     const added = await client.request({
       type: 'challenge.add',
       challenge: { ...valid('Kaff'), status: 'ToSort', sets: [], place: null, kaffskala: null, zones: [] },

@@ -86,7 +86,7 @@ describe('truinlag import of the zvv-demo fixture', () => {
     await stopTestServers();
   });
 
-  it("reports exactly the README's ten rejected rows, with line and reason, and not line 69", () => {
+  it("[IMPORT-3] reports exactly the README's ten rejected rows, with line and reason, and not line 69", () => {
     expect(first.rejected).toEqual(FIXTURE_REJECTED);
     expect(first.rejected.some((r) => r.line === 69)).toBe(false);
     expect(first.missing).toEqual([]);
@@ -154,7 +154,7 @@ describe('truinlag import of the zvv-demo fixture', () => {
   );
 
   it(
-    'a second import changes nothing: everything unchanged, same state hash, same stored rows, no journal entry',
+    '[IMPORT-4] a second import changes nothing: everything unchanged, same state hash, same stored rows, no journal entry',
     async () => {
       const hash = stateHash(server.server.runtime.current);
       const rows = readStoreRows(server.dataDir);
@@ -186,7 +186,7 @@ describe('truinlag import of the zvv-demo fixture', () => {
     SLOW,
   );
   it(
-    'export → import into a fresh server → export gives identical files (fixed point)',
+    '[IMPORT-5] export → import into a fresh server → export gives identical files (fixed point)',
     async () => {
       const source = server;
       const out = tempDir();
@@ -303,7 +303,7 @@ describe('truinlag import of the zvv-demo fixture', () => {
   );
 });
 
-describe('truinlag import --dry-run', () => {
+describe('[IMPORT-4] truinlag import --dry-run', () => {
   afterEach(async () => {
     closeClients();
     await stopTestServers();
@@ -331,7 +331,7 @@ describe('truinlag import --dry-run', () => {
   );
 });
 
-describe('truinlag import upserts', () => {
+describe('[IMPORT-4] truinlag import upserts', () => {
   afterEach(async () => {
     closeClients();
     await stopTestServers();

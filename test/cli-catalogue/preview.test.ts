@@ -39,7 +39,7 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-/** Checks that an offer's terms add up, step by step, to its points (§1.10, D11). */
+/** Checks that an offer's terms add up, step by step, to its points (POINTS-1 to POINTS-9). */
 function expectTermsSumToPoints(b: PointsBreakdown, topScoreFactor: number): void {
   const base = b.base;
   expect(
@@ -65,7 +65,7 @@ function expectTermsSumToPoints(b: PointsBreakdown, topScoreFactor: number): voi
   expect(b.points).toBe(Math.max(0, b.unclamped));
 }
 
-describe('truinlag preview', () => {
+describe('[HAND-14] truinlag preview', () => {
   it(
     'with --no-wiggle the same request gives the same hand, and every offer’s terms sum to its points',
     async () => {

@@ -364,7 +364,7 @@ describe('truinlag game CLI', () => {
     SLOW,
   );
   it(
-    'during a game: config locked unless --override, config get/reset, role, grace end, new hand; rename after',
+    '[LOCK-1] during a game: config locked unless --override, config get/reset, role, grace end, new hand; rename after',
     async () => {
       const session = await client.request({ type: 'session.add', name: 'Running', timeZone: 'UTC' });
       const on = { session: session.id };

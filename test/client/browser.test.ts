@@ -106,7 +106,7 @@ describe('truinlag/client/browser', () => {
         guest: 'guest',
         player,
         states: ['open guest', 'open player', 'closed CLOSED'],
-        // Its own session's stream and the global one (D7).
+        // Its own session's stream and the global one (VISIBILITY-1).
         since: {
           global: expect.any(Number) as number,
           [String(world.session.id)]: expect.any(Number) as number,

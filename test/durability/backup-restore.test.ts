@@ -62,7 +62,7 @@ function freshDirWithSecretsOf(original: string): string {
   return dir;
 }
 
-describe('export and import-state', () => {
+describe('[DURABILITY-4] export and import-state', () => {
   it('moves the whole state into a fresh data directory: same hash, replay equal, timers and ids carry on', async () => {
     const source = await startTestServer();
     const admin = await openClient({ url: source.url, token: source.adminToken });
@@ -156,7 +156,7 @@ describe('export and import-state', () => {
   }, 180_000);
 });
 
-describe('backup and restore', () => {
+describe('[DURABILITY-4] backup and restore', () => {
   it('a backup taken under write load restores to a consistent state that a server starts on', async () => {
     const source = tempDir();
     const server = await spawnServer(source);
@@ -259,7 +259,7 @@ describe('backup and restore', () => {
     expect(next.id).toBe(Number(store.meta['nextId:session']));
   }, 180_000);
 
-  it('a client that saw more than the restored store has is told to resync, and keeps receiving', async () => {
+  it('[RESUME-2] a client that saw more than the restored store has is told to resync, and keeps receiving', async () => {
     const first = await startTestServer();
     const admin = await openClient({ url: first.url, token: first.adminToken });
     for (let i = 1; i <= 3; i++) await admin.request({ type: 'ping', text: `in the backup ${i}` });

@@ -49,7 +49,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const responses = (admin: MemoryPeer): string[] =>
   admin.inbox.all.flatMap((m) => (m.type === 'response' ? [m.id] : []));
 
-describe('answers wait for the disk', () => {
+describe('[DURABILITY-1] answers wait for the disk', () => {
   it('a read stepped behind an unfinished commit is answered only after it, and sees it', async () => {
     const { dir, admin } = setUp();
     const lock = lockDatabase(dir);
@@ -67,7 +67,7 @@ describe('answers wait for the disk', () => {
     expect(readStore(dir).entities.map((e) => e.doc.name)).toEqual(['Zug']);
   });
 
-  it('a failed commit takes back every turn stepped on top of it, and their requesters are told', async () => {
+  it('[DURABILITY-2] a failed commit takes back every turn stepped on top of it, and their requesters are told', async () => {
     const { dir, admin } = setUp();
     const lock = lockDatabase(dir);
     const first = admin.submit({ type: 'session.add', name: 'Erste' });

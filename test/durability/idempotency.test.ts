@@ -11,8 +11,8 @@ import {
 import { readStore, WireClient, type Answer } from './support.js';
 
 /**
- * Idempotent requests (D2) over real WebSocket connections: the test chooses the client identity and
- * every request id, re-sends ids, and compares the answers byte for byte and the store's contents.
+ * Idempotent requests (IDEMPOTENCY-1) over real WebSocket connections: the test chooses the client
+ * identity and every request id, re-sends ids, and compares the answers byte for byte and the store's contents.
  */
 
 const wires = new Set<WireClient>();
@@ -59,7 +59,7 @@ function sessionEffects(
 
 const once = { records: 1, broadcasts: 1, journal: 1 };
 
-describe('re-sending a request id (D2)', () => {
+describe('[IDEMPOTENCY-1] re-sending a request id', () => {
   it('returns the original response and applies nothing, for an accepted and for a refused request', async () => {
     const server = await startTestServer();
     const a = await wire(server, 'idem-client-a');
@@ -130,7 +130,7 @@ describe('re-sending a request id (D2)', () => {
     expect(sessionEffects(server.dataDir, 'Concurrent')).toEqual(once);
   });
 
-  it('scopes request ids per client identity: two clients using the same id both apply', async () => {
+  it('[IDEMPOTENCY-2] scopes request ids per client identity: two clients using the same id both apply', async () => {
     const server = await startTestServer();
     const x = await wire(server, 'idem-client-x');
     const y = await wire(server, 'idem-client-y');
@@ -154,7 +154,7 @@ describe('re-sending a request id (D2)', () => {
   });
 });
 
-describe('idempotency across restarts', () => {
+describe('[IDEMPOTENCY-1] idempotency across restarts', () => {
   it('after a clean restart, the same client and request id return the original response', async () => {
     const dataDir = tempDir();
     const before = await startTestServer({ dataDir });

@@ -18,8 +18,8 @@ import { frameJson, TcpProxy } from './proxy.js';
 import { loggedFrames, readStore } from './support.js';
 
 /**
- * Reconnects (D2, D3) with the client library: a TCP proxy between client and server cuts the connection
- * at exact moments (mid-stream, between a response and its delivery, before a request reaches the
+ * Reconnects (IDEMPOTENCY-1, RESUME-2) with the client library: a TCP proxy between client and server
+ * cuts the connection at exact moments (mid-stream, between a response and its delivery, before a request reaches the
  * server) or keeps the client away while the server restarts.
  */
 
@@ -104,7 +104,7 @@ const seqs = (list: readonly BroadcastMessage[]): number[] => list.map((b) => b.
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-describe('resuming broadcasts (D3)', () => {
+describe('[RESUME-2] resuming broadcasts', () => {
   it('a client cut off mid-stream gets every missed broadcast once, in order, then the live ones', async () => {
     const server = await startTestServer();
     const proxy = await proxyFor(server.url);
@@ -245,7 +245,7 @@ describe('resuming broadcasts (D3)', () => {
   });
 });
 
-describe('re-sending requests after a reconnect (D2)', () => {
+describe('[IDEMPOTENCY-1] re-sending requests after a reconnect', () => {
   it('a request whose answer was lost with the connection is re-sent with its id and applies once', async () => {
     const server = await startTestServer();
     const proxy = await proxyFor(server.url);

@@ -11,7 +11,10 @@ import {
   stopTestServers,
 } from '../helpers/index.js';
 
-/** `truinlag replay` (D16): the journal rebuilds the live state, and a state that does not match is caught. */
+/**
+ * `truinlag replay` (DURABILITY-3): the journal rebuilds the live state, and a state that does not match
+ * is caught.
+ */
 
 afterEach(async () => {
   closeClients();
@@ -19,7 +22,7 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-describe('truinlag replay', () => {
+describe('[DURABILITY-3] truinlag replay', () => {
   it('reports equal hashes beside a running server that keeps writing', async () => {
     const server = await startTestServer();
     const client = await openClient({ url: server.url, token: server.adminToken });

@@ -69,7 +69,7 @@ async function worker(server: { url: string; adminToken: string }): Promise<Work
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-describe('a client that stops reading', () => {
+describe('[PROTOCOL-6] a client that stops reading', () => {
   it('is cut off with 4008 when its queue passes the bound, while 50 others carry on without an error', async () => {
     const server = await startTestServer({ config: { maxQueueBytes: 64 * 1024 } });
     const released = onDetach(server.server.runtime);
@@ -131,7 +131,7 @@ function waitUntil(w: Worker, count: number): Promise<void> {
   });
 }
 
-describe('a client that stops answering pings', () => {
+describe('[PROTOCOL-6] a client that stops answering pings', () => {
   it('is closed as dead (4010) within a couple of heartbeats; a live client stays connected', async () => {
     const server = await startTestServer({ config: { heartbeatMs: 200 } });
     const live = await worker(server);

@@ -59,7 +59,7 @@ async function setUp(
 const schedule = async (admin: MemoryPeer, session: number, text: string, at: number): Promise<number> =>
   (await admin.call<{ id: number }>({ type: 'announcement.schedule', text, at }, session)).id;
 
-describe('cancelling', () => {
+describe('[TIMER-1] cancelling', () => {
   it('a cancelled announcement never fires, even when the cancel and its due time meet in one batch', async () => {
     const clock = new FakeClock();
     const t0 = clock.now();
@@ -89,7 +89,7 @@ describe('cancelling', () => {
   });
 });
 
-describe('stale fires', () => {
+describe('[TIMER-1] stale fires', () => {
   it('a fire for a timer that was cancelled, already fired, never existed or is not due yet changes nothing', async () => {
     const clock = new FakeClock();
     const t0 = clock.now();
@@ -157,7 +157,7 @@ describe('stale fires', () => {
   }, 30_000);
 });
 
-describe('restart', () => {
+describe('[TIMER-1] restart', () => {
   it('re-arms every timer; the ones that fell due while down fire at once in due order, the rest on time', async () => {
     const clock = new FakeClock();
     const t0 = clock.now();
@@ -213,7 +213,7 @@ describe('restart', () => {
   });
 });
 
-describe('the session game clock', () => {
+describe('[PAUSE-1][PAUSE-3] the session game clock', () => {
   it('pausing shifts the session timers by the paused time; other sessions keep running', async () => {
     const clock = new FakeClock();
     const t0 = clock.now();

@@ -18,7 +18,7 @@ const player = (id: number, lookup: string | null): PlayerRecord => ({
   createdAt: 0,
 });
 
-describe('the player table finds players by passphrase', () => {
+describe('[AUTH-4] the player table finds players by passphrase', () => {
   it('follows every set and delete', () => {
     const table = new PlayerTable();
     table.set(1, player(1, 'a')).set(2, player(2, 'b'));

@@ -146,7 +146,7 @@ async function expectUsable(client: Raw, id: string): Promise<void> {
   expect(await client.inbox.answer(id)).toEqual({ type: 'response', id, ok: true, result: { text: id } });
 }
 
-describe('over WebSocket', () => {
+describe('[PROTOCOL-3] over WebSocket', () => {
   it('a request before hello is refused with HELLO_REQUIRED', async () => {
     const ws = await RawWsClient.open(server.url);
     ws.request('early', { type: 'session.add', name: 'Too early' });
@@ -200,7 +200,7 @@ describe('over WebSocket', () => {
     await expectUnharmed();
   });
 
-  it('a bad token closes the connection with the documented code, before anything runs', async () => {
+  it('[AUTH-1] a bad token closes the connection with the documented code, before anything runs', async () => {
     const ws = await RawWsClient.open(server.url);
     ws.send(JSON.stringify({ type: 'hello', protocol: 1, token: 'not-the-token' }));
     await expectAnswer(ws, { id: null, code: 'UNAUTHORISED' });
@@ -208,7 +208,7 @@ describe('over WebSocket', () => {
     await expectUnharmed();
   });
 
-  it('another protocol version is refused with VERSION_MISMATCH and closed', async () => {
+  it('[PROTOCOL-1] another protocol version is refused with VERSION_MISMATCH and closed', async () => {
     const ws = await RawWsClient.open(server.url);
     ws.send(JSON.stringify({ type: 'hello', protocol: 2 }));
     await expectAnswer(ws, { id: null, code: 'VERSION_MISMATCH' });
@@ -217,7 +217,7 @@ describe('over WebSocket', () => {
   });
 });
 
-describe('over the Unix socket', () => {
+describe('[PROTOCOL-3] over the Unix socket', () => {
   it.each(badMessages)(
     '%s gets a typed error and the connection stays usable',
     async (_name, send, expected) => {

@@ -49,7 +49,7 @@ async function playersAfterRestart(dataDir: string): Promise<Player[]> {
 }
 
 describe(
-  'durability (D19): kill -9 loses no acknowledged request',
+  '[DURABILITY-1] durability: kill -9 loses no acknowledged request',
   { timeout: CHILD_PROCESS_TEST_MS },
   () => {
     it('every player acknowledged before a SIGKILL right after the last response is there after a restart', async () => {
@@ -96,7 +96,7 @@ describe(
       expect(players.length).toBeLessThanOrEqual(total);
     });
 
-    it('ids are not reused after a crash: the next player gets a fresh id', async () => {
+    it('[PROTOCOL-5] ids are not reused after a crash: the next player gets a fresh id', async () => {
       const dir = tempDir();
       const first = await spawnServer(dir);
       const client = await openClient({ socket: first.socketPath });

@@ -36,7 +36,7 @@ const transports: [string, (s: TestServer) => ClientTarget][] = [
 ];
 
 describe.each(transports)('over the %s', (_name, target) => {
-  it('a ping answers the requester and is broadcast to both clients', async () => {
+  it('[PING-1] a ping answers the requester and is broadcast to both clients', async () => {
     const a = await openClient(target(server));
     const b = await openClient(target(server));
     const seenByA = nextBroadcast(a, isPinged('hello'));
@@ -52,7 +52,7 @@ describe.each(transports)('over the %s', (_name, target) => {
     });
   });
 
-  it('a ping without a text is only answered: nobody is sent a broadcast', async () => {
+  it('[PING-1] a ping without a text is only answered: nobody is sent a broadcast', async () => {
     const a = await openClient(target(server));
     const b = await openClient(target(server));
     const seen: BroadcastMessage[] = [];
@@ -65,7 +65,7 @@ describe.each(transports)('over the %s', (_name, target) => {
     expect(seen.map((m) => m.event)).toEqual([{ type: 'pinged', text: 'after' }]);
   });
 
-  it('a command-only connection gets its responses but no broadcasts, live or resumed', async () => {
+  it('[VISIBILITY-1] a command-only connection gets its responses but no broadcasts, live or resumed', async () => {
     const opened: TruinlagClient[] = [];
     const watcher = await openClient(target(server));
     const quiet = await openClient(target(server), { broadcasts: false });
@@ -129,7 +129,7 @@ describe.each(transports)('over the %s', (_name, target) => {
   });
 });
 
-describe('responses never go to the wrong client', () => {
+describe('[PROTOCOL-2] responses never go to the wrong client', () => {
   it('two raw connections using the same request ids each get only their own answers', async () => {
     const ws = await RawWsClient.open(server.url);
     const unix = await RawUnixClient.open(server.socketPath);

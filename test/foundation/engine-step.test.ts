@@ -60,7 +60,7 @@ function expectRefused(result: StepResult, code: string): void {
   expect(result.shutdown).toBe(false);
 }
 
-describe('ping', () => {
+describe('[PING-1] ping', () => {
   it('answers with the text and broadcasts it on the global stream, writing nothing', () => {
     const result = run(emptyState(), { type: 'ping', text: 'hello' });
     expect(result).toEqual({
@@ -84,7 +84,7 @@ describe('ping', () => {
  * Entity shapes grow with later issues (teams, games): these tests pin the fields the foundation
  * defines and the shape of the writes and broadcasts, and stay valid when fields are added.
  */
-describe('session.add', () => {
+describe('[SESSION-1] session.add', () => {
   it('creates the session with the next id, defaults, and an admin broadcast', () => {
     const result = run(emptyState(), { type: 'session.add', name: 'Zürich' });
     const session = { id: 1, name: 'Zürich', mode: 'Traditional', timeZone: 'Europe/Zurich' };
@@ -135,7 +135,7 @@ describe('session.add', () => {
   });
 });
 
-describe('player.add', () => {
+describe('[PLAYER-1] player.add', () => {
   it('creates a player from a sealed passphrase and never shows the passphrase', () => {
     const sealed = sealer.seal('correct horse');
     const result = run(emptyState(), { type: 'player.add', name: 'Anna', passphrase: sealed });
@@ -206,7 +206,7 @@ describe('player.add', () => {
   });
 });
 
-describe('scope and access rules', () => {
+describe('[PROTOCOL-3][AUTH-2] scope and access rules', () => {
   const withSession = runOk(emptyState(), { type: 'session.add', name: 'S' });
 
   it('refuses a global command that names a session with SESSION_SUPPLIED', () => {
@@ -286,7 +286,7 @@ describe('server commands', () => {
   });
 });
 
-describe('announcement timers', () => {
+describe('[TIMER-3] announcement timers', () => {
   const base = runOk(emptyState(), { type: 'session.add', name: 'S' });
   const at = NOW + 60_000;
 
@@ -383,7 +383,7 @@ describe('announcement timers', () => {
   });
 });
 
-describe('ids', () => {
+describe('[PROTOCOL-5] ids', () => {
   it('are never reused: not after a cancel, not after a refused command', () => {
     let state = runOk(emptyState(), { type: 'session.add', name: 'S' });
     expect(run(state, { type: 'session.add', name: 's' }).outcome.ok).toBe(false);
@@ -407,7 +407,7 @@ describe('ids', () => {
   });
 });
 
-describe('determinism (D16)', () => {
+describe('[TIME-3] determinism', () => {
   it('the same state, command, time and seed give the same result', () => {
     const state = runOk(emptyState(), { type: 'session.add', name: 'S' });
     const command: Command = { type: 'announcement.schedule', text: 'x', at: NOW };

@@ -77,7 +77,7 @@ const announcements = (peer: MemoryPeer): string[] =>
     m.type === 'broadcast' && m.event.type === 'announcement' ? [m.event.text] : [],
   );
 
-describe('timer loop-back', () => {
+describe('[TIMER-1] timer loop-back', () => {
   it('delivers announcements scheduled out of order in due order; a cancelled one never arrives', async () => {
     const dir = tempDir();
     const clock = new FakeClock();

@@ -72,7 +72,7 @@ const challenge = (set: number, title: string): ChallengeInputWire => ({
 const location = (lat: number, lon: number, timestamp: number) =>
   ({ lat, lon, accuracy: 5, heading: null, speed: null, timestamp }) as const;
 
-describe('every error code of the protocol, over a real connection', () => {
+describe('[PROTOCOL-4] every error code of the protocol, over a real connection', () => {
   let server: TestServer;
   let admin: TruinlagClient;
   const clock = new FakeClock(); // Saturday 13 June 2026, 09:00 in Zürich
@@ -112,7 +112,7 @@ describe('every error code of the protocol, over a real connection', () => {
     expect(await forged.inbox.answer(null)).toMatchObject({ error: { code: 'UNAUTHORISED' } });
     recordRaw(forged);
 
-    // Scope of a command against the request's session (D7).
+    // Scope of a command against the request's session (PROTOCOL-3, AUTH-3).
     await refused(admin, { type: 'team.list' }, 'NO_SESSION_SUPPLIED');
     await refused(admin, { type: 'session.list' }, 'SESSION_SUPPLIED', 1);
     await refused(admin, { type: 'team.list' }, 'NOT_FOUND', 999);
@@ -176,7 +176,7 @@ describe('every error code of the protocol, over a real connection', () => {
     const K = game.teams.find((t) => t.role === 'Catcher')?.id as number;
     const [R1, R2] = teams.filter((t) => t !== K) as [number, number];
 
-    // Players log in (auth.login) and act for their own team only (D5).
+    // Players log in (auth.login) and act for their own team only (AUTH-3).
     const login = async (team: number): Promise<TruinlagClient> => {
       const client = await openClient({ url: server.url });
       await refused(client, { type: 'session.state' }, 'UNAUTHORISED', S); // a guest
@@ -219,7 +219,7 @@ describe('every error code of the protocol, over a real connection', () => {
     await refused(r1, { type: 'catch', catcher: R1, caught: R2, periodId: 1 }, 'GAME_PAUSED', S);
     await admin.request({ type: 'clock.resume' }, inS);
 
-    // A picture that is not one (D21).
+    // A picture that is not one (PICTURE-2).
     await refused(
       r2,
       {
@@ -231,7 +231,7 @@ describe('every error code of the protocol, over a real connection', () => {
     );
   });
 
-  it('a commit that cannot be saved answers INTERNAL, and nothing was changed', async () => {
+  it('[DURABILITY-2] a commit that cannot be saved answers INTERNAL, and nothing was changed', async () => {
     // Another process holds the database's write lock: the engine's next commit fails after its busy wait.
     const locker = new Database(join(server.dataDir, DATABASE_FILE));
     try {

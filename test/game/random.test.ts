@@ -43,13 +43,13 @@ describe('random games on the pure engine', () => {
  * whatever the loop above covers.
  */
 describe('regressions found by random games', () => {
-  it('seed 6: a grace that replaced another left the old grace timer armed (it ended the new one early)', async () => {
+  it('[GRACE-5] seed 6: a grace that replaced another left the old grace timer armed (it ended the new one early)', async () => {
     // Fixed in withGraceUntil (src/engine/game/teams.ts): a new grace cancels the older grace's timer.
     const violations = await stepRun(6);
     expect(violations, report(6, violations)).toEqual([]);
   });
 
-  it('seed 9: a timer armed while the game clock was paused ran anyway (the end alarm of a game started paused)', async () => {
+  it('[PAUSE-1] seed 9: a timer armed while the game clock was paused ran anyway (the end alarm of a game started paused)', async () => {
     // Fixed in armTimer (src/engine/handlers/timers.ts): a timer armed on a paused clock starts paused.
     const violations = await stepRun(9);
     expect(violations, report(9, violations)).toEqual([]);

@@ -29,7 +29,7 @@ const timersOf = (d: StepDriver, session: number): { type: string; dueAt: number
     .map((t) => ({ type: t.command.type, dueAt: t.dueAt, paused: t.pausedRemainingMs }));
 
 describe('stopping a game', () => {
-  it('archives the grace end (bug 8.14), cancels every timer and says the game was stopped', async () => {
+  it('[STOP-3][PAST-1] archives the grace end, cancels every timer and says the game was stopped', async () => {
     const { d, s, catcher, runners } = await started();
     const caught = runners[0] as number;
     await d.advance(10 * MINUTE);
@@ -60,7 +60,7 @@ describe('stopping a game', () => {
     expect(past.endedAt).toBe(zurich(9, 11));
   });
 
-  it('a new game in the same session is not ended by the alarm of the stopped one (bug 8.1)', async () => {
+  it('[STOP-2] a new game in the same session is not ended by the alarm of the stopped one', async () => {
     const { d, s } = await started(zurich(9, 0), { endTime: '12:00' });
     expect(timersOf(d, s.session)).toEqual([{ type: 'game.end', dueAt: zurich(12, 0), paused: null }]);
     accepted(await d.call({ command: { type: 'game.stop' }, session: s.session }));
@@ -73,7 +73,7 @@ describe('stopping a game', () => {
     expect(d.state().tables.session.get(s.session)?.game).toMatchObject({ id: 2, endsAt: zurich(17, 0) });
   });
 
-  it('corrections are refused once the game is over: its archive is final', async () => {
+  it('[CORRECTION-1] corrections are refused once the game is over: its archive is final', async () => {
     const { d, s, catcher, runners } = await started();
     accepted(
       await d.call({
@@ -96,7 +96,7 @@ describe('stopping a game', () => {
 });
 
 describe('grace and the game clock', () => {
-  it('a new grace replaces an older one: the old timer is cancelled and cannot end it early (§4.6)', async () => {
+  it('[GRACE-5] a new grace replaces an older one: the old timer is cancelled and cannot end it early', async () => {
     const { d, s, catcher, runners } = await started();
     const [first, second] = runners as [number, number];
     accepted(
@@ -118,7 +118,7 @@ describe('grace and the game clock', () => {
     expect(teamOf(d.state(), catcher).grace).toBeNull();
   });
 
-  it('a game started while the clock is paused waits for the resume: its end moves by the pause', async () => {
+  it('[PAUSE-1][PAUSE-3] a game started while the clock is paused waits for the resume: its end moves by the pause', async () => {
     const d = new StepDriver(zurich(9, 0), 9, await demoCatalogueState());
     const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1 } });
     accepted(await d.call({ command: { type: 'clock.pause' }, session: s.session }));
@@ -138,8 +138,8 @@ describe('grace and the game clock', () => {
   });
 });
 
-describe('the game day in the session time zone (D9)', () => {
-  it('refuses a start after the end time and reads an end before the start as the next day', async () => {
+describe('[TIME-2] the game day in the session time zone', () => {
+  it('[START-2] refuses a start after the end time and reads an end before the start as the next day', async () => {
     const d = new StepDriver(zurich(17, 30), 3, await demoCatalogueState());
     const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1 } });
     const late = await d.call({ command: { type: 'game.start' }, session: s.session });

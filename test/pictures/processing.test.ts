@@ -35,7 +35,7 @@ describe('processPicture', () => {
     },
   );
 
-  it('crops the thumbnail from the centre of the picture', async () => {
+  it('[PICTURE-3] crops the thumbnail from the centre of the picture', async () => {
     // 600×200: left third red, middle third green, right third blue. The centred square is the green.
     const third = (r: number, g: number, b: number) =>
       sharp({ create: { width: 200, height: 200, channels: 3, background: { r, g, b } } })
@@ -57,7 +57,7 @@ describe('processPicture', () => {
     expect(b).toBeLessThan(40);
   });
 
-  it('turns a photo upright by its EXIF orientation and drops the metadata', async () => {
+  it('[PICTURE-3] turns a photo upright by its EXIF orientation and drops the metadata', async () => {
     // Stored 400×200, but the camera says "rotate 90°": the picture is 200×400.
     const photo = await makeImage('jpeg', 400, 200, { orientation: 6 });
     expect((await sharp(photo).metadata()).orientation).toBe(6);
@@ -78,7 +78,7 @@ describe('processPicture', () => {
     });
   });
 
-  it('scales large pictures down to 4096 pixels on the longer side, never up', async () => {
+  it('[PICTURE-3] scales large pictures down to 4096 pixels on the longer side, never up', async () => {
     const big = accepted(await processPicture(await makeImage('png', 5000, 2500)));
     expect(big.full).toMatchObject({ width: 4096, height: 2048 });
     const small = accepted(await processPicture(await makeImage('png', 50, 40)));
@@ -92,7 +92,7 @@ describe('processPicture', () => {
     expect(channels.map((c) => Math.round(c.mean))).toEqual([255, 255, 255]);
   });
 
-  it('refuses a file that is not a picture, with PICTURE_PROBLEM', async () => {
+  it('[PICTURE-2] refuses a file that is not a picture, with PICTURE_PROBLEM', async () => {
     const result = await processPicture(Buffer.from('%PDF-1.4 this is not a picture at all'));
     expect(result).toEqual({
       ok: false,
@@ -101,7 +101,7 @@ describe('processPicture', () => {
     });
   });
 
-  it('refuses other image formats (decided by decoding), naming the format', async () => {
+  it('[PICTURE-2] refuses other image formats (decided by decoding), naming the format', async () => {
     const result = await processPicture(await makeImage('gif', 64, 64));
     expect(result).toEqual({
       ok: false,
@@ -122,7 +122,7 @@ describe('processPicture', () => {
     expect(await processPicture(Buffer.alloc(0))).toMatchObject({ ok: false, code: 'PICTURE_PROBLEM' });
   });
 
-  it('refuses files over 10 MiB with TOO_LARGE, before decoding', async () => {
+  it('[PICTURE-2] refuses files over 10 MiB with TOO_LARGE, before decoding', async () => {
     const result = await processPicture(Buffer.alloc(MAX_PICTURE_BYTES + 1, 0xff));
     expect(result).toEqual({
       ok: false,
@@ -131,7 +131,7 @@ describe('processPicture', () => {
     });
   });
 
-  it('refuses pictures over 64 megapixels with TOO_LARGE (a small file can hold many pixels)', async () => {
+  it('[PICTURE-2] refuses pictures over 64 megapixels with TOO_LARGE (a small file can hold many pixels)', async () => {
     const huge = await makeImage('png', 8200, 8200);
     expect(huge.length).toBeLessThan(MAX_PICTURE_BYTES);
     const result = await processPicture(huge);

@@ -130,7 +130,7 @@ describe('uploading', () => {
     },
   );
 
-  it('refuses non-pictures, truncated and other formats with PICTURE_PROBLEM, and changes nothing', async () => {
+  it('[PICTURE-2] refuses non-pictures, truncated and other formats with PICTURE_PROBLEM, and changes nothing', async () => {
     const world = await makeWorld(admin);
     const target = { kind: 'player', player: world.players.a0 };
     const before = footprint(server);
@@ -160,7 +160,7 @@ describe('uploading', () => {
     });
   });
 
-  it('refuses an upload over 10 MiB with TOO_LARGE, and changes nothing', async () => {
+  it('[PICTURE-2] refuses an upload over 10 MiB with TOO_LARGE, and changes nothing', async () => {
     const world = await makeWorld(admin);
     const before = footprint(server);
     const body = Buffer.alloc(MAX_PICTURE_BYTES + 1, 7);
@@ -199,7 +199,7 @@ describe('uploading', () => {
     expect(footprint(server)).toEqual(before);
   });
 
-  it('players upload for themselves and their own team only; admins for anyone', async () => {
+  it('[PICTURE-1] players upload for themselves and their own team only; admins for anyone', async () => {
     const world = await makeWorld(admin);
     const image = await makeImage('webp', 120, 80);
     const anna = world.tokens.a0;
@@ -241,7 +241,7 @@ describe('uploading', () => {
     expect(uploaded(forBeat)).toMatchObject({ owner: world.players.b0, uploadedBy: null });
   });
 
-  it('a retried upload with the same Idempotency-Key is stored once and answered the same', async () => {
+  it('[IDEMPOTENCY-3] a retried upload with the same Idempotency-Key is stored once and answered the same', async () => {
     const world = await makeWorld(admin);
     const image = await makeImage('png', 90, 90);
     const query = { kind: 'team', team: world.teams.b };
@@ -258,7 +258,7 @@ describe('uploading', () => {
 });
 
 describe('proof pictures', () => {
-  it('a proof picture of a catch appears on both linked periods, also in the events', async () => {
+  it('[PICTURE-5] a proof picture of a catch appears on both linked periods, also in the events', async () => {
     const world = await makeWorld(admin);
     const game = await playCatch(admin, world);
     const tokenOf = (team: number): string => (team === world.teams.a ? world.tokens.a0 : world.tokens.b0);
@@ -308,7 +308,7 @@ describe('proof pictures', () => {
     expect(refused.status).toBe(403);
   });
 
-  it('a late proof picture after the stop is added to the past game too', async () => {
+  it('[PAST-3] a late proof picture after the stop is added to the past game too', async () => {
     const world = await makeWorld(admin);
     const game = await playCatch(admin, world);
     const { pastGame } = await admin.request({ type: 'game.stop' }, { session: world.session });
@@ -383,7 +383,7 @@ describe('reading', () => {
     expect(again.status).toBe(304);
   });
 
-  it('players see the pictures of their own session (and their own), no others', async () => {
+  it('[PICTURE-6] players see the pictures of their own session (and their own), no others', async () => {
     const path = `/pictures/${teamPicture.id}`;
     // Beat is in the session (in the other team): he sees team Alpha's picture.
     expect((await getHttp(base, path, { bearer: world.tokens.b0 })).status).toBe(200);
@@ -411,7 +411,7 @@ describe('reading', () => {
     });
   });
 
-  it('picture.get pages thumbnails so that no response passes the frame limit', async () => {
+  it('[PICTURE-6] picture.get pages thumbnails so that no response passes the frame limit', async () => {
     // Noise makes thumbnails as large as they get (about 20 KB each).
     const ids: number[] = [];
     for (let i = 0; i < 40; i++) {
@@ -472,7 +472,7 @@ describe('reading', () => {
 });
 
 describe('beside the engine', () => {
-  it('the engine keeps answering while a large picture is processed', async () => {
+  it('[PICTURE-3] the engine keeps answering while a large picture is processed', async () => {
     const world = await makeWorld(admin);
     // 20 megapixels of flat colour: a small file that takes a while to decode and scale.
     const large = await makeImage('png', 5000, 4000);
@@ -495,7 +495,7 @@ describe('beside the engine', () => {
     expect(picture).toMatchObject({ width: 4096, height: 3277 });
   });
 
-  it('pictures survive a restart; the journal keeps no bytes and replays to the same state', async () => {
+  it('[PICTURE-4] pictures survive a restart; the journal keeps no bytes and replays to the same state', async () => {
     const world = await makeWorld(admin);
     const player = uploaded(
       await uploadHttp(

@@ -16,7 +16,7 @@ import { findSector, findSet, findZone, namesOf } from './live.js';
  * `id` and `lastEdit` are ignored, so the output of `challenge show ID --as-file` can be edited and fed
  * back. For `add`, `kind` and `status` are required and every other field defaults to what an empty
  * sheet cell means (no texts, biases 1, numbers 0, booleans false, no sets/zones/sectors). For `edit`,
- * only the fields present change. Everything else is checked by the engine (§1.5), which names the rule.
+ * only the fields present change. The engine checks everything else (CATALOGUE-3) and names the rule.
  */
 
 /** Reads a challenge file as a JSON object. */

@@ -25,7 +25,7 @@ import { IMPORT_WINDOW, runWindowed } from './pipeline.js';
 import { fileOf, lineIndex, readTableFiles, TABLE_NAMES, type LineIndex } from './tables.js';
 
 /**
- * `truinlag import DIR`: the catalogue import of D20 run through the engine's own commands. The four
+ * `truinlag import DIR`: the catalogue import (IMPORT-4) run through the engine's own commands. The four
  * tables are planned and diffed against the live catalogue (pure, `src/catalogue-io`), every refused row
  * is reported, and — unless it is a dry run — the diff is applied with the ordinary catalogue commands
  * in dependency order, sets → sectors → neighbour links → zones → travel minutes → challenges, re-reading

@@ -121,7 +121,7 @@ function renderPreview(
   return `${out.join('\n')}\n`;
 }
 
-/** Every term of one offer's points (§1.10), in the order the formula applies them. */
+/** Every term of one offer's points (POINTS), in the order the formula applies them. */
 export function breakdownRows(b: PointsBreakdown): { term: string; points: string; note: string }[] {
   const rows: { term: string; points: string; note: string }[] = [];
   const row = (term: string, points: number | string, note = ''): void => {

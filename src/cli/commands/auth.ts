@@ -3,7 +3,7 @@ import { cliClient } from '../connection.js';
 import { printResult } from '../output.js';
 import type { CliContext } from '../program.js';
 
-/** Player login (D5): prints the resumable player token, for `--token` or a client's `token` option. */
+/** Player login (AUTH-5): prints the resumable player token, for `--token` or a client's `token` option. */
 export function registerAuthCommands({ program, globals }: CliContext): void {
   program
     .command('login')

@@ -10,7 +10,7 @@ import { printResult } from '../output.js';
 import type { CliContext } from '../program.js';
 
 /**
- * Pictures (D21): `picture upload FILE --player ID | --team ID [--period N]` and
+ * Pictures (PICTURE-1): `picture upload FILE --player ID | --team ID [--period N]` and
  * `picture get ID [--thumb] --out FILE`.
  *
  * With --url the upload goes to the server's HTTP endpoint (`POST /pictures`, up to 10 MiB); over the

@@ -6,7 +6,7 @@ import { lookUp, show, withSession } from './call.js';
 
 /**
  * `config get [FIELD]`, `config set FIELD=VALUE…`, `config reset [FIELD…]` for the --session session
- * (D14). Values are JSON where they parse (numbers, booleans, arrays, objects), else text; a field whose
+ * (CONFIG-1). Values are JSON where they parse (numbers, booleans, arrays, objects), else text; a field whose
  * value is text always takes the text as typed. `challengeSets` also takes set names: `Normal,Extra`.
  */
 export function registerConfigCommands({ program, globals }: CliContext): void {

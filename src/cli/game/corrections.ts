@@ -6,7 +6,7 @@ import { teamRow } from './render.js';
 import type { Team } from './resolve.js';
 
 /**
- * Game-master corrections (D17) in the --session session, each journaled and announced with its
+ * Game-master corrections (CORRECTION-1) in the --session session, each journaled and announced with its
  * reason: `undo`, `adjust`, `grace end`, `hand`, `move`. Teams by name, id or a player's name.
  */
 export function registerCorrectionCommands({ program, globals, int }: CliContext): void {

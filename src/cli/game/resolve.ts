@@ -4,7 +4,7 @@ import { CliError } from '../connection.js';
 
 /**
  * What a person types for a session, player, team or offered challenge, turned into the one thing it
- * names (tredit's conventions, challenges-and-tools.md §4.1): an id, or a case-insensitive exact name;
+ * names (the reference admin CLI's conventions): an id, or a case-insensitive exact name;
  * a team also by the name of one of its players. A reference that names nothing is NOT_FOUND; one
  * that names several different things is AMBIGUOUS_DATA, listing them — never a guess.
  */

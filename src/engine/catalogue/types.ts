@@ -1,11 +1,11 @@
 /**
- * The global challenge/zone catalogue as plain, JSON-serialisable data (challenges-and-tools.md §1.1,
- * §1.6, §2.1, §2.2). Entities refer to each other by numeric database id; zone *numbers* (e.g. 110) are
+ * The global challenge/zone catalogue as plain, JSON-serialisable data (CATALOGUE-1).
+ * Entities refer to each other by numeric database id; zone *numbers* (e.g. 110) are
  * only a property of a zone. Optional values are `null` (never `undefined`) so that records round-trip
  * through JSON unchanged.
  */
 
-/** Challenge kinds (§1.2). */
+/** Challenge kinds (CATALOGUE-2). */
 export const CHALLENGE_KINDS = [
   'Kaff',
   'Ortsspezifisch',
@@ -16,7 +16,7 @@ export const CHALLENGE_KINDS = [
 ] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
-/** Editorial statuses (§1.3). Only {@link PLAYABLE_STATUSES} are dealt to teams. */
+/** Editorial statuses (CATALOGUE-2). Only {@link PLAYABLE_STATUSES} are dealt to teams. */
 export const CHALLENGE_STATUSES = [
   'Approved',
   'Edited',
@@ -27,38 +27,38 @@ export const CHALLENGE_STATUSES = [
 ] as const;
 export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
 
-/** Statuses that generation may deal (§1.3, D20). */
+/** Statuses that generation may deal (CATALOGUE-2). */
 export const PLAYABLE_STATUSES: readonly ChallengeStatus[] = ['Approved', 'Refactor'];
 
-/** How the target zone of a random-place challenge is drawn at generation time (§1.4). */
+/** How the target zone of a random-place challenge is drawn at generation time (HAND-11). */
 export const RANDOM_PLACES = ['Zone', 'SBahnZone'] as const;
 export type RandomPlace = (typeof RANDOM_PLACES)[number];
 
 /**
- * Special quirk of a challenge (§1.7). Stored, validated and returned unchanged; no game effect (D18).
+ * Special quirk of a challenge. Stored, validated and returned unchanged; no game effect (CATALOGUE-7).
  * `null` minutes mean "the drawn repetition count".
  */
 export type ChallengeAction =
   | { readonly type: 'UncompletableMinutes'; readonly minutes: number | null }
   | { readonly type: 'Trap'; readonly stuckMinutes: number | null; readonly catcherMessage: string | null };
 
-/** Inclusive repetition range (D12): a draw yields an integer in `[min, max]`, both included. */
+/** Inclusive repetition range (POINTS-10): a draw yields an integer in `[min, max]`, both included. */
 export interface RepetitionRange {
   min: number;
   max: number;
 }
 
 /**
- * A raw catalogue entry (§1.1). Units: times in minutes, `stationDistance` in metres, `departures` per
+ * A raw catalogue entry (CATALOGUE-4). Units: times in minutes, `stationDistance` in metres, `departures` per
  * hour, `lastEdit` epoch milliseconds. `zones`, `sectors` and `sets` hold database ids.
  */
 export interface Challenge {
   id: number;
   kind: ChallengeKind;
-  /** Challenge-set ids (§1.6). */
+  /** Challenge-set ids (CATALOGUE-8). */
   sets: number[];
   status: ChallengeStatus;
-  /** Player-facing title; may contain `%r`, `%z`, `%s` (§1.4). */
+  /** Player-facing title; may contain `%r`, `%z`, `%s` (HAND-12). */
   title: string | null;
   description: string | null;
   /** Station/village name of Kaff and ZKaff challenges; builds the automatic texts. */
@@ -97,11 +97,11 @@ export interface Challenge {
   deadEnd: boolean;
   /** Done without leaving the vehicle (title gets a 🛤️ prefix). */
   noDisembark: boolean;
-  /** Points are exactly `additionalPoints + reps × pointsPerRep` (D11). */
+  /** Points are exactly `additionalPoints + reps × pointsPerRep` (POINTS-8). */
   fixed: boolean;
-  /** Stored only (D18). */
+  /** Stored only (CATALOGUE-7). */
   inPerimeterOverride: boolean | null;
-  /** Language code → title; stored and returned, not used by generation (D18). */
+  /** Language code → title; stored and returned, not used by generation (CATALOGUE-7). */
   translatedTitles: Record<string, string>;
   translatedDescriptions: Record<string, string>;
   action: ChallengeAction | null;
@@ -112,13 +112,13 @@ export interface Challenge {
 /** What add/edit/import supply: a challenge without the store-assigned `id` and `lastEdit`. */
 export type ChallengeInput = Omit<Challenge, 'id' | 'lastEdit'>;
 
-/** A named catalogue subset (§1.6); names are unique. */
+/** A named catalogue subset; names are unique (CATALOGUE-8). */
 export interface ChallengeSet {
   id: number;
   name: string;
 }
 
-/** A ZVV tariff zone with its metrics (§2.1). */
+/** A ZVV tariff zone with its metrics (CATALOGUE-9). */
 export interface Zone {
   id: number;
   /** ZVV zone number, e.g. 110. */
@@ -136,7 +136,7 @@ export interface Zone {
 
 export type ZoneInput = Omit<Zone, 'id'>;
 
-/** A lettered sub-area of the centre zone (§2.2). Neighbourhood is symmetric. */
+/** A lettered sub-area of the centre zone. Neighbourhood is symmetric (CATALOGUE-10). */
 export interface Sector {
   id: number;
   /** Exactly one character, normally a capital letter. */

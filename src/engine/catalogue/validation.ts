@@ -1,9 +1,9 @@
 /**
- * Validity rules for catalogue entities (challenges-and-tools.md §1.5, D20, and D22's "strict in meaning").
+ * Validity rules for catalogue entities (CATALOGUE-3 to CATALOGUE-6, CATALOGUE-8 to CATALOGUE-10).
  * Every function is pure and returns all violations found; an empty list means valid. Rule codes are
  * stable strings, surfaced through the protocol as typed errors.
  *
- * Decision (spec unclear): §1.5 rule 1 says ToSort is "always valid". We read that as: ToSort skips the
+ * Decision (CATALOGUE-6): the reference calls ToSort "always valid". We read that as: ToSort skips the
  * *completeness* rules (needs set/place/kaffskala/…/title, importer content rules) because the authors
  * have not finished the entry — but the *structural* checks (known kind/status, numeric ranges, integer
  * fields, min ≤ max repetitions, existing set/zone/sector references) apply to every record, since the
@@ -115,7 +115,7 @@ function checkAction(c: ChallengeInput): Violation[] {
   return minutes === null ? [] : inRange('action', minutes, 0, 24 * 60);
 }
 
-/** Field ranges of §1.1 and D22 (kaffskala/grade 1–6, non-negative counts, 16-bit signed points, …). */
+/** Field ranges of CATALOGUE-4 (kaffskala/grade 1–6, non-negative counts, 16-bit signed points, …). */
 function checkNumbers(c: ChallengeInput): Violation[] {
   const out = [
     ...(c.kaffskala === null ? [] : inRange('kaffskala', c.kaffskala, 1, 6)),
@@ -156,7 +156,7 @@ function checkReferences(c: ChallengeInput, refs: ChallengeReferences): Violatio
   ];
 }
 
-/** §1.5 rules 2–7 plus the importer's content rules (tredit parsley.rs). */
+/** The completeness rules of CATALOGUE-5, the reference importer's content rules included. */
 function checkCompleteness(c: ChallengeInput): Violation[] {
   const out: Violation[] = [];
   const placeKind = c.kind === 'Kaff' || c.kind === 'ZKaff';
@@ -195,7 +195,7 @@ function checkCompleteness(c: ChallengeInput): Violation[] {
 }
 
 /**
- * Validates a challenge record against §1.5 and the field ranges of §1.1/D22, resolving set, zone and
+ * Validates a challenge record against CATALOGUE-4 and CATALOGUE-5, resolving set, zone and
  * sector ids through `refs`. ToSort records get the structural checks only (see the module comment).
  */
 export function validateChallenge(challenge: ChallengeInput, refs: ChallengeReferences): Violation[] {

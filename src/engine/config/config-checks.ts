@@ -109,7 +109,7 @@ export function checkRanges(config: GameConfig): Violation[] {
   return out;
 }
 
-/** Start and end are "HH:MM" and differ (equal times would leave no game, D9). */
+/** Start and end are "HH:MM" and differ (equal times would leave no game, CONFIG-3). */
 export function checkTimes(config: GameConfig): Violation[] {
   const out: Violation[] = [];
   const start = parseTimeOfDay(config.startTime);

@@ -1,8 +1,8 @@
 /**
- * The per-session game configuration (challenges-and-tools.md §3.1, engine.md §2.6, D9, D13, D14).
+ * The per-session game configuration (CONFIG-1, CONFIG-2).
  * A session stores only overrides; {@link resolveGameConfig} merges them onto {@link DEFAULT_GAME_CONFIG}.
  *
- * Units: durations in minutes, times of day as "HH:MM" (read in the session's time zone, D9), zones by
+ * Units: durations in minutes, times of day as "HH:MM" (read in the session's time zone, TIME-2), zones by
  * ZVV *number* (not id), challenge sets by id, probabilities in [0, 1].
  */
 import type { Violation } from '../catalogue/validation.js';
@@ -58,8 +58,8 @@ export interface GameConfig {
   zkaffDeparturesBase: number;
   zkaffDeparturesMultiplier: number;
   /**
-   * Kept so every reference field stays settable (D14), but it has no effect: fixed challenges always get
-   * exactly their fixed points (D11).
+   * Kept so every reference field stays settable (CONFIG-5), but it has no effect: fixed challenges
+   * always get exactly their fixed points (POINTS-8).
    */
   fixedCutoffMult: number;
   /** Points behind the leader before the underdog bonus starts. */
@@ -75,13 +75,13 @@ export interface GameConfig {
   pointsPerBadConnectivityIndex: number;
   pointsForNoTrain: number;
   pointsForMongus: number;
-  /** ZVV number of the centre zone (ZKaff zone, perimeter rings, sector rule — D13). */
+  /** ZVV number of the centre zone (ZKaff zone, perimeter rings, sector rule — HAND-8). */
   centreZone: number;
   /** Playable challenge-set ids. Empty means every set (see the generation candidate filter). */
   challengeSets: number[];
   /** Offers per runner hand (the slot recipes are tuned for 3). */
   numChallenges: number;
-  /** Probability that the Normal phase's near slot becomes a region-specific one (D10). */
+  /** Probability that the Normal phase's near slot becomes a region-specific one (HAND-6). */
   regioRatio: number;
   zkaffRatioRange: RatioRange;
   numCatchers: number;
@@ -96,7 +96,7 @@ export interface GameConfig {
   bountyPercentage: number;
   /** "HH:MM" in the session's time zone. */
   startTime: string;
-  /** "HH:MM"; earlier than `startTime` means the next day (D9). */
+  /** "HH:MM"; earlier than `startTime` means the next day (START-2). */
   endTime: string;
   specificMinutes: number;
   perimeterMinutes: number;

@@ -1,6 +1,6 @@
 /**
  * Normalised Damerau–Levenshtein similarity (optimal string alignment), 1 = equal, 0 = nothing in
- * common. Team names at or above {@link TEAM_NAME_SIMILARITY} to an existing one are refused (§3.2).
+ * common. Team names at or above {@link TEAM_NAME_SIMILARITY} to an existing one are refused (TEAM-1).
  */
 export const TEAM_NAME_SIMILARITY = 0.85;
 

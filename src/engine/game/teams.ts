@@ -29,14 +29,14 @@ export function findTeam(ctx: HandlerContext, id: number): TeamRecord | Outcome<
 
 export const isOutcome = (value: object): value is Outcome<never> => 'ok' in value;
 
-/** D5: a player connection acts only as its own team. Admins and the engine act as any team. */
+/** AUTH-3: a player connection acts only as its own team. Admins and the engine act as any team. */
 export function mayActAs(ctx: HandlerContext, team: TeamRecord): Outcome<never> | undefined {
   if (ctx.actor.kind === 'admin' || ctx.actor.kind === 'system') return undefined;
   if (ctx.actor.kind === 'player' && team.players.includes(ctx.actor.player)) return undefined;
   return fail('UNAUTHORISED', 'A player may only act for their own team.');
 }
 
-/** The first palette colour no team of the session uses, else black (§3.1). */
+/** The first palette colour no team of the session uses, else black (TEAM-1). */
 export function freeColour(config: GameConfig, teams: readonly TeamRecord[]): RgbColour {
   const same = (a: RgbColour, b: RgbColour): boolean => a.r === b.r && a.g === b.g && a.b === b.b;
   return config.teamColours.find((c) => !teams.some((t) => same(t.colour, c))) ?? { r: 0, g: 0, b: 0 };
@@ -58,7 +58,7 @@ export function topScore(tx: Tx, session: number): number {
 }
 
 /**
- * Deals a team a new hand for its current zone and sector (§1.9). Challenges it completed are never
+ * Deals a team a new hand for its current zone and sector (HAND-2). Challenges it completed are never
  * dealt again; offers it passed over count as seen. `top` absent = no underdog bonus (game start).
  */
 export function dealHand(
@@ -95,7 +95,7 @@ export function dealHand(
 
 /**
  * Appends a period (the team's current location becomes a trail point and the period's place), keeping
- * how the team stood before so that the event can be undone (D17).
+ * how the team stood before so that the event can be undone (CORRECTION-2).
  */
 export function withPeriod(
   ctx: HandlerContext,
@@ -118,15 +118,15 @@ export function withPeriod(
   return { ...team, periods: [...team.periods, period], lastTrackPoint: location ?? team.lastTrackPoint };
 }
 
-/** Starts a grace period: a durable timer on the session's game clock ends it (D8). */
+/** Starts a grace period: a durable timer on the session's game clock ends it (GRACE-1). */
 export function startGrace(ctx: HandlerContext, session: SessionRecord, team: TeamRecord): TeamRecord {
   return withGraceUntil(ctx, session, team, ctx.now + configOf(session).gracePeriodMinutes * 60_000);
 }
 
 /**
  * A grace period that ends at `until` (epoch ms). It replaces any older grace of the team, whose timer is
- * cancelled so that it cannot end the new one early (engine.md §4.6). `timerId` re-arms a cancelled grace
- * timer under its own id (an undo puts the team back exactly, D17).
+ * cancelled so that it cannot end the new one early (GRACE-5). `timerId` re-arms a cancelled grace
+ * timer under its own id (an undo puts the team back exactly, CORRECTION-2).
  */
 export function withGraceUntil(
   ctx: HandlerContext,
@@ -152,7 +152,7 @@ export function withoutGrace(ctx: HandlerContext, team: TeamRecord): TeamRecord 
   return { ...team, grace: null };
 }
 
-/** D15: teams, membership and config are locked while the session's game runs. */
+/** LOCK-1: teams, membership and config are locked while the session's game runs. */
 export function refuseWhileRunning(session: SessionRecord, what: string): Outcome<never> | undefined {
   return session.game === null
     ? undefined

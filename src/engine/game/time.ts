@@ -1,5 +1,5 @@
 /**
- * Wall-clock helpers for a session's IANA time zone (D9), pure: Intl does the zone arithmetic, the engine
+ * Wall-clock helpers for a session's IANA time zone (TIME-2), pure: Intl does the zone arithmetic, the engine
  * never reads the clock itself.
  */
 interface LocalParts {

@@ -1,7 +1,7 @@
 import type { RgbColour, PartialGameConfig } from '../config/game-config.js';
 import type { Offer } from '../generation/types.js';
 
-/** Game records as the engine stores them (engine.md §2.2–§2.5 with D4, D8, D9, D17). Times are epoch ms. */
+/** Game records as the engine stores them (TEAM, PERIOD, GRACE, CORRECTION). Times are epoch ms (TIME-1). */
 export type TeamRole = 'Runner' | 'Catcher';
 
 export interface LocationFix {
@@ -52,7 +52,7 @@ export type PeriodContext =
       readonly caughtPeriod: number;
     };
 
-/** The parts of a team an event changes besides its periods: what an undo puts back (D17). */
+/** The parts of a team an event changes besides its periods: what an undo puts back (CORRECTION-2). */
 export interface TeamStanding {
   readonly role: TeamRole;
   readonly points: number;
@@ -104,7 +104,7 @@ export interface GameRecord {
 }
 
 export interface SessionGameFields {
-  /** Per-session config overrides (D14); the effective config is defaults + these. */
+  /** Per-session config overrides (CONFIG-2); the effective config is defaults + these. */
   readonly config: PartialGameConfig;
   readonly game: GameRecord | null;
   readonly gamesPlayed: number;
@@ -120,7 +120,7 @@ export interface PastGameRecord {
   readonly teams: readonly (TeamRecord & { readonly track: readonly TrackPoint[] })[];
 }
 
-/** A player's login token (D6): resumable, one per login. */
+/** A player's login token (AUTH-5): resumable, one per login. */
 export interface TokenRecord {
   readonly id: number;
   readonly player: number;

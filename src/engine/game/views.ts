@@ -39,7 +39,7 @@ const periodView = (p: PeriodRecord): TeamView['periods'][number] => ({
 });
 
 /**
- * The session's completions and catches, oldest first (engine.md §2.5): a catch is represented by the
+ * The session's completions and catches, oldest first (EVENT-1): a catch is represented by the
  * caught team's period, as in the reference; ties keep team order.
  */
 export function eventsOf(teams: readonly TeamRecord[]): EventView[] {

@@ -1,12 +1,12 @@
 /**
- * Candidate filtering with fallback levels (challenges-and-tools.md §1.9.3), with these deliberate
- * differences from the reference ("bugs not to copy", §9 and engine.md §8.19):
+ * Candidate filtering with fallback levels (HAND-9, HAND-10), with these deliberate differences from
+ * the reference:
  *
  * - An empty `challengeSets` config means "every set": the set filter is off. (The reference's empty
  *   default rejected everything and silently fell through to a level that also ignored history.)
  * - A challenge the team already completed is never dealt again, at any level.
  * - No duplicates within a hand, at any level (the reference allowed them from level 3 on).
- * - Only playable statuses (Approved, Refactor) are ever dealt (D20); the reference's last level
+ * - Only playable statuses (Approved, Refactor) are ever dealt (CATALOGUE-2); the reference's last level
  *   ("any entry at all, even rejected ones") is dropped.
  * - When no level has a candidate the slot stays empty and generation reports it, instead of keeping
  *   the previous hand.

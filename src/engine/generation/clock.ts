@@ -1,5 +1,5 @@
 /**
- * Local wall-clock reading of an epoch timestamp in an IANA time zone (D9). Pure: uses only
+ * Local wall-clock reading of an epoch timestamp in an IANA time zone (TIME-2). Pure: uses only
  * `Intl.DateTimeFormat`, no system clock.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Resolves what every slot needs to know about the team and the catalogue, once per generation
- * (§1.9 preconditions). Where the reference panics (unknown zone or sector id) we report a problem.
+ * (HAND-10). Where the reference panics (unknown zone or sector id) we report a problem.
  */
 import type { Catalogue, Challenge, Zone } from '../catalogue/types.js';
 import type { GameConfig } from '../config/game-config.js';
@@ -11,12 +11,12 @@ export interface GenerationContext {
   config: GameConfig;
   teamZone: Zone;
   centreZone: Zone;
-  /** Sector ids a ZKaff "sector" slot accepts (§2.3). */
+  /** Sector ids a ZKaff "sector" slot accepts (HAND-8). */
   adjacentSectors: ReadonlySet<number>;
   completed: ReadonlySet<number>;
   /** Completed or offered before: the "not-seen" filter excludes these. */
   seen: ReadonlySet<number>;
-  /** Every catalogue challenge, ascending by id, so that picks replay identically (D16). */
+  /** Every catalogue challenge, ascending by id, so that picks replay identically (TIME-3). */
   challenges: readonly Challenge[];
 }
 
@@ -24,7 +24,7 @@ export type ContextResult =
   { ok: true; context: GenerationContext; problems: string[] } | { ok: false; problem: string };
 
 /**
- * Adjacent sectors (§2.3 with D13): in the configured centre zone with a known current sector → that
+ * Adjacent sectors (HAND-8): in the configured centre zone with a known current sector → that
  * sector's neighbours (not the sector itself); otherwise the close sectors of the team's zone.
  */
 export function adjacentSectors(

@@ -1,7 +1,7 @@
 /**
  * Distances. Zone-to-zone distances are travel minutes looked up in the curated, directed matrix
- * (§2.4) — no geometry. Geographic distances between GPS positions use the haversine formula with
- * (latitude, longitude) in that order (the reference swapped them, engine.md §8.6).
+ * (HAND-7) — no geometry. Geographic distances between GPS positions use the haversine formula with
+ * (latitude, longitude) in that order (the reference swapped them, CATCH-2).
  */
 import type { Challenge, Zone } from '../catalogue/types.js';
 
@@ -12,7 +12,7 @@ export function minutesBetween(from: Zone, toId: number): number | undefined {
 
 /**
  * Minutes from the team's zone to the challenge's closest listed zone that has a matrix entry, or 0 when
- * the challenge lists no zone or none has an entry (§1.9.2: such challenges always count as "near").
+ * the challenge lists no zone or none has an entry (HAND-7: such challenges always count as "near").
  */
 export function challengeDistance(teamZone: Zone, challenge: Challenge): number {
   const known = challenge.zones.map((id) => minutesBetween(teamZone, id)).filter((m) => m !== undefined);

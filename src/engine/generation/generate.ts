@@ -1,9 +1,9 @@
 /**
- * Deals a fresh hand to a runner team (challenges-and-tools.md §1.9, §1.10). Pure: time comes in as
- * `now` (epoch ms) plus the session's time zone, randomness from the injected `rng` (D16), so a journal
+ * Deals a fresh hand to a runner team (HAND-1 to HAND-13, POINTS). Pure: time comes in as
+ * `now` (epoch ms) plus the session's time zone, randomness from the injected `rng` (TIME-3), so a journal
  * replay with the same seed deals the same hand.
  *
- * Decision (bugs not to copy, engine.md §8.19): generation never falls back to the previous hand. When
+ * Decision (HAND-10, a reference bug not to copy): generation never falls back to the previous hand. When
  * it cannot deal at all (invalid config or time zone, unknown team zone, missing centre zone) it returns
  * no offers; when single slots find nothing it returns a shorter hand. Either way `problems` says why,
  * and the caller decides what to do with a short or empty hand.

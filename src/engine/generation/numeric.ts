@@ -1,4 +1,4 @@
-/** Float-to-integer conversions of the points formula (§1.10: truncation toward zero). */
+/** Float-to-integer conversions of the points formula (POINTS: truncation toward zero). */
 
 // Float noise such as 64^(1/3) = 3.9999999999999996 must not knock an exact integer result down by one
 // (the reference documents ±1 deviations at such boundaries; we resolve them towards the exact value).

@@ -1,7 +1,7 @@
 /**
- * Which generation phase it is (challenges-and-tools.md §1.9.1, D9).
+ * Which generation phase it is (HAND-3, HAND-4).
  *
- * Times are read on the local wall clock of the session's time zone. Decision (spec unclear, D9): a game
+ * Times are read on the local wall clock of the session's time zone. Decision (HAND-4): a game
  * whose end time of day is earlier than its start time runs over midnight. We measure "now" as seconds
  * since the start time of day, modulo 24 h. The hours outside the game window are split at their
  * midpoint: the first half counts as "after the end" (EndGame), the second half as "before the start"

@@ -1,8 +1,8 @@
 /**
- * The points formula (challenges-and-tools.md §1.10) with D11 (fixed challenges get exactly
+ * The points formula (POINTS-1 to POINTS-10): fixed challenges get exactly
  * F = additionalPoints + repetitions × pointsPerRep — no bias, underdog or noise — and final points are
- * clamped at 0) and D12 (inclusive repetition ranges). Every float-to-integer step truncates toward
- * zero, as in the reference.
+ * clamped at 0 (POINTS-8, POINTS-9); repetition ranges are inclusive (POINTS-10). Every float-to-integer
+ * step truncates toward zero, as in the reference.
  *
  * Decision (spec unclear): a missing diagonal matrix entry (travel from a zone to itself) counts as
  * 0 minutes without being reported; other missing entries count as 0 and are reported by the caller.
@@ -18,14 +18,14 @@ import type { PointsBreakdown } from './types.js';
 export type PointsTerms = Omit<PointsBreakdown, 'slot' | 'level'>;
 
 /**
- * Draws the repetition count uniformly from `[min, max]`, both included (D12). A malformed range
+ * Draws the repetition count uniformly from `[min, max]`, both included (POINTS-10). A malformed range
  * (max < min, which validation rejects) yields min.
  */
 export function drawRepetitions(range: RepetitionRange, rng: Rng): number {
   return rng.int(range.min, Math.max(range.min, range.max));
 }
 
-/** Points for going to a zone (§2.1), floored, and 0 when not positive. */
+/** Points for going to a zone (POINTS-2), floored, and 0 when not positive. */
 export function zonicKaffness(zone: Zone, config: GameConfig): number {
   const raw =
     (6 - zone.numConnZones) * config.pointsPerConnectedZoneLessThan6 +
@@ -114,7 +114,7 @@ export interface PointsInput {
   challenge: Challenge;
   /** Already drawn ({@link drawRepetitions}). */
   repetitions: number;
-  /** The offer's zone (§1.9.4), or null. */
+  /** The offer's zone (HAND-11), or null. */
   zone: Zone | null;
   teamZone: Zone;
   /** Whether the slot zones Zoneables: a Zoneable then earns the zoneable bonus, zone found or not. */

@@ -1,8 +1,8 @@
 /**
- * Slot recipes per phase (challenges-and-tools.md §1.9.2, D10). A slot is a list of filters plus the
+ * Slot recipes per phase (HAND-5, HAND-6). A slot is a list of filters plus the
  * zone options for the challenge picked into it.
  *
- * Decision (open question §8.12): the EndGame ZKaff slot has no sector filter, as in the reference code.
+ * Decision (HAND-6): the EndGame ZKaff slot has no sector filter, as in the reference code.
  */
 import type { ChallengeKind } from '../catalogue/types.js';
 import type { MinuteRange } from '../config/game-config.js';
@@ -100,14 +100,14 @@ function ringSlots(ctx: GenerationContext, radius: number): [outer: Slot, inner:
   return [ringSlot(ctx, 'perimeter-outer', half, radius), ringSlot(ctx, 'perimeter-inner', 0, half)];
 }
 
-/** The tuned recipes for a hand of three (§1.9.2 table). */
+/** The tuned recipes for a hand of three (HAND-5 table). */
 function threeSlots(phase: Phase, ctx: GenerationContext, rng: Rng): Slot[] {
   const { config } = ctx;
   switch (phase.kind) {
     case 'Specific':
       return [specific(), specific(), specific()];
     case 'Normal': {
-      // D10: the region-specific roll replaces the *near* slot.
+      // HAND-6: the region-specific roll replaces the *near* slot.
       const regioSlot = rng.next() < Math.min(1, Math.max(0, config.regioRatio));
       const first = regioSlot ? regio() : distanceSlot(ctx, 'near', config.normalPeriodNearDistanceRange);
       return [first, distanceSlot(ctx, 'far', config.normalPeriodFarDistanceRange), unspecific()];
@@ -124,7 +124,7 @@ function threeSlots(phase: Phase, ctx: GenerationContext, rng: Rng): Slot[] {
   }
 }
 
-/** The untuned recipes for other hand sizes (§1.9.2, last paragraph). */
+/** The untuned recipes for other hand sizes (HAND-5). */
 function otherSlots(phase: Phase, n: number): Slot[] {
   const times = (k: number, make: () => Slot): Slot[] => Array.from({ length: Math.max(0, k) }, make);
   switch (phase.kind) {

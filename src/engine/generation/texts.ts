@@ -1,5 +1,5 @@
 /**
- * Player-facing title and description of an offer (challenges-and-tools.md §1.4, engine.md §4.3.5).
+ * Player-facing title and description of an offer (HAND-12).
  * Blank explicit texts count as absent.
  */
 import type { Challenge, Zone } from '../catalogue/types.js';

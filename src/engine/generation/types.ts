@@ -1,12 +1,12 @@
 /**
- * Plain-data types of challenge generation (challenges-and-tools.md §1.8–§1.10). Everything here is
+ * Plain-data types of challenge generation (HAND, POINTS in docs/rules.md). Everything here is
  * JSON-serialisable so that offers can be stored and breakdowns shown by a game-master preview.
  */
 import type { Catalogue, ChallengeAction, ChallengeKind } from '../catalogue/types.js';
 import type { GameConfig } from '../config/game-config.js';
 import type { Rng } from '../rng.js';
 
-/** Generation phase of the day (§1.9.1). `ratio` is the progress-derived value that drives the slots. */
+/** Generation phase of the day (HAND-3). `ratio` is the progress-derived value that drives the slots. */
 export type Phase =
   | { readonly kind: 'Specific' }
   | { readonly kind: 'Normal' }
@@ -23,7 +23,7 @@ export interface PhaseResult {
   wiggleSeconds: number | null;
 }
 
-/** One condition a slot imposes on candidates (§1.9.2). Minute ranges are half-open `[min, max)`. */
+/** One condition a slot imposes on candidates (HAND-7). Minute ranges are half-open `[min, max)`. */
 export type SlotFilter =
   | { readonly type: 'kinds'; readonly kinds: readonly ChallengeKind[] }
   /** Matrix minutes from the team's zone to the challenge's closest listed zone (0 if none). */
@@ -55,7 +55,7 @@ export interface Slot {
   allowedZones: readonly number[] | null;
 }
 
-/** What a runner team holds (§1.8). Texts are final (placeholders filled). */
+/** What a runner team holds (HAND-1). Texts are final (placeholders filled). */
 export interface Offer {
   challengeId: number;
   title: string;
@@ -68,11 +68,11 @@ export interface Offer {
   sectorId: number | null;
   /** The drawn repetition count (also the default minutes of an action). */
   repetitions: number;
-  /** Stored only (D18). */
+  /** Stored only (CATALOGUE-7). */
   action: ChallengeAction | null;
 }
 
-/** Every term of the points formula (§1.10) for one offer. All terms are integers unless noted. */
+/** Every term of the points formula (POINTS) for one offer. All terms are integers unless noted. */
 export interface PointsBreakdown {
   challengeId: number;
   slot: SlotLabel;
@@ -109,7 +109,7 @@ export interface PointsBreakdown {
   zoneableBonus: number;
   /** Sum of all terms above: the points before weekend bias. */
   subtotal: number;
-  /** Null for fixed challenges (D11: not applied). `factor` is 1 on weekdays. */
+  /** Null for fixed challenges (POINTS-8: not applied). `factor` is 1 on weekdays. */
   bias: { day: 'Saturday' | 'Sunday' | null; factor: number; after: number } | null;
   /** Null for fixed challenges. `gap` null = no leader known (game start); `factor` 1 = no bonus. */
   underdog: { gap: number | null; factor: number; after: number } | null;
@@ -119,7 +119,7 @@ export interface PointsBreakdown {
   fixedPoints: number | null;
   /** Result before clamping (may be negative). */
   unclamped: number;
-  /** Final points: `max(0, unclamped)` (D11). */
+  /** Final points: `max(0, unclamped)` (POINTS-9). */
   points: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The zone of a picked challenge (challenges-and-tools.md §1.9.4).
+ * The zone of a picked challenge (HAND-11).
  *
  * Decision (spec unclear): an Ortsspezifisch whose listed zones all lack a matrix entry from the team's
  * zone gets its first listed zone (reported as a problem; travel then counts 0 minutes, as for any

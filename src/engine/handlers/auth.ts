@@ -6,8 +6,8 @@ import { playerView } from '../views.js';
 const TOKEN_BYTES = 24;
 
 /**
- * Login (D5, D6): the runtime sealed the passphrase, so the player is found by its keyed lookup digest.
- * Removed players have no passphrase any more and can never log in. Every refusal reads the same
+ * Login (AUTH-4, AUTH-5): the runtime sealed the passphrase, so the player is found by its keyed lookup
+ * digest. Removed players have no passphrase any more and can never log in. Every refusal reads the same
  * whatever was typed, and nothing of the passphrase is echoed.
  */
 export const authLogin: Handler<'auth.login'> = (command, { tx, rng, now }) => {

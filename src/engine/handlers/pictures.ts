@@ -15,7 +15,7 @@ import { playerView } from '../views.js';
 import { broadcastTeam } from './game/teams.js';
 
 /**
- * Pictures (D21, engine.md §4.9). An upload is checked here, then decoded and re-encoded by a background
+ * Pictures (PICTURE-1 to PICTURE-6). An upload is checked here, then decoded and re-encoded by a background
  * job beside the engine; the job's result comes back as `picture.processed`, which stores the metadata in
  * the state and the bytes as blobs in the same commit, and answers the uploader. Reads of the bytes are
  * jobs too: the engine checks who may see what, the job reads the blob store.
@@ -182,7 +182,7 @@ type ResolvedTarget =
   | { readonly kind: 'team'; readonly team: TeamRecord }
   | { readonly kind: 'proof'; readonly team: TeamRecord; readonly period: number };
 
-/** Finds what a picture is for; with `authorise`, also checks the uploader may act for it (D5). */
+/** Finds what a picture is for; with `authorise`, also checks the uploader may act for it (PICTURE-1). */
 function resolveTarget(
   ctx: HandlerContext,
   target: PictureTarget,
@@ -216,7 +216,7 @@ function visiblePicture(ctx: HandlerContext, id: number): PictureRecord | undefi
 
 /**
  * Attaches a proof picture to a team's period and, for a catch, to the other team's linked period
- * (engine.md §4.7), so that it shows on both. A link to a team that is gone is skipped.
+ * (PERIOD-3, PICTURE-5), so that it shows on both. A link to a team that is gone is skipped.
  */
 function attachProof(ctx: HandlerContext, team: TeamRecord, index: number, picture: number): void {
   const updated = appendToPeriod(ctx.tx, team, index, picture);

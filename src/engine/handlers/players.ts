@@ -40,7 +40,7 @@ export const playerGet: Handler<'player.get'> = (command, { tx }) => {
   return player === undefined ? notFound('player', command.id) : ok(playerView(player));
 };
 
-/** Name, passphrase (unique, D6), phone, or session (which takes the player out of their team). */
+/** Name, passphrase (unique, PLAYER-3), phone, or session (which takes the player out of their team). */
 export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
   const player = tx.get('player', command.id);
   if (player === undefined || player.removed) return notFound('player', command.id);
@@ -78,7 +78,7 @@ export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
   return ok(playerView(edited));
 };
 
-/** Removing keeps the player's history but ends their part: no team, no session, no login (bug 8.11). */
+/** Removing keeps the player's history but ends their part: no team, no session, no login (PLAYER-4). */
 export const playerRemove: Handler<'player.remove'> = (command, { tx }) => {
   const player = tx.get('player', command.id);
   if (player === undefined || player.removed) return notFound('player', command.id);
@@ -104,7 +104,7 @@ export const playerRemove: Handler<'player.remove'> = (command, { tx }) => {
   return ok(playerView(removed));
 };
 
-/** Takes a player out of their team; refused while that team's session plays (D15). */
+/** Takes a player out of their team; refused while that team's session plays (LOCK-1). */
 function leaveTeam(tx: Tx, player: number, teamId: number): Outcome<never> | undefined {
   const team = tx.get('team', teamId);
   if (team === undefined) return undefined;

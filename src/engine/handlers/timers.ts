@@ -22,7 +22,7 @@ export const timerFire: Handler<'timer.fire'> = (command, ctx) => {
 /**
  * Arms a durable timer: writing the record is all it takes (the runtime watches the table). A timer on a
  * session whose game clock is paused starts paused, with the time it has left. `id` re-arms a cancelled
- * timer under its own id (an exact undo, D17); new timers get a fresh id.
+ * timer under its own id (an exact undo, CORRECTION-2); new timers get a fresh id.
  */
 export function armTimer(
   ctx: HandlerContext,

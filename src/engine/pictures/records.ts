@@ -13,7 +13,7 @@ export interface ImageInfo {
 }
 
 /**
- * A picture's metadata, as the engine keeps it in its state (D21). The image and its thumbnail are
+ * A picture's metadata, as the engine keeps it in its state (PICTURE-4). The image and its thumbnail are
  * blobs in the store (`blobKey`), written in the same commit as this record and never held in memory.
  */
 export interface PictureRecord extends ImageInfo {
@@ -61,7 +61,7 @@ export const pictureView = (p: PictureRecord): PictureView => ({
 });
 
 /**
- * Who may see a picture (D5, D7): admins and the engine every one; a player the pictures of their own
+ * Who may see a picture (PICTURE-6): admins and the engine every one; a player the pictures of their own
  * session, and their own profile pictures; nobody else.
  */
 export function mayReadPicture(state: EngineState, actor: Actor, picture: PictureRecord): boolean {

@@ -4,7 +4,7 @@ import { playerSchema } from '../entities.js';
 import { passphraseSchema } from './core.js';
 
 /**
- * Player login (D5, D6). The passphrase is sealed at the server's boundary like every `passphrase`
+ * Player login (AUTH-4, AUTH-5). The passphrase is sealed at the server's boundary like every `passphrase`
  * field, so the engine only compares digests; the token it returns is resumable: a hello carrying it
  * makes any later connection (also after a server restart) that player's connection.
  */

@@ -72,7 +72,7 @@ export const setDeleteAll = defineCommand({
 
 export const challengeAdd = defineCommand({
   type: 'challenge.add',
-  summary: 'Adds a catalogue challenge, validated by every rule of §1.5.',
+  summary: 'Adds a catalogue challenge, validated by every catalogue rule.',
   scope: 'global',
   access: 'admin',
   params: { challenge: challengeInputSchema },

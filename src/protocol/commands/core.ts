@@ -47,7 +47,7 @@ export const sessionList = defineCommand({
   result: z.array(sessionSchema),
 });
 
-/** Passphrases are secrets: bounded, never echoed (D6). */
+/** Passphrases are secrets: bounded, never echoed (AUTH-4). */
 export const passphraseSchema = z.string().min(4).max(200);
 
 export const playerAdd = defineCommand({

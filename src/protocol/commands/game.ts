@@ -15,7 +15,7 @@ import {
 import { gameConfigSchema, partialGameConfigSchema } from '../game-config.js';
 import { passphraseSchema } from './core.js';
 
-/** Game commands (engine.md §3.3–§4, challenges-and-tools.md §3; D4–D9, D14, D15, D17). */
+/** Game commands (their rules: docs/rules.md). */
 const periodResult = z.object({ period: z.number().int(), team: teamSchema });
 
 export const playerEdit = defineCommand({

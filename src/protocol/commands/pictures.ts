@@ -14,7 +14,7 @@ import {
   pictureVariantSchema,
 } from '../pictures.js';
 
-/** Pictures (D21). Large uploads and full images go over HTTP (docs/protocol.md, "Pictures"). */
+/** Pictures (PICTURE-1). Large uploads and full images go over HTTP (docs/protocol.md, "Pictures"). */
 
 export const pictureUpload = defineCommand({
   type: 'picture.upload',

@@ -8,7 +8,7 @@ import {
 } from '../../../src/engine/catalogue/types.js';
 
 describe('kind and status names', () => {
-  it('parse case-insensitively, ignoring underscores', () => {
+  it('[CATALOGUE-2] parse case-insensitively, ignoring underscores', () => {
     expect(parseChallengeKind('z_kaff')).toBe('ZKaff');
     expect(parseChallengeKind(' ORTSSPEZIFISCH ')).toBe('Ortsspezifisch');
     expect(parseChallengeKind('kaffe')).toBeUndefined();
@@ -18,7 +18,7 @@ describe('kind and status names', () => {
     for (const k of CHALLENGE_KINDS) expect(parseChallengeKind(k)).toBe(k);
   });
 
-  it('only Approved and Refactor are playable', () => {
+  it('[CATALOGUE-2] only Approved and Refactor are playable', () => {
     expect(CHALLENGE_STATUSES.filter(isPlayableStatus)).toEqual(['Approved', 'Refactor']);
   });
 });

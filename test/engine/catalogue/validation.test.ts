@@ -38,7 +38,7 @@ const validOrts: Partial<ChallengeInput> = {
   zones: [Z.z121],
 };
 
-describe('valid challenges of every kind pass', () => {
+describe('[CATALOGUE-3] valid challenges of every kind pass', () => {
   const cases: [string, Partial<ChallengeInput>][] = [
     ['Kaff', validKaff],
     ['ZKaff', validZkaff],
@@ -55,15 +55,15 @@ describe('valid challenges of every kind pass', () => {
   for (const [name, over] of cases) it(name, () => expect(rules(over)).toEqual([]));
 });
 
-describe('§1.5 rules, each rejecting with its code', () => {
-  it('2. at least one set', () => expect(rules({ sets: [] })).toEqual(['needs-set']));
+describe('[CATALOGUE-5] completeness rules, each rejecting with its code', () => {
+  it('at least one set', () => expect(rules({ sets: [] })).toEqual(['needs-set']));
 
-  it('3. Kaff and ZKaff need a place', () => {
+  it('Kaff and ZKaff need a place', () => {
     expect(rules({ ...validKaff, place: null })).toEqual(['kaff-needs-place']);
     expect(rules({ ...validZkaff, place: '  ' })).toEqual(['zkaff-needs-place']);
   });
 
-  it('4. Kaff/Ortsspezifisch without random place need kaffskala, grade and a zone', () => {
+  it('Kaff/Ortsspezifisch without random place need kaffskala, grade and a zone', () => {
     for (const base of [validKaff, validOrts]) {
       expect(rules({ ...base, kaffskala: null })).toEqual(['located-needs-kaffskala']);
       expect(rules({ ...base, grade: null })).toEqual(['located-needs-grade']);
@@ -72,12 +72,12 @@ describe('§1.5 rules, each rejecting with its code', () => {
     expect(rules({ kind: 'Ortsspezifisch', randomPlace: 'Zone' })).toEqual([]);
   });
 
-  it('5. ZKaff needs station distance and time to HB (departures may be 0)', () => {
+  it('ZKaff needs station distance and time to HB (departures may be 0)', () => {
     expect(rules({ ...validZkaff, stationDistance: 0 })).toEqual(['zkaff-needs-station-distance']);
     expect(rules({ ...validZkaff, timeToHb: 0 })).toEqual(['zkaff-needs-time-to-hb']);
   });
 
-  it('6. every kind except Kaff/ZKaff needs title and description', () => {
+  it('every kind except Kaff/ZKaff needs title and description', () => {
     const kinds: ChallengeKind[] = ['Unspezifisch', 'Regionsspezifisch', 'Zoneable'];
     for (const kind of kinds) {
       expect(rules({ kind, title: null })).toEqual(['needs-title']);
@@ -86,7 +86,7 @@ describe('§1.5 rules, each rejecting with its code', () => {
     expect(rules({ ...validOrts, title: '' })).toEqual(['needs-title']);
   });
 
-  it('7. random place only on Ortsspezifisch', () => {
+  it('random place only on Ortsspezifisch', () => {
     expect(rules({ kind: 'Zoneable', randomPlace: 'Zone' })).toEqual(['random-place-only-ortsspezifisch']);
     expect(rules({ ...validKaff, randomPlace: 'Zone' })).toEqual(['random-place-only-ortsspezifisch']);
   });
@@ -97,16 +97,16 @@ describe('§1.5 rules, each rejecting with its code', () => {
     expect(rules({ ...validZkaff, description: 'in %s' })).toEqual(['kaff-no-zone-placeholder']);
   });
 
-  it('1. ToSort skips the completeness rules …', () => {
+  it('[CATALOGUE-6] ToSort skips the completeness rules …', () => {
     expect(rules({ status: 'ToSort', kind: 'ZKaff', sets: [], title: null, place: null })).toEqual([]);
   });
 
-  it('… but not the structural ones', () => {
+  it('[CATALOGUE-6] … but not the structural ones', () => {
     expect(rules({ status: 'ToSort', kaffskala: 9, zones: [404] })).toEqual(['out-of-range', 'unknown-zone']);
   });
 });
 
-describe('field ranges and references (§1.1, D22)', () => {
+describe('[CATALOGUE-4] field ranges and references', () => {
   const outOfRange: [string, Partial<ChallengeInput>][] = [
     ['kaffskala 0', { kaffskala: 0 }],
     ['kaffskala 7', { kaffskala: 7 }],
@@ -129,7 +129,7 @@ describe('field ranges and references (§1.1, D22)', () => {
     it(`rejects ${name}`, () => expect(rules(over)).toEqual(['out-of-range']));
   }
 
-  it('negative points are allowed (penalty challenges; clamped at generation)', () => {
+  it('[POINTS-9] negative points are allowed (penalty challenges; clamped at generation)', () => {
     expect(rules({ additionalPoints: -500, pointsPerRep: -10 })).toEqual([]);
   });
 
@@ -163,7 +163,7 @@ describe('field ranges and references (§1.1, D22)', () => {
   });
 });
 
-describe('zones', () => {
+describe('[CATALOGUE-9] zones', () => {
   const zones = new Map(exampleZones().map((z) => [z.id, z]));
   const refs = { zones, sectors: catalogue.sectors };
   const newZone = (over: Partial<ZoneInput> = {}): ZoneInput => ({
@@ -198,7 +198,7 @@ describe('zones', () => {
 describe('sectors and sets', () => {
   const sectors = catalogue.sectors;
 
-  it('a sector name is one non-blank character, unique', () => {
+  it('[CATALOGUE-10] a sector name is one non-blank character, unique', () => {
     expect(validateSector({ name: 'C', neighbours: [1] }, sectors)).toEqual([]);
     expect(validateSector({ name: '🚆', neighbours: [] }, sectors)).toEqual([]);
     const names = (name: string) => validateSector({ name, neighbours: [] }, sectors).map((v) => v.rule);
@@ -209,14 +209,14 @@ describe('sectors and sets', () => {
     expect(validateSector({ name: 'A', neighbours: [2] }, sectors, 1)).toEqual([]);
   });
 
-  it('neighbours must exist and not be the sector itself', () => {
+  it('[CATALOGUE-10] neighbours must exist and not be the sector itself', () => {
     expect(validateSector({ name: 'A', neighbours: [1, 9] }, sectors, 1).map((v) => v.rule)).toEqual([
       'sector-self-neighbour',
       'unknown-sector',
     ]);
   });
 
-  it('a set needs a unique, non-blank name', () => {
+  it('[CATALOGUE-8] a set needs a unique, non-blank name', () => {
     expect(validateChallengeSet({ name: 'physical' }, catalogue.sets)).toEqual([]);
     expect(validateChallengeSet({ name: ' ' }, catalogue.sets).map((v) => v.rule)).toEqual([
       'set-name-required',

@@ -12,7 +12,7 @@ const rulesOf = (over: Partial<GameConfig>) =>
   validateGameConfig(resolveGameConfig(over)).map((v) => `${v.rule}:${v.field}`);
 
 describe('game config', () => {
-  it('defaults are the reference code values, frozen, and valid', () => {
+  it('[CONFIG-2] defaults are the reference code values, frozen, and valid', () => {
     expect(DEFAULT_GAME_CONFIG).toMatchObject({
       centreZone: 110,
       startTime: '09:00',
@@ -27,7 +27,7 @@ describe('game config', () => {
     expect(validateGameConfig(resolveGameConfig())).toEqual([]);
   });
 
-  it('resolves overrides onto fresh copies of the defaults and drops unknown keys', () => {
+  it('[CONFIG-2] resolves overrides onto fresh copies of the defaults and drops unknown keys', () => {
     const c = resolveGameConfig({ numCatchers: 2, startTime: undefined, ...{ bogus: 1 } });
     expect(c.numCatchers).toBe(2);
     expect(c.startTime).toBe('09:00');
@@ -36,13 +36,13 @@ describe('game config', () => {
     expect(DEFAULT_GAME_CONFIG.challengeSets).toEqual([]);
   });
 
-  it('parses times of day', () => {
+  it('[CONFIG-3] parses times of day', () => {
     expect(parseTimeOfDay('09:15')).toBe(555);
     expect(parseTimeOfDay('23:59')).toBe(1439);
     for (const bad of ['24:00', '9:15', '09:60', 'noon']) expect(parseTimeOfDay(bad)).toBeUndefined();
   });
 
-  it('rejects out-of-range values', () => {
+  it('[CONFIG-3] rejects out-of-range values', () => {
     expect(rulesOf({ regioRatio: 1.1 })).toEqual(['out-of-range:regioRatio']);
     expect(rulesOf({ bountyPercentage: -0.1 })).toEqual(['out-of-range:bountyPercentage']);
     expect(rulesOf({ relativeStandardDeviation: -0.01 })).toEqual(['out-of-range:relativeStandardDeviation']);
@@ -53,7 +53,7 @@ describe('game config', () => {
     expect(rulesOf({ pointsPerGrade: Number.POSITIVE_INFINITY })).toEqual(['out-of-range:pointsPerGrade']);
   });
 
-  it('rejects malformed ranges, times, lists, colours and texts', () => {
+  it('[CONFIG-3] rejects malformed ranges, times, lists, colours and texts', () => {
     expect(rulesOf({ normalPeriodFarDistanceRange: { start: 71, end: 40 } })).toEqual([
       'bad-range:normalPeriodFarDistanceRange',
     ]);
@@ -67,7 +67,7 @@ describe('game config', () => {
     expect(rulesOf({ defaultChallengeTitle: ' ' })).toEqual(['empty-text:defaultChallengeTitle']);
   });
 
-  it('checks zone numbers and set ids against a catalogue', () => {
+  it('[CONFIG-3] checks zone numbers and set ids against a catalogue', () => {
     const catalogue = makeCatalogue();
     expect(validateGameConfig(resolveGameConfig({ challengeSets: [1, 2] }), catalogue)).toEqual([]);
     const v = validateGameConfig(

@@ -30,7 +30,7 @@ function pickLevel(challenges: Challenge[], config = testConfig(), team = makeTe
   return pickForSlot(specificSlot(), ctx, new Set(taken), seededRng(1));
 }
 
-describe('fallback levels (§1.9.3 with our deviations)', () => {
+describe('[HAND-9] fallback levels', () => {
   const a = kaff(10, Z.z121, { sets: [1] });
 
   it('level 0: every filter holds', () => {
@@ -64,7 +64,7 @@ describe('fallback levels (§1.9.3 with our deviations)', () => {
     }
   });
 
-  it('nothing left: null instead of a completed, taken or unplayable challenge', () => {
+  it('[HAND-10] nothing left: null instead of a completed, taken or unplayable challenge', () => {
     const rejected = kaff(14, Z.z121, { status: 'Rejected' });
     const toSort = makeChallenge(15, { status: 'ToSort' });
     const edited = makeChallenge(16, { status: 'Edited' });
@@ -106,7 +106,7 @@ describe('fallback levels (§1.9.3 with our deviations)', () => {
   });
 });
 
-describe('slot filters', () => {
+describe('[HAND-7] slot filters', () => {
   const ctxFrom = (zoneId: number, challenges: Challenge[] = []) =>
     makeContext(makeCatalogue({ challenges }), testConfig(), makeTeam({ zoneId }));
   const near: SlotFilter = { type: 'distance', min: 0, max: 26 };
@@ -147,7 +147,7 @@ describe('slot filters', () => {
   });
 });
 
-describe('adjacent sectors (§2.3 with D13)', () => {
+describe('[HAND-8] adjacent sectors', () => {
   // Sectors A(1)–B(2)–C(3) in a row; zone 110 lists C as close, zone 121 lists A.
   const sectors = [makeSector(1, 'A', [2]), makeSector(2, 'B', [1, 3]), makeSector(3, 'C', [2])];
   const zones = exampleZones().map((z) =>
@@ -185,7 +185,7 @@ describe('adjacent sectors (§2.3 with D13)', () => {
     expect(resolved.ok && [...resolved.context.adjacentSectors]).toEqual([3]);
   });
 
-  it('an unknown team zone or a missing centre zone stops generation with a reason', () => {
+  it('[HAND-10] an unknown team zone or a missing centre zone stops generation with a reason', () => {
     expect(resolveContext(catalogue, testConfig(), makeTeam({ zoneId: 999 }))).toEqual({
       ok: false,
       problem: expect.stringContaining('zone id 999') as string,

@@ -10,7 +10,7 @@ import { exampleZones, kaff, makeChallenge, Z } from './fixtures.js';
 const [z110, z121] = exampleZones();
 if (!z110 || !z121) throw new Error('fixture');
 
-describe('matrix distances', () => {
+describe('[HAND-7] matrix distances', () => {
   it('looks up directed minutes', () => {
     expect(minutesBetween(z121, Z.z135)).toBe(22);
     expect(minutesBetween(z121, 999)).toBeUndefined();
@@ -30,7 +30,7 @@ describe('matrix distances', () => {
   });
 });
 
-describe('haversine (lat, lon in the right order)', () => {
+describe('[CATCH-2] haversine (lat, lon in the right order)', () => {
   const hb = { lat: 47.3779, lon: 8.5403 };
 
   it('is 0 for the same point and symmetric', () => {

@@ -1,4 +1,4 @@
-/** Builders for small, hand-made catalogues (synthetic data, challenges-and-tools.md §7 recommendation). */
+/** Builders for small, hand-made catalogues (synthetic data). */
 import { CHALLENGE_DEFAULTS } from '../../../src/engine/catalogue/defaults.js';
 import type {
   Catalogue,
@@ -33,7 +33,7 @@ export function makeChallenge(id: number, over: Partial<ChallengeInput> = {}): C
   return { id, lastEdit: 0, ...makeChallengeInput(over) };
 }
 
-/** A Kaff at `zoneId` (valid per §1.5). */
+/** A Kaff at `zoneId` (valid per CATALOGUE-5). */
 export const kaff = (id: number, zoneId: number, over: Partial<ChallengeInput> = {}): Challenge =>
   makeChallenge(id, {
     kind: 'Kaff',
@@ -46,7 +46,7 @@ export const kaff = (id: number, zoneId: number, over: Partial<ChallengeInput> =
     ...over,
   });
 
-/** A ZKaff in the given sectors (valid per §1.5). */
+/** A ZKaff in the given sectors (valid per CATALOGUE-5). */
 export const zkaff = (id: number, sectors: number[], over: Partial<ChallengeInput> = {}): Challenge =>
   makeChallenge(id, {
     kind: 'ZKaff',
@@ -77,7 +77,7 @@ export function makeZone(id: number, number: number, over: Partial<Omit<Zone, 'i
 /** Zone ids of the worked-example zones (deliberately different from their numbers). */
 export const Z = { z110: 1, z121: 2, z181: 3, z135: 4 } as const;
 
-/** The fictional zones of challenges-and-tools.md §1.11, with a full directed matrix (0 diagonal). */
+/** Fictional zones of the worked examples (points.test.ts), with a full directed matrix (0 diagonal). */
 export function exampleZones(): Zone[] {
   return [
     makeZone(Z.z110, 110, {

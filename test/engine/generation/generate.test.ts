@@ -49,7 +49,7 @@ function generate(s: Setup = {}) {
 }
 
 describe('generateHand', () => {
-  it('deals a full Specific hand of distinct challenges with matching breakdowns', () => {
+  it('[HAND-1] deals a full Specific hand of distinct challenges with matching breakdowns', () => {
     const result = generate();
     expect(result.phase?.phase).toEqual({ kind: 'Specific' });
     expect(result.problems).toEqual([]);
@@ -69,7 +69,7 @@ describe('generateHand', () => {
     });
   });
 
-  it('is deterministic for a seed, with noise and wiggle on', () => {
+  it('[TIME-3] is deterministic for a seed, with noise and wiggle on', () => {
     const config = testConfig({ relativeStandardDeviation: 0.05, timeWiggleMinutes: 7 });
     const now = at('2025-06-16T14:00:00+02:00');
     const catalogue = makeCatalogue({ challenges: [...kaffs(8), makeChallenge(20), makeChallenge(21)] });
@@ -82,7 +82,7 @@ describe('generateHand', () => {
     expect(hands.size).toBeGreaterThan(1);
   });
 
-  it('shuffles the hand so the slot order does not show', () => {
+  it('[HAND-13] shuffles the hand so the slot order does not show', () => {
     const catalogue = makeCatalogue({ challenges: [makeChallenge(1), makeChallenge(2), zkaff(3, [])] });
     const positions = new Set(
       Array.from({ length: 30 }, (_, seed) =>
@@ -92,7 +92,7 @@ describe('generateHand', () => {
     expect([...positions].sort()).toEqual([0, 1, 2]);
   });
 
-  it('applies the weekend bias of the local weekday', () => {
+  it('[POINTS-5] applies the weekend bias of the local weekday', () => {
     const catalogue = makeCatalogue({ challenges: kaffs(3, { biasSat: 0.5 }) });
     expect(generate({ catalogue, now: SATURDAY_0905 }).offers.map((o) => o.points)).toEqual([761, 761, 761]);
     // 23:30 UTC on Friday is already Saturday in Zürich.
@@ -104,13 +104,13 @@ describe('generateHand', () => {
     ).toBeNull();
   });
 
-  it('no underdog bonus without a top score (game start); a bonus when far behind', () => {
+  it('[POINTS-6] no underdog bonus without a top score (game start); a bonus when far behind', () => {
     expect(generate().breakdowns[0]?.underdog).toEqual({ gap: null, factor: 1, after: 1522 });
     const behind = generate({ topScore: 3500, team: { points: 500 } }).breakdowns[0]?.underdog;
     expect(behind).toEqual({ gap: 3000, factor: 1.5, after: 2283 });
   });
 
-  it('never deals a completed challenge: fewer offers and a reason instead', () => {
+  it('[HAND-9][HAND-10] never deals a completed challenge: fewer offers and a reason instead', () => {
     const result = generate({ team: { completedChallengeIds: [1, 2, 3, 4] } });
     expect(result.offers.map((o) => o.challengeId)).toEqual([5]);
     expect(result.problems).toEqual([
@@ -119,14 +119,14 @@ describe('generateHand', () => {
     ]);
   });
 
-  it('an empty catalogue gives an empty hand with reasons', () => {
+  it('[HAND-10] an empty catalogue gives an empty hand with reasons', () => {
     const result = generate({ catalogue: makeCatalogue() });
     expect(result.offers).toEqual([]);
     expect(result.breakdowns).toEqual([]);
     expect(result.problems).toHaveLength(3);
   });
 
-  it('reports fallbacks', () => {
+  it('[HAND-9] reports fallbacks', () => {
     const result = generate({ team: { seenChallengeIds: [1, 2, 3, 4, 5] } });
     expect(result.offers).toHaveLength(3);
     expect(result.problems).toHaveLength(3);
@@ -149,7 +149,7 @@ describe('generateHand', () => {
     expect(bad.problems).toHaveLength(2);
   });
 
-  it('fills the offer from the challenge: first sector, repetitions, action, zone', () => {
+  it('[HAND-1] fills the offer from the challenge: first sector, repetitions, action, zone', () => {
     const sectors = [makeSector(1, 'A', [2]), makeSector(2, 'B', [1])];
     const zones = exampleZones().map((z) => (z.id === Z.z110 ? { ...z, closeSectors: [1] } : z));
     const stop = zkaff(1, [1, 2], {
@@ -179,7 +179,7 @@ describe('generateHand', () => {
     expect(result.problems).toContain('no travel minutes from zone 110 to zone 181; counted as 0');
   });
 
-  it('in the Normal phase from zone 121, a far Kaff and near Zoneable fill their slots (example 5)', () => {
+  it('[HAND-5] in the Normal phase from zone 121, a far Kaff and near Zoneable fill their slots (example 5)', () => {
     const zoneable = makeChallenge(30, { kind: 'Zoneable', additionalPoints: 150, walkingTime: 10 });
     const catalogue = makeCatalogue({ challenges: [kaff(31, Z.z181), zoneable, makeChallenge(32)] });
     const config = testConfig({ regioRatio: 0 });

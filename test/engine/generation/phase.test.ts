@@ -10,7 +10,7 @@ const ZH = 'Europe/Zurich';
 const monday = (hhmmss: string): number => at(`2025-06-16T${hhmmss}+02:00`);
 const phaseOn = (hhmmss: string, over = {}) => phaseAt(monday(hhmmss), ZH, testConfig(over), seededRng(1));
 
-describe('local clock (D9)', () => {
+describe('[TIME-2] local clock', () => {
   it('reads time of day and weekday in the given zone', () => {
     expect(localClock(at('2025-06-14T23:30:05Z'), ZH)).toEqual({
       secondsOfDay: 1 * 3600 + 30 * 60 + 5,
@@ -30,7 +30,7 @@ describe('local clock (D9)', () => {
   });
 });
 
-describe('phase boundaries with the default timeline and no wiggle', () => {
+describe('[HAND-3] phase boundaries with the default timeline and no wiggle', () => {
   const cases: [string, string][] = [
     ['06:00:00', 'Specific'],
     ['09:00:00', 'Specific'],
@@ -98,7 +98,7 @@ describe('phase boundaries with the default timeline and no wiggle', () => {
   });
 });
 
-describe('games over midnight (D9: end before start means the next day)', () => {
+describe('[HAND-4] games over midnight (end before start means the next day)', () => {
   const night = {
     startTime: '20:00',
     endTime: '02:00',
@@ -129,7 +129,7 @@ describe('games over midnight (D9: end before start means the next day)', () => 
   });
 });
 
-describe('wiggle (§1.9.1)', () => {
+describe('[HAND-3] wiggle', () => {
   it('is not drawn in the Specific window or after the end', () => {
     expect(phaseOn('09:10:00', { timeWiggleMinutes: 7 }).wiggleSeconds).toBeNull();
     expect(phaseOn('17:05:00', { timeWiggleMinutes: 7 }).wiggleSeconds).toBeNull();

@@ -38,7 +38,7 @@ function points(challenge: Challenge, over: Partial<PointsInput> = {}) {
   });
 }
 
-describe('zone and ZKaff term tables (§1.11)', () => {
+describe('[POINTS-2][POINTS-3] zone and ZKaff term tables', () => {
   it('zonic kaffness of the example zones', () => {
     const config = testConfig();
     expect([Z.z110, Z.z121, Z.z181, Z.z135].map((id) => zonicKaffness(zoneOf(id), config))).toEqual([
@@ -81,8 +81,8 @@ describe('zone and ZKaff term tables (§1.11)', () => {
   });
 });
 
-describe('worked examples (§1.11, noise off)', () => {
-  it('1. Kaff on a weekday, leader: 1522', () => {
+describe('worked examples (noise off)', () => {
+  it('[POINTS-2] 1. Kaff on a weekday, leader: 1522', () => {
     const wasterkingen = kaff(1, Z.z181, { place: 'Wasterkingen', kaffskala: 6, grade: 5 });
     const b = points(wasterkingen, { zone: zoneOf(Z.z181), underdogGap: 0 });
     expect(b.base.kaffskala).toBe(540);
@@ -91,7 +91,7 @@ describe('worked examples (§1.11, noise off)', () => {
     expect(b.points).toBe(1522);
   });
 
-  it('2. same on a Saturday, 2600 behind: bias 0.8 → 1217, underdog ×1.4 → 1703', () => {
+  it('[POINTS-5][POINTS-6] 2. same on a Saturday, 2600 behind: bias 0.8 → 1217, underdog ×1.4 → 1703', () => {
     const wasterkingen = kaff(1, Z.z181, { kaffskala: 6, grade: 5, biasSat: 0.8 });
     const b = points(wasterkingen, { zone: zoneOf(Z.z181), weekday: SATURDAY, underdogGap: 2600 });
     expect(b.subtotal).toBe(1522);
@@ -101,7 +101,7 @@ describe('worked examples (§1.11, noise off)', () => {
     expect(b.points).toBe(1703);
   });
 
-  it('3. ZKaff from zone 121: 271 travel + 365 ZKaff terms = 636', () => {
+  it('[POINTS-3] 3. ZKaff from zone 121: 271 travel + 365 ZKaff terms = 636', () => {
     const frankental = zkaff(3, [], { stationDistance: 1200, timeToHb: 18, departures: 6, deadEnd: true });
     const b = points(frankental, { zone: zoneOf(Z.z110), teamZone: zoneOf(Z.z121) });
     expect(b.zone).toMatchObject({ zoneNumber: 110, zonicKaffness: 0, travelMinutes: 25, travel: 271 });
@@ -109,7 +109,7 @@ describe('worked examples (§1.11, noise off)', () => {
     expect(b.points).toBe(636);
   });
 
-  it('4. Unspezifisch, 100 + 5 × 30 = 250', () => {
+  it('[POINTS-1] 4. Unspezifisch, 100 + 5 × 30 = 250', () => {
     const c = makeChallenge(4, { additionalPoints: 100, repetitions: { min: 3, max: 10 }, pointsPerRep: 30 });
     const b = points(c, { repetitions: 5 });
     expect(b.base.repetitions).toBe(150);
@@ -117,7 +117,7 @@ describe('worked examples (§1.11, noise off)', () => {
     expect(b.points).toBe(250);
   });
 
-  it('5. zoned Zoneable drawn into 135 from 121: 150 + 100 + 225 + 227 + 100 = 802', () => {
+  it('[POINTS-4] 5. zoned Zoneable drawn into 135 from 121: 150 + 100 + 225 + 227 + 100 = 802', () => {
     const c = makeChallenge(5, { kind: 'Zoneable', additionalPoints: 150, walkingTime: 10 });
     const b = points(c, { zone: zoneOf(Z.z135), teamZone: zoneOf(Z.z121), zoned: true });
     expect(b.base.walking).toBe(100);
@@ -126,7 +126,7 @@ describe('worked examples (§1.11, noise off)', () => {
     expect(b.points).toBe(802);
   });
 
-  it('6. fixed Ortsspezifisch: exactly 420 (D11), whatever the normal computation says', () => {
+  it('[POINTS-8] 6. fixed Ortsspezifisch: exactly 420, whatever the normal computation says', () => {
     const c = makeChallenge(6, {
       kind: 'Ortsspezifisch',
       additionalPoints: 420,
@@ -153,7 +153,7 @@ describe('worked examples (§1.11, noise off)', () => {
 describe('each term on its own', () => {
   const config = testConfig();
 
-  it('base terms use the configured rates', () => {
+  it('[POINTS-1] base terms use the configured rates', () => {
     const c = makeChallenge(1, {
       kaffskala: 2,
       grade: 3,
@@ -177,11 +177,11 @@ describe('each term on its own', () => {
     });
   });
 
-  it('absent kaffskala and grade add nothing', () => {
+  it('[POINTS-1] absent kaffskala and grade add nothing', () => {
     expect(points(makeChallenge(1, { additionalPoints: 10 })).points).toBe(10);
   });
 
-  it('a missing matrix entry counts as 0 minutes and is marked null; the diagonal defaults to 0', () => {
+  it('[POINTS-2] a missing matrix entry counts as 0 minutes and is marked null; the diagonal defaults to 0', () => {
     const lonely = makeZone(8, 888, { minutesTo: {} });
     const b = points(makeChallenge(1), { zone: zoneOf(Z.z121), teamZone: lonely });
     expect(b.zone).toMatchObject({ travelMinutes: null, travel: 0, total: 15 });
@@ -189,7 +189,7 @@ describe('each term on its own', () => {
     expect(self.zone?.travelMinutes).toBe(0);
   });
 
-  it('ZKaff terms only for ZKaff; station distance divides with truncation', () => {
+  it('[POINTS-3] ZKaff terms only for ZKaff; station distance divides with truncation', () => {
     const z = zkaff(1, [], { stationDistance: 39, timeToHb: 1, departures: 64, deadEnd: false });
     expect(points(z).zkaff).toEqual({
       deadEnd: 0,
@@ -201,21 +201,21 @@ describe('each term on its own', () => {
     expect(points(makeChallenge(2, { stationDistance: 1000, deadEnd: true })).zkaff).toBeNull();
   });
 
-  it('zoneable bonus only for a Zoneable in a zoning slot, even without a zone', () => {
+  it('[POINTS-4] zoneable bonus only for a Zoneable in a zoning slot, even without a zone', () => {
     const z = makeChallenge(1, { kind: 'Zoneable' });
     expect(points(z, { zoned: true }).zoneableBonus).toBe(100);
     expect(points(z, { zoned: false }).zoneableBonus).toBe(0);
     expect(points(makeChallenge(2), { zoned: true }).zoneableBonus).toBe(0);
   });
 
-  it('weekend bias: Saturday and Sunday factors, truncated; none on weekdays', () => {
+  it('[POINTS-5] weekend bias: Saturday and Sunday factors, truncated; none on weekdays', () => {
     const c = makeChallenge(1, { additionalPoints: 1001, biasSat: 0.5, biasSun: 1.5 });
     expect(points(c, { weekday: SATURDAY }).bias).toEqual({ day: 'Saturday', factor: 0.5, after: 500 });
     expect(points(c, { weekday: SUNDAY }).bias).toEqual({ day: 'Sunday', factor: 1.5, after: 1501 });
     expect(points(c, { weekday: 5 }).bias).toEqual({ day: null, factor: 1, after: 1001 });
   });
 
-  it('underdog: nothing up to the starting difference, then +25 % per 1000', () => {
+  it('[POINTS-6] underdog: nothing up to the starting difference, then +25 % per 1000', () => {
     const c = makeChallenge(1, { additionalPoints: 1000 });
     expect(points(c, { underdogGap: null }).underdog).toEqual({ gap: null, factor: 1, after: 1000 });
     expect(points(c, { underdogGap: 1000 }).underdog).toEqual({ gap: 1000, factor: 1, after: 1000 });
@@ -226,7 +226,7 @@ describe('each term on its own', () => {
     ).toBe(1750);
   });
 
-  it('noise: sd = |p| · rsd, rounded half away from zero', () => {
+  it('[POINTS-7] noise: sd = |p| · rsd, rounded half away from zero', () => {
     const c = makeChallenge(1, { additionalPoints: 1000 });
     const noisy = testConfig({ relativeStandardDeviation: 0.05 });
     const b = points(c, { config: noisy, rng: rngWith({ normal: () => 0.51 }) });
@@ -239,7 +239,7 @@ describe('each term on its own', () => {
     expect(negative.noise).toEqual({ standardDeviation: 10, value: 10, after: -190 });
   });
 
-  it('noise off: deterministic, no draw from the RNG', () => {
+  it('[POINTS-7] noise off: deterministic, no draw from the RNG', () => {
     const c = makeChallenge(1, { additionalPoints: 1000 });
     const rng = rngWith({
       normal: () => {
@@ -249,7 +249,7 @@ describe('each term on its own', () => {
     expect(points(c, { config, rng }).noise).toEqual({ standardDeviation: 0, value: 0, after: 1000 });
   });
 
-  it('noise is centred with the configured spread', () => {
+  it('[POINTS-7] noise is centred with the configured spread', () => {
     const c = makeChallenge(1, { additionalPoints: 2000 });
     const rng = seededRng(7);
     const noisy = testConfig({ relativeStandardDeviation: 0.05 });
@@ -261,13 +261,13 @@ describe('each term on its own', () => {
     expect(sd).toBeLessThan(102);
   });
 
-  it('final points are clamped at 0', () => {
+  it('[POINTS-9] final points are clamped at 0', () => {
     const b = points(makeChallenge(1, { additionalPoints: -300, walkingTime: 10 }));
     expect(b.unclamped).toBe(-200);
     expect(b.points).toBe(0);
   });
 
-  it('fixed: F = additional + reps × per-rep; a negative F is clamped at 0', () => {
+  it('[POINTS-8] fixed: F = additional + reps × per-rep; a negative F is clamped at 0', () => {
     const c = makeChallenge(1, { fixed: true, additionalPoints: 50, pointsPerRep: 20, walkingTime: 30 });
     const b = points(c, { repetitions: 3 });
     expect(b.subtotal).toBe(50 + 300 + 60);
@@ -280,7 +280,7 @@ describe('each term on its own', () => {
   });
 });
 
-describe('repetitions (D12)', () => {
+describe('[POINTS-10] repetitions', () => {
   it('draws inclusively from min to max', () => {
     const rng = seededRng(3);
     const seen = new Set(Array.from({ length: 2000 }, () => drawRepetitions({ min: 3, max: 10 }, rng)));

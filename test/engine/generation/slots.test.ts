@@ -16,7 +16,7 @@ const labels = (slots: Slot[]): string[] => slots.map((s) => s.label);
 const alwaysLow = rngWith({ next: () => 0 });
 const alwaysHigh = rngWith({ next: () => 0.999 });
 
-describe('hand of three (§1.9.2)', () => {
+describe('[HAND-5] hand of three', () => {
   it('Specific: three specific slots, zoned, any zone', () => {
     const slots = buildSlots({ kind: 'Specific' }, ctxIn(Z.z110), seededRng(1));
     expect(slots).toHaveLength(3);
@@ -44,7 +44,7 @@ describe('hand of three (§1.9.2)', () => {
     });
   });
 
-  it('Normal with the regio roll: the NEAR slot becomes regio (D10)', () => {
+  it('[HAND-6] Normal with the regio roll: the NEAR slot becomes regio', () => {
     const slots = buildSlots({ kind: 'Normal' }, ctxIn(Z.z121), alwaysLow);
     expect(labels(slots)).toEqual(['regio', 'far', 'unspecific']);
     expect(slots[0]).toMatchObject({
@@ -89,14 +89,14 @@ describe('hand of three (§1.9.2)', () => {
     expect(slots[0]?.filters).toEqual([{ type: 'kinds', kinds: ['ZKaff'] }, { type: 'sector' }]);
   });
 
-  it('EndGame: two unspecific and a ZKaff without sector filter', () => {
+  it('[HAND-6] EndGame: two unspecific and a ZKaff without sector filter', () => {
     const slots = buildSlots({ kind: 'EndGame' }, ctxIn(Z.z110), seededRng(1));
     expect(labels(slots)).toEqual(['unspecific', 'unspecific', 'zkaff']);
     expect(slots[2]?.filters).toEqual([{ type: 'kinds', kinds: ['ZKaff'] }]);
   });
 });
 
-describe('ZKaff rolls', () => {
+describe('[HAND-5] ZKaff rolls', () => {
   it('follow the ratio bands', () => {
     expect(zkaffRolls(-0.01, alwaysLow)).toEqual([false, false]);
     expect(zkaffRolls(0, alwaysLow)).toEqual([false, false]);
@@ -143,7 +143,7 @@ describe('ZKaff rolls', () => {
   });
 });
 
-describe('other hand sizes', () => {
+describe('[HAND-5] other hand sizes', () => {
   const recipe = (phase: Phase, n: number): string[] =>
     labels(buildSlots(phase, ctxIn(Z.z110, { numChallenges: n }), seededRng(1)));
 

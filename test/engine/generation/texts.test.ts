@@ -5,7 +5,7 @@ import { exampleZones, kaff, makeChallenge, testConfig, Z, zkaff } from './fixtu
 const config = testConfig();
 const zone135 = exampleZones().find((z) => z.id === Z.z135) ?? null;
 
-describe('offer texts (§1.4)', () => {
+describe('[HAND-12] offer texts', () => {
   it('Kaff and ZKaff get automatic texts from the place', () => {
     expect(offerTexts(kaff(1, Z.z181, { place: 'Wasterkingen' }), 0, null, config)).toEqual({
       title: 'Usflug uf Wasterkingen',

@@ -30,7 +30,7 @@ const zoneNumbers = (c: Challenge, s: Slot, n = 2000): number[] => {
   return [...seen].sort();
 };
 
-describe('zone choice (§1.9.4)', () => {
+describe('[HAND-11] zone choice', () => {
   it('random place Zone: uniform over allowed zones; SBahnZone: S-Bahn zones only', () => {
     const anyZone = makeChallenge(1, { kind: 'Ortsspezifisch', randomPlace: 'Zone' });
     expect(zoneNumbers(anyZone, slot())).toEqual([110, 121, 135, 181]);

@@ -53,7 +53,7 @@ export interface GameDriver {
   seenBy(player: number): readonly BroadcastEvent[];
 }
 
-/** Whether a player connection may see a broadcast (D7, D8), judged on the state right after the step. */
+/** VISIBILITY-1, VISIBILITY-3: whether a player connection may see a broadcast, judged after the step. */
 export function playerSees(
   state: EngineState,
   player: number,

@@ -43,9 +43,9 @@ export interface GameDayReport {
 }
 
 /**
- * A whole game day (engine.md §4, challenges-and-tools.md §1.12 and §3.2 with the DECISIONS rulings), on
- * any driver. Everything random (which team catches, which challenges are dealt, their points) is read
- * back from the engine; what the rules fix is asserted exactly.
+ * A whole game day by the rules of docs/rules.md (each step names the rules it checks), on any driver.
+ * Everything random (which team catches, which challenges are dealt, their points) is read back from the
+ * engine; what the rules fix is asserted exactly.
  */
 export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   const catalogue = await buildDemoCatalogue(d);
@@ -57,7 +57,8 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   const ok = async <T>(command: Command, session?: number): Promise<T> =>
     accepted<T>(await admin(command, session), command.type);
 
-  // --- Setting up (engine.md §4.1): session in Zürich time, players, teams, membership, config.
+  // --- Setting up (SESSION-1, PLAYER-1, TEAM-1, TEAM-6, CONFIG-1): session in Zürich time, players,
+  // teams, membership, config.
   const session = await ok<Session>({ type: 'session.add', name: 'Züri', timeZone: 'Europe/Zurich' });
   const S = session.id;
   const game = async (command: Command, as?: Actor): Promise<Reply> =>
@@ -95,7 +96,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
     }),
   );
 
-  // --- Start at 09:00 local on a weekday (§4.2, D9).
+  // --- Start at 09:00 local on a weekday (START-1 to START-4, TIME-2).
   await d.advance(zurich(9, 0) - d.now());
   const started = accepted<{ game: GameView; teams: TeamView[] }>(await game({ type: 'game.start' }));
   expect(started.game).toMatchObject({
@@ -119,7 +120,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   expect(endAlarms()).toEqual([{ dueAt: zurich(17, 0), paused: null }]);
   expect(d.broadcasts().at(-1)?.event.type).toBe('game.started');
 
-  // While the game runs, teams, membership and config are locked (D15).
+  // While the game runs, teams, membership and config are locked (LOCK-1).
   expect(refusedWith(await game({ type: 'team.add', name: 'Spätzünder' }))).toBe('GAME_IN_PROGRESS');
   expect(refusedWith(await game({ type: 'team.assign', player: players[0]?.id as number, team: null }))).toBe(
     'GAME_IN_PROGRESS',
@@ -134,7 +135,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   const K = catchers[0]?.id as number;
   const [R1, R2, R3] = runners.map((t) => t.id) as [number, number, number];
 
-  // --- Locations (§4.8): the catcher at HB; R1 250 m east, R2 400 m north, R3 1 km west.
+  // --- Locations (LOCATION-1 to LOCATION-5): the catcher at HB; R1 250 m east, R2 400 m north, R3 1 km west.
   await d.advance(zurich(9, 5) - d.now());
   const nearEast = east(HB, 250);
   // The pair is 250 m apart; the reference's swapped axes would have made it ~365 m (refused).
@@ -153,12 +154,13 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   expect(locations).toHaveLength(4);
   for (const b of locations) if (b.audience !== undefined) expect(b.audience).toBe('all');
 
-  // --- Completions (§1.12): points, bounty +30 % (floor), zone and sector, new hand, period ids.
+  // --- Completions (COMPLETE-1 to COMPLETE-5): points, bounty +30 % (floor), zone and sector, new
+  // hand, period ids.
   await d.advance(zurich(9, 20) - d.now());
   const r1 = teamOf(d.state(), R1);
   const offer = r1.offers[0];
   if (offer === undefined) throw new Error('R1 has no offer');
-  // Another team's player cannot complete for R1 (D5).
+  // Another team's player cannot complete for R1 (AUTH-3).
   expect(
     refusedWith(
       await game({ type: 'complete', team: R1, challenge: offer.challengeId, periodId: 0 }, asTeam(R2)),
@@ -195,7 +197,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
     offer,
   });
 
-  // Too soon, stale and duplicated period ids (§4.7, §5.2): refused, nothing changes.
+  // Too soon, stale and duplicated period ids (PERIOD-2, COMPLETE-3): refused, nothing changes.
   const afterFirst = structuredClone(teamOf(d.state(), R1));
   const next = afterFirst.offers[0]?.challengeId as number;
   const completeR1 = async (periodId: number): Promise<Reply> =>
@@ -216,7 +218,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
     points: offer.points + (secondOffer?.points ?? 0),
   });
 
-  // --- A catch (§4.5 with the correct distance and D8).
+  // --- A catch (CATCH-1 to CATCH-5, GRACE-1).
   await d.advance(zurich(9, 30) - d.now());
   const catchBy = async (catcher: number, caught: number, periodId: number, as?: Actor): Promise<Reply> =>
     await game({ type: 'catch', catcher, caught, periodId }, as ?? asTeam(catcher));
@@ -279,7 +281,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
       .map((t) => t.dueAt);
   expect(graceTimers()).toEqual([zurich(9, 45)]);
 
-  // --- Undo of the catch (D17): both teams exactly as before (the trail keeps its points).
+  // --- Undo of the catch (CORRECTION-2): both teams exactly as before (the trail keeps its points).
   const undone = accepted<{ teams: TeamView[] }>(
     await game({ type: 'correction.undo', team: K, reason: 'wrong team' }),
   );
@@ -290,7 +292,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   await doCatch();
 
   // --- Undo of a completion: K completes 10 s after its catch (allowed: the rate limit is between
-  // completions, challenges-and-tools.md §9), which ends its grace; the undo brings grace back exactly.
+  // completions, COMPLETE-3), which ends its grace (GRACE-4); the undo brings grace back exactly.
   await d.advance(10_000);
   const beforeCompletion = standingCopy(teamOf(d.state(), K));
   const kOffer = beforeCompletion.offers[0]?.challengeId as number;
@@ -308,7 +310,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   expect(standingCopy(teamOf(d.state(), K))).toEqual(beforeCompletion);
   expect(graceTimers()).toEqual([zurich(9, 45)]);
 
-  // --- Grace (D8): K cannot be caught, and catchers do not learn where it is.
+  // --- Grace (GRACE-2, VISIBILITY-3): K cannot be caught, and catchers do not learn where it is.
   await d.advance(zurich(9, 31) - d.now());
   expect(refusedWith(await catchBy(R1, K, 3))).toBe('TEAM_IN_GRACE_PERIOD');
   const seenBefore = {
@@ -330,7 +332,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   const trails = accepted<{ team: number }[]>(await game({ type: 'location.list' }, asTeam(R1)));
   expect(trails.map((t) => t.team)).not.toContain(K);
 
-  // Grace ends by its timer after 15 minutes, and everyone is told (bug 8.2).
+  // Grace ends by its timer after 15 minutes, and everyone is told (GRACE-4).
   await d.advance(zurich(9, 45) - d.now() - 1);
   expect(teamOf(d.state(), K).grace).not.toBeNull();
   await d.advance(1);
@@ -344,7 +346,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   accepted(await catchBy(R1, K, 3));
   expect(teamOf(d.state(), R1)).toMatchObject({ role: 'Runner', grace: { until: zurich(10, 5) } });
 
-  // --- Pause (§ game clock): catch and complete wait; the end alarm and grace move by the pause.
+  // --- Pause (PAUSE-1 to PAUSE-3): catch and complete wait; the end alarm and grace move by the pause.
   await d.advance(zurich(10, 0) - d.now());
   accepted(await game({ type: 'clock.pause' }));
   const r1Offer = teamOf(d.state(), R1).offers[0]?.challengeId as number;
@@ -361,7 +363,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   await d.advance(zurich(10, 25) - d.now());
   expect(teamOf(d.state(), R1).grace).toBeNull();
 
-  // --- The end alarm stops the game at the (shifted) end time (bug 8.2: `game.ended` reaches clients).
+  // --- The end alarm stops the game at the (shifted) end time (STOP-3: `game.ended` reaches clients).
   await d.advance(zurich(17, 20) - d.now() - 1);
   expect(d.state().tables.session.get(S)?.game).not.toBeNull();
   await d.advance(1);
@@ -374,7 +376,7 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
     expect(d.seenBy(p.id).at(-1)).toMatchObject({ type: 'game.ended', reason: 'time' });
   expect(refusedWith(await catchBy(K, R2, 2))).toBe('GAME_NOT_RUNNING');
 
-  // --- The past game (bug 8.14): real team ids, full timestamps, its session, every period and trail.
+  // --- The past game (PAST-1): real team ids, full timestamps, its session, every period and trail.
   const pastId = (ended as { pastGame: number }).pastGame;
   const past = accepted<PastGameView>(await admin({ type: 'pastGame.get', id: pastId }));
   expect(past).toMatchObject({

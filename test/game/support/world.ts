@@ -52,7 +52,7 @@ export const north = (from: { lat: number; lon: number }, metres: number): { lat
 });
 
 /**
- * The reference's catch distance (engine.md §4.5, bug 8.6): the haversine with latitude and longitude
+ * The reference's catch distance (CATCH-2): the haversine with latitude and longitude
  * swapped. Only used to show that a test position tells the correct formula from the buggy one.
  */
 export function swappedMetres(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {

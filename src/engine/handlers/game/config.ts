@@ -21,7 +21,7 @@ export const configGet: Handler<'config.get'> = (_command, ctx) => ok(view(sessi
 export const configSet: Handler<'config.set'> = (command, ctx) =>
   saveConfig(ctx, { ...sessionOf(ctx).config, ...definedOnly(command.changes) }, command.override === true);
 
-/** D14: every field can go back to its default; no field named = all of them. */
+/** CONFIG-1: every field can go back to its default; no field named = all of them. */
 export const configReset: Handler<'config.reset'> = (command, ctx) => {
   const fields = command.fields ?? Object.keys(DEFAULT_GAME_CONFIG);
   const unknown = fields.filter((f) => !Object.hasOwn(DEFAULT_GAME_CONFIG, f));
@@ -37,7 +37,7 @@ export const configReset: Handler<'config.reset'> = (command, ctx) => {
 
 /**
  * Validates the effective config (ranges and, for zones and sets, that they exist) and stores the
- * overrides. D14/D15: refused while a game runs unless the game master overrides explicitly.
+ * overrides (CONFIG-3). CONFIG-4: refused while a game runs unless the game master overrides explicitly.
  */
 function saveConfig(
   ctx: HandlerContext,

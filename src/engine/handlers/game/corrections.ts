@@ -13,9 +13,9 @@ import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } f
 import { broadcastTeam } from './teams.js';
 
 /**
- * Game-master corrections (D17): journaled commands like any other, each announced to the session. They
- * correct the running game (paused or not): once it has ended, its archive is final and the teams' last
- * standings are what it recorded, so corrections answer GAME_NOT_RUNNING.
+ * Game-master corrections (CORRECTION-1): journaled commands like any other, each announced to the
+ * session. They correct the running game (paused or not): once it has ended, its archive is final and
+ * the teams' last standings are what it recorded, so corrections answer GAME_NOT_RUNNING.
  */
 function correctable(ctx: HandlerContext, id: number): TeamRecord | Outcome<never> {
   if (sessionOf(ctx).game === null) return fail('GAME_NOT_RUNNING', 'Corrections are for the running game.');

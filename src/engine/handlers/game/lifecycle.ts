@@ -75,7 +75,7 @@ export function isTimeZone(zone: string): boolean {
 }
 
 /**
- * Start (engine.md §4.2 with D9, D16): checks in the reference's order, then catchers drawn with the
+ * Start (START-1 to START-4): checks in the reference's order, then catchers drawn with the
  * seeded RNG, every team reset, runners dealt hands without underdog bonus, and the end alarm armed
  * at the end time in the session's zone (an end before the start means the next day).
  */
@@ -189,7 +189,7 @@ export const gameEnd: Handler<'game.end'> = (command, ctx) => {
 };
 
 /**
- * Stop (engine.md §4.10 minus its bugs): the game is archived with real team ids, full timestamps, its
+ * Stop (STOP-3, PAST-1): the game is archived with real team ids, full timestamps, its
  * session, every period, trail and grace end; the end alarm and every grace timer are cancelled; teams
  * keep their final standings until the next start. Returns the past game's id.
  */
@@ -200,7 +200,7 @@ function endGame(
   reason: 'stopped' | 'time',
 ): number {
   ctx.tx.delete('timer', game.endTimer);
-  // Archived as they stand, grace end included (bug 8.14); then every grace timer is cancelled.
+  // Archived as they stand, grace end included (PAST-1); then every grace timer is cancelled.
   const teams = teamsOf(ctx.tx, session.id);
   for (const t of teams) ctx.tx.put('team', withoutGrace(ctx, t));
   const points = ctx.tx.all('trackPoint');

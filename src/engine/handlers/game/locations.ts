@@ -6,16 +6,16 @@ import { fail, notFound, ok, type Handler, type HandlerContext } from '../../han
 import type { Audience } from '../../../protocol/broadcasts.js';
 import { locationVisible } from './teams.js';
 
-/** Location intake constants (challenges-and-tools.md §3.4). */
+/** Location intake constants (LOCATION-3, LOCATION-5). */
 const PRECISE_M = 20;
 const TRACK_MIN_METRES = 20;
 const TRACK_MIN_MS = 10_000;
-/** A phone clock ahead of the server by more than this is not believed (bug 8.27). */
+/** A phone clock ahead of the server by more than this is not believed (LOCATION-4). */
 const MAX_CLOCK_AHEAD_MS = 60_000;
 
 /**
- * A player's position (engine.md §4.8, with a correct distance and sane timestamps). Without a running
- * game it is accepted silently and not recorded, so phones can send all day without error popups.
+ * A player's position (LOCATION-1 to LOCATION-5, with a correct distance and sane timestamps). Without a
+ * running game it is accepted silently and not recorded, so phones can send all day without error popups.
  */
 export const locationSend: Handler<'location.send'> = (command, ctx) => {
   const session = sessionOf(ctx);
@@ -53,7 +53,7 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
   return ok({ accepted: true });
 };
 
-/** Which report becomes the team's position when several phones send (engine.md §4.8 step 4). */
+/** Which report becomes the team's position when several phones send (LOCATION-3). */
 function accepts(current: LocationFix | null, fix: LocationFix): boolean {
   if (current === null || fix.accuracy < PRECISE_M) return true;
   const ratio = current.accuracy === 0 ? Infinity : fix.accuracy / current.accuracy;
@@ -75,7 +75,7 @@ function extendTrack(ctx: HandlerContext, team: TeamRecord, fix: LocationFix): T
   return point;
 }
 
-/** D8: while a team is in grace, catchers do not learn where it is. */
+/** VISIBILITY-3: while a team is in grace, catchers do not learn where it is. */
 function locationAudience(ctx: HandlerContext, team: TeamRecord): Audience {
   if (team.grace === null) return 'all';
   return {
@@ -94,7 +94,7 @@ export const locationList: Handler<'location.list'> = (command, ctx) => {
   const points = ctx.tx.all('trackPoint');
   return ok(
     known
-      // A catcher's connection does not get the trail of a team in grace either (D8).
+      // A catcher's connection does not get the trail of a team in grace either (VISIBILITY-3).
       .filter((t) => locationVisible(ctx, t))
       .map((t) => ({
         team: t.id,

@@ -23,7 +23,7 @@ export const pastGameList: Handler<'pastGame.list'> = (command, { tx }) => {
   );
 };
 
-/** An archived game with real team ids, full timestamps, trails and events (bug 8.14 fixed). */
+/** An archived game with real team ids, full timestamps, trails and events (PAST-1, PAST-2). */
 export const pastGameGet: Handler<'pastGame.get'> = (command, { tx }) => {
   const game = tx.get('pastGame', command.id);
   if (game === undefined) return notFound('past game', command.id);

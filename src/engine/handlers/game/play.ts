@@ -17,12 +17,11 @@ import { teamView } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
 import type { SessionRecord } from '../../state.js';
 
-/** Catch radius (engine.md §4.5), measured correctly with (lat, lon) this time (bug 8.6). */
+/** Catch radius, measured correctly with (lat, lon) this time (CATCH-2). */
 export const CATCH_RADIUS_M = 300;
 /**
- * A team cannot complete within this long of its previous completion (engine.md §5.2), on real timestamps.
- * Catches do not count: blocking a completion right after a catch is a reference quirk not to copy
- * (challenges-and-tools.md §9).
+ * A team cannot complete within this long of its previous completion, on real timestamps (COMPLETE-3).
+ * Catches do not count: blocking a completion right after a catch is a reference quirk not to copy.
  */
 export const TOO_RAPID_MS = 30_000;
 
@@ -44,7 +43,7 @@ function checkPeriod(team: TeamRecord, periodId: number): Outcome<never> | undef
   );
 }
 
-/** Complete (challenges-and-tools.md §1.12): checks in the reference's order, then its effects. */
+/** Complete (COMPLETE-1 to COMPLETE-5): checks in the reference's order, then its effects. */
 export const complete: Handler<'complete'> = (command, ctx) => {
   const session = runningGame(ctx);
   if (isOutcome(session)) return session;
@@ -93,7 +92,7 @@ export const complete: Handler<'complete'> = (command, ctx) => {
   return ok({ period, team: teamView(next) });
 };
 
-/** Catch (engine.md §4.5 with D8 and the correct distance): the teams swap roles, the bounty moves. */
+/** Catch (CATCH-1 to CATCH-5): the teams swap roles, the bounty moves. */
 export const catchTeam: Handler<'catch'> = (command, ctx) => {
   const session = runningGame(ctx);
   if (isOutcome(session)) return session;
@@ -162,7 +161,7 @@ export const catchTeam: Handler<'catch'> = (command, ctx) => {
   return ok({ period: catcherPeriod, team: teamView(winner) });
 };
 
-/** A grace period ran out: the team is visible and catchable again, and everyone is told (D8). */
+/** A grace period ran out: the team is visible and catchable again, and everyone is told (GRACE-4). */
 export const graceEnd: Handler<'grace.end'> = (command, ctx) => {
   const team = ctx.tx.get('team', command.team);
   if (team === undefined || team.grace === null) return ok({ ended: false });

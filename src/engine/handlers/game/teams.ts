@@ -99,7 +99,7 @@ export const teamRemove: Handler<'team.remove'> = (command, ctx) => {
 export const teamList: Handler<'team.list'> = (_command, ctx) =>
   ok(teamsOf(ctx.tx, ctx.session as number).map((t) => teamView(t, locationVisible(ctx, t))));
 
-/** D8: a catcher's connection does not see where a team in grace is. */
+/** VISIBILITY-3: a catcher's connection does not see where a team in grace is. */
 export function locationVisible(ctx: HandlerContext, team: TeamRecord): boolean {
   if (ctx.actor.kind !== 'player' || team.grace === null) return true;
   const own = ctx.tx.get('player', ctx.actor.player)?.team ?? null;
@@ -139,7 +139,7 @@ export const teamAssign: Handler<'team.assign'> = (command, ctx) => {
   return ok(playerView(moved));
 };
 
-/** A game master's override: only the role changes (engine.md §4.11). */
+/** A game master's override: only the role changes (TEAM-7). */
 export const teamSetRole: Handler<'team.setRole'> = (command, ctx) => {
   const team = findTeam(ctx, command.team);
   if (isOutcome(team)) return team;
