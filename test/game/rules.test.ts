@@ -4,7 +4,7 @@ import type { pastGameSchema } from '../../src/protocol/game.js';
 import { StepDriver } from './support/drivers.js';
 import { zurich } from './support/game-day.js';
 import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from './support/setup.js';
-import { accepted, refusedWith, teamOf, type TeamView } from './support/world.js';
+import { accepted, fix, HB, north, refusedWith, teamOf, type TeamView } from './support/world.js';
 
 type PastGameView = z.infer<typeof pastGameSchema>;
 const MINUTE = 60_000;
@@ -183,5 +183,31 @@ describe('the game day in the session time zone (D9, D27)', () => {
     const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1, ...sameDay } });
     const reply = await d.call({ command: { type: 'game.start' }, session: s.session });
     expect(reply.ok ? '' : reply.error.message).toMatch(/ended at 17:00.*after 05:00/);
+  });
+});
+
+describe('location intake: each rule that does not take a position says which it is', () => {
+  it('no game, the same coordinates again, less precise than a recent position; else taken', async () => {
+    const d = new StepDriver(zurich(9, 0), 5, await demoCatalogueState());
+    const s = await setUpSession(d, { teams: 3, perTeam: 2, config: { numCatchers: 1 } });
+    const team = s.teams[0] as number;
+    const [first, second] = [playerOf(s, team, 0), playerOf(s, team, 1)];
+    const send = async (as: typeof first, at: { lat: number; lon: number }, accuracy: number) =>
+      accepted<{ accepted: boolean; reason?: string }>(
+        await d.call({
+          command: { type: 'location.send', location: fix(at, d.now(), accuracy) },
+          session: s.session,
+          as,
+        }),
+      );
+    expect(await send(first, HB, 50)).toEqual({ accepted: false, reason: 'no-game' });
+    accepted(await d.call({ command: { type: 'game.start' }, session: s.session }));
+    expect(await send(first, HB, 50)).toEqual({ accepted: true });
+    expect(await send(first, HB, 50)).toEqual({ accepted: false, reason: 'same-position' });
+    await d.advance(5_000);
+    expect(await send(second, north(HB, 100), 80)).toEqual({ accepted: false, reason: 'less-precise' });
+    expect(teamOf(d.state(), team).location).toMatchObject({ accuracy: 50 });
+    await d.advance(31_000);
+    expect(await send(second, north(HB, 200), 80)).toEqual({ accepted: true });
   });
 });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import type { LocationRefusal } from '../../protocol/commands/game.js';
 import { CliError, type GlobalOptions } from '../connection.js';
 import type { CliContext } from '../program.js';
 import { localTime, parseTime, printSections, show, withSession } from './call.js';
@@ -140,7 +141,7 @@ export function registerPlayCommands({ program, globals, int }: CliContext): voi
         show(globals(), result, () =>
           result.accepted
             ? `${player.name}: position accepted`
-            : `${player.name}: not taken (no running game, the same position again, or less precise than the team's)`,
+            : `${player.name}: not taken: ${NOT_TAKEN[result.reason]}`,
         );
       }),
     );
@@ -202,6 +203,13 @@ export function sessionStateCommand(options: GlobalOptions): Promise<void> {
     ]);
   });
 }
+
+/** What each intake rule that did not take a position means, for the person who sent it. */
+const NOT_TAKEN: Record<LocationRefusal, string> = {
+  'no-game': 'no game is running in the session (positions are only recorded during a game)',
+  'same-position': "the same coordinates as the player's previous position",
+  'less-precise': "less precise than the team's current position, which is too recent to be replaced",
+};
 
 function coordinate(text: string, what: string): number {
   const value = Number(text);
