@@ -2,7 +2,17 @@ import { InvalidArgumentError } from 'commander';
 import type { LocationRefusal } from '../../protocol/commands/game.js';
 import { CliError, type GlobalOptions } from '../connection.js';
 import type { CliContext } from '../program.js';
-import { localTime, parseTime, printSections, show, withSession } from './call.js';
+import { printResult } from '../output.js';
+import {
+  isPlayerConnection,
+  localTime,
+  parseTime,
+  printSections,
+  sessionCall,
+  show,
+  withConnection,
+  withSession,
+} from './call.js';
 import { eventRow, gameRecord, teamRow } from './render.js';
 import { resolveOffer } from './resolve.js';
 
@@ -185,9 +195,15 @@ export function registerPlayCommands({ program, globals, int }: CliContext): voi
     );
 }
 
-/** `state` with --session: the session's state (teams, players, events); without it the global state. */
-export function sessionStateCommand(options: GlobalOptions): Promise<void> {
-  return withSession(options, async (call) => {
+/**
+ * `state`: with --session, or on a player's connection, that session's state (teams, players, events);
+ * otherwise the global state.
+ */
+export function stateCommand(options: GlobalOptions): Promise<void> {
+  return withConnection(options, async (client) => {
+    if (options.session === undefined && !isPlayerConnection(client))
+      return printResult(await client.request({ type: 'state.get' }), options.json === true);
+    const call = await sessionCall(client, options.session);
     const state = await call.state();
     if (options.json === true) return show(options, state, () => state);
     const names = await call.names();
