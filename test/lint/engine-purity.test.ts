@@ -89,6 +89,20 @@ describe('engine purity lint (every file under src/engine, at any depth)', () =>
     expect(await violations('export const t = Date.now();', 'src/engine/time-zone.ts')).not.toEqual([]);
   });
 
+  it('keeps the protocol free of the engine and of I/O too, at any depth', async () => {
+    const nested = 'src/protocol/commands/zz/probe.ts';
+    for (const source of [
+      "import '../../../engine/state.js';",
+      "import '../../../store/sqlite-store.js';",
+      "import 'node:fs';",
+    ]) {
+      expect(await violations(source, nested)).toEqual([expect.stringMatching(/^no-restricted-imports/)]);
+    }
+    expect(
+      await violations("import { z } from 'zod';\nimport '../../errors.js';\nz.string();", nested),
+    ).toEqual([]);
+  });
+
   it('finds nothing in the engine as it is', async () => {
     const results = await eslint.lintFiles(['src/engine/**/*.ts']);
     const found = results.flatMap((r) =>
