@@ -1,6 +1,6 @@
 import { isPlayableStatus } from '../../catalogue/types.js';
 import { configOf, dealHand, sessionOf, teamsOf, withoutGrace } from '../../game/teams.js';
-import { gameDayOf } from '../../game/game-day.js';
+import { gameDayOf, RESTART_WINDOW_MS } from '../../game/game-day.js';
 import type { GameRecord, PastGameRecord, TeamRecord } from '../../game/types.js';
 import { eventsOf, teamView } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
@@ -154,7 +154,8 @@ function startChecks(
     const at = (ms: number): string => localClockText(ms, session.timeZone);
     return fail(
       'BAD_DATA',
-      `The game day ended at ${at(day.endedAt)}: a start within 12 hours after the end time is refused ` +
+      `The game day ended at ${at(day.endedAt)}: a start within ${RESTART_WINDOW_MS / 3_600_000} hours ` +
+        'after the end time is refused ' +
         `(a start after ${at(day.startsAfter)} begins the next game day; or change endTime).`,
       { rule: 'start-after-end', field: 'endTime' },
     );
