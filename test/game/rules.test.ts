@@ -4,7 +4,7 @@ import type { pastGameSchema } from '../../src/protocol/game.js';
 import { StepDriver } from './support/drivers.js';
 import { zurich } from './support/game-day.js';
 import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from './support/setup.js';
-import { accepted, refusedWith, teamOf, type TeamView } from './support/world.js';
+import { accepted, fix, HB, north, refusedWith, teamOf, type TeamView } from './support/world.js';
 
 type PastGameView = z.infer<typeof pastGameSchema>;
 const MINUTE = 60_000;
@@ -138,22 +138,76 @@ describe('grace and the game clock', () => {
   });
 });
 
-describe('[TIME-2] the game day in the session time zone', () => {
-  it('[START-2] refuses a start after the end time and reads an end before the start as the next day', async () => {
+describe('[TIME-2][START-5] the game day in the session time zone', () => {
+  /** A session of three teams at `at`, with `config`; then a start: its end, or the refusal's code. */
+  async function startAt(at: number, config: Record<string, unknown>): Promise<number | string> {
+    const d = new StepDriver(at, 3, await demoCatalogueState());
+    const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1, ...config } });
+    const reply = await d.call({ command: { type: 'game.start' }, session: s.session });
+    if (!reply.ok) {
+      expect(d.state().tables.session.get(s.session)?.game).toBeNull();
+      expect(reply.error.details).toMatchObject({ rule: 'start-after-end', field: 'endTime' });
+      return reply.error.code;
+    }
+    const { game } = accepted<{ game: { endsAt: number } }>(reply);
+    expect(timersOf(d, s.session)).toEqual([{ type: 'game.end', dueAt: game.endsAt, paused: null }]);
+    return game.endsAt;
+  }
+  const sameDay = { startTime: '09:00', endTime: '17:00' };
+  const overnight = { startTime: '22:00', endTime: '00:20' };
+
+  it('same-day game: refused from the end time to exactly 12 hours after it, then the next day', async () => {
+    expect(await startAt(zurich(9, 0), sameDay)).toBe(zurich(17, 0));
+    expect(await startAt(zurich(17, 30), sameDay)).toBe('BAD_DATA');
+    expect(await startAt(zurich(29, 0), sameDay)).toBe('BAD_DATA'); // 05:00 the next morning: 12 h
+    expect(await startAt(zurich(29, 1), sameDay)).toBe(zurich(41, 0)); // 05:01: ends 17:00 that day
+  });
+
+  it('overnight game: at 00:27 refused, at 15:00 it runs until 00:20 that night', async () => {
+    expect(await startAt(zurich(0, 27), overnight)).toBe('BAD_DATA');
+    expect(await startAt(zurich(12, 20), overnight)).toBe('BAD_DATA');
+    expect(await startAt(zurich(12, 21), overnight)).toBe(zurich(24, 20));
+    expect(await startAt(zurich(15, 0), overnight)).toBe(zurich(24, 20));
+    expect(await startAt(zurich(22, 30), overnight)).toBe(zurich(24, 20));
+  });
+
+  it('across the spring switch, 12 hours after a Saturday ending 18:00 is 07:00 CEST on Sunday', async () => {
+    const config = { startTime: '09:00', endTime: '18:00' };
+    const sunday = (hour: number, minute: number): number => Date.UTC(2026, 2, 29, hour - 2, minute);
+    expect(await startAt(sunday(7, 0), config)).toBe('BAD_DATA');
+    expect(await startAt(sunday(7, 1), config)).toBe(sunday(18, 0));
+  });
+
+  it('tells the game master when the game day ended and from when a start is an early next day', async () => {
     const d = new StepDriver(zurich(17, 30), 3, await demoCatalogueState());
-    const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1 } });
-    const late = await d.call({ command: { type: 'game.start' }, session: s.session });
-    expect(refusedWith(late)).toBe('BAD_DATA');
-    expect(d.state().tables.session.get(s.session)?.game).toBeNull();
-    accepted(
-      await d.call({
-        command: { type: 'config.set', changes: { startTime: '17:00', endTime: '02:00' } },
-        session: s.session,
-      }),
-    );
-    const night = accepted<{ game: { endsAt: number } }>(
-      await d.call({ command: { type: 'game.start' }, session: s.session }),
-    );
-    expect(night.game.endsAt).toBe(zurich(26, 0)); // 02:00 on 17 June
+    const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1, ...sameDay } });
+    const reply = await d.call({ command: { type: 'game.start' }, session: s.session });
+    expect(reply.ok ? '' : reply.error.message).toMatch(/ended at 17:00.*after 05:00/);
+  });
+});
+
+describe('location intake: each rule that does not take a position says which it is', () => {
+  it('no game, the same coordinates again, less precise than a recent position; else taken', async () => {
+    const d = new StepDriver(zurich(9, 0), 5, await demoCatalogueState());
+    const s = await setUpSession(d, { teams: 3, perTeam: 2, config: { numCatchers: 1 } });
+    const team = s.teams[0] as number;
+    const [first, second] = [playerOf(s, team, 0), playerOf(s, team, 1)];
+    const send = async (as: typeof first, at: { lat: number; lon: number }, accuracy: number) =>
+      accepted<{ accepted: boolean; reason?: string }>(
+        await d.call({
+          command: { type: 'location.send', location: fix(at, d.now(), accuracy) },
+          session: s.session,
+          as,
+        }),
+      );
+    expect(await send(first, HB, 50)).toEqual({ accepted: false, reason: 'no-game' });
+    accepted(await d.call({ command: { type: 'game.start' }, session: s.session }));
+    expect(await send(first, HB, 50)).toEqual({ accepted: true });
+    expect(await send(first, HB, 50)).toEqual({ accepted: false, reason: 'same-position' });
+    await d.advance(5_000);
+    expect(await send(second, north(HB, 100), 80)).toEqual({ accepted: false, reason: 'less-precise' });
+    expect(teamOf(d.state(), team).location).toMatchObject({ accuracy: 50 });
+    await d.advance(31_000);
+    expect(await send(second, north(HB, 200), 80)).toEqual({ accepted: true });
   });
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { exportCatalogueCommand } from '../catalogue/export.js';
 import { cliClient, runCommand } from '../connection.js';
-import { sessionStateCommand } from '../game/play.js';
+import { stateCommand } from '../game/play.js';
 import { exportCommand, importStateCommand, replayCommand, restoreCommand } from '../offline.js';
 import type { CliContext } from '../program.js';
 import { serve } from '../serve.js';
@@ -29,12 +29,8 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
 
   program
     .command('state')
-    .description("print the global state, or with --session that session's game state")
-    .action(() =>
-      globals().session === undefined
-        ? runCommand(globals(), { type: 'state.get' })
-        : sessionStateCommand(globals()),
-    );
+    .description("print the global state, or with --session (or a player's token) that session's game state")
+    .action(() => stateCommand(globals()));
 
   program
     .command('watch')

@@ -1,15 +1,16 @@
-import { TruinlagError, type TruinlagClient } from '../../client/node.js';
+import type { TruinlagClient } from '../../client/node.js';
 import { COMMANDS, type AnyCommandInput, type ResultOf } from '../../protocol/commands/index.js';
 import type { Player } from '../../protocol/entities.js';
 import { UnknownReference } from '../catalogue/live.js';
 import { CliError, cliClient, type GlobalOptions } from '../connection.js';
 import { printResult } from '../output.js';
-import { resolvePlayer, resolveSessionId, resolveTeam, type Team } from './resolve.js';
+import { namesSession, resolvePlayer, resolveSessionId, resolveTeam, type Team } from './resolve.js';
 
 /**
  * The game commands' plumbing: one connection per CLI call; the global `--session` (a name or an id)
- * resolved over it with `session.list`; names of teams and players resolved against one `session.state`
- * snapshot; ids turned back into names for the human tables.
+ * resolved over it with `session.list`, or for a player's connection its own session (from its welcome);
+ * names of teams and players resolved against one `session.state` snapshot; ids turned back into names
+ * for the human tables.
  */
 
 export type SessionState = ResultOf<'session.state'>;
@@ -29,17 +30,19 @@ export async function withConnection<T>(
 }
 
 /**
- * The id of a session given by name or id, resolved with `session.list`. A connection that may not
- * list sessions (a player's) can still name its session by id.
+ * The session a player connection acts in: its own, from its welcome (undefined for any other
+ * connection). A player token works in that session only.
  */
+function playerSession(client: TruinlagClient): number | undefined {
+  const welcome = client.welcome;
+  if (welcome?.role !== 'player') return undefined;
+  if (welcome.session === null) throw new CliError('NOT_FOUND', 'This player is in no session.');
+  return welcome.session;
+}
+
+/** The id of a session given by name or id, resolved with `session.list` (a game master's look-up). */
 export async function findSession(client: TruinlagClient, ref: string): Promise<number> {
-  try {
-    return resolveSessionId(await client.request({ type: 'session.list' }), ref);
-  } catch (error) {
-    const unlisted = error instanceof TruinlagError && error.code === 'UNAUTHORISED';
-    if (unlisted && /^\d+$/.test(ref.trim())) return Number(ref.trim());
-    throw error;
-  }
+  return resolveSessionId(await client.request({ type: 'session.list' }), ref);
 }
 
 /** A connection bound to the session the global `--session` names. */
@@ -59,41 +62,67 @@ export interface SessionCall {
   names(): Promise<Names>;
 }
 
-export async function withSession<T>(
+/** Runs `work` on a connection bound to the session `ref` names (default: the global --session). */
+export function withSession<T>(
   options: GlobalOptions,
   work: (call: SessionCall) => Promise<T>,
   ref: string | undefined = options.session,
 ): Promise<T> {
-  if (ref === undefined) {
-    throw new CliError(
-      'NO_SESSION_SUPPLIED',
-      'This command belongs to a game session: name it with --session NAME|ID.',
-    );
-  }
-  return withConnection(options, async (client) => {
-    const session = await findSession(client, ref);
-    let state: Promise<SessionState> | undefined;
-    let names: Promise<Names> | undefined;
-    const call: SessionCall = {
-      client,
-      session,
-      request: (command) =>
-        COMMANDS.get(command.type)?.scope === 'session'
-          ? client.request(command, { session })
-          : client.request(command),
-      state: () => (state ??= client.request({ type: 'session.state' }, { session })),
-      team: async (teamRef) => {
-        const s = await call.state();
-        return resolveTeam(s.teams, s.players, teamRef);
-      },
-      player: async (playerRef) => {
-        const [s, all] = await Promise.all([call.state(), client.request({ type: 'player.list' })]);
-        return resolvePlayer(all, playerRef, s.players);
-      },
-      names: () => (names ??= fetchNames(client, call.state())),
-    };
-    return work(call);
-  });
+  return withConnection(options, async (client) => work(await sessionCall(client, ref)));
+}
+
+/** Whether a connection is a player's: it acts in its own session, without `--session`. */
+export const isPlayerConnection = (client: TruinlagClient): boolean => client.welcome?.role === 'player';
+
+/**
+ * Binds a connection to the session `ref` names; a player's connection may leave it out (it acts in its
+ * own session). Look-ups use only what the connection may read: a player resolves players among its
+ * session's, and sees zones and sectors by id (the catalogue is the game master's).
+ */
+export async function sessionCall(client: TruinlagClient, ref: string | undefined): Promise<SessionCall> {
+  const own = playerSession(client);
+  const asPlayer = own !== undefined;
+  const session = own ?? (ref === undefined ? noSession() : await findSession(client, ref));
+  let state: Promise<SessionState> | undefined;
+  let names: Promise<Names> | undefined;
+  const call: SessionCall = {
+    client,
+    session,
+    request: (command) =>
+      COMMANDS.get(command.type)?.scope === 'session'
+        ? client.request(command, { session })
+        : client.request(command),
+    state: () => (state ??= client.request({ type: 'session.state' }, { session })),
+    team: async (teamRef) => {
+      const s = await call.state();
+      return resolveTeam(s.teams, s.players, teamRef);
+    },
+    player: async (playerRef) => {
+      const s = await call.state();
+      const all = asPlayer ? s.players : await client.request({ type: 'player.list' });
+      return resolvePlayer(all, playerRef, s.players);
+    },
+    names: () => (names ??= fetchNames(client, call.state(), asPlayer)),
+  };
+  if (asPlayer && ref !== undefined) await ownSessionOnly(call, ref);
+  return call;
+}
+
+/** A player token works in its own session only: a --session naming another is refused here. */
+async function ownSessionOnly(call: SessionCall, ref: string): Promise<void> {
+  const { session } = await call.state();
+  if (namesSession(session, ref)) return;
+  throw new CliError(
+    'UNAUTHORISED',
+    `This player token works in its own session only: "${session.name}" (id ${session.id}), not "${ref}".`,
+  );
+}
+
+function noSession(): never {
+  throw new CliError(
+    'NO_SESSION_SUPPLIED',
+    'This command belongs to a game session: name it with --session NAME|ID.',
+  );
 }
 
 /** Look-ups from ids to what people read; an id it does not know shows as `#id`. */
@@ -105,11 +134,15 @@ export interface Names {
   readonly timeZone: string;
 }
 
-async function fetchNames(client: TruinlagClient, state: Promise<SessionState>): Promise<Names> {
+async function fetchNames(
+  client: TruinlagClient,
+  state: Promise<SessionState>,
+  asPlayer: boolean,
+): Promise<Names> {
   const [s, zones, sectors] = await Promise.all([
     state,
-    client.request({ type: 'zone.list' }),
-    client.request({ type: 'sector.list' }),
+    asPlayer ? [] : client.request({ type: 'zone.list' }),
+    asPlayer ? [] : client.request({ type: 'sector.list' }),
   ]);
   return namesFrom(s.teams, s.players, zones, sectors, s.session.timeZone);
 }

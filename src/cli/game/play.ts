@@ -1,7 +1,18 @@
 import { InvalidArgumentError } from 'commander';
+import type { LocationRefusal } from '../../protocol/commands/game.js';
 import { CliError, type GlobalOptions } from '../connection.js';
 import type { CliContext } from '../program.js';
-import { localTime, parseTime, printSections, show, withSession } from './call.js';
+import { printResult } from '../output.js';
+import {
+  isPlayerConnection,
+  localTime,
+  parseTime,
+  printSections,
+  sessionCall,
+  show,
+  withConnection,
+  withSession,
+} from './call.js';
 import { eventRow, gameRecord, teamRow } from './render.js';
 import { resolveOffer } from './resolve.js';
 
@@ -140,7 +151,7 @@ export function registerPlayCommands({ program, globals, int }: CliContext): voi
         show(globals(), result, () =>
           result.accepted
             ? `${player.name}: position accepted`
-            : `${player.name}: not taken (no running game, the same position again, or less precise than the team's)`,
+            : `${player.name}: not taken: ${NOT_TAKEN[result.reason]}`,
         );
       }),
     );
@@ -184,9 +195,15 @@ export function registerPlayCommands({ program, globals, int }: CliContext): voi
     );
 }
 
-/** `state` with --session: the session's state (teams, players, events); without it the global state. */
-export function sessionStateCommand(options: GlobalOptions): Promise<void> {
-  return withSession(options, async (call) => {
+/**
+ * `state`: with --session, or on a player's connection, that session's state (teams, players, events);
+ * otherwise the global state.
+ */
+export function stateCommand(options: GlobalOptions): Promise<void> {
+  return withConnection(options, async (client) => {
+    if (options.session === undefined && !isPlayerConnection(client))
+      return printResult(await client.request({ type: 'state.get' }), options.json === true);
+    const call = await sessionCall(client, options.session);
     const state = await call.state();
     if (options.json === true) return show(options, state, () => state);
     const names = await call.names();
@@ -202,6 +219,13 @@ export function sessionStateCommand(options: GlobalOptions): Promise<void> {
     ]);
   });
 }
+
+/** What each intake rule that did not take a position means, for the person who sent it. */
+const NOT_TAKEN: Record<LocationRefusal, string> = {
+  'no-game': 'no game is running in the session (positions are only recorded during a game)',
+  'same-position': "the same coordinates as the player's previous position",
+  'less-precise': "less precise than the team's current position, which is too recent to be replaced",
+};
 
 function coordinate(text: string, what: string): number {
   const value = Number(text);

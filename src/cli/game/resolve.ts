@@ -59,6 +59,9 @@ export function resolveSessionId(sessions: readonly Session[], ref: string): num
   );
 }
 
+/** Whether a reference names this session: its id or (case-insensitively) its name. */
+export const namesSession = (session: Session, ref: string): boolean => byIdOrName([session], ref).length > 0;
+
 /**
  * A player by id (any player) or by name (players not removed). With `among`, names are looked up
  * among those players only (e.g. the session's), so a namesake elsewhere does not make it ambiguous.

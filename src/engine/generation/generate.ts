@@ -11,9 +11,8 @@
 import type { Challenge } from '../catalogue/types.js';
 import { validateGameConfig } from '../config/game-config.js';
 import type { Rng } from '../rng.js';
+import { isTimeZone, localTime, secondsOfDay, type Weekday } from '../time-zone.js';
 import { FALLBACK_LEVELS, pickForSlot } from './candidates.js';
-import type { Weekday } from './clock.js';
-import { isValidTimeZone, localClock } from './clock.js';
 import type { GenerationContext } from './context.js';
 import { resolveContext } from './context.js';
 import { determinePhase } from './phase.js';
@@ -106,11 +105,11 @@ export function generateHand(input: GenerationInput): GenerationResult {
       problems: invalid.map((v) => `invalid config: ${v.message}`),
     };
   }
-  if (!isValidTimeZone(input.timeZone)) {
+  if (!isTimeZone(input.timeZone)) {
     return { offers: [], breakdowns: [], phase: null, problems: [`unknown time zone "${input.timeZone}"`] };
   }
-  const clock = localClock(input.now, input.timeZone);
-  const phase = determinePhase(clock.secondsOfDay, config, rng);
+  const clock = localTime(input.now, input.timeZone);
+  const phase = determinePhase(secondsOfDay(clock), config, rng);
   const resolved = resolveContext(input.catalogue, config, input.team);
   if (!resolved.ok) return { offers: [], breakdowns: [], phase, problems: [resolved.problem] };
   const problems = [...resolved.problems];

@@ -11,7 +11,7 @@
 import type { GameConfig } from '../config/game-config.js';
 import { parseTimeOfDay } from '../config/game-config.js';
 import type { Rng } from '../rng.js';
-import { localClock } from './clock.js';
+import { localTime, secondsOfDay } from '../time-zone.js';
 import type { Phase, PhaseResult } from './types.js';
 
 const DAY = 24 * 3600;
@@ -86,5 +86,5 @@ export function determinePhase(secondsOfDay: number, config: PhaseConfig, rng: R
 
 /** {@link determinePhase} for an epoch timestamp read in `timeZone`. */
 export function phaseAt(epochMs: number, timeZone: string, config: PhaseConfig, rng: Rng): PhaseResult {
-  return determinePhase(localClock(epochMs, timeZone).secondsOfDay, config, rng);
+  return determinePhase(secondsOfDay(localTime(epochMs, timeZone)), config, rng);
 }

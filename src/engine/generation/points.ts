@@ -10,7 +10,7 @@
 import type { Challenge, RepetitionRange, Zone } from '../catalogue/types.js';
 import type { GameConfig } from '../config/game-config.js';
 import type { Rng } from '../rng.js';
-import type { Weekday } from './clock.js';
+import type { Weekday } from '../time-zone.js';
 import { roundHalfAwayFromZero, truncate } from './numeric.js';
 import type { PointsBreakdown } from './types.js';
 

@@ -1,5 +1,6 @@
-import { fail, ok, type Handler } from '../handler.js';
+import { fail, ok, type Handler, type Outcome } from '../handler.js';
 import type { SessionRecord } from '../state.js';
+import { isTimeZone } from '../time-zone.js';
 import { sessionView } from '../views.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Zurich';
@@ -11,12 +12,7 @@ export const sessionAdd: Handler<'session.add'> = (command, { tx, now }) => {
     return fail('ALREADY_EXISTS', `A session named "${command.name}" already exists.`, { field: 'name' });
   }
   const timeZone = command.timeZone ?? DEFAULT_TIME_ZONE;
-  if (!isTimeZone(timeZone)) {
-    return fail('INVALID', `"${timeZone}" is not an IANA time zone.`, {
-      rule: 'time-zone',
-      field: 'timeZone',
-    });
-  }
+  if (!isTimeZone(timeZone)) return unknownTimeZone(timeZone);
   const session: SessionRecord = {
     id: tx.newId('session'),
     name: command.name,
@@ -40,11 +36,6 @@ export const sessionAdd: Handler<'session.add'> = (command, { tx, now }) => {
 export const sessionList: Handler<'session.list'> = (_command, { tx }) =>
   ok(tx.all('session').map(sessionView));
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The refusal of a session time zone that is no IANA zone name. */
+export const unknownTimeZone = (timeZone: string): Outcome<never> =>
+  fail('INVALID', `"${timeZone}" is not an IANA time zone.`, { rule: 'time-zone', field: 'timeZone' });

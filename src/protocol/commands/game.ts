@@ -208,13 +208,23 @@ export const graceEnd = defineCommand({
   result: z.object({ ended: z.boolean() }),
 });
 
+/**
+ * Which intake rule did not take a position: no game is running, the player's previous coordinates
+ * again, or less precise than the team's position and not old enough to replace it.
+ */
+export const locationRefusalSchema = z.enum(['no-game', 'same-position', 'less-precise']);
+export type LocationRefusal = z.infer<typeof locationRefusalSchema>;
+
 export const locationSend = defineCommand({
   type: 'location.send',
   summary: "A player's position (players send their own; admins name the player).",
   scope: 'session',
   access: 'player',
   params: { location: locationInputSchema, player: idSchema.optional() },
-  result: z.object({ accepted: z.boolean() }),
+  result: z.discriminatedUnion('accepted', [
+    z.object({ accepted: z.literal(true) }),
+    z.object({ accepted: z.literal(false), reason: locationRefusalSchema }),
+  ]),
 });
 export const locationList = defineCommand({
   type: 'location.list',

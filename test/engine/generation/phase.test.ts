@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, localClock } from '../../../src/engine/generation/clock.js';
 import { determinePhase, phaseAt, secondsIntoGame } from '../../../src/engine/generation/phase.js';
 import { perimeterRadius } from '../../../src/engine/generation/slots.js';
 import { seededRng } from '../../../src/engine/rng.js';
@@ -9,26 +8,6 @@ const ZH = 'Europe/Zurich';
 /** A summer Monday in Zürich (CEST, UTC+2). */
 const monday = (hhmmss: string): number => at(`2025-06-16T${hhmmss}+02:00`);
 const phaseOn = (hhmmss: string, over = {}) => phaseAt(monday(hhmmss), ZH, testConfig(over), seededRng(1));
-
-describe('[TIME-2] local clock', () => {
-  it('reads time of day and weekday in the given zone', () => {
-    expect(localClock(at('2025-06-14T23:30:05Z'), ZH)).toEqual({
-      secondsOfDay: 1 * 3600 + 30 * 60 + 5,
-      weekday: 0,
-    });
-    expect(localClock(at('2025-06-14T23:30:05Z'), 'UTC')).toEqual({
-      secondsOfDay: 23 * 3600 + 30 * 60 + 5,
-      weekday: 6,
-    });
-    // Winter: CET is UTC+1.
-    expect(localClock(at('2025-01-15T08:00:00Z'), ZH).secondsOfDay).toBe(9 * 3600);
-  });
-
-  it('recognises unknown zones', () => {
-    expect(isValidTimeZone(ZH)).toBe(true);
-    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
-  });
-});
 
 describe('[HAND-3] phase boundaries with the default timeline and no wiggle', () => {
   const cases: [string, string][] = [

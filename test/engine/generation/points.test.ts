@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Challenge, Zone } from '../../../src/engine/catalogue/types.js';
-import type { Weekday } from '../../../src/engine/generation/clock.js';
+import type { Weekday } from '../../../src/engine/time-zone.js';
 import type { PointsInput } from '../../../src/engine/generation/points.js';
 import {
   computePoints,

@@ -1,10 +1,13 @@
+import { isPlayableStatus } from '../../catalogue/types.js';
 import { configOf, dealHand, sessionOf, teamsOf, withoutGrace } from '../../game/teams.js';
-import { localDateText, localParts, zonedInstant } from '../../game/time.js';
+import { gameDayOf, RESTART_WINDOW_MS } from '../../game/game-day.js';
 import type { GameRecord, PastGameRecord, TeamRecord } from '../../game/types.js';
 import { eventsOf, teamView } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
 import type { SessionRecord } from '../../state.js';
+import { isTimeZone, localClockText, localDateText } from '../../time-zone.js';
 import { playerView, sessionView } from '../../views.js';
+import { unknownTimeZone } from '../sessions.js';
 import { armTimer } from '../timers.js';
 import { locationVisible } from './teams.js';
 
@@ -45,12 +48,8 @@ export const sessionEdit: Handler<'session.edit'> = (command, ctx) => {
       return fail('ALREADY_EXISTS', `A session named "${command.name}" already exists.`, { field: 'name' });
     }
   }
-  if (command.timeZone !== undefined && !isTimeZone(command.timeZone)) {
-    return fail('INVALID', `"${command.timeZone}" is not an IANA time zone.`, {
-      rule: 'time-zone',
-      field: 'timeZone',
-    });
-  }
+  if (command.timeZone !== undefined && !isTimeZone(command.timeZone))
+    return unknownTimeZone(command.timeZone);
   const changed = ctx.tx.put('session', {
     ...session,
     name: command.name ?? session.name,
@@ -65,19 +64,10 @@ export const sessionEdit: Handler<'session.edit'> = (command, ctx) => {
   return ok(sessionView(changed));
 };
 
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Start (START-1 to START-4): checks in the reference's order, then catchers drawn with the
  * seeded RNG, every team reset, runners dealt hands without underdog bonus, and the end alarm armed
- * at the end time in the session's zone (an end before the start means the next day).
+ * at the end of the game day in the session's zone (D27: a start soon after the end time is refused).
  */
 export const gameStart: Handler<'game.start'> = (_command, ctx) => {
   const session = sessionOf(ctx);
@@ -139,7 +129,7 @@ function startChecks(
 ): Outcome<{ endsAt: number; startZone: number }> {
   if (session.game !== null) return fail('GAME_IN_PROGRESS', 'A game is already running.');
   const config = configOf(session);
-  const playable = ctx.tx.all('challenge').filter((c) => c.status === 'Approved' || c.status === 'Refactor');
+  const playable = ctx.tx.all('challenge').filter((c) => isPlayableStatus(c.status));
   if (playable.length < config.numChallenges) {
     return fail(
       'TOO_FEW_CHALLENGES',
@@ -159,21 +149,19 @@ function startChecks(
       `Cannot start a game with ${config.numCatchers} catchers when there are only ${teams} teams.`,
     );
   }
-  const today = localParts(ctx.now, session.timeZone);
-  const overnight = config.endTime < config.startTime;
-  const endsAt = zonedInstant(
-    today,
-    config.endTime,
-    session.timeZone,
-    overnight && config.endTime < hhmm(today) ? 1 : 0,
-  );
-  if (endsAt <= ctx.now)
-    return fail('BAD_DATA', `The end time ${config.endTime} has already passed today.`, { field: 'endTime' });
-  return ok({ endsAt, startZone: start.id });
+  const day = gameDayOf(ctx.now, config.endTime, session.timeZone);
+  if (!day.ok) {
+    const at = (ms: number): string => localClockText(ms, session.timeZone);
+    return fail(
+      'BAD_DATA',
+      `The game day ended at ${at(day.endedAt)}: a start within ${RESTART_WINDOW_MS / 3_600_000} hours ` +
+        'after the end time is refused ' +
+        `(a start after ${at(day.startsAfter)} begins the next game day; or change endTime).`,
+      { rule: 'start-after-end', field: 'endTime' },
+    );
+  }
+  return ok({ endsAt: day.endsAt, startZone: start.id });
 }
-
-const hhmm = (p: { hour: number; minute: number }): string =>
-  `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 
 export const gameStop: Handler<'game.stop'> = (_command, ctx) => {
   const session = sessionOf(ctx);

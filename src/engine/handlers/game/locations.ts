@@ -14,8 +14,9 @@ const TRACK_MIN_MS = 10_000;
 const MAX_CLOCK_AHEAD_MS = 60_000;
 
 /**
- * A player's position (LOCATION-1 to LOCATION-5, with a correct distance and sane timestamps). Without a
- * running game it is accepted silently and not recorded, so phones can send all day without error popups.
+ * A player's position (LOCATION-1 to LOCATION-5, with a correct distance and sane timestamps). A position that an
+ * intake rule does not take is answered `accepted: false` with that rule as the reason, not refused:
+ * without a running game too, so phones can send all day without error popups.
  */
 export const locationSend: Handler<'location.send'> = (command, ctx) => {
   const session = sessionOf(ctx);
@@ -26,7 +27,7 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
   const playerId = self ?? command.player;
   if (playerId === undefined)
     return fail('BAD_DATA', 'Name the player whose location this is.', { field: 'player' });
-  if (session.game === null) return ok({ accepted: false });
+  if (session.game === null) return ok({ accepted: false, reason: 'no-game' });
   const player = ctx.tx.get('player', playerId);
   if (player === undefined || player.session !== session.id || player.removed)
     return notFound('player', playerId);
@@ -36,14 +37,14 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
   if (isOutcome(team)) return team;
   const input = command.location;
   if (player.lastLocation?.lat === input.lat && player.lastLocation.lon === input.lon)
-    return ok({ accepted: false });
+    return ok({ accepted: false, reason: 'same-position' });
   ctx.tx.put('player', { ...player, lastLocation: { lat: input.lat, lon: input.lon } });
   const fix: LocationFix = {
     ...input,
     timestamp: Math.min(input.timestamp, ctx.now + MAX_CLOCK_AHEAD_MS),
     receivedAt: ctx.now,
   };
-  if (!accepts(team.location, fix)) return ok({ accepted: false });
+  if (!accepts(team.location, fix)) return ok({ accepted: false, reason: 'less-precise' });
   ctx.tx.put('team', { ...team, location: fix, lastTrackPoint: extendTrack(ctx, team, fix) });
   ctx.tx.broadcast({
     session: session.id,
