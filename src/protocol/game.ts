@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './entities.js';
+import { offerSchema } from './generation.js';
 
 /** Wire shapes of the game (engine.md §2.3–§2.5, §4; D3, D4, D8, D9). Times are epoch ms. */
 export const TEAM_ROLES = ['Runner', 'Catcher'] as const;
@@ -22,17 +23,6 @@ export const locationInputSchema = z.strictObject({
 });
 export const locationSchema = locationInputSchema.extend({ receivedAt: z.number() });
 export const trackPointSchema = z.object({ lat: z.number(), lon: z.number(), timestamp: z.number() });
-
-export const offerSchema = z.object({
-  challengeId: idSchema,
-  title: z.string(),
-  description: z.string(),
-  points: z.number().int(),
-  zoneId: idSchema.nullable(),
-  sectorId: idSchema.nullable(),
-  repetitions: z.number().int(),
-  action: z.unknown(),
-});
 
 export const periodContextSchema = z.discriminatedUnion('type', [
   z.object({

@@ -1,5 +1,6 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { encodeConnectionError } from '../protocol/encode.js';
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
 import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
@@ -69,11 +70,7 @@ export class UnixTransport {
         }
       } catch {
         // The byte stream does not follow the framing: nothing after this point can be trusted.
-        socket.end(
-          encodeFrame(
-            JSON.stringify({ type: 'error', id: null, error: makeError('MALFORMED', 'Broken framing.') }),
-          ),
-        );
+        socket.end(encodeFrame(encodeConnectionError(makeError('MALFORMED', 'Broken framing.'))));
         connection.ended();
       }
     });

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { encodeHttpFailure } from '../protocol/encode.js';
+import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Connection, type ConnectionServices } from './connection.js';
@@ -112,7 +114,7 @@ export class WsTransport {
   private route(req: IncomingMessage, res: ServerResponse): void {
     for (const route of this.options.routes) if (route(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'not found' }));
+    res.end(encodeHttpFailure(makeError('NOT_FOUND', 'Nothing is served here.')));
   }
 }
 
