@@ -116,7 +116,9 @@ export const challengeInputSchema = z.strictObject({
 export type ChallengeInput = z.infer<typeof challengeInputSchema>;
 
 /** A raw catalogue entry (§1.1). `lastEdit`: epoch ms of the last create or overwrite. */
-export const challengeSchema = challengeInputSchema.extend({ id: idSchema, lastEdit: z.number() });
+export const challengeSchema = challengeInputSchema
+  .extend({ id: idSchema, lastEdit: z.number() })
+  .meta({ id: 'Challenge' });
 export type Challenge = z.infer<typeof challengeSchema>;
 
 /** A named catalogue subset (§1.6); names are unique. */

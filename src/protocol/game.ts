@@ -57,26 +57,28 @@ export const periodSchema = z.object({
   pictures: z.array(idSchema),
 });
 
-export const teamSchema = z.object({
-  id: idSchema,
-  session: idSchema,
-  name: z.string(),
-  colour: colourSchema,
-  players: z.array(idSchema),
-  role: teamRoleSchema,
-  points: z.number().int(),
-  bounty: z.number().int(),
-  zoneId: idSchema.nullable(),
-  sectorId: idSchema.nullable(),
-  /** Null when unknown — or hidden from catchers while the team is in its grace period (D8). */
-  location: locationSchema.nullable(),
-  offers: z.array(offerSchema),
-  periods: z.array(periodSchema),
-  /** The period id a catch or completion must name: the number of periods so far. */
-  periodId: z.number().int(),
-  graceUntil: z.number().nullable(),
-  picture: idSchema.nullable(),
-});
+export const teamSchema = z
+  .object({
+    id: idSchema,
+    session: idSchema,
+    name: z.string(),
+    colour: colourSchema,
+    players: z.array(idSchema),
+    role: teamRoleSchema,
+    points: z.number().int(),
+    bounty: z.number().int(),
+    zoneId: idSchema.nullable(),
+    sectorId: idSchema.nullable(),
+    /** Null when unknown — or hidden from catchers while the team is in its grace period (D8). */
+    location: locationSchema.nullable(),
+    offers: z.array(offerSchema),
+    periods: z.array(periodSchema),
+    /** The period id a catch or completion must name: the number of periods so far. */
+    periodId: z.number().int(),
+    graceUntil: z.number().nullable(),
+    picture: idSchema.nullable(),
+  })
+  .meta({ id: 'Team' });
 
 export const gameSchema = z.object({
   id: z.number().int(),

@@ -12,21 +12,23 @@ import { idSchema } from './entities.js';
 const whole = z.number().int();
 
 /** What a runner team holds (§1.8). Texts are final (placeholders filled). */
-export const offerSchema = z.object({
-  challengeId: idSchema,
-  title: z.string(),
-  description: z.string(),
-  /** Final points (see {@link pointsBreakdownSchema} for when they may be fractional). */
-  points: z.number().nonnegative(),
-  /** Zone the team moves to on completion, if any. */
-  zoneId: idSchema.nullable(),
-  /** The challenge's first sector: the team's sector after completion. */
-  sectorId: idSchema.nullable(),
-  /** The drawn repetition count (also the default minutes of an action). */
-  repetitions: whole,
-  /** Stored only (D18). */
-  action: challengeActionSchema.nullable(),
-});
+export const offerSchema = z
+  .object({
+    challengeId: idSchema,
+    title: z.string(),
+    description: z.string(),
+    /** Final points (see {@link pointsBreakdownSchema} for when they may be fractional). */
+    points: z.number().nonnegative(),
+    /** Zone the team moves to on completion, if any. */
+    zoneId: idSchema.nullable(),
+    /** The challenge's first sector: the team's sector after completion. */
+    sectorId: idSchema.nullable(),
+    /** The drawn repetition count (also the default minutes of an action). */
+    repetitions: whole,
+    /** Stored only (D18). */
+    action: challengeActionSchema.nullable(),
+  })
+  .meta({ id: 'Offer' });
 export type Offer = z.infer<typeof offerSchema>;
 
 /** Generation phase of the day (§1.9.1). `ratio` is the progress-derived value that drives the slots. */
@@ -69,61 +71,63 @@ export type SlotLabel = (typeof SLOT_LABELS)[number];
  * if the config's are, and so are the sums built on them up to the final points: a weekday bias, no
  * underdog bonus and no noise pass a sum on untruncated.
  */
-export const pointsBreakdownSchema = z.object({
-  challengeId: idSchema,
-  slot: z.enum(SLOT_LABELS),
-  /** Fallback level the challenge was found at (0 = every filter held). */
-  level: whole.nonnegative(),
-  repetitions: whole,
-  base: z.object({
-    additionalPoints: whole,
-    kaffskala: whole,
-    grade: whole,
-    walking: whole,
-    stationary: whole,
+export const pointsBreakdownSchema = z
+  .object({
+    challengeId: idSchema,
+    slot: z.enum(SLOT_LABELS),
+    /** Fallback level the challenge was found at (0 = every filter held). */
+    level: whole.nonnegative(),
     repetitions: whole,
-    total: whole,
-  }),
-  /** Zone terms; null when the offer has no zone. */
-  zone: z
-    .object({
-      zoneId: idSchema,
-      zoneNumber: z.number(),
-      zonicKaffness: whole,
-      /** Matrix minutes from the team's zone; null when the matrix has no entry (counted as 0). */
-      travelMinutes: z.number().nullable(),
-      travel: whole,
+    base: z.object({
+      additionalPoints: whole,
+      kaffskala: whole,
+      grade: whole,
+      walking: whole,
+      stationary: whole,
+      repetitions: whole,
       total: whole,
-    })
-    .nullable(),
-  /** ZKaff terms; null for other kinds. */
-  zkaff: z
-    .object({
-      deadEnd: z.number(),
-      stationDistance: whole,
-      timeToHb: whole,
-      departures: whole,
-      total: z.number(),
-    })
-    .nullable(),
-  zoneableBonus: z.number(),
-  /** Sum of all terms above: the points before weekend bias. */
-  subtotal: z.number(),
-  /** Null for fixed challenges (D11: not applied). `factor` is 1 on weekdays. */
-  bias: z
-    .object({ day: z.enum(['Saturday', 'Sunday']).nullable(), factor: z.number(), after: z.number() })
-    .nullable(),
-  /** Null for fixed challenges. `gap` null = no leader known (game start); `factor` 1 = no bonus. */
-  underdog: z.object({ gap: z.number().nullable(), factor: z.number(), after: z.number() }).nullable(),
-  /** Null for fixed challenges. `standardDeviation` is a float. */
-  noise: z.object({ standardDeviation: z.number(), value: whole, after: z.number() }).nullable(),
-  /** F = additionalPoints + repetitions × pointsPerRep for fixed challenges, else null. */
-  fixedPoints: whole.nullable(),
-  /** Result before clamping (may be negative). */
-  unclamped: z.number(),
-  /** Final points: `max(0, unclamped)` (D11). */
-  points: z.number().nonnegative(),
-});
+    }),
+    /** Zone terms; null when the offer has no zone. */
+    zone: z
+      .object({
+        zoneId: idSchema,
+        zoneNumber: z.number(),
+        zonicKaffness: whole,
+        /** Matrix minutes from the team's zone; null when the matrix has no entry (counted as 0). */
+        travelMinutes: z.number().nullable(),
+        travel: whole,
+        total: whole,
+      })
+      .nullable(),
+    /** ZKaff terms; null for other kinds. */
+    zkaff: z
+      .object({
+        deadEnd: z.number(),
+        stationDistance: whole,
+        timeToHb: whole,
+        departures: whole,
+        total: z.number(),
+      })
+      .nullable(),
+    zoneableBonus: z.number(),
+    /** Sum of all terms above: the points before weekend bias. */
+    subtotal: z.number(),
+    /** Null for fixed challenges (D11: not applied). `factor` is 1 on weekdays. */
+    bias: z
+      .object({ day: z.enum(['Saturday', 'Sunday']).nullable(), factor: z.number(), after: z.number() })
+      .nullable(),
+    /** Null for fixed challenges. `gap` null = no leader known (game start); `factor` 1 = no bonus. */
+    underdog: z.object({ gap: z.number().nullable(), factor: z.number(), after: z.number() }).nullable(),
+    /** Null for fixed challenges. `standardDeviation` is a float. */
+    noise: z.object({ standardDeviation: z.number(), value: whole, after: z.number() }).nullable(),
+    /** F = additionalPoints + repetitions × pointsPerRep for fixed challenges, else null. */
+    fixedPoints: whole.nullable(),
+    /** Result before clamping (may be negative). */
+    unclamped: z.number(),
+    /** Final points: `max(0, unclamped)` (D11). */
+    points: z.number().nonnegative(),
+  })
+  .meta({ id: 'PointsBreakdown' });
 export type PointsBreakdown = z.infer<typeof pointsBreakdownSchema>;
 
 /** A dealt hand with its explanation (the result of `challenge.preview`). */
