@@ -1,7 +1,7 @@
 import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TruinlagError, type TruinlagClient } from '../../src/client/node.js';
-import type { ChallengeInput } from '../../src/protocol/catalogue.js';
+import { CHALLENGE_KINDS, type ChallengeInput } from '../../src/protocol/catalogue.js';
 import {
   closeClients,
   openClient,
@@ -125,14 +125,7 @@ const CASES: [string, string, ChallengeInput['kind'], Partial<ChallengeInput>][]
 
 describe('challenge.add breaking one §1.5 rule over a real connection', () => {
   it('the valid base of every kind is accepted (so each case below fails for its one change)', async () => {
-    for (const kind of [
-      'Kaff',
-      'Ortsspezifisch',
-      'Regionsspezifisch',
-      'Unspezifisch',
-      'Zoneable',
-      'ZKaff',
-    ] as const) {
+    for (const kind of CHALLENGE_KINDS) {
       const added = await client.request({ type: 'challenge.add', challenge: valid(kind) });
       expect(added).toMatchObject({ kind, id: expect.any(Number) as number });
       await client.request({ type: 'challenge.delete', id: added.id });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { COMMAND_DEFS, type CommandType } from '../../src/protocol/commands/index.js';
+import { COMMAND_DEFS, type Command, type CommandType } from '../../src/protocol/commands/index.js';
 import type { GenerationResult } from '../../src/protocol/generation.js';
 import { StepDriver, type Reply } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
@@ -140,22 +140,17 @@ describe('game results decode as the engine returns them', () => {
     if (offer === undefined) throw new Error('the runner was dealt no hand');
 
     await d.advance(20 * 60_000);
-    decoded(
-      'complete',
-      await d.call({
-        command: { type: 'complete', team: runner.id, challenge: offer.challengeId, periodId: 0 },
-        ...at,
-        as: playerOf(s, runner.id),
-      }),
-    );
-    decoded(
-      'catch',
-      await d.call({
-        command: { type: 'catch', catcher: catcher.id, caught: other.id, periodId: 0 },
-        ...at,
-        as: playerOf(s, catcher.id),
-      }),
-    );
+    const byTeam = (team: number, command: Command): Promise<Reply> =>
+      d.call({ command, ...at, as: playerOf(s, team) });
+    const completion = {
+      type: 'complete',
+      team: runner.id,
+      challenge: offer.challengeId,
+      periodId: 0,
+    } as const;
+    decoded('complete', await byTeam(runner.id, completion));
+    const capture = { type: 'catch', catcher: catcher.id, caught: other.id, periodId: 0 } as const;
+    decoded('catch', await byTeam(catcher.id, capture));
     decoded('session.state', await d.call({ command: { type: 'session.state' }, ...at }));
     decoded('team.list', await d.call({ command: { type: 'team.list' }, ...at }));
     const events = decoded<{ type: string }[]>(
