@@ -27,7 +27,6 @@ export interface ConnectionServices {
   readonly sealer: PassphraseSealer;
   readonly adminToken: string;
   readonly maxQueueBytes: number;
-  readonly onClosed?: (connection: Connection) => void;
 }
 
 /**
@@ -81,20 +80,16 @@ export class Connection implements Peer {
 
   close(code: number, reason: string): void {
     if (this.closed) return;
-    this.closed = true;
-    this.queue.close();
-    this.services.runtime.detach(this);
+    this.ended();
     this.side.close(code, reason);
-    this.services.onClosed?.(this);
   }
 
-  /** The transport saw the connection end. */
+  /** The transport saw the connection end: nothing more is sent, and the runtime forgets it. */
   ended(): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.close();
     this.services.runtime.detach(this);
-    this.services.onClosed?.(this);
   }
 
   private handle(message: DecodedClientMessage): void {
