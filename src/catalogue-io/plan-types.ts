@@ -1,4 +1,4 @@
-import type { ChallengeInput } from '../engine/catalogue/types.js';
+import type { ChallengeInput, SectorInput, ZoneInput } from '../protocol/catalogue.js';
 import type { RejectedRow, TableName } from './csv-table.js';
 
 /**
@@ -7,21 +7,19 @@ import type { RejectedRow, TableName } from './csv-table.js';
  */
 
 /** A sector with its neighbours by letter; the plan's neighbourhood is symmetric. */
-export interface PlannedSector {
-  name: string;
+export type PlannedSector = Omit<SectorInput, 'neighbours'> & {
+  /** Sector letters. */
   neighbours: string[];
-}
+};
 
-/** A zone keyed by its ZVV number, with its close sectors by letter (CATALOGUE-9). */
-export interface PlannedZone {
-  number: number;
-  numConnZones: number;
-  numConnections: number;
-  trainThrough: boolean;
-  mongus: boolean;
-  sBahnZone: boolean;
+/**
+ * A zone keyed by its ZVV number, with its close sectors by letter (CATALOGUE-9). Its travel minutes are
+ * planned apart ({@link PlannedTravel}): they refer to zones by number.
+ */
+export type PlannedZone = Omit<ZoneInput, 'minutesTo' | 'closeSectors'> & {
+  /** Sector letters. */
   closeSectors: string[];
-}
+};
 
 /** One directed entry of the travel-minutes matrix, by zone number. */
 export interface PlannedTravel {

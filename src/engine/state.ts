@@ -14,9 +14,12 @@ import { PlayerTable, type ReadonlyPlayerTable } from './player-table.js';
 
 /** A passphrase as the engine stores it: never the text itself (AUTH-4). See src/runtime/passphrase.ts. */
 export interface SealedPassphrase {
-  /** Keyed hash (HMAC with the installation's secret) used for uniqueness and login lookup. */
+  /**
+   * Keyed hash (HMAC with the installation's secret) of the passphrase: it keeps passphrases unique, and
+   * a login finds its player by it (the engine compares nothing else).
+   */
   readonly lookup: string;
-  /** Per-player random salt and the scrypt hash of the passphrase with it, used to verify a login. */
+  /** Per-player random salt and a keyed HMAC (SHA-256) of the passphrase with it; stored, not checked. */
   readonly salt: string;
   readonly hash: string;
 }

@@ -1,5 +1,5 @@
 /**
- * Wall-clock arithmetic in a session's IANA time zone (D9): the engine's one module that reads time zones
+ * Wall-clock arithmetic in a session's IANA time zone (TIME-2): the engine's one module that reads time zones
  * (the lint rules keep `Intl` out of every other engine file). Pure and deterministic: it turns given
  * instants into local times and back, and never reads the clock.
  *

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, playerSchema, sessionSchema } from './entities.js';
-import { gameSchema, locationSchema, offerSchema, teamSchema } from './game.js';
+import { gameSchema, locationSchema, teamSchema } from './game.js';
+import { offerSchema } from './generation.js';
 import { partialGameConfigSchema } from './game-config.js';
 
 /**

@@ -55,3 +55,21 @@ export function encodeBroadcast(fields: BroadcastFields): string {
 export function encodeNotice(fields: Omit<Notice, 'type'>): string {
   return JSON.stringify({ type: 'notice', ...fields });
 }
+
+/**
+ * The JSON body of an HTTP answer (the pictures routes): a response without its id, since the HTTP
+ * request it answers is the match.
+ */
+export function encodeHttpResult(result: unknown): string {
+  return JSON.stringify({ ok: true, result });
+}
+
+/** The JSON body of a refused HTTP request; its status says the same in HTTP terms. */
+export function encodeHttpFailure(error: ProtocolError): string {
+  return JSON.stringify({ ok: false, error });
+}
+
+/** The body of `GET /healthz`: the server is up, which protocol it speaks, and for how long. */
+export function encodeHealth(uptimeMs: number): string {
+  return JSON.stringify({ ok: true, protocol: PROTOCOL_VERSION, uptimeMs });
+}

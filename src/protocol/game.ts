@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './entities.js';
+import { offerSchema } from './generation.js';
 
 /** Wire shapes of the game. Times are epoch ms (TIME-1). */
 export const TEAM_ROLES = ['Runner', 'Catcher'] as const;
@@ -22,17 +23,6 @@ export const locationInputSchema = z.strictObject({
 });
 export const locationSchema = locationInputSchema.extend({ receivedAt: z.number() });
 export const trackPointSchema = z.object({ lat: z.number(), lon: z.number(), timestamp: z.number() });
-
-export const offerSchema = z.object({
-  challengeId: idSchema,
-  title: z.string(),
-  description: z.string(),
-  points: z.number().int(),
-  zoneId: idSchema.nullable(),
-  sectorId: idSchema.nullable(),
-  repetitions: z.number().int(),
-  action: z.unknown(),
-});
 
 export const periodContextSchema = z.discriminatedUnion('type', [
   z.object({
@@ -67,26 +57,28 @@ export const periodSchema = z.object({
   pictures: z.array(idSchema),
 });
 
-export const teamSchema = z.object({
-  id: idSchema,
-  session: idSchema,
-  name: z.string(),
-  colour: colourSchema,
-  players: z.array(idSchema),
-  role: teamRoleSchema,
-  points: z.number().int(),
-  bounty: z.number().int(),
-  zoneId: idSchema.nullable(),
-  sectorId: idSchema.nullable(),
-  /** Null when unknown — or hidden from catchers while the team is in its grace period (VISIBILITY-3). */
-  location: locationSchema.nullable(),
-  offers: z.array(offerSchema),
-  periods: z.array(periodSchema),
-  /** The period id a catch or completion must name: the number of periods so far. */
-  periodId: z.number().int(),
-  graceUntil: z.number().nullable(),
-  picture: idSchema.nullable(),
-});
+export const teamSchema = z
+  .object({
+    id: idSchema,
+    session: idSchema,
+    name: z.string(),
+    colour: colourSchema,
+    players: z.array(idSchema),
+    role: teamRoleSchema,
+    points: z.number().int(),
+    bounty: z.number().int(),
+    zoneId: idSchema.nullable(),
+    sectorId: idSchema.nullable(),
+    /** Null when unknown — or hidden from catchers while the team is in its grace period (GRACE-2). */
+    location: locationSchema.nullable(),
+    offers: z.array(offerSchema),
+    periods: z.array(periodSchema),
+    /** The period id a catch or completion must name: the number of periods so far. */
+    periodId: z.number().int(),
+    graceUntil: z.number().nullable(),
+    picture: idSchema.nullable(),
+  })
+  .meta({ id: 'Team' });
 
 export const gameSchema = z.object({
   id: z.number().int(),

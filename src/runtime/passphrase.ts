@@ -1,15 +1,15 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Command } from '../protocol/commands/index.js';
-import type { SealedPassphrase } from '../engine/state.js';
 import { RandomPool } from './random-pool.js';
 
 /**
- * Passphrases never reach the engine, the journal or logs (AUTH-4): at the boundary each one is replaced
- * by `sealed:v1:<lookup>:<salt>:<hash>`. The lookup is an HMAC keyed with the installation's secret, so
- * the engine can enforce uniqueness and find the player at login without the text; the hash is a salted
- * HMAC of the passphrase that verifies a login. Both are keyed, so a copied database alone does not allow
- * offline guessing. A slow KDF (scrypt) was measured at 11–45 ms per hash here, which would cap player
- * creation far below the store's commit rate for no gain against an attacker who lacks the key file.
+ * Passphrases never reach the engine, the journal or the logs (AUTH-4): at the boundary each one is replaced
+ * by `sealed:v1:<lookup>:<salt>:<hash>`. The lookup is an HMAC keyed with the installation's secret: the
+ * engine enforces uniqueness with it, and a login is the lookup of the typed passphrase finding a player
+ * (passphrases are unique, so finding one is the check). The salt and the salted HMAC are stored beside
+ * it but not read by any login. Everything is keyed, so a copied database alone does not allow offline
+ * guessing. A slow KDF (scrypt) was measured at 11–45 ms per hash here, which would cap player creation
+ * far below the store's commit rate for no gain against an attacker who lacks the key file.
  */
 export class PassphraseSealer {
   private readonly random = new RandomPool();
@@ -23,12 +23,6 @@ export class PassphraseSealer {
 
   lookup(passphrase: string): string {
     return createHmac('sha256', this.key).update('lookup\0').update(passphrase).digest('hex');
-  }
-
-  verify(passphrase: string, sealed: SealedPassphrase): boolean {
-    const expected = Buffer.from(sealed.hash, 'hex');
-    const actual = Buffer.from(this.hash(sealed.salt, passphrase), 'hex');
-    return expected.length === actual.length && timingSafeEqual(expected, actual);
   }
 
   /** A copy of the command with every `passphrase` field sealed; other commands are returned as they are. */

@@ -19,7 +19,7 @@ export function actorOfToken(state: EngineState, adminToken: string, token: stri
 }
 
 /** Compares secrets in time independent of where they differ (both are hashed to equal length first). */
-export function sameSecret(given: string, expected: string): boolean {
+function sameSecret(given: string, expected: string): boolean {
   const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }

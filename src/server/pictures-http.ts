@@ -1,17 +1,18 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Actor } from '../engine/handler.js';
 import { blobKey, mayReadPicture, type PictureVariant } from '../engine/pictures/records.js';
-import type { EngineState } from '../engine/state.js';
 import type { Command } from '../protocol/commands/index.js';
 import { schemaOfCommand } from '../protocol/commands/index.js';
 import { schemaError } from '../protocol/codec.js';
-import { requestIdSchema } from '../protocol/envelope.js';
+import { encodeFailure, encodeHttpFailure, encodeHttpResult } from '../protocol/encode.js';
+import { requestIdSchema, responseSchema } from '../protocol/envelope.js';
 import { makeError, type ErrorCode, type ProtocolError } from '../protocol/errors.js';
 import { MAX_PICTURE_BYTES, type PictureTarget } from '../protocol/pictures.js';
 import type { FrameKind, Peer } from '../runtime/peer.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { actorOfToken } from '../runtime/tokens.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { HttpRoute } from '../transport/ws-server.js';
 
@@ -97,9 +98,9 @@ async function upload(
       504,
     );
   }
-  const answer = JSON.parse(frame) as { ok: boolean; result?: unknown; error?: ProtocolError };
-  if (answer.ok) send(res, 200, { ok: true, result: answer.result });
-  else refuse(res, answer.error ?? makeError('INTERNAL'));
+  const answer = responseSchema.parse(JSON.parse(frame));
+  if (answer.ok) send(res, 200, encodeHttpResult(answer.result));
+  else refuse(res, answer.error);
 }
 
 function download(
@@ -147,22 +148,6 @@ function authenticate(services: PictureRouteServices, req: IncomingMessage, url:
   const token = bearer ?? url.searchParams.get('token') ?? undefined;
   if (token === undefined || token === '') return undefined;
   return actorOfToken(services.runtime.current, services.adminToken, token);
-}
-
-export function actorOfToken(state: EngineState, adminToken: string, token: string): Actor | undefined {
-  if (sameSecret(token, adminToken)) return { kind: 'admin' };
-  for (const record of state.tables.token.values()) {
-    if (!sameSecret(token, record.token)) continue;
-    const player = state.tables.player.get(record.player);
-    if (player === undefined || player.removed) return undefined;
-    return { kind: 'player', player: player.id, token: record.id };
-  }
-  return undefined;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** The upload target named by the query string, or what is wrong with it. */
@@ -213,10 +198,7 @@ function submit(
       send: (frame: string, kind: FrameKind) => {
         if (kind === 'response') finish(frame);
       },
-      close: () =>
-        finish(
-          JSON.stringify({ type: 'response', id: requestId, ok: false, error: makeError('SHUTTING_DOWN') }),
-        ),
+      close: () => finish(encodeFailure(requestId, makeError('SHUTTING_DOWN'))),
     };
     const timer = setTimeout(() => finish(undefined), UPLOAD_TIMEOUT_MS);
     timer.unref();
@@ -269,31 +251,31 @@ const unauthorised = (): ProtocolError =>
  * Answers with an error, as `{"ok":false,"error":{code,message}}`. The status follows the code; an
  * authenticated requester that may not do something gets 403 (401 is for a missing or wrong token).
  */
-function refuse(res: ServerResponse, error: ProtocolError, status?: number): void {
-  send(res, status ?? (error.code === 'UNAUTHORISED' ? 403 : (STATUS[error.code] ?? 400)), {
-    ok: false,
-    error,
-  });
+function refuse(res: ServerResponse, error: ProtocolError, status = statusOf(error)): void {
+  send(res, status, encodeHttpFailure(error));
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+const statusOf = (error: ProtocolError): number =>
+  error.code === 'UNAUTHORISED' ? 403 : (STATUS[error.code] ?? 400);
+
+/** Sends an encoded JSON body (see src/protocol/encode.ts). */
+function send(res: ServerResponse, status: number, body: string): void {
   if (!res.req.complete) res.setHeader('connection', 'close');
   if (res.headersSent) {
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): true {
   res.setHeader('allow', allow);
-  send(res, 405, { ok: false, error: makeError('MALFORMED', `Use ${allow}.`) });
+  refuse(res, makeError('MALFORMED', `Use ${allow}.`), 405);
   return true;
 }
 
 function internal(services: PictureRouteServices, res: ServerResponse, cause: unknown): void {
   services.logger.error({ err: cause }, 'picture request failed');
-  send(res, 500, { ok: false, error: makeError('INTERNAL') });
+  refuse(res, makeError('INTERNAL'), 500);
 }

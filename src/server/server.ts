@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { encodeHealth } from '../protocol/encode.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs } from '../runtime/picture-jobs.js';
@@ -56,6 +57,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
   const runtime = new Runtime({ store, clock, logger, jobs });
   const services: ConnectionServices = {
     runtime,
+    clock,
     sealer: new PassphraseSealer(secrets.passphraseKey),
     adminToken: secrets.adminToken,
     maxQueueBytes: config.maxQueueBytes,
@@ -63,7 +65,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
   const health: HttpRoute = (req, res) => {
     if (req.method !== 'GET' || req.url !== '/healthz') return false;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok: true, protocol: 1, uptimeMs: Math.round(process.uptime() * 1000) }));
+    res.end(encodeHealth(Math.round(process.uptime() * 1000)));
     return true;
   };
   const ws = new WsTransport(services, {

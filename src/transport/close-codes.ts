@@ -5,8 +5,6 @@
 export const CLOSE_CODES = {
   /** Server shutting down (standard "going away"). */
   SHUTDOWN: 1001,
-  /** The stream cannot be decoded any more (Unix socket framing broken beyond recovery). */
-  PROTOCOL_ERROR: 4000,
   /** The hello's token was wrong. */
   UNAUTHORISED: 4003,
   /** The client did not read fast enough and its outbound queue overflowed: reconnect and resume. */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { decodeClientMessage, type DecodedClientMessage } from '../protocol/codec.js';
+import { encodeError, encodeWelcome } from '../protocol/encode.js';
 import type { Hello, Role } from '../protocol/envelope.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { Actor } from '../engine/handler.js';
+import type { Clock } from '../runtime/clock.js';
 import type { PassphraseSealer } from '../runtime/passphrase.js';
 import type { FrameKind, Peer } from '../runtime/peer.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -20,10 +22,11 @@ export interface TransportSide extends FrameSink {
 
 export interface ConnectionServices {
   readonly runtime: Runtime;
+  /** The runtime's clock: the welcome tells the client the server's time by it. */
+  readonly clock: Clock;
   readonly sealer: PassphraseSealer;
   readonly adminToken: string;
   readonly maxQueueBytes: number;
-  readonly onClosed?: (connection: Connection) => void;
 }
 
 /**
@@ -77,20 +80,16 @@ export class Connection implements Peer {
 
   close(code: number, reason: string): void {
     if (this.closed) return;
-    this.closed = true;
-    this.queue.close();
-    this.services.runtime.detach(this);
+    this.ended();
     this.side.close(code, reason);
-    this.services.onClosed?.(this);
   }
 
-  /** The transport saw the connection end. */
+  /** The transport saw the connection end: nothing more is sent, and the runtime forgets it. */
   ended(): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.close();
     this.services.runtime.detach(this);
-    this.services.onClosed?.(this);
   }
 
   private handle(message: DecodedClientMessage): void {
@@ -133,14 +132,12 @@ export class Connection implements Peer {
     this.clientKey = identity.clientKey(hello.client);
     runtime.attach(this);
     this.queue.push(
-      JSON.stringify({
-        type: 'welcome',
-        protocol: PROTOCOL_VERSION,
+      encodeWelcome({
         role: identity.role,
         connection: this.id,
         player: this.actor.kind === 'player' ? this.actor.player : null,
         session: this.session,
-        serverTime: Date.now(),
+        serverTime: this.services.clock.now(),
         seq: runtime.positions(this),
       }),
     );
@@ -168,9 +165,7 @@ export class Connection implements Peer {
   }
 
   private sendError(id: string | null, error: ProtocolError): void {
-    this.queue.push(
-      JSON.stringify(id === null ? { type: 'error', id, error } : { type: 'response', id, ok: false, error }),
-    );
+    this.queue.push(encodeError(id, error));
   }
 }
 

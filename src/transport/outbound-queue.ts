@@ -6,12 +6,11 @@ export interface FrameSink {
 
 /**
  * A connection's bounded outbound queue (by bytes). At most `window` frames are handed to the transport
- * at once; the rest wait here, where a frame with a coalescing key replaces an older unsent frame with
- * the same key (latest wins, for location-style updates). If the queued bytes pass `maxBytes` the
- * queue reports overflow and the connection is cut off: the engine never waits for a client.
+ * at once; the rest wait here. If the queued bytes pass `maxBytes` the queue reports overflow and the
+ * connection is cut off: the engine never waits for a client.
  */
 export class OutboundQueue {
-  private readonly frames: { frame: string; key: string | undefined }[] = [];
+  private readonly frames: string[] = [];
   private bytes = 0;
   private inFlight = 0;
   private closed = false;
@@ -23,16 +22,9 @@ export class OutboundQueue {
     private readonly window = 64,
   ) {}
 
-  push(frame: string, coalesceKey?: string): void {
+  push(frame: string): void {
     if (this.closed) return;
-    if (coalesceKey !== undefined) {
-      const index = this.frames.findIndex((f) => f.key === coalesceKey);
-      if (index >= 0) {
-        this.bytes -= (this.frames[index] as { frame: string }).frame.length;
-        this.frames.splice(index, 1);
-      }
-    }
-    this.frames.push({ frame, key: coalesceKey });
+    this.frames.push(frame);
     this.bytes += frame.length;
     if (this.bytes > this.maxBytes) {
       this.close();
@@ -40,11 +32,6 @@ export class OutboundQueue {
       return;
     }
     this.flush();
-  }
-
-  /** Bytes waiting (not yet handed to the transport). */
-  get queuedBytes(): number {
-    return this.bytes;
   }
 
   close(): void {
@@ -55,10 +42,10 @@ export class OutboundQueue {
 
   private flush(): void {
     while (!this.closed && this.inFlight < this.window && this.frames.length > 0) {
-      const next = this.frames.shift() as { frame: string };
-      this.bytes -= next.frame.length;
+      const next = this.frames.shift() as string;
+      this.bytes -= next.length;
       this.inFlight++;
-      this.sink.write(next.frame, () => {
+      this.sink.write(next, () => {
         this.inFlight--;
         this.flush();
       });

@@ -1,9 +1,11 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { encodeConnectionError } from '../protocol/encode.js';
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
 import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
 import { Connection, type ConnectionServices } from './connection.js';
+import { closeGracefully, type Closable } from './graceful-close.js';
 
 /**
  * The local Unix-domain socket transport: the same messages as WebSocket, as length-prefixed frames.
@@ -38,7 +40,7 @@ export class UnixTransport {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.sockets].map((socket) => endGracefully(socket, CLOSE_GRACE_MS)));
+    await Promise.all([...this.sockets].map((socket) => closeGracefully(closable(socket))));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     if (existsSync(this.path)) unlinkSync(this.path);
   }
@@ -69,11 +71,7 @@ export class UnixTransport {
         }
       } catch {
         // The byte stream does not follow the framing: nothing after this point can be trusted.
-        socket.end(
-          encodeFrame(
-            JSON.stringify({ type: 'error', id: null, error: makeError('MALFORMED', 'Broken framing.') }),
-          ),
-        );
+        socket.end(encodeFrame(encodeConnectionError(makeError('MALFORMED', 'Broken framing.'))));
         connection.ended();
       }
     });
@@ -96,21 +94,14 @@ function isLive(path: string): Promise<boolean> {
   });
 }
 
-/** How long a closing connection may take to flush what was written to it (the shutdown notice). */
-const CLOSE_GRACE_MS = 1000;
-
-/** Ends a socket after its queued writes are flushed, destroying it if the peer does not let go in time. */
-function endGracefully(socket: Socket, graceMs: number): Promise<void> {
-  if (socket.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve();
-    }, graceMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.end();
-  });
+/** A socket as {@link closeGracefully} ends it. */
+function closable(socket: Socket): Closable {
+  return {
+    get isClosed() {
+      return socket.destroyed;
+    },
+    onceClosed: (callback) => socket.once('close', callback),
+    end: () => socket.end(),
+    destroy: () => socket.destroy(),
+  };
 }

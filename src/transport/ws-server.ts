@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { encodeHttpFailure } from '../protocol/encode.js';
+import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Connection, type ConnectionServices } from './connection.js';
+import { closeGracefully, type Closable } from './graceful-close.js';
 
 /** Extra HTTP routes (health, pictures, the web app) answered by the same server. */
 export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -49,9 +52,7 @@ export class WsTransport {
   /** Stops accepting new connections (existing ones are closed by the runtime's shutdown). */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
-    // Terminating at once would drop what is still being written (the shutdown notice, the close frame):
-    // give each socket a short grace to finish its close handshake first.
-    await Promise.all([...this.wss.clients].map((socket) => closeGracefully(socket, CLOSE_GRACE_MS)));
+    await Promise.all([...this.wss.clients].map((socket) => closeGracefully(closable(socket))));
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
@@ -112,7 +113,7 @@ export class WsTransport {
   private route(req: IncomingMessage, res: ServerResponse): void {
     for (const route of this.options.routes) if (route(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'not found' }));
+    res.end(encodeHttpFailure(makeError('NOT_FOUND', 'Nothing is served here.')));
   }
 }
 
@@ -121,20 +122,16 @@ function rawText(data: WebSocket.RawData): string {
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
-/** How long a closing socket may take to flush and finish its close handshake at shutdown. */
-const CLOSE_GRACE_MS = 1_000;
-
-function closeGracefully(socket: WebSocket, graceMs: number): Promise<void> {
-  if (socket.readyState === socket.CLOSED) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      socket.terminate();
-      resolve();
-    }, graceMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (socket.readyState === socket.OPEN) socket.close(CLOSE_CODES.SHUTDOWN, 'server shutting down');
-  });
+/** A WebSocket as {@link closeGracefully} ends it: with the shutdown close code, after its handshake. */
+function closable(socket: WebSocket): Closable {
+  return {
+    get isClosed() {
+      return socket.readyState === socket.CLOSED;
+    },
+    onceClosed: (callback) => socket.once('close', callback),
+    end: () => {
+      if (socket.readyState === socket.OPEN) socket.close(CLOSE_CODES.SHUTDOWN, 'server shutting down');
+    },
+    destroy: () => socket.terminate(),
+  };
 }

@@ -1,7 +1,7 @@
 import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TruinlagError, type TruinlagClient } from '../../src/client/node.js';
-import type { ChallengeInputWire } from '../../src/protocol/catalogue.js';
+import { CHALLENGE_KINDS, type ChallengeInput } from '../../src/protocol/catalogue.js';
 import {
   closeClients,
   openClient,
@@ -46,8 +46,8 @@ afterAll(async () => {
 });
 
 /** A valid challenge of each kind (every rule satisfied). */
-function valid(kind: ChallengeInputWire['kind']): ChallengeInputWire {
-  const common: ChallengeInputWire = {
+function valid(kind: ChallengeInput['kind']): ChallengeInput {
+  const common: ChallengeInput = {
     ...CHALLENGE_DEFAULTS,
     kind,
     sets: [ids.set],
@@ -87,7 +87,7 @@ function valid(kind: ChallengeInputWire['kind']): ChallengeInputWire {
 }
 
 /** The rule each case breaks, the kind it starts from, and the one change that breaks it. */
-const CASES: [string, string, ChallengeInputWire['kind'], Partial<ChallengeInputWire>][] = [
+const CASES: [string, string, ChallengeInput['kind'], Partial<ChallengeInput>][] = [
   ['2: a challenge needs a set', 'needs-set', 'Unspezifisch', { sets: [] }],
   ['3: a Kaff needs a place', 'kaff-needs-place', 'Kaff', { place: null }],
   ['3: a ZKaff needs a place', 'zkaff-needs-place', 'ZKaff', { place: '  ' }],
@@ -125,14 +125,7 @@ const CASES: [string, string, ChallengeInputWire['kind'], Partial<ChallengeInput
 
 describe('[CATALOGUE-3] challenge.add breaking one catalogue rule over a real connection', () => {
   it('the valid base of every kind is accepted (so each case below fails for its one change)', async () => {
-    for (const kind of [
-      'Kaff',
-      'Ortsspezifisch',
-      'Regionsspezifisch',
-      'Unspezifisch',
-      'Zoneable',
-      'ZKaff',
-    ] as const) {
+    for (const kind of CHALLENGE_KINDS) {
       const added = await client.request({ type: 'challenge.add', challenge: valid(kind) });
       expect(added).toMatchObject({ kind, id: expect.any(Number) as number });
       await client.request({ type: 'challenge.delete', id: added.id });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCatalogueTables } from '../../src/catalogue-io/index.js';
 import type { TruinlagClient } from '../../src/client/node.js';
-import type { ChallengeInputWire } from '../../src/protocol/catalogue.js';
+import type { ChallengeInput } from '../../src/protocol/catalogue.js';
 import { isPlayableStatus } from '../../src/engine/catalogue/types.js';
 import { stateHash } from '../../src/store/state-json.js';
 import {
@@ -343,7 +343,7 @@ describe('[IMPORT-4] truinlag import upserts', () => {
       const server = await startTestServer();
       const client = await openClient({ socket: server.socketPath });
       const base = await client.request({ type: 'set.add', name: 'base' });
-      const twin: ChallengeInputWire = {
+      const twin: ChallengeInput = {
         ...CHALLENGE_DEFAULTS,
         kind: 'Unspezifisch',
         sets: [base.id],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gameDayOf } from '../../src/engine/game/game-day.js';
 
-/** D27 on its own: which game day a start belongs to, in Europe/Zurich. */
+/** START-5 on its own: which game day a start belongs to, in Europe/Zurich. */
 const ZH = 'Europe/Zurich';
 const utc = (iso: string): number => Date.parse(`${iso}Z`);
 /** Tuesday 16 June 2026 and the days around it, in CEST (UTC+2). */
@@ -33,7 +33,7 @@ describe('a same-day game (end 17:00)', () => {
 describe('an overnight game (22:00–00:20)', () => {
   const start = (at: number): unknown => gameDayOf(at, '00:20', ZH);
 
-  it('started at 00:27 is refused; at 15:00 it runs until 00:20 that night (D27 examples)', () => {
+  it('[START-5] started at 00:27 is refused; at 15:00 it runs until 00:20 that night', () => {
     expect(start(june(17, '00:27'))).toEqual(refused(june(17, '00:20')));
     expect(start(june(17, '15:00'))).toEqual(endsAt(june(18, '00:20')));
   });

@@ -21,7 +21,7 @@ const SPRING = { year: 2026, month: 3, day: 29 };
 const AUTUMN = { year: 2026, month: 10, day: 25 };
 const at = (date: typeof SPRING, hhmm: string): number => zonedInstant(date, minute(hhmm), ZH);
 
-describe('reading an instant in a zone (D9)', () => {
+describe('reading an instant in a zone (TIME-2)', () => {
   it('reads date, time of day and weekday in the given zone, summer and winter', () => {
     expect(localTime(utc('2025-06-14T23:30:05'), ZH)).toEqual({
       year: 2025,

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type TruinlagClient } from '../../src/client/node.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
+import { FakeClock } from '../../src/runtime/clock.js';
 import {
   closeClients,
   nextBroadcast,
@@ -180,7 +182,24 @@ describe('health', () => {
   it('GET /healthz answers over HTTP on the same port', async () => {
     const response = await fetch(`${server.url.replace('ws://', 'http://')}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ ok: true, protocol: 1 });
-    expect((await fetch(`${server.url.replace('ws://', 'http://')}/nope`)).status).toBe(404);
+    expect(await response.json()).toMatchObject({ ok: true, protocol: PROTOCOL_VERSION });
+    const missing = await fetch(`${server.url.replace('ws://', 'http://')}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('the welcome', () => {
+  it("tells the server's time by the runtime's clock, on both transports", async () => {
+    const clock = new FakeClock(Date.UTC(2030, 0, 2, 3, 4, 5));
+    clock.advance(1234);
+    const timed = await startTestServer({ clock });
+    const ws = await RawWsClient.open(timed.url);
+    const unix = await RawUnixClient.open(timed.socketPath);
+    for (const welcome of [await ws.hello({ token: timed.adminToken }), await unix.hello()]) {
+      expect(welcome).toMatchObject({ type: 'welcome', role: 'admin', serverTime: clock.now() });
+    }
+    ws.close();
+    unix.close();
   });
 });

@@ -153,12 +153,13 @@ describe('[PLAYER-1] player.add', () => {
       id: 1,
       doc: { ...player, passphrase: { lookup, salt, hash }, createdAt: NOW },
     });
-    // The stored digest verifies the passphrase, and nothing a client sees carries any part of it.
+    // A login finds the player by the stored lookup digest of the same passphrase (and of no other), and
+    // nothing a client sees carries any part of it.
     const doc = result.writes[1];
     const stored = doc?.op === 'put' && 'passphrase' in doc.doc ? doc.doc.passphrase : null;
     if (stored === null) throw new Error('no passphrase stored');
-    expect(sealer.verify('correct horse', stored)).toBe(true);
-    expect(sealer.verify('wrong horse', stored)).toBe(false);
+    expect(stored.lookup).toBe(sealer.lookup('correct horse'));
+    expect(stored.lookup).not.toBe(sealer.lookup('wrong horse'));
     const visible = JSON.stringify([result.outcome, result.broadcasts]);
     for (const part of [lookup, salt, hash, 'passphrase']) expect(visible).not.toContain(part);
   });

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/client.js';
 import { TruinlagError } from '../../src/client/errors.js';
-import type { ChallengeInputWire } from '../../src/protocol/catalogue.js';
+import type { ChallengeInput } from '../../src/protocol/catalogue.js';
 import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/protocol/errors.js';
 import { PROTOCOL_VERSION, MAX_FRAME_BYTES } from '../../src/protocol/version.js';
@@ -59,7 +59,7 @@ async function raw(url: string): Promise<RawWsClient> {
   return client;
 }
 
-const challenge = (set: number, title: string): ChallengeInputWire => ({
+const challenge = (set: number, title: string): ChallengeInput => ({
   ...CHALLENGE_DEFAULTS,
   kind: 'Unspezifisch',
   sets: [set],

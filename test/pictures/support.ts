@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { TruinlagClient } from '../../src/client/node.js';
-import type { ChallengeInputWire } from '../../src/protocol/catalogue.js';
+import type { ChallengeInput } from '../../src/protocol/catalogue.js';
 import type { PictureView } from '../../src/protocol/pictures.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 
@@ -171,7 +171,7 @@ export async function makeWorld(admin: TruinlagClient): Promise<World> {
   };
 }
 
-const challenge = (title: string): ChallengeInputWire => ({
+const challenge = (title: string): ChallengeInput => ({
   ...CHALLENGE_DEFAULTS,
   kind: 'Unspezifisch',
   status: 'Approved',

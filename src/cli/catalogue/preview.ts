@@ -90,9 +90,9 @@ function renderPreview(
   names: Names,
 ): string {
   const out: string[] = [];
-  const phase = result.phase as { phase?: { kind?: string; ratio?: number } } | null;
-  const kind = phase?.phase?.kind ?? 'unknown';
-  const ratio = phase?.phase?.ratio;
+  const phase = result.phase?.phase;
+  const kind = phase?.kind ?? 'unknown';
+  const ratio = phase !== undefined && 'ratio' in phase ? phase.ratio : undefined;
   out.push(
     `Phase ${kind}${ratio === undefined ? '' : ` (ratio ${ratio.toFixed(4)})`} at ${new Date(request.at).toISOString()}` +
       `${request.timeZone === undefined ? '' : ` (${request.timeZone})`}, seed ${request.seed}`,
@@ -113,7 +113,7 @@ function renderPreview(
     );
   }
   result.offers.forEach((offer, i) => {
-    const breakdown = result.breakdowns[i] as PointsBreakdown | undefined;
+    const breakdown = result.breakdowns[i];
     out.push('', `Offer ${i + 1}: ${offer.title} (challenge ${offer.challengeId})`);
     if (breakdown !== undefined) out.push(formatTable(breakdownRows(breakdown)));
   });

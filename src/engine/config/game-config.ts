@@ -1,10 +1,9 @@
 /**
- * The per-session game configuration (CONFIG-1, CONFIG-2).
- * A session stores only overrides; {@link resolveGameConfig} merges them onto {@link DEFAULT_GAME_CONFIG}.
- *
- * Units: durations in minutes, times of day as "HH:MM" (read in the session's time zone, TIME-2), zones by
- * ZVV *number* (not id), challenge sets by id, probabilities in [0, 1].
+ * The per-session game configuration's defaults and checks. Its fields (and their units) are the
+ * protocol's (src/protocol/game-config.ts). A session stores only overrides; {@link resolveGameConfig}
+ * merges them onto {@link DEFAULT_GAME_CONFIG}.
  */
+import type { GameConfig, PartialGameConfig } from '../../protocol/game-config.js';
 import type { Violation } from '../catalogue/validation.js';
 import type { ConfigReferences } from './config-checks.js';
 import {
@@ -17,99 +16,13 @@ import {
 
 export type { ConfigReferences } from './config-checks.js';
 export { parseTimeOfDay } from './config-checks.js';
-
-/**
- * A range of whole minutes. For the near/far distance ranges `end` is **exclusive** (reference
- * semantics: the default near range 0..26 means 0–25 min). For `perimDistanceRange` both ends are the
- * radius values the perimeter shrinks between (`end` at the start of the phase, `start` at its end).
- */
-export interface MinuteRange {
-  start: number;
-  end: number;
-}
-
-/** A ratio pair interpolated linearly over the ZKaff phase (start at its beginning, end at its end). */
-export interface RatioRange {
-  start: number;
-  end: number;
-}
-
-export interface RgbColour {
-  r: number;
-  g: number;
-  b: number;
-}
-
-export interface GameConfig {
-  /** Relative standard deviation of the points noise ("wiggle"); 0 = deterministic points. */
-  relativeStandardDeviation: number;
-  pointsPerKaffness: number;
-  pointsPerGrade: number;
-  pointsPerWalkingMinute: number;
-  pointsPerStationaryMinute: number;
-  travelMinutesExponent: number;
-  travelMinutesMultiplier: number;
-  pointsForZoneable: number;
-  zkaffPointsForDeadEnd: number;
-  /** Metres of station distance per point (must be > 0). */
-  zkaffStationDistanceDivisor: number;
-  zkaffPointsPerMinuteToHb: number;
-  zkaffDeparturesExponent: number;
-  zkaffDeparturesBase: number;
-  zkaffDeparturesMultiplier: number;
-  /**
-   * Kept so every reference field stays settable (CONFIG-5), but it has no effect: fixed challenges
-   * always get exactly their fixed points (POINTS-8).
-   */
-  fixedCutoffMult: number;
-  /** Points behind the leader before the underdog bonus starts. */
-  underdogStartingDifference: number;
-  /** Extra multiplier per 1000 points beyond the starting difference. */
-  underdogMultiplierPer1000: number;
-  /** Highest kaffskala allowed in the perimeter/ZKaff specific slots. */
-  perimMaxKaff: number;
-  perimDistanceRange: MinuteRange;
-  normalPeriodNearDistanceRange: MinuteRange;
-  normalPeriodFarDistanceRange: MinuteRange;
-  pointsPerConnectedZoneLessThan6: number;
-  pointsPerBadConnectivityIndex: number;
-  pointsForNoTrain: number;
-  pointsForMongus: number;
-  /** ZVV number of the centre zone (ZKaff zone, perimeter rings, sector rule — HAND-8). */
-  centreZone: number;
-  /** Playable challenge-set ids. Empty means every set (see the generation candidate filter). */
-  challengeSets: number[];
-  /** Offers per runner hand (the slot recipes are tuned for 3). */
-  numChallenges: number;
-  /** Probability that the Normal phase's near slot becomes a region-specific one (HAND-6). */
-  regioRatio: number;
-  zkaffRatioRange: RatioRange;
-  numCatchers: number;
-  /** ZVV number of the zone every team starts in. */
-  startZone: number;
-  gracePeriodMinutes: number;
-  /** Stored for completeness; the reference never uses it. */
-  bountyBasePoints: number;
-  /** Initial points of the starting catcher teams. */
-  bountyStartPoints: number;
-  /** Share of each completed challenge's points added to the team's bounty. */
-  bountyPercentage: number;
-  /** "HH:MM" in the session's time zone. */
-  startTime: string;
-  /** "HH:MM"; earlier than `startTime` means the next day (START-2). */
-  endTime: string;
-  specificMinutes: number;
-  perimeterMinutes: number;
-  zkaffMinutes: number;
-  endGameMinutes: number;
-  /** Maximum random shift (±) of "now" when choosing the phase. */
-  timeWiggleMinutes: number;
-  defaultChallengeTitle: string;
-  defaultChallengeDescription: string;
-  teamColours: RgbColour[];
-}
-
-export type PartialGameConfig = Partial<GameConfig>;
+export type {
+  GameConfig,
+  MinuteRange,
+  PartialGameConfig,
+  RatioRange,
+  RgbColour,
+} from '../../protocol/game-config.js';
 
 const TEAM_COLOURS: readonly (readonly [number, number, number])[] = [
   [221, 142, 199],

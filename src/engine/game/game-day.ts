@@ -1,7 +1,7 @@
 import { parseTimeOfDay } from '../config/game-config.js';
 import { nextWallTime, previousWallTime } from '../time-zone.js';
 
-/** How long after a game day's end a start still counts as restarting that (finished) game (D27). */
+/** How long after a game day's end a start still counts as restarting that (finished) game (START-5). */
 export const RESTART_WINDOW_MS = 12 * 3_600_000;
 
 /** A start's game day: when it ends, or why it cannot start now. */
@@ -10,7 +10,7 @@ export type GameDay =
   | { readonly ok: false; readonly endedAt: number; readonly startsAfter: number };
 
 /**
- * The game day a start at `now` belongs to (D27, D9 made exact). Only the end time of day decides, so the
+ * The game day a start at `now` belongs to (START-5). Only the end time of day decides, so the
  * rule is the same for same-day and overnight games:
  * - a start at most {@link RESTART_WINDOW_MS} after the latest passed end time (exactly 12 h included) is
  *   refused: that game day is over;

@@ -3,8 +3,8 @@ import {
   challengeInputSchema,
   challengeSchema,
   challengeSetSchema,
-  CHALLENGE_KIND_NAMES,
-  CHALLENGE_STATUS_NAMES,
+  CHALLENGE_KINDS,
+  CHALLENGE_STATUSES,
   sectorSchema,
   zoneInputSchema,
   zoneSchema,
@@ -12,6 +12,7 @@ import {
 import { defineCommand } from '../define.js';
 import { idSchema } from '../entities.js';
 import { partialGameConfigSchema } from '../game-config.js';
+import { generationResultSchema } from '../generation.js';
 
 /**
  * Catalogue commands (global, game masters only). Deleting a set, zone or sector that a challenge, zone
@@ -92,8 +93,8 @@ export const challengeList = defineCommand({
   scope: 'global',
   access: 'admin',
   params: {
-    status: z.enum(CHALLENGE_STATUS_NAMES).optional(),
-    kind: z.enum(CHALLENGE_KIND_NAMES).optional(),
+    status: z.enum(CHALLENGE_STATUSES).optional(),
+    kind: z.enum(CHALLENGE_KINDS).optional(),
     set: idSchema.optional(),
   },
   result: z.array(challengeSchema),
@@ -237,17 +238,6 @@ export const sectorLink = defineCommand({
   result: z.array(sectorSchema),
 });
 
-const offerSchema = z.object({
-  challengeId: idSchema,
-  title: z.string(),
-  description: z.string(),
-  points: z.number().int(),
-  zoneId: idSchema.nullable(),
-  sectorId: idSchema.nullable(),
-  repetitions: z.number().int(),
-  action: z.unknown(),
-});
-
 export const challengePreview = defineCommand({
   type: 'challenge.preview',
   summary:
@@ -266,10 +256,5 @@ export const challengePreview = defineCommand({
     config: partialGameConfigSchema.optional(),
     seed: z.number().int(),
   },
-  result: z.object({
-    phase: z.unknown(),
-    offers: z.array(offerSchema),
-    breakdowns: z.array(z.unknown()),
-    problems: z.array(z.string()),
-  }),
+  result: generationResultSchema,
 });

@@ -67,7 +67,7 @@ export const sessionEdit: Handler<'session.edit'> = (command, ctx) => {
 /**
  * Start (START-1 to START-4): checks in the reference's order, then catchers drawn with the
  * seeded RNG, every team reset, runners dealt hands without underdog bonus, and the end alarm armed
- * at the end of the game day in the session's zone (D27: a start soon after the end time is refused).
+ * at the end of the game day in the session's zone (START-5: a start soon after the end time is refused).
  */
 export const gameStart: Handler<'game.start'> = (_command, ctx) => {
   const session = sessionOf(ctx);
