@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { schemaOfCommand, type Command } from './commands/index.js';
 import { clientMessageSchema, requestIdSchema, type Hello } from './envelope.js';
 import { makeError, type ProtocolError } from './errors.js';
-import { MAX_FRAME_BYTES } from './version.js';
+import { shapeProblem, type ShapeLimits } from './json-shape.js';
+import { MAX_FRAME_BYTES, MAX_JSON_DEPTH, MAX_JSON_VALUES } from './version.js';
 
 /** A decoded client message: a hello, or a request whose command is fully validated. */
 export type DecodedClientMessage =
@@ -12,12 +13,34 @@ export type DecodedClientMessage =
 export type DecodeResult =
   { ok: true; message: DecodedClientMessage } | { ok: false; error: ProtocolError; id: string | null };
 
+/** The limits one frame is decoded under: its size (smaller before the hello) and its JSON shape. */
+export interface FrameLimits extends ShapeLimits {
+  readonly maxBytes: number;
+}
+
+/** The limits of a frame after the hello (LIMIT-1, LIMIT-2). */
+export const FRAME_LIMITS: FrameLimits = {
+  maxBytes: MAX_FRAME_BYTES,
+  maxDepth: MAX_JSON_DEPTH,
+  maxValues: MAX_JSON_VALUES,
+};
+
 /**
  * Turns one frame's text into a typed client message. This is the only place where untrusted input
- * becomes typed. Errors keep the request id when it can be recovered so the client can match them.
+ * becomes typed. The cheap checks come first, so that a frame costs little before it is refused: its
+ * size, then its shape (LIMIT-2), and only then the parser and the schemas. Errors keep the request id
+ * when it can be recovered so the client can match them; they never echo the input back (LIMIT-3).
  */
-export function decodeClientMessage(text: string): DecodeResult {
-  if (isTooLarge(text)) return fail(makeError('TOO_LARGE'), null);
+export function decodeClientMessage(
+  text: string,
+  limits: FrameLimits = FRAME_LIMITS,
+  bytes: number = utf8LengthAround(text, limits.maxBytes),
+): DecodeResult {
+  if (bytes > limits.maxBytes) return fail(tooLarge(limits.maxBytes), null);
+  const shape = shapeProblem(text, limits);
+  if (shape === 'depth') return fail(makeError('TOO_DEEP', undefined, { limit: limits.maxDepth }), null);
+  if (shape === 'values')
+    return fail(makeError('TOO_MANY_VALUES', undefined, { limit: limits.maxValues }), null);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -25,6 +48,8 @@ export function decodeClientMessage(text: string): DecodeResult {
     return fail(makeError('MALFORMED', 'The message is not valid JSON.'), null);
   }
   const id = recoverRequestId(raw);
+  const hidden = mayHideKeys(text) ? hiddenKeyPath(raw, []) : undefined;
+  if (hidden !== undefined) return fail(unrecognisedKey(hidden), id);
   const envelope = clientMessageSchema.safeParse(raw);
   if (!envelope.success) return fail(schemaError(envelope.error, 'The message envelope is invalid.'), id);
   const message = envelope.data;
@@ -32,7 +57,7 @@ export function decodeClientMessage(text: string): DecodeResult {
   const schema = schemaOfCommand(message.command.type);
   if (schema === undefined) {
     return fail(
-      makeError('UNKNOWN_COMMAND', `There is no command "${message.command.type.slice(0, 80)}".`),
+      makeError('UNKNOWN_COMMAND', `There is no command "${clip(message.command.type, 80)}".`),
       message.id,
     );
   }
@@ -44,11 +69,48 @@ export function decodeClientMessage(text: string): DecodeResult {
   };
 }
 
-/** Whether the text is longer than the frame limit in UTF-8 bytes (a UTF-16 unit is at most 3 bytes). */
-function isTooLarge(text: string): boolean {
-  if (text.length > MAX_FRAME_BYTES) return true;
-  if (text.length * 3 <= MAX_FRAME_BYTES) return false;
-  return new TextEncoder().encode(text).length > MAX_FRAME_BYTES;
+/**
+ * The text's UTF-8 length as far as comparing it with `max` needs: exact where it could be either side,
+ * else a count on the same side of `max` (a UTF-16 unit is 1 to 3 bytes). Transports pass the length of
+ * the bytes they read instead, which costs nothing.
+ */
+function utf8LengthAround(text: string, max: number): number {
+  if (text.length > max || text.length * 3 <= max) return text.length;
+  return new TextEncoder().encode(text).length;
+}
+
+/** TOO_LARGE for a frame over `maxBytes`: the smaller limit before the hello says so (LIMIT-1). */
+export function tooLarge(maxBytes: number): ProtocolError {
+  const message =
+    maxBytes < MAX_FRAME_BYTES
+      ? `Before the hello a message may have at most ${maxBytes} bytes.`
+      : `A message may have at most ${maxBytes} bytes.`;
+  return makeError('TOO_LARGE', message, { limit: maxBytes });
+}
+
+/**
+ * Keys the schemas cannot see (LIMIT-4): `JSON.parse` makes `__proto__` an own key, but copying the
+ * object (as the envelope's loose command schema does) turns it into the prototype and drops it
+ * silently. Such a key can only be in the text literally or behind a `\u` escape.
+ */
+const HIDDEN_KEY = '__proto__';
+const mayHideKeys = (text: string): boolean => text.includes(HIDDEN_KEY) || text.includes('\\u');
+
+/** The path of the first own `__proto__` key in a parsed value (its depth is bounded by the shape scan). */
+function hiddenKeyPath(value: unknown, path: string[]): string[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (!Array.isArray(value) && Object.hasOwn(value, HIDDEN_KEY)) return path;
+  for (const [key, child] of Object.entries(value)) {
+    const found = hiddenKeyPath(child, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function unrecognisedKey(path: string[]): ProtocolError {
+  const issue = { path: clipPath(path), message: `Unrecognized key: "${HIDDEN_KEY}"` };
+  const where = issue.path === '' ? '' : `${issue.path}: `;
+  return makeError('MALFORMED', `The message is invalid. ${where}${issue.message}`, { issues: [issue] });
 }
 
 function fail(error: ProtocolError, id: string | null): DecodeResult {
@@ -61,13 +123,32 @@ function recoverRequestId(raw: unknown): string | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** A schema failure as a MALFORMED error listing each issue with its path. */
+/** At most this many issues, path segments, and characters of a path segment or message (LIMIT-3). */
+const MAX_ISSUES = 20;
+const MAX_PATH_SEGMENTS = 8;
+const MAX_SEGMENT_CHARS = 40;
+const MAX_MESSAGE_CHARS = 200;
+
+/**
+ * A schema failure as a MALFORMED error listing its first issues with their paths. The input is never
+ * echoed back in bulk (LIMIT-3): issues, paths and messages are clipped, so the error stays small
+ * whatever the frame held (a message naming every unknown key of a frame would be as large as the frame).
+ */
 export function schemaError(error: z.ZodError, message: string): ProtocolError {
-  const issues = error.issues.slice(0, 20).map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
+  const issues = error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+    path: clipPath(issue.path.map(String)),
+    message: clip(issue.message, MAX_MESSAGE_CHARS),
   }));
   const first = issues[0];
   const detail = first === undefined ? '' : ` ${first.path === '' ? '' : `${first.path}: `}${first.message}`;
   return makeError('MALFORMED', `${message}${detail}`, { issues });
+}
+
+function clipPath(path: readonly string[]): string {
+  const shown = path.slice(0, MAX_PATH_SEGMENTS).map((segment) => clip(segment, MAX_SEGMENT_CHARS));
+  return path.length > MAX_PATH_SEGMENTS ? [...shown, '…'].join('.') : shown.join('.');
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

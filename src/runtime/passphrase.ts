@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Command } from '../protocol/commands/index.js';
+import { makeError, type ProtocolError } from '../protocol/errors.js';
+import { isStrongPassphrase, PASSPHRASE_STRENGTH } from '../protocol/passphrase-strength.js';
 import { RandomPool } from './random-pool.js';
 
 /**
@@ -34,4 +36,17 @@ export class PassphraseSealer {
   private hash(salt: string, passphrase: string): string {
     return createHmac('sha256', this.key).update(`hash\0${salt}\0`).update(passphrase).digest('hex');
   }
+}
+
+/**
+ * The refusal of a new passphrase (`player.add`, `player.edit`) that is too weak (AUTH-8), checked at the
+ * boundary, where the passphrase is still text: the engine only ever sees its sealed form.
+ */
+export function weakPassphraseError(command: Command): ProtocolError | undefined {
+  if (command.type !== 'player.add' && command.type !== 'player.edit') return undefined;
+  if (command.passphrase === undefined || isStrongPassphrase(command.passphrase)) return undefined;
+  return makeError('INVALID', `A new passphrase needs ${PASSPHRASE_STRENGTH}.`, {
+    rule: 'passphrase-strength',
+    field: 'passphrase',
+  });
 }

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { edgeLimits, type EdgeLimits } from '../transport/limits.js';
 
 /** The fixed default port of the WebSocket/HTTP server ("TL" on a phone keypad: 8-5, doubled). */
 export const DEFAULT_PORT = 8585;
@@ -16,6 +17,8 @@ export interface ServerConfig {
   /** Interval between WebSocket pings; a client silent for a whole interval is closed. */
   readonly heartbeatMs: number;
   readonly logLevel: string;
+  /** What any one connection or address may make the server do (the LIMIT rules). */
+  readonly limits: EdgeLimits;
 }
 
 export interface ServerConfigInput {
@@ -26,6 +29,7 @@ export interface ServerConfigInput {
   readonly maxQueueBytes?: number | undefined;
   readonly heartbeatMs?: number | undefined;
   readonly logLevel?: string | undefined;
+  readonly limits?: Partial<EdgeLimits> | undefined;
 }
 
 /** Flags win over environment variables, which win over the embedded defaults. */
@@ -42,12 +46,23 @@ export function resolveServerConfig(
     maxQueueBytes: input.maxQueueBytes ?? numberOr(env.TRUINLAG_MAX_QUEUE_BYTES, 8 * 1024 * 1024),
     heartbeatMs: input.heartbeatMs ?? numberOr(env.TRUINLAG_HEARTBEAT_MS, 30_000),
     logLevel: input.logLevel ?? env.TRUINLAG_LOG_LEVEL ?? 'info',
+    limits: edgeLimits({ ...limitsFromEnv(env), ...input.limits }),
   };
 }
 
 /** The default local socket of a data directory (what the CLI connects to without --url or --socket). */
 export function defaultSocketPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.TRUINLAG_SOCKET ?? join(resolve(env.TRUINLAG_DATA ?? DEFAULT_DATA_DIR), SOCKET_FILE);
+}
+
+/** The limits a deployment is most likely to change, from the environment (the rest only in code). */
+function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<EdgeLimits> {
+  const limits: { -readonly [K in keyof EdgeLimits]?: EdgeLimits[K] } = {};
+  if (env.TRUINLAG_TRUST_PROXY !== undefined) limits.trustProxy = env.TRUINLAG_TRUST_PROXY === '1';
+  const perAddress = Number(env.TRUINLAG_CONNECTIONS_PER_ADDRESS);
+  if (env.TRUINLAG_CONNECTIONS_PER_ADDRESS !== undefined && Number.isInteger(perAddress))
+    limits.connectionsPerAddress = perAddress;
+  return limits;
 }
 
 function numberOr(text: string | undefined, fallback: number): number {

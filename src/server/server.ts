@@ -9,6 +9,7 @@ import { Runtime, type JobRunner } from '../runtime/runtime.js';
 import { loadOrCreateSecrets } from '../runtime/secrets.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConnectionServices } from '../transport/connection.js';
+import { Edge } from '../transport/edge.js';
 import { UnixTransport } from '../transport/unix-server.js';
 import { WsTransport, type HttpRoute } from '../transport/ws-server.js';
 import type { ServerConfig } from './config.js';
@@ -61,6 +62,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     sealer: new PassphraseSealer(secrets.passphraseKey),
     adminToken: secrets.adminToken,
     maxQueueBytes: config.maxQueueBytes,
+    edge: new Edge(config.limits, logger),
   };
   const health: HttpRoute = (req, res) => {
     if (req.method !== 'GET' || req.url !== '/healthz') return false;

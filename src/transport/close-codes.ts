@@ -13,4 +13,10 @@ export const CLOSE_CODES = {
   VERSION_MISMATCH: 4009,
   /** No pong within the heartbeat interval. */
   DEAD: 4010,
+  /** No hello within the hello deadline (LIMIT-5). */
+  HELLO_TIMEOUT: 4021,
+  /** The client's address has as many connections open as it may (LIMIT-6). */
+  TOO_MANY_CONNECTIONS: 4022,
+  /** The client went on sending while its requests were refused for their rate (LIMIT-7). */
+  RATE_LIMITED: 4029,
 } as const;

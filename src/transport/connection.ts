@@ -1,24 +1,48 @@
 import { randomUUID } from 'node:crypto';
-import { decodeClientMessage, type DecodedClientMessage } from '../protocol/codec.js';
+import {
+  decodeClientMessage,
+  FRAME_LIMITS,
+  tooLarge,
+  type DecodedClientMessage,
+  type FrameLimits,
+} from '../protocol/codec.js';
+import type { Command } from '../protocol/commands/index.js';
 import { encodeError, encodeWelcome } from '../protocol/encode.js';
 import type { Hello, Role } from '../protocol/envelope.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
-import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { PRE_HELLO_FRAME_BYTES, PROTOCOL_VERSION } from '../protocol/version.js';
 import type { Actor } from '../engine/handler.js';
 import type { Clock } from '../runtime/clock.js';
-import type { PassphraseSealer } from '../runtime/passphrase.js';
+import { weakPassphraseError, type PassphraseSealer } from '../runtime/passphrase.js';
 import type { FrameKind, Peer } from '../runtime/peer.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { actorOfToken } from '../runtime/tokens.js';
+import type { Slot } from './address-slots.js';
 import { CLOSE_CODES } from './close-codes.js';
+import type { Edge } from './edge.js';
+import { LoginWatch } from './login-watch.js';
 import { OutboundQueue, type FrameSink } from './outbound-queue.js';
+import { RequestGate, type Refusal } from './request-gate.js';
 
 /** What a transport gives a connection: a frame sink, a way to close, and the connection's trust level. */
 export interface TransportSide extends FrameSink {
   close(code: number, reason: string): void;
   /** The local Unix socket is trusted as admin (AUTH-1); WebSocket clients authenticate with a token. */
   readonly trusted: boolean;
+  /** Where the client is, as limits count it (LIMIT-6 to LIMIT-8); `local` for the Unix socket. */
+  readonly address: string;
+  /** The connection's place in its address's count (WebSocket): given up when it ends or is an admin. */
+  readonly slot?: Slot;
 }
+
+/** One inbound frame: its size in bytes, and its text, read only if the frame is going to be decoded. */
+export interface InboundFrame {
+  readonly bytes: number;
+  text(): string;
+}
+
+/** The limits of a frame before the hello (LIMIT-1): small, so that a stranger's frames cost little. */
+const PRE_HELLO_LIMITS: FrameLimits = { ...FRAME_LIMITS, maxBytes: PRE_HELLO_FRAME_BYTES };
 
 export interface ConnectionServices {
   readonly runtime: Runtime;
@@ -27,6 +51,8 @@ export interface ConnectionServices {
   readonly sealer: PassphraseSealer;
   readonly adminToken: string;
   readonly maxQueueBytes: number;
+  /** The limits at the edge, kept across connections (the LIMIT rules). */
+  readonly edge: Edge;
 }
 
 /**
@@ -41,6 +67,9 @@ export class Connection implements Peer {
   broadcasts = true;
   private clientKey: string | undefined;
   private readonly queue: OutboundQueue;
+  private readonly gate: RequestGate;
+  private readonly logins: LoginWatch;
+  private readonly helloDeadline: NodeJS.Timeout;
   private closed = false;
 
   constructor(
@@ -50,22 +79,46 @@ export class Connection implements Peer {
     this.queue = new OutboundQueue(side, services.maxQueueBytes, () =>
       this.close(CLOSE_CODES.SLOW_CONSUMER, 'outbound queue overflow: reconnect and resume'),
     );
+    this.gate = new RequestGate(services.edge, side.address, side.trusted ? 'admin' : 'guest');
+    this.logins = new LoginWatch(services.edge.logins, (error) =>
+      // Who failed and why, never what was typed (LIMIT-8).
+      services.edge.logger.warn(
+        { connection: this.id, address: side.address, code: error.code },
+        'login failed',
+      ),
+    );
+    this.helloDeadline = setTimeout(() => this.helloTimedOut(), services.edge.limits.helloTimeoutMs);
+    this.helloDeadline.unref();
   }
 
-  /** Handles one inbound frame's text. Bad input gets a typed error; the connection stays usable. */
-  receive(text: string): void {
+  /** The largest frame this connection may send now (LIMIT-1): small until its hello. */
+  get maxFrameBytes(): number {
+    return this.limits().maxBytes;
+  }
+
+  /**
+   * Handles one inbound frame. The cheap checks come first (LIMIT-7, then LIMIT-1 and LIMIT-2 in the
+   * codec), so that a refused frame costs next to nothing. Bad input gets a typed error; the connection
+   * stays usable.
+   */
+  receive(frame: InboundFrame): void {
     if (this.closed) return;
-    const decoded = decodeClientMessage(text);
+    const refusal = this.gate.admit(frame.bytes);
+    if (refusal !== undefined) {
+      this.refuseForRate(frame, refusal);
+      return;
+    }
+    const limits = this.limits();
+    if (frame.bytes > limits.maxBytes) {
+      this.sendError(null, tooLarge(limits.maxBytes));
+      return;
+    }
+    const decoded = decodeClientMessage(frame.text(), limits, frame.bytes);
     if (!decoded.ok) {
       this.sendError(decoded.id, decoded.error);
       return;
     }
     this.handle(decoded.message);
-  }
-
-  /** A frame too large to decode: answered without reading it. */
-  refuseTooLarge(): void {
-    this.sendError(null, makeError('TOO_LARGE'));
   }
 
   /** A player connection's session is the player's session now (an admin may move the player). */
@@ -74,7 +127,8 @@ export class Connection implements Peer {
     return this.services.runtime.current.tables.player.get(this.actor.player)?.session ?? null;
   }
 
-  send(frame: string, _kind: FrameKind): void {
+  send(frame: string, kind: FrameKind): void {
+    if (kind === 'response') this.logins.seen(frame);
     this.queue.push(frame);
   }
 
@@ -88,8 +142,14 @@ export class Connection implements Peer {
   ended(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.helloDeadline);
+    this.side.slot?.release();
     this.queue.close();
     this.services.runtime.detach(this);
+  }
+
+  private limits(): FrameLimits {
+    return this.clientKey === undefined ? PRE_HELLO_LIMITS : FRAME_LIMITS;
   }
 
   private handle(message: DecodedClientMessage): void {
@@ -101,6 +161,11 @@ export class Connection implements Peer {
       this.sendError(message.id, makeError('HELLO_REQUIRED'));
       return;
     }
+    const refused = this.passphraseRefusal(message.command) ?? this.loginRefusal(message.id, message.command);
+    if (refused !== undefined) {
+      this.sendError(message.id, refused);
+      return;
+    }
     this.services.runtime.submit({
       source: 'client',
       peer: this,
@@ -110,6 +175,47 @@ export class Connection implements Peer {
       command: this.services.sealer.sealCommand(message.command),
       session: message.session,
     });
+  }
+
+  /**
+   * A new passphrase that is too weak (AUTH-8). Only admins may set passphrases (AUTH-2): anyone else's
+   * `player.add` or `player.edit` goes on to the engine, which refuses it as UNAUTHORISED as it should.
+   */
+  private passphraseRefusal(command: Command): ProtocolError | undefined {
+    return this.actor.kind === 'admin' ? weakPassphraseError(command) : undefined;
+  }
+
+  /** A login by anyone but an admin is charged to the throttle (LIMIT-8); refused while it is spent. */
+  private loginRefusal(requestId: string, command: Command): ProtocolError | undefined {
+    if (command.type !== 'auth.login' || this.actor.kind === 'admin') return undefined;
+    const address = this.side.address;
+    const account = this.services.sealer.lookup(command.passphrase);
+    const retryAfterMs = this.logins.start(requestId, { address, account });
+    if (retryAfterMs === 0) return undefined;
+    this.services.edge.limitHit('login throttled', { address, connection: this.id });
+    return makeError('LOGIN_THROTTLED', undefined, { retryAfterMs });
+  }
+
+  /**
+   * A frame over the request budget (LIMIT-7). A small one is decoded for its request id, so that the
+   * client can match the refusal; a large one is not read at all. A client that goes on sending while
+   * refused for longer than its whole budget is cut off.
+   */
+  private refuseForRate(frame: InboundFrame, refusal: Refusal): void {
+    const address = this.side.address;
+    this.services.edge.limitHit('rate limited', { address, connection: this.id, scope: refusal.scope });
+    const id = frame.bytes <= PRE_HELLO_FRAME_BYTES ? requestIdOf(frame.text()) : null;
+    const { retryAfterMs, scope } = refusal;
+    this.sendError(id, makeError('RATE_LIMITED', undefined, { retryAfterMs, scope }));
+    if (refusal.persistent) this.close(CLOSE_CODES.RATE_LIMITED, 'request rate exceeded');
+  }
+
+  /** No hello within the deadline (LIMIT-5): the connection only held a socket, and is closed. */
+  private helloTimedOut(): void {
+    if (this.closed || this.clientKey !== undefined) return;
+    const limitMs = this.services.edge.limits.helloTimeoutMs;
+    this.sendError(null, makeError('HELLO_TIMEOUT', undefined, { limitMs }));
+    this.close(CLOSE_CODES.HELLO_TIMEOUT, 'no hello in time');
   }
 
   private hello(hello: Hello): void {
@@ -127,6 +233,10 @@ export class Connection implements Peer {
     const runtime = this.services.runtime;
     // A second hello on the same connection (after auth.login, or auth.logout) re-decides the role.
     if (this.clientKey !== undefined) runtime.detach(this);
+    clearTimeout(this.helloDeadline);
+    this.gate.become(identity.role);
+    // Admins are trusted: they do not count against their address's connections (LIMIT-6).
+    if (identity.role === 'admin') this.side.slot?.release();
     this.actor = identity.actor;
     this.broadcasts = hello.broadcasts ?? true;
     this.clientKey = identity.clientKey(hello.client);
@@ -167,6 +277,13 @@ export class Connection implements Peer {
   private sendError(id: string | null, error: ProtocolError): void {
     this.queue.push(encodeError(id, error));
   }
+}
+
+/** The request id of a small frame, if it has one (the frame is decoded under the limits of any frame). */
+function requestIdOf(text: string): string | null {
+  const decoded = decodeClientMessage(text);
+  if (!decoded.ok) return decoded.id;
+  return decoded.message.kind === 'request' ? decoded.message.id : null;
 }
 
 interface Identity {

@@ -51,6 +51,7 @@ export class UnixTransport {
     const connection = new Connection(
       {
         trusted: true,
+        address: 'local',
         write: (frame, written) => {
           if (socket.destroyed) return written();
           socket.write(encodeFrame(frame), () => written());
@@ -66,8 +67,9 @@ export class UnixTransport {
     socket.on('data', (chunk) => {
       try {
         for (const event of decoder.push(chunk)) {
-          if (event.kind === 'frame') connection.receive(event.text);
-          else connection.refuseTooLarge();
+          // A frame too large for the decoder was skipped: only its size is known, which is all it needs.
+          if (event.kind === 'too-large') connection.receive({ bytes: event.length, text: () => '' });
+          else connection.receive({ bytes: Buffer.byteLength(event.text), text: () => event.text });
         }
       } catch {
         // The byte stream does not follow the framing: nothing after this point can be trusted.

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { encodeHttpFailure } from '../protocol/encode.js';
+import { encodeConnectionError, encodeHttpFailure } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
+import { clientAddress } from './address.js';
+import type { Slot } from './address-slots.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Connection, type ConnectionServices } from './connection.js';
 import { closeGracefully, type Closable } from './graceful-close.js';
@@ -36,7 +38,7 @@ export class WsTransport {
     this.http = createServer((req, res) => this.route(req, res));
     // ws refuses frames past maxPayload by closing (1009); below it, our own limit answers TOO_LARGE.
     this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_FRAME_BYTES * 4 });
-    this.wss.on('connection', (socket, req) => this.accept(socket, req.socket));
+    this.wss.on('connection', (socket, req) => this.admit(socket, req));
   }
 
   async listen(): Promise<AddressInfo> {
@@ -64,7 +66,23 @@ export class WsTransport {
     this.http.close();
   }
 
-  private accept(socket: WebSocket, tcp: Socket): void {
+  /** A new WebSocket: let in if its address has a connection left (LIMIT-6), else told so and closed. */
+  private admit(socket: WebSocket, req: IncomingMessage): void {
+    const edge = this.services.edge;
+    const address = clientAddress(req, edge.limits.trustProxy);
+    const slot = edge.slots.take(address);
+    if (slot !== undefined) {
+      this.accept(socket, req.socket, address, slot);
+      return;
+    }
+    edge.limitHit('too many connections', { address });
+    const limit = edge.limits.connectionsPerAddress;
+    socket.on('error', () => undefined);
+    socket.send(encodeConnectionError(makeError('TOO_MANY_CONNECTIONS', undefined, { limit })));
+    socket.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections from this address');
+  }
+
+  private accept(socket: WebSocket, tcp: Socket, address: string, slot: Slot): void {
     this.alive.set(socket, true);
     // Frames written in one engine turn (a response and a batch of broadcasts) leave in one system call
     // per connection: the TCP socket is corked at the first frame and uncorked once the turn is over.
@@ -85,14 +103,18 @@ export class WsTransport {
           socket.send(frame, () => written());
         },
         close: (code, reason) => socket.close(code, reason),
+        address,
+        slot,
       },
       this.services,
     );
     socket.on('pong', () => this.alive.set(socket, true));
     socket.on('message', (data, isBinary) => {
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-      if (size > MAX_FRAME_BYTES) connection.refuseTooLarge();
-      else connection.receive(isBinary ? '\u0000binary' : rawText(data));
+      const bytes = Array.isArray(data)
+        ? data.reduce((n, b) => n + b.length, 0)
+        : (data as Buffer).byteLength;
+      // A binary frame is not JSON text: it is decoded as text that says so, and refused as MALFORMED.
+      connection.receive({ bytes, text: () => (isBinary ? '\u0000binary' : rawText(data)) });
     });
     socket.on('close', () => connection.ended());
     socket.on('error', () => connection.ended());

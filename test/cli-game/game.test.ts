@@ -49,7 +49,7 @@ describe('truinlag game CLI', () => {
       const names = ['Anna', 'Ben', 'Cleo', 'Dan'];
       const players = await Promise.all(
         names.map((name) =>
-          cliJson<Player>(socket, [...inFinal, 'player', 'add', name, '--passphrase', `pass-${name}`]),
+          cliJson<Player>(socket, [...inFinal, 'player', 'add', name, '--passphrase', `pass-phrase-${name}`]),
         ),
       );
       expect(players.map((p) => p.session)).toEqual([session.id, session.id, session.id, session.id]);
@@ -241,19 +241,19 @@ describe('truinlag game CLI', () => {
       const samA = await client.request({
         type: 'player.add',
         name: 'Sam',
-        passphrase: 'sam-one',
+        passphrase: 'sam-one-secret',
         session: session.id,
       });
       const samB = await client.request({
         type: 'player.add',
         name: 'Sam',
-        passphrase: 'sam-two',
+        passphrase: 'sam-two-secret',
         session: session.id,
       });
       const zoe = await client.request({
         type: 'player.add',
         name: 'Zoe',
-        passphrase: 'zoe-one',
+        passphrase: 'zoe-one-secret',
         session: session.id,
       });
       await client.request({ type: 'team.assign', player: samA.id, team: red.id }, on);
@@ -318,7 +318,7 @@ describe('truinlag game CLI', () => {
       const eve = await client.request({
         type: 'player.add',
         name: 'Eve',
-        passphrase: 'eve-pass',
+        passphrase: 'eve-pass-secret',
         session: home.id,
       });
       await client.request({ type: 'team.assign', player: eve.id, team: team.id }, { session: home.id });

@@ -47,11 +47,16 @@ beforeAll(async () => {
     ['Ben', teams[0]],
     ['Cleo', teams[1]],
   ] as const) {
-    const player = await admin.request({ type: 'player.add', name, passphrase: `pass-${name}`, session });
+    const player = await admin.request({
+      type: 'player.add',
+      name,
+      passphrase: `pass-phrase-${name}`,
+      session,
+    });
     await admin.request({ type: 'team.assign', player: player.id, team: team?.id ?? 0 }, inS);
   }
   await admin.request({ type: 'config.set', changes: { numCatchers: 1, ...gameWindow() } }, inS);
-  const login = await runCli(['--url', server.url, 'login', '--passphrase', 'pass-Anna']);
+  const login = await runCli(['--url', server.url, 'login', '--passphrase', 'pass-phrase-Anna']);
   token = succeeded(login).trim();
 });
 

@@ -69,8 +69,13 @@ describe('[DURABILITY-4] export and import-state', () => {
     const now = Date.now();
     const s1 = await admin.request({ type: 'session.add', name: 'Exported' });
     const s2 = await admin.request({ type: 'session.add', name: 'Paused', timeZone: 'Asia/Tokyo' });
-    await admin.request({ type: 'player.add', name: 'Anna', passphrase: 'anna-secret', session: s1.id });
-    await admin.request({ type: 'player.add', name: 'Ben', passphrase: 'ben-secret' });
+    await admin.request({
+      type: 'player.add',
+      name: 'Anna',
+      passphrase: 'anna-secret-words',
+      session: s1.id,
+    });
+    await admin.request({ type: 'player.add', name: 'Ben', passphrase: 'ben-secret-words' });
     await admin.request(
       { type: 'announcement.schedule', text: 'in an hour', at: now + 3_600_000 },
       { session: s1.id },
@@ -121,7 +126,7 @@ describe('[DURABILITY-4] export and import-state', () => {
     const s3 = await after.request({ type: 'session.add', name: 'After the import' });
     expect(s3.id).toBe(3);
     await expect(
-      after.request({ type: 'player.add', name: 'Copy', passphrase: 'anna-secret' }),
+      after.request({ type: 'player.add', name: 'Copy', passphrase: 'anna-secret-words' }),
     ).rejects.toMatchObject({
       code: 'ALREADY_EXISTS',
     });

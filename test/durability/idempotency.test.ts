@@ -101,13 +101,14 @@ describe('[IDEMPOTENCY-1] re-sending a request id', () => {
     const answer = await first.answer('add-1', {
       type: 'player.add',
       name: 'Anna',
-      passphrase: 'anna-secret',
+      passphrase: 'anna-secret-words',
     });
     first.close();
     await first.closed;
     const again = await wire(server, 'idem-client-b');
     expect(
-      (await again.answer('add-1', { type: 'player.add', name: 'Anna', passphrase: 'anna-secret' })).text,
+      (await again.answer('add-1', { type: 'player.add', name: 'Anna', passphrase: 'anna-secret-words' }))
+        .text,
     ).toBe(answer.text);
     const players = readStore(server.dataDir).entities.filter((e) => e.kind === 'player');
     expect(players.map((p) => p.doc.name)).toEqual(['Anna']);
@@ -174,18 +175,25 @@ describe('[IDEMPOTENCY-1] idempotency across restarts', () => {
     const a = await wire(before, 'idem-crash');
     const answers: Answer[] = [];
     for (let i = 0; i < 5; i++)
-      answers.push(await a.answer(`k${i}`, { type: 'player.add', name: `P${i}`, passphrase: `secret-${i}` }));
+      answers.push(
+        await a.answer(`k${i}`, { type: 'player.add', name: `P${i}`, passphrase: `secret-words-${i}` }),
+      );
     expect(await before.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
     const after = await spawnServer(dataDir);
     const b = await wire(after, 'idem-crash');
     for (let i = 0; i < 5; i++) {
-      const again = await b.answer(`k${i}`, { type: 'player.add', name: `P${i}`, passphrase: `secret-${i}` });
+      const again = await b.answer(`k${i}`, {
+        type: 'player.add',
+        name: `P${i}`,
+        passphrase: `secret-words-${i}`,
+      });
       expect(again.text).toBe(answers[i]?.text);
     }
     // A fresh id with a used passphrase is a new request: refused, which shows the first one applied.
     expect(
-      (await b.answer('k-new', { type: 'player.add', name: 'P0 again', passphrase: 'secret-0' })).message,
+      (await b.answer('k-new', { type: 'player.add', name: 'P0 again', passphrase: 'secret-words-0' }))
+        .message,
     ).toMatchObject({
       ok: false,
       error: { code: 'ALREADY_EXISTS' },

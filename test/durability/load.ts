@@ -88,7 +88,7 @@ export async function runLoad(
       return track(
         id,
         'player.add',
-        { type: 'player.add', name: key, passphrase: `pass-${key}` },
+        { type: 'player.add', name: key, passphrase: `pass-phrase-${key}` },
         undefined,
         key,
       );

@@ -293,7 +293,7 @@ describe('[IDEMPOTENCY-1] re-sending requests after a reconnect', () => {
     const player = await actor.client.request({
       type: 'player.add',
       name: 'Request lost',
-      passphrase: 'lost-secret',
+      passphrase: 'lost-secret-words',
     });
     expect(actor.disconnects).toBe(1);
     expect(sentUp).toBe(2);

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await observer.request({
     type: 'player.add',
     name: 'Anna',
-    passphrase: 'anna-secret',
+    passphrase: 'anna-secret-words',
     session: session.id,
   });
   await observer.request(

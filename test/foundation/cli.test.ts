@@ -76,7 +76,7 @@ describe('truinlag CLI', { timeout: CHILD_PROCESS_TEST_MS }, () => {
       'add',
       'P',
       '--passphrase',
-      'pw-1',
+      'pw-one-two-three',
       '--session',
       '99',
     ]);

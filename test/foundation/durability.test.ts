@@ -33,7 +33,7 @@ function addPlayers(
   return Promise.allSettled(
     Array.from({ length: count }, (_, i) =>
       client
-        .request({ type: 'player.add', name: `${prefix}-${i}`, passphrase: `${prefix}-secret-${i}` })
+        .request({ type: 'player.add', name: `${prefix}-${i}`, passphrase: `${prefix}-secret-words-${i}` })
         .then((player) => onAck(player, ++acked)),
     ),
   );
@@ -100,20 +100,20 @@ describe(
       const dir = tempDir();
       const first = await spawnServer(dir);
       const client = await openClient({ socket: first.socketPath });
-      const a = await client.request({ type: 'player.add', name: 'A', passphrase: 'a-secret' });
+      const a = await client.request({ type: 'player.add', name: 'A', passphrase: 'a-secret-words' });
       const s = await client.request({ type: 'session.add', name: 'S' });
       await first.kill('SIGKILL');
       client.close();
 
       const second = await spawnServer(dir);
       const again = await openClient({ socket: second.socketPath });
-      const b = await again.request({ type: 'player.add', name: 'B', passphrase: 'b-secret' });
+      const b = await again.request({ type: 'player.add', name: 'B', passphrase: 'b-secret-words' });
       const t = await again.request({ type: 'session.add', name: 'T' });
       expect(b.id).toBeGreaterThan(a.id);
       expect(t.id).toBeGreaterThan(s.id);
       // The passphrase uniqueness survives too (the secret key is read back from the data directory).
       await expect(
-        again.request({ type: 'player.add', name: 'C', passphrase: 'a-secret' }),
+        again.request({ type: 'player.add', name: 'C', passphrase: 'a-secret-words' }),
       ).rejects.toMatchObject({
         code: 'ALREADY_EXISTS',
       });

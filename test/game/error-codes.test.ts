@@ -158,7 +158,7 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await refused(admin, { type: 'team.add', name: 'rot' }, 'TEAM_EXISTS', S);
     const passphrases = new Map<number, string>();
     for (const [i, team] of teams.entries()) {
-      const passphrase = `geheim ${i} ${team}`;
+      const passphrase = `geheim ${i} ${team} passwort`;
       const player = await admin.request({ type: 'player.add', name: `P${i}`, passphrase, session: S });
       await admin.request({ type: 'team.assign', player: player.id, team }, inS);
       passphrases.set(team, passphrase);
@@ -255,7 +255,11 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     })
       .png()
       .toBuffer();
-    const player = await client.request({ type: 'player.add', name: 'Fotograf', passphrase: 'fotos fotos' });
+    const player = await client.request({
+      type: 'player.add',
+      name: 'Fotograf',
+      passphrase: 'fotos fotos fotos',
+    });
     const uploads = Array.from({ length: 8 }, () =>
       client
         .request({

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../src/runtime/clock.js';
 import { resolveServerConfig, SOCKET_FILE, type ServerConfigInput } from '../../src/server/config.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
+import type { EdgeLimits } from '../../src/transport/limits.js';
 import { tempDir } from './temp.js';
 import { withTimeout } from './wait.js';
 
@@ -39,9 +40,25 @@ export interface TestServer {
 
 const inProcess = new Set<TestServer>();
 
+const PLENTY = { burst: 1_000_000, perSecond: 1_000_000 };
+
+/**
+ * Request and connection limits that tests of other things never reach: every test connects from
+ * 127.0.0.1, and many send far more than a phone would. The hello deadline and the login throttle stay
+ * as they are; the tests of the limits themselves (test/limits) choose their own.
+ */
+export const ROOMY_LIMITS: Partial<EdgeLimits> = {
+  connectionsPerAddress: 1_000_000,
+  requests: {
+    guest: { connection: PLENTY, address: PLENTY },
+    player: { connection: PLENTY, address: PLENTY },
+  },
+};
+
 /**
  * Starts a real server in this process on port 0 (WebSocket on 127.0.0.1) with its Unix socket in the
- * data directory (a fresh temp directory unless one is given). Logs are silent.
+ * data directory (a fresh temp directory unless one is given). Logs are silent; request and connection
+ * limits are roomy unless `config.limits` says otherwise.
  */
 export async function startTestServer(
   options: { dataDir?: string; clock?: Clock; config?: Omit<ServerConfigInput, 'dataDir'> } = {},
@@ -53,6 +70,7 @@ export async function startTestServer(
       host: '127.0.0.1',
       socketPath: join(dataDir, SOCKET_FILE),
       logLevel: 'silent',
+      limits: ROOMY_LIMITS,
       ...options.config,
       dataDir,
     },

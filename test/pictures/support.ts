@@ -142,7 +142,7 @@ export async function makeWorld(admin: TruinlagClient): Promise<World> {
   const session = (await admin.request({ type: 'session.add', name: 'Pictures' })).id;
   const otherSession = (await admin.request({ type: 'session.add', name: 'Elsewhere' })).id;
   const player = async (name: string, s: number): Promise<number> =>
-    (await admin.request({ type: 'player.add', name, passphrase: `pass-${name}`, session: s })).id;
+    (await admin.request({ type: 'player.add', name, passphrase: `pass-phrase-${name}`, session: s })).id;
   const players = {
     a0: await player('anna', session),
     a1: await player('andri', session),
@@ -160,7 +160,7 @@ export async function makeWorld(admin: TruinlagClient): Promise<World> {
     );
   }
   const login = async (name: string): Promise<string> =>
-    (await admin.request({ type: 'auth.login', passphrase: `pass-${name}` })).token;
+    (await admin.request({ type: 'auth.login', passphrase: `pass-phrase-${name}` })).token;
   return {
     session,
     otherSession,

@@ -1,3 +1,4 @@
+import { PASSPHRASE_STRENGTH } from '../../protocol/passphrase-strength.js';
 import { runCommand } from '../connection.js';
 import { playerAdd, playerList, registerPlayerExtras, registerSessionExtras } from '../game/people.js';
 import type { CliContext } from '../program.js';
@@ -25,8 +26,11 @@ export function registerPeopleCommands(ctx: CliContext): void {
   player
     .command('add <name>')
     .description('add a player (to the session given with the global --session, if any)')
-    .requiredOption('--passphrase <passphrase>', 'login passphrase (unique)')
-    .action((name: string, o: { passphrase: string }) => playerAdd(globals(), name, o.passphrase));
+    .option(
+      '--passphrase <passphrase>',
+      `login passphrase (unique; ${PASSPHRASE_STRENGTH}); without it one is generated and printed`,
+    )
+    .action((name: string, o: { passphrase?: string }) => playerAdd(globals(), name, o.passphrase));
   player
     .command('list')
     .description('every player, or only those of the --session session')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { TruinlagClient } from '../../client/node.js';
+import { generatePassphrase } from '../../client/passphrase.js';
 import type { Player } from '../../protocol/entities.js';
 import { MODES } from '../../protocol/entities.js';
 import { CliError, type GlobalOptions } from '../connection.js';
@@ -68,8 +69,12 @@ export function registerSessionExtras(group: Command, { globals }: CliContext): 
     );
 }
 
-/** `player add NAME --passphrase P`, in the --session session (name or id) if one is given. */
-export function playerAdd(options: GlobalOptions, name: string, passphrase: string): Promise<void> {
+/**
+ * `player add NAME [--passphrase P]`, in the --session session (name or id) if one is given. Without a
+ * passphrase one is generated (AUTH-8) and printed with the player: the only time it is ever shown.
+ */
+export function playerAdd(options: GlobalOptions, name: string, given: string | undefined): Promise<void> {
+  const passphrase = given ?? generatePassphrase();
   return withConnection(options, async (client) => {
     const session = options.session === undefined ? undefined : await findSession(client, options.session);
     const player = await client.request({
@@ -78,7 +83,8 @@ export function playerAdd(options: GlobalOptions, name: string, passphrase: stri
       passphrase,
       ...(session === undefined ? {} : { session }),
     });
-    show(options, player, () => player);
+    const shown = given === undefined ? { ...player, passphrase } : player;
+    show(options, shown, () => shown);
   });
 }
 

@@ -1,0 +1,23 @@
+import { PASSPHRASE_WORDS } from './passphrase-words.js';
+
+/** Words in a generated passphrase: three of 7,772 is about 39 bits, enough with the login throttle. */
+export const GENERATED_PASSPHRASE_WORDS = 3;
+
+/**
+ * A random passphrase of words from the EFF list, joined by hyphens (AUTH-8), drawn uniformly with the
+ * platform's cryptographic random source (in Node and in browsers alike).
+ */
+export function generatePassphrase(words: number = GENERATED_PASSPHRASE_WORDS): string {
+  return Array.from({ length: words }, () => PASSPHRASE_WORDS[uniformIndex(PASSPHRASE_WORDS.length)]).join(
+    '-',
+  );
+}
+
+/** A uniform index below `n`: 32-bit draws above the last whole multiple of `n` are drawn again. */
+function uniformIndex(n: number): number {
+  const limit = Math.floor(2 ** 32 / n) * n;
+  const draw = new Uint32Array(1);
+  do globalThis.crypto.getRandomValues(draw);
+  while ((draw[0] as number) >= limit);
+  return (draw[0] as number) % n;
+}
