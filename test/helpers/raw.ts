@@ -85,8 +85,9 @@ export class RawWsClient {
     socket.on('error', () => undefined);
   }
 
-  static async open(url: string): Promise<RawWsClient> {
-    const socket = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES * 64 });
+  /** Opens a connection; `headers` go with the upgrade request (e.g. an `X-Forwarded-For`). */
+  static async open(url: string, headers: Record<string, string> = {}): Promise<RawWsClient> {
+    const socket = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES * 64, headers });
     const client = new RawWsClient(socket);
     await withTimeout(
       new Promise<void>((resolve, reject) => {
