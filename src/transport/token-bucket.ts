@@ -8,9 +8,9 @@ export interface Budget {
 export type Millis = () => number;
 
 /**
- * A token bucket that may go into debt: a request is let in while the bucket is not empty and then pays
- * its whole cost, even if that is more than is left. A large frame therefore passes once and its cost
- * keeps the sender waiting afterwards, so the check can be made before the frame is read, at no cost.
+ * A token bucket that may go into debt: a request is let in while the bucket holds a whole unit and then
+ * pays its whole cost, even if that is more than is left. A large frame therefore passes once and its
+ * cost keeps the sender waiting afterwards, so the check can be made before the frame is read, at no cost.
  */
 export class TokenBucket {
   private tokens: number;
@@ -24,10 +24,10 @@ export class TokenBucket {
     this.updated = now();
   }
 
-  /** Milliseconds until the bucket is not empty any more: 0 if a request may pass now. */
+  /** Milliseconds until the bucket holds a whole unit again: 0 if a request may pass now. */
   waitMs(): number {
     this.refill();
-    if (this.tokens > 0) return 0;
+    if (this.tokens >= 1) return 0;
     return Math.ceil(((1 - this.tokens) / this.budget.perSecond) * 1000);
   }
 
