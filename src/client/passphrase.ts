@@ -4,13 +4,14 @@ import { PASSPHRASE_WORDS } from './passphrase-words.js';
 export const GENERATED_PASSPHRASE_WORDS = 3;
 
 /**
- * A random passphrase of words from the EFF list, joined by hyphens (AUTH-8), drawn uniformly with the
- * platform's cryptographic random source (in Node and in browsers alike).
+ * A random passphrase of different words from the EFF list, joined by hyphens (AUTH-8), drawn uniformly
+ * with the platform's cryptographic random source (in Node and in browsers alike). The words differ, so
+ * that every generated passphrase passes the strength rule.
  */
 export function generatePassphrase(words: number = GENERATED_PASSPHRASE_WORDS): string {
-  return Array.from({ length: words }, () => PASSPHRASE_WORDS[uniformIndex(PASSPHRASE_WORDS.length)]).join(
-    '-',
-  );
+  const chosen = new Set<string>();
+  while (chosen.size < words) chosen.add(PASSPHRASE_WORDS[uniformIndex(PASSPHRASE_WORDS.length)] as string);
+  return [...chosen].join('-');
 }
 
 /** A uniform index below `n`: 32-bit draws above the last whole multiple of `n` are drawn again. */
