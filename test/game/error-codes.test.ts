@@ -10,6 +10,7 @@ import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/protocol/errors.js';
 import { PROTOCOL_VERSION, MAX_FRAME_BYTES } from '../../src/protocol/version.js';
 import { FakeClock } from '../../src/runtime/clock.js';
+import { DEFAULT_EDGE_LIMITS } from '../../src/transport/limits.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import {
   closeClients,
@@ -288,6 +289,42 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await Promise.all(uploads);
     await busy.server.closed;
   }, 60_000);
+
+  it('limits at the edge: shape, rate, logins, connections and the hello deadline (LIMIT rules)', async () => {
+    const tight = await startTestServer({
+      config: {
+        limits: {
+          ...DEFAULT_EDGE_LIMITS,
+          helloTimeoutMs: 200,
+          connectionsPerAddress: 1,
+          logins: { address: { burst: 1, perSecond: 0.001 }, account: { burst: 1, perSecond: 0.001 } },
+        },
+      },
+    });
+    const guest = await raw(tight.url);
+    await guest.hello();
+    guest.request('guess', { type: 'auth.login', passphrase: 'one wrong guess' });
+    expect(await guest.inbox.answer('guess')).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    guest.request('again', { type: 'auth.login', passphrase: 'one wrong guess' });
+    expect(await guest.inbox.answer('again')).toMatchObject({ error: { code: 'LOGIN_THROTTLED' } });
+    guest.send('['.repeat(100) + ']'.repeat(100));
+    expect(await guest.inbox.answer(null)).toMatchObject({ error: { code: 'TOO_DEEP' } });
+    // This one is large enough to spend the guest's request budget (LIMIT-7) for a while.
+    guest.send(JSON.stringify(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i]))));
+    expect(await guest.inbox.answer(null)).toMatchObject({ error: { code: 'TOO_MANY_VALUES' } });
+    guest.request('flood', { type: 'ping' });
+    expect(await guest.inbox.answer('flood')).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    recordRaw(guest);
+
+    const second = await raw(tight.url);
+    expect(await second.inbox.answer(null)).toMatchObject({ error: { code: 'TOO_MANY_CONNECTIONS' } });
+    recordRaw(second);
+    guest.close();
+    await guest.closed;
+    const silent = await raw(tight.url);
+    expect(await silent.inbox.answer(null)).toMatchObject({ error: { code: 'HELLO_TIMEOUT' } });
+    recordRaw(silent);
+  });
 
   it('reached every code of the table', () => {
     expect([...seen].sort()).toEqual(Object.keys(ERROR_CODES).sort());
