@@ -182,7 +182,10 @@ describe('[LIMIT-2] what a deeply nested frame costs', () => {
    */
   async function serverTime(raw: Raw, frame: (i: number) => string, count: number): Promise<number> {
     let spent = 0;
-    const receive = Connection.prototype.receive;
+    const receive = Object.getOwnPropertyDescriptor(Connection.prototype, 'receive')?.value as (
+      this: Connection,
+      inbound: InboundFrame,
+    ) => void;
     Connection.prototype.receive = function (this: Connection, inbound: InboundFrame): void {
       const started = performance.now();
       receive.call(this, inbound);

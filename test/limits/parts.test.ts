@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { generatePassphrase } from '../../src/client/passphrase.js';
 import { PASSPHRASE_WORDS } from '../../src/client/passphrase-words.js';
+import { seededRng } from '../../src/engine/rng.js';
 import { shapeProblem } from '../../src/protocol/json-shape.js';
 import { isStrongPassphrase } from '../../src/protocol/passphrase-strength.js';
 import { addressKey } from '../../src/transport/address.js';
 import { KeyedBuckets, TokenBucket } from '../../src/transport/token-bucket.js';
 
 /** The parts the limits are made of, each against an independent reckoning of what it should say. */
-
-/** A seeded generator (mulberry32), so that the random JSON below is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random JSON value with awkward strings (quotes, backslashes, brackets, colons and commas inside). */
 function randomJson(random: () => number, depth: number): unknown {
@@ -49,7 +39,8 @@ function measure(value: unknown, depth = 1): { depth: number; values: number } {
 
 describe('[LIMIT-2] the shape scan', () => {
   it('agrees with the parsed value on 2,000 random JSON texts, at every limit', () => {
-    const random = seeded(11);
+    const rng = seededRng(11);
+    const random = (): number => rng.next();
     for (let i = 0; i < 2_000; i++) {
       const value = randomJson(random, 6);
       const text = JSON.stringify(value);
