@@ -91,11 +91,6 @@ export class Connection implements Peer {
     this.helloDeadline.unref();
   }
 
-  /** The largest frame this connection may send now (LIMIT-1): small until its hello. */
-  get maxFrameBytes(): number {
-    return this.limits().maxBytes;
-  }
-
   /**
    * Handles one inbound frame. The cheap checks come first (LIMIT-7, then LIMIT-1 and LIMIT-2 in the
    * codec), so that a refused frame costs next to nothing. Bad input gets a typed error; the connection

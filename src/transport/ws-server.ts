@@ -79,7 +79,7 @@ export class WsTransport {
     const limit = edge.limits.connectionsPerAddress;
     socket.on('error', () => undefined);
     socket.send(encodeConnectionError(makeError('TOO_MANY_CONNECTIONS', undefined, { limit })));
-    socket.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections from this address');
+    closeWithin(socket, CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections from this address');
   }
 
   private accept(socket: WebSocket, tcp: Socket, address: string, slot: Slot): void {
@@ -102,7 +102,7 @@ export class WsTransport {
           }
           socket.send(frame, () => written());
         },
-        close: (code, reason) => socket.close(code, reason),
+        close: (code, reason) => closeWithin(socket, code, reason),
         address,
         slot,
       },
@@ -137,6 +137,18 @@ export class WsTransport {
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(encodeHttpFailure(makeError('NOT_FOUND', 'Nothing is served here.')));
   }
+}
+
+/** How long a socket the server closes may take to answer the close handshake before it is dropped. */
+const CLOSE_HANDSHAKE_MS = 1_000;
+
+/**
+ * Closes a socket with a code and reason, and drops it if the client does not complete the close in
+ * time: a client that never answers must not keep the socket (its address's slot is already free).
+ */
+function closeWithin(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
+  setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS).unref();
 }
 
 function rawText(data: WebSocket.RawData): string {

@@ -1,5 +1,6 @@
 import type { Rng } from '../../src/engine/rng.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
+import { nested } from '../limits/support.js';
 
 /** One fuzzed frame: JSON-ish text, or bytes (a binary WebSocket frame, or a framed blob on the socket). */
 export type FuzzFrame =
@@ -117,7 +118,7 @@ export class FrameMaker {
   private text(label: string, json: string): MadeFrame {
     // Markers become their text only now: building such values as objects first would cost far more.
     const text = json.replace(/"@(deep|keys):(\d+)@"/g, (_, what: string, n: string) =>
-      what === 'deep' ? nestedText(Number(n)) : manyKeysText(Number(n)),
+      what === 'deep' ? nested(Number(n)) : manyKeysText(Number(n)),
     );
     // Frames stay below the WebSocket's hard limit (4 MiB ends the connection, LIMIT-1): cut larger ones.
     if (Buffer.byteLength(text) <= MAX_FUZZ_FRAME_BYTES) return { frame: { kind: 'text', text }, label };
@@ -263,11 +264,6 @@ function addOwn(target: { [key: string]: Json }, key: string, value: Json): void
 function setAt(parent: Json[] | { [key: string]: Json }, key: string, value: Json): void {
   if (Array.isArray(parent)) parent[Number(key) || 0] = value;
   else addOwn(parent, key, value);
-}
-
-/** Arrays nested `depth` deep, as text. */
-export function nestedText(depth: number): string {
-  return '['.repeat(depth) + ']'.repeat(depth);
 }
 
 const keysTexts = new Map<number, string>();
