@@ -98,7 +98,7 @@ export class Connection implements Peer {
    */
   receive(frame: InboundFrame): void {
     if (this.closed) return;
-    const refusal = this.gate.admit(frame.bytes);
+    const refusal = this.gate.admit(frame.bytes, this.clientKey !== undefined);
     if (refusal !== undefined) {
       this.refuseForRate(frame, refusal);
       return;

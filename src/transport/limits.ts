@@ -32,14 +32,14 @@ export const REQUEST_UNIT_BYTES = 16 * 1024;
 
 /**
  * The defaults, sized for a game's real use with a wide margin: a phone sends a location every few
- * seconds and at most a few dozen queued actions after a tunnel; a whole team may share one mobile
- * carrier's address. A guest only logs in and pings.
+ * seconds and at most a few dozen queued actions after a tunnel; a whole game may share one mobile
+ * carrier's address, and log in at once when it starts. A guest only logs in and pings.
  */
 export const DEFAULT_EDGE_LIMITS: EdgeLimits = {
   helloTimeoutMs: 10_000,
   connectionsPerAddress: 128,
   requests: {
-    guest: { connection: { burst: 10, perSecond: 2 }, address: { burst: 40, perSecond: 10 } },
+    guest: { connection: { burst: 10, perSecond: 2 }, address: { burst: 100, perSecond: 20 } },
     player: { connection: { burst: 200, perSecond: 20 }, address: { burst: 2_000, perSecond: 200 } },
   },
   logins: {

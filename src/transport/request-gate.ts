@@ -37,17 +37,21 @@ export class RequestGate {
     this.own = this.bucketFor(role);
   }
 
-  /** Lets a frame of `bytes` in and charges it, or says why not. */
-  admit(bytes: number): Refusal | undefined {
+  /**
+   * Lets a frame of `bytes` in and charges it, or says why not. Until the hello has said who the
+   * connection is (`helloed`), its frames count against its own budget only: an admin's hello must not
+   * be refused because guests of its address spent theirs.
+   */
+  admit(bytes: number, helloed: boolean): Refusal | undefined {
     if (this.role === 'admin' || this.own === undefined) return undefined;
     // Looked up each time: the address's bucket is forgotten while it is full, and made again on demand.
-    const shared = this.edge.addressBudgets[this.role].get(this.address);
+    const shared = helloed ? this.edge.addressBudgets[this.role].get(this.address) : undefined;
     const ownWait = this.own.waitMs();
-    const sharedWait = shared.waitMs();
+    const sharedWait = shared?.waitMs() ?? 0;
     if (ownWait === 0 && sharedWait === 0) {
       const cost = 1 + Math.floor(bytes / REQUEST_UNIT_BYTES);
       this.own.take(cost);
-      shared.take(cost);
+      shared?.take(cost);
       this.refusedInARow = 0;
       return undefined;
     }
