@@ -9,7 +9,8 @@ export interface RoleBudgets {
 /**
  * What any one connection or address can make the server do (the LIMIT rules in docs/rules.md). Frame
  * size and JSON shape are the protocol's own (src/protocol/version.ts); these are the server's, and a
- * game master may change them (`ServerConfigInput.limits`).
+ * game master may change them (`ServerConfigInput.limits`; the environment sets the two a deployment is
+ * most likely to need: `TRUINLAG_TRUST_PROXY=1` and `TRUINLAG_CONNECTIONS_PER_ADDRESS`).
  */
 export interface EdgeLimits {
   /** A connection that has not said hello this long after it opened is closed (LIMIT-5). */
@@ -49,7 +50,7 @@ export const DEFAULT_EDGE_LIMITS: EdgeLimits = {
   trustProxy: false,
 };
 
-/** The defaults with some limits replaced (tests and `truinlag serve` options). */
+/** The defaults with some limits replaced (by the environment, see src/server/config.ts, or by tests). */
 export function edgeLimits(changes: Partial<EdgeLimits> = {}): EdgeLimits {
   return { ...DEFAULT_EDGE_LIMITS, ...changes };
 }

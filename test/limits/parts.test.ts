@@ -4,7 +4,9 @@ import { PASSPHRASE_WORDS } from '../../src/client/passphrase-words.js';
 import { seededRng } from '../../src/engine/rng.js';
 import { shapeProblem } from '../../src/protocol/json-shape.js';
 import { isStrongPassphrase } from '../../src/protocol/passphrase-strength.js';
+import { resolveServerConfig } from '../../src/server/config.js';
 import { addressKey } from '../../src/transport/address.js';
+import { DEFAULT_EDGE_LIMITS } from '../../src/transport/limits.js';
 import { KeyedBuckets, TokenBucket } from '../../src/transport/token-bucket.js';
 
 /** The parts the limits are made of, each against an independent reckoning of what it should say. */
@@ -110,6 +112,20 @@ describe('[LIMIT-6] address keys', () => {
     expect(addressKey('2001:db8:0:1::1')).toBe('2001:db8:0:1::/64');
     expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
+  });
+});
+
+describe('[LIMIT-6] limits from the environment', () => {
+  it('trusts the proxy and sets the connections per address when told to, and keeps the defaults otherwise', () => {
+    expect(resolveServerConfig({}, {}).limits).toEqual(DEFAULT_EDGE_LIMITS);
+    const env = { TRUINLAG_TRUST_PROXY: '1', TRUINLAG_CONNECTIONS_PER_ADDRESS: '500' };
+    expect(resolveServerConfig({}, env).limits).toMatchObject({
+      trustProxy: true,
+      connectionsPerAddress: 500,
+    });
+    // Code wins over the environment.
+    const given = resolveServerConfig({ limits: { connectionsPerAddress: 7 } }, env).limits;
+    expect(given).toMatchObject({ trustProxy: true, connectionsPerAddress: 7 });
   });
 });
 
