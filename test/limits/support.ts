@@ -6,12 +6,9 @@ import { RawUnixClient, RawWsClient, type TestServer } from '../helpers/index.js
 export type Raw = RawWsClient | RawUnixClient;
 
 export const TRANSPORTS = ['WebSocket', 'Unix socket'] as const;
-export type TransportName = (typeof TRANSPORTS)[number];
+type TransportName = (typeof TRANSPORTS)[number];
 
-/**
- * A raw connection over the named transport. Over WebSocket it says hello as the admin when asked to,
- * so that both transports act for the same role (the local socket is always admin).
- */
+/** A raw connection over the named transport (say hello with {@link adminHello}). */
 export async function rawClient(server: TestServer, transport: TransportName): Promise<Raw> {
   return transport === 'WebSocket' ? RawWsClient.open(server.url) : RawUnixClient.open(server.socketPath);
 }
