@@ -5,8 +5,10 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { CommitWriter, type CommitResult, type CommitRows } from '../../src/store/commit-writer.js';
+import type { CommitRows } from '../../src/store/commit-rows.js';
+import { CommitWriter } from '../../src/store/commit-writer.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
+import type { CommitResult } from '../../src/store/store.js';
 import { removeTempDirs, tempDir, withTimeout } from '../helpers/index.js';
 import { MemoryPeer, readStore } from './support.js';
 
@@ -131,21 +133,23 @@ describe('the commit writer', () => {
     return { dir, writer: new CommitWriter(join(dir, DATABASE_FILE), busyTimeoutMs) };
   };
   const committed = (writer: CommitWriter, rows: CommitRows): Promise<void> =>
-    new Promise((resolve) => writer.commit(rows, () => resolve()));
+    new Promise((resolve) => writer.commitRows(rows, () => resolve()));
 
   it('writes what queued behind a running commit in one transaction, answering in call order', async () => {
     const { dir, writer } = openWriter(10 * BUSY_MS);
     const order: [number, CommitResult][] = [];
     const done = (id: number) => (result: CommitResult) => order.push([id, result]);
+    // The thread is running (an empty commit went through) before the lock is taken.
+    await committed(writer, rowsWith({}));
     // The first commit waits for a lock; the three posted meanwhile queue behind it.
     const lock = lockDatabase(dir);
-    writer.commit(rowsOf(1), done(1));
+    writer.commitRows(rowsOf(1), done(1));
     await sleep(BUSY_MS / 4);
-    for (const id of [2, 3, 4]) writer.commit(rowsOf(id), done(id));
+    for (const id of [2, 3, 4]) writer.commitRows(rowsOf(id), done(id));
     lock.release();
     await writer.idle();
     expect(order).toEqual([1, 2, 3, 4].map((id) => [id, { ok: true }]));
-    expect(writer.stats.commits).toBe(2);
+    expect(writer.stats.commits).toBe(1 + 2);
     await writer.close();
     expect(readStore(dir).journal.map((row) => row.input)).toEqual([1, 2, 3, 4].map((n) => `{"n":${n}}`));
   });
@@ -220,11 +224,11 @@ describe('the commit writer', () => {
     const { dir, writer } = openWriter();
     const lock = lockDatabase(dir);
     const results: boolean[] = [];
-    for (const id of [1, 2, 3]) writer.commit(rowsOf(id), (result) => results.push(result.ok));
+    for (const id of [1, 2, 3]) writer.commitRows(rowsOf(id), (result) => results.push(result.ok));
     await writer.idle();
     expect(results).toEqual([false, false, false]);
     lock.release();
-    writer.commit(rowsOf(4), (result) => results.push(result.ok));
+    writer.commitRows(rowsOf(4), (result) => results.push(result.ok));
     await writer.close();
     expect(results).toEqual([false, false, false, true]);
     expect(readStore(dir).journal.map((row) => row.input)).toEqual(['{"n":4}']);
