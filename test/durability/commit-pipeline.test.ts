@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/runtime/clock.js';
@@ -9,7 +10,7 @@ import type { CommitRows } from '../../src/store/commit-rows.js';
 import { CommitWriter } from '../../src/store/commit-writer.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import type { CommitResult } from '../../src/store/store.js';
-import { removeTempDirs, tempDir, withTimeout } from '../helpers/index.js';
+import { REPO_ROOT, removeTempDirs, tempDir, withTimeout } from '../helpers/index.js';
 import { MemoryPeer, readStore } from './support.js';
 
 const runtimes: Runtime[] = [];
@@ -218,6 +219,23 @@ describe('the commit writer', () => {
     // A consistent copy: whole commits of ten, none half.
     expect(copied.length % 10).toBe(0);
     expect(next).toBeGreaterThan(5_001);
+  });
+
+  it('runs its thread from the TypeScript source here, and from the compiled module when built', async () => {
+    const { dir, writer } = openWriter();
+    await committed(writer, rowsOf(1));
+    await writer.close();
+    // `npm test` builds first and says so; otherwise dist/ may be missing or stale.
+    const built = process.env.TRUINLAG_TEST_DIST === '1';
+    if (built) {
+      const module = pathToFileURL(join(REPO_ROOT, 'dist/store/commit-writer.js')).href;
+      const { CommitWriter: BuiltWriter } = (await import(module)) as { CommitWriter: typeof CommitWriter };
+      const builtWriter = new BuiltWriter(join(dir, DATABASE_FILE), BUSY_MS);
+      await committed(builtWriter, rowsOf(2));
+      await builtWriter.close();
+    }
+    const journal = readStore(dir).journal.map((row) => row.input);
+    expect(journal).toEqual(built ? ['{"n":1}', '{"n":2}'] : ['{"n":1}']);
   });
 
   it('fails the commit it could not write and everything queued behind it; then writes again', async () => {

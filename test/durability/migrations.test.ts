@@ -40,4 +40,41 @@ describe('migrations', () => {
       db.close();
     }
   });
+
+  it('broadcasts logged with an audience get the recipients it meant, and resume from them', () => {
+    const dir = tempDir();
+    const old = new Database(join(dir, DATABASE_FILE));
+    old.pragma('journal_mode = WAL');
+    for (const sql of MIGRATIONS.slice(0, 3)) old.exec(sql);
+    old.pragma('user_version = 3');
+    const player = old.prepare("INSERT INTO entity (kind, id, doc) VALUES ('player', ?, ?)");
+    for (const [id, team] of [
+      [1, 10],
+      [2, 10],
+      [3, 20],
+      [4, null],
+    ])
+      player.run(id, JSON.stringify({ id, name: `P${id}`, session: 1, team }));
+    const log = old.prepare(
+      "INSERT INTO broadcast (stream, seq, at, audience, message) VALUES ('1', ?, 0, ?, '{}')",
+    );
+    // As versions before wrote them: bare words first, then JSON.
+    const audiences = ['all', 'admins', '"all"', '"admins"', '{"exceptTeams":[10]}', '{"exceptTeams":[]}'];
+    audiences.forEach((audience, index) => log.run(index + 1, audience));
+    old.close();
+
+    const store = SqliteStore.open(dir);
+    try {
+      expect(store.broadcastsSince('1', 0, 10).map((b) => b.recipients)).toEqual([
+        { to: 'stream', exceptPlayers: [] },
+        { to: 'admins' },
+        { to: 'stream', exceptPlayers: [] },
+        { to: 'admins' },
+        { to: 'stream', exceptPlayers: [1, 2] },
+        { to: 'stream', exceptPlayers: [] },
+      ]);
+    } finally {
+      store.close();
+    }
+  });
 });
