@@ -7,13 +7,19 @@ import { removeTempDirs, tempDir } from '../helpers/index.js';
 
 afterEach(() => removeTempDirs());
 
+/** A store in a fresh data directory as version `version` wrote it (its first migrations only). */
+function storeOfVersion(version: number): { dir: string; old: Database.Database } {
+  const dir = tempDir();
+  const old = new Database(join(dir, DATABASE_FILE));
+  old.pragma('journal_mode = WAL');
+  for (const sql of MIGRATIONS.slice(0, version)) old.exec(sql);
+  old.pragma(`user_version = ${version}`);
+  return { dir, old };
+}
+
 describe('migrations', () => {
   it('a store written by an older version opens at the newest one and keeps its answered requests', () => {
-    const dir = tempDir();
-    const old = new Database(join(dir, DATABASE_FILE));
-    old.pragma('journal_mode = WAL');
-    for (const sql of MIGRATIONS.slice(0, 2)) old.exec(sql);
-    old.pragma('user_version = 2');
+    const { dir, old } = storeOfVersion(2);
     old
       .prepare('INSERT INTO answered (client, request, at, response) VALUES (?, ?, ?, ?)')
       .run('admin/c-1', 'r-1', 1, '{"type":"response","id":"r-1","ok":true,"result":1}');
@@ -41,12 +47,8 @@ describe('migrations', () => {
     }
   });
 
-  it('broadcasts logged with an audience get the recipients it meant, and resume from them', () => {
-    const dir = tempDir();
-    const old = new Database(join(dir, DATABASE_FILE));
-    old.pragma('journal_mode = WAL');
-    for (const sql of MIGRATIONS.slice(0, 3)) old.exec(sql);
-    old.pragma('user_version = 3');
+  it('broadcasts logged with an audience get the recipients it meant, and can be resumed', () => {
+    const { dir, old } = storeOfVersion(3);
     const player = old.prepare("INSERT INTO entity (kind, id, doc) VALUES ('player', ?, ?)");
     for (const [id, team] of [
       [1, 10],

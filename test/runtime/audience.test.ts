@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/engine/handler.js';
-import { emptyState, type PlayerRecord } from '../../src/engine/state.js';
+import type { PlayerRecord } from '../../src/engine/state.js';
 import type { BroadcastEvent } from '../../src/protocol/broadcasts.js';
 import {
   ADMINS_ONLY,
@@ -12,26 +12,16 @@ import {
 } from '../../src/runtime/audience.js';
 import { sequence } from '../../src/runtime/sequencer.js';
 import type { MutableState } from '../../src/store/store.js';
+import { stateWithPlayers } from './support.js';
 
-/** A state with players 1–4: 1 and 2 on team 10, 3 on team 20, 4 in no team; all in session 1. */
-function stateWithTeams(): MutableState {
-  const state = emptyState() as unknown as MutableState;
-  const player = (id: number, team: number | null): PlayerRecord => ({
-    id,
-    name: `P${id}`,
-    session: 1,
-    team,
-    passphrase: null,
-    phone: null,
-    picture: null,
-    lastLocation: null,
-    removed: false,
-    createdAt: 0,
-  });
-  for (const p of [player(1, 10), player(2, 10), player(3, 20), player(4, null)])
-    state.tables.player.set(p.id, p);
-  return state;
-}
+/** Players 1–4: 1 and 2 on team 10, 3 on team 20, 4 in no team; all in session 1. */
+const stateWithTeams = (): MutableState =>
+  stateWithPlayers([
+    [1, 10],
+    [2, 10],
+    [3, 20],
+    [4, null],
+  ]);
 
 const playerIn = (player: number, session: number | null): Viewer => ({
   actor: { kind: 'player', player },

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/engine/handler.js';
-import { emptyState } from '../../src/engine/state.js';
 import type { Audience } from '../../src/protocol/broadcasts.js';
 import { Delivery } from '../../src/runtime/delivery.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
@@ -8,6 +7,7 @@ import { sequence } from '../../src/runtime/sequencer.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { LoggedBroadcast, MutableState, Store } from '../../src/store/store.js';
 import { removeTempDirs, tempDir } from '../helpers/index.js';
+import { stateWithPlayers } from './support.js';
 
 const stores: Store[] = [];
 afterEach(() => {
@@ -32,27 +32,11 @@ class Recorder implements Peer {
 }
 
 /** Player 1 is on team 10 (the catchers), player 2 on team 20; both in session 1. */
-function gameState(): MutableState {
-  const state = emptyState() as unknown as MutableState;
-  for (const [id, team] of [
+const gameState = (): MutableState =>
+  stateWithPlayers([
     [1, 10],
     [2, 20],
-  ] as const) {
-    state.tables.player.set(id, {
-      id,
-      name: `P${id}`,
-      session: 1,
-      team,
-      passphrase: null,
-      phone: null,
-      picture: null,
-      lastLocation: null,
-      removed: false,
-      createdAt: 0,
-    });
-  }
-  return state;
-}
+  ]);
 
 const announce = (
   state: MutableState,
