@@ -1,8 +1,9 @@
 import { COMMANDS, type Command } from '../protocol/commands/index.js';
 import type { Access } from '../protocol/define.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
-import type { Actor, HandlerContext, JobRequest, Outcome } from './handler.js';
+import type { Actor, HandlerContext, Outcome } from './handler.js';
 import { HANDLERS } from './handlers/index.js';
+import type { JobRequest } from './jobs.js';
 import type { BlobWrite } from './pictures/records.js';
 import type { Rng } from './rng.js';
 import type { EngineState, PendingBroadcast, Write } from './state.js';

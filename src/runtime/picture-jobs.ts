@@ -1,13 +1,8 @@
-import {
-  PICTURE_JOB,
-  PICTURE_READ_JOB,
-  type PictureJobInput,
-  type PictureReadJobInput,
-} from '../engine/handlers/pictures.js';
+import { PICTURE_JOB, PICTURE_READ_JOB, type PictureReadJobInput } from '../engine/handlers/pictures.js';
 import type { Command } from '../protocol/commands/index.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { BlobSource } from '../store/store.js';
+import type { JobRunners } from './jobs.js';
 import { processPicture } from './picture-process.js';
-import type { JobRunner } from './runtime.js';
 
 /** How many pictures are decoded at once (each can take hundreds of MB while it is worked on). */
 const PICTURE_CONCURRENCY = 2;
@@ -20,21 +15,22 @@ const PICTURE_CONCURRENCY = 2;
  *   requester may see; the bytes come back as `picture.read` and are answered as they are.
  * Neither writes anything: the engine stays the only writer of the store.
  */
-export function pictureJobs(store: SqliteStore): Record<string, JobRunner> {
+export function pictureJobs(
+  store: BlobSource,
+): Pick<JobRunners, typeof PICTURE_JOB | typeof PICTURE_READ_JOB> {
   const limit = concurrencyLimit(PICTURE_CONCURRENCY);
   return {
-    [PICTURE_JOB]: (input) =>
+    [PICTURE_JOB]: (job) =>
       limit(async (): Promise<Command> => {
-        const job = input as PictureJobInput;
         const result = await processPicture(Buffer.from(job.data, 'base64'));
         return { type: 'picture.processed', target: job.target, uploadedBy: job.uploadedBy, result };
       }),
     // Reads run after the engine's turn (not inside it), one blob at a time.
-    [PICTURE_READ_JOB]: (input) =>
+    [PICTURE_READ_JOB]: (job) =>
       new Promise((resolve, reject) =>
         setImmediate(() => {
           try {
-            resolve(readPictures(store, input as PictureReadJobInput));
+            resolve(readPictures(store, job));
           } catch (cause) {
             reject(cause instanceof Error ? cause : new Error(String(cause)));
           }
@@ -43,7 +39,7 @@ export function pictureJobs(store: SqliteStore): Record<string, JobRunner> {
   };
 }
 
-function readPictures(store: SqliteStore, job: PictureReadJobInput): Command {
+function readPictures(store: BlobSource, job: PictureReadJobInput): Command {
   if (job.kind === 'chunk') {
     const bytes = store.readBlob(job.key, job.offset, job.length);
     if (bytes === undefined) return { type: 'picture.read', result: { kind: 'missing', id: job.id } };

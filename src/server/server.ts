@@ -5,7 +5,7 @@ import { encodeHealth } from '../protocol/encode.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs } from '../runtime/picture-jobs.js';
-import { Runtime, type JobRunner } from '../runtime/runtime.js';
+import { Runtime } from '../runtime/runtime.js';
 import { loadOrCreateSecrets } from '../runtime/secrets.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConnectionServices } from '../transport/connection.js';
@@ -42,19 +42,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     store.close();
     throw error;
   }
-  const jobs: Record<string, JobRunner> = {
-    backup: async (input) => {
-      const { file } = input as { file: string };
-      try {
-        const { totalPages } = await runtime.backup(file);
-        return { type: 'server.backup.done', file, totalPages, error: null };
-      } catch (cause) {
-        return { type: 'server.backup.done', file, totalPages: null, error: String(cause) };
-      }
-    },
-    ...pictureJobs(store),
-  };
-  const runtime = new Runtime({ store, clock, logger, jobs });
+  const runtime = new Runtime({ store, clock, logger, jobs: pictureJobs(store) });
   const services: ConnectionServices = {
     runtime,
     clock,

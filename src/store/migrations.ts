@@ -63,4 +63,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE answered_by_request RENAME TO answered;
   CREATE INDEX answered_at ON answered (at);
   `,
+  // 4: a logged broadcast keeps its recipients as they were resolved when it was committed
+  // (src/runtime/audience.ts), so that a resume replays it to the same connections without the state.
+  // Older rows named the teams it was hidden from: those become the teams' players as they are now (the
+  // log keeps about a day, and teams are locked while a game runs, LOCK-1).
+  `
+  ALTER TABLE broadcast RENAME COLUMN audience TO recipients;
+  UPDATE broadcast SET recipients = CASE
+    WHEN recipients IN ('all', '"all"') THEN '{"to":"stream","exceptPlayers":[]}'
+    WHEN recipients IN ('admins', '"admins"') THEN '{"to":"admins"}'
+    ELSE json_object('to', 'stream', 'exceptPlayers', json((
+      SELECT json_group_array(entity.id) FROM entity
+      WHERE entity.kind = 'player' AND json_extract(entity.doc, '$.team') IN (
+        SELECT value FROM json_each(broadcast.recipients, '$.exceptTeams')
+      )
+    )))
+  END;
+  `,
 ];

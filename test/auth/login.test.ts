@@ -17,11 +17,13 @@ import {
 } from '../helpers/index.js';
 import {
   adminClient,
+  collect,
   fingerprint,
   guestClient,
   makeWorld,
   playerClient,
   resetCatalogueFlag,
+  settle,
   startAuthServer,
 } from './support.js';
 
@@ -177,14 +179,21 @@ describe('[AUTH-5] auth.login', () => {
     const token = player.token as string;
     const other = await openClient({ url: server.url, token });
     expect(other.welcome?.role).toBe('player');
+    const seenByOther = collect(other);
+    await settle(admin, [other], 'before logout');
     await player.logout();
     expect(player.token).toBeUndefined();
     expect(player.welcome).toMatchObject({ role: 'guest', player: null });
     expect(await codeOf(player.request({ type: 'session.state' }, { session: world.session.id }))).toBe(
       'UNAUTHORISED',
     );
-    // Another connection that used the same token has lost it too.
+    // Another connection that used the same token has lost it too, and receives no broadcast any more
+    // (it would have arrived before the answer to a request sent after it).
+    await admin.request({ type: 'ping', text: 'after logout' });
     expect(await codeOf(other.request({ type: 'session.state' }))).toBe('UNAUTHORISED');
+    expect(seenByOther.flatMap((b) => (b.event.type === 'pinged' ? [b.event.text] : []))).toEqual([
+      'before logout',
+    ]);
     const again = connect({ url: server.url, token, reconnect: false });
     await expect(withTimeout(again.ready, 10_000, 'refused welcome')).rejects.toMatchObject({
       code: 'UNAUTHORISED',

@@ -4,7 +4,8 @@ import type { Command } from '../../src/protocol/commands/index.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
 import { pictureJobs } from '../../src/runtime/picture-jobs.js';
-import { Runtime, type JobRunner } from '../../src/runtime/runtime.js';
+import type { JobRunner, JobRunners } from '../../src/runtime/jobs.js';
+import { Runtime } from '../../src/runtime/runtime.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { Inbox, removeTempDirs, tempDir } from '../helpers/index.js';
 import { makeImage } from './support.js';
@@ -49,7 +50,7 @@ class MemoryPeer implements Peer {
 const logger = pino({ level: 'silent' });
 const runtimes: Runtime[] = [];
 
-function openRuntime(jobs?: Record<string, JobRunner>): { runtime: Runtime; store: SqliteStore } {
+function openRuntime(jobs?: Partial<JobRunners>): { runtime: Runtime; store: SqliteStore } {
   const store = SqliteStore.open(tempDir());
   const runtime = new Runtime({ store, clock: new FakeClock(), logger, ...(jobs ? { jobs } : {}) });
   runtimes.push(runtime);
@@ -74,7 +75,7 @@ async function withTeam(runtime: Runtime): Promise<MemoryPeer> {
 
 describe('picture jobs in the runtime', () => {
   it('a picture job that fails answers the uploader with INTERNAL; nothing is stored', async () => {
-    const failing: JobRunner = () => Promise.reject(new Error('decoder exploded'));
+    const failing: JobRunner<'picture'> = () => Promise.reject(new Error('decoder exploded'));
     const { runtime } = openRuntime({ picture: failing });
     const peer = await withTeam(runtime);
     const team = { kind: 'team', team: 1 } as const;

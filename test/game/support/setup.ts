@@ -2,7 +2,7 @@ import type { PartialGameConfig } from '../../../src/engine/config/game-config.j
 import type { Actor } from '../../../src/engine/handler.js';
 import type { EngineState } from '../../../src/engine/state.js';
 import type { Player, Session } from '../../../src/protocol/entities.js';
-import type { MutableState } from '../../../src/store/sqlite-store.js';
+import type { MutableState } from '../../../src/store/store.js';
 import { fromStateDocument, toStateDocument } from '../../../src/store/state-json.js';
 import { buildDemoCatalogue } from './catalogue.js';
 import { StepDriver, type GameDriver } from './drivers.js';

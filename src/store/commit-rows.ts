@@ -1,0 +1,40 @@
+import type { CommitBatch } from './store.js';
+
+/** One commit's rows, as the writer thread runs them: parameters of prepared statements, in order. */
+export interface CommitRows {
+  /** Entity writes in the order the engine made them: a JSON document, or null to delete the record. */
+  readonly entities: [kind: string, id: number, doc: string | null][];
+  readonly meta: [key: string, value: string][];
+  readonly journal: [at: number, input: string][];
+  readonly broadcasts: [stream: string, seq: number, at: number, recipients: string, message: string][];
+  readonly answers: [client: string, request: string, at: number, response: string][];
+  /** Blob bytes as base64: the rows cross to the writer thread as one JSON text (see CommitWriter). */
+  readonly blobs: [key: string, mime: string, sha256: string, base64: string][];
+  /** Drop answered requests and logged broadcasts older than this (epoch ms), in the same transaction. */
+  prune?: number;
+}
+
+/**
+ * A batch as the rows the commit writer stores in one transaction. Counters and stream positions are
+ * written once per batch, with their last value.
+ */
+export function toRows(batch: CommitBatch): CommitRows {
+  const meta = new Map<string, string>();
+  const entities: CommitRows['entities'] = [];
+  for (const write of batch.writes) {
+    if (write.op === 'put') entities.push([write.table, write.id, JSON.stringify(write.doc)]);
+    else if (write.op === 'delete') entities.push([write.table, write.id, null]);
+    else meta.set(`nextId:${write.table}`, String(write.next));
+  }
+  // Remember the last sequence number even after the log is pruned, so numbers stay gap-free.
+  for (const b of batch.broadcasts) meta.set(`stream:${b.stream}`, String(b.seq));
+  return {
+    entities,
+    meta: [...meta],
+    journal: batch.journal.map((entry) => [entry.at, entry.input]),
+    broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.recipients), b.message]),
+    answers: batch.answers.map((a) => [a.client, a.request, a.at, a.response]),
+    blobs: (batch.blobs ?? []).map((b) => [b.key, b.mime, b.sha256, b.data]),
+    ...(batch.prune === undefined ? {} : { prune: batch.prune }),
+  };
+}
