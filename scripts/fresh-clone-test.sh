@@ -19,13 +19,17 @@ root="$(mktemp -d "${TMPDIR:-/tmp}/truinlag-fresh-XXXXXX")"
 clone="$root/truinlag"
 log_dir="$root/logs"
 mkdir -p "$log_dir"
+npm_pid=''
 server_pid=''
 
 declare -a summary=()
 failed=0
 
 cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill -KILL "$server_pid"; fi
+  local pid
+  for pid in "$server_pid" "$npm_pid"; do
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+  done
   if [[ "${FRESH_CLONE_KEEP:-}" == 1 ]]; then echo "kept: $root"; else rm -rf "$root"; fi
 }
 trap cleanup EXIT
@@ -54,17 +58,32 @@ step() {
   record "$name" $? $((SECONDS - started)) "$log"
 }
 
+# The node process `npm start` runs the server in, below npm and the shell npm runs scripts with.
+server_process() {
+  local child
+  for child in $(pgrep -P "$1"); do
+    if [[ "$(ps -o comm= -p "$child")" == node ]] &&
+      tr '\0' ' ' <"/proc/$child/cmdline" | grep -q 'dist/cli/main.js serve'; then
+      echo "$child"
+      return
+    fi
+    server_process "$child"
+  done
+}
+
 # Starts `npm start` (port 0: any free port, so a server already on 8585 does not matter), waits for
-# the health URL it prints, asks it, then stops the server with SIGTERM and expects a clean exit (0).
+# the health URL it prints and asks it. Then stops the server with SIGTERM — sent to the server's own
+# process, since npm does not pass SIGTERM on to its script — and expects a clean shutdown: the server
+# logs "shut down" and `npm start` exits with status 0.
 start_and_stop() {
   local out="$log_dir/npm-start.log"
   (cd "$clone" && exec npm start -- --port 0) >"$out" 2>&1 &
-  server_pid=$!
+  npm_pid=$!
   local health=''
   for ((i = 0; i < START_TIMEOUT_S * 10; i++)); do
     health="$(sed -n 's/^ *health: *\(http:[^ ]*\).*$/\1/p' "$out" | head -n 1)"
     [[ -n "$health" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || break
+    kill -0 "$npm_pid" 2>/dev/null || break
     sleep 0.1
   done
   if [[ -z "$health" ]]; then
@@ -81,21 +100,28 @@ start_and_stop() {
       })
       .catch((error) => { console.error(error); process.exit(1); });
   ' "$health" >>"$out" 2>&1 || return 1
+  server_pid="$(server_process "$npm_pid")"
+  if [[ -z "$server_pid" ]]; then
+    echo "no server process under npm (pid $npm_pid)" >>"$out"
+    return 1
+  fi
+  echo "SIGTERM to the server, pid $server_pid" >>"$out"
   kill -TERM "$server_pid"
   local waited=0
-  while kill -0 "$server_pid" 2>/dev/null && ((waited < STOP_TIMEOUT_S * 10)); do
+  while kill -0 "$npm_pid" 2>/dev/null && ((waited < STOP_TIMEOUT_S * 10)); do
     sleep 0.1
     waited=$((waited + 1))
   done
-  if kill -0 "$server_pid" 2>/dev/null; then
+  if kill -0 "$npm_pid" 2>/dev/null; then
     echo "still running ${STOP_TIMEOUT_S} s after SIGTERM" >>"$out"
     return 1
   fi
-  wait "$server_pid"
+  wait "$npm_pid"
   local status=$?
+  npm_pid=''
   server_pid=''
-  echo "exit status after SIGTERM: $status" >>"$out"
-  [[ "$status" == 0 ]]
+  echo "npm start exit status after SIGTERM: $status" >>"$out"
+  [[ "$status" == 0 ]] && grep -q '"msg":"shut down"' "$out"
 }
 
 echo "fresh clone of $source_repo at $commit in $root"
