@@ -49,7 +49,8 @@ type Step = { readonly command: Command } | { readonly advanceMs: number };
 async function runPinned(steps: (teams: [number, number, number]) => readonly Step[]): Promise<PinnedRun> {
   const d = new StepDriver(zurich(8, 55), 1, await demoCatalogueState());
   const s = await setUpSession(d, { teams: 3, perTeam: 1, config: { numCatchers: 1 } });
-  const teams = s.teams as [number, number, number];
+  const [A, B, C] = s.teams;
+  const teams: [number, number, number] = [found(A, 'team A'), found(B, 'team B'), found(C, 'team C')];
   for (const [index, step] of steps(teams).entries()) {
     if ('advanceMs' in step) await d.advance(step.advanceMs);
     else
