@@ -39,7 +39,7 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-describe('export → import is a fixed point on the real engine (D20)', () => {
+describe('[IMPORT-5] export → import is a fixed point on the real engine', () => {
   const first = parseCatalogueTables(readFixtureTables());
   let engine: LiveEngine;
   let catalogue: Catalogue;

@@ -8,7 +8,7 @@ import { engineWith, liveEngine, type LiveEngine } from './live-engine.js';
 import { ROWS, smallTables } from './small-sheet.js';
 
 /**
- * The idempotent upsert of D20 on the real engine: each sheet is imported by the CLI's importer into a
+ * The idempotent upsert (IMPORT-4) on the real engine: each sheet is imported by the CLI's importer into a
  * real server (SQLite file, single writer), and plans are diffed against the catalogue the engine stored.
  */
 const fixture = readFixtureTables();
@@ -28,7 +28,7 @@ function challengeIdAtLine(plan: ImportPlan, catalogue: Catalogue, line: number)
 const challengeWhere = (catalogue: Catalogue, test: (c: Challenge) => boolean): Challenge =>
   theOne(catalogue.challenges.values(), test, 'matching challenges');
 
-describe('idempotent upsert of the zvv-demo fixture on the real engine (D20)', () => {
+describe('[IMPORT-4] idempotent upsert of the zvv-demo fixture on the real engine', () => {
   const first = parseCatalogueTables(fixture);
   let engine: LiveEngine;
   let empty: Catalogue;
@@ -130,7 +130,7 @@ describe('idempotent upsert of the zvv-demo fixture on the real engine (D20)', (
   });
 });
 
-describe('matching rows to stored challenges, on the real engine (D20)', () => {
+describe('[IMPORT-4] matching rows to stored challenges, on the real engine', () => {
   let engine: LiveEngine;
   let small: Catalogue;
   const diffSmall = (tables: CatalogueTables) => diffPlan(parseCatalogueTables(tables), small);
@@ -206,7 +206,7 @@ describe('matching rows to stored challenges, on the real engine (D20)', () => {
   });
 });
 
-describe('upserts into a catalogue changed by hand, on the real engine (D20)', () => {
+describe('[IMPORT-4] upserts into a catalogue changed by hand, on the real engine', () => {
   it('refuses a row whose natural key matches several stored challenges, instead of guessing', async () => {
     const engine = await engineWith(smallTables());
     const bachs = challengeWhere(await engine.catalogue(), (c) => c.place === 'Bachs');

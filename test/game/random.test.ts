@@ -75,7 +75,7 @@ interface PinnedRun {
  * the situation and the test says so.
  */
 describe('regressions found by random games', () => {
-  it('a grace that replaced another left the old grace timer armed (it ended the new one early)', async () => {
+  it('[GRACE-5] a grace that replaced another left the old grace timer armed (it ended the new one early)', async () => {
     // Found by seed 6. Fixed in withGraceUntil (src/engine/game/teams.ts): a new grace cancels the older
     // grace's timer.
     const { d, teams } = await runPinned(([A, B, C]) => [
@@ -104,7 +104,7 @@ describe('regressions found by random games', () => {
     expect(teamOf(d.state(), A).grace).toBeNull();
   });
 
-  it('a timer armed while the game clock was paused ran anyway (the end alarm of a game started paused)', async () => {
+  it('[PAUSE-1] a timer armed while the game clock was paused ran anyway (the end alarm of a game started paused)', async () => {
     // Found by seed 9. Fixed in armTimer (src/engine/handlers/timers.ts): a timer armed on a paused
     // clock starts paused.
     const { d, session } = await runPinned(() => [
