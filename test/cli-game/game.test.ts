@@ -4,6 +4,7 @@ import type { ResultOf } from '../../src/protocol/commands/index.js';
 import type { Player, Session } from '../../src/protocol/entities.js';
 import {
   closeClients,
+  found,
   openClient,
   removeTempDirs,
   startTestServer,
@@ -69,7 +70,7 @@ describe('truinlag game CLI', () => {
       const out = await cliJson<Player>(socket, [...inFinal, 'assign', 'Dan', '--none']);
       expect(out.team).toBeNull();
       const teamsBefore = await client.request({ type: 'team.list' }, { session: session.id });
-      const id = (name: string): number => players[names.indexOf(name)]?.id ?? -1;
+      const id = (name: string): number => found(players[names.indexOf(name)], `player ${name}`).id;
       expect(teamsBefore.find((t) => t.id === alpha.id)?.players.sort()).toEqual(
         [id('Anna'), id('Ben')].sort(),
       );
@@ -375,7 +376,7 @@ describe('truinlag game CLI', () => {
       await client.request(
         {
           type: 'config.set',
-          changes: { numCatchers: 1, challengeSets: [sets[0]?.id ?? 0], ...gameWindow() },
+          changes: { numCatchers: 1, challengeSets: [found(sets[0], 'a challenge set').id], ...gameWindow() },
         },
         on,
       );

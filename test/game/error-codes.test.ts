@@ -13,6 +13,7 @@ import { FakeClock } from '../../src/runtime/clock.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import {
   closeClients,
+  found,
   openClient,
   RawWsClient,
   removeTempDirs,
@@ -173,14 +174,17 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await admin.request({ type: 'config.set', changes: { numCatchers: 1 } }, inS);
     const game = await admin.request({ type: 'game.start' }, inS);
     await refused(admin, { type: 'team.add', name: 'Gelb' }, 'GAME_IN_PROGRESS', S);
-    const K = game.teams.find((t) => t.role === 'Catcher')?.id as number;
+    const K = found(
+      game.teams.find((t) => t.role === 'Catcher'),
+      'catcher team',
+    ).id;
     const [R1, R2] = teams.filter((t) => t !== K) as [number, number];
 
     // Players log in (auth.login) and act for their own team only (AUTH-3).
     const login = async (team: number): Promise<TruinlagClient> => {
       const client = await openClient({ url: server.url });
       await refused(client, { type: 'session.state' }, 'UNAUTHORISED', S); // a guest
-      await client.login(passphrases.get(team) as string);
+      await client.login(found(passphrases.get(team), `passphrase of team ${team}`));
       return client;
     };
     const catcher = await login(K);
@@ -199,17 +203,14 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await refused(r1, { type: 'catch', catcher: R1, caught: K, periodId: 1 }, 'TEAM_IN_GRACE_PERIOD', S);
     await refused(admin, { type: 'correction.newHand', team: R1 }, 'TEAM_IS_CATCHER', S);
 
-    const hand =
-      (await r2.request({ type: 'session.state' }, inS)).teams.find((t) => t.id === R2)?.offers ?? [];
-    await r2.request(
-      { type: 'complete', team: R2, challenge: hand[0]?.challengeId as number, periodId: 0 },
-      inS,
-    );
-    const next =
-      (await r2.request({ type: 'session.state' }, inS)).teams.find((t) => t.id === R2)?.offers ?? [];
+    const firstOffer = async (): Promise<number> => {
+      const team = (await r2.request({ type: 'session.state' }, inS)).teams.find((t) => t.id === R2);
+      return found(team?.offers[0], `an offer in team ${R2}'s hand`).challengeId;
+    };
+    await r2.request({ type: 'complete', team: R2, challenge: await firstOffer(), periodId: 0 }, inS);
     await refused(
       r2,
-      { type: 'complete', team: R2, challenge: next[0]?.challengeId as number, periodId: 1 },
+      { type: 'complete', team: R2, challenge: await firstOffer(), periodId: 1 },
       'TOO_RAPID',
       S,
     );

@@ -5,6 +5,7 @@ import { StepDriver } from './support/drivers.js';
 import { zurich } from './support/game-day.js';
 import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from './support/setup.js';
 import { accepted, fix, HB, north, refusedWith, teamOf, type TeamView } from './support/world.js';
+import { found } from '../helpers/index.js';
 
 type PastGameView = z.infer<typeof pastGameSchema>;
 const MINUTE = 60_000;
@@ -19,7 +20,10 @@ async function started(
   const game = accepted<{ teams: TeamView[] }>(
     await d.call({ command: { type: 'game.start' }, session: s.session }),
   );
-  const catcher = game.teams.find((t) => t.role === 'Catcher')?.id as number;
+  const catcher = found(
+    game.teams.find((t) => t.role === 'Catcher'),
+    'catcher team',
+  ).id;
   return { d, s, catcher, runners: s.teams.filter((t) => t !== catcher) };
 }
 
@@ -31,7 +35,7 @@ const timersOf = (d: StepDriver, session: number): { type: string; dueAt: number
 describe('stopping a game', () => {
   it('[STOP-3][PAST-1] archives the grace end, cancels every timer and says the game was stopped', async () => {
     const { d, s, catcher, runners } = await started();
-    const caught = runners[0] as number;
+    const caught = found(runners[0], 'runners[0]');
     await d.advance(10 * MINUTE);
     accepted(
       await d.call({
@@ -77,7 +81,7 @@ describe('stopping a game', () => {
     const { d, s, catcher, runners } = await started();
     accepted(
       await d.call({
-        command: { type: 'catch', catcher, caught: runners[0] as number, periodId: 0 },
+        command: { type: 'catch', catcher, caught: found(runners[0], 'runners[0]'), periodId: 0 },
         session: s.session,
       }),
     );

@@ -8,6 +8,7 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { stateHash } from '../../src/store/state-json.js';
 import {
   closeClients,
+  found,
   journalLength,
   nextBroadcast,
   openClient,
@@ -125,7 +126,7 @@ describe('uploading', () => {
       expect(page.missing).toEqual([999]);
       expect(page.rest).toEqual([]);
       expect(page.pictures.map((p) => p.id)).toEqual([picture.id]);
-      const thumbnail = Buffer.from(page.pictures[0]?.thumbnail ?? '', 'base64');
+      const thumbnail = Buffer.from(found(page.pictures[0], 'the picture').thumbnail, 'base64');
       expect(await decoded(thumbnail)).toEqual({ format: 'jpeg', width: 192, height: 192 });
     },
   );
@@ -378,7 +379,7 @@ describe('reading', () => {
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
     const again = await fetch(url, {
-      headers: { authorization: `Bearer ${server.adminToken}`, 'if-none-match': etag ?? '' },
+      headers: { authorization: `Bearer ${server.adminToken}`, 'if-none-match': found(etag, 'etag') },
     });
     expect(again.status).toBe(304);
   });

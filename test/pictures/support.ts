@@ -6,6 +6,7 @@ import type { TruinlagClient } from '../../src/client/node.js';
 import type { ChallengeInput } from '../../src/protocol/catalogue.js';
 import type { PictureView } from '../../src/protocol/pictures.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
+import { found } from '../helpers/index.js';
 
 /** Helpers for the picture tests: real images made with sharp, HTTP calls, a small game to catch in. */
 
@@ -215,9 +216,10 @@ export async function playCatch(
     { type: 'catch', catcher: catcher.id, caught: runner.id, periodId: catcher.periodId },
     { session },
   );
-  const caughtTeam = (await admin.request({ type: 'team.list' }, { session })).find(
-    (t) => t.id === runner.id,
+  const caughtTeam = found(
+    (await admin.request({ type: 'team.list' }, { session })).find((t) => t.id === runner.id),
+    `team ${runner.id}`,
   );
-  const caughtPeriod = (caughtTeam?.periods.length ?? 0) - 1;
+  const caughtPeriod = caughtTeam.periods.length - 1;
   return { catcher: catcher.id, caught: runner.id, catcherPeriod: caught.period, caughtPeriod };
 }

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { NO_DISEMBARK_PREFIX, offerTexts, zoneableSuffix } from '../../../src/engine/generation/texts.js';
+import { found } from '../../helpers/index.js';
 import { exampleZones, kaff, makeChallenge, testConfig, Z, zkaff } from './fixtures.js';
 
 const config = testConfig();
-const zone135 = exampleZones().find((z) => z.id === Z.z135) ?? null;
+const zone135 = found(
+  exampleZones().find((z) => z.id === Z.z135),
+  'zone 135',
+);
 
 describe('[HAND-12] offer texts', () => {
   it('Kaff and ZKaff get automatic texts from the place', () => {
