@@ -12,6 +12,15 @@ const FAR = { latitude: 47.3779, longitude: 8.5593 };
 /** About 150 m north of HB. */
 const NEAR = { latitude: 47.3792, longitude: 8.5403 };
 
+/** Polls until the condition holds (10 s at most). */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('two phones play a game', { timeout: 240_000 }, () => {
   let browser: Browser;
   let game: GameServer;
@@ -90,6 +99,41 @@ describe('two phones play a game', { timeout: 240_000 }, () => {
     await catcher.page.getByRole('heading', { name: 'Your challenges' }).waitFor();
     await catcher.page.getByRole('timer').first().waitFor();
     await screenshot(catcher.page, 'runner-in-grace');
+  });
+
+  it('a catcher never receives the position of a team in its grace period: not on the wire, not on screen', async () => {
+    // The teams swapped roles: `catcher` (the phone) now runs, in grace; `runner` (the phone) catches.
+    const graceTeam = catcherTeam.id;
+    const framesBefore = runner.received.length;
+    const graceMove = { latitude: 47.39, longitude: 8.53 };
+    await catcher.moveTo(graceMove);
+    await until(
+      () =>
+        game.server.server.runtime.current.tables.team.get(graceTeam)?.location?.lat === graceMove.latitude,
+    );
+    const newFix = game.server.server.runtime.current.tables.team.get(graceTeam)?.location
+      ?.timestamp as number;
+    // The engine has it; the catcher's page does not.
+    await openTab(runner.page, 'map');
+    const legend = runner.page.locator(`ul.legend li[data-team="${graceTeam}"]`);
+    await legend.waitFor();
+    await screenshot(runner.page, 'map');
+    expect(Number((await legend.getAttribute('data-fix-at')) ?? 0)).toBeLessThan(newFix);
+    const locationsOf = (frames: readonly string[], team: number): unknown[] =>
+      frames
+        .map((f) => JSON.parse(f) as { type: string; event?: { type: string; team?: number } })
+        .filter((m) => m.type === 'broadcast' && m.event?.type === 'location' && m.event.team === team);
+    expect(locationsOf(runner.received.slice(framesBefore), graceTeam)).toEqual([]);
+    await openTab(runner.page, 'play');
+    await runner.page.locator(`article[data-team="${graceTeam}"] [role=timer]`).waitFor();
+    expect(await runner.page.locator(`article[data-team="${graceTeam}"] [data-precheck]`).count()).toBe(0);
+
+    // Once grace is over, the same check sees the team's moves: it can tell.
+    await game.admin.request({ type: 'correction.endGrace', team: graceTeam }, { session: game.session });
+    await catcher.moveTo(HB);
+    await until(() => locationsOf(runner.received.slice(framesBefore), graceTeam).length > 0);
+    await openTab(runner.page, 'map');
+    await until(async () => Number((await legend.getAttribute('data-fix-at')) ?? 0) > newFix);
   });
 
   it('makes no request to any other host', () => {

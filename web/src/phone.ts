@@ -156,14 +156,14 @@ export class Phone {
       resync: async () => (await this.refetch()) ?? {},
     });
     this.connection = connection;
-    this.link.value = 'connecting';
+    this.link.value = navigator.onLine ? 'connecting' : 'offline';
     const { client, ownIds } = connection;
     ownIds.onRefused = () => {
       if (this.connection === connection) void this.forget(true);
     };
     client.onConnection((state) => {
       if (this.connection !== connection) return;
-      this.link.value = state === 'connected' ? 'online' : 'connecting';
+      this.link.value = state === 'connected' ? 'online' : navigator.onLine ? 'connecting' : 'offline';
       if (state === 'connected') void this.connected();
     });
     client.onBroadcast((b) => {

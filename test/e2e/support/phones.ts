@@ -18,6 +18,8 @@ export interface TestPhone {
   readonly outside: string[];
   /** Every WebSocket frame the pages received, as text. */
   readonly received: string[];
+  /** Every WebSocket frame the pages sent, as text. */
+  readonly sent: string[];
   moveTo(position: Position): Promise<void>;
   /** Closes the page and opens the app again in a new one (the phone's storage stays). */
   reopen(): Promise<void>;
@@ -45,6 +47,7 @@ export async function openPhone(browser: Browser, base: string, options: PhoneOp
   });
   const outside: string[] = [];
   const received: string[] = [];
+  const sent: string[] = [];
   const isLocal = (url: string): boolean => {
     const parsed = new URL(url);
     return parsed.protocol === 'data:' || parsed.protocol === 'blob:' || parsed.hostname === '127.0.0.1';
@@ -62,6 +65,7 @@ export async function openPhone(browser: Browser, base: string, options: PhoneOp
     page.on('websocket', (socket) => {
       if (!isLocal(socket.url())) outside.push(socket.url());
       socket.on('framereceived', (frame) => received.push(String(frame.payload)));
+      socket.on('framesent', (frame) => sent.push(String(frame.payload)));
     });
   };
   const page = await context.newPage();
@@ -72,6 +76,7 @@ export async function openPhone(browser: Browser, base: string, options: PhoneOp
     page,
     outside,
     received,
+    sent,
     moveTo: (position) => context.setGeolocation({ ...position, accuracy: 8 }),
     reopen: async () => {
       await phone.page.close();

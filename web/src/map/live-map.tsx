@@ -11,10 +11,10 @@ import { now } from '../ui/clock.js';
 import { colourOf, roleText } from '../ui/common.js';
 import { freshnessOf } from './freshness.js';
 
-/** The Zürich area, where the map opens. */
+/** The city of Zürich, where the map opens while the phone's own position is unknown. */
 const ZURICH: L.LatLngBoundsExpression = [
-  [47.3, 8.4],
-  [47.45, 8.65],
+  [47.32, 8.45],
+  [47.43, 8.62],
 ];
 
 /** The base map drawn from the bundled TopoJSON: lakes, canton borders, municipality borders. */
@@ -73,10 +73,16 @@ export function LiveMap({ phone, tileUrl }: { phone: Phone; tileUrl: string | nu
 
   useEffect(() => {
     if (element.current === null) return undefined;
-    const created = L.map(element.current, { zoomControl: true, attributionControl: tileUrl !== null });
+    const created = L.map(element.current, {
+      zoomControl: true,
+      zoomSnap: 0.25,
+      attributionControl: tileUrl !== null,
+    });
     if (tileUrl !== null) L.tileLayer(tileUrl, { maxZoom: 18 }).addTo(created);
     addBaseMap(created);
-    created.fitBounds(ZURICH);
+    const fix = phone.ownFix.peek();
+    if (fix === undefined) created.fitBounds(ZURICH);
+    else created.setView([fix.lat, fix.lon], 14);
     teamLayer.current.addTo(created);
     ownLayer.current.addTo(created);
     map.current = created;

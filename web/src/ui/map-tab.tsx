@@ -28,6 +28,7 @@ export default function MapTab({ phone }: { phone: Phone }) {
             class="row"
             data-team={team.id}
             data-freshness={freshnessOf(team.location?.timestamp ?? null, now.value)}
+            data-fix-at={team.location?.timestamp}
           >
             <TeamName team={team} own={team.id === phone.team.value?.id} />
             <small class="muted">

@@ -13,9 +13,11 @@ export function RunnerScreen({ phone, team }: { phone: Phone; team: Team }) {
   const grace = msLeft(team.graceUntil, now.value);
   const chosen = completing.value;
   // A challenge already reported (and not yet answered) cannot be reported twice.
-  const pending = new Set(
+  const pending = new Map(
     phone.actions.value.flatMap((a) =>
-      a.kind !== 'photo' && a.command.type === 'complete' && !isFinished(a) ? [a.command.challenge] : [],
+      a.kind !== 'photo' && a.command.type === 'complete' && !isFinished(a)
+        ? [[a.command.challenge, a.state]]
+        : [],
     ),
   );
   return (
@@ -42,7 +44,9 @@ export function RunnerScreen({ phone, team }: { phone: Phone; team: Team }) {
               disabled={pending.has(offer.challengeId)}
               onClick={() => (completing.value = offer)}
             >
-              {t.value.complete}
+              {pending.has(offer.challengeId)
+                ? `${t.value.complete} · ${t.value.states[pending.get(offer.challengeId) as string]}`
+                : t.value.complete}
             </button>
           </div>
         </article>
