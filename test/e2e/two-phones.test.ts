@@ -57,7 +57,7 @@ describe('two phones play a game', { timeout: 240_000 }, () => {
 
   it('the runner completes a challenge with a photo and the catcher’s scoreboard updates', async () => {
     const offer = runner.page.locator('article[data-challenge]').first();
-    const title = (await offer.locator('h3').textContent()) ?? '';
+    const title = (await offer.locator('h2').textContent()) ?? '';
     await offer.getByRole('button', { name: 'Complete' }).click();
     const photo = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#3a7' } })
       .jpeg()

@@ -1,5 +1,6 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
+import type { GameConfigWire } from '../../src/protocol/game-config.js';
 import type { LatLon } from '../../src/engine/generation/distance.js';
 import { deleteValue, openDeviceDb, outboxStore, readValue, writeValue, type DeviceDb } from './device/db.js';
 import { deviceClientId, newRequestId, storedLogin, type Login } from './device/identity.js';
@@ -26,6 +27,7 @@ export interface Settings {
 }
 
 const VIEW = 'view';
+const CONFIG = 'config';
 const TRACK = 'track';
 const SETTINGS = 'settings';
 /** How many points of the phone's own track are kept for the map. */
@@ -56,6 +58,8 @@ export class Phone {
   readonly progress = signal<ReadonlyMap<string, number>>(new Map());
   readonly ownFix = signal<Fix | undefined>(undefined);
   readonly track = signal<readonly LatLon[]>([]);
+  /** The session's effective game config (for the phase of the day). */
+  readonly config = signal<GameConfigWire | undefined>(undefined);
   readonly settings = signal<Settings>({ language: null, lowPower: false, wakeLock: false });
   readonly batteryLevel = signal<number | undefined>(undefined);
   /** A message for the login screen (the server ended the login). */
@@ -122,17 +126,19 @@ export class Phone {
   }
 
   private async restore(): Promise<void> {
-    const [login, stored, track, settings] = await Promise.all([
+    const [login, stored, track, settings, config] = await Promise.all([
       storedLogin(this.db),
       readValue<StoredView>(this.db, VIEW),
       readValue<LatLon[]>(this.db, TRACK),
       readValue<Settings>(this.db, SETTINGS),
+      readValue<GameConfigWire>(this.db, CONFIG),
     ]);
     await this.outbox.load();
     batch(() => {
       if (settings !== undefined) this.settings.value = settings;
       if (settings?.language) language.value = settings.language;
       this.track.value = track ?? [];
+      this.config.value = config;
       this.login.value = login;
       if (login !== undefined && stored?.view.state.session.id === login.session) {
         this.view.value = stored.view;
@@ -172,6 +178,7 @@ export class Phone {
       const { view, refetch } = applyBroadcast(current, b);
       this.setView(view);
       if (refetch) void this.refetch();
+      if (b.event.type === 'config.changed') void this.fetchConfig();
     });
     return connection;
   }
@@ -183,6 +190,7 @@ export class Phone {
       if (welcome.session !== login.session) await this.saveLogin({ ...login, session: welcome.session });
       if (this.view.value?.state.session.id !== welcome.session) await this.refetch();
       else this.viewAt.value = Date.now();
+      await this.fetchConfig();
     }
     this.tracker.freshFix();
     await this.outbox.kick();
@@ -197,6 +205,15 @@ export class Phone {
     if (this.connection !== connection) return undefined;
     this.setView({ state, notes: this.view.value?.notes ?? [] });
     return state.seq;
+  }
+
+  private async fetchConfig(): Promise<void> {
+    const client = this.connection?.client;
+    const session = client?.welcome?.session;
+    if (client === undefined || session === null || session === undefined) return;
+    const { effective } = await client.request({ type: 'config.get' }, { session });
+    this.config.value = effective;
+    await writeValue(this.db, CONFIG, effective);
   }
 
   private setView(view: GameView): void {
@@ -231,7 +248,7 @@ export class Phone {
     this.loginNotice.value = undefined;
     await this.saveLogin({ token, player: player.id, playerName: player.name, session: player.session });
     await this.refetch();
-    void this.connected();
+    await this.connected();
   }
 
   /** Logs out: the server forgets the token (when reachable) and the phone forgets the game. */

@@ -82,7 +82,7 @@ export function LiveMap({ phone, tileUrl }: { phone: Phone; tileUrl: string | nu
     addBaseMap(created);
     const fix = phone.ownFix.peek();
     if (fix === undefined) created.fitBounds(ZURICH);
-    else created.setView([fix.lat, fix.lon], 14);
+    else created.setView([fix.lat, fix.lon], 12);
     teamLayer.current.addTo(created);
     ownLayer.current.addTo(created);
     map.current = created;

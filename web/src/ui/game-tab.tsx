@@ -1,3 +1,4 @@
+import { phaseOfDay } from '../game/phase.js';
 import { feedOf, msLeft, standings, type FeedItem } from '../game/selectors.js';
 import { countdownText, t } from '../i18n/i18n.js';
 import type { Phone } from '../phone.js';
@@ -13,6 +14,8 @@ export function GameTab({ phone }: { phone: Phone }) {
   const { game, teams } = view.state;
   const texts = t.value;
   const end = msLeft(game?.endsAt, game?.pausedAt ?? now.value);
+  const config = phone.config.value;
+  const phase = config === undefined ? undefined : phaseOfDay(now.value, view.state.session.timeZone, config);
   const graces = teams
     .map((team) => ({ team, left: msLeft(team.graceUntil, now.value) }))
     .filter((g) => g.left !== null && g.left > 0);
@@ -25,15 +28,18 @@ export function GameTab({ phone }: { phone: Phone }) {
             <p class="big">{end === null ? '—' : countdownText(end)}</p>
           </div>
           <div class="card">
-            <p class="muted">{game.name}</p>
-            {graces.map(({ team, left }) => (
-              <p key={team.id} role="timer">
-                {texts.graceOf(team.name, countdownText(left ?? 0))}
-              </p>
-            ))}
+            <p class="muted">{texts.phase}</p>
+            <p class="mid" data-phase={phase}>
+              {phase === undefined ? '—' : texts.phases[phase]}
+            </p>
           </div>
         </div>
       )}
+      {graces.map(({ team, left }) => (
+        <p class="card" key={team.id} role="timer">
+          {texts.graceOf(team.name, countdownText(left ?? 0))}
+        </p>
+      ))}
       <h1>{texts.scoreboard}</h1>
       <Scoreboard teams={standings(teams)} own={phone.team.value?.id} />
       <h2>{texts.feed}</h2>

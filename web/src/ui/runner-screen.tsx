@@ -33,7 +33,7 @@ export function RunnerScreen({ phone, team }: { phone: Phone; team: Team }) {
       {team.offers.map((offer) => (
         <article class="card" key={offer.challengeId} data-challenge={offer.challengeId}>
           <div class="row">
-            <h3 class="grow">{offer.title}</h3>
+            <h2 class="grow">{offer.title}</h2>
             <span class="points">{t.value.points(offer.points)}</span>
           </div>
           <p>{offer.description}</p>
