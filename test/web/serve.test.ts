@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -41,6 +42,22 @@ describe('the engine serves the player app', () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ ok: true });
     expect((await fetch(`${base}/assets/missing-file.js`)).status).toBe(404);
     expect((await fetch(`${base}/pictures/1`)).status).toBe(401);
+  });
+
+  it('is an installable app: a manifest with PNG icons of the sizes it names', async () => {
+    const manifest = (await (await fetch(`${base}/manifest.webmanifest`)).json()) as {
+      start_url: string;
+      display: string;
+      icons: { src: string; sizes: string; type: string }[];
+    };
+    expect(manifest).toMatchObject({ start_url: '/', display: 'standalone' });
+    expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    for (const icon of manifest.icons) {
+      const res = await fetch(`${base}/${icon.src}`);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      const { width, height, format } = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      expect({ format, size: `${width}x${height}` }).toEqual({ format: 'png', size: icon.sizes });
+    }
   });
 
   it('tells the app its config: no tile server unless one is configured', async () => {
