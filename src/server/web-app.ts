@@ -19,14 +19,14 @@ export interface WebAppConfig {
 /**
  * The player app (issue 10) at `/`, on the engine's HTTP server, the same origin as the WebSocket.
  * Hashed assets are cached for good; index.html, the service worker and the manifest are revalidated on
- * every load, so that an update reaches phones at their next start. Paths that name no file get
- * index.html (the app routes itself). Registered after the engine's own routes, so it answers only
- * what they do not.
+ * every load, so that an update reaches phones at their next start. A browser navigating to a path
+ * that names no file gets index.html (the app routes itself); other requests for it get the engine's
+ * 404. Registered after the engine's own routes, so it answers only what they do not.
  */
 export function webAppRoute(config: WebAppConfig, dir: string = WEB_APP_DIR): HttpRoute {
   const built = existsSync(dir);
   const files = built
-    ? sirv(dir, { single: true, etag: true, gzip: true, brotli: false, setHeaders: cacheHeaders })
+    ? sirv(dir, { etag: true, gzip: true, brotli: false, setHeaders: cacheHeaders })
     : undefined;
   const appConfig = JSON.stringify(config);
   return (req, res) => {
@@ -38,7 +38,12 @@ export function webAppRoute(config: WebAppConfig, dir: string = WEB_APP_DIR): Ht
       return true;
     }
     if (files === undefined) return notBuilt(res);
-    files(req, res, () => notFound(res));
+    files(req, res, () => {
+      // A page the browser navigates to gets the app (it routes itself); anything else is not found.
+      if (!(req.headers.accept ?? '').includes('text/html')) return notFound(res);
+      req.url = '/index.html';
+      files(req, res, () => notFound(res));
+    });
     return true;
   };
 }

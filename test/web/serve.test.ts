@@ -35,10 +35,11 @@ describe('the engine serves the player app', () => {
     expect(sw.headers.get('cache-control')).toBe('no-cache');
   });
 
-  it('falls back to the shell for app paths, and keeps the engine routes and 404s', async () => {
-    const page = await fetch(`${base}/some/screen`);
+  it('falls back to the shell for pages the browser opens, and keeps the engine routes and 404s', async () => {
+    const page = await fetch(`${base}/some/screen`, { headers: { accept: 'text/html,*/*' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="app">');
+    expect((await fetch(`${base}/some/screen`)).status).toBe(404);
     expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ ok: true });
     expect((await fetch(`${base}/assets/missing-file.js`)).status).toBe(404);
     expect((await fetch(`${base}/pictures/1`)).status).toBe(401);
