@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { appIcons, BRAND_COLOUR } from './build/icons.js';
@@ -23,6 +26,21 @@ function icons(): Plugin {
     name: 'truinlag-icons',
     async generateBundle() {
       for (const [fileName, source] of await appIcons()) this.emitFile({ type: 'asset', fileName, source });
+    },
+  };
+}
+
+/** Writes a gzipped copy beside each text asset: the server sends it to phones that accept gzip. */
+function precompress(): Plugin {
+  return {
+    name: 'truinlag-precompress',
+    apply: 'build',
+    closeBundle() {
+      for (const file of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
+        if (!/\.(js|css|html|webmanifest)$/.test(file)) continue;
+        const path = join(outDir, file);
+        writeFileSync(`${path}.gz`, gzipSync(readFileSync(path), { level: 9 }));
+      }
     },
   };
 }
@@ -75,5 +93,6 @@ export default defineConfig({
       },
     }),
     budget(),
+    precompress(),
   ],
 });

@@ -27,9 +27,10 @@ describe('the engine serves the player app', () => {
 
   it('caches hashed assets for good and revalidates the service worker', async () => {
     const asset = readdirSync(join(dir, 'assets')).find((f) => f.endsWith('.js'));
-    const res = await fetch(`${base}/assets/${asset}`);
+    const res = await fetch(`${base}/assets/${asset}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.get('content-encoding')).toBe('gzip');
     const sw = await fetch(`${base}/sw.js`);
     expect(sw.status).toBe(200);
     expect(sw.headers.get('cache-control')).toBe('no-cache');
