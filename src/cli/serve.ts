@@ -12,6 +12,7 @@ export async function serve(input: ServerConfigInput): Promise<void> {
   const server = await startServer(config);
   const out = process.stdout;
   out.write(`truinlag is listening\n`);
+  out.write(`  player app:   ${server.url.replace('ws://', 'http://')}/\n`);
   out.write(`  WebSocket:    ${server.url}\n`);
   out.write(`  health:       ${server.url.replace('ws://', 'http://')}/healthz\n`);
   out.write(`  local socket: ${server.socketPath}\n`);

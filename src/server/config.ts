@@ -16,6 +16,8 @@ export interface ServerConfig {
   /** Interval between WebSocket pings; a client silent for a whole interval is closed. */
   readonly heartbeatMs: number;
   readonly logLevel: string;
+  /** A map tile URL template the player app may load tiles from; null (default): no outside request. */
+  readonly tileUrl: string | null;
 }
 
 export interface ServerConfigInput {
@@ -26,6 +28,7 @@ export interface ServerConfigInput {
   readonly maxQueueBytes?: number | undefined;
   readonly heartbeatMs?: number | undefined;
   readonly logLevel?: string | undefined;
+  readonly tileUrl?: string | null | undefined;
 }
 
 /** Flags win over environment variables, which win over the embedded defaults. */
@@ -42,6 +45,7 @@ export function resolveServerConfig(
     maxQueueBytes: input.maxQueueBytes ?? numberOr(env.TRUINLAG_MAX_QUEUE_BYTES, 8 * 1024 * 1024),
     heartbeatMs: input.heartbeatMs ?? numberOr(env.TRUINLAG_HEARTBEAT_MS, 30_000),
     logLevel: input.logLevel ?? env.TRUINLAG_LOG_LEVEL ?? 'info',
+    tileUrl: input.tileUrl ?? env.TRUINLAG_TILE_URL ?? null,
   };
 }
 

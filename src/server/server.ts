@@ -13,6 +13,7 @@ import { UnixTransport } from '../transport/unix-server.js';
 import { WsTransport, type HttpRoute } from '../transport/ws-server.js';
 import type { ServerConfig } from './config.js';
 import { pictureRoutes } from './pictures-http.js';
+import { webAppRoute } from './web-app.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -60,7 +61,11 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     host: config.host,
     port: config.port,
     heartbeatMs: config.heartbeatMs,
-    routes: [health, pictureRoutes({ runtime, store, adminToken: secrets.adminToken, logger })],
+    routes: [
+      health,
+      pictureRoutes({ runtime, store, adminToken: secrets.adminToken, logger }),
+      webAppRoute({ tileUrl: config.tileUrl }),
+    ],
   });
   const unix = new UnixTransport(services, config.socketPath);
   await unix.listen();

@@ -1,4 +1,4 @@
-import { haversineMetres } from '../../generation/distance.js';
+import { CATCH_RADIUS_M, catchReach } from '../../game/catch-reach.js';
 import {
   configOf,
   dealHand,
@@ -17,8 +17,6 @@ import { teamView } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
 import type { SessionRecord } from '../../state.js';
 
-/** Catch radius, measured correctly with (lat, lon) this time (CATCH-2). */
-export const CATCH_RADIUS_M = 300;
 /**
  * A team cannot complete within this long of its previous completion, on real timestamps (COMPLETE-3).
  * Catches do not count: blocking a completion right after a catch is a reference quirk not to copy.
@@ -113,8 +111,8 @@ export const catchTeam: Handler<'catch'> = (command, ctx) => {
       id: caught.id,
     });
   if (catcher.location !== null && caught.location !== null) {
-    const metres = haversineMetres(catcher.location, caught.location);
-    if (metres > CATCH_RADIUS_M)
+    const { metres, inReach } = catchReach(catcher.location, caught.location);
+    if (!inReach)
       return fail(
         'TEAMS_TOO_FAR',
         `The teams are ${Math.round(metres)} m apart (at most ${CATCH_RADIUS_M} m).`,
