@@ -22,7 +22,7 @@ class MemoryStore implements OutboxStore {
 }
 
 /**
- * A server that applies each request id once (D2) and answers repeats with the first answer, reached
+ * A server that applies each request id once (IDEMPOTENCY-1) and answers repeats with the first answer, reached
  * over a connection that can drop: while `online` is false nothing arrives, and the next
  * `dropAfterApplying` sends are applied but their answers lost with the connection; such sends reject
  * with Unreachable.

@@ -1,6 +1,6 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
-import type { GameConfigWire } from '../../src/protocol/game-config.js';
+import type { GameConfig } from '../../src/protocol/game-config.js';
 import type { LatLon } from '../../src/engine/generation/distance.js';
 import { deleteValue, openDeviceDb, outboxStore, readValue, writeValue, type DeviceDb } from './device/db.js';
 import { deviceClientId, newRequestId, storedLogin, type Login } from './device/identity.js';
@@ -59,7 +59,7 @@ export class Phone {
   readonly ownFix = signal<Fix | undefined>(undefined);
   readonly track = signal<readonly LatLon[]>([]);
   /** The session's effective game config (for the phase of the day). */
-  readonly config = signal<GameConfigWire | undefined>(undefined);
+  readonly config = signal<GameConfig | undefined>(undefined);
   readonly settings = signal<Settings>({ language: null, lowPower: false, wakeLock: false });
   readonly batteryLevel = signal<number | undefined>(undefined);
   /** A message for the login screen (the server ended the login). */
@@ -131,7 +131,7 @@ export class Phone {
       readValue<StoredView>(this.db, VIEW),
       readValue<LatLon[]>(this.db, TRACK),
       readValue<Settings>(this.db, SETTINGS),
-      readValue<GameConfigWire>(this.db, CONFIG),
+      readValue<GameConfig>(this.db, CONFIG),
     ]);
     await this.outbox.load();
     batch(() => {
@@ -169,8 +169,8 @@ export class Phone {
     };
     client.onConnection((state) => {
       if (this.connection !== connection) return;
-      this.link.value = state === 'connected' ? 'online' : navigator.onLine ? 'connecting' : 'offline';
-      if (state === 'connected') void this.connected();
+      this.link.value = state.status === 'open' ? 'online' : navigator.onLine ? 'connecting' : 'offline';
+      if (state.status === 'open') void this.connected();
     });
     client.onBroadcast((b) => {
       const current = this.view.value;

@@ -1,6 +1,6 @@
 import { haversineMetres, type LatLon } from '../generation/distance.js';
 
-/** The farthest two teams may be apart for a catch (engine.md §4.5). */
+/** The farthest two teams may be apart for a catch (CATCH-1). */
 export const CATCH_RADIUS_M = 300;
 
 /**

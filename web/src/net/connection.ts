@@ -31,14 +31,16 @@ export function connectToEngine(options: ConnectOptions): Connection {
   const ownIds = new OwnIdRequests();
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${location.host}/`;
-  const client = new TruinlagClient({
-    connect: ownIds.wrap(webSocketTransport(url, WebSocket as unknown as WebSocketConstructor)),
-    token: options.token,
-    clientId: options.clientId,
-    since: options.since,
-    resync: (c) => options.resync(c),
-    backoff: { initialMs: 250, maxMs: 2_000 },
-    requestTimeoutMs: 30_000,
-  });
+  const client = new TruinlagClient(
+    ownIds.wrap(webSocketTransport(url, WebSocket as unknown as WebSocketConstructor)),
+    {
+      token: options.token,
+      clientId: options.clientId,
+      since: options.since,
+      resync: (c) => options.resync(c),
+      backoff: { initialMs: 250, maxMs: 2_000 },
+      requestTimeoutMs: 30_000,
+    },
+  );
   return { client, ownIds };
 }
