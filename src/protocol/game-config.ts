@@ -42,6 +42,7 @@ export const gameConfigSchema = z.strictObject({
   numCatchers: z.number(),
   startZone: z.number(),
   gracePeriodMinutes: z.number(),
+  catchLocationMaxAgeMinutes: z.number(),
   bountyBasePoints: z.number(),
   bountyStartPoints: z.number(),
   bountyPercentage: z.number(),

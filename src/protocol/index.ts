@@ -8,3 +8,5 @@ export * from './define.js';
 export * from './commands/index.js';
 export * from './codec.js';
 export * from './encode.js';
+export * from './geo.js';
+export * from './catch-evidence.js';

@@ -88,6 +88,11 @@ export interface GameConfig {
   /** ZVV number of the zone every team starts in. */
   startZone: number;
   gracePeriodMinutes: number;
+  /**
+   * How old the caught team's latest location (and the catcher's position) may be for a catch (CATCH-6).
+   * Not a reference field: the reference checked no age.
+   */
+  catchLocationMaxAgeMinutes: number;
   /** Stored for completeness; the reference never uses it. */
   bountyBasePoints: number;
   /** Initial points of the starting catcher teams. */
@@ -130,7 +135,10 @@ const TEAM_COLOURS: readonly (readonly [number, number, number])[] = [
   [245, 162, 187],
 ];
 
-/** The reference defaults (code values, not the doc recommendations). Deeply frozen. */
+/**
+ * The reference defaults (code values, not the doc recommendations), plus this engine's own fields.
+ * Deeply frozen.
+ */
 export const DEFAULT_GAME_CONFIG: Readonly<GameConfig> = deepFreeze({
   relativeStandardDeviation: 0.05,
   pointsPerKaffness: 90,
@@ -165,6 +173,7 @@ export const DEFAULT_GAME_CONFIG: Readonly<GameConfig> = deepFreeze({
   numCatchers: 3,
   startZone: 110,
   gracePeriodMinutes: 15,
+  catchLocationMaxAgeMinutes: 5,
   bountyBasePoints: 0,
   bountyStartPoints: 500,
   bountyPercentage: 0.3,
