@@ -208,6 +208,7 @@ describe('[VISIBILITY-3] a team in its grace period is invisible to catchers', (
       catcher,
       caught,
       periodId: before?.periodId ?? 0,
+      position: fix(clock, 0),
     });
     // The former catcher runs now, in grace; the caught team is the catcher.
     expect(catchResult.team).toMatchObject({ id: catcher, role: 'Runner' });

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { pastGameSchema } from '../../src/protocol/game.js';
 import { StepDriver } from './support/drivers.js';
 import { zurich } from './support/game-day.js';
-import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from './support/setup.js';
+import { demoCatalogueState, setUpSession, type SessionSetup } from './support/setup.js';
 import { accepted, refusedWith, teamOf, type TeamView } from './support/world.js';
 
 type PastGameView = z.infer<typeof pastGameSchema>;
@@ -33,11 +33,11 @@ describe('stopping a game', () => {
     const { d, s, catcher, runners } = await started();
     const caught = runners[0] as number;
     await d.advance(10 * MINUTE);
+    // Positions do not matter here: the game master catches without the position check (CATCH-6).
     accepted(
       await d.call({
-        command: { type: 'catch', catcher, caught, periodId: 0 },
+        command: { type: 'catch', catcher, caught, periodId: 0, override: true },
         session: s.session,
-        as: playerOf(s, catcher),
       }),
     );
     const graceEnd = zurich(9, 25);
@@ -77,7 +77,7 @@ describe('stopping a game', () => {
     const { d, s, catcher, runners } = await started();
     accepted(
       await d.call({
-        command: { type: 'catch', catcher, caught: runners[0] as number, periodId: 0 },
+        command: { type: 'catch', catcher, caught: runners[0] as number, periodId: 0, override: true },
         session: s.session,
       }),
     );
@@ -100,7 +100,10 @@ describe('grace and the game clock', () => {
     const { d, s, catcher, runners } = await started();
     const [first, second] = runners as [number, number];
     accepted(
-      await d.call({ command: { type: 'catch', catcher, caught: first, periodId: 0 }, session: s.session }),
+      await d.call({
+        command: { type: 'catch', catcher, caught: first, periodId: 0, override: true },
+        session: s.session,
+      }),
     );
     // A game master turns the team in grace back into a catcher; it catches again five minutes later.
     accepted(
@@ -108,7 +111,10 @@ describe('grace and the game clock', () => {
     );
     await d.advance(5 * MINUTE);
     accepted(
-      await d.call({ command: { type: 'catch', catcher, caught: second, periodId: 1 }, session: s.session }),
+      await d.call({
+        command: { type: 'catch', catcher, caught: second, periodId: 1, override: true },
+        session: s.session,
+      }),
     );
     const graces = timersOf(d, s.session).filter((t) => t.type === 'grace.end');
     expect(graces.map((t) => t.dueAt)).toEqual([zurich(9, 20)]);

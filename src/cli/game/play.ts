@@ -72,8 +72,8 @@ export function registerPlayCommands({ program, globals, int }: CliContext): voi
     .option('--override', "catch without the position check (recorded in the server's journal)")
     .action((catcherRef: string, caughtRef: string, o: CatchOptions) =>
       withSession(globals(), async (call) => {
-        const [catcher, caught] = await Promise.all([call.team(catcherRef), call.team(caughtRef)]);
         const position = catcherPosition(o);
+        const [catcher, caught] = await Promise.all([call.team(catcherRef), call.team(caughtRef)]);
         const result = await call.request({
           type: 'catch',
           catcher: catcher.id,
