@@ -98,7 +98,7 @@ describe('[VISIBILITY-1] broadcasts reach only the clients of their session', ()
     ]);
     await pa1.request({ type: 'location.send', location: fix(clock, 1) });
     await playerB.request({ type: 'location.send', location: fix(clock, 2) });
-    await pa0.request({ type: 'ping', text: 'a global ping from a player' });
+    await pa0.request({ type: 'ping', text: 'a ping from a player of A' });
     await admin.request({ type: 'player.add', name: 'Admins only', passphrase: 'admins-only-secret' });
     await settle(admin, [admin, pa0, pa1, playerB], 'scoping done');
 
