@@ -27,6 +27,13 @@ export const ERROR_CODES = {
   PICTURE_PROBLEM: 'The picture could not be read or processed.',
   TOO_RAPID: 'Too soon after the previous event.',
   TOO_FEW_CHALLENGES: 'The challenge catalogue is too small to deal a hand.',
+  // This protocol's own codes from here on.
+  CATCHER_LOCATION_MISSING: 'A catch needs the catcher’s current position: turn on location and try again.',
+  CATCHER_LOCATION_STALE: 'The catcher’s position is too old: wait for a fresh GPS fix and try again.',
+  TARGET_LOCATION_MISSING:
+    'The caught team has sent no location: have the runners open their app, or ask the game master.',
+  TARGET_LOCATION_STALE:
+    'The caught team’s latest location is too old: have the runners open their app, or ask the game master.',
   MALFORMED: 'The message is not valid protocol JSON.',
   UNKNOWN_COMMAND: 'No such command.',
   TOO_LARGE: 'The message is larger than the frame limit.',

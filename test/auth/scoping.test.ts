@@ -107,7 +107,7 @@ describe('[VISIBILITY-1] broadcasts reach only the clients of their session', ()
     ]);
     await pa1.request({ type: 'location.send', location: fix(clock, 1) });
     await playerB.request({ type: 'location.send', location: fix(clock, 2) });
-    await pa0.request({ type: 'ping', text: 'a global ping from a player' });
+    await pa0.request({ type: 'ping', text: 'a ping from a player of A' });
     await admin.request({ type: 'player.add', name: 'Admins only', passphrase: 'admins-only-secret' });
     await settle(admin, [admin, pa0, pa1, playerB], 'scoping done');
 
@@ -222,6 +222,7 @@ describe('[VISIBILITY-3] a team in its grace period is invisible to catchers', (
       catcher,
       caught,
       periodId: before.periodId,
+      position: fix(clock, 0),
     });
     // The former catcher runs now, in grace; the caught team is the catcher.
     expect(catchResult.team).toMatchObject({ id: catcher, role: 'Runner' });

@@ -193,13 +193,27 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await refused(r1, { type: 'team.add', name: 'Gelb' }, 'UNAUTHORISED', S);
     await refused(r1, { type: 'catch', catcher: K, caught: R2, periodId: 0 }, 'UNAUTHORISED', S);
 
-    const now = clock.now();
-    await catcher.request({ type: 'location.send', location: location(47.3779, 8.5403, now) }, inS);
-    await r2.request({ type: 'location.send', location: location(47.39, 8.5403, now) }, inS);
-    await refused(catcher, { type: 'catch', catcher: K, caught: R2, periodId: 0 }, 'TEAMS_TOO_FAR', S);
-    await refused(catcher, { type: 'catch', catcher: K, caught: R1, periodId: 5 }, 'BAD_DATA', S);
+    // Catch evidence (CATCH-6): the catcher's position, the caught team's fresh location, 300 m.
+    const hb = (at: number) => location(47.3779, 8.5403, at);
+    const catchOf = (caught: number, at = clock.now()) =>
+      ({ type: 'catch', catcher: K, caught, periodId: 0, position: hb(at) }) as const;
+    await refused(
+      catcher,
+      { type: 'catch', catcher: K, caught: R2, periodId: 0 },
+      'CATCHER_LOCATION_MISSING',
+      S,
+    );
+    await refused(catcher, catchOf(R2, clock.now() - 6 * 60_000), 'CATCHER_LOCATION_STALE', S);
+    await refused(catcher, catchOf(R2), 'TARGET_LOCATION_MISSING', S);
+    await r2.request({ type: 'location.send', location: location(47.39, 8.5403, clock.now()) }, inS);
+    await r1.request({ type: 'location.send', location: location(47.378, 8.5403, clock.now()) }, inS);
+    await refused(catcher, catchOf(R2), 'TEAMS_TOO_FAR', S);
+    clock.advance(6 * 60_000);
+    await refused(catcher, catchOf(R1), 'TARGET_LOCATION_STALE', S);
+    await r1.request({ type: 'location.send', location: location(47.3781, 8.5403, clock.now()) }, inS);
+    await refused(catcher, { ...catchOf(R1), periodId: 5 }, 'BAD_DATA', S);
     await refused(r1, { type: 'catch', catcher: R1, caught: R2, periodId: 0 }, 'TEAM_IS_RUNNER', S);
-    await catcher.request({ type: 'catch', catcher: K, caught: R1, periodId: 0 }, inS);
+    await catcher.request(catchOf(R1), inS);
     await refused(r1, { type: 'catch', catcher: R1, caught: K, periodId: 1 }, 'TEAM_IN_GRACE_PERIOD', S);
     await refused(admin, { type: 'correction.newHand', team: R1 }, 'TEAM_IS_CATCHER', S);
 

@@ -85,11 +85,11 @@ describe('regressions found by random games', () => {
       { command: { type: 'team.setRole', team: B, role: 'Runner' } },
       { command: { type: 'team.setRole', team: C, role: 'Runner' } },
       // A catches B: A runs now, in grace.
-      { command: { type: 'catch', catcher: A, caught: B, periodId: 0 } },
+      { command: { type: 'catch', catcher: A, caught: B, periodId: 0, override: true } },
       { advanceMs: 5 * MINUTE },
       // Made a catcher again while in grace, A catches C: a new grace replaces the running one.
       { command: { type: 'team.setRole', team: A, role: 'Catcher' } },
-      { command: { type: 'catch', catcher: A, caught: C, periodId: 1 } },
+      { command: { type: 'catch', catcher: A, caught: C, periodId: 1, override: true } },
     ]);
     const A = teams[0];
     const grace = found(teamOf(d.state(), A).grace, 'grace of team A after the second catch');

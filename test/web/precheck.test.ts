@@ -29,7 +29,7 @@ async function engineCatch(catcherAt: LatLon, runnerAt: LatLon): Promise<string>
     accepted(sent);
   }
   const reply = await d.call({
-    command: { type: 'catch', catcher, caught: runner, periodId: 0 },
+    command: { type: 'catch', catcher, caught: runner, periodId: 0, position: fix(catcherAt, d.now()) },
     session: s.session,
     as: playerOf(s, catcher),
   });

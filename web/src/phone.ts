@@ -1,7 +1,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
 import type { GameConfig } from '../../src/protocol/game-config.js';
-import type { LatLon } from '../../src/engine/generation/distance.js';
+import type { LatLon } from '../../src/protocol/geo.js';
 import { deleteValue, openDeviceDb, outboxStore, readValue, writeValue, type DeviceDb } from './device/db.js';
 import { deviceClientId, newRequestId, storedLogin, type Login } from './device/identity.js';
 import { LOW_BATTERY_LEVEL, ScreenWakeLock, watchBattery } from './device/power.js';
@@ -300,19 +300,21 @@ export class Phone {
     if (photo !== undefined) await this.addPhoto(photo, team.id, team.periodId, completion.id, offer.title);
   }
 
-  /** Reports a catch; the catcher's own fix is sent just before it (the engine measures team positions). */
+  /**
+   * Reports a catch with the catcher's own fix as its evidence (CATCH-6); without a fix the engine refuses
+   * it with CATCHER_LOCATION_MISSING, which the outbox shows.
+   */
   async catchTeam(caught: number): Promise<void> {
     const team = this.team.value;
     const view = this.view.value;
     const target = view?.state.teams.find((t) => t.id === caught);
     if (team === undefined || view === undefined || target === undefined) return;
     const fix = this.ownFix.value;
-    if (fix !== undefined) await this.sendFix(fix);
     await this.outbox.add({
       kind: 'catch',
       session: view.state.session.id,
       label: target.name,
-      command: { type: 'catch', catcher: team.id, caught, periodId: team.periodId },
+      command: { type: 'catch', catcher: team.id, caught, periodId: team.periodId, position: fix },
     });
   }
 

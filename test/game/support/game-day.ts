@@ -99,7 +99,14 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   accepted(
     await game({
       type: 'config.set',
-      changes: { numCatchers: 1, startTime: '09:00', endTime: '17:00', gracePeriodMinutes: 15 },
+      // The day's phones report rarely: positions stay fresh enough for a catch for an hour (CATCH-6).
+      changes: {
+        numCatchers: 1,
+        startTime: '09:00',
+        endTime: '17:00',
+        gracePeriodMinutes: 15,
+        catchLocationMaxAgeMinutes: 60,
+      },
     }),
   );
 
@@ -225,10 +232,13 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
     points: offer.points + secondOffer.points,
   });
 
-  // --- A catch (CATCH-1 to CATCH-5, GRACE-1).
+  // --- A catch (CATCH-1 to CATCH-6, GRACE-1).
   await d.advance(zurich(9, 30) - d.now());
-  const catchBy = async (catcher: number, caught: number, periodId: number, as?: Actor): Promise<Reply> =>
-    await game({ type: 'catch', catcher, caught, periodId }, as ?? asTeam(catcher));
+  // A player's catch carries the phone's position (CATCH-6): here where its team last reported.
+  const catchBy = async (catcher: number, caught: number, periodId: number, as?: Actor): Promise<Reply> => {
+    const position = fix(teamOf(d.state(), catcher).location ?? HB, d.now());
+    return await game({ type: 'catch', catcher, caught, periodId, position }, as ?? asTeam(catcher));
+  };
   expect(refusedWith(await catchBy(K, R2, 0))).toBe('TEAMS_TOO_FAR');
   expect(refusedWith(await catchBy(K, R3, 0))).toBe('TEAMS_TOO_FAR');
   expect(refusedWith(await catchBy(K, K, 0))).toBe('BAD_DATA');

@@ -1,8 +1,8 @@
-import { catchReach } from '../../../src/engine/game/catch-reach.js';
-import type { LatLon } from '../../../src/engine/generation/distance.js';
+import { CATCH_RADIUS_M } from '../../../src/protocol/catch-evidence.js';
+import { haversineMetres, type LatLon } from '../../../src/protocol/geo.js';
 
 /**
- * How old the runners' last position may be for a catch (D23's `catchLocationMaxAgeMinutes`, default 5):
+ * How old the runners' last position may be for a catch (CATCH-6's `catchLocationMaxAgeMinutes`, default 5):
  * older, and the catcher should ask them to open their app before trying.
  */
 export const CATCH_LOCATION_MAX_AGE_MS = 5 * 60_000;
@@ -32,6 +32,6 @@ export function catchPrecheck(
   const stale = ageMs !== null && ageMs > CATCH_LOCATION_MAX_AGE_MS;
   if (target === null) return { verdict: 'noTargetFix', metres: null, ageMs, stale };
   if (own === null) return { verdict: 'noOwnFix', metres: null, ageMs, stale };
-  const { metres, inReach } = catchReach(own, target);
-  return { verdict: inReach ? 'inReach' : 'tooFar', metres, ageMs, stale };
+  const metres = haversineMetres(own, target);
+  return { verdict: metres <= CATCH_RADIUS_M ? 'inReach' : 'tooFar', metres, ageMs, stale };
 }

@@ -124,6 +124,14 @@ export const de: Messages = {
     TEAM_IS_CATCHER: 'Dieses Team ist jetzt ein Fängerteam.',
     TEAM_IN_GRACE_PERIOD: 'Dieses Team hat Schonfrist und kann noch nicht gefangen werden.',
     TEAMS_TOO_FAR: 'Ihr seid zu weit voneinander entfernt (mehr als 300 m).',
+    CATCHER_LOCATION_MISSING:
+      'Ein Fang braucht deinen aktuellen Standort: Ortung einschalten und nochmals versuchen.',
+    CATCHER_LOCATION_STALE:
+      'Dein Standort ist zu alt: auf ein frisches GPS-Signal warten und nochmals versuchen.',
+    TARGET_LOCATION_MISSING:
+      'Dieses Team hat noch keinen Standort gesendet: die Runner sollen ihre App öffnen, oder frag die Spielleitung.',
+    TARGET_LOCATION_STALE:
+      'Der letzte Standort dieses Teams ist zu alt: die Runner sollen ihre App öffnen, oder frag die Spielleitung.',
     BAD_DATA: 'Inzwischen hat sich etwas geändert; das ist veraltet.',
     INVALID: 'Das ist nicht erlaubt.',
     TEXT_ERROR: 'Der Server hat es abgelehnt.',

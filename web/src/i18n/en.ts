@@ -139,6 +139,12 @@ export const en = {
     TEAM_IS_CATCHER: 'That team is a catcher team now.',
     TEAM_IN_GRACE_PERIOD: 'That team is in its grace period and cannot be caught yet.',
     TEAMS_TOO_FAR: 'You are too far apart (more than 300 m).',
+    CATCHER_LOCATION_MISSING: 'A catch needs your current position: turn on location and try again.',
+    CATCHER_LOCATION_STALE: 'Your position is too old: wait for a fresh GPS fix and try again.',
+    TARGET_LOCATION_MISSING:
+      'That team has sent no location yet: have the runners open their app, or ask the game master.',
+    TARGET_LOCATION_STALE:
+      "That team's latest location is too old: have the runners open their app, or ask the game master.",
     BAD_DATA: 'Something changed in the meantime; this is out of date.',
     INVALID: 'That is not allowed.',
     TEXT_ERROR: 'The server refused it.',

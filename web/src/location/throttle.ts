@@ -1,4 +1,4 @@
-import { haversineMetres, type LatLon } from '../../../src/engine/generation/distance.js';
+import { haversineMetres, type LatLon } from '../../../src/protocol/geo.js';
 
 /** A fix is sent at once when the phone moved farther than this since the last one sent… */
 export const MOVE_METRES = 10;
