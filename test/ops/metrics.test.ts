@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/node.js';
+import { resolveServerConfig } from '../../src/server/config.js';
 import { CLOSE_CODES } from '../../src/transport/close-codes.js';
 import {
   closeClients,
@@ -82,6 +83,12 @@ describe('[OPS-1] who may read /metrics', () => {
     expect((await scrape(server.url)).status).toBe(200);
     for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip'])
       expect((await scrape(server.url, { headers: { [header]: '203.0.113.9' } })).status, header).toBe(403);
+  });
+
+  it('is chosen by TRUINLAG_METRICS; another value stops the server from starting', () => {
+    expect(resolveServerConfig({}, {}).metricsAccess).toBe('token');
+    expect(resolveServerConfig({}, { TRUINLAG_METRICS: 'loopback' }).metricsAccess).toBe('loopback');
+    expect(() => resolveServerConfig({}, { TRUINLAG_METRICS: 'public' })).toThrow(/token, loopback/);
   });
 
   it.skipIf(external === undefined)('with loopback access: refused from another address', async () => {
