@@ -11,6 +11,7 @@ import type { HttpRoute } from '../transport/ws-server.js';
 export const METRICS_ACCESS = ['token', 'loopback'] as const;
 export type MetricsAccess = (typeof METRICS_ACCESS)[number];
 
+/** What the `/metrics` route needs: the registry to render, and who may read it. */
 export interface MetricsRouteOptions {
   readonly registry: Registry;
   readonly access: MetricsAccess;

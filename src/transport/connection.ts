@@ -116,7 +116,8 @@ export class Connection implements Peer, ConnectionInfo {
 
   /**
    * The transport saw the connection end (the client closed it, or the socket failed): nothing more is
-   * sent, and the runtime forgets it. `code` is the WebSocket close code (0 on the Unix socket).
+   * sent, and the runtime forgets it. `code` is the WebSocket close code (0 on the Unix socket); `reason`
+   * is the server's own words (a socket error), never text the client sent.
    */
   ended(code = 0, reason = ''): void {
     this.finish({ by: 'client', code, reason });

@@ -98,7 +98,8 @@ export class WsTransport {
       if (size > MAX_FRAME_BYTES) connection.refuseTooLarge();
       else connection.receive(isBinary ? '\u0000binary' : rawText(data));
     });
-    socket.on('close', (code, reason) => connection.ended(code, reason.toString('utf8')));
+    // The client's close reason is text it chose: it is not passed on (it must not reach a log, OPS-2).
+    socket.on('close', (code) => connection.ended(code));
     socket.on('error', (error) => connection.ended(0, error.message));
   }
 
