@@ -15,6 +15,7 @@ export interface WelcomeFields {
   readonly player: number | null;
   readonly session: number | null;
   readonly serverTime: number;
+  readonly minClientVersion: string;
   readonly seq: Readonly<Record<string, number>>;
 }
 

@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   TOO_LARGE: 'The message is larger than the frame limit.',
   UNAUTHORISED: 'This connection may not do that.',
   VERSION_MISMATCH: 'The client speaks another protocol version.',
+  CLIENT_TOO_OLD: 'This app is older than the server accepts: update it (reload the page).',
   HELLO_REQUIRED: 'Send hello before anything else.',
   SHUTTING_DOWN: 'The server is shutting down.',
   INTERNAL: 'The server failed unexpectedly; nothing was changed.',

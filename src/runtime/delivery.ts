@@ -7,6 +7,12 @@ import type { Peer } from './peer.js';
 /** Most broadcasts one stream replays on a resume; a client further behind is told to resync. */
 const MAX_RESUME = 10_000;
 
+/** What a resume sent: broadcasts replayed, and streams told to resync. */
+export interface ResumeCount {
+  readonly replayed: number;
+  readonly resyncs: number;
+}
+
 /** Where a resume reads what a client missed. */
 export type BroadcastLog = Pick<Store, 'broadcastsSince' | 'oldestBroadcast'>;
 
@@ -43,10 +49,19 @@ export class Delivery {
     for (const id of peerIds) this.peers.get(id)?.send(frame, 'response');
   }
 
-  /** A released broadcast: its stream's position moves to it, and it goes to every connection it reaches. */
-  publish(b: LoggedBroadcast): void {
+  /**
+   * A released broadcast: its stream's position moves to it, and it goes to every connection it reaches.
+   * Returns how many connections it was handed to.
+   */
+  publish(b: LoggedBroadcast): number {
     this.released.set(b.stream, b.seq);
-    for (const peer of this.peers.values()) if (this.receives(peer, b)) peer.send(b.message, 'broadcast');
+    let sent = 0;
+    for (const peer of this.peers.values())
+      if (this.receives(peer, b)) {
+        peer.send(b.message, 'broadcast');
+        sent++;
+      }
+    return sent;
   }
 
   /** Logins a released change ended (`auth.logout`, `player.remove` delete their token records). */
@@ -89,14 +104,16 @@ export class Delivery {
    * every later broadcast reaches it live, once. Streams whose log no longer reaches back, or that the
    * client claims to be ahead on (the store was restored from an older backup), get a `resync` notice.
    * Admins may name any stream (an unknown one is answered with a resync); others only the streams they
-   * may see: positions on any other (a former session) are neither replayed nor answered.
+   * may see: positions on any other (a former session) are neither replayed nor answered. Returns how
+   * many broadcasts were replayed and how many streams were told to resync.
    */
   resume(
     peer: Peer,
     since: Readonly<Record<string, number>>,
     sessions: Iterable<number>,
     log: BroadcastLog,
-  ): void {
+  ): ResumeCount {
+    const count = { replayed: 0, resyncs: 0 };
     const from: Record<string, number> = peer.actor.kind === 'admin' ? { ...since } : {};
     for (const stream of Object.keys(this.positions(peer, sessions))) from[stream] = since[stream] ?? 0;
     for (const [stream, seq] of Object.entries(from)) {
@@ -105,14 +122,18 @@ export class Delivery {
       const oldest = log.oldestBroadcast(stream);
       if (seq > last || oldest === undefined || oldest > seq + 1 || last - seq > MAX_RESUME) {
         peer.send(resyncNotice(stream), 'notice');
+        count.resyncs++;
         continue;
       }
       for (const b of log.broadcastsSince(stream, seq, MAX_RESUME)) {
         // Committed but not released yet: it goes out live, to this peer too.
         if (b.seq > last) break;
-        if (this.receives(peer, b)) peer.send(b.message, 'broadcast');
+        if (!this.receives(peer, b)) continue;
+        peer.send(b.message, 'broadcast');
+        count.replayed++;
       }
     }
+    return count;
   }
 
   /** Tells every connection the server is going and closes it. */

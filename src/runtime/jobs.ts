@@ -12,7 +12,7 @@ export type JobRunners = { readonly [K in JobKind]: JobRunner<K> };
 /** Where a job's end goes: its result back into the mailbox, or a failure to whoever waits for it. */
 export interface JobReports {
   done(command: Command, reply: ReplyKey | undefined): void;
-  failed(reply: ReplyKey): void;
+  failed(reply: ReplyKey, job: JobKind): void;
 }
 
 /**
@@ -34,11 +34,16 @@ export class BackgroundJobs {
       (command) => this.reports.done(command, reply),
       (cause: unknown) => {
         this.logger.error({ err: cause, job: job.kind }, 'background job failed');
-        if (reply !== undefined) this.reports.failed(reply);
+        if (reply !== undefined) this.reports.failed(reply, job.kind);
       },
     );
     this.running.add(running);
     void running.finally(() => this.running.delete(running));
+  }
+
+  /** Jobs running now. */
+  get size(): number {
+    return this.running.size;
   }
 
   /** Resolves when every job running now has reported, or after `graceMs`, whichever is first. */

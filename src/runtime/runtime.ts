@@ -9,6 +9,7 @@ import { Delivery } from './delivery.js';
 import type { Inbound } from './inbound.js';
 import { BackgroundJobs, type JobRunners } from './jobs.js';
 import { Mailbox } from './mailbox.js';
+import { SILENT_RUNTIME, type RuntimeLoad, type RuntimeObserver } from './observer.js';
 import type { Peer } from './peer.js';
 import { PruneSchedule } from './prune.js';
 import { Replies, type ReplyKey } from './replies.js';
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   readonly maxBatch?: number;
   /** How long a commit waits for another connection's lock before it fails (ms). */
   readonly busyTimeoutMs?: number;
+  /** Where turns, commits, refusals and deliveries are reported (metrics and logs). */
+  readonly observer?: RuntimeObserver;
 }
 
 /** Engine time one turn may spend stepping before it commits and lets I/O in. */
@@ -65,6 +68,7 @@ export class Runtime {
   private readonly timers: DurableTimers;
   private readonly jobs: BackgroundJobs;
   private readonly prune: PruneSchedule;
+  private readonly observer: RuntimeObserver;
   private answersCommitted = 0;
   private closing = false;
   /** Called when a command asked for shutdown (the server owns the listeners it must close). */
@@ -72,6 +76,7 @@ export class Runtime {
 
   constructor(private readonly options: RuntimeOptions) {
     const { store, clock, logger } = options;
+    this.observer = options.observer ?? SILENT_RUNTIME;
     this.store = store;
     this.state = store.load();
     this.writer = store.openWriter(options.busyTimeoutMs);
@@ -86,8 +91,10 @@ export class Runtime {
     this.jobs = new BackgroundJobs(runners, logger, {
       done: (command, reply) =>
         this.submit({ source: 'system', command, ...(reply === undefined ? {} : { reply }) }),
-      failed: (reply) =>
-        this.answer(reply, encodeFailure(reply.requestId, makeError('INTERNAL', JOB_FAILED))),
+      failed: (reply, job) => {
+        this.observer.refused('INTERNAL', job, undefined);
+        this.answer(reply, encodeFailure(reply.requestId, makeError('INTERNAL', JOB_FAILED)));
+      },
     });
     this.timers = new DurableTimers(clock, this.state.tables.timer, (timer) =>
       this.submit({ source: 'system', command: { type: 'timer.fire', timer } }),
@@ -103,6 +110,16 @@ export class Runtime {
 
   get armedTimers(): number {
     return this.timers.size;
+  }
+
+  /** How much is queued where, now (read when metrics are scraped). */
+  get load(): RuntimeLoad {
+    return {
+      mailbox: this.mailbox.size,
+      awaitingCommit: this.turns.size,
+      timers: this.timers.size,
+      jobs: this.jobs.size,
+    };
   }
 
   get commitStats(): CommitStats {
@@ -126,6 +143,7 @@ export class Runtime {
   /** Queues an item for the engine. Never blocks; the loop runs on a later tick, batching what arrived. */
   submit(item: Inbound): void {
     if (this.closing && item.source === 'client') {
+      this.observer.refused('SHUTTING_DOWN', item.command.type, item.peer.id);
       item.peer.send(encodeFailure(item.reply.requestId, makeError('SHUTTING_DOWN')), 'response');
       return;
     }
@@ -139,7 +157,13 @@ export class Runtime {
 
   /** Sends a peer what it missed since the given positions (RESUME-1; see Delivery.resume). */
   resume(peer: Peer, since: Readonly<Record<string, number>>): void {
-    this.delivery.resume(peer, since, this.state.tables.session.keys(), this.store);
+    const { replayed, resyncs } = this.delivery.resume(
+      peer,
+      since,
+      this.state.tables.session.keys(),
+      this.store,
+    );
+    this.observer.resumed(replayed, resyncs);
   }
 
   /** Stops accepting client requests, finishes queued work and running jobs, tells clients, closes. */
@@ -187,20 +211,20 @@ export class Runtime {
     const turn = this.turns.add(stepped, batch.undo, batch.empty);
     if (!batch.empty) this.commit(turn, batch);
     this.releaseReady();
-    const ms = performance.now() - started;
-    if (ms > 50) this.options.logger.warn({ ms: Math.round(ms), items: taken }, 'slow engine turn');
+    this.observer.turned(performance.now() - started, taken);
   }
 
   /** Hands a turn's batch to the writer; when it reports, the turn (or, failed, every turn from it) settles. */
   private commit(turn: Turn<Stepped>, batch: TurnBatch): void {
+    const handedOver = performance.now();
     this.writer.commit(batch, (result) => {
       if (result.ok) {
         turn.committed = true;
         this.answersCommitted += batch.answers.length;
+        this.observer.committed(performance.now() - handedOver, batch.journal.length);
       } else {
         const failure = makeError('INTERNAL', 'The change could not be saved; nothing was changed.');
-        const turns = this.turns.failFrom(turn, failure);
-        this.options.logger.error({ err: result.error, turns }, 'commit failed; turns rolled back');
+        this.observer.commitFailed(result.error, this.turns.failFrom(turn, failure));
       }
       this.releaseReady();
     });
@@ -219,13 +243,22 @@ export class Runtime {
     const reply = item.reply;
     const failure = turn.failure;
     if (failure !== undefined) {
-      if (reply !== undefined) this.answer(reply, encodeFailure(reply.requestId, failure));
+      if (reply !== undefined) {
+        this.observer.refused(failure.code, item.command.type, peerOf(item));
+        this.answer(reply, encodeFailure(reply.requestId, failure));
+      }
       if (item.command.type === 'timer.fire') this.timers.retry(item.command.timer);
       return;
     }
     if (reply !== undefined && frame !== undefined) this.answer(reply, frame);
+    if (result.outcome.ok === false)
+      this.observer.refused(result.outcome.error.code, item.command.type, peerOf(item));
     this.delivery.endLogins(result.writes);
-    for (const b of broadcasts) this.delivery.publish(b);
+    if (broadcasts.length > 0) {
+      let frames = 0;
+      for (const b of broadcasts) frames += this.delivery.publish(b);
+      this.observer.published(broadcasts.length, frames);
+    }
     this.timers.released(result.writes, item.command);
     for (const job of result.jobs) this.jobs.start(job, reply);
     if (result.shutdown) this.onShutdownRequested();
@@ -234,4 +267,9 @@ export class Runtime {
   private answer(reply: ReplyKey, frame: string): void {
     this.delivery.respond(this.replies.settle(reply), frame);
   }
+}
+
+/** The connection a request came from (undefined for the engine's own commands). */
+function peerOf(item: Inbound): string | undefined {
+  return item.source === 'client' ? item.peer.id : undefined;
 }

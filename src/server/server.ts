@@ -5,15 +5,20 @@ import { encodeHealth } from '../protocol/encode.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs } from '../runtime/picture-jobs.js';
+import type { RuntimeLoad } from '../runtime/observer.js';
 import { Runtime } from '../runtime/runtime.js';
 import { loadOrCreateSecrets } from '../runtime/secrets.js';
+import { actorOfToken } from '../runtime/tokens.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConnectionServices } from '../transport/connection.js';
 import { UnixTransport } from '../transport/unix-server.js';
 import { WsTransport, type HttpRoute } from '../transport/ws-server.js';
 import type { ServerConfig } from './config.js';
+import { metricsRoute } from './metrics-route.js';
+import { ServerMetrics } from './metrics.js';
 import { pictureRoutes } from './pictures-http.js';
 import { webAppRoute } from './web-app.js';
+import { Telemetry } from './telemetry.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -23,6 +28,7 @@ export interface RunningServer {
   readonly adminTokenCreated: boolean;
   readonly runtime: Runtime;
   readonly logger: Logger;
+  readonly metrics: ServerMetrics;
   /** Resolves when the server has shut down completely. */
   readonly closed: Promise<void>;
   shutdown(): Promise<void>;
@@ -36,6 +42,8 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, clock: Clock = systemClock): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
   const secrets = loadOrCreateSecrets(config.dataDir);
+  // The gauges read the runtime only when scraped, long after it exists.
+  const metrics = new ServerMetrics((): RuntimeLoad => runtime.load);
   const store = SqliteStore.open(config.dataDir);
   try {
     store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));
@@ -43,13 +51,16 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     store.close();
     throw error;
   }
-  const runtime = new Runtime({ store, clock, logger, jobs: pictureJobs(store) });
+  const telemetry = new Telemetry(metrics, logger, config.slowTurnMs);
+  const runtime = new Runtime({ store, clock, logger, jobs: pictureJobs(store), observer: telemetry });
   const services: ConnectionServices = {
     runtime,
     clock,
     sealer: new PassphraseSealer(secrets.passphraseKey),
     adminToken: secrets.adminToken,
     maxQueueBytes: config.maxQueueBytes,
+    minClientVersion: config.minClientVersion,
+    observer: telemetry,
   };
   const health: HttpRoute = (req, res) => {
     if (req.method !== 'GET' || req.url !== '/healthz') return false;
@@ -63,6 +74,11 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     heartbeatMs: config.heartbeatMs,
     routes: [
       health,
+      metricsRoute({
+        registry: metrics.registry,
+        access: config.metricsAccess,
+        isAdminToken: (token) => actorOfToken(runtime.current, secrets.adminToken, token)?.kind === 'admin',
+      }),
       pictureRoutes({ runtime, store, adminToken: secrets.adminToken, logger }),
       webAppRoute({ tileUrl: config.tileUrl }),
     ],
@@ -97,6 +113,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     adminTokenCreated: secrets.created,
     runtime,
     logger,
+    metrics,
     closed,
     shutdown,
   };

@@ -27,6 +27,7 @@ export class WsTransport {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly connections = new WeakMap<WebSocket, Connection>();
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
@@ -76,6 +77,8 @@ export class WsTransport {
     const connection = new Connection(
       {
         trusted: false,
+        transport: 'ws',
+        remote: tcp.remoteAddress ?? 'unknown',
         write: (frame, written) => {
           if (!corked) {
             corked = true;
@@ -88,20 +91,22 @@ export class WsTransport {
       },
       this.services,
     );
+    this.connections.set(socket, connection);
     socket.on('pong', () => this.alive.set(socket, true));
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
       if (size > MAX_FRAME_BYTES) connection.refuseTooLarge();
       else connection.receive(isBinary ? '\u0000binary' : rawText(data));
     });
-    socket.on('close', () => connection.ended());
-    socket.on('error', () => connection.ended());
+    // The client's close reason is text it chose: it is not passed on (it must not reach a log, OPS-2).
+    socket.on('close', (code) => connection.ended(code));
+    socket.on('error', (error) => connection.ended(0, error.message));
   }
 
   private beat(): void {
     for (const socket of this.wss.clients) {
       if (this.alive.get(socket) === false) {
-        socket.close(CLOSE_CODES.DEAD, 'no pong');
+        this.connections.get(socket)?.close(CLOSE_CODES.DEAD, 'no pong');
         socket.terminate();
         continue;
       }

@@ -108,6 +108,13 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     expect(await old.inbox.answer(null)).toMatchObject({ error: { code: 'VERSION_MISMATCH' } });
     recordRaw(old);
 
+    const outdated = await raw(server.url);
+    outdated.send(
+      JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, app: { name: 'old', version: '0.0.1' } }),
+    );
+    expect(await outdated.inbox.answer(null)).toMatchObject({ error: { code: 'CLIENT_TOO_OLD' } });
+    recordRaw(outdated);
+
     const forged = await raw(server.url);
     forged.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: 'not-a-token' }));
     expect(await forged.inbox.answer(null)).toMatchObject({ error: { code: 'UNAUTHORISED' } });

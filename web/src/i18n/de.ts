@@ -123,6 +123,7 @@ export const de: Messages = {
     TEAM_IS_RUNNER: 'Euer Team ist jetzt ein Läuferteam.',
     TEAM_IS_CATCHER: 'Dieses Team ist jetzt ein Fängerteam.',
     TEAM_IN_GRACE_PERIOD: 'Dieses Team hat Schonfrist und kann noch nicht gefangen werden.',
+    CLIENT_TOO_OLD: 'Diese App ist veraltet: neu laden, um die neue Version zu bekommen.',
     TEAMS_TOO_FAR: 'Ihr seid zu weit voneinander entfernt (mehr als 300 m).',
     CATCHER_LOCATION_MISSING:
       'Ein Fang braucht deinen aktuellen Standort: Ortung einschalten und nochmals versuchen.',

@@ -138,6 +138,7 @@ export const en = {
     TEAM_IS_RUNNER: 'Your team is a runner team now.',
     TEAM_IS_CATCHER: 'That team is a catcher team now.',
     TEAM_IN_GRACE_PERIOD: 'That team is in its grace period and cannot be caught yet.',
+    CLIENT_TOO_OLD: 'This app is out of date: reload it to get the new version.',
     TEAMS_TOO_FAR: 'You are too far apart (more than 300 m).',
     CATCHER_LOCATION_MISSING: 'A catch needs your current position: turn on location and try again.',
     CATCHER_LOCATION_STALE: 'Your position is too old: wait for a fresh GPS fix and try again.',
