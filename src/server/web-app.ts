@@ -1,3 +1,5 @@
+import { encodeHttpFailure } from '../protocol/encode.js';
+import { makeError } from '../protocol/errors.js';
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -63,5 +65,5 @@ function notBuilt(res: ServerResponse): true {
 
 function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ error: 'not found' }));
+  res.end(encodeHttpFailure(makeError('NOT_FOUND', 'Nothing is served here.')));
 }
