@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './upload-limits.js';
 
 /** The fixed default port of the WebSocket/HTTP server ("TL" on a phone keypad: 8-5, doubled). */
 export const DEFAULT_PORT = 8585;
@@ -16,6 +17,8 @@ export interface ServerConfig {
   /** Interval between WebSocket pings; a client silent for a whole interval is closed. */
   readonly heartbeatMs: number;
   readonly logLevel: string;
+  /** HTTP picture uploads: how many at once, how fast (PICTURE-8, PICTURE-9). */
+  readonly uploads: UploadLimits;
 }
 
 export interface ServerConfigInput {
@@ -26,6 +29,7 @@ export interface ServerConfigInput {
   readonly maxQueueBytes?: number | undefined;
   readonly heartbeatMs?: number | undefined;
   readonly logLevel?: string | undefined;
+  readonly uploads?: Partial<UploadLimits> | undefined;
 }
 
 /** Flags win over environment variables, which win over the embedded defaults. */
@@ -42,6 +46,17 @@ export function resolveServerConfig(
     maxQueueBytes: input.maxQueueBytes ?? numberOr(env.TRUINLAG_MAX_QUEUE_BYTES, 8 * 1024 * 1024),
     heartbeatMs: input.heartbeatMs ?? numberOr(env.TRUINLAG_HEARTBEAT_MS, 30_000),
     logLevel: input.logLevel ?? env.TRUINLAG_LOG_LEVEL ?? 'info',
+    uploads: resolveUploadLimits(input.uploads ?? {}, env),
+  };
+}
+
+function resolveUploadLimits(input: Partial<UploadLimits>, env: NodeJS.ProcessEnv): UploadLimits {
+  const d = DEFAULT_UPLOAD_LIMITS;
+  return {
+    perLogin: input.perLogin ?? numberOr(env.TRUINLAG_UPLOADS_PER_LOGIN, d.perLogin),
+    total: input.total ?? numberOr(env.TRUINLAG_UPLOADS_TOTAL, d.total),
+    stallMs: input.stallMs ?? numberOr(env.TRUINLAG_UPLOAD_STALL_MS, d.stallMs),
+    timeLimitMs: input.timeLimitMs ?? numberOr(env.TRUINLAG_UPLOAD_TIME_LIMIT_MS, d.timeLimitMs),
   };
 }
 

@@ -1,18 +1,32 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Handler } from 'hono';
 import { pino, type Logger } from 'pino';
-import { encodeHealth } from '../protocol/encode.js';
+import { storedBlobKeys } from '../engine/pictures/records.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
-import { pictureJobs } from '../runtime/picture-jobs.js';
+import { pictureJobs, type PictureJobServices } from '../runtime/picture-jobs.js';
 import { Runtime } from '../runtime/runtime.js';
 import { loadOrCreateSecrets } from '../runtime/secrets.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConnectionServices } from '../transport/connection.js';
 import { UnixTransport } from '../transport/unix-server.js';
-import { WsTransport, type HttpRoute } from '../transport/ws-server.js';
+import { WsTransport } from '../transport/ws-server.js';
 import type { ServerConfig } from './config.js';
-import { pictureRoutes } from './pictures-http.js';
+import type { HttpEnv } from './http-answers.js';
+import { httpApp, requestHandler } from './http-app.js';
+import { prepareUploadFolder } from './upload-body.js';
+
+/** The folder of the data directory HTTP uploads are streamed into (PICTURE-7). */
+export const UPLOADS_FOLDER = 'uploads';
+
+/** What runs beside the server's own parts. */
+export interface ServerExtras {
+  readonly clock?: Clock;
+  /** The player app's files (src/server/web-app.ts), served for every GET no other route takes. */
+  readonly staticApp?: Handler<HttpEnv>;
+}
 
 export interface RunningServer {
   readonly url: string;
@@ -32,7 +46,8 @@ export interface RunningServer {
  * returned handle shuts everything down in order: stop accepting, drain the mailbox and running jobs,
  * commit, tell clients, close connections, remove the socket file.
  */
-export async function startServer(config: ServerConfig, clock: Clock = systemClock): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, extras: ServerExtras = {}): Promise<RunningServer> {
+  const clock = extras.clock ?? systemClock;
   const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
   const secrets = loadOrCreateSecrets(config.dataDir);
   const store = SqliteStore.open(config.dataDir);
@@ -42,7 +57,14 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     store.close();
     throw error;
   }
-  const runtime = new Runtime({ store, clock, logger, jobs: pictureJobs(store) });
+  const uploadFolder = join(config.dataDir, UPLOADS_FOLDER);
+  prepareUploadFolder(uploadFolder);
+  const storeBlobs: PictureJobServices['storeBlobs'] = (blobs) => runtime.writer.storeBlobs(blobs);
+  const jobs = pictureJobs({ store, storeBlobs, uploads: uploadFolder });
+  const runtime = new Runtime({ store, clock, logger, jobs });
+  // Before any job runs: bytes no picture names are left over from a refusal or a crash (PICTURE-4).
+  const dropped = store.dropBlobsExcept(storedBlobKeys(runtime.current));
+  if (dropped > 0) logger.info({ blobs: dropped }, 'dropped picture bytes no picture names');
   const services: ConnectionServices = {
     runtime,
     clock,
@@ -50,17 +72,24 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     adminToken: secrets.adminToken,
     maxQueueBytes: config.maxQueueBytes,
   };
-  const health: HttpRoute = (req, res) => {
-    if (req.method !== 'GET' || req.url !== '/healthz') return false;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(encodeHealth(Math.round(process.uptime() * 1000)));
-    return true;
-  };
+  const app = httpApp({
+    logger,
+    readiness: () => runtime.readiness(),
+    pictures: {
+      runtime,
+      store,
+      adminToken: secrets.adminToken,
+      logger,
+      uploadFolder,
+      uploadLimits: config.uploads,
+    },
+    ...(extras.staticApp === undefined ? {} : { staticApp: extras.staticApp }),
+  });
   const ws = new WsTransport(services, {
     host: config.host,
     port: config.port,
     heartbeatMs: config.heartbeatMs,
-    routes: [health, pictureRoutes({ runtime, store, adminToken: secrets.adminToken, logger })],
+    http: requestHandler(app),
   });
   const unix = new UnixTransport(services, config.socketPath);
   await unix.listen();

@@ -58,7 +58,7 @@ export async function startTestServer(
     },
     {},
   );
-  const server = await startServer(config, options.clock);
+  const server = await startServer(config, options.clock === undefined ? {} : { clock: options.clock });
   const handle: TestServer = {
     url: server.url,
     socketPath: server.socketPath,
