@@ -42,7 +42,7 @@ export class CommitWriter implements StoreWriter {
   >();
   private nextRequest = 1;
   /** Why commits are refused from now on: the writer was closed, or its thread died. */
-  stopped: Error | undefined;
+  private failure: Error | undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(databasePath: string, busyTimeoutMs: number) {
@@ -56,14 +56,18 @@ export class CommitWriter implements StoreWriter {
     this.worker.unref();
   }
 
+  get stopped(): Error | undefined {
+    return this.failure;
+  }
+
   commit(batch: CommitBatch, done: (result: CommitResult) => void): void {
     this.commitRows(toRows(batch), done);
   }
 
   /** Queues rows; `done` runs once they are durable or failed. */
   commitRows(rows: CommitRows, done: (result: CommitResult) => void): void {
-    if (this.stopped !== undefined) {
-      done({ ok: false, error: this.stopped });
+    if (this.failure !== undefined) {
+      done({ ok: false, error: this.failure });
       return;
     }
     // Only while commits (or backups) are out does the thread keep the process alive.
@@ -100,9 +104,9 @@ export class CommitWriter implements StoreWriter {
   /** Waits for what was queued, then stops the thread (its connection closes with it). */
   async close(): Promise<void> {
     await this.idle();
-    if (this.stopped !== undefined) return;
+    if (this.failure !== undefined) return;
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));
-    this.stopped = new Error('The store is closed.');
+    this.failure = new Error('The store is closed.');
     this.worker.ref();
     this.post(CLOSE);
     await exited;
@@ -114,7 +118,7 @@ export class CommitWriter implements StoreWriter {
 
   /** Posts work beside the commits; resolves with the thread's reply, or rejects with its error. */
   private request(work: (request: number) => ThreadRequest): Promise<RequestReply> {
-    if (this.stopped !== undefined) return Promise.reject(this.stopped);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     const request = this.nextRequest++;
     this.worker.ref();
     this.post(work(request));
@@ -146,9 +150,9 @@ export class CommitWriter implements StoreWriter {
 
   /** No more commits: what waits fails (nothing more will be written), and so does every later one. */
   private stop(error: Error): void {
-    this.stopped ??= error;
-    for (const callback of this.waiting.splice(0)) callback({ ok: false, error: this.stopped });
-    for (const waiter of this.requests.values()) waiter.reject(this.stopped);
+    this.failure ??= error;
+    for (const callback of this.waiting.splice(0)) callback({ ok: false, error: this.failure });
+    for (const waiter of this.requests.values()) waiter.reject(this.failure);
     this.requests.clear();
     this.settled();
   }

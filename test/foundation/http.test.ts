@@ -103,6 +103,11 @@ describe('the player app mount', () => {
     expect(await root.text()).toMatch(/without the player app/);
     const missing = await getJson(`${base}/nope`);
     expect(missing).toMatchObject({ status: 404, body: { ok: false, error: { code: 'NOT_FOUND' } } });
+    // A known path with another method names the methods it takes.
+    const get = await fetch(`${base}/pictures`);
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    const put = await fetch(`${base}/pictures/3/thumb`, { method: 'PUT' });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
   });
 
   it('a static app answers the GETs no other route takes; health, pictures and the WebSocket stay', async () => {
