@@ -10,10 +10,10 @@ import type { Runtime } from '../runtime/runtime.js';
 export interface EngineRequest {
   /** Who sent it: the answer goes to a peer of this actor, and request ids are scoped to it. */
   readonly actor: Actor;
-  /** The request id (an `Idempotency-Key`): a retry with the same id gets the first answer (IDEMPOTENCY-3). */
+  /** The request id (an `Idempotency-Key`): a retry with it gets the first answer (IDEMPOTENCY-3). */
   readonly requestId: string;
   readonly command: Command;
-  /** Who the command runs as, when not the actor itself (an internal command the HTTP side vouches for). */
+  /** Who the command runs as, when not the actor (an internal command the HTTP side vouches for). */
   readonly runAs?: Actor;
   /** How long to wait for the answer. */
   readonly timeoutMs: number;

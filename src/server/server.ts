@@ -58,13 +58,9 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
     throw error;
   }
   const uploadFolder = join(config.dataDir, UPLOADS_FOLDER);
-  prepareUploadFolder(uploadFolder);
   const storeBlobs: PictureJobServices['storeBlobs'] = (blobs) => runtime.writer.storeBlobs(blobs);
   const jobs = pictureJobs({ store, storeBlobs, uploads: uploadFolder });
   const runtime = new Runtime({ store, clock, logger, jobs });
-  // Before any job runs: bytes no picture names are left over from a refusal or a crash (PICTURE-4).
-  const dropped = store.dropBlobsExcept(storedBlobKeys(runtime.current));
-  if (dropped > 0) logger.info({ blobs: dropped }, 'dropped picture bytes no picture names');
   const services: ConnectionServices = {
     runtime,
     clock,
@@ -93,6 +89,11 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
   });
   const unix = new UnixTransport(services, config.socketPath);
   await unix.listen();
+  // Only now is this the data directory's one server (a second one fails to listen above), and no request
+  // has arrived yet: what a crash or a refusal left over goes before any job runs (PICTURE-4, PICTURE-7).
+  prepareUploadFolder(uploadFolder);
+  const dropped = store.dropBlobsExcept(storedBlobKeys(runtime.current));
+  if (dropped > 0) logger.info({ blobs: dropped }, 'dropped picture bytes no picture names');
   const address = await ws.listen();
   const url = `ws://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, socket: config.socketPath, data: config.dataDir }, 'truinlag listening');

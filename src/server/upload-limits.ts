@@ -1,4 +1,4 @@
-/** How much HTTP uploading the server takes at once, and how fast an upload must arrive (PICTURE-8, PICTURE-9). */
+/** How many HTTP uploads the server takes at once, and how fast each must arrive (PICTURE-8, PICTURE-9). */
 export interface UploadLimits {
   /** Uploads one login (the admin, or one player with any number of tokens) may have running at once. */
   readonly perLogin: number;
