@@ -4,7 +4,6 @@ import { makeError, type ProtocolError } from '../protocol/errors.js';
 import type { Actor, HandlerContext, Outcome } from './handler.js';
 import { HANDLERS } from './handlers/index.js';
 import type { JobRequest } from './jobs.js';
-import type { BlobWrite } from './pictures/records.js';
 import type { Rng } from './rng.js';
 import type { EngineState, PendingBroadcast, Write } from './state.js';
 import { Tx } from './tx.js';
@@ -28,8 +27,6 @@ export interface StepResult {
   readonly broadcasts: PendingBroadcast[];
   readonly jobs: JobRequest[];
   readonly shutdown: boolean;
-  /** Bytes (pictures) the runtime stores in the same commit as `writes`; kept out of the journal. */
-  readonly blobs?: BlobWrite[];
 }
 
 /**
@@ -62,8 +59,7 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`));
   }
   if (outcome.ok === false) return refused(outcome.error);
-  const blobs = tx.blobs.length > 0 ? { blobs: tx.blobs } : {};
-  return { outcome, writes: tx.writes(), broadcasts: tx.broadcasts, jobs, shutdown, ...blobs };
+  return { outcome, writes: tx.writes(), broadcasts: tx.broadcasts, jobs, shutdown };
 }
 
 function dispatch(command: Command, ctx: HandlerContext): Outcome<unknown> {

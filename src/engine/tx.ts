@@ -1,4 +1,3 @@
-import type { BlobWrite } from './pictures/records.js';
 import type { EngineState, PendingBroadcast, PlayerRecord, TableName, Tables, Write } from './state.js';
 
 /**
@@ -9,8 +8,6 @@ export class Tx {
   private readonly puts = new Map<TableName, Map<number, Tables[TableName] | null>>();
   private readonly nextIds = new Map<TableName, number>();
   readonly broadcasts: PendingBroadcast[] = [];
-  /** Bytes to store beside the state (pictures), in the same commit as the writes. */
-  readonly blobs: BlobWrite[] = [];
 
   constructor(readonly base: EngineState) {}
 
@@ -80,11 +77,6 @@ export class Tx {
 
   broadcast(broadcast: PendingBroadcast): void {
     this.broadcasts.push(broadcast);
-  }
-
-  /** Stores bytes under a key beside the state (never loaded into memory with it). */
-  blob(blob: BlobWrite): void {
-    this.blobs.push(blob);
   }
 
   /** The collected changes, in a stable order. */

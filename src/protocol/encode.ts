@@ -74,3 +74,8 @@ export function encodeHttpFailure(error: ProtocolError): string {
 export function encodeHealth(uptimeMs: number): string {
   return JSON.stringify({ ok: true, protocol: PROTOCOL_VERSION, uptimeMs });
 }
+
+/** The body of `GET /readyz` (HEALTH-2): ready, or the reasons it is not. */
+export function encodeReadiness(reasons: readonly string[]): string {
+  return JSON.stringify({ ok: reasons.length === 0, reasons });
+}

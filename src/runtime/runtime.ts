@@ -59,7 +59,8 @@ export interface CommitStats {
 export class Runtime {
   private readonly store: Store;
   private readonly state: MutableState;
-  private readonly writer: StoreWriter;
+  /** The store's one writer: the loop's commits, and the bytes picture jobs store beside them. */
+  readonly writer: StoreWriter;
   private readonly mailbox = new Mailbox<Inbound>(() => this.turn());
   private readonly turns = new TurnQueue<Stepped>();
   private readonly replies: Replies;
@@ -125,6 +126,22 @@ export class Runtime {
   get commitStats(): CommitStats {
     const { commits, ms } = this.writer.stats;
     return { commits, ms, answers: this.answersCommitted };
+  }
+
+  /**
+   * Why the runtime cannot take work now, empty when it can (HEALTH-2): it is shutting down, its store is
+   * closed or not migrated, or its commit writer has stopped.
+   */
+  readiness(): string[] {
+    const reasons: string[] = [];
+    if (this.closing) reasons.push('The server is shutting down.');
+    const store = this.store.status();
+    if (!store.open) reasons.push('The store is closed.');
+    else if (store.pendingMigrations > 0)
+      reasons.push(`The store lacks ${store.pendingMigrations} schema migration(s).`);
+    const stopped = this.writer.stopped;
+    if (stopped !== undefined) reasons.push(`The commit writer has stopped: ${stopped.message}`);
+    return reasons;
   }
 
   /** An online, consistent backup of the store in `file` (through the store's writer). */

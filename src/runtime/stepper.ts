@@ -1,5 +1,4 @@
 import type { Actor, Outcome } from '../engine/handler.js';
-import { journalForm } from '../engine/pictures/records.js';
 import { seededRng } from '../engine/rng.js';
 import { step, type StepResult } from '../engine/step.js';
 import { encodeFailure, encodeResult } from '../protocol/encode.js';
@@ -47,13 +46,8 @@ export class Stepper {
     const broadcasts = result.broadcasts.map((b) => sequence(this.state, b, now, batch.undo));
     batch.writes.push(...result.writes);
     batch.broadcasts.push(...broadcasts);
-    if (result.blobs !== undefined) batch.blobs.push(...result.blobs);
-    // Blob bytes stay out of the journal: it keeps their sha-256, and replay needs only the metadata.
     if (result.writes.length > 0)
-      batch.journal.push({
-        at: now,
-        input: JSON.stringify({ ...input, command: journalForm(input.command), now, seed }),
-      });
+      batch.journal.push({ at: now, input: JSON.stringify({ ...input, now, seed }) });
     const reply = item.reply;
     const frame = reply === undefined ? undefined : responseFrame(reply.requestId, result.outcome);
     if (reply !== undefined && frame !== undefined && isRecorded(result))

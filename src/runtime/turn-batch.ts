@@ -1,4 +1,3 @@
-import type { BlobWrite } from '../engine/pictures/records.js';
 import type { Write } from '../engine/state.js';
 import type { AnsweredRequest, CommitBatch, LoggedBroadcast } from '../store/store.js';
 
@@ -8,7 +7,6 @@ export class TurnBatch implements CommitBatch {
   readonly broadcasts: LoggedBroadcast[] = [];
   readonly journal: { readonly at: number; readonly input: string }[] = [];
   readonly answers: AnsweredRequest[] = [];
-  readonly blobs: BlobWrite[] = [];
   /** Closures restoring memory as it was before the turn, in the order the changes were made. */
   readonly undo: (() => void)[] = [];
   /** Set when the commit also drops what is past retention. */

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { MIN_CLIENT_VERSION } from '../protocol/version.js';
 import { METRICS_ACCESS, type MetricsAccess } from './metrics-route.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './upload-limits.js';
 
 /** The fixed default port of the WebSocket/HTTP server ("TL" on a phone keypad: 8-5, doubled). */
 export const DEFAULT_PORT = 8585;
@@ -27,6 +28,8 @@ export interface ServerConfig {
   readonly slowTurnMs: number;
   /** The oldest client version a hello may name (PROTOCOL-7). */
   readonly minClientVersion: string;
+  /** HTTP picture uploads: how many at once, how fast (PICTURE-8, PICTURE-9). */
+  readonly uploads: UploadLimits;
 }
 
 export interface ServerConfigInput {
@@ -41,6 +44,7 @@ export interface ServerConfigInput {
   readonly metricsAccess?: MetricsAccess | undefined;
   readonly slowTurnMs?: number | undefined;
   readonly minClientVersion?: string | undefined;
+  readonly uploads?: Partial<UploadLimits> | undefined;
 }
 
 /** Flags win over environment variables, which win over the embedded defaults. */
@@ -63,6 +67,17 @@ export function resolveServerConfig(
     minClientVersion: versionOf(
       input.minClientVersion ?? env.TRUINLAG_MIN_CLIENT_VERSION ?? MIN_CLIENT_VERSION,
     ),
+    uploads: resolveUploadLimits(input.uploads ?? {}, env),
+  };
+}
+
+function resolveUploadLimits(input: Partial<UploadLimits>, env: NodeJS.ProcessEnv): UploadLimits {
+  const d = DEFAULT_UPLOAD_LIMITS;
+  return {
+    perLogin: input.perLogin ?? numberOr(env.TRUINLAG_UPLOADS_PER_LOGIN, d.perLogin),
+    total: input.total ?? numberOr(env.TRUINLAG_UPLOADS_TOTAL, d.total),
+    stallMs: input.stallMs ?? numberOr(env.TRUINLAG_UPLOAD_STALL_MS, d.stallMs),
+    timeLimitMs: input.timeLimitMs ?? numberOr(env.TRUINLAG_UPLOAD_TIME_LIMIT_MS, d.timeLimitMs),
   };
 }
 

@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Handler } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import type { Registry } from 'prom-client';
-import { encodeHttpFailure } from '../protocol/encode.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
-import type { HttpRoute } from '../transport/ws-server.js';
+import { refusal, type HttpEnv } from './http-answers.js';
 
 /**
  * Who may read `/metrics` (OPS-1): `token` asks for the admin token as `Authorization: Bearer`, from
@@ -23,27 +23,15 @@ export interface MetricsRouteOptions {
 const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
 
 /** `GET /metrics`: the Prometheus text format of the server's registry, for whoever `access` lets in. */
-export function metricsRoute(options: MetricsRouteOptions): HttpRoute {
-  return (req, res) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') return false;
-    if (req.method !== 'GET') {
-      res.setHeader('allow', 'GET');
-      refuse(res, 405, makeError('MALFORMED', 'Only GET /metrics.'));
-      return true;
+export function metricsHandler(options: MetricsRouteOptions): Handler<HttpEnv> {
+  return async (c) => {
+    const refused = refusalOf(c.env.incoming, options);
+    if (refused !== undefined) {
+      const headers: Record<string, string> = refused.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+      return refusal(refused.error, { status: refused.status, headers });
     }
-    const refusal = refusalOf(req, options);
-    if (refusal !== undefined) {
-      refuse(res, refusal.status, refusal.error);
-      return true;
-    }
-    options.registry.metrics().then(
-      (text) => {
-        res.writeHead(200, { 'content-type': options.registry.contentType });
-        res.end(text);
-      },
-      () => refuse(res, 500, makeError('INTERNAL')),
-    );
-    return true;
+    const text = await options.registry.metrics();
+    return new Response(text, { headers: { 'content-type': options.registry.contentType } });
   };
 }
 
@@ -70,10 +58,4 @@ function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
   const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
   return v4.startsWith('127.') || address === '::1';
-}
-
-function refuse(res: ServerResponse, status: number, error: ProtocolError): void {
-  if (status === 401) res.setHeader('www-authenticate', 'Bearer');
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(encodeHttpFailure(error));
 }

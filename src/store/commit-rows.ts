@@ -8,8 +8,6 @@ export interface CommitRows {
   readonly journal: [at: number, input: string][];
   readonly broadcasts: [stream: string, seq: number, at: number, recipients: string, message: string][];
   readonly answers: [client: string, request: string, at: number, response: string][];
-  /** Blob bytes as base64: the rows cross to the writer thread as one JSON text (see CommitWriter). */
-  readonly blobs: [key: string, mime: string, sha256: string, base64: string][];
   /** Drop answered requests and logged broadcasts older than this (epoch ms), in the same transaction. */
   prune?: number;
 }
@@ -34,7 +32,6 @@ export function toRows(batch: CommitBatch): CommitRows {
     journal: batch.journal.map((entry) => [entry.at, entry.input]),
     broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.recipients), b.message]),
     answers: batch.answers.map((a) => [a.client, a.request, a.at, a.response]),
-    blobs: (batch.blobs ?? []).map((b) => [b.key, b.mime, b.sha256, b.data]),
     ...(batch.prune === undefined ? {} : { prune: batch.prune }),
   };
 }

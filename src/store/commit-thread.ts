@@ -9,13 +9,14 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from '
 import {
   CLOSE,
   RESET,
-  type BackupRequest,
   type CommitReply,
   type FromThread,
   type ThreadData,
+  type ThreadRequest,
   type ToThread,
 } from './commit-messages.js';
 import type { CommitRows } from './commit-rows.js';
+import type { StoredBlob } from './store.js';
 
 /**
  * Inserts run as multi-row statements of up to this many rows: per row that is 2–3× cheaper than one
@@ -39,6 +40,7 @@ class Thread {
   private readonly single;
   private readonly prepared = new Map<string, Database.Statement>();
   private readonly write: (batches: CommitRows[]) => void;
+  private readonly writeBlobs: (blobs: readonly StoredBlob[]) => void;
   /** After a failed commit: everything queued behind it is refused until a reset. */
   private refusing = false;
 
@@ -57,7 +59,7 @@ class Thread {
     this.single = {
       delete: this.db.prepare('DELETE FROM entity WHERE kind = ? AND id = ?'),
       blob: this.db.prepare(
-        'INSERT OR REPLACE INTO blob (key, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO blob (key, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?)',
       ),
       pruneAnswered: this.db.prepare('DELETE FROM answered WHERE at < ?'),
       pruneBroadcasts: this.db.prepare('DELETE FROM broadcast WHERE at < ?'),
@@ -65,12 +67,19 @@ class Thread {
     this.write = this.db.transaction((batches: CommitRows[]) => {
       for (const rows of batches) this.writeRows(rows);
     });
+    this.writeBlobs = this.db.transaction((blobs: readonly StoredBlob[]) => {
+      for (const { key, mime, sha256, bytes } of blobs) {
+        const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        this.single.blob.run(key, mime, data.length, sha256, data);
+      }
+    });
     port.on('message', (first: ToThread) => this.drain(first));
   }
 
   /**
    * Takes everything queued in the port: runs of commits go into one transaction each, up to a control
-   * message (a reset, which ends a refusal; a backup to start; the close, after which nothing is written).
+   * message (a reset, which ends a refusal; a backup or blobs to write; the close, after which nothing is
+   * written). Blobs are written whether or not commits are being refused: they stand on their own.
    */
   private drain(first: ToThread): void {
     let next: ToThread | undefined = first;
@@ -82,7 +91,7 @@ class Thread {
       }
       if (next === RESET || typeof next !== 'string') {
         if (next === RESET) this.refusing = false;
-        else this.backup(next);
+        else this.serve(next);
         next = this.pull();
         continue;
       }
@@ -139,10 +148,6 @@ class Thread {
     this.insert('journal', rows.journal);
     this.insert('broadcast', rows.broadcasts);
     this.insert('answer', rows.answers);
-    for (const [key, mime, sha256, base64] of rows.blobs) {
-      const data = Buffer.from(base64, 'base64');
-      this.single.blob.run(key, mime, data.length, sha256, data);
-    }
     if (rows.prune !== undefined) {
       this.single.pruneAnswered.run(rows.prune);
       this.single.pruneBroadcasts.run(rows.prune);
@@ -169,11 +174,21 @@ class Thread {
     return statement;
   }
 
-  private backup({ backup, file }: BackupRequest): void {
-    this.db.backup(file).then(
-      (result) => this.reply({ backup, totalPages: result.totalPages }),
-      (error: unknown) => this.reply({ backup, error: messageOf(error) }),
-    );
+  private serve(work: ThreadRequest): void {
+    const { request } = work;
+    if ('backup' in work) {
+      this.db.backup(work.backup).then(
+        (result) => this.reply({ request, totalPages: result.totalPages }),
+        (error: unknown) => this.reply({ request, error: messageOf(error) }),
+      );
+      return;
+    }
+    try {
+      this.writeBlobs(work.blobs);
+      this.reply({ request });
+    } catch (error) {
+      this.reply({ request, error: messageOf(error) });
+    }
   }
 
   private reply(message: FromThread): void {

@@ -2,14 +2,22 @@ import type { Worker } from 'node:worker_threads';
 import {
   CLOSE,
   RESET,
-  type BackupReply,
   type CommitReply,
   type FromThread,
+  type RequestReply,
   type ThreadData,
+  type ThreadRequest,
   type ToThread,
 } from './commit-messages.js';
 import { toRows, type CommitRows } from './commit-rows.js';
-import type { BackupResult, CommitBatch, CommitResult, StoreWriter, WriterStats } from './store.js';
+import type {
+  BackupResult,
+  CommitBatch,
+  CommitResult,
+  StoredBlob,
+  StoreWriter,
+  WriterStats,
+} from './store.js';
 import { startThread } from './thread-module.js';
 
 /**
@@ -23,28 +31,33 @@ import { startThread } from './thread-module.js';
  */
 export class CommitWriter implements StoreWriter {
   readonly stats: WriterStats = { commits: 0, ms: 0 };
-  private readonly worker: Worker;
+  /** The writer's thread (operations may watch it; a test ends it to see the server become unready). */
+  readonly worker: Worker;
   /** Callbacks of posted commits, oldest first. */
   private readonly waiting: ((result: CommitResult) => void)[] = [];
-  /** Backups running on the thread, by id. */
-  private readonly backups = new Map<
+  /** Backups and blob writes running on the thread, by request number. */
+  private readonly requests = new Map<
     number,
-    { resolve: (r: BackupResult) => void; reject: (e: Error) => void }
+    { resolve: (r: RequestReply) => void; reject: (e: Error) => void }
   >();
-  private nextBackup = 1;
+  private nextRequest = 1;
   /** Why commits are refused from now on: the writer was closed, or its thread died. */
-  private stopped: Error | undefined;
+  private failure: Error | undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(databasePath: string, busyTimeoutMs: number) {
     const workerData: ThreadData = { databasePath, busyTimeoutMs };
     this.worker = startThread(import.meta.url, 'commit-thread', { workerData });
     this.worker.on('message', (reply: FromThread) =>
-      'backup' in reply ? this.backedUp(reply) : this.finished(reply),
+      'request' in reply ? this.answered(reply) : this.finished(reply),
     );
     this.worker.on('error', (error) => this.stop(error));
     this.worker.on('exit', () => this.stop(new Error('The commit writer thread has stopped.')));
     this.worker.unref();
+  }
+
+  get stopped(): Error | undefined {
+    return this.failure;
   }
 
   commit(batch: CommitBatch, done: (result: CommitResult) => void): void {
@@ -53,8 +66,8 @@ export class CommitWriter implements StoreWriter {
 
   /** Queues rows; `done` runs once they are durable or failed. */
   commitRows(rows: CommitRows, done: (result: CommitResult) => void): void {
-    if (this.stopped !== undefined) {
-      done({ ok: false, error: this.stopped });
+    if (this.failure !== undefined) {
+      done({ ok: false, error: this.failure });
       return;
     }
     // Only while commits (or backups) are out does the thread keep the process alive.
@@ -70,12 +83,17 @@ export class CommitWriter implements StoreWriter {
    * under steady writes a backup made elsewhere never finished (measured: none within 20 s). Commits
    * go on meanwhile and reach the copy as well.
    */
-  backup(file: string): Promise<BackupResult> {
-    if (this.stopped !== undefined) return Promise.reject(this.stopped);
-    const id = this.nextBackup++;
-    this.worker.ref();
-    this.post({ backup: id, file });
-    return new Promise((resolve, reject) => this.backups.set(id, { resolve, reject }));
+  async backup(file: string): Promise<BackupResult> {
+    const reply = await this.request((request) => ({ request, backup: file }));
+    return { totalPages: reply.totalPages ?? 0 };
+  }
+
+  /**
+   * Stores blobs on the thread, in a transaction of their own: the bytes are structured-cloned to it,
+   * never turned into base64 or JSON, and never wait behind the loop.
+   */
+  async storeBlobs(blobs: readonly StoredBlob[]): Promise<void> {
+    await this.request((request) => ({ request, blobs }));
   }
 
   idle(): Promise<void> {
@@ -86,9 +104,9 @@ export class CommitWriter implements StoreWriter {
   /** Waits for what was queued, then stops the thread (its connection closes with it). */
   async close(): Promise<void> {
     await this.idle();
-    if (this.stopped !== undefined) return;
+    if (this.failure !== undefined) return;
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));
-    this.stopped = new Error('The store is closed.');
+    this.failure = new Error('The store is closed.');
     this.worker.ref();
     this.post(CLOSE);
     await exited;
@@ -96,6 +114,15 @@ export class CommitWriter implements StoreWriter {
 
   private post(message: ToThread): void {
     this.worker.postMessage(message);
+  }
+
+  /** Posts work beside the commits; resolves with the thread's reply, or rejects with its error. */
+  private request(work: (request: number) => ThreadRequest): Promise<RequestReply> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const request = this.nextRequest++;
+    this.worker.ref();
+    this.post(work(request));
+    return new Promise((resolve, reject) => this.requests.set(request, { resolve, reject }));
   }
 
   private finished(reply: CommitReply): void {
@@ -113,26 +140,26 @@ export class CommitWriter implements StoreWriter {
     this.settled();
   }
 
-  private backedUp(reply: BackupReply): void {
-    const waiter = this.backups.get(reply.backup);
-    this.backups.delete(reply.backup);
-    if (reply.error === undefined) waiter?.resolve({ totalPages: reply.totalPages ?? 0 });
+  private answered(reply: RequestReply): void {
+    const waiter = this.requests.get(reply.request);
+    this.requests.delete(reply.request);
+    if (reply.error === undefined) waiter?.resolve(reply);
     else waiter?.reject(new Error(reply.error));
     this.settled();
   }
 
   /** No more commits: what waits fails (nothing more will be written), and so does every later one. */
   private stop(error: Error): void {
-    this.stopped ??= error;
-    for (const callback of this.waiting.splice(0)) callback({ ok: false, error: this.stopped });
-    for (const waiter of this.backups.values()) waiter.reject(this.stopped);
-    this.backups.clear();
+    this.failure ??= error;
+    for (const callback of this.waiting.splice(0)) callback({ ok: false, error: this.failure });
+    for (const waiter of this.requests.values()) waiter.reject(this.failure);
+    this.requests.clear();
     this.settled();
   }
 
   private settled(): void {
     if (this.waiting.length > 0) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
-    if (this.backups.size === 0) this.worker.unref();
+    if (this.requests.size === 0) this.worker.unref();
   }
 }

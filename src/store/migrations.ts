@@ -80,4 +80,10 @@ export const MIGRATIONS: readonly string[] = [
     )))
   END;
   `,
+  // 5: blobs keyed by their sha-256 (PICTURE-4): the picture job stores the bytes before the engine gives
+  // the picture its id. Bytes stored twice under two ids become one row.
+  `
+  UPDATE OR IGNORE blob SET key = 'picture/' || sha256;
+  DELETE FROM blob WHERE key <> 'picture/' || sha256;
+  `,
 ];

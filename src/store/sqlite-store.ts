@@ -5,7 +5,7 @@ import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
 import { CommitWriter } from './commit-writer.js';
 import { MIGRATIONS } from './migrations.js';
-import type { LoggedBroadcast, MutableState, Store, StoreWriter } from './store.js';
+import type { LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
 
 export const DATABASE_FILE = 'truinlag.db';
 /** How long a connection waits for another's lock before its statement fails (better-sqlite3's default). */
@@ -102,6 +102,23 @@ export class SqliteStore implements Store {
    */
   openWriter(busyTimeoutMs = BUSY_TIMEOUT_MS): StoreWriter {
     return new CommitWriter(this.path, busyTimeoutMs);
+  }
+
+  /** Whether the store is open and its schema up to date (readiness, HEALTH-2). */
+  status(): StoreStatus {
+    if (!this.db.open) return { open: false, pendingMigrations: 0 };
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    return { open: true, pendingMigrations: Math.max(0, MIGRATIONS.length - version) };
+  }
+
+  /**
+   * Deletes the blobs no key in `keep` names: bytes a picture job stored for a picture the engine then
+   * refused, or that a crash kept from being recorded (PICTURE-4). Run at start, before any job.
+   */
+  dropBlobsExcept(keep: Iterable<string>): number {
+    const keys = JSON.stringify([...keep]);
+    return this.db.prepare('DELETE FROM blob WHERE key NOT IN (SELECT value FROM json_each(?))').run(keys)
+      .changes;
   }
 
   /** A blob's type, size and hash, or undefined when there is none under the key. */

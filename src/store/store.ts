@@ -1,4 +1,3 @@
-import type { BlobWrite } from '../engine/pictures/records.js';
 import type { PlayerTable } from '../engine/player-table.js';
 import type { TableName, Tables, Write } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
@@ -26,8 +25,6 @@ export interface CommitBatch {
   readonly broadcasts: readonly LoggedBroadcast[];
   readonly journal: readonly { readonly at: number; readonly input: string }[];
   readonly answers: readonly AnsweredRequest[];
-  /** Blobs (picture bytes) produced by the batch's steps: written in the same transaction. */
-  readonly blobs?: readonly BlobWrite[];
   /** Drop answered requests and logged broadcasts older than this (epoch ms). */
   readonly prune?: number;
 }
@@ -41,6 +38,14 @@ export type MutableState = {
 
 /** What becomes of one commit: durable, or not written at all. */
 export type CommitResult = { readonly ok: true } | { readonly ok: false; readonly error: Error };
+
+/** Bytes stored beside the state (a picture and its thumbnail), under a key of their own. */
+export interface StoredBlob {
+  readonly key: string;
+  readonly mime: string;
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+}
 
 export interface BackupResult {
   readonly totalPages: number;
@@ -61,13 +66,27 @@ export interface WriterStats {
  */
 export interface StoreWriter {
   readonly stats: WriterStats;
+  /** Why the writer takes nothing more (it was closed, or its thread died), or undefined while it writes. */
+  readonly stopped: Error | undefined;
   commit(batch: CommitBatch, done: (result: CommitResult) => void): void;
+  /**
+   * Makes blobs durable in a transaction of their own, beside the commits (the picture job's bytes, which
+   * never pass through the engine's loop or the journal: PICTURE-4). A blob already stored under its key
+   * is kept as it is (keys are content hashes).
+   */
+  storeBlobs(blobs: readonly StoredBlob[]): Promise<void>;
   /** An online, consistent copy of the store in `file`; commits go on meanwhile. */
   backup(file: string): Promise<BackupResult>;
   /** Resolves when nothing is being written or waiting to be. */
   idle(): Promise<void>;
   /** Waits for what was queued, then stops writing. */
   close(): Promise<void>;
+}
+
+export interface StoreStatus {
+  readonly open: boolean;
+  /** Schema migrations this code knows and the store has not had yet (0 once it is up to date). */
+  readonly pendingMigrations: number;
 }
 
 /** Reads blob bytes on demand (picture jobs). */
@@ -90,6 +109,8 @@ export interface Store extends BlobSource {
   broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[];
   /** The oldest sequence number still in a stream's log, or undefined when the log is empty. */
   oldestBroadcast(stream: string): number | undefined;
+  /** Whether the store is open and its schema up to date (readiness, HEALTH-2). */
+  status(): StoreStatus;
   /** The writer (one per store) that makes the runtime's batches durable. */
   openWriter(busyTimeoutMs?: number): StoreWriter;
   /** Folds what was written into the main file (at shutdown). */

@@ -1,21 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { encodeHttpFailure } from '../protocol/encode.js';
-import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Connection, type ConnectionServices } from './connection.js';
 import { closeGracefully, type Closable } from './graceful-close.js';
 
-/** Extra HTTP routes (health, pictures, the web app) answered by the same server. */
-export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+/** The handler of plain HTTP requests on the same server: the router (src/server/http-app.ts). */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface WsServerOptions {
   readonly host: string;
   readonly port: number;
   readonly heartbeatMs: number;
-  readonly routes: readonly HttpRoute[];
+  readonly http: HttpHandler;
 }
 
 /**
@@ -34,7 +32,7 @@ export class WsTransport {
     private readonly services: ConnectionServices,
     private readonly options: WsServerOptions,
   ) {
-    this.http = createServer((req, res) => this.route(req, res));
+    this.http = createServer(options.http);
     // ws refuses frames past maxPayload by closing (1009); below it, our own limit answers TOO_LARGE.
     this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_FRAME_BYTES * 4 });
     this.wss.on('connection', (socket, req) => this.accept(socket, req.socket));
@@ -113,12 +111,6 @@ export class WsTransport {
       this.alive.set(socket, false);
       socket.ping();
     }
-  }
-
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    for (const route of this.options.routes) if (route(req, res)) return;
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(encodeHttpFailure(makeError('NOT_FOUND', 'Nothing is served here.')));
   }
 }
 

@@ -119,7 +119,6 @@ describe('the commit writer', () => {
     journal: [],
     broadcasts: [],
     answers: [],
-    blobs: [],
     ...rows,
   });
   const rowsOf = (id: number): CommitRows =>

@@ -1,5 +1,6 @@
 import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import Database from 'better-sqlite3';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/protocol/errors.js';
 import { PROTOCOL_VERSION, MAX_FRAME_BYTES } from '../../src/protocol/version.js';
 import { FakeClock } from '../../src/runtime/clock.js';
+import { UPLOADS_FOLDER } from '../../src/server/server.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import {
   closeClients,
@@ -19,9 +21,11 @@ import {
   removeTempDirs,
   startTestServer,
   stopTestServers,
+  waitFor,
   withTimeout,
   type TestServer,
 } from '../helpers/index.js';
+import { openUpload, type RawAnswer } from '../pictures/support.js';
 
 /**
  * Every error code of the protocol's table is reached over a real connection (WebSocket, real server,
@@ -306,6 +310,36 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await Promise.all(uploads);
     await busy.server.closed;
   }, 60_000);
+
+  it('[PICTURE-8] [PICTURE-9] the upload limits answer their own codes over HTTP', async () => {
+    const limited = await startTestServer({ config: { uploads: { perLogin: 1, total: 1, stallMs: 500 } } });
+    const gm = await openClient({ url: limited.url, token: limited.adminToken });
+    const session = (await gm.request({ type: 'session.add', name: 'Eile' })).id;
+    const passphrase = 'eilig eilig eilig';
+    const player = await gm.request({ type: 'player.add', name: 'Eilig', passphrase, session });
+    const { token } = await gm.request({ type: 'auth.login', passphrase });
+    const base = limited.url.replace(/^ws:/, 'http:');
+    const target = { kind: 'player', player: player.id };
+    const held = openUpload(base, limited.adminToken, target, 1_000);
+    held.send(Buffer.alloc(10));
+    await waitFor(
+      () => readdirSync(join(limited.dataDir, UPLOADS_FOLDER)).length === 1,
+      5_000,
+      'a held upload',
+    );
+    const codeOf = async (answer: Promise<RawAnswer | undefined>): Promise<string> => {
+      const body = JSON.parse((await answer)?.body ?? '{}') as { error?: { code: string } };
+      seen.add(body.error?.code ?? 'none');
+      return body.error?.code ?? 'none';
+    };
+    const again = openUpload(base, limited.adminToken, target, 10);
+    again.end(Buffer.alloc(10));
+    expect(await codeOf(again.answer)).toBe('TOO_MANY_UPLOADS');
+    const other = openUpload(base, token, target, 10);
+    other.end(Buffer.alloc(10));
+    expect(await codeOf(other.answer)).toBe('UPLOADS_BUSY');
+    expect(await codeOf(held.answer)).toBe('UPLOAD_TOO_SLOW');
+  });
 
   it('reached every code of the table', () => {
     expect([...seen].sort()).toEqual(Object.keys(ERROR_CODES).sort());

@@ -95,9 +95,15 @@ describe('picture jobs in the runtime', () => {
     expect(answer).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 
-  it('with the real picture jobs, a stored picture and its blobs come from one commit', async () => {
+  it('[PICTURE-4] with the real picture jobs, the bytes are stored under their sha-256 and the record names them', async () => {
     const store = SqliteStore.open(tempDir());
-    const runtime = new Runtime({ store, clock: new FakeClock(), logger, jobs: pictureJobs(store) });
+    const uploads = tempDir();
+    const runtime: Runtime = new Runtime({
+      store,
+      clock: new FakeClock(),
+      logger,
+      jobs: pictureJobs({ store, storeBlobs: (blobs) => runtime.writer.storeBlobs(blobs), uploads }),
+    });
     runtimes.push(runtime);
     const peer = await withTeam(runtime);
     const answer = (await peer.answer({
@@ -107,8 +113,12 @@ describe('picture jobs in the runtime', () => {
     })) as { ok: boolean; result: { id: number; bytes: number; thumb: { bytes: number } } };
     expect(answer.ok).toBe(true);
     const { id, bytes, thumb } = answer.result;
-    expect(store.blobInfo(`picture/${id}`)).toMatchObject({ mime: 'image/jpeg', size: bytes });
-    expect(store.blobInfo(`picture/${id}/thumb`)).toMatchObject({ mime: 'image/jpeg', size: thumb.bytes });
-    expect(store.readBlob(`picture/${id}`, 0, 3)?.toString('hex')).toBe('ffd8ff');
+    const record = runtime.current.tables.picture.get(id);
+    expect(store.blobInfo(`picture/${record?.sha256}`)).toMatchObject({ mime: 'image/jpeg', size: bytes });
+    expect(store.blobInfo(`picture/${record?.thumb.sha256}`)).toMatchObject({
+      mime: 'image/jpeg',
+      size: thumb.bytes,
+    });
+    expect(store.readBlob(`picture/${record?.sha256}`, 0, 3)?.toString('hex')).toBe('ffd8ff');
   });
 });

@@ -44,7 +44,10 @@ describe('background jobs', () => {
       },
     });
     jobs.start(
-      { kind: 'picture', input: { target: { kind: 'team', team: 1 }, uploadedBy: null, data: '' } },
+      {
+        kind: 'picture',
+        input: { target: { kind: 'team', team: 1 }, uploadedBy: null, source: { kind: 'data', data: '' } },
+      },
       reply,
     );
     jobs.start({ kind: 'picture.read', input: { kind: 'page', pictures: [], rest: [], missing: [] } }, reply);

@@ -5,6 +5,7 @@ import { buildDemoCatalogue } from '../../game/support/catalogue.js';
 import type { GameDriver, Reply } from '../../game/support/drivers.js';
 import { openClient } from '../../helpers/clients.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { webApp } from '../../../src/server/web-app.js';
 import { builtWebApp } from '../../web/built-app.js';
 
 export interface GameServer {
@@ -23,7 +24,7 @@ export interface GameServer {
  */
 export async function startGameServer(teamNames: readonly string[]): Promise<GameServer> {
   builtWebApp();
-  const server = await startTestServer();
+  const server = await startTestServer({ staticApp: webApp({ tileUrl: null }) });
   const admin = await openClient({ socket: server.socketPath });
   await buildDemoCatalogue(clientDriver(server, admin));
   const session = await admin.request({ type: 'session.add', name: 'Züri', timeZone: 'Europe/Zurich' });

@@ -124,6 +124,10 @@ export const de: Messages = {
     TEAM_IS_CATCHER: 'Dieses Team ist jetzt ein Fängerteam.',
     TEAM_IN_GRACE_PERIOD: 'Dieses Team hat Schonfrist und kann noch nicht gefangen werden.',
     CLIENT_TOO_OLD: 'Diese App ist veraltet: neu laden, um die neue Version zu bekommen.',
+    TOO_MANY_UPLOADS: 'Zu viele Fotos werden gleichzeitig hochgeladen: dieses wird gleich nochmals versucht.',
+    UPLOADS_BUSY:
+      'Der Server ist mit anderen Uploads beschäftigt: dieses Foto wird gleich nochmals versucht.',
+    UPLOAD_TOO_SLOW: 'Die Verbindung war zu langsam für dieses Foto: es wird später nochmals versucht.',
     TEAMS_TOO_FAR: 'Ihr seid zu weit voneinander entfernt (mehr als 300 m).',
     CATCHER_LOCATION_MISSING:
       'Ein Fang braucht deinen aktuellen Standort: Ortung einschalten und nochmals versuchen.',

@@ -1,5 +1,5 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
-import type { WebAppConfig } from '../../../src/server/web-app.js';
+import type { AppConfig } from '../../../src/protocol/app-config.js';
 import { freshnessOf } from '../map/freshness.js';
 import { LiveMap } from '../map/live-map.js';
 import { t } from '../i18n/i18n.js';
@@ -9,10 +9,10 @@ import { roleText, TeamName } from './common.js';
 
 /** The map tab (loaded on first use, with Leaflet and the base map): the map and a legend of the teams. */
 export default function MapTab({ phone }: { phone: Phone }) {
-  const config = useSignal<WebAppConfig | undefined>(undefined);
+  const config = useSignal<AppConfig | undefined>(undefined);
   useSignalEffect(() => {
     fetch('/app-config.json')
-      .then((res) => res.json() as Promise<WebAppConfig>)
+      .then((res) => res.json() as Promise<AppConfig>)
       .then((value) => (config.value = value))
       .catch(() => (config.value = { tileUrl: null }));
   });
