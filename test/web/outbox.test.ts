@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Answer } from '../../web/src/net/own-id-requests.js';
 import type { ActionDraft, CommandAction, OutboxEntry, PhotoAction } from '../../web/src/outbox/actions.js';
-import { Outbox, Unreachable, type OutboxStore } from '../../web/src/outbox/outbox.js';
+import { Outbox, Unreachable, type Answer, type OutboxStore } from '../../web/src/outbox/outbox.js';
 
 /** The phone's storage, surviving "reloads" (new Outbox objects over the same store). */
 class MemoryStore implements OutboxStore {
