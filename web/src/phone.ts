@@ -6,7 +6,7 @@ import { deleteValue, openDeviceDb, outboxStore, readValue, writeValue, type Dev
 import { deviceClientId, storedLogin, type Login } from './device/identity.js';
 import { LOW_BATTERY_LEVEL, ScreenWakeLock, watchBattery } from './device/power.js';
 import { applyBroadcast } from './game/apply-broadcast.js';
-import { teamOf } from './game/selectors.js';
+import { offerInLanguage, teamOf } from './game/selectors.js';
 import type { GameView, SessionState } from './game/types.js';
 import { language, type Language } from './i18n/i18n.js';
 import { sendDelay, type LastSent } from './location/throttle.js';
@@ -301,10 +301,17 @@ export class Phone {
     const completion = await this.outbox.add({
       kind: 'complete',
       session,
-      label: offer.title,
+      label: offerInLanguage(offer, language.value).title,
       command: { type: 'complete', team: team.id, challenge, periodId: team.periodId },
     });
-    if (photo !== undefined) await this.addPhoto(photo, team.id, team.periodId, completion.id, offer.title);
+    if (photo !== undefined)
+      await this.addPhoto(
+        photo,
+        team.id,
+        team.periodId,
+        completion.id,
+        offerInLanguage(offer, language.value).title,
+      );
   }
 
   /**

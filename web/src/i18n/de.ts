@@ -69,6 +69,7 @@ export const de: Messages = {
   inGrace: 'Ihr seid sicher: Schonfrist',
   graceLeft: (left: string) => `Sicher für ${left}`,
   graceOf: (team: string, left: string) => `${team}: sicher für ${left}`,
+  zone: (number: number) => `Zone ${number}`,
   catchTitle: 'Ein Läuferteam fangen',
   noRunners: 'Keine Läuferteams.',
   catchTeam: (team: string) => `${team} fangen`,

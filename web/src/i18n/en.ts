@@ -75,6 +75,7 @@ export const en = {
   inGrace: 'You are safe: grace period',
   graceLeft: (left: string) => `Safe for ${left}`,
   graceOf: (team: string, left: string) => `${team}: safe for ${left}`,
+  zone: (number: number) => `Zone ${number}`,
   // catcher
   catchTitle: 'Catch a runner team',
   noRunners: 'No runner teams.',
