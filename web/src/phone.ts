@@ -12,7 +12,7 @@ import { language, type Language } from './i18n/i18n.js';
 import { sendDelay, type LastSent } from './location/throttle.js';
 import { LocationTracker, type Fix } from './location/tracker.js';
 import { connectToEngine, isUnreachable, TruinlagError, type TruinlagClient } from './net/connection.js';
-import type { ActionDraft, OutboxEntry } from './outbox/actions.js';
+import { hasPending, type ActionDraft, type OutboxEntry } from './outbox/actions.js';
 import { Outbox, Unreachable, type Answer } from './outbox/outbox.js';
 import { compressPhoto } from './photos/compress.js';
 import { uploadPhoto } from './photos/upload.js';
@@ -81,7 +81,7 @@ export class Phone {
   });
   readonly gameRunning = computed(() => (this.view.value?.state.game ?? null) !== null);
   /** Whether actions still wait to be answered (an app update waits for them). */
-  readonly busy = computed(() => this.actions.value.some((e) => e.state === 'queued' || e.state === 'sent'));
+  readonly busy = computed(() => hasPending(this.actions.value));
   readonly lowBatteryOffer = computed(
     () =>
       !this.settings.value.lowPower &&
