@@ -48,6 +48,8 @@ describe('the phone’s devices: position, photo upload, battery, screen', { tim
     phone = await openPhone(browser, game.base, { position: HB });
     await phone.context.addInitScript(LOW_BATTERY);
     await phone.context.addInitScript(RECORD_WAKE_LOCKS);
+    // What a phone's browser grants a visible page without asking; a test context grants nothing unasked.
+    await phone.context.grantPermissions(['geolocation', 'screen-wake-lock'], { origin: game.base });
     phone.page.on('websocket', (socket) =>
       socket.on('framesent', (frame) => {
         if (String(frame.payload).includes('"location.send"')) locationFrames.push(Date.now() - t0);
