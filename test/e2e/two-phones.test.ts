@@ -85,10 +85,10 @@ describe('two phones play a game', { timeout: 240_000 }, () => {
   it('the catcher sees the distance first, and catches within 300 m', async () => {
     await openTab(catcher.page, 'play');
     const card = catcher.page.locator(`article[data-team="${runnerTeam.id}"]`);
-    await card.locator('[data-precheck=tooFar]').waitFor();
+    await card.locator('[data-precheck=TEAMS_TOO_FAR]').waitFor();
     expect(await card.textContent()).toMatch(/1\.\d km, (just now|\d min ago) — too far/);
     await catcher.moveTo(NEAR);
-    await card.locator('[data-precheck=inReach]').waitFor();
+    await card.locator('[data-precheck=IN_REACH]').waitFor();
     await screenshot(catcher.page, 'catcher-in-reach');
     await card.getByRole('button', { name: `Catch ${runnerTeam.name}` }).click();
     await screenshot(catcher.page, 'catcher-confirm');

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Answer } from '../../web/src/net/own-id-requests.js';
-import type { ActionDraft, CommandAction, OutboxEntry, PhotoAction } from '../../web/src/outbox/actions.js';
-import { Outbox, Unreachable, type OutboxStore } from '../../web/src/outbox/outbox.js';
+import {
+  hasPending,
+  type ActionDraft,
+  type CommandAction,
+  type OutboxEntry,
+  type PhotoAction,
+} from '../../web/src/outbox/actions.js';
+import { Outbox, Unreachable, type Answer, type OutboxStore } from '../../web/src/outbox/outbox.js';
 
 /** The phone's storage, surviving "reloads" (new Outbox objects over the same store). */
 class MemoryStore implements OutboxStore {
@@ -222,5 +227,38 @@ describe('the offline outbox', () => {
     await outbox.kick();
     expect(states(outbox)).toEqual(['A:done']);
     expect([...store.rows.values()].map((e) => e.label)).toEqual(['A']);
+  });
+
+  it('holds an app update back while an action is queued, sent or its photo waits, not once answered or refused', async () => {
+    const store = new MemoryStore();
+    const server = new FakeServer();
+    server.refuse.add('B');
+    const outbox = outboxOn(store, server);
+    expect(hasPending(outbox.all)).toBe(false);
+    const a = await outbox.add(complete('A'));
+    await outbox.add({
+      kind: 'photo',
+      session: 1,
+      label: 'A photo',
+      team: 1,
+      period: 0,
+      photo: new Blob(['x']),
+      thumb: '',
+      after: a.id,
+    });
+    expect(hasPending(outbox.all)).toBe(true);
+    server.online = true;
+    server.uploadsUnreachable = 1;
+    await outbox.kick();
+    await outbox.photosSettled();
+    expect(states(outbox)).toEqual(['A:done', 'A photo:queued']);
+    expect(hasPending(outbox.all)).toBe(true);
+    await outbox.kick();
+    await outbox.photosSettled();
+    expect(hasPending(outbox.all)).toBe(false);
+    await outbox.add(complete('B'));
+    await outbox.kick();
+    expect(outbox.all.at(-1)?.state).toBe('refused');
+    expect(hasPending(outbox.all)).toBe(false);
   });
 });

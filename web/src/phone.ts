@@ -3,17 +3,17 @@ import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
 import type { GameConfig } from '../../src/protocol/game-config.js';
 import type { LatLon } from '../../src/protocol/geo.js';
 import { deleteValue, openDeviceDb, outboxStore, readValue, writeValue, type DeviceDb } from './device/db.js';
-import { deviceClientId, newRequestId, storedLogin, type Login } from './device/identity.js';
+import { deviceClientId, storedLogin, type Login } from './device/identity.js';
 import { LOW_BATTERY_LEVEL, ScreenWakeLock, watchBattery } from './device/power.js';
 import { applyBroadcast } from './game/apply-broadcast.js';
-import { teamOf } from './game/selectors.js';
+import { offerInLanguage, teamOf } from './game/selectors.js';
 import type { GameView, SessionState } from './game/types.js';
 import { language, type Language } from './i18n/i18n.js';
 import { sendDelay, type LastSent } from './location/throttle.js';
 import { LocationTracker, type Fix } from './location/tracker.js';
-import { connectToEngine, NotConnected, TruinlagError, type Connection } from './net/connection.js';
-import type { ActionDraft, OutboxEntry } from './outbox/actions.js';
-import { Outbox, Unreachable } from './outbox/outbox.js';
+import { connectToEngine, isUnreachable, TruinlagError, type TruinlagClient } from './net/connection.js';
+import { hasPending, type ActionDraft, type OutboxEntry } from './outbox/actions.js';
+import { Outbox, Unreachable, type Answer } from './outbox/outbox.js';
 import { compressPhoto } from './photos/compress.js';
 import { uploadPhoto } from './photos/upload.js';
 
@@ -41,6 +41,15 @@ interface StoredView {
   readonly view: GameView;
   /** When the server last confirmed it (the "last known state" age shown while offline). */
   readonly at: number;
+}
+
+const answered = (result: unknown): Answer => ({ ok: true, result });
+
+/** A refusal is the server's final answer; a lost or closed connection means "send it again later". */
+function refused(error: unknown): Answer {
+  if (isUnreachable(error)) throw new Unreachable();
+  if (!(error instanceof TruinlagError)) throw error;
+  return { ok: false, error: { code: error.code, message: error.message, details: error.details } } as Answer;
 }
 
 /**
@@ -72,7 +81,7 @@ export class Phone {
   });
   readonly gameRunning = computed(() => (this.view.value?.state.game ?? null) !== null);
   /** Whether actions still wait to be answered (an app update waits for them). */
-  readonly busy = computed(() => this.actions.value.some((e) => e.state === 'queued' || e.state === 'sent'));
+  readonly busy = computed(() => hasPending(this.actions.value));
   readonly lowBatteryOffer = computed(
     () =>
       !this.settings.value.lowPower &&
@@ -80,7 +89,7 @@ export class Phone {
       this.batteryLevel.value <= LOW_BATTERY_LEVEL,
   );
 
-  private connection: Connection | undefined;
+  private client: TruinlagClient | undefined;
   private readonly outbox: Outbox;
   private readonly tracker = new LocationTracker((fix) => this.gotFix(fix));
   private readonly wakeLock = new ScreenWakeLock();
@@ -94,19 +103,18 @@ export class Phone {
   ) {
     this.outbox = new Outbox({
       store: outboxStore(db),
-      newId: newRequestId,
+      // Actions are only taken while logged in, and a login always has a client.
+      newId: () => (this.client as TruinlagClient).newRequestId(),
       now: () => Date.now(),
       onChange: (entries) => (this.actions.value = entries),
       onProgress: (id, fraction) => (this.progress.value = new Map(this.progress.value).set(id, fraction)),
       senders: {
-        connected: () => this.connection?.ownIds.connected ?? false,
+        connected: () => this.client?.connection.status === 'open',
         command: (action) => {
-          if (this.connection === undefined) return Promise.reject(new Unreachable());
-          return this.connection.ownIds
-            .send(action.id, action.command, action.session)
-            .catch((error: unknown) => {
-              throw error instanceof NotConnected ? new Unreachable() : error;
-            });
+          if (this.client === undefined) return Promise.reject(new Unreachable());
+          return this.client
+            .request(action.command, { id: action.id, session: action.session })
+            .then(answered, refused);
         },
         photo: (action, progress) => {
           const token = this.login.value?.token;
@@ -152,39 +160,38 @@ export class Phone {
   // ——— connection ———
 
   /** (Re)opens the connection, resuming from the positions the stored view reflects. */
-  private connect(token: string | undefined): Connection {
-    this.connection?.client.close();
+  private connect(token: string | undefined): TruinlagClient {
+    this.client?.close();
     const view = this.view.value;
-    const connection = connectToEngine({
+    const client = connectToEngine({
       token,
       clientId: this.clientId,
       since: view?.state.seq,
       resync: async () => (await this.refetch()) ?? {},
     });
-    this.connection = connection;
+    this.client = client;
     this.link.value = navigator.onLine ? 'connecting' : 'offline';
-    const { client, ownIds } = connection;
-    ownIds.onRefused = () => {
-      if (this.connection === connection) void this.forget(true);
-    };
     client.onConnection((state) => {
-      if (this.connection !== connection) return;
+      if (this.client !== client) return;
+      // The server refused the token itself (the login was ended): reconnecting cannot help.
+      if (state.status === 'closed' && !state.reconnecting && state.reason.code === 'UNAUTHORISED')
+        return void this.forget(true);
       this.link.value = state.status === 'open' ? 'online' : navigator.onLine ? 'connecting' : 'offline';
       if (state.status === 'open') void this.connected();
     });
     client.onBroadcast((b) => {
       const current = this.view.value;
-      if (this.connection !== connection || current === undefined) return;
+      if (this.client !== client || current === undefined) return;
       const { view, refetch } = applyBroadcast(current, b);
       this.setView(view);
       if (refetch) void this.refetch();
       if (b.event.type === 'config.changed') void this.fetchConfig();
     });
-    return connection;
+    return client;
   }
 
   private async connected(): Promise<void> {
-    const welcome = this.connection?.client.welcome;
+    const welcome = this.client?.welcome;
     const login = this.login.value;
     if (login !== undefined && welcome?.role === 'player' && welcome.session !== null) {
       if (welcome.session !== login.session) await this.saveLogin({ ...login, session: welcome.session });
@@ -198,17 +205,17 @@ export class Phone {
 
   /** Takes a fresh snapshot of the session (first start, corrections, a resync). Returns what it reflects. */
   private async refetch(): Promise<Record<string, number> | undefined> {
-    const connection = this.connection;
-    const session = connection?.client.welcome?.session;
-    if (connection === undefined || session === null || session === undefined) return undefined;
-    const state: SessionState = await connection.client.request({ type: 'session.state' }, { session });
-    if (this.connection !== connection) return undefined;
+    const client = this.client;
+    const session = client?.welcome?.session;
+    if (client === undefined || session === null || session === undefined) return undefined;
+    const state: SessionState = await client.request({ type: 'session.state' }, { session });
+    if (this.client !== client) return undefined;
     this.setView({ state, notes: this.view.value?.notes ?? [] });
     return state.seq;
   }
 
   private async fetchConfig(): Promise<void> {
-    const client = this.connection?.client;
+    const client = this.client;
     const session = client?.welcome?.session;
     if (client === undefined || session === null || session === undefined) return;
     const { effective } = await client.request({ type: 'config.get' }, { session });
@@ -237,13 +244,13 @@ export class Phone {
 
   /** Logs in with the passphrase (D6) and keeps the token, so that the app logs in silently from now on. */
   async logIn(passphrase: string): Promise<void> {
-    const connection = this.connect(undefined);
+    const client = this.connect(undefined);
     const ready = await Promise.race([
-      connection.client.ready.then(() => true),
+      client.ready.then(() => true),
       new Promise<false>((resolve) => setTimeout(() => resolve(false), LOGIN_CONNECT_MS)),
     ]);
     if (!ready) throw new TruinlagError('DISCONNECTED', 'no connection');
-    const { token, player } = await connection.client.login(passphrase.trim());
+    const { token, player } = await client.login(passphrase.trim());
     if (player.session === null) throw new TruinlagError('NOT_FOUND', 'no session');
     this.loginNotice.value = undefined;
     await this.saveLogin({ token, player: player.id, playerName: player.name, session: player.session });
@@ -253,7 +260,7 @@ export class Phone {
 
   /** Logs out: the server forgets the token (when reachable) and the phone forgets the game. */
   async logOut(): Promise<void> {
-    const client = this.connection?.client;
+    const client = this.client;
     if (client !== undefined && this.link.value === 'online') {
       await Promise.race([client.logout().catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
     }
@@ -261,8 +268,8 @@ export class Phone {
   }
 
   private async forget(byServer: boolean): Promise<void> {
-    this.connection?.client.close();
-    this.connection = undefined;
+    this.client?.close();
+    this.client = undefined;
     for (const entry of this.outbox.all) await this.outbox.dismiss(entry.id);
     await Promise.all([
       deleteValue(this.db, 'login'),
@@ -294,10 +301,17 @@ export class Phone {
     const completion = await this.outbox.add({
       kind: 'complete',
       session,
-      label: offer.title,
+      label: offerInLanguage(offer, language.value).title,
       command: { type: 'complete', team: team.id, challenge, periodId: team.periodId },
     });
-    if (photo !== undefined) await this.addPhoto(photo, team.id, team.periodId, completion.id, offer.title);
+    if (photo !== undefined)
+      await this.addPhoto(
+        photo,
+        team.id,
+        team.periodId,
+        completion.id,
+        offerInLanguage(offer, language.value).title,
+      );
   }
 
   /**
@@ -395,7 +409,7 @@ export class Phone {
     addEventListener('online', () => this.reconnect());
     addEventListener('offline', () => {
       // The socket may take minutes to notice: the phone knows now.
-      this.connection?.client.close();
+      this.client?.close();
       this.link.value = 'offline';
     });
     document.addEventListener('visibilitychange', () => {

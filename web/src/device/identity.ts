@@ -29,6 +29,3 @@ export async function deviceClientId(db: DeviceDb): Promise<string> {
 export const storedLogin = (db: DeviceDb): Promise<Login | undefined> => readValue<Login>(db, LOGIN);
 export const storeLogin = (db: DeviceDb, login: Login | undefined): Promise<void> =>
   writeValue(db, LOGIN, login);
-
-/** A request id unique for this device: time first (ids sort by time), then randomness. */
-export const newRequestId = (): string => `${Date.now().toString(36)}-${randomHex(8)}`;

@@ -1,4 +1,4 @@
-import type { GameView, Note, SessionState, Team } from './types.js';
+import type { GameView, Note, Offer, SessionState, Team } from './types.js';
 
 /** The team a player is in. */
 export const teamOf = (state: SessionState, player: number): Team | undefined =>
@@ -63,4 +63,15 @@ export function feedOf(view: GameView): FeedItem[] {
   }
   for (const note of view.notes) items.push({ kind: 'note', at: note.at, note, team: byId(note.team) });
   return items.sort((a, b) => b.at - a.at);
+}
+
+/**
+ * An offer's title and description in the phone's language: the catalogue's translation when it has one
+ * (CATALOGUE-7), else the catalogue's own text.
+ */
+export function offerInLanguage(offer: Offer, language: string): { title: string; description: string } {
+  return {
+    title: offer.translatedTitles?.[language] ?? offer.title,
+    description: offer.translatedDescriptions?.[language] ?? offer.description,
+  };
 }

@@ -75,6 +75,7 @@ export const en = {
   inGrace: 'You are safe: grace period',
   graceLeft: (left: string) => `Safe for ${left}`,
   graceOf: (team: string, left: string) => `${team}: safe for ${left}`,
+  zone: (number: number) => `Zone ${number}`,
   // catcher
   catchTitle: 'Catch a runner team',
   noRunners: 'No runner teams.',
@@ -84,9 +85,10 @@ export const en = {
   distance: (metres: string, ago: string) => `${metres}, ${ago}`,
   tooFar: 'too far',
   inReach: 'in reach',
-  noTargetFix: 'position never seen',
-  noOwnFix: 'your own position is unknown',
-  staleFix: 'position is old — ask them to open their app',
+  targetNeverSeen: 'the runners’ position was never seen — ask them to open the app',
+  targetStale: (minutes: number) => `the runners’ position is ${minutes} min old — ask them to open the app`,
+  ownMissing: 'your own position is unknown — turn on location',
+  ownStale: (minutes: number) => `your own position is ${minutes} min old — wait for a fresh fix`,
   // map
   mapTitle: 'Live map',
   freshness: { fresh: 'fresh', stale: 'stale', offline: 'offline', never: 'never seen' } as Record<

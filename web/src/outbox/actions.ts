@@ -45,3 +45,9 @@ export type ActionDraft =
 
 export const isFinished = (entry: OutboxEntry): boolean =>
   entry.state === 'done' || entry.state === 'refused';
+
+/**
+ * Whether an action still waits for its answer. The app offers an update (which reloads the page) only
+ * while none does, so that an update never reloads it in the middle of a pending action.
+ */
+export const hasPending = (entries: readonly OutboxEntry[]): boolean => entries.some((e) => !isFinished(e));

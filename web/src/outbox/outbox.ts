@@ -1,4 +1,4 @@
-import type { Answer } from '../net/own-id-requests.js';
+import type { ProtocolError } from '../../../src/protocol/errors.js';
 import {
   isFinished,
   type ActionDraft,
@@ -6,6 +6,9 @@ import {
   type OutboxEntry,
   type PhotoAction,
 } from './actions.js';
+
+/** The server's answer to an action. */
+export type Answer = { ok: true; result: unknown } | { ok: false; error: ProtocolError };
 
 /** Where the outbox keeps its entries (IndexedDB on the phone, memory in tests). */
 export interface OutboxStore {

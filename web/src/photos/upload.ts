@@ -1,6 +1,5 @@
-import type { Answer } from '../net/own-id-requests.js';
 import type { PhotoAction } from '../outbox/actions.js';
-import { Unreachable } from '../outbox/outbox.js';
+import { Unreachable, type Answer } from '../outbox/outbox.js';
 
 /**
  * Uploads a proof photo to the engine's picture route (`POST /pictures`, same origin) with the action's

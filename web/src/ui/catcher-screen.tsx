@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
+import { DEFAULT_GAME_CONFIG } from '../../../src/engine/config/game-config.js';
 import { catchPrecheck, type CatchPrecheck } from '../catch/precheck.js';
 import { msLeft } from '../game/selectors.js';
 import type { Team } from '../game/types.js';
@@ -14,13 +15,15 @@ export function CatcherScreen({ phone, team }: { phone: Phone; team: Team }) {
   const runners = (phone.view.value?.state.teams ?? []).filter((t) => t.role === 'Runner');
   const own = phone.ownFix.value ?? team.location ?? null;
   const target = catching.value;
+  // The config is fetched on every connect and kept; the engine's default stands in before the first.
+  const maxAgeMinutes = (phone.config.value ?? DEFAULT_GAME_CONFIG).catchLocationMaxAgeMinutes;
   return (
     <>
       <h1>{t.value.catchTitle}</h1>
       {runners.length === 0 && <p class="muted">{t.value.noRunners}</p>}
       {runners.map((runner) => {
         const grace = msLeft(runner.graceUntil, now.value);
-        const check = catchPrecheck(own, runner.location, now.value);
+        const check = catchPrecheck(own, runner.location, now.value, maxAgeMinutes);
         return (
           <article class="card" key={runner.id} data-team={runner.id}>
             <TeamName team={runner} />
@@ -32,7 +35,7 @@ export function CatcherScreen({ phone, team }: { phone: Phone; team: Team }) {
             <div class="actions">
               <button
                 type="button"
-                class={check.verdict === 'inReach' ? 'primary' : undefined}
+                class={check.problem === undefined ? 'primary' : undefined}
                 disabled={grace !== null && grace > 0}
                 onClick={() => (catching.value = runner)}
               >
@@ -53,24 +56,34 @@ export function CatcherScreen({ phone, team }: { phone: Phone; team: Team }) {
   );
 }
 
-/** "340 m, 2 min ago — too far". */
+/** "340 m, 2 min ago — too far", or why the engine would refuse the catch whatever the distance. */
 function PrecheckLine({ check }: { check: CatchPrecheck }) {
   const texts = t.value;
-  const age = check.ageMs === null ? '' : agoText(check.ageMs);
-  if (check.verdict === 'noTargetFix') return <p class="muted">{texts.noTargetFix}</p>;
-  if (check.verdict === 'noOwnFix') return <p class="muted">{`${age} — ${texts.noOwnFix}`}</p>;
-  const verdict = check.verdict === 'inReach' ? texts.inReach : texts.tooFar;
-  return (
-    <p class={check.verdict === 'inReach' ? 'good' : 'bad'} data-precheck={check.verdict}>
-      {`${texts.distance(texts.metres(check.metres ?? 0), age)} — ${verdict}`}
-      {check.stale && (
-        <>
-          <br />
-          <small>{texts.staleFix}</small>
-        </>
-      )}
+  const { problem } = check;
+  const minutes = (ms: number): number => Math.floor(ms / 60_000);
+  const line = (text: string, good = false) => (
+    <p class={good ? 'good' : 'bad'} data-precheck={problem?.code ?? 'IN_REACH'}>
+      {text}
     </p>
   );
+  switch (problem?.code) {
+    case 'CATCHER_LOCATION_MISSING':
+      return line(texts.ownMissing);
+    case 'CATCHER_LOCATION_STALE':
+      return line(texts.ownStale(minutes(problem.ageMs)));
+    case 'TARGET_LOCATION_MISSING':
+      return line(texts.targetNeverSeen);
+    case 'TARGET_LOCATION_STALE':
+      return line(texts.targetStale(minutes(problem.ageMs)));
+    case 'TEAMS_TOO_FAR':
+    case undefined: {
+      const where = texts.distance(texts.metres(check.metres ?? 0), agoText(check.ageMs ?? 0));
+      return line(
+        `${where} — ${problem === undefined ? texts.inReach : texts.tooFar}`,
+        problem === undefined,
+      );
+    }
+  }
 }
 
 function CatchDialog(props: { team: Team; onClose: () => void; onSend: () => void }) {

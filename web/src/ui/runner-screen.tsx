@@ -1,9 +1,9 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
-import { msLeft } from '../game/selectors.js';
+import { msLeft, offerInLanguage } from '../game/selectors.js';
 import type { Offer, Team } from '../game/types.js';
 import { isFinished } from '../outbox/actions.js';
-import { countdownText, t } from '../i18n/i18n.js';
+import { countdownText, language, t } from '../i18n/i18n.js';
 import type { Phone } from '../phone.js';
 import { now } from './clock.js';
 
@@ -32,11 +32,7 @@ export function RunnerScreen({ phone, team }: { phone: Phone; team: Team }) {
       {team.offers.length === 0 && <p class="muted">{t.value.noOffers}</p>}
       {team.offers.map((offer) => (
         <article class="card" key={offer.challengeId} data-challenge={offer.challengeId}>
-          <div class="row">
-            <h2 class="grow">{offer.title}</h2>
-            <span class="points">{t.value.points(offer.points)}</span>
-          </div>
-          <p>{offer.description}</p>
+          <OfferTexts offer={offer} />
           <div class="actions">
             <button
               type="button"
@@ -62,6 +58,21 @@ export function RunnerScreen({ phone, team }: { phone: Phone; team: Team }) {
   );
 }
 
+/** An offer's texts in the phone's language, its points and the zone it leads to. */
+function OfferTexts({ offer }: { offer: Offer }) {
+  const { title, description } = offerInLanguage(offer, language.value);
+  return (
+    <>
+      <div class="row">
+        <h2 class="grow">{title}</h2>
+        <span class="points">{t.value.points(offer.points)}</span>
+      </div>
+      {offer.zoneNumber != null && <p class="muted">{t.value.zone(offer.zoneNumber)}</p>}
+      <p>{description}</p>
+    </>
+  );
+}
+
 /** Confirms a completion and takes the proof photo (camera or gallery). */
 function CompleteDialog(props: {
   offer: Offer;
@@ -81,7 +92,7 @@ function CompleteDialog(props: {
   };
   return (
     <dialog ref={dialog} onClose={props.onClose} aria-labelledby="complete-title">
-      <h2 id="complete-title">{t.value.completeTitle(props.offer.title)}</h2>
+      <h2 id="complete-title">{t.value.completeTitle(offerInLanguage(props.offer, language.value).title)}</h2>
       <label class="file-button">
         {t.value.addPhoto}
         <input
