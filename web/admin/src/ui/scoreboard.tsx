@@ -61,9 +61,9 @@ function TeamRow({
             {team.name}
           </button>
         </th>
-        <td data-points>{team.points}</td>
-        <td data-bounty>{team.bounty}</td>
-        <td data-role>
+        <td data-points={team.points}>{team.points}</td>
+        <td data-bounty={team.bounty}>{team.bounty}</td>
+        <td data-role={team.role}>
           {team.role}
           {grace !== null && <span class="grace"> grace {countdownText(grace)}</span>}
         </td>
