@@ -39,6 +39,15 @@ export class Desk {
 
   private client: TruinlagClient | undefined;
 
+  constructor() {
+    // The browser knows at once when its network is gone; the socket may take a while to notice.
+    addEventListener('offline', () => (this.link.value = 'offline'));
+    addEventListener('online', () => {
+      if (this.client !== undefined)
+        this.link.value = this.client.connection.status === 'open' ? 'online' : 'connecting';
+    });
+  }
+
   /** The token the dashboard logged in with (pictures are read with it, same origin). */
   get token(): string | undefined {
     return this.client?.token;
@@ -97,6 +106,13 @@ export class Desk {
     if (this.client === undefined) return Promise.reject(new Error('Not logged in.'));
     const scoped = COMMANDS.get(command.type)?.scope === 'session';
     return this.client.request(command, scoped ? { session: session ?? this.sessionId.value } : {});
+  }
+
+  /** Creates a session and shows it (its broadcast may come after the answer: the list is updated now). */
+  async addSession(name: string): Promise<void> {
+    const session = await this.request({ type: 'session.add', name });
+    this.sessions.value = upsert(this.sessions.value, session);
+    await this.choose(session.id);
   }
 
   /** Shows a session: its game, its tracks, its config. */

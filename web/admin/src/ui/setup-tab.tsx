@@ -30,10 +30,9 @@ function NewSession({ desk }: { desk: Desk }) {
   const create = async (event: Event): Promise<void> => {
     event.preventDefault();
     try {
-      const session = await desk.request({ type: 'session.add', name: name.value.trim() });
+      await desk.addSession(name.value.trim());
       name.value = '';
       error.value = undefined;
-      await desk.choose(session.id);
     } catch (e) {
       error.value = refusalText(e);
     }
