@@ -66,7 +66,16 @@ export function AdminMap({
     trackLayer.current.addTo(created);
     teamLayer.current.addTo(created);
     map.current = created;
-    return () => created.remove();
+    // The pane gets its size from the layout after mounting: fit the city again once it has one.
+    const resized = new ResizeObserver(() => {
+      created.invalidateSize();
+      if (options.current.follow === undefined) created.fitBounds(ZURICH);
+    });
+    resized.observe(element.current);
+    return () => {
+      resized.disconnect();
+      created.remove();
+    };
   }, []);
 
   const draw = (): void => {

@@ -61,7 +61,9 @@ export function ConfigPanel({ desk }: { desk: Desk }) {
                 {...(typeof value === 'number'
                   ? { type: 'number' as const, step: 'any' }
                   : { type: 'text' as const })}
-                value={String(value)}
+                // Not controlled: an update of another field must not reset what is being typed here.
+                key={String(value)}
+                defaultValue={String(value)}
                 aria-invalid={error !== undefined}
                 aria-describedby={error === undefined ? undefined : `${id}-error`}
                 onChange={(e) => void set(field, e.currentTarget.value)}
