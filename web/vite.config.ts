@@ -10,6 +10,7 @@ import { zurichMap } from './build/zurich-map.js';
 
 const outDir = fileURLToPath(new URL('../dist/web', import.meta.url));
 const MAP_MODULE = 'virtual:zurich-map';
+const page = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 /** The offline base map as a module of its own (loaded with the map, not at start). */
 function baseMap(): Plugin {
@@ -54,12 +55,23 @@ function budget(): Plugin {
   };
 }
 
-/** The player app (issue 10): built into dist/web and served by the engine's HTTP server at `/`. */
+/**
+ * The player app (issue 10) and the game master's dashboard (issue 13): built into dist/web and served by the
+ * engine's HTTP server at `/` and `/admin`.
+ */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: true },
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    reportCompressedSize: true,
+    // The game master's dashboard (issue 13) is a second page of the same app, at /admin.
+    rollupOptions: { input: { main: page('index.html'), admin: page('admin/index.html') } },
+  },
   server: { proxy: { '/pictures': 'http://127.0.0.1:8585', '/app-config.json': 'http://127.0.0.1:8585' } },
   plugins: [
     baseMap(),
@@ -86,9 +98,10 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        globIgnores: ['admin/**'],
         navigateFallback: 'index.html',
         // The engine's own HTTP routes are never answered by the shell.
-        navigateFallbackDenylist: [/^\/pictures/, /^\/healthz/, /^\/app-config\.json/],
+        navigateFallbackDenylist: [/^\/pictures/, /^\/healthz/, /^\/app-config\.json/, /^\/admin/],
         cleanupOutdatedCaches: true,
       },
     }),

@@ -16,7 +16,7 @@ import type { HttpEnv } from './http-answers.js';
 export const WEB_APP_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /**
- * The player app (issue 10) at `/`, on the engine's HTTP server, the same origin as the WebSocket.
+ * The player app (issue 10) at `/` and the game master's dashboard (issue 13) at `/admin`, on the engine's HTTP server, the same origin as the WebSocket.
  * Hashed assets are cached for good; index.html, the service worker and the manifest are revalidated on
  * every load, so that an update reaches phones at their next start. A browser navigating to a path
  * that names no file gets index.html (the app routes itself); other requests for it get the engine's
@@ -40,13 +40,18 @@ export function webApp(config: AppConfig, dir: string = WEB_APP_DIR): Handler<Ht
       });
     const { incoming: req, outgoing: res } = c.env;
     files(req, res, () => {
-      // A page the browser navigates to gets the app (it routes itself); anything else is not found.
+      // A page the browser navigates to gets its app (it routes itself); anything else is not found.
       if (!(req.headers.accept ?? '').includes('text/html')) return notFound(res);
-      req.url = '/index.html';
+      req.url = shellOf(path);
       files(req, res, () => notFound(res));
     });
     return RESPONSE_ALREADY_SENT;
   };
+}
+
+/** The game master's dashboard (issue 13) is its own page under /admin; every other path is the player app's. */
+function shellOf(path: string): string {
+  return path === '/admin' || path.startsWith('/admin/') ? '/admin/index.html' : '/index.html';
 }
 
 function cacheHeaders(res: ServerResponse, pathname: string): void {

@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../helpers/server.js';
  * it when it is missing, so that the tests always exercise the real bundle.
  */
 export function builtWebApp(): string {
-  if (!existsSync(join(WEB_APP_DIR, 'index.html'))) {
+  if (!['index.html', 'admin/index.html'].every((page) => existsSync(join(WEB_APP_DIR, page)))) {
     execFileSync(
       process.execPath,
       ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'],

@@ -71,8 +71,8 @@ export async function startGame(game: GameServer, options: { catchers: number; g
   return game.admin.request({ type: 'game.start' }, { session: game.session });
 }
 
-/** The buildDemoCatalogue driver over a real admin connection. */
-function clientDriver(server: TestServer, admin: TruinlagClient): GameDriver {
+/** The buildDemoCatalogue driver over a real admin connection (the dashboard test uses it too). */
+export function clientDriver(server: TestServer, admin: TruinlagClient): GameDriver {
   const call = async ({ command, session }: { command: Command; session?: number }): Promise<Reply> => {
     try {
       return { ok: true, result: await admin.request(command, session === undefined ? {} : { session }) };

@@ -12,13 +12,13 @@ import { colourOf, roleText } from '../ui/common.js';
 import { freshnessOf } from './freshness.js';
 
 /** The city of Zürich, where the map opens while the phone's own position is unknown. */
-const ZURICH: L.LatLngBoundsExpression = [
+export const ZURICH: L.LatLngBoundsExpression = [
   [47.32, 8.45],
   [47.43, 8.62],
 ];
 
 /** The base map drawn from the bundled TopoJSON: lakes, canton borders, municipality borders. */
-function addBaseMap(map: L.Map): void {
+export function addBaseMap(map: L.Map): void {
   const water = getComputedStyle(document.documentElement).colorScheme.includes('dark')
     ? '#1f4e6b'
     : '#a9d3f0';
