@@ -42,7 +42,7 @@ export function webApp(config: AppConfig, dir: string = WEB_APP_DIR): Handler<Ht
     files(req, res, () => {
       // A page the browser navigates to gets its app (it routes itself); anything else is not found.
       if (!(req.headers.accept ?? '').includes('text/html')) return notFound(res);
-      req.url = shellOf(path);
+      req.url = shellOf(c.req.path);
       files(req, res, () => notFound(res));
     });
     return RESPONSE_ALREADY_SENT;
