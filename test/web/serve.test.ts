@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { builtWebApp } from './built-app.js';
+import { webApp } from '../../src/server/web-app.js';
 
 describe('the engine serves the player app', () => {
   let server: TestServer;
@@ -12,7 +13,7 @@ describe('the engine serves the player app', () => {
 
   beforeAll(async () => {
     dir = builtWebApp();
-    server = await startTestServer({ config: { tileUrl: null } });
+    server = await startTestServer({ staticApp: webApp({ tileUrl: null }) });
     base = server.url.replace('ws://', 'http://');
   });
   afterAll(() => server.stop());

@@ -8,6 +8,7 @@ import { builtWebApp } from '../../web/built-app.js';
 import { launchChromium } from '../support/chromium.js';
 import { clientDriver } from '../support/game.js';
 import { look, msUntil, openDashboard, setConfig, type Dashboard } from './dashboard-page.js';
+import { webApp } from '../../../src/server/web-app.js';
 
 const HB = { lat: 47.3779, lon: 8.5403 };
 /** The dashboard must follow a phone's change within this long (issue 13). */
@@ -45,7 +46,7 @@ describe('the game master’s dashboard', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     builtWebApp();
     browser = await launchChromium();
-    server = await startTestServer();
+    server = await startTestServer({ staticApp: webApp({ tileUrl: null }) });
     base = server.url.replace('ws://', 'http://');
     admin = await openClient({ socket: server.socketPath });
     await buildDemoCatalogue(clientDriver(server, admin));
