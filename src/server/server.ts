@@ -12,6 +12,7 @@ import type { ConnectionServices } from '../transport/connection.js';
 import { UnixTransport } from '../transport/unix-server.js';
 import { WsTransport, type HttpRoute } from '../transport/ws-server.js';
 import type { ServerConfig } from './config.js';
+import { stderrSink } from './log-sink.js';
 import { pictureRoutes } from './pictures-http.js';
 
 export interface RunningServer {
@@ -33,7 +34,7 @@ export interface RunningServer {
  * commit, tell clients, close connections, remove the socket file.
  */
 export async function startServer(config: ServerConfig, clock: Clock = systemClock): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
+  const logger = pino({ level: config.logLevel, base: undefined }, stderrSink());
   const secrets = loadOrCreateSecrets(config.dataDir);
   const store = SqliteStore.open(config.dataDir);
   try {
