@@ -62,9 +62,13 @@ export class Stepper {
   }
 }
 
-/** Only commands that changed or announced something, or were refused, need their answer kept (IDEMPOTENCY-1). */
+/**
+ * An answer is kept only where re-running its request could apply something twice: the request changed or
+ * announced something (IDEMPOTENCY-5). Reads and refusals keep nothing: a refused request changed nothing
+ * (DURABILITY-2), so a re-send is run again, and whatever the engine decides then applies once.
+ */
 function isRecorded(result: StepResult): boolean {
-  return result.writes.length > 0 || result.broadcasts.length > 0 || result.outcome.ok === false;
+  return result.writes.length > 0 || result.broadcasts.length > 0;
 }
 
 function responseFrame(id: string, outcome: Outcome<unknown>): string | undefined {
