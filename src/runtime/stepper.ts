@@ -7,6 +7,7 @@ import type { LoggedBroadcast, MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
 import type { Clock } from './clock.js';
 import type { Inbound } from './inbound.js';
+import { issuePlayerToken, withIssuedToken } from './player-tokens.js';
 import { RandomPool } from './random-pool.js';
 import type { Replies } from './replies.js';
 import { sequence } from './sequencer.js';
@@ -42,7 +43,10 @@ export class Stepper {
     const seed = this.random.hex(16);
     const actor = item.source === 'client' ? (item.actor ?? item.peer.actor) : SYSTEM;
     const input = { command: item.command, actor, session: item.session };
-    const result = step(this.state, input, { now, rng: seededRng(seed) });
+    // A login's token is drawn here, outside the seed, and only its hash goes in (AUTH-8).
+    const issued = item.command.type === 'auth.login' ? issuePlayerToken() : undefined;
+    const tokenHash = issued?.hash;
+    const result = step(this.state, input, { now, rng: seededRng(seed), loginTokenHash: tokenHash });
     applyWrites(this.state, result.writes, batch.undo);
     const broadcasts = result.broadcasts.map((b) => sequence(this.state, b, now, batch.undo));
     batch.writes.push(...result.writes);
@@ -52,11 +56,13 @@ export class Stepper {
     if (result.writes.length > 0)
       batch.journal.push({
         at: now,
-        input: JSON.stringify({ ...input, command: journalForm(input.command), now, seed }),
+        input: JSON.stringify({ ...input, command: journalForm(input.command), now, seed, tokenHash }),
       });
     const reply = item.reply;
-    const frame = reply === undefined ? undefined : responseFrame(reply.requestId, result.outcome);
-    if (reply !== undefined && frame !== undefined && isRecorded(result))
+    const outcome = issued === undefined ? result.outcome : withIssuedToken(result.outcome, issued);
+    const frame = reply === undefined ? undefined : responseFrame(reply.requestId, outcome);
+    // An answer carrying a fresh token is not kept: the store would hold the token (AUTH-8).
+    if (reply !== undefined && frame !== undefined && issued === undefined && isRecorded(result))
       batch.answers.push(this.replies.record(reply, frame, now));
     return { item, result, frame, broadcasts };
   }

@@ -37,8 +37,8 @@ const UPLOAD_TIMEOUT_MS = 120_000;
  * - `GET /pictures/:id` and `GET /pictures/:id/thumb`: the stored JPEG, for admins and the players who
  *   may see it.
  *
- * Every request needs a token: `Authorization: Bearer <token>` or `?token=<token>` (the admin token or
- * a player token from `auth.login`).
+ * Every request needs a token as `Authorization: Bearer <token>` (the admin token or a player token from
+ * `auth.login`); a `?token=` in the URL is refused.
  */
 export function pictureRoutes(services: PictureRouteServices): HttpRoute {
   return (req, res) => {
@@ -69,7 +69,7 @@ async function upload(
 ): Promise<void> {
   const actor = authenticate(services, req, url);
   // Without a valid token nothing is read: the answer comes at once and closes the connection.
-  if (actor === undefined) return refuse(res, unauthorised(), 401);
+  if ('code' in actor) return refuse(res, actor, 401);
   // The body is read (up to its limit) before anything else is answered, so that a client gets its
   // answer instead of a connection reset while it is still sending.
   const body = await readBody(req, MAX_PICTURE_BYTES);
@@ -112,7 +112,7 @@ function download(
   variant: PictureVariant,
 ): void {
   const actor = authenticate(services, req, url);
-  if (actor === undefined) return refuse(res, unauthorised(), 401);
+  if ('code' in actor) return refuse(res, actor, 401);
   const state = services.runtime.current;
   const picture = state.tables.picture.get(id);
   // A picture the requester may not see does not exist for them (its existence is not revealed).
@@ -141,13 +141,16 @@ function download(
   else res.end(bytes);
 }
 
-/** The actor a request's token stands for (the same rules as a WebSocket hello), or undefined. */
-function authenticate(services: PictureRouteServices, req: IncomingMessage, url: URL): Actor | undefined {
+/**
+ * The actor a request's bearer token stands for (the same rules as a WebSocket hello), or why there is
+ * none. A token in the URL is refused (AUTH-8): URLs end up in logs, proxies and browser histories.
+ */
+function authenticate(services: PictureRouteServices, req: IncomingMessage, url: URL): Actor | ProtocolError {
+  if (url.searchParams.has('token')) return TOKEN_IN_URL;
   const header = req.headers.authorization;
-  const bearer = header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : undefined;
-  const token = bearer ?? url.searchParams.get('token') ?? undefined;
-  if (token === undefined || token === '') return undefined;
-  return actorOfToken(services.runtime.current, services.adminToken, token);
+  const token = header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : '';
+  const actor = token === '' ? undefined : actorOfToken(services.runtime.current, services.adminToken, token);
+  return actor ?? UNAUTHORISED;
 }
 
 /** The upload target named by the query string, or what is wrong with it. */
@@ -244,8 +247,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INTERNAL: 500,
 };
 
-const unauthorised = (): ProtocolError =>
-  makeError('UNAUTHORISED', 'Send a valid token: "Authorization: Bearer <token>" or "?token=<token>".');
+const UNAUTHORISED = makeError('UNAUTHORISED', 'Send a valid token: "Authorization: Bearer <token>".');
+const TOKEN_IN_URL = makeError(
+  'UNAUTHORISED',
+  'Tokens are not accepted in URLs (they end up in logs): send "Authorization: Bearer <token>".',
+  { rule: 'token-in-url' },
+);
 
 /**
  * Answers with an error, as `{"ok":false,"error":{code,message}}`. The status follows the code; an

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs } from '../runtime/picture-jobs.js';
 import { Runtime } from '../runtime/runtime.js';
-import { loadOrCreateSecrets } from '../runtime/secrets.js';
+import { hasSecrets, loadOrCreateSecrets, type Secrets } from '../runtime/secrets.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConnectionServices } from '../transport/connection.js';
 import { UnixTransport } from '../transport/unix-server.js';
@@ -35,15 +35,14 @@ export interface RunningServer {
  */
 export async function startServer(config: ServerConfig, clock: Clock = systemClock): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: undefined }, stderrSink());
-  const secrets = loadOrCreateSecrets(config.dataDir);
-  const store = SqliteStore.open(config.dataDir);
+  const { store, secrets } = openDataDir(config.dataDir);
+  let runtime: Runtime;
   try {
-    store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));
+    runtime = new Runtime({ store, clock, logger, jobs: pictureJobs(store) });
   } catch (error) {
     store.close();
     throw error;
   }
-  const runtime = new Runtime({ store, clock, logger, jobs: pictureJobs(store) });
   const services: ConnectionServices = {
     runtime,
     clock,
@@ -96,4 +95,20 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     closed,
     shutdown,
   };
+}
+
+/**
+ * Opens the data directory's store and secrets, refusing one that would start without its data or with
+ * damaged secrets (DURABILITY-5, DURABILITY-6): the database must exist once the installation does.
+ */
+function openDataDir(dataDir: string): { store: SqliteStore; secrets: Secrets } {
+  const store = SqliteStore.open(dataDir, { mustExist: hasSecrets(dataDir) });
+  try {
+    const secrets = loadOrCreateSecrets(dataDir);
+    store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));
+    return { store, secrets };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
 }

@@ -120,10 +120,11 @@ export interface PastGameRecord {
   readonly teams: readonly (TeamRecord & { readonly track: readonly TrackPoint[] })[];
 }
 
-/** A player's login token (AUTH-5): resumable, one per login. */
+/** A player's login token (AUTH-5): resumable, one per login, kept only as its hash (AUTH-8). */
 export interface TokenRecord {
   readonly id: number;
   readonly player: number;
-  readonly token: string;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  readonly tokenHash: string;
   readonly createdAt: number;
 }
