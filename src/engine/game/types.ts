@@ -26,6 +26,8 @@ export interface TrackPoint {
 export interface TrackPointRecord extends TrackPoint {
   readonly id: number;
   readonly team: number;
+  /** Reported in grace: the teams that were catchers then, from which it stays hidden (VISIBILITY-4). */
+  readonly hiddenFrom?: readonly number[];
 }
 
 export type PeriodContext =
@@ -86,6 +88,8 @@ export interface TeamRecord extends TeamStanding {
   readonly colour: RgbColour;
   readonly players: readonly number[];
   readonly location: LocationFix | null;
+  /** Reported in grace: the teams that were catchers then, from which `location` is hidden (VISIBILITY-4). */
+  readonly locationHiddenFrom?: readonly number[];
   /** The newest point of the team's trail (the trail itself is the `trackPoint` table). */
   readonly lastTrackPoint: TrackPoint | null;
   readonly periods: readonly PeriodRecord[];
