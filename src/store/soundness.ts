@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { hasSecrets } from '../runtime/secrets.js';
 import { MIGRATIONS } from './migrations.js';
 import { restoreHint, StartRefusal } from './start-refusal.js';
 
@@ -14,10 +15,16 @@ const PROBLEMS_SHOWN = 5;
 export function refuseMissing(path: string, dataDir: string): void {
   const file = basename(path);
   if (!existsSync(path)) {
+    const installed = hasSecrets(dataDir);
     throw new StartRefusal(
-      `The database ${file} is missing from ${dataDir}, which already holds an installation (secret.key): ` +
-        `starting would begin with no data. ${restoreHint(dataDir)} To start a new, empty installation ` +
-        `instead, remove secret.key and admin.token from ${dataDir} first.`,
+      `The database ${file} is missing from ${dataDir}` +
+        (installed
+          ? ', which already holds an installation (secret.key): starting would begin with no data. '
+          : '. ') +
+        restoreHint(dataDir) +
+        (installed
+          ? ` To start a new, empty installation instead, remove secret.key and admin.token from ${dataDir} first.`
+          : ''),
     );
   }
   if (statSync(path).size === 0) {

@@ -56,10 +56,10 @@ export class SqliteStore implements Store {
    * any case, a file that is not a sound truinlag store (DURABILITY-5).
    */
   static open(dataDir: string, options: { mustExist?: boolean } = {}): SqliteStore {
-    makeDataDirPrivate(dataDir);
     const path = join(dataDir, DATABASE_FILE);
     if (options.mustExist === true) refuseMissing(path, dataDir);
-    else createPrivateFile(path);
+    makeDataDirPrivate(dataDir);
+    createPrivateFile(path);
     const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     try {
       checkSoundness(db, dataDir, options.mustExist === true);
