@@ -1,6 +1,8 @@
 import { resolveServerConfig, type ServerConfigInput } from '../server/config.js';
 import { startServer } from '../server/server.js';
 import { webApp } from '../server/web-app.js';
+import { StartRefusal } from '../store/start-refusal.js';
+import { CliError } from './connection.js';
 
 const FORCE_EXIT_MS = 10_000;
 
@@ -10,7 +12,12 @@ const FORCE_EXIT_MS = 10_000;
  */
 export async function serve(input: ServerConfigInput): Promise<void> {
   const config = resolveServerConfig(input);
-  const server = await startServer(config, { staticApp: webApp({ tileUrl: config.tileUrl }) });
+  const server = await startServer(config, { staticApp: webApp({ tileUrl: config.tileUrl }) }).catch(
+    (error: unknown) => {
+      // A refused data directory is the user's to fix: its message, under its own code, without a trace.
+      throw error instanceof StartRefusal ? new CliError(error.code, error.message) : error;
+    },
+  );
   const out = process.stdout;
   out.write(`truinlag is listening\n`);
   out.write(`  player app:   ${server.url.replace('ws://', 'http://')}/\n`);

@@ -21,6 +21,11 @@ export interface HandlerContext {
   readonly now: number;
   /** Injected seeded RNG. */
   readonly rng: Rng;
+  /**
+   * The hash of a fresh player token the runtime drew for this request (`auth.login` only, AUTH-8): the
+   * token itself never enters the engine, so the journal cannot give it away.
+   */
+  readonly loginTokenHash: string | undefined;
   readonly actor: Actor;
   /** The session the request names (always present for session-scoped commands). */
   readonly session: number | undefined;

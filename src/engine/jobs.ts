@@ -10,7 +10,7 @@ import type {
  * The runtime has one runner per kind (src/runtime/jobs.ts), typed by this map.
  */
 export interface JobInputs {
-  /** An online copy of the store into `file` (server.backup). */
+  /** An online copy of the store into the backups folder, as `file` (a plain name; server.backup). */
   readonly backup: { readonly file: string };
   readonly [PICTURE_JOB]: PictureJobInput;
   readonly [PICTURE_READ_JOB]: PictureReadJobInput;

@@ -14,10 +14,14 @@ export interface StepInput {
   readonly session: number | undefined;
 }
 
-/** Everything impure a step may use, as values (TIME-3): the clock reading and the seeded RNG. */
+/**
+ * Everything impure a step may use, as values (TIME-3): the clock reading, the seeded RNG and, for a
+ * login, the hash of the token the runtime drew (AUTH-8); all three are journaled.
+ */
 export interface StepContext {
   readonly now: number;
   readonly rng: Rng;
+  readonly loginTokenHash?: string | undefined;
 }
 
 /** The data a step returns; the runtime commits `writes`, then answers and broadcasts. */
@@ -45,6 +49,7 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
       tx,
       now: ctx.now,
       rng: ctx.rng,
+      loginTokenHash: ctx.loginTokenHash,
       actor: input.actor,
       session: input.session,
       startJob: (job) => jobs.push(job),

@@ -17,7 +17,7 @@ export interface ReplayReport {
 
 /**
  * Rebuilds the state from the journal's base by re-running every journaled command with the clock
- * value and RNG seed it ran with live, and compares the result with the stored live state (DURABILITY-3).
+ * value, RNG seed and (a login) token hash it ran with live, and compares the result with the stored live state (DURABILITY-3).
  */
 export function replayJournal(store: SqliteStore): ReplayReport {
   // The journal and the live state are read from one snapshot: a server writing meanwhile cannot make
@@ -32,10 +32,15 @@ function replaySnapshot(store: SqliteStore): ReplayReport {
   let entries = 0;
   const refused: number[] = [];
   for (const entry of store.journal()) {
-    const input = JSON.parse(entry.input) as StepInput & { now: number; seed: number | string };
+    const input = JSON.parse(entry.input) as StepInput & {
+      now: number;
+      seed: number | string;
+      tokenHash?: string;
+    };
     const result = step(state, input, {
       now: input.now,
       rng: seededRng(input.seed),
+      loginTokenHash: input.tokenHash,
     });
     if (result.outcome.ok === false) refused.push(entry.seq);
     applyWrites(state, result.writes);

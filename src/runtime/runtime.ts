@@ -88,7 +88,10 @@ export class Runtime {
     this.stepper = new Stepper(this.state, clock, this.replies);
     this.delivery = new Delivery(this.state.streams);
     this.prune = new PruneSchedule(options.retentionMs);
-    const runners = { backup: backupJob((file) => this.writer.backup(file)), ...options.jobs };
+    const runners = {
+      backup: backupJob((file) => this.writer.backup(file), store.backupsDir),
+      ...options.jobs,
+    };
     this.jobs = new BackgroundJobs(runners, logger, {
       done: (command, reply) =>
         this.submit({ source: 'system', command, ...(reply === undefined ? {} : { reply }) }),

@@ -6,6 +6,7 @@ import type { LoggedBroadcast, MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
 import type { Clock } from './clock.js';
 import type { Inbound } from './inbound.js';
+import { issuePlayerToken, withIssuedToken } from './player-tokens.js';
 import { RandomPool } from './random-pool.js';
 import type { Replies } from './replies.js';
 import { sequence } from './sequencer.js';
@@ -41,24 +42,33 @@ export class Stepper {
     const seed = this.random.hex(16);
     const actor = item.source === 'client' ? (item.actor ?? item.peer.actor) : SYSTEM;
     const input = { command: item.command, actor, session: item.session };
-    const result = step(this.state, input, { now, rng: seededRng(seed) });
+    // A login's token is drawn here, outside the seed, and only its hash goes in (AUTH-8).
+    const issued = item.command.type === 'auth.login' ? issuePlayerToken() : undefined;
+    const tokenHash = issued?.hash;
+    const result = step(this.state, input, { now, rng: seededRng(seed), loginTokenHash: tokenHash });
     applyWrites(this.state, result.writes, batch.undo);
     const broadcasts = result.broadcasts.map((b) => sequence(this.state, b, now, batch.undo));
     batch.writes.push(...result.writes);
     batch.broadcasts.push(...broadcasts);
     if (result.writes.length > 0)
-      batch.journal.push({ at: now, input: JSON.stringify({ ...input, now, seed }) });
+      batch.journal.push({ at: now, input: JSON.stringify({ ...input, now, seed, tokenHash }) });
     const reply = item.reply;
-    const frame = reply === undefined ? undefined : responseFrame(reply.requestId, result.outcome);
-    if (reply !== undefined && frame !== undefined && isRecorded(result))
+    const outcome = issued === undefined ? result.outcome : withIssuedToken(result.outcome, issued);
+    const frame = reply === undefined ? undefined : responseFrame(reply.requestId, outcome);
+    // An answer carrying a fresh token is not kept: the store would hold the token (AUTH-8).
+    if (reply !== undefined && frame !== undefined && issued === undefined && isRecorded(result))
       batch.answers.push(this.replies.record(reply, frame, now));
     return { item, result, frame, broadcasts };
   }
 }
 
-/** Only commands that changed or announced something, or were refused, need their answer kept (IDEMPOTENCY-1). */
+/**
+ * An answer is kept only where re-running its request could apply something twice: the request changed or
+ * announced something (IDEMPOTENCY-5). Reads and refusals keep nothing: a refused request changed nothing
+ * (DURABILITY-2), so a re-send is run again, and whatever the engine decides then applies once.
+ */
 function isRecorded(result: StepResult): boolean {
-  return result.writes.length > 0 || result.broadcasts.length > 0 || result.outcome.ok === false;
+  return result.writes.length > 0 || result.broadcasts.length > 0;
 }
 
 function responseFrame(id: string, outcome: Outcome<unknown>): string | undefined {

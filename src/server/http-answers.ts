@@ -39,7 +39,7 @@ export function refusal(error: ProtocolError, options: RefusalOptions = {}): Res
 }
 
 export const unauthorised = (): ProtocolError =>
-  makeError('UNAUTHORISED', 'Send a valid token: "Authorization: Bearer <token>" or "?token=<token>".');
+  makeError('UNAUTHORISED', 'Send a valid token: "Authorization: Bearer <token>".');
 
 /** 405 naming the methods a path takes. */
 export const methodNotAllowed = (allow: string): Response =>

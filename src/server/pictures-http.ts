@@ -46,8 +46,8 @@ const ID = '[1-9][0-9]{0,15}';
  * - `GET /pictures/:id` and `GET /pictures/:id/thumb`: the stored JPEG, streamed from the store, for
  *   admins and the players who may see it.
  *
- * Every request needs a token: `Authorization: Bearer <token>` or `?token=<token>` (the admin token or
- * a player token from `auth.login`).
+ * Every request needs a token as `Authorization: Bearer <token>` (the admin token or a player token from
+ * `auth.login`); a `?token=` in the URL is refused.
  */
 export function pictureRoutes(services: PictureRouteServices): Hono<HttpEnv> {
   const slots = new UploadSlots(services.uploadLimits);
@@ -70,7 +70,7 @@ async function upload(
   // Refusals before the body is read close the connection: what the client still sends is not read.
   const early = { headers: { connection: 'close' } };
   const actor = authenticate(services, c, url);
-  if (actor === undefined) return refusal(unauthorised(), { ...early, status: 401 });
+  if ('code' in actor) return refusal(actor, { ...early, status: 401 });
   const target = targetOf(url.searchParams);
   if ('code' in target) return refusal(target, early);
   const requestId = c.req.header('idempotency-key') ?? randomUUID();
@@ -135,7 +135,7 @@ function cutOff(received: Exclude<Received, { kind: 'stored' }>, limits: UploadL
 
 function download(services: PictureRouteServices, c: Context<HttpEnv>, variant: PictureVariant): Response {
   const actor = authenticate(services, c, new URL(c.req.url));
-  if (actor === undefined) return refusal(unauthorised(), { status: 401 });
+  if ('code' in actor) return refusal(actor, { status: 401 });
   const id = Number(c.req.param('id'));
   const state = services.runtime.current;
   const picture = state.tables.picture.get(id);
@@ -180,14 +180,23 @@ function blobStream(store: BlobSource, key: string, size: number): ReadableStrea
   );
 }
 
-/** The actor a request's token stands for (the same rules as a WebSocket hello), or undefined. */
-function authenticate(services: PictureRouteServices, c: Context<HttpEnv>, url: URL): Actor | undefined {
+/**
+ * The actor a request's bearer token stands for (the same rules as a WebSocket hello), or why there is
+ * none. A token in the URL is refused (AUTH-8): URLs end up in logs, proxies and browser histories.
+ */
+function authenticate(services: PictureRouteServices, c: Context<HttpEnv>, url: URL): Actor | ProtocolError {
+  if (url.searchParams.has('token')) return TOKEN_IN_URL;
   const header = c.req.header('authorization');
-  const bearer = header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : undefined;
-  const token = bearer ?? url.searchParams.get('token') ?? undefined;
-  if (token === undefined || token === '') return undefined;
-  return actorOfToken(services.runtime.current, services.adminToken, token);
+  const token = header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : '';
+  const actor = token === '' ? undefined : actorOfToken(services.runtime.current, services.adminToken, token);
+  return actor ?? unauthorised();
 }
+
+const TOKEN_IN_URL = makeError(
+  'UNAUTHORISED',
+  'Tokens are not accepted in URLs (they end up in logs): send "Authorization: Bearer <token>".',
+  { rule: 'token-in-url' },
+);
 
 /** The upload target named by the query string, or what is wrong with it. */
 function targetOf(query: URLSearchParams): PictureTarget | ProtocolError {

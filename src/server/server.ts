@@ -9,13 +9,14 @@ import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs, type PictureJobServices } from '../runtime/picture-jobs.js';
 import type { RuntimeLoad } from '../runtime/observer.js';
 import { Runtime } from '../runtime/runtime.js';
-import { loadOrCreateSecrets } from '../runtime/secrets.js';
+import { hasSecrets, loadOrCreateSecrets, type Secrets } from '../runtime/secrets.js';
 import { actorOfToken } from '../runtime/tokens.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConnectionServices } from '../transport/connection.js';
 import { UnixTransport } from '../transport/unix-server.js';
 import { WsTransport } from '../transport/ws-server.js';
 import type { ServerConfig } from './config.js';
+import { stderrSink } from './log-sink.js';
 import { ServerMetrics } from './metrics.js';
 import { Telemetry } from './telemetry.js';
 import type { HttpEnv } from './http-answers.js';
@@ -53,22 +54,21 @@ export interface RunningServer {
  */
 export async function startServer(config: ServerConfig, extras: ServerExtras = {}): Promise<RunningServer> {
   const clock = extras.clock ?? systemClock;
-  const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
-  const secrets = loadOrCreateSecrets(config.dataDir);
+  const logger = pino({ level: config.logLevel, base: undefined }, stderrSink());
+  const { store, secrets } = openDataDir(config.dataDir);
   // The gauges read the runtime only when scraped, long after it exists.
   const metrics = new ServerMetrics((): RuntimeLoad => runtime.load);
-  const store = SqliteStore.open(config.dataDir);
-  try {
-    store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));
-  } catch (error) {
-    store.close();
-    throw error;
-  }
   const telemetry = new Telemetry(metrics, logger, config.slowTurnMs);
   const uploadFolder = join(config.dataDir, UPLOADS_FOLDER);
   const storeBlobs: PictureJobServices['storeBlobs'] = (blobs) => runtime.writer.storeBlobs(blobs);
   const jobs = pictureJobs({ store, storeBlobs, uploads: uploadFolder });
-  const runtime = new Runtime({ store, clock, logger, jobs, observer: telemetry });
+  let runtime: Runtime;
+  try {
+    runtime = new Runtime({ store, clock, logger, jobs, observer: telemetry });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const services: ConnectionServices = {
     runtime,
     clock,
@@ -141,4 +141,20 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
     closed,
     shutdown,
   };
+}
+
+/**
+ * Opens the data directory's store and secrets, refusing (StartRefusal) a directory whose database is
+ * missing, damaged or from a newer truinlag while its secrets exist (DURABILITY-5, DURABILITY-6).
+ */
+function openDataDir(dataDir: string): { store: SqliteStore; secrets: Secrets } {
+  const store = SqliteStore.open(dataDir, { mustExist: hasSecrets(dataDir) });
+  try {
+    const secrets = loadOrCreateSecrets(dataDir);
+    store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));
+    return { store, secrets };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
 }

@@ -1,8 +1,14 @@
+import type Database from 'better-sqlite3';
+import { hashStoredPlayerTokens } from './token-migration.js';
+
+/** One migration: SQL, or a function for what SQL alone cannot do (it runs inside the same transaction). */
+export type Migration = string | ((db: Database.Database) => void);
+
 /**
  * Versioned schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
  * records the last applied. Never edit a released migration: add a new one.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   // 1: entities as JSON documents, counters, journal, broadcast log, answered requests.
   `
   CREATE TABLE entity (
@@ -86,4 +92,7 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE OR IGNORE blob SET key = 'picture/' || sha256;
   DELETE FROM blob WHERE key <> 'picture/' || sha256;
   `,
+  // 6: player tokens kept only as hashes, and nothing in the journal or the stored answers that gives one
+  // away (AUTH-8).
+  hashStoredPlayerTokens,
 ];

@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
 import { CommitWriter } from './commit-writer.js';
+import { BACKUPS_DIR, createPrivateFile, makeDataDirPrivate } from './data-dir.js';
 import { MIGRATIONS } from './migrations.js';
+import { checkSoundness, refuseMissing } from './soundness.js';
+import { restoreHint, StartRefusal } from './start-refusal.js';
 import type { LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
 
 export const DATABASE_FILE = 'truinlag.db';
@@ -25,12 +27,14 @@ export interface BlobInfo {
  */
 export class SqliteStore implements Store {
   readonly path: string;
+  readonly backupsDir: string;
   private readonly db: Database.Database;
   private readonly statements;
   private readonly readTransaction: (work: () => void) => void;
 
-  private constructor(path: string, db: Database.Database) {
+  private constructor(path: string, dataDir: string, db: Database.Database) {
     this.path = path;
+    this.backupsDir = join(dataDir, BACKUPS_DIR);
     this.db = db;
     this.statements = {
       put: db.prepare('INSERT OR REPLACE INTO entity (kind, id, doc) VALUES (?, ?, ?)'),
@@ -46,18 +50,29 @@ export class SqliteStore implements Store {
     this.readTransaction = db.transaction((work: () => void) => work());
   }
 
-  /** Opens (creating if needed) the store in a data directory and brings its schema up to date. */
-  static open(dataDir: string): SqliteStore {
-    mkdirSync(dataDir, { recursive: true });
+  /**
+   * Opens the store in a data directory (made private first, AUTH-8) and brings its schema up to date.
+   * A missing database is created, unless `mustExist`: then a missing or empty one is refused, as is, in
+   * any case, a file that is not a sound truinlag store (DURABILITY-5).
+   */
+  static open(dataDir: string, options: { mustExist?: boolean } = {}): SqliteStore {
     const path = join(dataDir, DATABASE_FILE);
-    if (!existsSync(dataDir)) throw new Error(`No data directory ${dataDir}.`);
+    if (options.mustExist === true) refuseMissing(path, dataDir);
+    makeDataDirPrivate(dataDir);
+    createPrivateFile(path);
     const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
-    return new SqliteStore(path, db);
+    try {
+      checkSoundness(db, dataDir, options.mustExist === true);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(path, dataDir, db);
   }
 
   /** Throws unless the file is a truinlag store (used before restoring a backup over the live one). */
@@ -74,14 +89,22 @@ export class SqliteStore implements Store {
 
   /** Loads the whole state into memory. */
   load(): MutableState {
+    try {
+      return this.loadRows();
+    } catch (error) {
+      if (!(error instanceof StartRefusal)) throw error;
+      throw new StartRefusal(`${error.message} ${restoreHint(dirname(this.path))}`);
+    }
+  }
+
+  private loadRows(): MutableState {
     const state = emptyState() as unknown as MutableState;
     for (const row of this.db.prepare('SELECT kind, id, doc FROM entity').iterate() as Iterable<EntityRow>) {
-      if (!isTable(row.kind)) throw new Error(`Unknown entity kind "${row.kind}" in the store.`);
-      (state.tables[row.kind] as Map<number, unknown>).set(row.id, JSON.parse(row.doc));
+      (state.tables[tableOf(row)] as Map<number, unknown>).set(row.id, parseRow(row));
     }
     for (const row of this.db.prepare('SELECT key, value FROM meta').iterate() as Iterable<MetaRow>) {
       const table = row.key.startsWith('nextId:') ? row.key.slice('nextId:'.length) : undefined;
-      if (table !== undefined && isTable(table)) state.nextIds[table] = Number(row.value);
+      if (table !== undefined && isTable(table)) state.nextIds[table] = counterOf(row);
     }
     const streams = this.db
       .prepare('SELECT stream, MAX(seq) AS seq FROM broadcast GROUP BY stream')
@@ -196,7 +219,7 @@ export class SqliteStore implements Store {
       string | undefined;
     if (stored === undefined) this.statements.meta.run('keyFingerprint', fingerprint);
     else if (stored !== fingerprint) {
-      throw new Error(
+      throw new StartRefusal(
         'This store was written with another secret.key: restore the secret.key of its data directory too (passphrases would not match).',
       );
     }
@@ -249,16 +272,50 @@ interface StreamRow {
   seq: number;
 }
 
+/** The engine table an entity row belongs to; a row of an unknown kind is refused by name (DURABILITY-5). */
+function tableOf(row: EntityRow): TableName {
+  if (isTable(row.kind)) return row.kind;
+  throw new StartRefusal(`Row ${row.id} of the store's entity table has an unknown kind "${row.kind}".`);
+}
+
+/** An entity's document; one that cannot be read is refused naming its table and id (DURABILITY-5). */
+function parseRow(row: EntityRow): unknown {
+  try {
+    return JSON.parse(row.doc);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new StartRefusal(`The ${row.kind} record with id ${row.id} cannot be read (${why}).`);
+  }
+}
+
+function counterOf(row: MetaRow): number {
+  const value = Number(row.value);
+  if (Number.isSafeInteger(value) && value >= 1) return value;
+  throw new StartRefusal(
+    `The counter "${row.key}" of the store's meta table is not a number: "${row.value}".`,
+  );
+}
+
 function isTable(name: string): name is TableName {
   return (TABLE_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * Brings the schema up to date. Migrations overwrite what they replace (`secure_delete`), and the WAL is
+ * folded in and emptied afterwards, so that data a migration removes (plain-text tokens, AUTH-8) is gone
+ * from the files too, not only from the tables.
+ */
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  MIGRATIONS.slice(current).forEach((sql, index) => {
+  if (current >= MIGRATIONS.length) return;
+  db.pragma('secure_delete = ON');
+  MIGRATIONS.slice(current).forEach((migration, index) => {
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${current + index + 1}`);
     })();
   });
+  db.pragma('secure_delete = OFF');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }

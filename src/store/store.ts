@@ -97,6 +97,8 @@ export interface BlobSource {
 
 /** The durable store as the runtime uses it: it loads and reads here; it writes through `openWriter`. */
 export interface Store extends BlobSource {
+  /** The only folder `server.backup` writes into (inside the data directory). */
+  readonly backupsDir: string;
   /** Loads the whole state into memory. */
   load(): MutableState;
   /** Runs `work` inside one read transaction (a turn's many small reads take the read lock once). */

@@ -52,7 +52,7 @@ describe('[AUTH-5] auth.login', () => {
     const connection = client.welcome?.connection;
     const result = await client.login(found(world.passphrases[0], 'world.passphrases[0]'));
     expect(result.player).toMatchObject({ id: world.players[0]?.id, session: world.session.id });
-    expect(result.token).toMatch(/^[0-9a-f]{48}$/);
+    expect(result.token).toMatch(/^[0-9a-f]{64}$/);
     expect(client.token).toBe(result.token);
     // Same connection, new role: the player's, in its session, seeing its session's stream.
     expect(client.welcome).toMatchObject({
@@ -240,7 +240,7 @@ describe('truinlag login', { timeout: CHILD_PROCESS_TEST_MS }, () => {
     ]);
     expect(plain.code, plain.stderr).toBe(0);
     const token = plain.stdout.trim();
-    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
     const json = await runCli([
       '--json',
       '--url',

@@ -266,3 +266,104 @@ describe('[VISIBILITY-3] a team in its grace period is invisible to catchers', (
     expect(list.find((t) => t.id === catcher)?.location).not.toBeNull();
   });
 });
+
+describe('[VISIBILITY-4] positions reported in grace stay hidden from that grace’s catchers', () => {
+  let server: TestServer;
+  let clock: FakeClock;
+  let admin: TruinlagClient;
+  let world: World;
+  const byTeam = new Map<number, TruinlagClient>();
+  /** The first catcher, which catches and then runs in grace. */
+  let graceTeam: number;
+  /** Caught by it: a catcher during that grace, a runner again later (by an override). */
+  let formerCatcher: number;
+  /** A runner throughout. */
+  let runner: number;
+
+  beforeAll(async () => {
+    resetCatalogueFlag();
+    ({ server, clock } = await startAuthServer());
+    admin = await adminClient(server);
+    world = await makeWorld(admin, 'V', 3);
+    for (const [i, team] of world.teams.entries())
+      byTeam.set(team.id, await playerClient(server, world.passphrases[i] as string));
+    const teams = await startGame(admin, world);
+    graceTeam = teams.find((t) => t.role === 'Catcher')?.id as number;
+    [formerCatcher, runner] = teams.filter((t) => t.role === 'Runner').map((t) => t.id) as [number, number];
+  });
+
+  const client = (team: number): TruinlagClient => byTeam.get(team) as TruinlagClient;
+  const session = (): number => world.session.id;
+  /** The trail of the grace team as the connection reads it, as latitudes. */
+  const trail = async (reader: TruinlagClient): Promise<number[]> =>
+    (await reader.request({ type: 'location.list', team: graceTeam }, { session: session() }))[0]?.track.map(
+      (p) => p.lat,
+    ) ?? [];
+  const location = async (reader: TruinlagClient, kind: 'team.list' | 'session.state') => {
+    const teams =
+      kind === 'team.list'
+        ? await reader.request({ type: 'team.list' }, { session: session() })
+        : (await reader.request({ type: 'session.state' }, { session: session() })).teams;
+    return teams.find((t) => t.id === graceTeam)?.location?.lat ?? null;
+  };
+
+  it('trails, team lists and session state leave them out for that team, also once it runs again', async () => {
+    const before = fix(clock, 0);
+    await client(graceTeam).request({ type: 'location.send', location: before });
+    const catcherTeam = (await client(graceTeam).request({ type: 'team.list' })).find(
+      (t) => t.id === graceTeam,
+    );
+    // The catchers' team sends its position too, so that the catch's evidence holds (CATCH-6).
+    await client(formerCatcher).request({ type: 'location.send', location: before });
+    await client(graceTeam).request({
+      type: 'catch',
+      catcher: graceTeam,
+      caught: formerCatcher,
+      periodId: catcherTeam?.periodId ?? 0,
+      position: before,
+    });
+    // In grace: two trail points, far enough apart in space and time to be kept.
+    clock.advance(20_000);
+    const inGrace1 = fix(clock, 3_000);
+    await client(graceTeam).request({ type: 'location.send', location: inGrace1 });
+    clock.advance(20_000);
+    const inGrace2 = fix(clock, 6_000);
+    await client(graceTeam).request({ type: 'location.send', location: inGrace2 });
+    const ended = nextBroadcast(admin, (m) => m.event.type === 'grace.ended');
+    clock.advance(15 * 60_000);
+    await ended;
+    // The former catcher runs again (an override): still nothing of the grace for it.
+    await admin.request(
+      { type: 'team.setRole', team: formerCatcher, role: 'Runner' },
+      { session: session() },
+    );
+
+    const graceLats = [inGrace1.lat, inGrace2.lat];
+    const everything = await trail(admin);
+    expect(everything).toEqual(expect.arrayContaining([before.lat, ...graceLats]));
+    expect(await trail(client(runner))).toEqual(everything);
+    const formerCatchers = await trail(client(formerCatcher));
+    expect(formerCatchers).toContain(before.lat);
+    expect(formerCatchers.filter((lat) => graceLats.includes(lat))).toEqual([]);
+    expect(formerCatchers).toEqual(everything.filter((lat) => !graceLats.includes(lat)));
+    // Its current location was reported in grace too.
+    for (const kind of ['team.list', 'session.state'] as const) {
+      expect(await location(client(formerCatcher), kind)).toBeNull();
+      expect(await location(client(runner), kind)).toBe(inGrace2.lat);
+      expect(await location(admin, kind)).toBe(inGrace2.lat);
+    }
+
+    // A position after the grace is anyone's.
+    clock.advance(20_000);
+    const after = fix(clock, 9_000);
+    await client(graceTeam).request({ type: 'location.send', location: after });
+    expect(await location(client(formerCatcher), 'team.list')).toBe(after.lat);
+    expect(await trail(client(formerCatcher))).toContain(after.lat);
+  });
+
+  it('after the game everything shows', async () => {
+    await admin.request({ type: 'game.stop' }, { session: session() });
+    const everything = await trail(admin);
+    expect(await trail(client(formerCatcher))).toEqual(everything);
+  });
+});

@@ -264,12 +264,23 @@ describe('server commands', () => {
     });
   });
 
+  it('[DURABILITY-7] server.backup takes a plain file name only: a path is INVALID and starts no job', () => {
+    for (const file of ['/tmp/b.db', '../b.db', 'backups/b.db', '.hidden', 'b.db\u0000x']) {
+      const result = run(emptyState(), { type: 'server.backup', file });
+      expect(result.outcome).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID', details: { rule: 'backup-name' } },
+      });
+      expect(result.jobs).toEqual([]);
+    }
+  });
+
   it('server.backup is deferred to a background job; its result command answers', () => {
-    expect(run(emptyState(), { type: 'server.backup', file: '/tmp/b.db' })).toEqual({
+    expect(run(emptyState(), { type: 'server.backup', file: 'b.db' })).toEqual({
       outcome: { ok: 'deferred' },
       writes: [],
       broadcasts: [],
-      jobs: [{ kind: 'backup', input: { file: '/tmp/b.db' } }],
+      jobs: [{ kind: 'backup', input: { file: 'b.db' } }],
       shutdown: false,
     });
     const done = run(

@@ -1,6 +1,6 @@
 import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import Database from 'better-sqlite3';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,12 +130,12 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await refused(admin, { type: 'team.list' }, 'NOT_FOUND', 999);
     // Internal commands are the engine's own: not reachable from the wire, not even by an admin.
     await refused(admin, { type: 'timer.fire', timer: 1 }, 'UNAUTHORISED');
-    // A backup into a directory that does not exist fails in the background job.
-    await refused(
-      admin,
-      { type: 'server.backup', file: join(server.dataDir, 'missing', 'b.db') },
-      'TEXT_ERROR',
-    );
+    // A backup named by a path is refused (DURABILITY-7); one whose folder cannot be made fails in the
+    // background job.
+    await refused(admin, { type: 'server.backup', file: join(server.dataDir, 'b.db') }, 'INVALID');
+    writeFileSync(join(server.dataDir, 'backups'), 'a file where the backups folder belongs');
+    await refused(admin, { type: 'server.backup', file: 'b.db' }, 'TEXT_ERROR');
+    rmSync(join(server.dataDir, 'backups'));
   });
 
   it('the game: from setting up to grace, too-rapid completions, pause and the player’s limits', async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { resolveServerConfig, SOCKET_FILE, type ServerConfigInput } from '../../src/server/config.js';
 import { startServer, type RunningServer, type ServerExtras } from '../../src/server/server.js';
@@ -102,23 +103,26 @@ const children = new Set<ChildProcess>();
 /**
  * Runs `truinlag serve --port 0 --data <dataDir>` as a child process (from source, through tsx) and
  * resolves once it has printed its WebSocket URL and local socket path. Rejects, with the child's
- * output, if it exits before that or takes longer than `timeoutMs`.
+ * output, if it exits before that or takes longer than `timeoutMs`. `stderrFd` sends the child's stderr
+ * to that file descriptor instead of capturing it.
  */
 export async function spawnServer(
   dataDir: string,
-  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+  options: { timeoutMs?: number; env?: Record<string, string>; stderrFd?: number } = {},
 ): Promise<SpawnedServer> {
   const child = spawn(process.execPath, [...cliEntry(), 'serve', '--port', '0', '--data', dataDir], {
     cwd: REPO_ROOT,
     env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', ...options.env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', options.stderrFd ?? 'pipe'],
   });
   children.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => (stderr += text));
+  // Piped above, so never null (the type cannot tell once stderr may be a descriptor).
+  const out = child.stdout as Readable;
+  out.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => (stderr += text));
   const exited = new Promise<ExitStatus>((resolveExit) =>
     child.once('exit', (code, signal) => {
       children.delete(child);
@@ -126,7 +130,7 @@ export async function spawnServer(
     }),
   );
   const banner = new Promise<{ url: string; socketPath: string }>((resolveBanner, reject) => {
-    child.stdout.on('data', (text: string) => {
+    out.on('data', (text: string) => {
       stdout += text;
       const url = /WebSocket:\s+(ws:\/\/\S+)/.exec(stdout)?.[1];
       const socketPath = /local socket:\s+(\S+)/.exec(stdout)?.[1];

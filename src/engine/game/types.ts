@@ -26,6 +26,8 @@ export interface TrackPoint {
 export interface TrackPointRecord extends TrackPoint {
   readonly id: number;
   readonly team: number;
+  /** Reported in grace: the teams that were catchers then, from which it stays hidden (VISIBILITY-4). */
+  readonly hiddenFrom?: readonly number[];
 }
 
 export type PeriodContext =
@@ -86,6 +88,8 @@ export interface TeamRecord extends TeamStanding {
   readonly colour: RgbColour;
   readonly players: readonly number[];
   readonly location: LocationFix | null;
+  /** Reported in grace: the teams that were catchers then, from which `location` is hidden (VISIBILITY-4). */
+  readonly locationHiddenFrom?: readonly number[];
   /** The newest point of the team's trail (the trail itself is the `trackPoint` table). */
   readonly lastTrackPoint: TrackPoint | null;
   readonly periods: readonly PeriodRecord[];
@@ -120,10 +124,11 @@ export interface PastGameRecord {
   readonly teams: readonly (TeamRecord & { readonly track: readonly TrackPoint[] })[];
 }
 
-/** A player's login token (AUTH-5): resumable, one per login. */
+/** A player's login token (AUTH-5): resumable, one per login, kept only as its hash (AUTH-8). */
 export interface TokenRecord {
   readonly id: number;
   readonly player: number;
-  readonly token: string;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  readonly tokenHash: string;
   readonly createdAt: number;
 }

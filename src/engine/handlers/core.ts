@@ -36,8 +36,23 @@ export const serverShutdown: Handler<'server.shutdown'> = (_command, { requestSh
   return ok({ shuttingDown: true as const });
 };
 
-/** Backups are slow I/O: they run beside the engine as a job and answer when done. */
+/** A backup's name: one file name, so that it can only land in the backups folder (DURABILITY-7). */
+const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/**
+ * Backups are slow I/O: they run beside the engine as a job and answer when done. They are written only
+ * into the data directory's backups folder, under a plain file name (DURABILITY-7): a path could make the
+ * server overwrite any file it may write.
+ */
 export const serverBackup: Handler<'server.backup'> = (command, { startJob }) => {
+  if (!BACKUP_NAME.test(command.file)) {
+    return fail(
+      'INVALID',
+      'Name the backup with a plain file name (letters, digits, ".", "_", "-"; no path): it is written into ' +
+        "the data directory's backups folder.",
+      { rule: 'backup-name', field: 'file' },
+    );
+  }
   startJob({ kind: 'backup', input: { file: command.file } });
   return { ok: 'deferred' };
 };

@@ -80,7 +80,8 @@ export const serverShutdown = defineCommand({
 
 export const serverBackup = defineCommand({
   type: 'server.backup',
-  summary: 'Writes a consistent online backup of the store to a file on the server (SQLite backup API).',
+  summary:
+    "Writes a consistent online backup of the store (SQLite backup API) into the data directory's backups folder, as `file` (a plain file name); answers the path written.",
   scope: 'global',
   access: 'admin',
   params: { file: z.string().min(1).max(4096) },
