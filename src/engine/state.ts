@@ -157,7 +157,13 @@ export type Write =
  * `locations`: the positions of a session's journaled location reports and catches in a time window.
  */
 export type Redaction =
-  | { readonly kind: 'player'; readonly player: number; readonly pseudonym: string }
+  | {
+      readonly kind: 'player';
+      readonly player: number;
+      readonly pseudonym: string;
+      /** The name the player had, to find rows journaled before rows named their subjects. */
+      readonly name: string;
+    }
   | { readonly kind: 'locations'; readonly session: number; readonly from: number; readonly to: number };
 
 /** A broadcast produced by a step, before the runtime gives it its sequence number. */

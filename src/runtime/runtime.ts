@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Actor, JobRequest, Outcome } from '../engine/handler.js';
-import { journalForm } from '../engine/pictures/records.js';
 import { seededRng } from '../engine/rng.js';
 import type { EngineState, PendingBroadcast } from '../engine/state.js';
 import { step, type StepResult } from '../engine/step.js';
@@ -20,6 +19,8 @@ import { TimerScheduler } from './timer-scheduler.js';
 import { applyWrites } from './apply.js';
 import { RandomPool } from './random-pool.js';
 import { AnsweredFilter } from './answered-filter.js';
+import { journalInput, privacyCommit } from './journal-entry.js';
+import { cutRevokedGameMasters } from './gm-tokens.js';
 
 /** Where a response goes: the request's client identity and id, and the connections waiting for it. */
 interface ReplyKey {
@@ -291,6 +292,8 @@ export class Runtime {
       journal: [],
       answers: [],
       blobs: [],
+      statements: [],
+      checkpoint: null,
     };
     const undo: (() => void)[] = [];
     const processed: Processed[] = [];
@@ -367,10 +370,10 @@ export class Runtime {
     if (result.blobs !== undefined) batch.blobs.push(...result.blobs);
     // Blob bytes stay out of the journal: it keeps their sha-256, and replay needs only the metadata.
     if (result.writes.length > 0)
-      batch.journal.push({
-        at: now,
-        input: JSON.stringify({ ...input, command: journalForm(input.command), now, seed }),
-      });
+      batch.journal.push({ at: now, input: journalInput(input, result, now, seed) });
+    const privacy = privacyCommit(result, this.state, batch.journal.length - 1);
+    batch.statements.push(...(privacy?.statements ?? []));
+    batch.checkpoint = privacy?.checkpoint ?? batch.checkpoint;
     const frame = reply === undefined ? undefined : responseFrame(reply.requestId, result.outcome);
     if (reply !== undefined && frame !== undefined && isRecorded(result)) {
       batch.answers.push({ client: reply.clientKey, request: reply.requestId, at: now, response: frame });
@@ -443,6 +446,7 @@ export class Runtime {
         if (peerCanSee(peer, b.stream, b.audience, this.visibility)) peer.send(b.message, 'broadcast');
     }
     this.syncTimers(done);
+    cutRevokedGameMasters(this.peers.values(), result.writes);
     for (const job of result.jobs) this.startJob(job, reply);
     if (result.shutdown) this.onShutdownRequested();
   }

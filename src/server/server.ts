@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { encodeHealth } from '../protocol/encode.js';
+import { auditJobs } from '../runtime/audit-job.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs } from '../runtime/picture-jobs.js';
@@ -53,6 +54,7 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
       }
     },
     ...pictureJobs(store),
+    ...auditJobs(store.path),
   };
   const runtime = new Runtime({ store, clock, logger, jobs });
   const services: ConnectionServices = {

@@ -13,6 +13,8 @@ export interface CommitRows {
   readonly blobs: [key: string, mime: string, sha256: string, base64: string][];
   /** Drop answered requests and logged broadcasts older than this (epoch ms), in the same transaction. */
   prune?: number;
+  /** SQL run after the rows, in order (blob deletes, redactions: PRIVACY-1, PRIVACY-2). */
+  readonly statements?: (readonly [sql: string, params: readonly (string | number | null)[]])[];
 }
 
 /** What becomes of one `commit` call: durable, or not written at all. */
@@ -206,6 +208,9 @@ db.pragma('synchronous = FULL');
 // commit then also extended the file). The loop never waits for it; only the next commit does.
 db.pragma('wal_autocheckpoint = 1000');
 db.pragma('foreign_keys = ON');
+// Deleted and rewritten content is overwritten with zeros, so that erased personal data does not linger
+// in free space of the file or of backups (PRIVACY-2).
+db.pragma('secure_delete = ON');
 const sql = workerData.sql;
 const perStatement = workerData.rowsPerStatement;
 const single = {
@@ -249,6 +254,7 @@ function writeRows(rows) {
     const data = Buffer.from(r[3], 'base64');
     single.blob.run(r[0], r[1], data.length, r[2], data);
   }
+  for (const [text, params] of rows.statements || []) db.prepare(text).run(params);
   if (rows.prune !== undefined) {
     single.pruneAnswered.run(rows.prune);
     single.pruneBroadcasts.run(rows.prune);

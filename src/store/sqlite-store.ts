@@ -6,6 +6,7 @@ import type { PlayerTable } from '../engine/player-table.js';
 import { emptyState, TABLE_NAMES, type TableName, type Tables, type Write } from '../engine/state.js';
 import type { CommitRows } from './commit-writer.js';
 import { MIGRATIONS } from './migrations.js';
+import { checkpointStatements, type Statement } from './privacy-sql.js';
 import type { Audience } from '../protocol/broadcasts.js';
 
 export const DATABASE_FILE = 'truinlag.db';
@@ -36,6 +37,10 @@ export interface CommitBatch {
   readonly blobs?: readonly BlobWrite[];
   /** Drop answered requests and logged broadcasts older than this (epoch ms). */
   readonly prune?: number;
+  /** Statements run after the rows, in order: blob deletes and redactions (PRIVACY-1, PRIVACY-2). */
+  readonly statements?: readonly Statement[];
+  /** The last journal row (by index in `journal`) after which replay starts from `base` (DURABILITY-3). */
+  readonly checkpoint?: { readonly journalIndex: number; readonly base: string } | null;
 }
 
 /** What the store knows about a blob without reading its bytes. */
@@ -151,6 +156,15 @@ export class SqliteStore {
       broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.audience), b.message]),
       answers: batch.answers.map((a) => [a.client, a.request, a.at, a.response]),
       blobs: (batch.blobs ?? []).map((b) => [b.key, b.mime, b.sha256, b.data]),
+      statements: [
+        ...(batch.statements ?? []),
+        ...(batch.checkpoint == null
+          ? []
+          : checkpointStatements(
+              batch.checkpoint.base,
+              batch.journal.length - 1 - batch.checkpoint.journalIndex,
+            )),
+      ],
       ...(batch.prune === undefined ? {} : { prune: batch.prune }),
     };
   }
@@ -210,7 +224,9 @@ export class SqliteStore {
    */
   replaceState(state: MutableState, baseDocument: string): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM entity; DELETE FROM journal; DELETE FROM answered');
+      this.db.exec(
+        "DELETE FROM entity; DELETE FROM journal; DELETE FROM answered; DELETE FROM meta WHERE key = 'journalBaseSeq'",
+      );
       for (const [kind, table] of Object.entries(state.tables)) {
         for (const [id, doc] of table) this.statements.put.run(kind, id, JSON.stringify(doc));
       }
@@ -240,6 +256,13 @@ export class SqliteStore {
   journalBase(): string | undefined {
     return this.db.prepare("SELECT value FROM meta WHERE key = 'journalBase'").pluck().get() as
       string | undefined;
+  }
+
+  /** The last journal row the base already includes (a privacy checkpoint), or 0: replay starts after it. */
+  journalBaseSeq(): number {
+    const value = this.db.prepare("SELECT value FROM meta WHERE key = 'journalBaseSeq'").pluck().get() as
+      string | undefined;
+    return value === undefined ? 0 : Number(value);
   }
 
   /** Every journal entry in order (for replay). */

@@ -92,7 +92,7 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
   for (const token of tx.all('token')) if (token.player === player.id) tx.delete('token', token.id);
   const pseudonym = pseudonymOf(player.id);
   const erased = tx.put('player', erasedPlayer(player, pseudonym));
-  tx.redact({ kind: 'player', player: player.id, pseudonym });
+  tx.redact({ kind: 'player', player: player.id, pseudonym, name: player.name });
   tx.broadcast({
     session: null,
     audience: 'admins',

@@ -1,0 +1,81 @@
+import type { Redaction } from '../engine/state.js';
+
+/** One SQL statement with its parameters, run by the commit writer inside a commit's transaction. */
+export type Statement = readonly [sql: string, params: readonly (string | number | null)[]];
+
+/** A journal row's command reduced to its type: what the audit shows of a redacted row (AUTH-7). */
+const REDACTED_COMMAND = `json_set(input, '$.command', json_object('type', json_extract(input, '$.command.type'), 'redacted', json('true')))`;
+
+/**
+ * Journal rows about a player: those the runtime tagged with the player among their `subjects`
+ * (src/runtime/journal-entry.ts), and, for rows journaled before tags existed, those acting as the
+ * player or naming them (a `player.add` by the name it had). The erase itself stays: it is the checkpoint
+ * replay starts after.
+ */
+const ABOUT_PLAYER = `(
+  EXISTS (SELECT 1 FROM json_each(input, '$.subjects') WHERE value = ?1)
+  OR json_extract(input, '$.actor.player') = ?1
+  OR json_extract(input, '$.command.player') = ?1
+  OR (json_extract(input, '$.command.type') IN ('player.edit', 'player.remove') AND json_extract(input, '$.command.id') = ?1)
+  OR (json_extract(input, '$.command.type') = 'player.add' AND json_extract(input, '$.command.name') = ?3)
+) AND json_extract(input, '$.command.type') <> 'player.erase'`;
+
+/**
+ * The statements that take personal data out of the journal and the delivery logs in the commit that
+ * removed it from the state (PRIVACY-1, PRIVACY-2). Rows before the commit's checkpoint are no longer
+ * replayed (replay starts from the state the checkpoint stored), so they can be rewritten freely.
+ */
+export function redactionStatements(redaction: Redaction): Statement[] {
+  if (redaction.kind === 'player') {
+    const { player, pseudonym, name } = redaction;
+    const params = [player, pseudonym, name];
+    return [
+      [`UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${ABOUT_PLAYER}`, params],
+      // Logged `player.added` / `player.changed` broadcasts, replayed to resuming admins.
+      [
+        `UPDATE broadcast SET message = json_set(message, '$.event.player.name', ?2, '$.event.player.phone', NULL)
+         WHERE json_extract(message, '$.event.player.id') = ?1`,
+        params.slice(0, 2),
+      ],
+      // Stored answers that are a player view (player.add/edit/remove, team.assign) or carry one (auth.login).
+      [
+        `UPDATE answered SET response = json_set(response, '$.result.name', ?2, '$.result.phone', NULL)
+         WHERE json_extract(response, '$.result.id') = ?1 AND json_type(response, '$.result.removed') IN ('true', 'false')`,
+        params.slice(0, 2),
+      ],
+      [
+        `UPDATE answered SET response = json_set(response, '$.result.player.name', ?2, '$.result.player.phone', NULL)
+         WHERE json_extract(response, '$.result.player.id') = ?1`,
+        params.slice(0, 2),
+      ],
+    ];
+  }
+  const window = `json_extract(input, '$.session') = ?1 AND json_extract(input, '$.now') BETWEEN ?2 AND ?3`;
+  const params = [redaction.session, redaction.from, redaction.to];
+  return [
+    [
+      `UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${window} AND json_extract(input, '$.command.type') = 'location.send'`,
+      params,
+    ],
+    [
+      `UPDATE journal SET input = json_remove(input, '$.command.position') WHERE ${window} AND json_extract(input, '$.command.type') = 'catch'`,
+      params,
+    ],
+  ];
+}
+
+export const blobDeleteStatement = (key: string): Statement => ['DELETE FROM blob WHERE key = ?', [key]];
+
+/**
+ * Makes the state after a checkpoint row the journal's base (DURABILITY-3): replay starts from it and
+ * skips every row up to the checkpoint. `rowsAfter` is how many of the commit's journal rows follow it.
+ */
+export function checkpointStatements(base: string, rowsAfter: number): Statement[] {
+  return [
+    ["INSERT OR REPLACE INTO meta (key, value) VALUES ('journalBase', ?)", [base]],
+    [
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('journalBaseSeq', (SELECT MAX(seq) FROM journal) - ?)",
+      [rowsAfter],
+    ],
+  ];
+}
