@@ -154,7 +154,8 @@ export type Write =
  * Personal data a step removed from the state that the journal and the delivery logs still hold; the
  * runtime rewrites those rows in the step's own commit (PRIVACY-1, PRIVACY-2). `player`: every journal row
  * about the player is reduced to its command type, and logged answers and broadcasts carry the pseudonym;
- * `locations`: the positions of a session's journaled location reports and catches in a time window.
+ * `locations`: the positions of a session's journaled location reports and catches in a time window, and
+ * its logged `location` broadcasts.
  */
 export type Redaction =
   | {
@@ -164,7 +165,15 @@ export type Redaction =
       /** The name the player had, to find rows journaled before rows named their subjects. */
       readonly name: string;
     }
-  | { readonly kind: 'locations'; readonly session: number; readonly from: number; readonly to: number };
+  | {
+      readonly kind: 'locations';
+      readonly session: number;
+      readonly from: number;
+      readonly to: number;
+      /** Only reports by or for these players, and only these teams' `location` broadcasts (null: all). */
+      readonly players: readonly number[] | null;
+      readonly teams: readonly number[] | null;
+    };
 
 /** A broadcast produced by a step, before the runtime gives it its sequence number. */
 export interface PendingBroadcast {

@@ -50,16 +50,27 @@ export function redactionStatements(redaction: Redaction): Statement[] {
       ],
     ];
   }
-  const window = `json_extract(input, '$.session') = ?1 AND json_extract(input, '$.now') BETWEEN ?2 AND ?3`;
-  const params = [redaction.session, redaction.from, redaction.to];
+  const { session, from, to, players, teams } = redaction;
+  const list = (ids: readonly number[] | null): string | null => (ids === null ? null : JSON.stringify(ids));
+  const params = [session, from, to, list(players)];
+  const reports = `json_extract(input, '$.session') = ?1 AND json_extract(input, '$.now') BETWEEN ?2 AND ?3
+    AND (?4 IS NULL OR COALESCE(json_extract(input, '$.command.player'), json_extract(input, '$.actor.player'))
+      IN (SELECT value FROM json_each(?4)))`;
   return [
     [
-      `UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${window} AND json_extract(input, '$.command.type') = 'location.send'`,
+      `UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${reports} AND json_extract(input, '$.command.type') = 'location.send'`,
+      params,
+    ],
+    // A catch keeps who caught whom; only the catcher's position goes.
+    [
+      `UPDATE journal SET input = json_remove(input, '$.command.position') WHERE ${reports} AND json_extract(input, '$.command.type') = 'catch'`,
       params,
     ],
     [
-      `UPDATE journal SET input = json_remove(input, '$.command.position') WHERE ${window} AND json_extract(input, '$.command.type') = 'catch'`,
-      params,
+      `DELETE FROM broadcast WHERE stream = CAST(?1 AS TEXT) AND at BETWEEN ?2 AND ?3
+       AND json_extract(message, '$.event.type') = 'location'
+       AND (?4 IS NULL OR json_extract(message, '$.event.team') IN (SELECT value FROM json_each(?4)))`,
+      [session, from, to, list(teams)],
     ],
   ];
 }

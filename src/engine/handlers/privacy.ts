@@ -41,7 +41,14 @@ export const privacyExpire: Handler<'privacy.expire'> = (command, ctx) => {
     teams: past.teams.map((t) => ({ ...withoutPlaces(withoutPictures(t, pictures)), track: [] })),
   });
   for (const team of liveTeamsOf(ctx.tx, past)) stripLiveTeam(ctx.tx, team, pictures);
-  ctx.tx.redact({ kind: 'locations', session: past.session, from: past.startedAt, to: past.endedAt });
+  ctx.tx.redact({
+    kind: 'locations',
+    session: past.session,
+    from: past.startedAt,
+    to: past.endedAt,
+    players: null,
+    teams: null,
+  });
   return ok({ expired: true });
 };
 
@@ -81,6 +88,16 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
       ),
     });
     for (const team of liveTeamsOf(tx, past)) if (played.has(team.id)) tracked.add(team.id);
+    // What the team's phones reported during the game is the player's track as well.
+    const members = past.teams.filter((t) => played.has(t.id)).flatMap((t) => t.players);
+    tx.redact({
+      kind: 'locations',
+      session: past.session,
+      from: past.startedAt,
+      to: past.endedAt,
+      players: members,
+      teams: [...played],
+    });
   }
   for (const team of tx.all('team')) {
     if (tracked.has(team.id)) stripLiveTeam(tx, team, pictures);
