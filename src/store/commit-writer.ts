@@ -14,7 +14,7 @@ export interface CommitRows {
   /** Drop answered requests and logged broadcasts older than this (epoch ms), in the same transaction. */
   prune?: number;
   /** SQL run after the rows, in order (blob deletes, redactions: PRIVACY-1, PRIVACY-2). */
-  readonly statements?: (readonly [sql: string, params: readonly (string | number | null)[]])[];
+  readonly statements?: (readonly [sql: string, params: Readonly<Record<string, string | number | null>>])[];
 }
 
 /** What becomes of one `commit` call: durable, or not written at all. */

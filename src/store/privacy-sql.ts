@@ -1,7 +1,7 @@
 import type { Redaction } from '../engine/state.js';
 
 /** One SQL statement with its parameters, run by the commit writer inside a commit's transaction. */
-export type Statement = readonly [sql: string, params: readonly (string | number | null)[]];
+export type Statement = readonly [sql: string, params: Readonly<Record<string, string | number | null>>];
 
 /** A journal row's command reduced to its type: what the audit shows of a redacted row (AUTH-7). */
 const REDACTED_COMMAND = `json_set(input, '$.command', json_object('type', json_extract(input, '$.command.type'), 'redacted', json('true')))`;
@@ -13,11 +13,11 @@ const REDACTED_COMMAND = `json_set(input, '$.command', json_object('type', json_
  * replay starts after.
  */
 const ABOUT_PLAYER = `(
-  EXISTS (SELECT 1 FROM json_each(input, '$.subjects') WHERE value = ?1)
-  OR json_extract(input, '$.actor.player') = ?1
-  OR json_extract(input, '$.command.player') = ?1
-  OR (json_extract(input, '$.command.type') IN ('player.edit', 'player.remove') AND json_extract(input, '$.command.id') = ?1)
-  OR (json_extract(input, '$.command.type') = 'player.add' AND json_extract(input, '$.command.name') = ?3)
+  EXISTS (SELECT 1 FROM json_each(input, '$.subjects') WHERE value = @player)
+  OR json_extract(input, '$.actor.player') = @player
+  OR json_extract(input, '$.command.player') = @player
+  OR (json_extract(input, '$.command.type') IN ('player.edit', 'player.remove') AND json_extract(input, '$.command.id') = @player)
+  OR (json_extract(input, '$.command.type') = 'player.add' AND json_extract(input, '$.command.name') = @name)
 ) AND json_extract(input, '$.command.type') <> 'player.erase'`;
 
 /**
@@ -28,34 +28,34 @@ const ABOUT_PLAYER = `(
 export function redactionStatements(redaction: Redaction): Statement[] {
   if (redaction.kind === 'player') {
     const { player, pseudonym, name } = redaction;
-    const params = [player, pseudonym, name];
+    const views = { player, pseudonym };
     return [
-      [`UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${ABOUT_PLAYER}`, params],
+      [`UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${ABOUT_PLAYER}`, { player, name }],
       // Logged `player.added` / `player.changed` broadcasts, replayed to resuming admins.
       [
-        `UPDATE broadcast SET message = json_set(message, '$.event.player.name', ?2, '$.event.player.phone', NULL)
-         WHERE json_extract(message, '$.event.player.id') = ?1`,
-        params.slice(0, 2),
+        `UPDATE broadcast SET message = json_set(message, '$.event.player.name', @pseudonym, '$.event.player.phone', NULL)
+         WHERE json_extract(message, '$.event.player.id') = @player`,
+        views,
       ],
       // Stored answers that are a player view (player.add/edit/remove, team.assign) or carry one (auth.login).
       [
-        `UPDATE answered SET response = json_set(response, '$.result.name', ?2, '$.result.phone', NULL)
-         WHERE json_extract(response, '$.result.id') = ?1 AND json_type(response, '$.result.removed') IN ('true', 'false')`,
-        params.slice(0, 2),
+        `UPDATE answered SET response = json_set(response, '$.result.name', @pseudonym, '$.result.phone', NULL)
+         WHERE json_extract(response, '$.result.id') = @player AND json_type(response, '$.result.removed') IN ('true', 'false')`,
+        views,
       ],
       [
-        `UPDATE answered SET response = json_set(response, '$.result.player.name', ?2, '$.result.player.phone', NULL)
-         WHERE json_extract(response, '$.result.player.id') = ?1`,
-        params.slice(0, 2),
+        `UPDATE answered SET response = json_set(response, '$.result.player.name', @pseudonym, '$.result.player.phone', NULL)
+         WHERE json_extract(response, '$.result.player.id') = @player`,
+        views,
       ],
     ];
   }
   const { session, from, to, players, teams } = redaction;
   const list = (ids: readonly number[] | null): string | null => (ids === null ? null : JSON.stringify(ids));
-  const params = [session, from, to, list(players)];
-  const reports = `json_extract(input, '$.session') = ?1 AND json_extract(input, '$.now') BETWEEN ?2 AND ?3
-    AND (?4 IS NULL OR COALESCE(json_extract(input, '$.command.player'), json_extract(input, '$.actor.player'))
-      IN (SELECT value FROM json_each(?4)))`;
+  const params = { session, from, to, players: list(players) };
+  const reports = `json_extract(input, '$.session') = @session AND json_extract(input, '$.now') BETWEEN @from AND @to
+    AND (@players IS NULL OR COALESCE(json_extract(input, '$.command.player'), json_extract(input, '$.actor.player'))
+      IN (SELECT value FROM json_each(@players)))`;
   return [
     [
       `UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${reports} AND json_extract(input, '$.command.type') = 'location.send'`,
@@ -67,15 +67,15 @@ export function redactionStatements(redaction: Redaction): Statement[] {
       params,
     ],
     [
-      `DELETE FROM broadcast WHERE stream = CAST(?1 AS TEXT) AND at BETWEEN ?2 AND ?3
+      `DELETE FROM broadcast WHERE stream = CAST(CAST(@session AS INTEGER) AS TEXT) AND at BETWEEN @from AND @to
        AND json_extract(message, '$.event.type') = 'location'
-       AND (?4 IS NULL OR json_extract(message, '$.event.team') IN (SELECT value FROM json_each(?4)))`,
-      [session, from, to, list(teams)],
+       AND (@teams IS NULL OR json_extract(message, '$.event.team') IN (SELECT value FROM json_each(@teams)))`,
+      { session, from, to, teams: list(teams) },
     ],
   ];
 }
 
-export const blobDeleteStatement = (key: string): Statement => ['DELETE FROM blob WHERE key = ?', [key]];
+export const blobDeleteStatement = (key: string): Statement => ['DELETE FROM blob WHERE key = @key', { key }];
 
 /**
  * Makes the state after a checkpoint row the journal's base (DURABILITY-3): replay starts from it and
@@ -83,10 +83,10 @@ export const blobDeleteStatement = (key: string): Statement => ['DELETE FROM blo
  */
 export function checkpointStatements(base: string, rowsAfter: number): Statement[] {
   return [
-    ["INSERT OR REPLACE INTO meta (key, value) VALUES ('journalBase', ?)", [base]],
+    ["INSERT OR REPLACE INTO meta (key, value) VALUES ('journalBase', @base)", { base }],
     [
-      "INSERT OR REPLACE INTO meta (key, value) VALUES ('journalBaseSeq', (SELECT MAX(seq) FROM journal) - ?)",
-      [rowsAfter],
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('journalBaseSeq', (SELECT MAX(seq) FROM journal) - @rowsAfter)",
+      { rowsAfter },
     ],
   ];
 }
