@@ -4,7 +4,7 @@ import { readJournal } from '../store/journal-query.js';
 import type { JobRunner } from './runtime.js';
 
 /**
- * The audit's job (AUTH-7): reads the journal beside the engine, on a turn of its own, and hands the
+ * The audit's job (AUTH-8): reads the journal beside the engine, on a turn of its own, and hands the
  * rows back as `audit.found`, which the engine answers. It writes nothing.
  */
 export function auditJobs(databasePath: string): Record<string, JobRunner> {

@@ -7,7 +7,7 @@ import type { CommitBatch } from '../store/sqlite-store.js';
 import { blobDeleteStatement, redactionStatements } from '../store/privacy-sql.js';
 
 /**
- * One journal row's input: the step's input (with its actor, which the audit reads: AUTH-7), the clock
+ * One journal row's input: the step's input (with its actor, which the audit reads: AUTH-8), the clock
  * reading and seed (TIME-3), the players whose personal data the row may carry (`subjects`, so that
  * erasing one finds them: PRIVACY-2), and `checkpoint` on a row whose commit redacts the journal.
  */

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { JournalRow } from '../protocol/commands/accounts.js';
 
-/** Which journal rows the audit asks for (AUTH-7). */
+/** Which journal rows the audit asks for (AUTH-8). */
 export interface JournalQuery {
   readonly session: number | null;
   /** Only rows at or after this time (epoch ms). */

@@ -3,7 +3,7 @@ import type { Redaction } from '../engine/state.js';
 /** One SQL statement with its parameters, run by the commit writer inside a commit's transaction. */
 export type Statement = readonly [sql: string, params: Readonly<Record<string, string | number | null>>];
 
-/** A journal row's command reduced to its type: what the audit shows of a redacted row (AUTH-7). */
+/** A journal row's command reduced to its type: what the audit shows of a redacted row (AUTH-8). */
 const REDACTED_COMMAND = `json_set(input, '$.command', json_object('type', json_extract(input, '$.command.type'), 'redacted', json('true')))`;
 
 /**

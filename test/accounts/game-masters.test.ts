@@ -96,8 +96,8 @@ describe('[AUTH-7] game-master accounts', () => {
   }, 60_000);
 });
 
-describe('[AUTH-7] the audit', () => {
-  it('[AUTH-7] lists who ran which command when, by session and time, without passphrases or tokens', async () => {
+describe('[AUTH-8] the audit', () => {
+  it('[AUTH-8] lists who ran which command when, by session and time, without passphrases or tokens', async () => {
     const { server, owner, gm, id, token } = await withGameMaster();
     const a = (await gm.request({ type: 'session.add', name: 'A' })).id;
     const b = (await owner.request({ type: 'session.add', name: 'B' })).id;

@@ -3,7 +3,7 @@ import { findSession, parseTime, show, withConnection } from '../game/call.js';
 import { authorText } from './game-masters.js';
 
 /**
- * `audit [--session S] [--since T] [--limit N]` (AUTH-7): who ran which state-changing command when,
+ * `audit [--session S] [--since T] [--limit N]` (AUTH-8): who ran which state-changing command when,
  * asked of the server (`audit.list`, answered from its journal); passphrases and tokens never appear.
  */
 export function audit(options: GlobalOptions, o: { since?: string; limit?: number }): Promise<void> {

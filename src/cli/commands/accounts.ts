@@ -4,7 +4,7 @@ import { gmAdd, gmList, gmRevoke } from '../admin/game-masters.js';
 import { playerErase, playerExport } from '../admin/privacy.js';
 import type { CliContext } from '../program.js';
 
-/** Game-master accounts and the audit (AUTH-7). */
+/** Game-master accounts (AUTH-7) and the audit (AUTH-8). */
 export function registerAccountCommands({ program, globals, int }: CliContext): void {
   const gm = program.command('gm').description('named game-master accounts (the owner manages them)');
   gm.command('add <name>')

@@ -15,7 +15,7 @@ export interface AuditQuery {
 }
 
 /**
- * The audit (AUTH-7): the journal is not part of the state, so the runtime reads it beside the engine
+ * The audit (AUTH-8): the journal is not part of the state, so the runtime reads it beside the engine
  * and hands the rows back (`audit.found`), and the engine names their authors.
  */
 export const auditList: Handler<'audit.list'> = (command, { startJob }) => {
@@ -31,7 +31,7 @@ export const auditList: Handler<'audit.list'> = (command, { startJob }) => {
 export const auditFound: Handler<'audit.found'> = (command, { tx }) =>
   ok({ entries: command.rows.map((row) => auditEntry(tx, row)), more: command.more });
 
-/** Fields whose values are secrets or their digests: never shown (AUTH-4, AUTH-7). */
+/** Fields whose values are secrets or their digests: never shown (AUTH-4, AUTH-8). */
 const SECRET_FIELDS = new Set(['passphrase', 'token']);
 
 function auditEntry(tx: Tx, row: JournalRow): AuditEntry {

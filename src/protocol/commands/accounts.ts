@@ -4,7 +4,7 @@ import { defineCommand } from '../define.js';
 import { idSchema, nameSchema } from '../entities.js';
 
 /**
- * Game-master accounts and the audit (AUTH-7). A game master's token is made by the client (the CLI
+ * Game-master accounts and the audit (AUTH-7, AUTH-8). A game master's token is made by the client (the CLI
  * draws 32 random bytes) and sent once with `gm.add`; the server's boundary replaces it by its SHA-256
  * before the engine sees it, so neither the state, the journal nor a stored answer ever holds it.
  */
@@ -48,7 +48,7 @@ export const gmRevoke = defineCommand({
   result: gameMasterSchema,
 });
 
-/** One journaled command as the audit shows it: secrets never appear (AUTH-4, AUTH-7). */
+/** One journaled command as the audit shows it: secrets never appear (AUTH-4, AUTH-8). */
 export const auditEntrySchema = z.object({
   seq: z.number().int(),
   at: z.number(),
