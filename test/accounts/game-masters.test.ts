@@ -56,7 +56,7 @@ describe('[AUTH-7] game-master accounts', () => {
     const past = await owner.request({ type: 'pastGame.get', id: pastGame });
     expect(past).toMatchObject({ startedBy: gianna, endedBy: { kind: 'owner' } });
     expect(past.corrections).toEqual([
-      { at: expect.any(Number), kind: 'adjust', team: world.teams.a, reason: 'photo', by: gianna },
+      { at: expect.any(Number) as number, kind: 'adjust', team: world.teams.a, reason: 'photo', by: gianna },
     ]);
   }, 60_000);
 
@@ -77,7 +77,12 @@ describe('[AUTH-7] game-master accounts', () => {
     await cut;
     await expect(openClient({ url: server.url, token })).rejects.toThrow();
     expect(await owner.request({ type: 'gm.list' })).toEqual([
-      { id, name: 'Gianna', createdAt: expect.any(Number), revokedAt: expect.any(Number) },
+      {
+        id,
+        name: 'Gianna',
+        createdAt: expect.any(Number) as number,
+        revokedAt: expect.any(Number) as number,
+      },
     ]);
   }, 60_000);
 

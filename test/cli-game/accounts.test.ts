@@ -24,7 +24,7 @@ describe('the CLI for game masters, the audit and privacy', { timeout: CHILD_PRO
     const server = await startTestServer();
     const socket = server.socketPath;
     const added = await cliJson<{ id: number; name: string; token: string }>(socket, ['gm', 'add', 'Gianna']);
-    expect(added).toMatchObject({ name: 'Gianna', token: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(added).toMatchObject({ name: 'Gianna', token: expect.stringMatching(/^[\w-]{43}$/) as string });
     // The token works over WebSocket as an admin under that name.
     const session = await runCli(
       ['--url', server.url, '--token', added.token, '--json', 'session', 'add', 'By Gianna'],

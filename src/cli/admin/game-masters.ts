@@ -60,7 +60,9 @@ export function authorText(by: Author): string {
       return `gm ${by.name}`;
     case 'player':
       return `player #${by.player}`;
-    default:
+    case 'owner':
+    case 'guest':
+    case 'engine':
       return by.kind;
   }
 }
