@@ -73,32 +73,8 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
       .map((p) => p.id),
   );
   deletePictures(tx, pictures);
-  // Live teams whose trail is this player's too: their current one, and those still showing a game they
-  // played in.
-  const tracked = new Set(player.team === null ? [] : [player.team]);
-  for (const past of tx.all('pastGame')) {
-    const played = new Set(past.teams.filter((t) => t.players.includes(player.id)).map((t) => t.id));
-    if (played.size === 0) continue;
-    tx.put('pastGame', {
-      ...past,
-      teams: past.teams.map((t) =>
-        played.has(t.id)
-          ? { ...withoutPlaces(withoutPictures(t, pictures)), track: [] }
-          : withoutPictures(t, pictures),
-      ),
-    });
-    for (const team of liveTeamsOf(tx, past)) if (played.has(team.id)) tracked.add(team.id);
-    // What the team's phones reported during the game is the player's track as well.
-    const members = past.teams.filter((t) => played.has(t.id)).flatMap((t) => t.players);
-    tx.redact({
-      kind: 'locations',
-      session: past.session,
-      from: past.startedAt,
-      to: past.endedAt,
-      players: members,
-      teams: [...played],
-    });
-  }
+  const tracked = eraseFromArchives(tx, player.id, pictures);
+  if (player.team !== null) tracked.add(player.team);
   for (const team of tx.all('team')) {
     if (tracked.has(team.id)) stripLiveTeam(tx, team, pictures);
     else if (showsAny(team, pictures)) tx.put('team', withoutPictures(team, pictures));
@@ -117,6 +93,39 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
   });
   return ok(playerView(erased));
 };
+
+/**
+ * Takes an erased player's pictures out of every archive, and the trail and places of each team they
+ * played in (with a redaction of what its phones reported during that game). Returns the live teams that
+ * still show such a game: their trails go too.
+ */
+function eraseFromArchives(tx: Tx, player: number, pictures: ReadonlySet<number>): Set<number> {
+  const tracked = new Set<number>();
+  for (const past of tx.all('pastGame')) {
+    const played = new Set(past.teams.filter((t) => t.players.includes(player)).map((t) => t.id));
+    if (played.size === 0 && !past.teams.some((t) => showsAny(t, pictures))) continue;
+    tx.put('pastGame', {
+      ...past,
+      teams: past.teams.map((t) =>
+        played.has(t.id)
+          ? { ...withoutPlaces(withoutPictures(t, pictures)), track: [] }
+          : withoutPictures(t, pictures),
+      ),
+    });
+    if (played.size === 0) continue;
+    for (const team of liveTeamsOf(tx, past)) if (played.has(team.id)) tracked.add(team.id);
+    // A team travels together: what its phones reported during the game is the player's track as well.
+    tx.redact({
+      kind: 'locations',
+      session: past.session,
+      from: past.startedAt,
+      to: past.endedAt,
+      players: past.teams.filter((t) => played.has(t.id)).flatMap((t) => t.players),
+      teams: [...played],
+    });
+  }
+  return tracked;
+}
 
 const erasedPlayer = (player: PlayerRecord, pseudonym: string): PlayerRecord => ({
   id: player.id,
