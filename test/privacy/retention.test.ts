@@ -58,6 +58,10 @@ describe('[PRIVACY-1] retention of a finished game', () => {
     // The live teams still showing the game lose their trail too, and the journal its positions.
     expect([...state.tables.trackPoint.values()]).toEqual([]);
     expect(journalInputs(server.dataDir).join('\n')).not.toContain(game.coordinate);
+    // [AUTH-8] The audit shows the timer's deletion as the engine's, and the report as redacted.
+    const { entries } = await owner.request({ type: 'audit.list' });
+    expect(entries.at(-1)).toMatchObject({ command: 'timer.fire', by: { kind: 'engine' } });
+    expect(entries.find((e) => e.command === 'location.send')).toMatchObject({ params: null });
     await server.stop();
     const store = SqliteStore.open(server.dataDir);
     try {
