@@ -182,7 +182,13 @@ function submit(
   requestId: string,
   command: Command,
 ): Promise<string | undefined> {
-  const clientKey = actor.kind === 'player' ? `http/player:${actor.player}` : 'http/admin';
+  // Idempotency keys are each login's own (IDEMPOTENCY-2): a game master's apart from the owner's (AUTH-7).
+  const clientKey =
+    actor.kind === 'player'
+      ? `http/player:${actor.player}`
+      : actor.kind === 'admin' && actor.gm !== undefined
+        ? `http/gm:${actor.gm}`
+        : 'http/admin';
   const session =
     actor.kind === 'player' ? (runtime.current.tables.player.get(actor.player)?.session ?? null) : null;
   return new Promise((resolve) => {
