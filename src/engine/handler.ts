@@ -1,5 +1,6 @@
 import type { Command, CommandOf, CommandType, ResultOf } from '../protocol/commands/index.js';
 import { makeError, type ErrorCode, type ErrorDetails, type ProtocolError } from '../protocol/errors.js';
+import type { JobRequest } from './jobs.js';
 import type { Rng } from './rng.js';
 import type { Tx } from './tx.js';
 
@@ -15,12 +16,6 @@ export type Actor =
   | { readonly kind: 'player'; readonly player: number; readonly token?: number }
   | { readonly kind: 'guest' }
   | { readonly kind: 'system' };
-
-/** Slow work the runtime runs beside the engine; its result comes back as the command `resultCommand`. */
-export interface JobRequest {
-  readonly kind: string;
-  readonly input: unknown;
-}
 
 export interface HandlerContext {
   readonly tx: Tx;

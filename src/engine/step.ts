@@ -1,9 +1,9 @@
 import { COMMANDS, type Command } from '../protocol/commands/index.js';
 import type { Access } from '../protocol/define.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
-import type { Actor, HandlerContext, JobRequest, Outcome } from './handler.js';
+import type { Actor, HandlerContext, Outcome } from './handler.js';
 import { HANDLERS } from './handlers/index.js';
-import type { BlobWrite } from './pictures/records.js';
+import type { JobRequest } from './jobs.js';
 import type { Rng } from './rng.js';
 import type { EngineState, PendingBroadcast, Redaction, Write } from './state.js';
 import { Tx } from './tx.js';
@@ -27,8 +27,6 @@ export interface StepResult {
   readonly broadcasts: PendingBroadcast[];
   readonly jobs: JobRequest[];
   readonly shutdown: boolean;
-  /** Bytes (pictures) the runtime stores in the same commit as `writes`; kept out of the journal. */
-  readonly blobs?: BlobWrite[];
   /** Blob keys the runtime deletes in the same commit (PRIVACY-1, PRIVACY-2). */
   readonly blobDeletes?: string[];
   /** Journal and log rows the runtime rewrites in the same commit (PRIVACY-1, PRIVACY-2). */
@@ -71,7 +69,6 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     broadcasts: tx.broadcasts,
     jobs,
     shutdown,
-    ...(tx.blobs.length > 0 ? { blobs: tx.blobs } : {}),
     ...(tx.blobDeletes.length > 0 ? { blobDeletes: tx.blobDeletes } : {}),
     ...(tx.redactions.length > 0 ? { redactions: tx.redactions } : {}),
   };

@@ -1,4 +1,3 @@
-import type { BlobWrite } from './pictures/records.js';
 import type {
   EngineState,
   PendingBroadcast,
@@ -17,8 +16,6 @@ export class Tx {
   private readonly puts = new Map<TableName, Map<number, Tables[TableName] | null>>();
   private readonly nextIds = new Map<TableName, number>();
   readonly broadcasts: PendingBroadcast[] = [];
-  /** Bytes to store beside the state (pictures), in the same commit as the writes. */
-  readonly blobs: BlobWrite[] = [];
   /** Keys of blobs to delete in the same commit (PRIVACY-1, PRIVACY-2). */
   readonly blobDeletes: string[] = [];
   /** Rows of the journal and delivery logs to rewrite in the same commit (PRIVACY-1, PRIVACY-2). */
@@ -92,11 +89,6 @@ export class Tx {
 
   broadcast(broadcast: PendingBroadcast): void {
     this.broadcasts.push(broadcast);
-  }
-
-  /** Stores bytes under a key beside the state (never loaded into memory with it). */
-  blob(blob: BlobWrite): void {
-    this.blobs.push(blob);
   }
 
   /** Deletes the bytes stored under a key (a picture's), in the same commit. */

@@ -61,6 +61,11 @@ export const gameConfigSchema = z.strictObject({
   /** ZVV number of the zone every team starts in. */
   startZone: z.number(),
   gracePeriodMinutes: z.number(),
+  /**
+   * How old the caught team's latest location (and the catcher's position) may be for a catch (CATCH-6).
+   * Not a reference field: the reference checked no age.
+   */
+  catchLocationMaxAgeMinutes: z.number(),
   /** Stored for completeness; the reference never uses it. */
   bountyBasePoints: z.number(),
   /** Initial points of the starting catcher teams. */

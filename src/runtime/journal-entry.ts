@@ -1,10 +1,9 @@
 import type { Actor } from '../engine/handler.js';
-import { journalForm } from '../engine/pictures/records.js';
 import type { EngineState, Write } from '../engine/state.js';
 import type { StepInput, StepResult } from '../engine/step.js';
-import { toStateDocument } from '../store/state-json.js';
-import type { CommitBatch } from '../store/sqlite-store.js';
 import { blobDeleteStatement, redactionStatements } from '../store/privacy-sql.js';
+import { toStateDocument } from '../store/state-json.js';
+import type { TurnBatch } from './turn-batch.js';
 
 /**
  * One journal row's input: the step's input (with its actor, which the audit reads: AUTH-8), the clock
@@ -15,7 +14,6 @@ export function journalInput(input: StepInput, result: StepResult, now: number, 
   const subjects = subjectsOf(input.actor, result.writes);
   return JSON.stringify({
     ...input,
-    command: journalForm(input.command),
     now,
     seed,
     ...(subjects.length > 0 ? { subjects } : {}),
@@ -44,21 +42,20 @@ function subjectsOf(actor: Actor, writes: readonly Write[]): number[] {
 }
 
 /**
- * What a step's privacy outputs add to its commit (PRIVACY-1, PRIVACY-2): blob deletes, the redaction of
- * journal and log rows, and — since redacted rows no longer replay to the same state — a checkpoint: the
- * state after this step becomes the journal's base, which replay starts from. `journalIndex` is the
- * step's own row in the batch's journal.
+ * Adds a step's privacy outputs to its turn's commit (PRIVACY-1, PRIVACY-2): blob deletes, the redaction
+ * of journal and log rows, and — since redacted rows no longer replay to the same state — a checkpoint:
+ * the state after this step (the live state, right after its writes) becomes the journal's base, which
+ * replay starts from. The step's own row is the batch's last journal row.
  */
-export function privacyCommit(
-  result: StepResult,
-  state: EngineState,
-  journalIndex: number,
-): Pick<CommitBatch, 'statements' | 'checkpoint'> | undefined {
-  if (result.redactions === undefined && result.blobDeletes === undefined) return undefined;
-  const statements = [
+export function addPrivacy(batch: TurnBatch, result: StepResult, state: EngineState): void {
+  if (result.redactions === undefined && result.blobDeletes === undefined) return;
+  batch.statements.push(
     ...(result.blobDeletes ?? []).map(blobDeleteStatement),
     ...(result.redactions ?? []).flatMap(redactionStatements),
-  ];
-  if (result.redactions === undefined) return { statements };
-  return { statements, checkpoint: { journalIndex, base: JSON.stringify(toStateDocument(state)) } };
+  );
+  if (result.redactions === undefined) return;
+  batch.checkpoint = {
+    journalIndex: batch.journal.length - 1,
+    base: JSON.stringify(toStateDocument(state)),
+  };
 }

@@ -2,7 +2,8 @@ import { emptyState } from '../engine/state.js';
 import { seededRng } from '../engine/rng.js';
 import { step, type StepInput } from '../engine/step.js';
 import { fromStateDocument, stateHash } from '../store/state-json.js';
-import type { MutableState, SqliteStore } from '../store/sqlite-store.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import type { MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
 
 export interface ReplayReport {

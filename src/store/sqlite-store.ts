@@ -1,47 +1,15 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BlobWrite } from '../engine/pictures/records.js';
-import type { PlayerTable } from '../engine/player-table.js';
-import { emptyState, TABLE_NAMES, type TableName, type Tables, type Write } from '../engine/state.js';
-import type { CommitRows } from './commit-writer.js';
+import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
+import type { Recipients } from '../runtime/audience.js';
+import { CommitWriter } from './commit-writer.js';
 import { MIGRATIONS } from './migrations.js';
-import { checkpointStatements, type Statement } from './privacy-sql.js';
-import type { Audience } from '../protocol/broadcasts.js';
+import type { LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
 
 export const DATABASE_FILE = 'truinlag.db';
 /** How long a connection waits for another's lock before its statement fails (better-sqlite3's default). */
 export const BUSY_TIMEOUT_MS = 5_000;
-
-/** One broadcast as it is logged: `message` is the exact JSON frame sent to clients. */
-export interface LoggedBroadcast {
-  readonly stream: string;
-  readonly seq: number;
-  readonly at: number;
-  readonly audience: Audience;
-  readonly message: string;
-}
-
-/** Everything one group commit makes durable together. */
-export interface CommitBatch {
-  readonly writes: readonly Write[];
-  readonly broadcasts: readonly LoggedBroadcast[];
-  readonly journal: readonly { readonly at: number; readonly input: string }[];
-  readonly answers: readonly {
-    readonly client: string;
-    readonly request: string;
-    readonly at: number;
-    readonly response: string;
-  }[];
-  /** Blobs (picture bytes) produced by the batch's steps: written in the same transaction. */
-  readonly blobs?: readonly BlobWrite[];
-  /** Drop answered requests and logged broadcasts older than this (epoch ms). */
-  readonly prune?: number;
-  /** Statements run after the rows, in order: blob deletes and redactions (PRIVACY-1, PRIVACY-2). */
-  readonly statements?: readonly Statement[];
-  /** The last journal row (by index in `journal`) after which replay starts from `base` (DURABILITY-3). */
-  readonly checkpoint?: { readonly journalIndex: number; readonly base: string } | null;
-}
 
 /** What the store knows about a blob without reading its bytes. */
 export interface BlobInfo {
@@ -50,19 +18,12 @@ export interface BlobInfo {
   readonly sha256: string;
 }
 
-/** Mutable view of the state that only the store (loading) and the runtime (applying writes) use. */
-export type MutableState = {
-  tables: { [K in TableName]: K extends 'player' ? PlayerTable : Map<number, Tables[K]> };
-  nextIds: Record<TableName, number>;
-  streams: Map<string, number>;
-};
-
 /**
  * The durable store: SQLite in WAL mode with synchronous=FULL (DURABILITY-1). This connection loads
  * and reads; while the server runs, the commit writer (commit-writer.ts) is the one that writes. Automatic
  * checkpoints are off on this connection: the commit writer's thread runs them after its commits.
  */
-export class SqliteStore {
+export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly statements;
@@ -76,7 +37,7 @@ export class SqliteStore {
       meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       answered: db.prepare('SELECT response FROM answered WHERE client = ? AND request = ?').pluck(),
       since: db.prepare(
-        'SELECT stream, seq, at, audience, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
+        'SELECT stream, seq, at, recipients, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       oldest: db.prepare('SELECT MIN(seq) FROM broadcast WHERE stream = ?').pluck(),
       blobInfo: db.prepare('SELECT mime, size, sha256 FROM blob WHERE key = ?'),
@@ -136,37 +97,28 @@ export class SqliteStore {
   }
 
   /**
-   * A batch as the rows the commit writer stores in one transaction (see commit-writer.ts). Counters
-   * and stream positions are written once per batch, with their last value.
+   * The commit writer of this store: while the server runs, it is the one that writes (on its own
+   * thread and connection, see commit-writer.ts).
    */
-  static rows(batch: CommitBatch): CommitRows {
-    const meta = new Map<string, string>();
-    const entities: CommitRows['entities'] = [];
-    for (const write of batch.writes) {
-      if (write.op === 'put') entities.push([write.table, write.id, JSON.stringify(write.doc)]);
-      else if (write.op === 'delete') entities.push([write.table, write.id, null]);
-      else meta.set(`nextId:${write.table}`, String(write.next));
-    }
-    // Remember the last sequence number even after the log is pruned, so numbers stay gap-free.
-    for (const b of batch.broadcasts) meta.set(`stream:${b.stream}`, String(b.seq));
-    return {
-      entities,
-      meta: [...meta],
-      journal: batch.journal.map((entry) => [entry.at, entry.input]),
-      broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.audience), b.message]),
-      answers: batch.answers.map((a) => [a.client, a.request, a.at, a.response]),
-      blobs: (batch.blobs ?? []).map((b) => [b.key, b.mime, b.sha256, b.data]),
-      statements: [
-        ...(batch.statements ?? []),
-        ...(batch.checkpoint == null
-          ? []
-          : checkpointStatements(
-              batch.checkpoint.base,
-              batch.journal.length - 1 - batch.checkpoint.journalIndex,
-            )),
-      ],
-      ...(batch.prune === undefined ? {} : { prune: batch.prune }),
-    };
+  openWriter(busyTimeoutMs = BUSY_TIMEOUT_MS): StoreWriter {
+    return new CommitWriter(this.path, busyTimeoutMs);
+  }
+
+  /** Whether the store is open and its schema up to date (readiness, HEALTH-2). */
+  status(): StoreStatus {
+    if (!this.db.open) return { open: false, pendingMigrations: 0 };
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    return { open: true, pendingMigrations: Math.max(0, MIGRATIONS.length - version) };
+  }
+
+  /**
+   * Deletes the blobs no key in `keep` names: bytes a picture job stored for a picture the engine then
+   * refused, or that a crash kept from being recorded (PICTURE-4). Run at start, before any job.
+   */
+  dropBlobsExcept(keep: Iterable<string>): number {
+    const keys = JSON.stringify([...keep]);
+    return this.db.prepare('DELETE FROM blob WHERE key NOT IN (SELECT value FROM json_each(?))').run(keys)
+      .changes;
   }
 
   /** A blob's type, size and hash, or undefined when there is none under the key. */
@@ -207,10 +159,10 @@ export class SqliteStore {
 
   /** Logged broadcasts of a stream after `seq`, oldest first. */
   broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[] {
-    const rows = this.statements.since.all(stream, seq, limit) as (Omit<LoggedBroadcast, 'audience'> & {
-      audience: string;
+    const rows = this.statements.since.all(stream, seq, limit) as (Omit<LoggedBroadcast, 'recipients'> & {
+      recipients: string;
     })[];
-    return rows.map((row) => ({ ...row, audience: parseAudience(row.audience) }));
+    return rows.map((row) => ({ ...row, recipients: JSON.parse(row.recipients) as Recipients }));
   }
 
   /** The oldest sequence number still in a stream's log, or undefined when the log is empty. */
@@ -318,10 +270,4 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${current + index + 1}`);
     })();
   });
-}
-
-/** Audiences are stored as JSON; rows written before that stored the bare words. */
-function parseAudience(text: string): Audience {
-  if (text === 'all' || text === 'admins') return text;
-  return JSON.parse(text) as Audience;
 }

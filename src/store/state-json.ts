@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { emptyState, TABLE_NAMES, type EngineState, type TableName } from '../engine/state.js';
-import type { MutableState } from './sqlite-store.js';
+import type { MutableState } from './store.js';
 
 export const STATE_FORMAT = 'truinlag-state';
 export const STATE_FORMAT_VERSION = 1;

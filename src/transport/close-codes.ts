@@ -13,4 +13,6 @@ export const CLOSE_CODES = {
   VERSION_MISMATCH: 4009,
   /** No pong within the heartbeat interval. */
   DEAD: 4010,
+  /** The hello named a client version older than the server accepts: update the client (PROTOCOL-7). */
+  CLIENT_TOO_OLD: 4011,
 } as const;

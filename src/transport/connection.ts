@@ -11,13 +11,24 @@ import type { FrameKind, Peer } from '../runtime/peer.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { actorOfToken } from '../runtime/tokens.js';
 import { CLOSE_CODES } from './close-codes.js';
+import type {
+  ConnectionEnd,
+  ConnectionInfo,
+  ConnectionObserver,
+  ConnectionRole,
+  TransportKind,
+} from './observer.js';
 import { OutboundQueue, type FrameSink } from './outbound-queue.js';
+import { clientTooOld } from './version-gate.js';
 
 /** What a transport gives a connection: a frame sink, a way to close, and the connection's trust level. */
 export interface TransportSide extends FrameSink {
   close(code: number, reason: string): void;
   /** The local Unix socket is trusted as admin (AUTH-1); WebSocket clients authenticate with a token. */
   readonly trusted: boolean;
+  readonly transport: TransportKind;
+  /** The peer's address, for logs (`local` on the Unix socket). */
+  readonly remote: string;
 }
 
 export interface ConnectionServices {
@@ -27,18 +38,24 @@ export interface ConnectionServices {
   readonly sealer: PassphraseSealer;
   readonly adminToken: string;
   readonly maxQueueBytes: number;
+  /** The oldest client version a hello may name (PROTOCOL-7). */
+  readonly minClientVersion: string;
+  /** Where opening, roles, closing, refusals and queued bytes are reported (metrics and logs). */
+  readonly observer: ConnectionObserver;
 }
 
 /**
  * One client connection's I/O handler: decodes frames, relays requests into the engine's mailbox, and
  * writes the engine's frames out through a bounded queue. It holds no game state.
  */
-export class Connection implements Peer {
+export class Connection implements Peer, ConnectionInfo {
   readonly id = randomUUID();
   /** Decided by the hello (and only there): admin, a player, or a guest (AUTH-1). */
   actor: Actor = { kind: 'guest' };
   /** Set by the hello: false for a command-only connection. */
   broadcasts = true;
+  /** The role its last accepted hello gave it (`none` before one). */
+  role: ConnectionRole = 'none';
   private clientKey: string | undefined;
   private readonly queue: OutboundQueue;
   private closed = false;
@@ -47,9 +64,21 @@ export class Connection implements Peer {
     private readonly side: TransportSide,
     private readonly services: ConnectionServices,
   ) {
-    this.queue = new OutboundQueue(side, services.maxQueueBytes, () =>
-      this.close(CLOSE_CODES.SLOW_CONSUMER, 'outbound queue overflow: reconnect and resume'),
+    this.queue = new OutboundQueue(
+      side,
+      services.maxQueueBytes,
+      () => this.close(CLOSE_CODES.SLOW_CONSUMER, 'outbound queue overflow: reconnect and resume'),
+      services.observer.outbound,
     );
+    services.observer.opened(this);
+  }
+
+  get transport(): TransportKind {
+    return this.side.transport;
+  }
+
+  get remote(): string {
+    return this.side.remote;
   }
 
   /** Handles one inbound frame's text. Bad input gets a typed error; the connection stays usable. */
@@ -78,18 +107,28 @@ export class Connection implements Peer {
     this.queue.push(frame);
   }
 
+  /** The server ends the connection (a cut-off: the code and reason are reported and sent). */
   close(code: number, reason: string): void {
     if (this.closed) return;
-    this.ended();
+    this.finish({ by: 'server', code, reason });
     this.side.close(code, reason);
   }
 
-  /** The transport saw the connection end: nothing more is sent, and the runtime forgets it. */
-  ended(): void {
+  /**
+   * The transport saw the connection end (the client closed it, or the socket failed): nothing more is
+   * sent, and the runtime forgets it. `code` is the WebSocket close code (0 on the Unix socket); `reason`
+   * is the server's own words (a socket error), never text the client sent.
+   */
+  ended(code = 0, reason = ''): void {
+    this.finish({ by: 'client', code, reason });
+  }
+
+  private finish(end: ConnectionEnd): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.close();
     this.services.runtime.detach(this);
+    this.services.observer.closed(this, end);
   }
 
   private handle(message: DecodedClientMessage): void {
@@ -118,6 +157,12 @@ export class Connection implements Peer {
       this.close(CLOSE_CODES.VERSION_MISMATCH, 'protocol version mismatch');
       return;
     }
+    const tooOld = clientTooOld(hello, this.services.minClientVersion);
+    if (tooOld !== undefined) {
+      this.sendError(null, tooOld);
+      this.close(CLOSE_CODES.CLIENT_TOO_OLD, 'client too old: update it');
+      return;
+    }
     const identity = this.identify(hello.token);
     if (identity === undefined) {
       this.sendError(null, makeError('UNAUTHORISED', 'The token is not valid.'));
@@ -130,6 +175,9 @@ export class Connection implements Peer {
     this.actor = identity.actor;
     this.broadcasts = hello.broadcasts ?? true;
     this.clientKey = identity.clientKey(hello.client);
+    const previous = this.role;
+    this.role = identity.role;
+    this.services.observer.identified(this, previous);
     runtime.attach(this);
     this.queue.push(
       encodeWelcome({
@@ -138,6 +186,7 @@ export class Connection implements Peer {
         player: this.actor.kind === 'player' ? this.actor.player : null,
         session: this.session,
         serverTime: this.services.clock.now(),
+        minClientVersion: this.services.minClientVersion,
         seq: runtime.positions(this),
       }),
     );
@@ -167,6 +216,7 @@ export class Connection implements Peer {
   }
 
   private sendError(id: string | null, error: ProtocolError): void {
+    this.services.observer.frameRefused(this, error);
     this.queue.push(encodeError(id, error));
   }
 }

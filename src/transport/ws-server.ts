@@ -1,21 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { encodeHttpFailure } from '../protocol/encode.js';
-import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Connection, type ConnectionServices } from './connection.js';
 import { closeGracefully, type Closable } from './graceful-close.js';
 
-/** Extra HTTP routes (health, pictures, the web app) answered by the same server. */
-export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+/** The handler of plain HTTP requests on the same server: the router (src/server/http-app.ts). */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface WsServerOptions {
   readonly host: string;
   readonly port: number;
   readonly heartbeatMs: number;
-  readonly routes: readonly HttpRoute[];
+  readonly http: HttpHandler;
 }
 
 /**
@@ -27,13 +25,14 @@ export class WsTransport {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly connections = new WeakMap<WebSocket, Connection>();
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly services: ConnectionServices,
     private readonly options: WsServerOptions,
   ) {
-    this.http = createServer((req, res) => this.route(req, res));
+    this.http = createServer(options.http);
     // ws refuses frames past maxPayload by closing (1009); below it, our own limit answers TOO_LARGE.
     this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_FRAME_BYTES * 4 });
     this.wss.on('connection', (socket, req) => this.accept(socket, req.socket));
@@ -76,6 +75,8 @@ export class WsTransport {
     const connection = new Connection(
       {
         trusted: false,
+        transport: 'ws',
+        remote: tcp.remoteAddress ?? 'unknown',
         write: (frame, written) => {
           if (!corked) {
             corked = true;
@@ -88,32 +89,28 @@ export class WsTransport {
       },
       this.services,
     );
+    this.connections.set(socket, connection);
     socket.on('pong', () => this.alive.set(socket, true));
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
       if (size > MAX_FRAME_BYTES) connection.refuseTooLarge();
       else connection.receive(isBinary ? '\u0000binary' : rawText(data));
     });
-    socket.on('close', () => connection.ended());
-    socket.on('error', () => connection.ended());
+    // The client's close reason is text it chose: it is not passed on (it must not reach a log, OPS-2).
+    socket.on('close', (code) => connection.ended(code));
+    socket.on('error', (error) => connection.ended(0, error.message));
   }
 
   private beat(): void {
     for (const socket of this.wss.clients) {
       if (this.alive.get(socket) === false) {
-        socket.close(CLOSE_CODES.DEAD, 'no pong');
+        this.connections.get(socket)?.close(CLOSE_CODES.DEAD, 'no pong');
         socket.terminate();
         continue;
       }
       this.alive.set(socket, false);
       socket.ping();
     }
-  }
-
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    for (const route of this.options.routes) if (route(req, res)) return;
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(encodeHttpFailure(makeError('NOT_FOUND', 'Nothing is served here.')));
   }
 }
 

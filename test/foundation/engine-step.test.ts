@@ -6,7 +6,7 @@ import { step, type StepResult } from '../../src/engine/step.js';
 import type { Command } from '../../src/protocol/commands/index.js';
 import { applyWrites } from '../../src/runtime/apply.js';
 import { PassphraseSealer } from '../../src/runtime/passphrase.js';
-import type { MutableState } from '../../src/store/sqlite-store.js';
+import type { MutableState } from '../../src/store/store.js';
 
 const NOW = Date.UTC(2026, 5, 13, 8, 0);
 const admin: Actor = { kind: 'admin' };

@@ -8,7 +8,9 @@ import type { Command } from '../../src/protocol/commands/index.js';
 import type { ServerMessage } from '../../src/protocol/envelope.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
-import { Runtime, type JobRunner } from '../../src/runtime/runtime.js';
+import { backupJob } from '../../src/runtime/backup-job.js';
+import type { JobRunner, JobRunners } from '../../src/runtime/jobs.js';
+import { Runtime } from '../../src/runtime/runtime.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { Inbox, removeTempDirs, tempDir, withTimeout } from '../helpers/index.js';
 
@@ -61,7 +63,7 @@ class MemoryPeer implements Peer {
 const logger = pino({ level: 'silent' });
 const runtimes: Runtime[] = [];
 
-function openRuntime(dataDir: string, clock: FakeClock, jobs?: Record<string, JobRunner>): Runtime {
+function openRuntime(dataDir: string, clock: FakeClock, jobs?: Partial<JobRunners>): Runtime {
   const runtime = new Runtime({ store: SqliteStore.open(dataDir), clock, logger, ...(jobs ? { jobs } : {}) });
   runtimes.push(runtime);
   return runtime;
@@ -160,9 +162,9 @@ describe('[TIMER-1] timer loop-back', () => {
 });
 
 describe('background-job loop-back', () => {
-  /** The server's backup runner, held at a gate so the test decides when the job finishes. */
+  /** The backup job, held at a gate so the test decides when it runs. */
   function gatedBackup(runtime: () => Runtime): {
-    runner: JobRunner;
+    runner: JobRunner<'backup'>;
     release: () => void;
     started: Promise<void>;
   } {
@@ -170,16 +172,11 @@ describe('background-job loop-back', () => {
     let markStarted: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const started = new Promise<void>((resolve) => (markStarted = resolve));
-    const runner: JobRunner = async (input) => {
+    const backup = backupJob((file) => runtime().backup(file));
+    const runner: JobRunner<'backup'> = async (input) => {
       markStarted();
       await gate;
-      const { file } = input as { file: string };
-      try {
-        const { totalPages } = await runtime().backup(file);
-        return { type: 'server.backup.done', file, totalPages, error: null };
-      } catch (cause) {
-        return { type: 'server.backup.done', file, totalPages: null, error: String(cause) };
-      }
+      return await backup(input);
     };
     return { runner, release, started };
   }

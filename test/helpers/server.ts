@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '../../src/runtime/clock.js';
 import { resolveServerConfig, SOCKET_FILE, type ServerConfigInput } from '../../src/server/config.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
+import { startServer, type RunningServer, type ServerExtras } from '../../src/server/server.js';
 import { tempDir } from './temp.js';
 import { withTimeout } from './wait.js';
 
@@ -44,7 +43,7 @@ const inProcess = new Set<TestServer>();
  * data directory (a fresh temp directory unless one is given). Logs are silent.
  */
 export async function startTestServer(
-  options: { dataDir?: string; clock?: Clock; config?: Omit<ServerConfigInput, 'dataDir'> } = {},
+  options: ServerExtras & { dataDir?: string; config?: Omit<ServerConfigInput, 'dataDir'> } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   const config = resolveServerConfig(
@@ -58,7 +57,7 @@ export async function startTestServer(
     },
     {},
   );
-  const server = await startServer(config, options.clock);
+  const server = await startServer(config, options);
   const handle: TestServer = {
     url: server.url,
     socketPath: server.socketPath,

@@ -4,8 +4,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { replayJournal } from '../../src/runtime/replay.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { toStateDocument } from '../../src/store/state-json.js';
-import { closeClients, openClient, removeTempDirs, stopTestServers, tempDir } from '../helpers/index.js';
-import { blobRows, journalInputs } from '../pictures/support.js';
+import {
+  closeClients,
+  openClient,
+  removeTempDirs,
+  startTestServer,
+  stopTestServers,
+  tempDir,
+} from '../helpers/index.js';
+import {
+  blobRows,
+  getHttp,
+  httpBase,
+  journalInputs,
+  makeImage,
+  makeWorld,
+  uploaded,
+  uploadHttp,
+} from '../pictures/support.js';
 import { playedGame, storeBytes, traces } from './support.js';
 
 afterEach(async () => {
@@ -96,5 +112,30 @@ describe('[PRIVACY-2] erasing a player', () => {
     await expect(
       owner.request({ type: 'player.edit', id: world.players.b0, name: 'back' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  }, 60_000);
+
+  it('[PRIVACY-2] keeps bytes still shown by another player’s identical picture (blobs are keyed by content)', async () => {
+    const server = await startTestServer();
+    const owner = await openClient({ socket: server.socketPath });
+    const world = await makeWorld(owner);
+    const base = httpBase(server.url);
+    const image = await makeImage('png', 96, 96, { noise: true });
+    const upload = async (token: string, player: number) =>
+      uploaded(await uploadHttp(base, token, { kind: 'player', player }, image));
+    const erasedOnes = await upload(world.tokens.a0, world.players.a0);
+    const kept = await upload(world.tokens.b0, world.players.b0);
+    const keys = blobRows(server.dataDir).map((b) => b.key);
+    expect(keys).toHaveLength(2);
+
+    await owner.request({ type: 'player.erase', id: world.players.a0 });
+    const state = server.server.runtime.current;
+    expect(state.tables.picture.has(erasedOnes.id)).toBe(false);
+    expect(blobRows(server.dataDir).map((b) => b.key)).toEqual(keys);
+    const full = await getHttp(base, `/pictures/${kept.id}`, { bearer: server.adminToken });
+    expect(full.status).toBe(200);
+
+    // Once the last picture naming them goes, so do the bytes.
+    await owner.request({ type: 'player.erase', id: world.players.b0 });
+    expect(blobRows(server.dataDir)).toEqual([]);
   }, 60_000);
 });

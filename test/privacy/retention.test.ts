@@ -51,10 +51,10 @@ describe('[PRIVACY-1] retention of a finished game', () => {
     const state = server.server.runtime.current;
     expect(state.tables.picture.has(proof)).toBe(false);
     expect(state.tables.picture.has(profile)).toBe(true);
-    expect(blobRows(server.dataDir).map((b) => b.key)).toEqual([
-      `picture/${profile}`,
-      `picture/${profile}/thumb`,
-    ]);
+    const kept = state.tables.picture.get(profile);
+    expect(blobRows(server.dataDir).map((b) => b.key)).toEqual(
+      [`picture/${kept?.sha256}`, `picture/${kept?.thumb.sha256}`].sort(),
+    );
     // The live teams still showing the game lose their trail too, and the journal its positions.
     expect([...state.tables.trackPoint.values()]).toEqual([]);
     expect(journalInputs(server.dataDir).join('\n')).not.toContain(game.coordinate);

@@ -60,6 +60,7 @@ const NUMBER_RULES: Record<NumberKey, NumberRule> = {
   numCatchers: { min: 0, integer: true },
   startZone: { min: 0, integer: true },
   gracePeriodMinutes: { min: 0 },
+  catchLocationMaxAgeMinutes: { positive: true },
   bountyBasePoints: { min: 0 },
   bountyStartPoints: {},
   bountyPercentage: { min: 0, max: 1 },

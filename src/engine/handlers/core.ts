@@ -1,18 +1,28 @@
-import type { Handler } from '../handler.js';
+import type { Actor, Handler } from '../handler.js';
 import { fail, ok } from '../handler.js';
+import type { Tx } from '../tx.js';
 import { playerView, sessionView } from '../views.js';
 
 /**
  * Without a text a liveness check: only answered, so it changes and announces nothing and costs no
- * commit. With a text it is also broadcast to everyone, except from a guest, so that no one unknown can
- * push text to players.
+ * commit (PING-1). With a text it is also broadcast (PING-2): a game master's to everyone, on the global
+ * stream; a player's only to the player's own session, so that no text crosses into another game; a
+ * guest's to no one, so that no one unknown can push text to players.
  */
 export const ping: Handler<'ping'> = (command, { tx, actor }) => {
   const text = command.text ?? null;
-  if (text !== null && actor.kind !== 'guest')
-    tx.broadcast({ session: null, audience: 'all', event: { type: 'pinged', text } });
+  const stream = text === null ? undefined : pingStream(tx, actor);
+  if (stream !== undefined)
+    tx.broadcast({ session: stream, audience: 'all', event: { type: 'pinged', text } });
   return ok({ text });
 };
+
+/** Where a ping's text goes (PING-2): a session's stream, the global one (null), or nowhere (undefined). */
+function pingStream(tx: Tx, actor: Actor): number | null | undefined {
+  if (actor.kind === 'guest') return undefined;
+  if (actor.kind !== 'player') return null;
+  return tx.get('player', actor.player)?.session ?? undefined;
+}
 
 export const stateGet: Handler<'state.get'> = (_command, { tx }) =>
   ok({

@@ -100,6 +100,7 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'pastGame.list': pastGames.pastGameList,
   'pastGame.get': pastGames.pastGameGet,
   'picture.upload': pictures.pictureUpload,
+  'picture.received': pictures.pictureReceived,
   'picture.processed': pictures.pictureProcessed,
   'picture.get': pictures.pictureGet,
   'picture.chunk': pictures.pictureChunk,

@@ -171,14 +171,24 @@ export const playerExport: Handler<'player.export'> = (command, { tx, actor, now
 const isPlayersPicture = (p: PictureRecord, player: number): boolean =>
   (p.kind === 'player' && p.owner === player) || p.uploadedBy === player;
 
-/** Deletes picture records and both of their blobs. */
+/**
+ * Deletes picture records and the blobs of their bytes. Bytes are stored once under their content hash
+ * (PICTURE-4), so identical pictures share a blob: a key goes only when no remaining picture names it.
+ */
 function deletePictures(tx: Tx, ids: ReadonlySet<number>): void {
+  const keys = new Set<string>();
   for (const id of ids) {
-    if (tx.get('picture', id) === undefined) continue;
+    const picture = tx.get('picture', id);
+    if (picture === undefined) continue;
     tx.delete('picture', id);
-    tx.deleteBlob(blobKey(id, 'full'));
-    tx.deleteBlob(blobKey(id, 'thumb'));
+    keys.add(blobKey(picture)).add(blobKey(picture.thumb));
   }
+  if (keys.size === 0) return;
+  for (const picture of tx.all('picture')) {
+    keys.delete(blobKey(picture));
+    keys.delete(blobKey(picture.thumb));
+  }
+  for (const key of keys) tx.deleteBlob(key);
 }
 
 /** The session's live teams that still show this archived game's final standings (no game since). */

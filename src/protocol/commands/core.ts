@@ -5,7 +5,8 @@ import { idSchema, modeSchema, nameSchema, playerSchema, sessionSchema } from '.
 export const ping = defineCommand({
   type: 'ping',
   summary:
-    'Answers the requester; a text is also broadcast to every client (a text-less or guest’s ping is only answered).',
+    'Answers the requester; a text is also broadcast: an admin’s to everyone, a player’s to its own session ' +
+    '(a text-less or guest’s ping is only answered).',
   scope: 'global',
   access: 'public',
   params: { text: z.string().max(1000).optional() },

@@ -90,6 +90,7 @@ export const COMMAND_DEFS = [
   game.pastGameList,
   game.pastGameGet,
   pictures.pictureUpload,
+  pictures.pictureReceived,
   pictures.pictureProcessed,
   pictures.pictureGet,
   pictures.pictureChunk,
