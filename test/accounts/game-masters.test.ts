@@ -12,7 +12,15 @@ import {
   stopTestServers,
   type TestServer,
 } from '../helpers/index.js';
-import { journalInputs, makeWorld, playCatch } from '../pictures/support.js';
+import {
+  httpBase,
+  journalInputs,
+  makeImage,
+  makeWorld,
+  playCatch,
+  uploaded,
+  uploadHttp,
+} from '../pictures/support.js';
 import { storeBytes } from '../privacy/support.js';
 
 afterEach(async () => {
@@ -98,6 +106,20 @@ describe('[AUTH-7] game-master accounts', () => {
     await expect(owner.request({ type: 'gm.add', name: 'Short', token: 'too-short' })).rejects.toMatchObject({
       code: 'MALFORMED',
     });
+  }, 60_000);
+
+  it('[AUTH-7] [IDEMPOTENCY-3] a game master’s HTTP Idempotency-Keys are their own, apart from the owner’s', async () => {
+    const { server, owner, token } = await withGameMaster();
+    const world = await makeWorld(owner);
+    const base = httpBase(server.url);
+    const image = await makeImage('png', 64, 64);
+    const headers = { 'idempotency-key': 'upload-1' };
+    const query = { kind: 'team', team: world.teams.a };
+    const byOwner = uploaded(await uploadHttp(base, server.adminToken, query, image, headers));
+    const byGm = uploaded(await uploadHttp(base, token, query, image, headers));
+    expect(byGm.id).not.toBe(byOwner.id);
+    // The game master's retry gets their own first answer.
+    expect(uploaded(await uploadHttp(base, token, query, image, headers)).id).toBe(byGm.id);
   }, 60_000);
 });
 
