@@ -7,10 +7,12 @@ import type { Tx } from './tx.js';
 /**
  * Who a command runs for (AUTH-1). `guest` is a WebSocket connection that has not logged in (public commands
  * only); a `player` connection carries the id of the token record it logged in with, so that logging out
- * (or removing the player) ends it; `system` is the engine itself: timers and background-job results.
+ * (or removing the player) ends it; `system` is the engine itself: timers and background-job results. An
+ * `admin` is the owner, or with `gm` the named game-master account it logged in with (AUTH-7), which ends
+ * when the account is revoked. The actor is journaled with every command: the audit reads it.
  */
 export type Actor =
-  | { readonly kind: 'admin' }
+  | { readonly kind: 'admin'; readonly gm?: number }
   | { readonly kind: 'player'; readonly player: number; readonly token?: number }
   | { readonly kind: 'guest' }
   | { readonly kind: 'system' };

@@ -1,3 +1,4 @@
+import type { AUDIT_JOB, AuditQuery } from './handlers/audit.js';
 import type {
   PICTURE_JOB,
   PICTURE_READ_JOB,
@@ -14,6 +15,8 @@ export interface JobInputs {
   readonly backup: { readonly file: string };
   readonly [PICTURE_JOB]: PictureJobInput;
   readonly [PICTURE_READ_JOB]: PictureReadJobInput;
+  /** Journal rows for the audit (AUTH-9), read beside the engine. */
+  readonly [AUDIT_JOB]: AuditQuery;
 }
 
 export type JobKind = keyof JobInputs;

@@ -5,7 +5,7 @@ import type { Actor, HandlerContext, Outcome } from './handler.js';
 import { HANDLERS } from './handlers/index.js';
 import type { JobRequest } from './jobs.js';
 import type { Rng } from './rng.js';
-import type { EngineState, PendingBroadcast, Write } from './state.js';
+import type { EngineState, PendingBroadcast, Redaction, Write } from './state.js';
 import { Tx } from './tx.js';
 
 export interface StepInput {
@@ -31,6 +31,10 @@ export interface StepResult {
   readonly broadcasts: PendingBroadcast[];
   readonly jobs: JobRequest[];
   readonly shutdown: boolean;
+  /** Blob keys the runtime deletes in the same commit (PRIVACY-1, PRIVACY-2). */
+  readonly blobDeletes?: string[];
+  /** Journal and log rows the runtime rewrites in the same commit (PRIVACY-1, PRIVACY-2). */
+  readonly redactions?: Redaction[];
 }
 
 /**
@@ -64,7 +68,15 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`));
   }
   if (outcome.ok === false) return refused(outcome.error);
-  return { outcome, writes: tx.writes(), broadcasts: tx.broadcasts, jobs, shutdown };
+  return {
+    outcome,
+    writes: tx.writes(),
+    broadcasts: tx.broadcasts,
+    jobs,
+    shutdown,
+    ...(tx.blobDeletes.length > 0 ? { blobDeletes: tx.blobDeletes } : {}),
+    ...(tx.redactions.length > 0 ? { redactions: tx.redactions } : {}),
+  };
 }
 
 function dispatch(command: Command, ctx: HandlerContext): Outcome<unknown> {
@@ -101,6 +113,12 @@ function checkAccess(state: EngineState, { command, actor, session }: StepInput)
   if (actor.kind === 'player' && actor.token !== undefined) {
     if (state.tables.token.get(actor.token)?.player !== actor.player) {
       return makeError('UNAUTHORISED', 'This login has ended (logged out or removed): log in again.');
+    }
+  }
+  // A game master's connection lives as long as the account (AUTH-7).
+  if (actor.kind === 'admin' && actor.gm !== undefined) {
+    if (state.tables.gameMaster.get(actor.gm)?.revokedAt !== null) {
+      return makeError('UNAUTHORISED', 'This game-master account was revoked.');
     }
   }
   if (def.scope === 'global') {

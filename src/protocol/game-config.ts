@@ -84,6 +84,11 @@ export const gameConfigSchema = z.strictObject({
   timeWiggleMinutes: z.number(),
   defaultChallengeTitle: z.string().max(200),
   defaultChallengeDescription: z.string().max(2000),
+  /**
+   * Days a finished game's location tracks and pictures are kept before they are deleted; scores and
+   * events stay (PRIVACY-1).
+   */
+  retentionDays: z.number(),
   teamColours: z
     .array(z.strictObject({ r: z.number(), g: z.number(), b: z.number() }))
     .min(1)

@@ -44,6 +44,11 @@ export class Delivery {
     this.peers.delete(peer.id);
   }
 
+  /** The connections attached now (a released revocation closes some: see gm-tokens.ts). */
+  get attached(): Iterable<Peer> {
+    return this.peers.values();
+  }
+
   /** Sends a response to those of the waiting connections that are still attached. */
   respond(peerIds: Iterable<string>, frame: string): void {
     for (const id of peerIds) this.peers.get(id)?.send(frame, 'response');

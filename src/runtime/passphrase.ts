@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Command } from '../protocol/commands/index.js';
+import { sealGameMasterToken } from './gm-tokens.js';
 import { RandomPool } from './random-pool.js';
 
 /**
@@ -25,8 +26,12 @@ export class PassphraseSealer {
     return createHmac('sha256', this.key).update('lookup\0').update(passphrase).digest('hex');
   }
 
-  /** A copy of the command with every `passphrase` field sealed; other commands are returned as they are. */
+  /**
+   * A copy of the command with every `passphrase` field sealed and a game master's new token hashed
+   * (AUTH-7); other commands are returned as they are.
+   */
   sealCommand(command: Command): Command {
+    if (command.type === 'gm.add') return sealGameMasterToken(command);
     if (!('passphrase' in command) || typeof command.passphrase !== 'string') return command;
     return { ...command, passphrase: this.seal(command.passphrase) };
   }

@@ -16,8 +16,9 @@ export interface ReplayReport {
 }
 
 /**
- * Rebuilds the state from the journal's base by re-running every journaled command with the clock
- * value, RNG seed and (a login) token hash it ran with live, and compares the result with the stored live state (DURABILITY-3).
+ * Rebuilds the state from the journal's base (the empty state, an imported one, or the state a privacy
+ * checkpoint stored) by re-running every journaled command with the clock value, RNG seed and (a login)
+ * token hash it ran with live, and compares the result with the stored live state (DURABILITY-3).
  */
 export function replayJournal(store: SqliteStore): ReplayReport {
   // The journal and the live state are read from one snapshot: a server writing meanwhile cannot make
@@ -31,7 +32,10 @@ function replaySnapshot(store: SqliteStore): ReplayReport {
     base === undefined ? (emptyState() as unknown as MutableState) : fromStateDocument(JSON.parse(base));
   let entries = 0;
   const refused: number[] = [];
+  // Rows up to a privacy checkpoint are already in the base (and may be redacted): PRIVACY-2.
+  const after = store.journalBaseSeq();
   for (const entry of store.journal()) {
+    if (entry.seq <= after) continue;
     const input = JSON.parse(entry.input) as StepInput & {
       now: number;
       seed: number | string;

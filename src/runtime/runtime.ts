@@ -6,6 +6,7 @@ import type { BackupResult, MutableState, Store, StoreWriter } from '../store/st
 import { backupJob } from './backup-job.js';
 import type { Clock } from './clock.js';
 import { Delivery } from './delivery.js';
+import { cutRevokedGameMasters } from './gm-tokens.js';
 import type { Inbound } from './inbound.js';
 import { BackgroundJobs, type JobRunners } from './jobs.js';
 import { Mailbox } from './mailbox.js';
@@ -274,6 +275,7 @@ export class Runtime {
     if (result.outcome.ok === false)
       this.observer.refused(result.outcome.error.code, item.command.type, peerOf(item));
     this.delivery.endLogins(result.writes);
+    cutRevokedGameMasters(this.delivery.attached, result.writes);
     if (broadcasts.length > 0) {
       let frames = 0;
       for (const b of broadcasts) frames += this.delivery.publish(b);

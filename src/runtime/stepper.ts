@@ -4,6 +4,7 @@ import { step, type StepResult } from '../engine/step.js';
 import { encodeFailure, encodeResult } from '../protocol/encode.js';
 import type { LoggedBroadcast, MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
+import { addPrivacy, journalInput } from './journal-entry.js';
 import type { Clock } from './clock.js';
 import type { Inbound } from './inbound.js';
 import { issuePlayerToken, withIssuedToken } from './player-tokens.js';
@@ -26,7 +27,7 @@ const SYSTEM: Actor = { kind: 'system' };
 /**
  * Runs the pure engine for one inbound item against the live state, with the clock's reading and a fresh
  * seed, applies its writes to memory (undoably) and adds everything its commit needs to the turn's batch:
- * the writes, the sequenced broadcasts, the journal entry replay needs, and the answer kept for IDEMPOTENCY-1.
+ * the writes, the sequenced broadcasts, the journal entry replay (and the audit) needs, the step's privacy statements, and the answer kept for IDEMPOTENCY-1.
  */
 export class Stepper {
   private readonly random = new RandomPool();
@@ -51,7 +52,8 @@ export class Stepper {
     batch.writes.push(...result.writes);
     batch.broadcasts.push(...broadcasts);
     if (result.writes.length > 0)
-      batch.journal.push({ at: now, input: JSON.stringify({ ...input, now, seed, tokenHash }) });
+      batch.journal.push({ at: now, input: journalInput(input, result, now, seed, tokenHash) });
+    addPrivacy(batch, result, this.state);
     const reply = item.reply;
     const outcome = issued === undefined ? result.outcome : withIssuedToken(result.outcome, issued);
     const frame = reply === undefined ? undefined : responseFrame(reply.requestId, outcome);

@@ -25,7 +25,7 @@ export interface EngineRequest {
  */
 export function requestEngine(runtime: Runtime, request: EngineRequest): Promise<string | undefined> {
   const { actor, requestId, command } = request;
-  const clientKey = actor.kind === 'player' ? `http/player:${actor.player}` : 'http/admin';
+  const clientKey = clientKeyOf(actor);
   const session =
     actor.kind === 'player' ? (runtime.current.tables.player.get(actor.player)?.session ?? null) : null;
   return new Promise((resolve) => {
@@ -56,4 +56,10 @@ export function requestEngine(runtime: Runtime, request: EngineRequest): Promise
       session: undefined,
     });
   });
+}
+
+/** Idempotency keys are each login's own (IDEMPOTENCY-2): a game master's apart from the owner's (AUTH-7). */
+function clientKeyOf(actor: Actor): string {
+  if (actor.kind === 'player') return `http/player:${actor.player}`;
+  return actor.kind === 'admin' && actor.gm !== undefined ? `http/gm:${actor.gm}` : 'http/admin';
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Handler } from 'hono';
 import { pino, type Logger } from 'pino';
 import { storedBlobKeys } from '../engine/pictures/records.js';
+import { auditJobs } from '../runtime/audit-job.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs, type PictureJobServices } from '../runtime/picture-jobs.js';
@@ -61,7 +62,7 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
   const telemetry = new Telemetry(metrics, logger, config.slowTurnMs);
   const uploadFolder = join(config.dataDir, UPLOADS_FOLDER);
   const storeBlobs: PictureJobServices['storeBlobs'] = (blobs) => runtime.writer.storeBlobs(blobs);
-  const jobs = pictureJobs({ store, storeBlobs, uploads: uploadFolder });
+  const jobs = { ...pictureJobs({ store, storeBlobs, uploads: uploadFolder }), ...auditJobs(store.path) };
   let runtime: Runtime;
   try {
     runtime = new Runtime({ store, clock, logger, jobs, observer: telemetry });

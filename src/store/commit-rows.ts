@@ -1,3 +1,4 @@
+import { checkpointStatements, type Statement } from './privacy-sql.js';
 import type { CommitBatch } from './store.js';
 
 /** One commit's rows, as the writer thread runs them: parameters of prepared statements, in order. */
@@ -10,6 +11,8 @@ export interface CommitRows {
   readonly answers: [client: string, request: string, at: number, response: string][];
   /** Drop answered requests and logged broadcasts older than this (epoch ms), in the same transaction. */
   prune?: number;
+  /** SQL run after the rows, in order: blob deletes, redactions and a checkpoint (PRIVACY-1, PRIVACY-2). */
+  readonly statements?: Statement[];
 }
 
 /**
@@ -33,5 +36,18 @@ export function toRows(batch: CommitBatch): CommitRows {
     broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.recipients), b.message]),
     answers: batch.answers.map((a) => [a.client, a.request, a.at, a.response]),
     ...(batch.prune === undefined ? {} : { prune: batch.prune }),
+    ...statementsOf(batch),
   };
+}
+
+/** The batch's privacy statements, then those of its checkpoint: both only when there are any. */
+function statementsOf(batch: CommitBatch): Pick<CommitRows, 'statements'> {
+  const { checkpoint } = batch;
+  const statements = [
+    ...(batch.statements ?? []),
+    ...(checkpoint === undefined
+      ? []
+      : checkpointStatements(checkpoint.base, batch.journal.length - 1 - checkpoint.journalIndex)),
+  ];
+  return statements.length === 0 ? {} : { statements };
 }

@@ -56,6 +56,9 @@ class Thread {
     // commit then also extended the file). The loop never waits for it; only the next commit does.
     this.db.pragma('wal_autocheckpoint = 1000');
     this.db.pragma('foreign_keys = ON');
+    // Deleted and rewritten content is overwritten with zeros, so that erased personal data does not linger
+    // in free space of the file or of backups (PRIVACY-2).
+    this.db.pragma('secure_delete = ON');
     this.single = {
       delete: this.db.prepare('DELETE FROM entity WHERE kind = ? AND id = ?'),
       blob: this.db.prepare(
@@ -148,6 +151,7 @@ class Thread {
     this.insert('journal', rows.journal);
     this.insert('broadcast', rows.broadcasts);
     this.insert('answer', rows.answers);
+    for (const [text, params] of rows.statements ?? []) this.prepare(text).run(params);
     if (rows.prune !== undefined) {
       this.single.pruneAnswered.run(rows.prune);
       this.single.pruneBroadcasts.run(rows.prune);
@@ -159,6 +163,16 @@ class Thread {
       const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
       this.statement(name, chunk.length).run(chunk.flat());
     }
+  }
+
+  /** A privacy statement, prepared once per text (the texts are a few fixed ones: privacy-sql.ts). */
+  private prepare(text: string): Database.Statement {
+    let statement = this.prepared.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.prepared.set(text, statement);
+    }
+    return statement;
   }
 
   /** The multi-row insert of `count` rows, prepared once per size. */

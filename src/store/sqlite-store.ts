@@ -199,7 +199,9 @@ export class SqliteStore implements Store {
    */
   replaceState(state: MutableState, baseDocument: string): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM entity; DELETE FROM journal; DELETE FROM answered');
+      this.db.exec(
+        "DELETE FROM entity; DELETE FROM journal; DELETE FROM answered; DELETE FROM meta WHERE key = 'journalBaseSeq'",
+      );
       for (const [kind, table] of Object.entries(state.tables)) {
         for (const [id, doc] of table) this.statements.put.run(kind, id, JSON.stringify(doc));
       }
@@ -229,6 +231,13 @@ export class SqliteStore implements Store {
   journalBase(): string | undefined {
     return this.db.prepare("SELECT value FROM meta WHERE key = 'journalBase'").pluck().get() as
       string | undefined;
+  }
+
+  /** The last journal row the base already includes (a privacy checkpoint), or 0: replay starts after it. */
+  journalBaseSeq(): number {
+    const value = this.db.prepare("SELECT value FROM meta WHERE key = 'journalBaseSeq'").pluck().get() as
+      string | undefined;
+    return value === undefined ? 0 : Number(value);
   }
 
   /** Every journal entry in order (for replay). */

@@ -1,6 +1,7 @@
 import type { PlayerTable } from '../engine/player-table.js';
 import type { TableName, Tables, Write } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
+import type { Statement } from './privacy-sql.js';
 
 /** One broadcast as it is logged: `message` is the exact frame sent to clients, `recipients` who get it. */
 export interface LoggedBroadcast {
@@ -27,6 +28,10 @@ export interface CommitBatch {
   readonly answers: readonly AnsweredRequest[];
   /** Drop answered requests and logged broadcasts older than this (epoch ms). */
   readonly prune?: number;
+  /** Statements run after the rows, in order: blob deletes and redactions (PRIVACY-1, PRIVACY-2). */
+  readonly statements?: readonly Statement[];
+  /** The journal row (by index in `journal`) after which replay starts from `base` (DURABILITY-3). */
+  readonly checkpoint?: { readonly journalIndex: number; readonly base: string };
 }
 
 /** Mutable view of the state that only the store (loading) and the runtime (applying writes) use. */

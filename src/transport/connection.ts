@@ -207,7 +207,9 @@ export class Connection implements Peer, ConnectionInfo {
       return { role: 'guest', actor: { kind: 'guest' }, clientKey: () => `guest/connection:${this.id}` };
     }
     const actor = actorOfToken(this.services.runtime.current, this.services.adminToken, token);
-    if (actor?.kind === 'admin') return { role: 'admin', actor, clientKey: named('admin') };
+    // A game master's requests are their own (IDEMPOTENCY-2), apart from the owner's and each other's.
+    if (actor?.kind === 'admin')
+      return { role: 'admin', actor, clientKey: named(actor.gm === undefined ? 'admin' : `gm:${actor.gm}`) };
     if (actor?.kind === 'player')
       return { role: 'player', actor, clientKey: named(`player:${actor.player}`) };
     return undefined;

@@ -76,8 +76,10 @@ describe('applying broadcasts to the stored game', () => {
 
   it('asks for a fresh snapshot after a correction or a resumed clock', () => {
     expect(
-      applyBroadcast(view, broadcast(11, { type: 'correction', kind: 'adjust', team: 1, reason: null }))
-        .refetch,
+      applyBroadcast(
+        view,
+        broadcast(11, { type: 'correction', kind: 'adjust', team: 1, reason: null, by: { kind: 'owner' } }),
+      ).refetch,
     ).toBe(true);
     expect(applyBroadcast(view, broadcast(11, { type: 'clock.resumed', at: 5, pausedMs: 3 })).refetch).toBe(
       true,
@@ -87,7 +89,13 @@ describe('applying broadcasts to the stored game', () => {
   it('ends the game but keeps the teams as the last standings', () => {
     const { view: next } = applyBroadcast(
       view,
-      broadcast(11, { type: 'game.ended', game: view.state.game!, pastGame: 1, reason: 'time' }),
+      broadcast(11, {
+        type: 'game.ended',
+        game: view.state.game!,
+        pastGame: 1,
+        reason: 'time',
+        by: { kind: 'engine' },
+      }),
     );
     expect(next.state.game).toBeNull();
     expect(next.state.session.game).toBeNull();

@@ -94,6 +94,7 @@ export const DEFAULT_GAME_CONFIG: Readonly<GameConfig> = deepFreeze({
   timeWiggleMinutes: 7,
   defaultChallengeTitle: '[Kreative Titel]',
   defaultChallengeDescription: 'Pech gha: die Challenge isch leider unlösbar. Nehmed en anderi.',
+  retentionDays: 30,
   teamColours: TEAM_COLOURS.map(([r, g, b]) => ({ r, g, b })),
 });
 

@@ -1,3 +1,4 @@
+import type { Author, CorrectionRecord } from '../../protocol/authors.js';
 import type { RgbColour, PartialGameConfig } from '../config/game-config.js';
 import type { Offer } from '../generation/types.js';
 
@@ -105,6 +106,10 @@ export interface GameRecord {
   readonly endsAt: number;
   /** The durable timer of the automatic stop. */
   readonly endTimer: number;
+  /** Who started it (AUTH-7); absent in games started before authors were recorded (the owner's). */
+  readonly startedBy?: Author;
+  /** Every correction so far, oldest first, with its author (AUTH-7). */
+  readonly corrections?: readonly CorrectionRecord[];
 }
 
 export interface SessionGameFields {
@@ -122,6 +127,14 @@ export interface PastGameRecord {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly teams: readonly (TeamRecord & { readonly track: readonly TrackPoint[] })[];
+  /** The session's game number (GameRecord.id); absent in games archived before it was kept. */
+  readonly game?: number;
+  /** Who started and who ended it, and its corrections (AUTH-7); absent in older archives. */
+  readonly startedBy?: Author;
+  readonly endedBy?: Author;
+  readonly corrections?: readonly CorrectionRecord[];
+  /** When its tracks and pictures were deleted after the retention period (PRIVACY-1). */
+  readonly expiredAt?: number;
 }
 
 /** A player's login token (AUTH-5): resumable, one per login, kept only as its hash (AUTH-8). */
