@@ -10,7 +10,9 @@
  *      plus, for information, the same with all 50 clients receiving every broadcast;
  *  (c) one ping broadcast delivered to 1,000 connected clients, repeated;
  *  (d) 50 pinging clients' latency without and with one extra client that stops reading, and whether
- *      and when that client is cut off (close code 4008) at a 256 KiB outbound bound.
+ *      and when that client is cut off (close code 4008) at a 256 KiB outbound bound;
+ *  (e) the player app in headless Chromium: time from back online to "synced" for 10 queued actions, and
+ *      the size of the JavaScript it loads before its first screen.
  *
  * Servers (engine and echo) run in child processes and the clients in this one: on a 2-core machine
  * each side then has a core, and neither side's CPU time is counted as the other's. Everything listens
@@ -31,6 +33,7 @@ import {
   type RoundTrips,
   type SlowClient,
 } from './cases.js';
+import { playerAppSync, type PlayerAppResults } from './player-app.js';
 import {
   BENCH_DIR,
   cleanup,
@@ -49,7 +52,7 @@ const SLOW_TEXT_BYTES = 1_000;
 const MAX_STALL_MS = 20_000;
 const BROADCAST_CLIENTS = 1_000;
 const BROADCAST_REPEATS = 20;
-const WATCHDOG_MS = 240_000;
+const WATCHDOG_MS = 300_000;
 
 interface Results {
   machine: {
@@ -83,7 +86,8 @@ interface Results {
   };
   c: FanOut;
   d: SlowClient & { bound: number; p99Ratio: number; p99RatioWhileAttached: number };
-  targets: Record<'a' | 'b' | 'c' | 'd', { readonly target: string; readonly met: boolean }>;
+  e: PlayerAppResults;
+  targets: Record<'a' | 'b' | 'c' | 'd' | 'e', { readonly target: string; readonly met: boolean }>;
   totalSeconds: number;
 }
 
@@ -123,6 +127,9 @@ async function main(): Promise<void> {
   const engineD = await startEngine(SLOW_BOUND);
   const d = await slowClient(engineD, 50, SLOW_TEXT_BYTES, MAX_STALL_MS);
   await engineD.stop();
+
+  log('(e) player app: back online to synced');
+  const e = await playerAppSync();
 
   const ratioAt50 = ping50.perSecond / echo50.perSecond;
   const addRatio = playerAdd50.perSecond / rawSqlite.perSecond;
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
       p99Ratio: round(p99Ratio, 2),
       p99RatioWhileAttached: round(p99RatioWhileAttached, 2),
     },
+    e,
     targets: {
       a: { target: 'engine/echo ops/s at 50 clients >= 0.5', met: ratioAt50 >= 0.5 },
       b: {
@@ -177,6 +185,10 @@ async function main(): Promise<void> {
       d: {
         target: 'p99 with stalled client <= 1.5x without; cut off with 4008',
         met: Math.max(p99Ratio, p99RatioWhileAttached) <= 1.5 && d.closeCode === 4008,
+      },
+      e: {
+        target: `${e.queued} queued actions synced <= 2 s after back online; initial JS <= 150 kB gzip`,
+        met: Math.max(...e.syncMs) <= 2_000 && e.initialJsGzipBytes <= e.budgetBytes,
       },
     },
     totalSeconds: round((Date.now() - started) / 1000, 1),
@@ -235,7 +247,7 @@ function table(r: Results): string {
     cells
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ');
-  const met = (key: 'a' | 'b' | 'c' | 'd'): string => (r.targets[key].met ? 'met' : 'MISSED');
+  const met = (key: 'a' | 'b' | 'c' | 'd' | 'e'): string => (r.targets[key].met ? 'met' : 'MISSED');
   return [
     `truinlag benchmark — node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.date}`,
     `load average at start ${r.machine.loadAverageAtStart.join(' ')}, at end ${r.machine.loadAverageAtEnd.join(' ')}`,
@@ -259,6 +271,8 @@ function table(r: Results): string {
     `  (c) broadcast p99 ${r.c.p99Ms} ms (< 50 ms): ${met('c')}`,
     `  (d) p99 with/without stalled client = ${r.d.p99Ratio}x (until cut-off ${r.d.p99RatioWhileAttached}x), ` +
       `close ${r.d.closeCode ?? 'none'} (<= 1.5x, 4008): ${met('d')}`,
+    `  (e) player app: ${r.e.queued} queued actions synced ${r.e.syncMs.join(' / ')} ms after back online (<= 2000 ms); ` +
+      `initial JS ${(r.e.initialJsGzipBytes / 1024).toFixed(1)} kB gzip (<= ${r.e.budgetBytes / 1024} kB): ${met('e')}`,
     `total ${r.totalSeconds} s; written to bench/results.json`,
     '',
   ].join('\n');

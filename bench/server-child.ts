@@ -1,6 +1,6 @@
 /**
- * Benchmark helper: the engine server — the built one in dist/, as `npm start` runs it — in its own process (forked by bench/run.ts with an IPC channel), so
- * that on a small machine the server and the load-generating clients each get their own core and the
+ * Benchmark helper: the engine server — the built one in dist/, as `npm start` runs it — in its own
+ * process (forked by bench/run.ts with an IPC channel), so that on a small machine the server and the load-generating clients each get their own core and the
  * clients' work is not counted as server time. Listens on 127.0.0.1, port 0, in the data dir given as
  * argv[2], with maxQueueBytes from argv[3].
  *
@@ -9,10 +9,18 @@
  * {kind:'watch', on:true} it reports every detached connection ({kind:'detached', at, peers}) so the
  * benchmark can see when a slow consumer is cut off; {kind:'stop'} shuts the server down and exits.
  */
-import type { Peer } from '../dist/runtime/peer.js';
-import { resolveServerConfig } from '../dist/server/config.js';
-import { startServer } from '../dist/server/server.js';
+import type { Peer } from '../src/runtime/peer.js';
+import type * as ServerConfigModule from '../src/server/config.js';
+import type * as ServerModule from '../src/server/server.js';
 import type { ChildReply, ParentCommand } from './ipc.js';
+
+/**
+ * The built server is loaded at run time (`npm run bench` builds it first), typed by the sources it is
+ * built from: a static import of dist/ would not typecheck on a fresh clone, which has no dist/ yet.
+ */
+const built = (module: string): string => new URL(`../dist/${module}`, import.meta.url).href;
+const { resolveServerConfig } = (await import(built('server/config.js'))) as typeof ServerConfigModule;
+const { startServer } = (await import(built('server/server.js'))) as typeof ServerModule;
 
 const [dataDir, maxQueue] = process.argv.slice(2);
 if (dataDir === undefined || maxQueue === undefined)

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { registerAccountCommands } from './commands/accounts.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerCatalogueCommands } from './commands/catalogue.js';
 import { registerCoreCommands } from './commands/core.js';
@@ -15,5 +16,6 @@ registerPeopleCommands(cli);
 registerCatalogueCommands(cli);
 registerGameCommands(cli);
 registerPictureCommands(cli);
+registerAccountCommands(cli);
 
 cli.program.parseAsync().catch((error: unknown) => reportError(error, cli.globals().json === true));

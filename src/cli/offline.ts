@@ -1,8 +1,9 @@
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { replayJournal } from '../runtime/replay.js';
 import { resolveServerConfig } from '../server/config.js';
+import { PRIVATE_FILE_MODE } from '../store/data-dir.js';
 import { DATABASE_FILE, SqliteStore } from '../store/sqlite-store.js';
 import { fromStateDocument, toStateDocument } from '../store/state-json.js';
 import { printResult } from './output.js';
@@ -10,7 +11,7 @@ import { printResult } from './output.js';
 /** Commands that work on a data directory directly, without a running server (or beside one, read-only). */
 
 export function replayCommand(dataDir: string | undefined, json: boolean): void {
-  const store = SqliteStore.open(resolveServerConfig({ dataDir }).dataDir);
+  const store = SqliteStore.open(resolveServerConfig({ dataDir }).dataDir, { mustExist: true });
   try {
     const report = replayJournal(store);
     printResult(json ? report : { ...report, refused: report.refused.length }, json);
@@ -24,10 +25,11 @@ export function replayCommand(dataDir: string | undefined, json: boolean): void 
 }
 
 export function exportCommand(file: string, dataDir: string | undefined, json: boolean): void {
-  const store = SqliteStore.open(resolveServerConfig({ dataDir }).dataDir);
+  const store = SqliteStore.open(resolveServerConfig({ dataDir }).dataDir, { mustExist: true });
   try {
     const document = toStateDocument(store.load());
-    writeFileSync(resolve(file), `${JSON.stringify(document, null, 2)}\n`);
+    // The whole state, passphrase digests included: for its owner's eyes only, like the data directory.
+    writeFileSync(resolve(file), `${JSON.stringify(document, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     const counts = Object.fromEntries(
       Object.entries(document.tables).map(([name, rows]) => [name, rows.length]),
     );
@@ -68,6 +70,7 @@ export async function restoreCommand(
   const target = join(config.dataDir, DATABASE_FILE);
   for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
   copyFileSync(source, target);
+  chmodSync(target, PRIVATE_FILE_MODE);
   printResult({ restored: source, into: target }, json);
 }
 

@@ -1,5 +1,8 @@
 import { resolveServerConfig, type ServerConfigInput } from '../server/config.js';
 import { startServer } from '../server/server.js';
+import { webApp } from '../server/web-app.js';
+import { StartRefusal } from '../store/start-refusal.js';
+import { CliError } from './connection.js';
 
 const FORCE_EXIT_MS = 10_000;
 
@@ -9,9 +12,15 @@ const FORCE_EXIT_MS = 10_000;
  */
 export async function serve(input: ServerConfigInput): Promise<void> {
   const config = resolveServerConfig(input);
-  const server = await startServer(config);
+  const server = await startServer(config, { staticApp: webApp({ tileUrl: config.tileUrl }) }).catch(
+    (error: unknown) => {
+      // A refused data directory is the user's to fix: its message, under its own code, without a trace.
+      throw error instanceof StartRefusal ? new CliError(error.code, error.message) : error;
+    },
+  );
   const out = process.stdout;
   out.write(`truinlag is listening\n`);
+  out.write(`  player app:   ${server.url.replace('ws://', 'http://')}/\n`);
   out.write(`  WebSocket:    ${server.url}\n`);
   out.write(`  health:       ${server.url.replace('ws://', 'http://')}/healthz\n`);
   out.write(`  local socket: ${server.socketPath}\n`);

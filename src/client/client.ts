@@ -1,6 +1,7 @@
 import { COMMANDS, type AnyCommandInput, type ResultOf } from '../protocol/commands/index.js';
 import type { BroadcastMessage, Notice, ServerMessage, Welcome } from '../protocol/envelope.js';
-import { PROTOCOL_VERSION } from '../protocol/version.js';
+import type { ErrorCode } from '../protocol/errors.js';
+import { PROTOCOL_VERSION, TRUINLAG_VERSION } from '../protocol/version.js';
 import { AsyncQueue } from './broadcast-stream.js';
 import { TruinlagError } from './errors.js';
 import type { ConnectionState } from './connection-state.js';
@@ -247,6 +248,7 @@ export class TruinlagClient {
         ...(this.currentToken === undefined ? {} : { token: this.currentToken }),
         ...(this.lastSeq.size === 0 ? {} : { since }),
         ...(this.options.broadcasts === false ? { broadcasts: false } : {}),
+        app: { name: this.options.appName ?? DEFAULT_APP_NAME, version: TRUINLAG_VERSION },
       }),
     );
   }
@@ -314,8 +316,9 @@ export class TruinlagClient {
           this.settle(message.id, error);
           return;
         }
-        // The hello itself was refused (a bad or ended token, another protocol): the server closes.
-        if (message.error.code === 'UNAUTHORISED' || message.error.code === 'VERSION_MISMATCH') {
+        // The hello itself was refused (a bad or ended token, another protocol, an app too old for the
+        // server): the server closes, and saying hello again would be refused again.
+        if (HELLO_REFUSALS.has(message.error.code)) {
           this.refusal = error;
           this.rejectWelcomeWaiters(error);
         }
@@ -376,6 +379,16 @@ export class TruinlagClient {
     this.reconnectTimer = setTimeout(() => this.open(), wait);
   }
 }
+
+/** The app name a hello carries when the caller names none. */
+const DEFAULT_APP_NAME = 'truinlag-client';
+
+/** Connection-level errors that refuse the hello itself: reconnecting cannot help. */
+const HELLO_REFUSALS: ReadonlySet<ErrorCode> = new Set([
+  'UNAUTHORISED',
+  'VERSION_MISMATCH',
+  'CLIENT_TOO_OLD',
+]);
 
 /** A snapshot that says which broadcasts it reflects: the global state for admins, the session's for players. */
 const defaultResync = async (client: TruinlagClient): Promise<Record<string, number>> => {

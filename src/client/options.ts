@@ -12,6 +12,12 @@ export interface ClientOptions {
    * across reloads (an offline outbox) persists it and passes it again. A random one per client by default.
    */
   readonly clientId?: string | undefined;
+  /**
+   * The program's name in the hello (`app.name`, 1–64 chars; default `truinlag-client`), for the server's
+   * logs. The hello's `app.version` is always the truinlag version this library is (PROTOCOL-7): a
+   * server that needs a newer client refuses the connection with CLIENT_TOO_OLD (`details.minimum`).
+   */
+  readonly appName?: string | undefined;
   /** The session used for session-scoped commands when a request does not name one. */
   readonly session?: number | undefined;
   /** Reconnect automatically after a lost connection (default true). */

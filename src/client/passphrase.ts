@@ -4,7 +4,7 @@ import { PASSPHRASE_WORDS } from './passphrase-words.js';
 export const GENERATED_PASSPHRASE_WORDS = 3;
 
 /**
- * A random passphrase of different words from the EFF list, joined by hyphens (AUTH-8), drawn uniformly
+ * A random passphrase of different words from the EFF list, joined by hyphens (AUTH-10), drawn uniformly
  * with the platform's cryptographic random source (in Node and in browsers alike). The words differ, so
  * that every generated passphrase passes the strength rule.
  */

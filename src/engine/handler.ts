@@ -1,24 +1,21 @@
 import type { Command, CommandOf, CommandType, ResultOf } from '../protocol/commands/index.js';
 import { makeError, type ErrorCode, type ErrorDetails, type ProtocolError } from '../protocol/errors.js';
+import type { JobRequest } from './jobs.js';
 import type { Rng } from './rng.js';
 import type { Tx } from './tx.js';
 
 /**
  * Who a command runs for (AUTH-1). `guest` is a WebSocket connection that has not logged in (public commands
  * only); a `player` connection carries the id of the token record it logged in with, so that logging out
- * (or removing the player) ends it; `system` is the engine itself: timers and background-job results.
+ * (or removing the player) ends it; `system` is the engine itself: timers and background-job results. An
+ * `admin` is the owner, or with `gm` the named game-master account it logged in with (AUTH-7), which ends
+ * when the account is revoked. The actor is journaled with every command: the audit reads it.
  */
 export type Actor =
-  | { readonly kind: 'admin' }
+  | { readonly kind: 'admin'; readonly gm?: number }
   | { readonly kind: 'player'; readonly player: number; readonly token?: number }
   | { readonly kind: 'guest' }
   | { readonly kind: 'system' };
-
-/** Slow work the runtime runs beside the engine; its result comes back as the command `resultCommand`. */
-export interface JobRequest {
-  readonly kind: string;
-  readonly input: unknown;
-}
 
 export interface HandlerContext {
   readonly tx: Tx;
@@ -26,6 +23,11 @@ export interface HandlerContext {
   readonly now: number;
   /** Injected seeded RNG. */
   readonly rng: Rng;
+  /**
+   * The hash of a fresh player token the runtime drew for this request (`auth.login` only, AUTH-8): the
+   * token itself never enters the engine, so the journal cannot give it away.
+   */
+  readonly loginTokenHash: string | undefined;
   readonly actor: Actor;
   /** The session the request names (always present for session-scoped commands). */
   readonly session: number | undefined;

@@ -47,7 +47,22 @@ export interface PlayerRecord {
   /** The last reported coordinates, to ignore repeats (LOCATION-2). */
   readonly lastLocation: { readonly lat: number; readonly lon: number } | null;
   readonly removed: boolean;
+  /** Set when the player was erased (PRIVACY-2): the name is a pseudonym and nothing personal is left. */
+  readonly erased?: true;
   readonly createdAt: number;
+}
+
+/**
+ * A named game-master account (AUTH-7). Only the SHA-256 of its token is kept (the token is high-entropy
+ * and shown once by the client that made it); a revoked account keeps its record, so that history still
+ * names its author.
+ */
+export interface GameMasterRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly tokenHash: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
 }
 
 /**
@@ -81,6 +96,7 @@ export interface Tables {
   pastGame: PastGameRecord;
   token: TokenRecord;
   picture: PictureRecord;
+  gameMaster: GameMasterRecord;
 }
 export type TableName = keyof Tables;
 export const TABLE_NAMES: readonly TableName[] = [
@@ -96,6 +112,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'pastGame',
   'token',
   'picture',
+  'gameMaster',
 ];
 
 /** The whole game state held in memory by the runtime. The engine only reads it. */
@@ -132,6 +149,31 @@ export type Write =
   | { readonly op: 'put'; readonly table: TableName; readonly id: number; readonly doc: Tables[TableName] }
   | { readonly op: 'delete'; readonly table: TableName; readonly id: number }
   | { readonly op: 'nextId'; readonly table: TableName; readonly next: number };
+
+/**
+ * Personal data a step removed from the state that the journal and the delivery logs still hold; the
+ * runtime rewrites those rows in the step's own commit (PRIVACY-1, PRIVACY-2). `player`: every journal row
+ * about the player is reduced to its command type, and logged answers and broadcasts carry the pseudonym;
+ * `locations`: the positions of a session's journaled location reports and catches in a time window, and
+ * its logged `location` broadcasts.
+ */
+export type Redaction =
+  | {
+      readonly kind: 'player';
+      readonly player: number;
+      readonly pseudonym: string;
+      /** The name the player had, to find rows journaled before rows named their subjects. */
+      readonly name: string;
+    }
+  | {
+      readonly kind: 'locations';
+      readonly session: number;
+      readonly from: number;
+      readonly to: number;
+      /** Only reports by or for these players, and only these teams' `location` broadcasts (null: all). */
+      readonly players: readonly number[] | null;
+      readonly teams: readonly number[] | null;
+    };
 
 /** A broadcast produced by a step, before the runtime gives it its sequence number. */
 export interface PendingBroadcast {

@@ -1,11 +1,11 @@
 import { COMMANDS, type Command } from '../protocol/commands/index.js';
 import type { Access } from '../protocol/define.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
-import type { Actor, HandlerContext, JobRequest, Outcome } from './handler.js';
+import type { Actor, HandlerContext, Outcome } from './handler.js';
 import { HANDLERS } from './handlers/index.js';
-import type { BlobWrite } from './pictures/records.js';
+import type { JobRequest } from './jobs.js';
 import type { Rng } from './rng.js';
-import type { EngineState, PendingBroadcast, Write } from './state.js';
+import type { EngineState, PendingBroadcast, Redaction, Write } from './state.js';
 import { Tx } from './tx.js';
 
 export interface StepInput {
@@ -14,10 +14,14 @@ export interface StepInput {
   readonly session: number | undefined;
 }
 
-/** Everything impure a step may use, as values (TIME-3): the clock reading and the seeded RNG. */
+/**
+ * Everything impure a step may use, as values (TIME-3): the clock reading, the seeded RNG and, for a
+ * login, the hash of the token the runtime drew (AUTH-8); all three are journaled.
+ */
 export interface StepContext {
   readonly now: number;
   readonly rng: Rng;
+  readonly loginTokenHash?: string | undefined;
 }
 
 /** The data a step returns; the runtime commits `writes`, then answers and broadcasts. */
@@ -27,8 +31,10 @@ export interface StepResult {
   readonly broadcasts: PendingBroadcast[];
   readonly jobs: JobRequest[];
   readonly shutdown: boolean;
-  /** Bytes (pictures) the runtime stores in the same commit as `writes`; kept out of the journal. */
-  readonly blobs?: BlobWrite[];
+  /** Blob keys the runtime deletes in the same commit (PRIVACY-1, PRIVACY-2). */
+  readonly blobDeletes?: string[];
+  /** Journal and log rows the runtime rewrites in the same commit (PRIVACY-1, PRIVACY-2). */
+  readonly redactions?: Redaction[];
 }
 
 /**
@@ -47,6 +53,7 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
       tx,
       now: ctx.now,
       rng: ctx.rng,
+      loginTokenHash: ctx.loginTokenHash,
       actor: input.actor,
       session: input.session,
       startJob: (job) => jobs.push(job),
@@ -61,8 +68,15 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`));
   }
   if (outcome.ok === false) return refused(outcome.error);
-  const blobs = tx.blobs.length > 0 ? { blobs: tx.blobs } : {};
-  return { outcome, writes: tx.writes(), broadcasts: tx.broadcasts, jobs, shutdown, ...blobs };
+  return {
+    outcome,
+    writes: tx.writes(),
+    broadcasts: tx.broadcasts,
+    jobs,
+    shutdown,
+    ...(tx.blobDeletes.length > 0 ? { blobDeletes: tx.blobDeletes } : {}),
+    ...(tx.redactions.length > 0 ? { redactions: tx.redactions } : {}),
+  };
 }
 
 function dispatch(command: Command, ctx: HandlerContext): Outcome<unknown> {
@@ -99,6 +113,12 @@ function checkAccess(state: EngineState, { command, actor, session }: StepInput)
   if (actor.kind === 'player' && actor.token !== undefined) {
     if (state.tables.token.get(actor.token)?.player !== actor.player) {
       return makeError('UNAUTHORISED', 'This login has ended (logged out or removed): log in again.');
+    }
+  }
+  // A game master's connection lives as long as the account (AUTH-7).
+  if (actor.kind === 'admin' && actor.gm !== undefined) {
+    if (state.tables.gameMaster.get(actor.gm)?.revokedAt !== null) {
+      return makeError('UNAUTHORISED', 'This game-master account was revoked.');
     }
   }
   if (def.scope === 'global') {

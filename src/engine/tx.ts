@@ -1,5 +1,12 @@
-import type { BlobWrite } from './pictures/records.js';
-import type { EngineState, PendingBroadcast, PlayerRecord, TableName, Tables, Write } from './state.js';
+import type {
+  EngineState,
+  PendingBroadcast,
+  PlayerRecord,
+  Redaction,
+  TableName,
+  Tables,
+  Write,
+} from './state.js';
 
 /**
  * A write buffer over the read-only state: reads see the buffer's own writes. A step collects its
@@ -9,8 +16,10 @@ export class Tx {
   private readonly puts = new Map<TableName, Map<number, Tables[TableName] | null>>();
   private readonly nextIds = new Map<TableName, number>();
   readonly broadcasts: PendingBroadcast[] = [];
-  /** Bytes to store beside the state (pictures), in the same commit as the writes. */
-  readonly blobs: BlobWrite[] = [];
+  /** Keys of blobs to delete in the same commit (PRIVACY-1, PRIVACY-2). */
+  readonly blobDeletes: string[] = [];
+  /** Rows of the journal and delivery logs to rewrite in the same commit (PRIVACY-1, PRIVACY-2). */
+  readonly redactions: Redaction[] = [];
 
   constructor(readonly base: EngineState) {}
 
@@ -82,9 +91,14 @@ export class Tx {
     this.broadcasts.push(broadcast);
   }
 
-  /** Stores bytes under a key beside the state (never loaded into memory with it). */
-  blob(blob: BlobWrite): void {
-    this.blobs.push(blob);
+  /** Deletes the bytes stored under a key (a picture's), in the same commit. */
+  deleteBlob(key: string): void {
+    this.blobDeletes.push(key);
+  }
+
+  /** Asks for personal data to be rewritten out of the journal and the logs, in the same commit. */
+  redact(redaction: Redaction): void {
+    this.redactions.push(redaction);
   }
 
   /** The collected changes, in a stable order. */

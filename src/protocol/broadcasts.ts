@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authorSchema } from './authors.js';
 import { idSchema, playerSchema, sessionSchema } from './entities.js';
 import { gameSchema, locationSchema, teamSchema } from './game.js';
 import { offerSchema } from './generation.js';
@@ -21,12 +22,20 @@ export const broadcastEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('team.changed'), team: teamSchema }),
   z.object({ type: z.literal('team.removed'), team: idSchema }),
   z.object({ type: z.literal('config.changed'), overrides: partialGameConfigSchema }),
-  z.object({ type: z.literal('game.started'), game: gameSchema, teams: z.array(teamSchema) }),
+  /** `by`: who started it (AUTH-7). */
+  z.object({
+    type: z.literal('game.started'),
+    game: gameSchema,
+    teams: z.array(teamSchema),
+    by: authorSchema,
+  }),
+  /** `by`: who stopped it, or the engine when its end alarm did (AUTH-7). */
   z.object({
     type: z.literal('game.ended'),
     game: gameSchema,
     pastGame: idSchema,
     reason: z.enum(['stopped', 'time']),
+    by: authorSchema,
   }),
   /** After the catch (CATCH-5): both teams as they are now, and the bounty that changed hands. */
   z.object({
@@ -45,6 +54,8 @@ export const broadcastEventSchema = z.discriminatedUnion('type', [
     kind: z.enum(['undo', 'adjust', 'endGrace', 'newHand', 'move']),
     team: idSchema,
     reason: z.string().nullable(),
+    /** The game master who made it (AUTH-7). */
+    by: authorSchema,
   }),
 ]);
 export type BroadcastEvent = z.infer<typeof broadcastEventSchema>;

@@ -15,6 +15,7 @@ export interface WelcomeFields {
   readonly player: number | null;
   readonly session: number | null;
   readonly serverTime: number;
+  readonly minClientVersion: string;
   readonly seq: Readonly<Record<string, number>>;
 }
 
@@ -72,4 +73,9 @@ export function encodeHttpFailure(error: ProtocolError): string {
 /** The body of `GET /healthz`: the server is up, which protocol it speaks, and for how long. */
 export function encodeHealth(uptimeMs: number): string {
   return JSON.stringify({ ok: true, protocol: PROTOCOL_VERSION, uptimeMs });
+}
+
+/** The body of `GET /readyz` (HEALTH-2): ready, or the reasons it is not. */
+export function encodeReadiness(reasons: readonly string[]): string {
+  return JSON.stringify({ ok: reasons.length === 0, reasons });
 }

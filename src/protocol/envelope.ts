@@ -19,6 +19,22 @@ export const ROLES = ['admin', 'player', 'guest'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
+/** A release version: `MAJOR.MINOR.PATCH`, optionally with a pre-release and build suffix. */
+export const versionSchema = z
+  .string()
+  .max(64)
+  .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/);
+
+/**
+ * Which client program says hello (PROTOCOL-7): a name for logs, and the truinlag version it was built
+ * from, which the server compares with the oldest version it accepts.
+ */
+export const appSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  version: versionSchema,
+});
+export type App = z.infer<typeof appSchema>;
+
 /** The first message on every connection. */
 export const helloSchema = z.strictObject({
   type: z.literal('hello'),
@@ -34,6 +50,8 @@ export const helloSchema = z.strictObject({
    * live or resumed, which saves the server and the client the fan-out. Default true.
    */
   broadcasts: z.boolean().optional(),
+  /** The client program and its version; one older than the server accepts is refused (PROTOCOL-7). */
+  app: appSchema.optional(),
 });
 
 export const requestSchema = z.strictObject({
@@ -58,6 +76,8 @@ export const welcomeSchema = z.object({
   /** That player's session (null for admins, guests and players in no session). */
   session: idSchema.nullable(),
   serverTime: z.number(),
+  /** The oldest client version this server accepts (PROTOCOL-7): an older app should update itself. */
+  minClientVersion: versionSchema,
   /**
    * The last sequence number of every stream this connection may see (0 before its first broadcast).
    * A client that starts fresh resumes from these after a reconnect (RESUME-2).

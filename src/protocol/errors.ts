@@ -27,6 +27,13 @@ export const ERROR_CODES = {
   PICTURE_PROBLEM: 'The picture could not be read or processed.',
   TOO_RAPID: 'Too soon after the previous event.',
   TOO_FEW_CHALLENGES: 'The challenge catalogue is too small to deal a hand.',
+  // This protocol's own codes from here on.
+  CATCHER_LOCATION_MISSING: 'A catch needs the catcher’s current position: turn on location and try again.',
+  CATCHER_LOCATION_STALE: 'The catcher’s position is too old: wait for a fresh GPS fix and try again.',
+  TARGET_LOCATION_MISSING:
+    'The caught team has sent no location: have the runners open their app, or ask the game master.',
+  TARGET_LOCATION_STALE:
+    'The caught team’s latest location is too old: have the runners open their app, or ask the game master.',
   MALFORMED: 'The message is not valid protocol JSON.',
   UNKNOWN_COMMAND: 'No such command.',
   TOO_LARGE: 'The message is larger than the frame limit.',
@@ -38,8 +45,12 @@ export const ERROR_CODES = {
   HELLO_TIMEOUT: 'No hello arrived in time; the connection is closed.',
   UNAUTHORISED: 'This connection may not do that.',
   VERSION_MISMATCH: 'The client speaks another protocol version.',
+  CLIENT_TOO_OLD: 'This app is older than the server accepts: update it (reload the page).',
   HELLO_REQUIRED: 'Send hello before anything else.',
   SHUTTING_DOWN: 'The server is shutting down.',
+  TOO_MANY_UPLOADS: 'This login already has as many uploads running as it may; retry when one has finished.',
+  UPLOADS_BUSY: 'The server is receiving as many uploads as it takes at once; retry shortly.',
+  UPLOAD_TOO_SLOW: 'The upload arrived too slowly and was cut off; send it again.',
   INTERNAL: 'The server failed unexpectedly; nothing was changed.',
 } as const;
 

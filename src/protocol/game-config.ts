@@ -61,6 +61,11 @@ export const gameConfigSchema = z.strictObject({
   /** ZVV number of the zone every team starts in. */
   startZone: z.number(),
   gracePeriodMinutes: z.number(),
+  /**
+   * How old the caught team's latest location (and the catcher's position) may be for a catch (CATCH-6).
+   * Not a reference field: the reference checked no age.
+   */
+  catchLocationMaxAgeMinutes: z.number(),
   /** Stored for completeness; the reference never uses it. */
   bountyBasePoints: z.number(),
   /** Initial points of the starting catcher teams. */
@@ -79,6 +84,11 @@ export const gameConfigSchema = z.strictObject({
   timeWiggleMinutes: z.number(),
   defaultChallengeTitle: z.string().max(200),
   defaultChallengeDescription: z.string().max(2000),
+  /**
+   * Days a finished game's location tracks and pictures are kept before they are deleted; scores and
+   * events stay (PRIVACY-1).
+   */
+  retentionDays: z.number(),
   teamColours: z
     .array(z.strictObject({ r: z.number(), g: z.number(), b: z.number() }))
     .min(1)

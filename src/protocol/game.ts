@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authorSchema, correctionRecordSchema } from './authors.js';
 import { idSchema } from './entities.js';
 import { offerSchema } from './generation.js';
 
@@ -123,6 +124,13 @@ export const pastGameInfoSchema = z.object({
 });
 export const pastGameSchema = pastGameInfoSchema.extend({
   mode: z.string(),
+  /** Who started and who ended the game (the engine when its end alarm did), AUTH-7. */
+  startedBy: authorSchema,
+  endedBy: authorSchema,
+  /** Every correction made during the game, oldest first, with its author (AUTH-7). */
+  corrections: z.array(correctionRecordSchema),
+  /** When its tracks and pictures were deleted after the retention period (PRIVACY-1), or null. */
+  expiredAt: z.number().nullable(),
   teams: z.array(teamSchema.extend({ track: z.array(trackPointSchema) })),
   events: z.array(eventSchema),
 });

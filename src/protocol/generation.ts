@@ -21,6 +21,18 @@ export const offerSchema = z
     points: z.number().nonnegative(),
     /** Zone the team moves to on completion, if any. */
     zoneId: idSchema.nullable(),
+    /**
+     * That zone's ZVV number (what players call it: "zone 110"), so that a player sees it without the
+     * catalogue. Absent on offers dealt by an older server.
+     */
+    zoneNumber: z.number().nullable().optional(),
+    /**
+     * The catalogue's translations of the title and description (CATALOGUE-7), language → text, filled
+     * like `title` and `description` (placeholders, 🛤️ prefix), so that a phone can show its language.
+     * Absent on offers dealt by an older server.
+     */
+    translatedTitles: z.record(z.string(), z.string()).optional(),
+    translatedDescriptions: z.record(z.string(), z.string()).optional(),
     /** The challenge's first sector: the team's sector after completion. */
     sectorId: idSchema.nullable(),
     /** The drawn repetition count (also the default minutes of an action). */

@@ -10,3 +10,5 @@ export * from './codec.js';
 export * from './encode.js';
 export * from './catalogue.js';
 export * from './generation.js';
+export * from './geo.js';
+export * from './catch-evidence.js';

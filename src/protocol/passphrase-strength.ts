@@ -1,11 +1,11 @@
-/** The strength a new passphrase needs (AUTH-8), as a sentence for error messages and help texts. */
+/** The strength a new passphrase needs (AUTH-10), as a sentence for error messages and help texts. */
 export const PASSPHRASE_STRENGTH =
   'at least three different words of three or more letters, or at least 12 characters of which 5 differ';
 
 const WORD_SEPARATORS = /[\s\-_.,;:+/]+/u;
 
 /**
- * Whether a passphrase is strong enough to be given to a player (AUTH-8). Logins are passphrase-only
+ * Whether a passphrase is strong enough to be given to a player (AUTH-10). Logins are passphrase-only
  * and a guess is throttled (LIMIT-8) but still cheap, so a new passphrase must be long: three words
  * (as `truinlag player add` generates them, about 39 bits) or twelve characters that are not one
  * repeated. Existing passphrases still log in; only new ones are checked.

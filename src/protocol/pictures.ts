@@ -64,15 +64,11 @@ export const pictureSchema = imageInfoSchema.extend({
 });
 export type PictureView = z.infer<typeof pictureSchema>;
 
-/** What a background picture job produced: the re-encoded image and its thumbnail, or why it failed. */
-const processedImageSchema = imageInfoSchema.extend({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /**
-   * The encoded image, base64. Present when the job hands its result to the engine; the journal keeps
-   * the command without it (the bytes live in the blob store, the journal keeps their sha-256).
-   */
-  data: z.string().optional(),
-});
+/**
+ * What a background picture job produced: the re-encoded image's metadata. The job has already written
+ * the bytes to the store (keyed by their sha-256, PICTURE-4); they never travel with the result.
+ */
+const processedImageSchema = imageInfoSchema.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 export type ProcessedImage = z.infer<typeof processedImageSchema>;
 
 export const pictureJobResultSchema = z.discriminatedUnion('ok', [

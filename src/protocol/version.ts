@@ -1,6 +1,18 @@
 /** The wire protocol version. A client must say it in its hello; a mismatch is refused (VERSION_MISMATCH). */
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * The version of truinlag this code is (package.json's `version`; test/client/version.test.ts keeps the
+ * two equal). The client library names it in its hello (`app.version`) for the version gate (PROTOCOL-7).
+ */
+export const TRUINLAG_VERSION = '0.1.0';
+
+/**
+ * The oldest client version the server accepts by default (PROTOCOL-7): raise it when a server change
+ * needs clients to update. A server may ask for a newer one (TRUINLAG_MIN_CLIENT_VERSION).
+ */
+export const MIN_CLIENT_VERSION = '0.1.0';
+
 /** Largest frame accepted in either direction, in bytes (JSON text over WebSocket, payload over the socket). */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 

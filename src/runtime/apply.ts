@@ -1,5 +1,5 @@
 import type { Write } from '../engine/state.js';
-import type { MutableState } from '../store/sqlite-store.js';
+import type { MutableState } from '../store/store.js';
 
 /**
  * Applies a step's writes to the in-memory state. When `undo` is given, pushes one closure per write

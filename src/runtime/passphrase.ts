@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Command } from '../protocol/commands/index.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 import { isStrongPassphrase, PASSPHRASE_STRENGTH } from '../protocol/passphrase-strength.js';
+import { sealGameMasterToken } from './gm-tokens.js';
 import { RandomPool } from './random-pool.js';
 
 /**
@@ -27,8 +28,12 @@ export class PassphraseSealer {
     return createHmac('sha256', this.key).update('lookup\0').update(passphrase).digest('hex');
   }
 
-  /** A copy of the command with every `passphrase` field sealed; other commands are returned as they are. */
+  /**
+   * A copy of the command with every `passphrase` field sealed and a game master's new token hashed
+   * (AUTH-7); other commands are returned as they are.
+   */
   sealCommand(command: Command): Command {
+    if (command.type === 'gm.add') return sealGameMasterToken(command);
     if (!('passphrase' in command) || typeof command.passphrase !== 'string') return command;
     return { ...command, passphrase: this.seal(command.passphrase) };
   }
@@ -39,7 +44,7 @@ export class PassphraseSealer {
 }
 
 /**
- * The refusal of a new passphrase (`player.add`, `player.edit`) that is too weak (AUTH-8), checked at the
+ * The refusal of a new passphrase (`player.add`, `player.edit`) that is too weak (AUTH-10), checked at the
  * boundary, where the passphrase is still text: the engine only ever sees its sealed form.
  */
 export function weakPassphraseError(command: Command): ProtocolError | undefined {

@@ -1,40 +1,55 @@
+import { join } from 'node:path';
 import {
   PICTURE_JOB,
   PICTURE_READ_JOB,
-  type PictureJobInput,
   type PictureReadJobInput,
+  type PictureSource,
 } from '../engine/handlers/pictures.js';
+import { blobKey } from '../engine/pictures/records.js';
 import type { Command } from '../protocol/commands/index.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
-import { processPicture } from './picture-process.js';
-import type { JobRunner } from './runtime.js';
+import type { PictureJobResult } from '../protocol/pictures.js';
+import type { BlobSource, StoredBlob } from '../store/store.js';
+import type { JobRunners } from './jobs.js';
+import { processPicture, type EncodedImage, type ProcessedPicture } from './picture-process.js';
 
 /** How many pictures are decoded at once (each can take hundreds of MB while it is worked on). */
 const PICTURE_CONCURRENCY = 2;
 
+/** What the picture jobs work with. */
+export interface PictureJobServices {
+  /** Where blob bytes are read. */
+  readonly store: BlobSource;
+  /** Where processed bytes are stored (the store's writer: its own transaction, off the engine's loop). */
+  readonly storeBlobs: (blobs: readonly StoredBlob[]) => Promise<void>;
+  /** The folder of HTTP uploads (PICTURE-7). */
+  readonly uploads: string;
+}
+
 /**
- * The background jobs of pictures (PICTURE-3), run by the runtime beside the engine:
- * - `picture`: decode, check and re-encode an upload (sharp, on libuv's thread pool); the result comes
- *   back as `picture.processed`, which the engine stores (metadata in the state, bytes as blobs).
+ * The background jobs of pictures (PICTURE-3, PICTURE-4), run by the runtime beside the engine:
+ * - `picture`: decode, check and re-encode an upload (sharp, on libuv's thread pool), store the bytes of
+ *   the picture and its thumbnail, and bring the metadata back as `picture.processed`, which the engine
+ *   records. The bytes never pass through the engine's loop, its commits or its journal.
  * - `picture.read`: read blob bytes for `picture.get`/`picture.chunk` after the engine decided what the
  *   requester may see; the bytes come back as `picture.read` and are answered as they are.
- * Neither writes anything: the engine stays the only writer of the store.
  */
-export function pictureJobs(store: SqliteStore): Record<string, JobRunner> {
+export function pictureJobs(
+  services: PictureJobServices,
+): Pick<JobRunners, typeof PICTURE_JOB | typeof PICTURE_READ_JOB> {
   const limit = concurrencyLimit(PICTURE_CONCURRENCY);
   return {
-    [PICTURE_JOB]: (input) =>
+    [PICTURE_JOB]: (job) =>
       limit(async (): Promise<Command> => {
-        const job = input as PictureJobInput;
-        const result = await processPicture(Buffer.from(job.data, 'base64'));
+        const processed = await processPicture(inputOf(services, job.source));
+        const result = await stored(services, processed);
         return { type: 'picture.processed', target: job.target, uploadedBy: job.uploadedBy, result };
       }),
     // Reads run after the engine's turn (not inside it), one blob at a time.
-    [PICTURE_READ_JOB]: (input) =>
+    [PICTURE_READ_JOB]: (job) =>
       new Promise((resolve, reject) =>
         setImmediate(() => {
           try {
-            resolve(readPictures(store, input as PictureReadJobInput));
+            resolve(readPictures(services.store, job));
           } catch (cause) {
             reject(cause instanceof Error ? cause : new Error(String(cause)));
           }
@@ -43,7 +58,31 @@ export function pictureJobs(store: SqliteStore): Record<string, JobRunner> {
   };
 }
 
-function readPictures(store: SqliteStore, job: PictureReadJobInput): Command {
+/** The upload as processing reads it: the bytes of a protocol upload, the path of an HTTP one. */
+function inputOf(services: PictureJobServices, source: PictureSource): Buffer | string {
+  return source.kind === 'data' ? Buffer.from(source.data, 'base64') : join(services.uploads, source.upload);
+}
+
+/** Stores an accepted picture's bytes (durably, before the engine records it) and returns its metadata. */
+async function stored(services: PictureJobServices, processed: ProcessedPicture): Promise<PictureJobResult> {
+  if (!processed.ok) return processed;
+  const { full, thumb } = processed;
+  await services.storeBlobs([blobOf(full), blobOf(thumb)]);
+  return { ok: true, full: metadata(full), thumb: metadata(thumb) };
+}
+
+const blobOf = (image: EncodedImage): StoredBlob => ({
+  key: blobKey(image),
+  mime: image.mime,
+  sha256: image.sha256,
+  bytes: image.data,
+});
+
+function metadata({ data: _data, ...info }: EncodedImage): Omit<EncodedImage, 'data'> {
+  return info;
+}
+
+function readPictures(store: BlobSource, job: PictureReadJobInput): Command {
   if (job.kind === 'chunk') {
     const bytes = store.readBlob(job.key, job.offset, job.length);
     if (bytes === undefined) return { type: 'picture.read', result: { kind: 'missing', id: job.id } };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import sharp, { type OutputInfo } from 'sharp';
 import {
   FULL_PICTURE_MAX_SIDE,
@@ -9,6 +10,16 @@ import {
   type ProcessedImage,
 } from '../protocol/pictures.js';
 
+/** A re-encoded image: its metadata and its bytes. */
+export interface EncodedImage extends ProcessedImage {
+  readonly data: Buffer;
+}
+
+/** What processing made of an upload: the picture and its thumbnail, or why it was refused. */
+export type ProcessedPicture =
+  | { readonly ok: true; readonly full: EncodedImage; readonly thumb: EncodedImage }
+  | Extract<PictureJobResult, { ok: false }>;
+
 /** The formats accepted, as sharp names what it decoded (PICTURE-2). */
 const ACCEPTED = new Set(['jpeg', 'png', 'webp']);
 const FULL_QUALITY = 85;
@@ -17,20 +28,20 @@ const THUMB_QUALITY = 80;
 const BACKGROUND = { r: 255, g: 255, b: 255 };
 
 /**
- * Decodes an uploaded picture and re-encodes it (PICTURE-2, PICTURE-3): the image turned
+ * Decodes an uploaded picture — in memory, or a file on disk by its path (an HTTP upload, which is then
+ * never read into memory whole) — and re-encodes it (PICTURE-2, PICTURE-3): the image turned
  * upright by its EXIF orientation, scaled down to fit `FULL_PICTURE_MAX_SIDE`, without metadata (no
  * location leaks from a phone's EXIF), as JPEG; and a `THUMBNAIL_SIDE`² thumbnail of its centred square.
  *
  * The work runs on libuv's thread pool (sharp/libvips), beside the engine's event loop. It never throws:
  * anything that is not a readable JPEG, PNG or WebP within the limits is an error result.
  */
-export async function processPicture(input: Buffer): Promise<PictureJobResult> {
-  if (input.length > MAX_PICTURE_BYTES) {
-    return tooLarge(
-      `The picture is ${mib(input.length)} MiB; at most ${mib(MAX_PICTURE_BYTES)} MiB are accepted.`,
-    );
+export async function processPicture(input: Buffer | string): Promise<ProcessedPicture> {
+  const size = typeof input === 'string' ? (await stat(input)).size : input.length;
+  if (size > MAX_PICTURE_BYTES) {
+    return tooLarge(`The picture is ${mib(size)} MiB; at most ${mib(MAX_PICTURE_BYTES)} MiB are accepted.`);
   }
-  if (input.length === 0) return problem('The picture is empty.');
+  if (size === 0) return problem('The picture is empty.');
   // `truncated` refuses cut-off files (the usual corruption) but keeps photos with harmless warnings.
   const options = { failOn: 'truncated', limitInputPixels: MAX_PICTURE_PIXELS } as const;
   let format: string | undefined;
@@ -79,19 +90,19 @@ export async function processPicture(input: Buffer): Promise<PictureJobResult> {
   }
 }
 
-function encoded({ data, info }: { data: Buffer; info: OutputInfo }): ProcessedImage {
+function encoded({ data, info }: { data: Buffer; info: OutputInfo }): EncodedImage {
   return {
     width: info.width,
     height: info.height,
     bytes: data.length,
     mime: 'image/jpeg',
     sha256: createHash('sha256').update(data).digest('hex'),
-    data: data.toString('base64'),
+    data,
   };
 }
 
-const problem = (message: string): PictureJobResult => ({ ok: false, code: 'PICTURE_PROBLEM', message });
-const tooLarge = (message: string): PictureJobResult => ({ ok: false, code: 'TOO_LARGE', message });
+const problem = (message: string): ProcessedPicture => ({ ok: false, code: 'PICTURE_PROBLEM', message });
+const tooLarge = (message: string): ProcessedPicture => ({ ok: false, code: 'TOO_LARGE', message });
 const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 const megapixels = (pixels: number): string => (pixels / 1_000_000).toFixed(1).replace(/\.0$/, '');
 const describe = (format: string): string =>

@@ -2,7 +2,8 @@ import { emptyState } from '../engine/state.js';
 import { seededRng } from '../engine/rng.js';
 import { step, type StepInput } from '../engine/step.js';
 import { fromStateDocument, stateHash } from '../store/state-json.js';
-import type { MutableState, SqliteStore } from '../store/sqlite-store.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import type { MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
 
 export interface ReplayReport {
@@ -15,8 +16,9 @@ export interface ReplayReport {
 }
 
 /**
- * Rebuilds the state from the journal's base by re-running every journaled command with the clock
- * value and RNG seed it ran with live, and compares the result with the stored live state (DURABILITY-3).
+ * Rebuilds the state from the journal's base (the empty state, an imported one, or the state a privacy
+ * checkpoint stored) by re-running every journaled command with the clock value, RNG seed and (a login)
+ * token hash it ran with live, and compares the result with the stored live state (DURABILITY-3).
  */
 export function replayJournal(store: SqliteStore): ReplayReport {
   // The journal and the live state are read from one snapshot: a server writing meanwhile cannot make
@@ -30,11 +32,19 @@ function replaySnapshot(store: SqliteStore): ReplayReport {
     base === undefined ? (emptyState() as unknown as MutableState) : fromStateDocument(JSON.parse(base));
   let entries = 0;
   const refused: number[] = [];
+  // Rows up to a privacy checkpoint are already in the base (and may be redacted): PRIVACY-2.
+  const after = store.journalBaseSeq();
   for (const entry of store.journal()) {
-    const input = JSON.parse(entry.input) as StepInput & { now: number; seed: number | string };
+    if (entry.seq <= after) continue;
+    const input = JSON.parse(entry.input) as StepInput & {
+      now: number;
+      seed: number | string;
+      tokenHash?: string;
+    };
     const result = step(state, input, {
       now: input.now,
       rng: seededRng(input.seed),
+      loginTokenHash: input.tokenHash,
     });
     if (result.outcome.ok === false) refused.push(entry.seq);
     applyWrites(state, result.writes);

@@ -1,5 +1,9 @@
 import { join, resolve } from 'node:path';
+import semver from 'semver';
+import { MIN_CLIENT_VERSION } from '../protocol/version.js';
 import { edgeLimits, type EdgeLimits } from '../transport/limits.js';
+import { METRICS_ACCESS, type MetricsAccess } from './metrics-route.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './upload-limits.js';
 
 /** The fixed default port of the WebSocket/HTTP server ("TL" on a phone keypad: 8-5, doubled). */
 export const DEFAULT_PORT = 8585;
@@ -19,6 +23,16 @@ export interface ServerConfig {
   readonly logLevel: string;
   /** What any one connection or address may make the server do (the LIMIT rules). */
   readonly limits: EdgeLimits;
+  /** A map tile URL template the player app may load tiles from; null (default): no outside request. */
+  readonly tileUrl: string | null;
+  /** Who may read `/metrics` (OPS-1); default `token`: behind a reverse proxy every request is local. */
+  readonly metricsAccess: MetricsAccess;
+  /** Engine turns taking more loop time than this are logged (ms, OPS-2). */
+  readonly slowTurnMs: number;
+  /** The oldest client version a hello may name (PROTOCOL-7). */
+  readonly minClientVersion: string;
+  /** HTTP picture uploads: how many at once, how fast (PICTURE-8, PICTURE-9). */
+  readonly uploads: UploadLimits;
 }
 
 export interface ServerConfigInput {
@@ -30,6 +44,11 @@ export interface ServerConfigInput {
   readonly heartbeatMs?: number | undefined;
   readonly logLevel?: string | undefined;
   readonly limits?: Partial<EdgeLimits> | undefined;
+  readonly tileUrl?: string | null | undefined;
+  readonly metricsAccess?: MetricsAccess | undefined;
+  readonly slowTurnMs?: number | undefined;
+  readonly minClientVersion?: string | undefined;
+  readonly uploads?: Partial<UploadLimits> | undefined;
 }
 
 /** Flags win over environment variables, which win over the embedded defaults. */
@@ -47,6 +66,23 @@ export function resolveServerConfig(
     heartbeatMs: input.heartbeatMs ?? numberOr(env.TRUINLAG_HEARTBEAT_MS, 30_000),
     logLevel: input.logLevel ?? env.TRUINLAG_LOG_LEVEL ?? 'info',
     limits: edgeLimits({ ...limitsFromEnv(env), ...input.limits }),
+    tileUrl: input.tileUrl ?? env.TRUINLAG_TILE_URL ?? null,
+    metricsAccess: input.metricsAccess ?? metricsAccessOf(env.TRUINLAG_METRICS),
+    slowTurnMs: input.slowTurnMs ?? numberOr(env.TRUINLAG_SLOW_TURN_MS, 50),
+    minClientVersion: versionOf(
+      input.minClientVersion ?? env.TRUINLAG_MIN_CLIENT_VERSION ?? MIN_CLIENT_VERSION,
+    ),
+    uploads: resolveUploadLimits(input.uploads ?? {}, env),
+  };
+}
+
+function resolveUploadLimits(input: Partial<UploadLimits>, env: NodeJS.ProcessEnv): UploadLimits {
+  const d = DEFAULT_UPLOAD_LIMITS;
+  return {
+    perLogin: input.perLogin ?? numberOr(env.TRUINLAG_UPLOADS_PER_LOGIN, d.perLogin),
+    total: input.total ?? numberOr(env.TRUINLAG_UPLOADS_TOTAL, d.total),
+    stallMs: input.stallMs ?? numberOr(env.TRUINLAG_UPLOAD_STALL_MS, d.stallMs),
+    timeLimitMs: input.timeLimitMs ?? numberOr(env.TRUINLAG_UPLOAD_TIME_LIMIT_MS, d.timeLimitMs),
   };
 }
 
@@ -63,6 +99,20 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<EdgeLimits> {
   if (env.TRUINLAG_CONNECTIONS_PER_ADDRESS !== undefined && Number.isInteger(perAddress))
     limits.connectionsPerAddress = perAddress;
   return limits;
+}
+
+function metricsAccessOf(text: string | undefined): MetricsAccess {
+  if (text === undefined) return 'token';
+  const access = METRICS_ACCESS.find((name) => name === text);
+  if (access === undefined)
+    throw new Error(`TRUINLAG_METRICS must be one of ${METRICS_ACCESS.join(', ')}, not "${text}".`);
+  return access;
+}
+
+function versionOf(text: string): string {
+  if (semver.valid(text) === null)
+    throw new Error(`The minimum client version must be a version like 1.2.3, not "${text}".`);
+  return text;
 }
 
 function numberOr(text: string | undefined, fallback: number): number {

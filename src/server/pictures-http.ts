@@ -1,123 +1,147 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Actor } from '../engine/handler.js';
 import { blobKey, mayReadPicture, type PictureVariant } from '../engine/pictures/records.js';
-import type { Command } from '../protocol/commands/index.js';
-import { schemaOfCommand } from '../protocol/commands/index.js';
-import { schemaError } from '../protocol/codec.js';
-import { encodeFailure, encodeHttpFailure, encodeHttpResult } from '../protocol/encode.js';
+import { encodeHttpResult } from '../protocol/encode.js';
 import { requestIdSchema, responseSchema } from '../protocol/envelope.js';
-import { makeError, type ErrorCode, type ProtocolError } from '../protocol/errors.js';
+import { makeError, type ProtocolError } from '../protocol/errors.js';
 import { MAX_PICTURE_BYTES, type PictureTarget } from '../protocol/pictures.js';
-import type { FrameKind, Peer } from '../runtime/peer.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { actorOfToken } from '../runtime/tokens.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import type { HttpRoute } from '../transport/ws-server.js';
+import type { BlobSource } from '../store/store.js';
+import { requestEngine } from './engine-request.js';
+import { jsonAnswer, methodNotAllowed, refusal, unauthorised, type HttpEnv } from './http-answers.js';
+import { receiveUpload, type Received } from './upload-body.js';
+import { UPLOAD_RETRY_AFTER_S, UploadSlots, type UploadLimits } from './upload-limits.js';
 
 export interface PictureRouteServices {
   readonly runtime: Runtime;
   readonly store: SqliteStore;
   readonly adminToken: string;
   readonly logger: Logger;
+  /** The folder HTTP uploads are streamed into (emptied at start: see prepareUploadFolder). */
+  readonly uploadFolder: string;
+  readonly uploadLimits: UploadLimits;
 }
 
 /** How long an upload may wait for the engine's answer before the HTTP request gives up (504). */
 const UPLOAD_TIMEOUT_MS = 120_000;
+/** Bytes read from the store per step of a download. */
+const DOWNLOAD_CHUNK_BYTES = 256 * 1024;
+const ID = '[1-9][0-9]{0,15}';
 
 /**
- * The HTTP side of pictures (PICTURE-1, docs/protocol.md "Pictures"), on the WebSocket's server:
+ * The HTTP side of pictures (PICTURE-1, docs/protocol.md "Pictures"), mounted at `/pictures`:
  *
  * - `POST /pictures?kind=player&player=ID | kind=team&team=ID | kind=period&team=ID&period=N` with the
- *   image file as the body (at most 10 MiB). The request becomes a `picture.upload` command in the
- *   engine's mailbox, run as the token's admin or player; the answer comes when the processed picture
- *   is stored: `{"ok":true,"result":<picture>}` or `{"ok":false,"error":{…}}`. An `Idempotency-Key`
- *   header makes a retried upload return the first answer, not store the picture twice (IDEMPOTENCY-3).
- * - `GET /pictures/:id` and `GET /pictures/:id/thumb`: the stored JPEG, for admins and the players who
- *   may see it.
+ *   image file as the body. The body is streamed to a temporary file (PICTURE-7) within the upload limits
+ *   (PICTURE-8, PICTURE-9); the engine then gets `picture.received`, checks the target as the token's
+ *   admin or player and has the file processed beside it. The answer comes when the picture is stored:
+ *   `{"ok":true,"result":<picture>}` or `{"ok":false,"error":{…}}`. An `Idempotency-Key` header makes a
+ *   retried upload return the first answer, not store the picture twice (IDEMPOTENCY-3).
+ * - `GET /pictures/:id` and `GET /pictures/:id/thumb`: the stored JPEG, streamed from the store, for
+ *   admins and the players who may see it.
  *
- * Every request needs a token: `Authorization: Bearer <token>` or `?token=<token>` (the admin token or
- * a player token from `auth.login`).
+ * Every request needs a token as `Authorization: Bearer <token>` (the admin token or a player token from
+ * `auth.login`); a `?token=` in the URL is refused.
  */
-export function pictureRoutes(services: PictureRouteServices): HttpRoute {
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
-    if (path === '/pictures') {
-      if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
-      void upload(services, req, res, url).catch((cause: unknown) => internal(services, res, cause));
-      return true;
-    }
-    const match = /^\/pictures\/([1-9][0-9]{0,15})(\/thumb)?$/.exec(path);
-    if (match === null) return false;
-    if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
-    try {
-      download(services, req, res, url, Number(match[1]), match[2] === undefined ? 'full' : 'thumb');
-    } catch (cause) {
-      internal(services, res, cause);
-    }
-    return true;
-  };
+export function pictureRoutes(services: PictureRouteServices): Hono<HttpEnv> {
+  const slots = new UploadSlots(services.uploadLimits);
+  const routes = new Hono<HttpEnv>();
+  routes.post('/', (c) => upload(services, slots, c));
+  routes.all('/', () => methodNotAllowed('POST'));
+  routes.get(`/:id{${ID}}`, (c) => download(services, c, 'full'));
+  routes.get(`/:id{${ID}}/thumb`, (c) => download(services, c, 'thumb'));
+  for (const path of [`/:id{${ID}}`, `/:id{${ID}}/thumb`])
+    routes.all(path, () => methodNotAllowed('GET, HEAD'));
+  return routes;
 }
 
 async function upload(
   services: PictureRouteServices,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
-  const actor = authenticate(services, req, url);
-  // Without a valid token nothing is read: the answer comes at once and closes the connection.
-  if (actor === undefined) return refuse(res, unauthorised(), 401);
-  // The body is read (up to its limit) before anything else is answered, so that a client gets its
-  // answer instead of a connection reset while it is still sending.
-  const body = await readBody(req, MAX_PICTURE_BYTES);
+  slots: UploadSlots,
+  c: Context<HttpEnv>,
+): Promise<Response> {
+  const url = new URL(c.req.url);
+  // Refusals before the body is read close the connection: what the client still sends is not read.
+  const early = { headers: { connection: 'close' } };
+  const actor = authenticate(services, c, url);
+  if ('code' in actor) return refusal(actor, { ...early, status: 401 });
   const target = targetOf(url.searchParams);
-  if ('code' in target) return refuse(res, target);
-  const idempotencyKey = req.headers['idempotency-key'];
-  const requestId = typeof idempotencyKey === 'string' ? idempotencyKey : randomUUID();
+  if ('code' in target) return refusal(target, early);
+  const requestId = c.req.header('idempotency-key') ?? randomUUID();
   if (!requestIdSchema.safeParse(requestId).success)
-    return refuse(res, makeError('MALFORMED', 'The Idempotency-Key header must be 1–128 characters.'));
-  if (body === 'too large') {
-    return refuse(
-      res,
-      makeError('TOO_LARGE', `The picture is larger than ${MAX_PICTURE_BYTES / 1024 / 1024} MiB.`),
-    );
+    return refusal(makeError('MALFORMED', 'The Idempotency-Key header must be 1–128 characters.'), early);
+  const release = slots.take(actor.kind === 'player' ? `player:${actor.player}` : 'admin');
+  if (typeof release === 'string') {
+    return refusal(makeError(release), {
+      headers: { ...early.headers, 'retry-after': String(UPLOAD_RETRY_AFTER_S) },
+    });
   }
-  if (body.length === 0) return refuse(res, makeError('PICTURE_PROBLEM', 'The request has no picture.'));
-  const command = { type: 'picture.upload', target, data: body.toString('base64') };
-  const parsed = schemaOfCommand('picture.upload')?.safeParse(command);
-  if (parsed === undefined) return refuse(res, makeError('INTERNAL', 'picture.upload is not defined.'));
-  if (!parsed.success) return refuse(res, schemaError(parsed.error, 'The upload is invalid.'));
-  const frame = await submit(services.runtime, actor, requestId, parsed.data as Command);
-  if (frame === undefined) {
-    return refuse(
-      res,
-      makeError('INTERNAL', 'The picture was not processed in time; retry with the same Idempotency-Key.'),
-      504,
-    );
+  const name = randomUUID();
+  const file = join(services.uploadFolder, name);
+  try {
+    const received = await receiveUpload(c.env.incoming, file, MAX_PICTURE_BYTES, services.uploadLimits);
+    if (received.kind !== 'stored') return refusal(cutOff(received, services.uploadLimits), early);
+    if (received.bytes === 0) return refusal(makeError('PICTURE_PROBLEM', 'The request has no picture.'));
+    const frame = await requestEngine(services.runtime, {
+      actor,
+      requestId,
+      command: {
+        type: 'picture.received',
+        target,
+        uploadedBy: actor.kind === 'player' ? actor.player : null,
+        upload: name,
+      },
+      // The HTTP side checked the token; the engine checks what its owner may upload for.
+      runAs: { kind: 'system' },
+      timeoutMs: UPLOAD_TIMEOUT_MS,
+    });
+    if (frame === undefined) {
+      const late = 'The picture was not processed in time; retry with the same Idempotency-Key.';
+      return refusal(makeError('INTERNAL', late), { status: 504 });
+    }
+    const answer = responseSchema.parse(JSON.parse(frame));
+    return answer.ok ? jsonAnswer(200, encodeHttpResult(answer.result)) : refusal(answer.error);
+  } finally {
+    release();
+    await rm(file, { force: true });
   }
-  const answer = responseSchema.parse(JSON.parse(frame));
-  if (answer.ok) send(res, 200, encodeHttpResult(answer.result));
-  else refuse(res, answer.error);
 }
 
-function download(
-  services: PictureRouteServices,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  id: number,
-  variant: PictureVariant,
-): void {
-  const actor = authenticate(services, req, url);
-  if (actor === undefined) return refuse(res, unauthorised(), 401);
+/** Why a body that did not arrive whole was refused. */
+function cutOff(received: Exclude<Received, { kind: 'stored' }>, limits: UploadLimits): ProtocolError {
+  switch (received.kind) {
+    case 'too large':
+      return makeError('TOO_LARGE', `The picture is larger than ${MAX_PICTURE_BYTES / 1024 / 1024} MiB.`);
+    case 'stalled':
+      return makeError(
+        'UPLOAD_TOO_SLOW',
+        `The upload brought less than 1 KiB in ${limits.stallMs / 1000} s and was cut off; send it again.`,
+      );
+    case 'too long':
+      return makeError(
+        'UPLOAD_TOO_SLOW',
+        `The upload took longer than ${limits.timeLimitMs / 1000} s and was cut off; send it again.`,
+      );
+    case 'gone':
+      return makeError('MALFORMED', 'The upload ended before its body was complete.');
+  }
+}
+
+function download(services: PictureRouteServices, c: Context<HttpEnv>, variant: PictureVariant): Response {
+  const actor = authenticate(services, c, new URL(c.req.url));
+  if ('code' in actor) return refusal(actor, { status: 401 });
+  const id = Number(c.req.param('id'));
   const state = services.runtime.current;
   const picture = state.tables.picture.get(id);
   // A picture the requester may not see does not exist for them (its existence is not revealed).
   if (picture === undefined || !mayReadPicture(state, actor, picture)) {
-    return refuse(res, makeError('NOT_FOUND', `No picture with id ${id}.`, { entity: 'picture', id }));
+    return refusal(makeError('NOT_FOUND', `No picture with id ${id}.`, { entity: 'picture', id }));
   }
   const image = variant === 'full' ? picture : picture.thumb;
   const etag = `"${image.sha256}"`;
@@ -127,28 +151,52 @@ function download(
     'cache-control': 'private, max-age=31536000, immutable',
     etag,
   };
-  if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
+  if (c.req.header('if-none-match') === etag) return new Response(null, { status: 304, headers });
+  const key = blobKey(image);
+  if (services.store.blobInfo(key) === undefined) {
+    return refusal(makeError('INTERNAL', `The bytes of picture ${id} are missing from the store.`));
   }
-  const bytes = services.store.readBlob(blobKey(id, variant), 0, image.bytes);
-  if (bytes === undefined) {
-    return refuse(res, makeError('INTERNAL', `The bytes of picture ${id} are missing from the store.`));
-  }
-  res.writeHead(200, { ...headers, 'content-length': bytes.length });
-  if (req.method === 'HEAD') res.end();
-  else res.end(bytes);
+  const body = blobStream(services.store, key, image.bytes);
+  return new Response(body, { status: 200, headers: { ...headers, 'content-length': String(image.bytes) } });
 }
 
-/** The actor a request's token stands for (the same rules as a WebSocket hello), or undefined. */
-function authenticate(services: PictureRouteServices, req: IncomingMessage, url: URL): Actor | undefined {
-  const header = req.headers.authorization;
-  const bearer = header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : undefined;
-  const token = bearer ?? url.searchParams.get('token') ?? undefined;
-  if (token === undefined || token === '') return undefined;
-  return actorOfToken(services.runtime.current, services.adminToken, token);
+/** A blob's bytes as a stream of ranges, each read when the client takes the one before (PICTURE-4). */
+function blobStream(store: BlobSource, key: string, size: number): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream(
+    {
+      pull(controller) {
+        const chunk = store.readBlob(key, offset, DOWNLOAD_CHUNK_BYTES);
+        if (chunk === undefined || chunk.length === 0) {
+          controller.error(new Error(`The blob ${key} ended at ${offset} of ${size} bytes.`));
+          return;
+        }
+        controller.enqueue(chunk);
+        offset += chunk.length;
+        if (offset >= size) controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
+
+/**
+ * The actor a request's bearer token stands for (the same rules as a WebSocket hello), or why there is
+ * none. A token in the URL is refused (AUTH-8): URLs end up in logs, proxies and browser histories.
+ */
+function authenticate(services: PictureRouteServices, c: Context<HttpEnv>, url: URL): Actor | ProtocolError {
+  if (url.searchParams.has('token')) return TOKEN_IN_URL;
+  const header = c.req.header('authorization');
+  const token = header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : '';
+  const actor = token === '' ? undefined : actorOfToken(services.runtime.current, services.adminToken, token);
+  return actor ?? unauthorised();
+}
+
+const TOKEN_IN_URL = makeError(
+  'UNAUTHORISED',
+  'Tokens are not accepted in URLs (they end up in logs): send "Authorization: Bearer <token>".',
+  { rule: 'token-in-url' },
+);
 
 /** The upload target named by the query string, or what is wrong with it. */
 function targetOf(query: URLSearchParams): PictureTarget | ProtocolError {
@@ -169,113 +217,4 @@ function targetOf(query: URLSearchParams): PictureTarget | ProtocolError {
     'Name the picture’s target: ?kind=player&player=ID, ?kind=team&team=ID or ?kind=period&team=ID&period=N.',
     { field: 'kind' },
   );
-}
-
-/**
- * Submits a command as if from a connection of this actor and resolves with the response frame (or
- * undefined after the timeout; a shutdown answers SHUTTING_DOWN). The request id is scoped to the actor, so a retried upload with the
- * same Idempotency-Key gets the first answer (IDEMPOTENCY-3).
- */
-function submit(
-  runtime: Runtime,
-  actor: Actor,
-  requestId: string,
-  command: Command,
-): Promise<string | undefined> {
-  const clientKey = actor.kind === 'player' ? `http/player:${actor.player}` : 'http/admin';
-  const session =
-    actor.kind === 'player' ? (runtime.current.tables.player.get(actor.player)?.session ?? null) : null;
-  return new Promise((resolve) => {
-    const finish = (frame: string | undefined): void => {
-      clearTimeout(timer);
-      runtime.detach(peer);
-      resolve(frame);
-    };
-    const peer: Peer = {
-      id: `http:${randomUUID()}`,
-      actor,
-      session,
-      send: (frame: string, kind: FrameKind) => {
-        if (kind === 'response') finish(frame);
-      },
-      close: () => finish(encodeFailure(requestId, makeError('SHUTTING_DOWN'))),
-    };
-    const timer = setTimeout(() => finish(undefined), UPLOAD_TIMEOUT_MS);
-    timer.unref();
-    runtime.attach(peer);
-    runtime.submit({ source: 'client', peer, reply: { clientKey, requestId }, command, session: undefined });
-  });
-}
-
-/**
- * Reads a request body up to `limit` bytes. Past the limit the rest is read and dropped (so that the
- * client can read the answer); a body far past it is cut off: the answer then closes the connection.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
-      if (size > DRAIN_LIMIT * limit) {
-        req.pause();
-        resolve('too large');
-      }
-    });
-    req.on('end', () => resolve(size > limit ? 'too large' : Buffer.concat(chunks)));
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!req.complete) reject(new Error('The upload was cut off.'));
-    });
-  });
-}
-
-/** How far past the limit an oversized body is still read (to answer it) before the connection is cut. */
-const DRAIN_LIMIT = 4;
-
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  MALFORMED: 400,
-  NOT_FOUND: 404,
-  TOO_LARGE: 413,
-  PICTURE_PROBLEM: 422,
-  SHUTTING_DOWN: 503,
-  INTERNAL: 500,
-};
-
-const unauthorised = (): ProtocolError =>
-  makeError('UNAUTHORISED', 'Send a valid token: "Authorization: Bearer <token>" or "?token=<token>".');
-
-/**
- * Answers with an error, as `{"ok":false,"error":{code,message}}`. The status follows the code; an
- * authenticated requester that may not do something gets 403 (401 is for a missing or wrong token).
- */
-function refuse(res: ServerResponse, error: ProtocolError, status = statusOf(error)): void {
-  send(res, status, encodeHttpFailure(error));
-}
-
-const statusOf = (error: ProtocolError): number =>
-  error.code === 'UNAUTHORISED' ? 403 : (STATUS[error.code] ?? 400);
-
-/** Sends an encoded JSON body (see src/protocol/encode.ts). */
-function send(res: ServerResponse, status: number, body: string): void {
-  if (!res.req.complete) res.setHeader('connection', 'close');
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function methodNotAllowed(res: ServerResponse, allow: string): true {
-  res.setHeader('allow', allow);
-  refuse(res, makeError('MALFORMED', `Use ${allow}.`), 405);
-  return true;
-}
-
-function internal(services: PictureRouteServices, res: ServerResponse, cause: unknown): void {
-  services.logger.error({ err: cause }, 'picture request failed');
-  refuse(res, makeError('INTERNAL'), 500);
 }

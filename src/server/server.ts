@@ -1,19 +1,39 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Handler } from 'hono';
 import { pino, type Logger } from 'pino';
-import { encodeHealth } from '../protocol/encode.js';
+import { storedBlobKeys } from '../engine/pictures/records.js';
+import { auditJobs } from '../runtime/audit-job.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
-import { pictureJobs } from '../runtime/picture-jobs.js';
-import { Runtime, type JobRunner } from '../runtime/runtime.js';
-import { loadOrCreateSecrets } from '../runtime/secrets.js';
+import { pictureJobs, type PictureJobServices } from '../runtime/picture-jobs.js';
+import type { RuntimeLoad } from '../runtime/observer.js';
+import { Runtime } from '../runtime/runtime.js';
+import { hasSecrets, loadOrCreateSecrets, type Secrets } from '../runtime/secrets.js';
+import { actorOfToken } from '../runtime/tokens.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConnectionServices } from '../transport/connection.js';
 import { Edge } from '../transport/edge.js';
 import { UnixTransport } from '../transport/unix-server.js';
-import { WsTransport, type HttpRoute } from '../transport/ws-server.js';
+import { WsTransport } from '../transport/ws-server.js';
 import type { ServerConfig } from './config.js';
-import { pictureRoutes } from './pictures-http.js';
+import { stderrSink } from './log-sink.js';
+import { ServerMetrics } from './metrics.js';
+import { Telemetry } from './telemetry.js';
+import type { HttpEnv } from './http-answers.js';
+import { httpApp, requestHandler } from './http-app.js';
+import { prepareUploadFolder } from './upload-body.js';
+
+/** The folder of the data directory HTTP uploads are streamed into (PICTURE-7). */
+export const UPLOADS_FOLDER = 'uploads';
+
+/** What runs beside the server's own parts. */
+export interface ServerExtras {
+  readonly clock?: Clock;
+  /** The player app's files (src/server/web-app.ts), served for every GET no other route takes. */
+  readonly staticApp?: Handler<HttpEnv>;
+}
 
 export interface RunningServer {
   readonly url: string;
@@ -23,6 +43,7 @@ export interface RunningServer {
   readonly adminTokenCreated: boolean;
   readonly runtime: Runtime;
   readonly logger: Logger;
+  readonly metrics: ServerMetrics;
   /** Resolves when the server has shut down completely. */
   readonly closed: Promise<void>;
   shutdown(): Promise<void>;
@@ -33,51 +54,64 @@ export interface RunningServer {
  * returned handle shuts everything down in order: stop accepting, drain the mailbox and running jobs,
  * commit, tell clients, close connections, remove the socket file.
  */
-export async function startServer(config: ServerConfig, clock: Clock = systemClock): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
-  const secrets = loadOrCreateSecrets(config.dataDir);
-  const store = SqliteStore.open(config.dataDir);
+export async function startServer(config: ServerConfig, extras: ServerExtras = {}): Promise<RunningServer> {
+  const clock = extras.clock ?? systemClock;
+  const logger = pino({ level: config.logLevel, base: undefined }, stderrSink());
+  const { store, secrets } = openDataDir(config.dataDir);
+  // The gauges read the runtime only when scraped, long after it exists.
+  const metrics = new ServerMetrics((): RuntimeLoad => runtime.load);
+  const telemetry = new Telemetry(metrics, logger, config.slowTurnMs);
+  const uploadFolder = join(config.dataDir, UPLOADS_FOLDER);
+  const storeBlobs: PictureJobServices['storeBlobs'] = (blobs) => runtime.writer.storeBlobs(blobs);
+  const jobs = { ...pictureJobs({ store, storeBlobs, uploads: uploadFolder }), ...auditJobs(store.path) };
+  let runtime: Runtime;
   try {
-    store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));
+    runtime = new Runtime({ store, clock, logger, jobs, observer: telemetry });
   } catch (error) {
     store.close();
     throw error;
   }
-  const jobs: Record<string, JobRunner> = {
-    backup: async (input) => {
-      const { file } = input as { file: string };
-      try {
-        const { totalPages } = await runtime.backup(file);
-        return { type: 'server.backup.done', file, totalPages, error: null };
-      } catch (cause) {
-        return { type: 'server.backup.done', file, totalPages: null, error: String(cause) };
-      }
-    },
-    ...pictureJobs(store),
-  };
-  const runtime = new Runtime({ store, clock, logger, jobs });
   const services: ConnectionServices = {
     runtime,
     clock,
     sealer: new PassphraseSealer(secrets.passphraseKey),
     adminToken: secrets.adminToken,
     maxQueueBytes: config.maxQueueBytes,
-    edge: new Edge(config.limits, logger),
+    edge: new Edge(config.limits),
+    minClientVersion: config.minClientVersion,
+    observer: telemetry,
   };
-  const health: HttpRoute = (req, res) => {
-    if (req.method !== 'GET' || req.url !== '/healthz') return false;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(encodeHealth(Math.round(process.uptime() * 1000)));
-    return true;
-  };
+  const app = httpApp({
+    logger,
+    readiness: () => runtime.readiness(),
+    pictures: {
+      runtime,
+      store,
+      adminToken: secrets.adminToken,
+      logger,
+      uploadFolder,
+      uploadLimits: config.uploads,
+    },
+    metrics: {
+      registry: metrics.registry,
+      access: config.metricsAccess,
+      isAdminToken: (token) => actorOfToken(runtime.current, secrets.adminToken, token)?.kind === 'admin',
+    },
+    ...(extras.staticApp === undefined ? {} : { staticApp: extras.staticApp }),
+  });
   const ws = new WsTransport(services, {
     host: config.host,
     port: config.port,
     heartbeatMs: config.heartbeatMs,
-    routes: [health, pictureRoutes({ runtime, store, adminToken: secrets.adminToken, logger })],
+    http: requestHandler(app),
   });
   const unix = new UnixTransport(services, config.socketPath);
   await unix.listen();
+  // Only now is this the data directory's one server (a second one fails to listen above), and no request
+  // has arrived yet: what a crash or a refusal left over goes before any job runs (PICTURE-4, PICTURE-7).
+  prepareUploadFolder(uploadFolder);
+  const dropped = store.dropBlobsExcept(storedBlobKeys(runtime.current));
+  if (dropped > 0) logger.info({ blobs: dropped }, 'dropped picture bytes no picture names');
   const address = await ws.listen();
   const url = `ws://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, socket: config.socketPath, data: config.dataDir }, 'truinlag listening');
@@ -106,7 +140,24 @@ export async function startServer(config: ServerConfig, clock: Clock = systemClo
     adminTokenCreated: secrets.created,
     runtime,
     logger,
+    metrics,
     closed,
     shutdown,
   };
+}
+
+/**
+ * Opens the data directory's store and secrets, refusing (StartRefusal) a directory whose database is
+ * missing, damaged or from a newer truinlag while its secrets exist (DURABILITY-5, DURABILITY-6).
+ */
+function openDataDir(dataDir: string): { store: SqliteStore; secrets: Secrets } {
+  const store = SqliteStore.open(dataDir, { mustExist: hasSecrets(dataDir) });
+  try {
+    const secrets = loadOrCreateSecrets(dataDir);
+    store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));
+    return { store, secrets };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
 }

@@ -1,8 +1,14 @@
+import type Database from 'better-sqlite3';
+import { hashStoredPlayerTokens } from './token-migration.js';
+
+/** One migration: SQL, or a function for what SQL alone cannot do (it runs inside the same transaction). */
+export type Migration = string | ((db: Database.Database) => void);
+
 /**
  * Versioned schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
  * records the last applied. Never edit a released migration: add a new one.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   // 1: entities as JSON documents, counters, journal, broadcast log, answered requests.
   `
   CREATE TABLE entity (
@@ -63,4 +69,30 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE answered_by_request RENAME TO answered;
   CREATE INDEX answered_at ON answered (at);
   `,
+  // 4: a logged broadcast keeps its recipients as they were resolved when it was committed
+  // (src/runtime/audience.ts), so that a resume replays it to the same connections without the state.
+  // Older rows named the teams it was hidden from: those become the teams' players as they are now (the
+  // log keeps about a day, and teams are locked while a game runs, LOCK-1).
+  `
+  ALTER TABLE broadcast RENAME COLUMN audience TO recipients;
+  UPDATE broadcast SET recipients = CASE
+    WHEN recipients IN ('all', '"all"') THEN '{"to":"stream","exceptPlayers":[]}'
+    WHEN recipients IN ('admins', '"admins"') THEN '{"to":"admins"}'
+    ELSE json_object('to', 'stream', 'exceptPlayers', json((
+      SELECT json_group_array(entity.id) FROM entity
+      WHERE entity.kind = 'player' AND json_extract(entity.doc, '$.team') IN (
+        SELECT value FROM json_each(broadcast.recipients, '$.exceptTeams')
+      )
+    )))
+  END;
+  `,
+  // 5: blobs keyed by their sha-256 (PICTURE-4): the picture job stores the bytes before the engine gives
+  // the picture its id. Bytes stored twice under two ids become one row.
+  `
+  UPDATE OR IGNORE blob SET key = 'picture/' || sha256;
+  DELETE FROM blob WHERE key <> 'picture/' || sha256;
+  `,
+  // 6: player tokens kept only as hashes, and nothing in the journal or the stored answers that gives one
+  // away (AUTH-8).
+  hashStoredPlayerTokens,
 ];

@@ -1,42 +1,17 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BlobWrite } from '../engine/pictures/records.js';
-import type { PlayerTable } from '../engine/player-table.js';
-import { emptyState, TABLE_NAMES, type TableName, type Tables, type Write } from '../engine/state.js';
-import type { CommitRows } from './commit-writer.js';
+import { dirname, join } from 'node:path';
+import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
+import type { Recipients } from '../runtime/audience.js';
+import { CommitWriter } from './commit-writer.js';
+import { BACKUPS_DIR, createPrivateFile, makeDataDirPrivate } from './data-dir.js';
 import { MIGRATIONS } from './migrations.js';
-import type { Audience } from '../protocol/broadcasts.js';
+import { checkSoundness, refuseMissing } from './soundness.js';
+import { restoreHint, StartRefusal } from './start-refusal.js';
+import type { LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
 
 export const DATABASE_FILE = 'truinlag.db';
 /** How long a connection waits for another's lock before its statement fails (better-sqlite3's default). */
 export const BUSY_TIMEOUT_MS = 5_000;
-
-/** One broadcast as it is logged: `message` is the exact JSON frame sent to clients. */
-export interface LoggedBroadcast {
-  readonly stream: string;
-  readonly seq: number;
-  readonly at: number;
-  readonly audience: Audience;
-  readonly message: string;
-}
-
-/** Everything one group commit makes durable together. */
-export interface CommitBatch {
-  readonly writes: readonly Write[];
-  readonly broadcasts: readonly LoggedBroadcast[];
-  readonly journal: readonly { readonly at: number; readonly input: string }[];
-  readonly answers: readonly {
-    readonly client: string;
-    readonly request: string;
-    readonly at: number;
-    readonly response: string;
-  }[];
-  /** Blobs (picture bytes) produced by the batch's steps: written in the same transaction. */
-  readonly blobs?: readonly BlobWrite[];
-  /** Drop answered requests and logged broadcasts older than this (epoch ms). */
-  readonly prune?: number;
-}
 
 /** What the store knows about a blob without reading its bytes. */
 export interface BlobInfo {
@@ -45,33 +20,28 @@ export interface BlobInfo {
   readonly sha256: string;
 }
 
-/** Mutable view of the state that only the store (loading) and the runtime (applying writes) use. */
-export type MutableState = {
-  tables: { [K in TableName]: K extends 'player' ? PlayerTable : Map<number, Tables[K]> };
-  nextIds: Record<TableName, number>;
-  streams: Map<string, number>;
-};
-
 /**
  * The durable store: SQLite in WAL mode with synchronous=FULL (DURABILITY-1). This connection loads
  * and reads; while the server runs, the commit writer (commit-writer.ts) is the one that writes. Automatic
  * checkpoints are off on this connection: the commit writer's thread runs them after its commits.
  */
-export class SqliteStore {
+export class SqliteStore implements Store {
   readonly path: string;
+  readonly backupsDir: string;
   private readonly db: Database.Database;
   private readonly statements;
   private readonly readTransaction: (work: () => void) => void;
 
-  private constructor(path: string, db: Database.Database) {
+  private constructor(path: string, dataDir: string, db: Database.Database) {
     this.path = path;
+    this.backupsDir = join(dataDir, BACKUPS_DIR);
     this.db = db;
     this.statements = {
       put: db.prepare('INSERT OR REPLACE INTO entity (kind, id, doc) VALUES (?, ?, ?)'),
       meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       answered: db.prepare('SELECT response FROM answered WHERE client = ? AND request = ?').pluck(),
       since: db.prepare(
-        'SELECT stream, seq, at, audience, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
+        'SELECT stream, seq, at, recipients, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       oldest: db.prepare('SELECT MIN(seq) FROM broadcast WHERE stream = ?').pluck(),
       blobInfo: db.prepare('SELECT mime, size, sha256 FROM blob WHERE key = ?'),
@@ -80,18 +50,29 @@ export class SqliteStore {
     this.readTransaction = db.transaction((work: () => void) => work());
   }
 
-  /** Opens (creating if needed) the store in a data directory and brings its schema up to date. */
-  static open(dataDir: string): SqliteStore {
-    mkdirSync(dataDir, { recursive: true });
+  /**
+   * Opens the store in a data directory (made private first, AUTH-8) and brings its schema up to date.
+   * A missing database is created, unless `mustExist`: then a missing or empty one is refused, as is, in
+   * any case, a file that is not a sound truinlag store (DURABILITY-5).
+   */
+  static open(dataDir: string, options: { mustExist?: boolean } = {}): SqliteStore {
     const path = join(dataDir, DATABASE_FILE);
-    if (!existsSync(dataDir)) throw new Error(`No data directory ${dataDir}.`);
+    if (options.mustExist === true) refuseMissing(path, dataDir);
+    makeDataDirPrivate(dataDir);
+    createPrivateFile(path);
     const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
-    return new SqliteStore(path, db);
+    try {
+      checkSoundness(db, dataDir, options.mustExist === true);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(path, dataDir, db);
   }
 
   /** Throws unless the file is a truinlag store (used before restoring a backup over the live one). */
@@ -108,14 +89,22 @@ export class SqliteStore {
 
   /** Loads the whole state into memory. */
   load(): MutableState {
+    try {
+      return this.loadRows();
+    } catch (error) {
+      if (!(error instanceof StartRefusal)) throw error;
+      throw new StartRefusal(`${error.message} ${restoreHint(dirname(this.path))}`);
+    }
+  }
+
+  private loadRows(): MutableState {
     const state = emptyState() as unknown as MutableState;
     for (const row of this.db.prepare('SELECT kind, id, doc FROM entity').iterate() as Iterable<EntityRow>) {
-      if (!isTable(row.kind)) throw new Error(`Unknown entity kind "${row.kind}" in the store.`);
-      (state.tables[row.kind] as Map<number, unknown>).set(row.id, JSON.parse(row.doc));
+      (state.tables[tableOf(row)] as Map<number, unknown>).set(row.id, parseRow(row));
     }
     for (const row of this.db.prepare('SELECT key, value FROM meta').iterate() as Iterable<MetaRow>) {
       const table = row.key.startsWith('nextId:') ? row.key.slice('nextId:'.length) : undefined;
-      if (table !== undefined && isTable(table)) state.nextIds[table] = Number(row.value);
+      if (table !== undefined && isTable(table)) state.nextIds[table] = counterOf(row);
     }
     const streams = this.db
       .prepare('SELECT stream, MAX(seq) AS seq FROM broadcast GROUP BY stream')
@@ -131,28 +120,28 @@ export class SqliteStore {
   }
 
   /**
-   * A batch as the rows the commit writer stores in one transaction (see commit-writer.ts). Counters
-   * and stream positions are written once per batch, with their last value.
+   * The commit writer of this store: while the server runs, it is the one that writes (on its own
+   * thread and connection, see commit-writer.ts).
    */
-  static rows(batch: CommitBatch): CommitRows {
-    const meta = new Map<string, string>();
-    const entities: CommitRows['entities'] = [];
-    for (const write of batch.writes) {
-      if (write.op === 'put') entities.push([write.table, write.id, JSON.stringify(write.doc)]);
-      else if (write.op === 'delete') entities.push([write.table, write.id, null]);
-      else meta.set(`nextId:${write.table}`, String(write.next));
-    }
-    // Remember the last sequence number even after the log is pruned, so numbers stay gap-free.
-    for (const b of batch.broadcasts) meta.set(`stream:${b.stream}`, String(b.seq));
-    return {
-      entities,
-      meta: [...meta],
-      journal: batch.journal.map((entry) => [entry.at, entry.input]),
-      broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.audience), b.message]),
-      answers: batch.answers.map((a) => [a.client, a.request, a.at, a.response]),
-      blobs: (batch.blobs ?? []).map((b) => [b.key, b.mime, b.sha256, b.data]),
-      ...(batch.prune === undefined ? {} : { prune: batch.prune }),
-    };
+  openWriter(busyTimeoutMs = BUSY_TIMEOUT_MS): StoreWriter {
+    return new CommitWriter(this.path, busyTimeoutMs);
+  }
+
+  /** Whether the store is open and its schema up to date (readiness, HEALTH-2). */
+  status(): StoreStatus {
+    if (!this.db.open) return { open: false, pendingMigrations: 0 };
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    return { open: true, pendingMigrations: Math.max(0, MIGRATIONS.length - version) };
+  }
+
+  /**
+   * Deletes the blobs no key in `keep` names: bytes a picture job stored for a picture the engine then
+   * refused, or that a crash kept from being recorded (PICTURE-4). Run at start, before any job.
+   */
+  dropBlobsExcept(keep: Iterable<string>): number {
+    const keys = JSON.stringify([...keep]);
+    return this.db.prepare('DELETE FROM blob WHERE key NOT IN (SELECT value FROM json_each(?))').run(keys)
+      .changes;
   }
 
   /** A blob's type, size and hash, or undefined when there is none under the key. */
@@ -193,10 +182,10 @@ export class SqliteStore {
 
   /** Logged broadcasts of a stream after `seq`, oldest first. */
   broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[] {
-    const rows = this.statements.since.all(stream, seq, limit) as (Omit<LoggedBroadcast, 'audience'> & {
-      audience: string;
+    const rows = this.statements.since.all(stream, seq, limit) as (Omit<LoggedBroadcast, 'recipients'> & {
+      recipients: string;
     })[];
-    return rows.map((row) => ({ ...row, audience: parseAudience(row.audience) }));
+    return rows.map((row) => ({ ...row, recipients: JSON.parse(row.recipients) as Recipients }));
   }
 
   /** The oldest sequence number still in a stream's log, or undefined when the log is empty. */
@@ -210,7 +199,9 @@ export class SqliteStore {
    */
   replaceState(state: MutableState, baseDocument: string): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM entity; DELETE FROM journal; DELETE FROM answered');
+      this.db.exec(
+        "DELETE FROM entity; DELETE FROM journal; DELETE FROM answered; DELETE FROM meta WHERE key = 'journalBaseSeq'",
+      );
       for (const [kind, table] of Object.entries(state.tables)) {
         for (const [id, doc] of table) this.statements.put.run(kind, id, JSON.stringify(doc));
       }
@@ -230,7 +221,7 @@ export class SqliteStore {
       string | undefined;
     if (stored === undefined) this.statements.meta.run('keyFingerprint', fingerprint);
     else if (stored !== fingerprint) {
-      throw new Error(
+      throw new StartRefusal(
         'This store was written with another secret.key: restore the secret.key of its data directory too (passphrases would not match).',
       );
     }
@@ -240,6 +231,13 @@ export class SqliteStore {
   journalBase(): string | undefined {
     return this.db.prepare("SELECT value FROM meta WHERE key = 'journalBase'").pluck().get() as
       string | undefined;
+  }
+
+  /** The last journal row the base already includes (a privacy checkpoint), or 0: replay starts after it. */
+  journalBaseSeq(): number {
+    const value = this.db.prepare("SELECT value FROM meta WHERE key = 'journalBaseSeq'").pluck().get() as
+      string | undefined;
+    return value === undefined ? 0 : Number(value);
   }
 
   /** Every journal entry in order (for replay). */
@@ -283,22 +281,50 @@ interface StreamRow {
   seq: number;
 }
 
+/** The engine table an entity row belongs to; a row of an unknown kind is refused by name (DURABILITY-5). */
+function tableOf(row: EntityRow): TableName {
+  if (isTable(row.kind)) return row.kind;
+  throw new StartRefusal(`Row ${row.id} of the store's entity table has an unknown kind "${row.kind}".`);
+}
+
+/** An entity's document; one that cannot be read is refused naming its table and id (DURABILITY-5). */
+function parseRow(row: EntityRow): unknown {
+  try {
+    return JSON.parse(row.doc);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new StartRefusal(`The ${row.kind} record with id ${row.id} cannot be read (${why}).`);
+  }
+}
+
+function counterOf(row: MetaRow): number {
+  const value = Number(row.value);
+  if (Number.isSafeInteger(value) && value >= 1) return value;
+  throw new StartRefusal(
+    `The counter "${row.key}" of the store's meta table is not a number: "${row.value}".`,
+  );
+}
+
 function isTable(name: string): name is TableName {
   return (TABLE_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * Brings the schema up to date. Migrations overwrite what they replace (`secure_delete`), and the WAL is
+ * folded in and emptied afterwards, so that data a migration removes (plain-text tokens, AUTH-8) is gone
+ * from the files too, not only from the tables.
+ */
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  MIGRATIONS.slice(current).forEach((sql, index) => {
+  if (current >= MIGRATIONS.length) return;
+  db.pragma('secure_delete = ON');
+  MIGRATIONS.slice(current).forEach((migration, index) => {
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${current + index + 1}`);
     })();
   });
-}
-
-/** Audiences are stored as JSON; rows written before that stored the bare words. */
-function parseAudience(text: string): Audience {
-  if (text === 'all' || text === 'admins') return text;
-  return JSON.parse(text) as Audience;
+  db.pragma('secure_delete = OFF');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { emptyState, TABLE_NAMES, type EngineState, type TableName } from '../engine/state.js';
-import type { MutableState } from './sqlite-store.js';
+import type { MutableState } from './store.js';
+import { withHashedToken } from './token-migration.js';
 
 export const STATE_FORMAT = 'truinlag-state';
 export const STATE_FORMAT_VERSION = 1;
@@ -32,7 +33,9 @@ export function fromStateDocument(document: unknown): MutableState {
   for (const [name, records] of Object.entries(doc.tables ?? {})) {
     if (!(TABLE_NAMES as readonly string[]).includes(name)) throw new Error(`Unknown table "${name}".`);
     const table = state.tables[name as TableName] as Map<number, unknown>;
-    for (const record of records as { id: number }[]) table.set(record.id, record);
+    // Documents exported before AUTH-8 carry plain-text tokens: only their hashes are taken in.
+    const taken = name === 'token' ? (records as Record<string, unknown>[]).map(withHashedToken) : records;
+    for (const record of taken as { id: number }[]) table.set(record.id, record);
   }
   for (const [name, next] of Object.entries(doc.nextIds ?? {})) {
     if ((TABLE_NAMES as readonly string[]).includes(name)) state.nextIds[name as TableName] = next;

@@ -13,6 +13,8 @@ export const CLOSE_CODES = {
   VERSION_MISMATCH: 4009,
   /** No pong within the heartbeat interval. */
   DEAD: 4010,
+  /** The hello named a client version older than the server accepts: update the client (PROTOCOL-7). */
+  CLIENT_TOO_OLD: 4011,
   /** No hello within the hello deadline (LIMIT-5). */
   HELLO_TIMEOUT: 4021,
   /** The client's address has as many connections open as it may (LIMIT-6). */

@@ -21,14 +21,25 @@ import type { Slot } from './address-slots.js';
 import { CLOSE_CODES } from './close-codes.js';
 import type { Edge } from './edge.js';
 import { LoginWatch } from './login-watch.js';
+import type {
+  ConnectionEnd,
+  ConnectionInfo,
+  ConnectionObserver,
+  ConnectionRole,
+  TransportKind,
+} from './observer.js';
 import { OutboundQueue, type FrameSink } from './outbound-queue.js';
 import { RequestGate, type Refusal } from './request-gate.js';
+import { clientTooOld } from './version-gate.js';
 
 /** What a transport gives a connection: a frame sink, a way to close, and the connection's trust level. */
 export interface TransportSide extends FrameSink {
   close(code: number, reason: string): void;
   /** The local Unix socket is trusted as admin (AUTH-1); WebSocket clients authenticate with a token. */
   readonly trusted: boolean;
+  readonly transport: TransportKind;
+  /** The peer's address, for logs (`local` on the Unix socket). */
+  readonly remote: string;
   /** Where the client is, as limits count it (LIMIT-6 to LIMIT-8); `local` for the Unix socket. */
   readonly address: string;
   /** The connection's place in its address's count (WebSocket): given up when it ends or is an admin. */
@@ -53,18 +64,24 @@ export interface ConnectionServices {
   readonly maxQueueBytes: number;
   /** The limits at the edge, kept across connections (the LIMIT rules). */
   readonly edge: Edge;
+  /** The oldest client version a hello may name (PROTOCOL-7). */
+  readonly minClientVersion: string;
+  /** Where opening, roles, closing, refusals and queued bytes are reported (metrics and logs). */
+  readonly observer: ConnectionObserver;
 }
 
 /**
  * One client connection's I/O handler: decodes frames, relays requests into the engine's mailbox, and
  * writes the engine's frames out through a bounded queue. It holds no game state.
  */
-export class Connection implements Peer {
+export class Connection implements Peer, ConnectionInfo {
   readonly id = randomUUID();
   /** Decided by the hello (and only there): admin, a player, or a guest (AUTH-1). */
   actor: Actor = { kind: 'guest' };
   /** Set by the hello: false for a command-only connection. */
   broadcasts = true;
+  /** The role its last accepted hello gave it (`none` before one). */
+  role: ConnectionRole = 'none';
   private clientKey: string | undefined;
   private readonly queue: OutboundQueue;
   private readonly gate: RequestGate;
@@ -76,19 +93,26 @@ export class Connection implements Peer {
     private readonly side: TransportSide,
     private readonly services: ConnectionServices,
   ) {
-    this.queue = new OutboundQueue(side, services.maxQueueBytes, () =>
-      this.close(CLOSE_CODES.SLOW_CONSUMER, 'outbound queue overflow: reconnect and resume'),
+    this.queue = new OutboundQueue(
+      side,
+      services.maxQueueBytes,
+      () => this.close(CLOSE_CODES.SLOW_CONSUMER, 'outbound queue overflow: reconnect and resume'),
+      services.observer.outbound,
     );
     this.gate = new RequestGate(services.edge, side.address, side.trusted ? 'admin' : 'guest');
-    this.logins = new LoginWatch(services.edge.logins, (error) =>
-      // Who failed and why, never what was typed (LIMIT-8).
-      services.edge.logger.warn(
-        { connection: this.id, address: side.address, code: error.code },
-        'login failed',
-      ),
-    );
+    // A failed login is logged by the observer, as every refused login is (OPS-2).
+    this.logins = new LoginWatch(services.edge.logins);
     this.helloDeadline = setTimeout(() => this.helloTimedOut(), services.edge.limits.helloTimeoutMs);
     this.helloDeadline.unref();
+    services.observer.opened(this);
+  }
+
+  get transport(): TransportKind {
+    return this.side.transport;
+  }
+
+  get remote(): string {
+    return this.side.remote;
   }
 
   /**
@@ -127,20 +151,30 @@ export class Connection implements Peer {
     this.queue.push(frame);
   }
 
+  /** The server ends the connection (a cut-off: the code and reason are reported and sent). */
   close(code: number, reason: string): void {
     if (this.closed) return;
-    this.ended();
+    this.finish({ by: 'server', code, reason });
     this.side.close(code, reason);
   }
 
-  /** The transport saw the connection end: nothing more is sent, and the runtime forgets it. */
-  ended(): void {
+  /**
+   * The transport saw the connection end (the client closed it, or the socket failed): nothing more is
+   * sent, and the runtime forgets it. `code` is the WebSocket close code (0 on the Unix socket); `reason`
+   * is the server's own words (a socket error), never text the client sent.
+   */
+  ended(code = 0, reason = ''): void {
+    this.finish({ by: 'client', code, reason });
+  }
+
+  private finish(end: ConnectionEnd): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.helloDeadline);
     this.side.slot?.release();
     this.queue.close();
     this.services.runtime.detach(this);
+    this.services.observer.closed(this, end);
   }
 
   private limits(): FrameLimits {
@@ -173,7 +207,7 @@ export class Connection implements Peer {
   }
 
   /**
-   * A new passphrase that is too weak (AUTH-8). Only admins may set passphrases (AUTH-2): anyone else's
+   * A new passphrase that is too weak (AUTH-10). Only admins may set passphrases (AUTH-2): anyone else's
    * `player.add` or `player.edit` goes on to the engine, which refuses it as UNAUTHORISED as it should.
    */
   private passphraseRefusal(command: Command): ProtocolError | undefined {
@@ -187,7 +221,7 @@ export class Connection implements Peer {
     const account = this.services.sealer.lookup(command.passphrase);
     const retryAfterMs = this.logins.start(requestId, { address, account });
     if (retryAfterMs === 0) return undefined;
-    this.services.edge.limitHit('login throttled', { address, connection: this.id });
+    this.services.observer.rateLimited(this, 'login');
     return makeError('LOGIN_THROTTLED', undefined, { retryAfterMs });
   }
 
@@ -197,8 +231,7 @@ export class Connection implements Peer {
    * refused for longer than its whole budget is cut off.
    */
   private refuseForRate(frame: InboundFrame, refusal: Refusal): void {
-    const address = this.side.address;
-    this.services.edge.limitHit('rate limited', { address, connection: this.id, scope: refusal.scope });
+    this.services.observer.rateLimited(this, `requests-per-${refusal.scope}`);
     const id = frame.bytes <= PRE_HELLO_FRAME_BYTES ? requestIdOf(frame.text()) : null;
     const { retryAfterMs, scope } = refusal;
     this.sendError(id, makeError('RATE_LIMITED', undefined, { retryAfterMs, scope }));
@@ -219,6 +252,12 @@ export class Connection implements Peer {
       this.close(CLOSE_CODES.VERSION_MISMATCH, 'protocol version mismatch');
       return;
     }
+    const tooOld = clientTooOld(hello, this.services.minClientVersion);
+    if (tooOld !== undefined) {
+      this.sendError(null, tooOld);
+      this.close(CLOSE_CODES.CLIENT_TOO_OLD, 'client too old: update it');
+      return;
+    }
     const identity = this.identify(hello.token);
     if (identity === undefined) {
       this.sendError(null, makeError('UNAUTHORISED', 'The token is not valid.'));
@@ -235,6 +274,9 @@ export class Connection implements Peer {
     this.actor = identity.actor;
     this.broadcasts = hello.broadcasts ?? true;
     this.clientKey = identity.clientKey(hello.client);
+    const previous = this.role;
+    this.role = identity.role;
+    this.services.observer.identified(this, previous);
     runtime.attach(this);
     this.queue.push(
       encodeWelcome({
@@ -243,6 +285,7 @@ export class Connection implements Peer {
         player: this.actor.kind === 'player' ? this.actor.player : null,
         session: this.session,
         serverTime: this.services.clock.now(),
+        minClientVersion: this.services.minClientVersion,
         seq: runtime.positions(this),
       }),
     );
@@ -263,13 +306,16 @@ export class Connection implements Peer {
       return { role: 'guest', actor: { kind: 'guest' }, clientKey: () => `guest/connection:${this.id}` };
     }
     const actor = actorOfToken(this.services.runtime.current, this.services.adminToken, token);
-    if (actor?.kind === 'admin') return { role: 'admin', actor, clientKey: named('admin') };
+    // A game master's requests are their own (IDEMPOTENCY-2), apart from the owner's and each other's.
+    if (actor?.kind === 'admin')
+      return { role: 'admin', actor, clientKey: named(actor.gm === undefined ? 'admin' : `gm:${actor.gm}`) };
     if (actor?.kind === 'player')
       return { role: 'player', actor, clientKey: named(`player:${actor.player}`) };
     return undefined;
   }
 
   private sendError(id: string | null, error: ProtocolError): void {
+    this.services.observer.frameRefused(this, error);
     this.queue.push(encodeError(id, error));
   }
 }

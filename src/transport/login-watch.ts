@@ -1,4 +1,3 @@
-import type { ProtocolError } from '../protocol/errors.js';
 import type { LoginAttempt, LoginThrottle } from './login-throttle.js';
 
 /** A login's answer is small (a token and a player); larger responses are not looked at. */
@@ -6,16 +5,14 @@ const MAX_LOGIN_ANSWER_CHARS = 64 * 1024;
 
 /**
  * One connection's logins on their way through the engine (LIMIT-8): each is charged to the throttle
- * before it runs, and its response, as it leaves, says whether it failed (reported, without the
- * passphrase) or succeeded (the charge is given back). The engine and the runtime know nothing of it.
+ * before it runs, and its response, as it leaves, says whether it succeeded (the charge is given back)
+ * or failed (the charge stays; the runtime's observer logs the failure). The engine and the runtime know
+ * nothing of it.
  */
 export class LoginWatch {
   private readonly pending = new Map<string, LoginAttempt>();
 
-  constructor(
-    private readonly throttle: LoginThrottle,
-    private readonly failed: (error: ProtocolError) => void,
-  ) {}
+  constructor(private readonly throttle: LoginThrottle) {}
 
   /** A login request is about to run: 0 if it may, else the milliseconds to wait first. */
   start(requestId: string, attempt: LoginAttempt): number {
@@ -27,11 +24,10 @@ export class LoginWatch {
   /** Every response frame of the connection passes by here. */
   seen(frame: string): void {
     if (this.pending.size === 0 || frame.length > MAX_LOGIN_ANSWER_CHARS) return;
-    const answer = JSON.parse(frame) as { id?: string; ok?: boolean; error?: ProtocolError };
+    const answer = JSON.parse(frame) as { id?: string; ok?: boolean };
     const attempt = answer.id === undefined ? undefined : this.pending.get(answer.id);
     if (attempt === undefined || answer.id === undefined) return;
     this.pending.delete(answer.id);
     if (answer.ok === true) this.throttle.succeeded(attempt);
-    else if (answer.error !== undefined) this.failed(answer.error);
   }
 }

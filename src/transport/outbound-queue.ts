@@ -1,3 +1,5 @@
+import type { ByteTally } from './observer.js';
+
 /** The transport under a queue: takes one frame at a time and reports when it has been written out. */
 export interface FrameSink {
   /** Writes one frame; calls `written` once it has left the process (or failed). */
@@ -19,6 +21,8 @@ export class OutboundQueue {
     private readonly sink: FrameSink,
     private readonly maxBytes: number,
     private readonly onOverflow: () => void,
+    /** The bytes waiting in every connection's queue together (kept here, read by metrics). */
+    private readonly total: ByteTally = { bytes: 0 },
     private readonly window = 64,
   ) {}
 
@@ -26,6 +30,7 @@ export class OutboundQueue {
     if (this.closed) return;
     this.frames.push(frame);
     this.bytes += frame.length;
+    this.total.bytes += frame.length;
     if (this.bytes > this.maxBytes) {
       this.close();
       this.onOverflow();
@@ -37,6 +42,7 @@ export class OutboundQueue {
   close(): void {
     this.closed = true;
     this.frames.length = 0;
+    this.total.bytes -= this.bytes;
     this.bytes = 0;
   }
 
@@ -44,6 +50,7 @@ export class OutboundQueue {
     while (!this.closed && this.inFlight < this.window && this.frames.length > 0) {
       const next = this.frames.shift() as string;
       this.bytes -= next.length;
+      this.total.bytes -= next.length;
       this.inFlight++;
       this.sink.write(next, () => {
         this.inFlight--;

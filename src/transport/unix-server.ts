@@ -51,6 +51,8 @@ export class UnixTransport {
     const connection = new Connection(
       {
         trusted: true,
+        transport: 'unix',
+        remote: 'local',
         address: 'local',
         write: (frame, written) => {
           if (socket.destroyed) return written();
@@ -74,14 +76,14 @@ export class UnixTransport {
       } catch {
         // The byte stream does not follow the framing: nothing after this point can be trusted.
         socket.end(encodeFrame(encodeConnectionError(makeError('MALFORMED', 'Broken framing.'))));
-        connection.ended();
+        connection.close(0, 'broken framing');
       }
     });
     socket.on('close', () => {
       this.sockets.delete(socket);
       connection.ended();
     });
-    socket.on('error', () => connection.ended());
+    socket.on('error', (error) => connection.ended(0, error.message));
   }
 }
 

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { encodeConnectionError, encodeHttpFailure } from '../protocol/encode.js';
+import { encodeConnectionError } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
 import { clientAddress } from './address.js';
@@ -10,14 +11,14 @@ import { CLOSE_CODES } from './close-codes.js';
 import { Connection, type ConnectionServices } from './connection.js';
 import { closeGracefully, type Closable } from './graceful-close.js';
 
-/** Extra HTTP routes (health, pictures, the web app) answered by the same server. */
-export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+/** The handler of plain HTTP requests on the same server: the router (src/server/http-app.ts). */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface WsServerOptions {
   readonly host: string;
   readonly port: number;
   readonly heartbeatMs: number;
-  readonly routes: readonly HttpRoute[];
+  readonly http: HttpHandler;
 }
 
 /**
@@ -29,13 +30,14 @@ export class WsTransport {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly connections = new WeakMap<WebSocket, Connection>();
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly services: ConnectionServices,
     private readonly options: WsServerOptions,
   ) {
-    this.http = createServer((req, res) => this.route(req, res));
+    this.http = createServer(options.http);
     // ws refuses frames past maxPayload by closing (1009); below it, our own limit answers TOO_LARGE.
     this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_FRAME_BYTES * 4 });
     this.wss.on('connection', (socket, req) => this.admit(socket, req));
@@ -75,7 +77,9 @@ export class WsTransport {
       this.accept(socket, req.socket, address, slot);
       return;
     }
-    edge.limitHit('too many connections', { address });
+    // Refused before it became a connection: reported under an id of its own, with no role.
+    const refused = { id: randomUUID(), transport: 'ws', remote: address, role: 'none' } as const;
+    this.services.observer.rateLimited(refused, 'connections-per-address');
     const limit = edge.limits.connectionsPerAddress;
     socket.on('error', () => undefined);
     socket.send(encodeConnectionError(makeError('TOO_MANY_CONNECTIONS', undefined, { limit })));
@@ -94,6 +98,8 @@ export class WsTransport {
     const connection = new Connection(
       {
         trusted: false,
+        transport: 'ws',
+        remote: tcp.remoteAddress ?? 'unknown',
         write: (frame, written) => {
           if (!corked) {
             corked = true;
@@ -108,6 +114,7 @@ export class WsTransport {
       },
       this.services,
     );
+    this.connections.set(socket, connection);
     socket.on('pong', () => this.alive.set(socket, true));
     socket.on('message', (data, isBinary) => {
       const bytes = Array.isArray(data)
@@ -116,26 +123,21 @@ export class WsTransport {
       // A binary frame is not JSON text: it is decoded as text that says so, and refused as MALFORMED.
       connection.receive({ bytes, text: () => (isBinary ? '\u0000binary' : rawText(data)) });
     });
-    socket.on('close', () => connection.ended());
-    socket.on('error', () => connection.ended());
+    // The client's close reason is text it chose: it is not passed on (it must not reach a log, OPS-2).
+    socket.on('close', (code) => connection.ended(code));
+    socket.on('error', (error) => connection.ended(0, error.message));
   }
 
   private beat(): void {
     for (const socket of this.wss.clients) {
       if (this.alive.get(socket) === false) {
-        socket.close(CLOSE_CODES.DEAD, 'no pong');
+        this.connections.get(socket)?.close(CLOSE_CODES.DEAD, 'no pong');
         socket.terminate();
         continue;
       }
       this.alive.set(socket, false);
       socket.ping();
     }
-  }
-
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    for (const route of this.options.routes) if (route(req, res)) return;
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(encodeHttpFailure(makeError('NOT_FOUND', 'Nothing is served here.')));
   }
 }
 

@@ -3,6 +3,7 @@ import type { TruinlagClient } from '../../src/client/node.js';
 import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
 import {
   closeClients,
+  found,
   RawWsClient,
   removeTempDirs,
   stopTestServers,
@@ -89,7 +90,10 @@ describe('[AUTH-1][AUTH-2] a guest connection', () => {
     await settle(admin, [admin], 'after guest ping');
     expect(watched.map((b) => b.event)).toEqual([{ type: 'pinged', text: 'after guest ping' }]);
     expect(before.journal).toBe(fingerprint(server).journal);
-    const login = await guest.request({ type: 'auth.login', passphrase: world.passphrases[1] as string });
+    const login = await guest.request({
+      type: 'auth.login',
+      passphrase: found(world.passphrases[1], 'world.passphrases[1]'),
+    });
     expect(login.player.id).toBe(world.players[1]?.id);
   });
 

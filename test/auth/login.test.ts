@@ -5,23 +5,26 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import {
   CHILD_PROCESS_TEST_MS,
   closeClients,
+  found,
+  killSpawnedServers,
   openClient,
   RawWsClient,
   removeTempDirs,
   runCli,
   spawnServer,
-  killSpawnedServers,
   stopTestServers,
   tempDir,
   withTimeout,
 } from '../helpers/index.js';
 import {
   adminClient,
+  collect,
   fingerprint,
   guestClient,
   makeWorld,
   playerClient,
   resetCatalogueFlag,
+  settle,
   startAuthServer,
 } from './support.js';
 
@@ -47,9 +50,9 @@ describe('[AUTH-5] auth.login', () => {
     const client = await guestClient(server);
     expect(client.welcome).toMatchObject({ role: 'guest', player: null, session: null, seq: {} });
     const connection = client.welcome?.connection;
-    const result = await client.login(world.passphrases[0] as string);
+    const result = await client.login(found(world.passphrases[0], 'world.passphrases[0]'));
     expect(result.player).toMatchObject({ id: world.players[0]?.id, session: world.session.id });
-    expect(result.token).toMatch(/^[0-9a-f]{48}$/);
+    expect(result.token).toMatch(/^[0-9a-f]{64}$/);
     expect(client.token).toBe(result.token);
     // Same connection, new role: the player's, in its session, seeing its session's stream.
     expect(client.welcome).toMatchObject({
@@ -119,10 +122,10 @@ describe('[AUTH-5] auth.login', () => {
     const { server } = await startAuthServer();
     const admin = await adminClient(server);
     const world = await makeWorld(admin, 'X', 1);
-    const passphrase = world.passphrases[0] as string;
+    const passphrase = found(world.passphrases[0], 'world.passphrases[0]');
     const player = await playerClient(server, passphrase);
-    const token = player.token as string;
-    await admin.request({ type: 'player.remove', id: world.players[0]?.id as number });
+    const token = found(player.token, 'token of the logged-in player');
+    await admin.request({ type: 'player.remove', id: found(world.players[0], 'world.players[0]').id });
     // The open connection is refused every request from now on…
     expect(await codeOf(player.request({ type: 'session.state' }, { session: world.session.id }))).toBe(
       'UNAUTHORISED',
@@ -155,7 +158,9 @@ describe('[AUTH-5] auth.login', () => {
     const first = await startAuthServer(dataDir);
     const admin = await adminClient(first.server);
     const world = await makeWorld(admin, 'T', 1);
-    const token = (await (await guestClient(first.server)).login(world.passphrases[0] as string)).token;
+    const token = (
+      await (await guestClient(first.server)).login(found(world.passphrases[0], 'world.passphrases[0]'))
+    ).token;
     closeClients();
     await first.server.stop();
     const second = await startAuthServer(dataDir);
@@ -173,28 +178,39 @@ describe('[AUTH-5] auth.login', () => {
     const { server } = await startAuthServer();
     const admin = await adminClient(server);
     const world = await makeWorld(admin, 'O', 1);
-    const player = await playerClient(server, world.passphrases[0] as string);
-    const token = player.token as string;
+    const player = await playerClient(server, found(world.passphrases[0], 'world.passphrases[0]'));
+    const token = found(player.token, 'token of the logged-in player');
     const other = await openClient({ url: server.url, token });
     expect(other.welcome?.role).toBe('player');
+    const seenByOther = collect(other);
+    await settle(admin, [other], 'before logout');
     await player.logout();
     expect(player.token).toBeUndefined();
     expect(player.welcome).toMatchObject({ role: 'guest', player: null });
     expect(await codeOf(player.request({ type: 'session.state' }, { session: world.session.id }))).toBe(
       'UNAUTHORISED',
     );
-    // Another connection that used the same token has lost it too.
+    // Another connection that used the same token has lost it too, and receives no broadcast any more
+    // (it would have arrived before the answer to a request sent after it).
+    await admin.request({ type: 'ping', text: 'after logout' });
     expect(await codeOf(other.request({ type: 'session.state' }))).toBe('UNAUTHORISED');
+    expect(seenByOther.flatMap((b) => (b.event.type === 'pinged' ? [b.event.text] : []))).toEqual([
+      'before logout',
+    ]);
     const again = connect({ url: server.url, token, reconnect: false });
     await expect(withTimeout(again.ready, 10_000, 'refused welcome')).rejects.toMatchObject({
       code: 'UNAUTHORISED',
     });
     again.close();
     // Logging in again works and gives a new token.
-    const relogged = await player.login(world.passphrases[0] as string);
+    const relogged = await player.login(found(world.passphrases[0], 'world.passphrases[0]'));
     expect(relogged.token).not.toBe(token);
     expect(player.welcome?.role).toBe('player');
-    await player.request({ type: 'team.rename', team: world.teams[0]?.id as number, name: 'Renamed O' });
+    await player.request({
+      type: 'team.rename',
+      team: found(world.teams[0], 'world.teams[0]').id,
+      name: 'Renamed O',
+    });
 
     // Logins, player commands and logouts replay from the journal to the same state (DURABILITY-3): the
     // token is drawn from the seeded RNG, the actor's token record exists at each journaled step.
@@ -218,20 +234,20 @@ describe('truinlag login', { timeout: CHILD_PROCESS_TEST_MS }, () => {
     const plain = await runCli([
       'login',
       '--passphrase',
-      world.passphrases[0] as string,
+      found(world.passphrases[0], 'world.passphrases[0]'),
       '--url',
       server.url,
     ]);
     expect(plain.code, plain.stderr).toBe(0);
     const token = plain.stdout.trim();
-    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
     const json = await runCli([
       '--json',
       '--url',
       server.url,
       'login',
       '--passphrase',
-      world.passphrases[0] as string,
+      found(world.passphrases[0], 'world.passphrases[0]'),
     ]);
     expect(json.code, json.stderr).toBe(0);
     const parsed = JSON.parse(json.stdout) as { token: string; player: { id: number } };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/node.js';
 import type { AnyCommandInput } from '../../src/protocol/commands/index.js';
-import { closeClients, removeTempDirs, stopTestServers, type TestServer } from '../helpers/index.js';
+import { closeClients, found, removeTempDirs, stopTestServers, type TestServer } from '../helpers/index.js';
 import { samplesFor } from './samples.js';
 import {
   adminClient,
@@ -39,7 +39,7 @@ beforeAll(async () => {
   b = await makeWorld(admin, 'B', 2);
   await startGame(admin, a);
   await startGame(admin, b);
-  player = await playerClient(server, a.passphrases[0] as string);
+  player = await playerClient(server, found(a.passphrases[0], 'passphrase of team A0'));
 });
 
 afterAll(async () => {
@@ -107,23 +107,31 @@ describe('[AUTH-3] a player connection', () => {
   });
 
   it('is refused acting for another team or player of its own session, and nothing changes', async () => {
-    const own = a.teams[0]?.id as number;
-    const other = a.teams[1]?.id as number;
-    const otherPlayer = a.players[1]?.id as number;
+    const own = found(a.teams[0], 'team A0').id;
     const session = a.session.id;
     const state = await player.request({ type: 'session.state' });
-    const otherTeam = state.teams.find((t) => t.id === other);
-    const challenge = otherTeam?.offers[0]?.challengeId ?? 1;
+    // Another team that runs, so that completing one of its offers would be valid but for ownership
+    // (which team the draw made catcher varies; of three teams with one catcher, one such team is left).
+    const otherTeam = found(
+      state.teams.find((t) => t.id !== own && t.role === 'Runner'),
+      'a runner team other than A0',
+    );
+    const other = otherTeam.id;
+    const otherPlayer = found(
+      a.players[a.teams.findIndex((t) => t.id === other)],
+      `the player of team ${other}`,
+    ).id;
+    const challenge = found(otherTeam.offers[0], `an offer in team ${other}'s hand`).challengeId;
     await expectAllRefused([
       { name: 'team.rename other', command: { type: 'team.rename', team: other, name: 'Hijacked' }, session },
       {
         name: 'catch as other',
-        command: { type: 'catch', catcher: other, caught: own, periodId: otherTeam?.periodId ?? 0 },
+        command: { type: 'catch', catcher: other, caught: own, periodId: otherTeam.periodId },
         session,
       },
       {
         name: 'complete for other',
-        command: { type: 'complete', team: other, challenge, periodId: otherTeam?.periodId ?? 0 },
+        command: { type: 'complete', team: other, challenge, periodId: otherTeam.periodId },
         session,
       },
       {
@@ -135,18 +143,18 @@ describe('[AUTH-3] a player connection', () => {
   });
 
   it('may do the same for its own team and itself (the refusals above are about ownership)', async () => {
-    const own = a.teams[0]?.id as number;
+    const own = found(a.teams[0], 'team A0').id;
     // Renaming is locked while the game runs (LOCK-1): the own team gets that far, past the ownership check.
     expect(await codeOf({ type: 'team.rename', team: own, name: 'Renamed A' }, a.session.id)).toBe(
       'GAME_IN_PROGRESS',
     );
     const before = await player.request({ type: 'session.state' });
-    const ownTeam = before.teams.find((t) => t.id === own);
+    const ownTeam = found(
+      before.teams.find((t) => t.id === own),
+      `team ${own} in the session state`,
+    );
     expect(
-      await codeOf(
-        { type: 'complete', team: own, challenge: 999, periodId: ownTeam?.periodId ?? 0 },
-        a.session.id,
-      ),
+      await codeOf({ type: 'complete', team: own, challenge: 999, periodId: ownTeam.periodId }, a.session.id),
     ).toBe('NOT_FOUND');
     expect(await player.request({ type: 'location.send', location: fix(clock, 2) })).toEqual({
       accepted: true,

@@ -9,7 +9,10 @@ import type { Access } from '../../src/protocol/define.js';
  * the few whose schemas that does not satisfy are written out below. `samplesFor` throws for a command it
  * cannot make a valid instance of, so that a new command cannot slip past the access tests unnoticed.
  */
-const OVERRIDES: Readonly<Record<string, Record<string, unknown>>> = {};
+const OVERRIDES: Readonly<Record<string, Record<string, unknown>>> = {
+  // A uuid (the upload's file name) is not a string of one character.
+  'picture.received': { upload: '00000000-0000-4000-8000-000000000000' },
+};
 
 interface ZodDef {
   readonly type: string;

@@ -4,6 +4,7 @@ import type { BroadcastMessage, ServerMessage } from '../../src/protocol/envelop
 import type { FakeClock } from '../../src/runtime/clock.js';
 import {
   closeClients,
+  found,
   nextBroadcast,
   RawWsClient,
   removeTempDirs,
@@ -67,10 +68,10 @@ describe('[VISIBILITY-1] broadcasts reach only the clients of their session', ()
     a = await makeWorld(admin, 'A', 2);
     b = await makeWorld(admin, 'B', 2);
     playersA = [
-      await playerClient(server, a.passphrases[0] as string),
-      await playerClient(server, a.passphrases[1] as string),
+      await playerClient(server, found(a.passphrases[0], 'a.passphrases[0]')),
+      await playerClient(server, found(a.passphrases[1], 'a.passphrases[1]')),
     ];
-    playerB = await playerClient(server, b.passphrases[0] as string);
+    playerB = await playerClient(server, found(b.passphrases[0], 'b.passphrases[0]'));
   });
 
   it('a client of session A never receives a broadcast of session B, and gets all of A’s', async () => {
@@ -79,8 +80,16 @@ describe('[VISIBILITY-1] broadcasts reach only the clients of their session', ()
     const seenB = collect(playerB);
     const [pa0, pa1] = playersA as [TruinlagClient, TruinlagClient];
     // Activity in both sessions, by the game master and by the players themselves.
-    await pa0.request({ type: 'team.rename', team: a.teams[0]?.id as number, name: 'Renamed by A' });
-    await playerB.request({ type: 'team.rename', team: b.teams[0]?.id as number, name: 'Renamed by B' });
+    await pa0.request({
+      type: 'team.rename',
+      team: found(a.teams[0], 'a.teams[0]').id,
+      name: 'Renamed by A',
+    });
+    await playerB.request({
+      type: 'team.rename',
+      team: found(b.teams[0], 'b.teams[0]').id,
+      name: 'Renamed by B',
+    });
     for (const world of [a, b]) {
       const session = world.session.id;
       await admin.request({ type: 'team.add', name: `Extra ${world.session.name}` }, { session });
@@ -98,7 +107,7 @@ describe('[VISIBILITY-1] broadcasts reach only the clients of their session', ()
     ]);
     await pa1.request({ type: 'location.send', location: fix(clock, 1) });
     await playerB.request({ type: 'location.send', location: fix(clock, 2) });
-    await pa0.request({ type: 'ping', text: 'a global ping from a player' });
+    await pa0.request({ type: 'ping', text: 'a ping from a player of A' });
     await admin.request({ type: 'player.add', name: 'Admins only', passphrase: 'admins-only-secret' });
     await settle(admin, [admin, pa0, pa1, playerB], 'scoping done');
 
@@ -129,7 +138,7 @@ describe('[VISIBILITY-1] broadcasts reach only the clients of their session', ()
   });
 
   it('[RESUME-2] resuming replays the player’s session and the global stream only: never B, not even a resync', async () => {
-    const token = playersA[0]?.token as string;
+    const token = found(playersA[0]?.token, 'token of player A0');
     const A = String(a.session.id);
     const B = String(b.session.id);
     const { broadcasts, notices } = await replayed(
@@ -148,7 +157,7 @@ describe('[VISIBILITY-1] broadcasts reach only the clients of their session', ()
 
   it('a player moved to another session sees that session from then on (looked up at send time)', async () => {
     const [pa0] = playersA as [TruinlagClient];
-    const moved = a.players[0]?.id as number;
+    const moved = found(a.players[0], 'a.players[0]').id;
     // Games lock membership (LOCK-1): stop A's game first; moving takes the player out of their team.
     await admin.request({ type: 'game.stop' }, { session: a.session.id });
     await admin.request({ type: 'game.stop' }, { session: b.session.id });
@@ -184,30 +193,36 @@ describe('[VISIBILITY-3] a team in its grace period is invisible to catchers', (
     admin = await adminClient(server);
     world = await makeWorld(admin, 'D', 3);
     for (const [i, team] of world.teams.entries())
-      byTeam.set(team.id, await playerClient(server, world.passphrases[i] as string));
+      byTeam.set(team.id, await playerClient(server, found(world.passphrases[i], 'world.passphrases[i]')));
     const teams = await startGame(admin, world);
-    catcher = teams.find((t) => t.role === 'Catcher')?.id as number;
+    catcher = found(
+      teams.find((t) => t.role === 'Catcher'),
+      'catcher team',
+    ).id;
     const runners = teams.filter((t) => t.role === 'Runner').map((t) => t.id);
+    expect(runners).toHaveLength(2);
     [caught, other] = runners as [number, number];
   });
 
-  const client = (team: number): TruinlagClient => byTeam.get(team) as TruinlagClient;
+  const client = (team: number): TruinlagClient => found(byTeam.get(team), `client of team ${team}`);
 
   it('after a catch, the new runner’s locations reach runners and admins but not the catchers, live and on resume', async () => {
     const session = world.session.id;
     await client(catcher).request({ type: 'location.send', location: fix(clock, 0) });
     await client(caught).request({ type: 'location.send', location: fix(clock, 10) });
-    const before = (await client(catcher).request({ type: 'session.state' })).teams.find(
-      (t) => t.id === catcher,
+    const before = found(
+      (await client(catcher).request({ type: 'session.state' })).teams.find((t) => t.id === catcher),
+      `team ${catcher} in the session state`,
     );
     const caughtSeq = client(caught).lastSeq.get(String(session)) ?? 0;
-    const caughtToken = client(caught).token as string;
-    const otherToken = client(other).token as string;
+    const caughtToken = found(client(caught).token, 'token of the caught team');
+    const otherToken = found(client(other).token, 'token of the other runner');
     const catchResult = await client(catcher).request({
       type: 'catch',
       catcher,
       caught,
-      periodId: before?.periodId ?? 0,
+      periodId: before.periodId,
+      position: fix(clock, 0),
     });
     // The former catcher runs now, in grace; the caught team is the catcher.
     expect(catchResult.team).toMatchObject({ id: catcher, role: 'Runner' });
@@ -222,7 +237,7 @@ describe('[VISIBILITY-3] a team in its grace period is invisible to catchers', (
     expect(locations(other)).toHaveLength(1);
     expect(locations(catcher)).toHaveLength(1);
     expect(seenByAdmin.filter((m) => m.event.type === 'location')).toHaveLength(1);
-    const graceSeq = locations(other)[0]?.seq as number;
+    const graceSeq = found(locations(other)[0], 'the grace location').seq;
     // The catcher's reads hide it too.
     const list = await client(caught).request({ type: 'team.list' });
     expect(list.find((t) => t.id === catcher)?.location).toBeNull();
@@ -249,5 +264,106 @@ describe('[VISIBILITY-3] a team in its grace period is invisible to catchers', (
     ]);
     const list = await client(caught).request({ type: 'team.list' });
     expect(list.find((t) => t.id === catcher)?.location).not.toBeNull();
+  });
+});
+
+describe('[VISIBILITY-4] positions reported in grace stay hidden from that grace’s catchers', () => {
+  let server: TestServer;
+  let clock: FakeClock;
+  let admin: TruinlagClient;
+  let world: World;
+  const byTeam = new Map<number, TruinlagClient>();
+  /** The first catcher, which catches and then runs in grace. */
+  let graceTeam: number;
+  /** Caught by it: a catcher during that grace, a runner again later (by an override). */
+  let formerCatcher: number;
+  /** A runner throughout. */
+  let runner: number;
+
+  beforeAll(async () => {
+    resetCatalogueFlag();
+    ({ server, clock } = await startAuthServer());
+    admin = await adminClient(server);
+    world = await makeWorld(admin, 'V', 3);
+    for (const [i, team] of world.teams.entries())
+      byTeam.set(team.id, await playerClient(server, world.passphrases[i] as string));
+    const teams = await startGame(admin, world);
+    graceTeam = teams.find((t) => t.role === 'Catcher')?.id as number;
+    [formerCatcher, runner] = teams.filter((t) => t.role === 'Runner').map((t) => t.id) as [number, number];
+  });
+
+  const client = (team: number): TruinlagClient => byTeam.get(team) as TruinlagClient;
+  const session = (): number => world.session.id;
+  /** The trail of the grace team as the connection reads it, as latitudes. */
+  const trail = async (reader: TruinlagClient): Promise<number[]> =>
+    (await reader.request({ type: 'location.list', team: graceTeam }, { session: session() }))[0]?.track.map(
+      (p) => p.lat,
+    ) ?? [];
+  const location = async (reader: TruinlagClient, kind: 'team.list' | 'session.state') => {
+    const teams =
+      kind === 'team.list'
+        ? await reader.request({ type: 'team.list' }, { session: session() })
+        : (await reader.request({ type: 'session.state' }, { session: session() })).teams;
+    return teams.find((t) => t.id === graceTeam)?.location?.lat ?? null;
+  };
+
+  it('trails, team lists and session state leave them out for that team, also once it runs again', async () => {
+    const before = fix(clock, 0);
+    await client(graceTeam).request({ type: 'location.send', location: before });
+    const catcherTeam = (await client(graceTeam).request({ type: 'team.list' })).find(
+      (t) => t.id === graceTeam,
+    );
+    // The catchers' team sends its position too, so that the catch's evidence holds (CATCH-6).
+    await client(formerCatcher).request({ type: 'location.send', location: before });
+    await client(graceTeam).request({
+      type: 'catch',
+      catcher: graceTeam,
+      caught: formerCatcher,
+      periodId: catcherTeam?.periodId ?? 0,
+      position: before,
+    });
+    // In grace: two trail points, far enough apart in space and time to be kept.
+    clock.advance(20_000);
+    const inGrace1 = fix(clock, 3_000);
+    await client(graceTeam).request({ type: 'location.send', location: inGrace1 });
+    clock.advance(20_000);
+    const inGrace2 = fix(clock, 6_000);
+    await client(graceTeam).request({ type: 'location.send', location: inGrace2 });
+    const ended = nextBroadcast(admin, (m) => m.event.type === 'grace.ended');
+    clock.advance(15 * 60_000);
+    await ended;
+    // The former catcher runs again (an override): still nothing of the grace for it.
+    await admin.request(
+      { type: 'team.setRole', team: formerCatcher, role: 'Runner' },
+      { session: session() },
+    );
+
+    const graceLats = [inGrace1.lat, inGrace2.lat];
+    const everything = await trail(admin);
+    expect(everything).toEqual(expect.arrayContaining([before.lat, ...graceLats]));
+    expect(await trail(client(runner))).toEqual(everything);
+    const formerCatchers = await trail(client(formerCatcher));
+    expect(formerCatchers).toContain(before.lat);
+    expect(formerCatchers.filter((lat) => graceLats.includes(lat))).toEqual([]);
+    expect(formerCatchers).toEqual(everything.filter((lat) => !graceLats.includes(lat)));
+    // Its current location was reported in grace too.
+    for (const kind of ['team.list', 'session.state'] as const) {
+      expect(await location(client(formerCatcher), kind)).toBeNull();
+      expect(await location(client(runner), kind)).toBe(inGrace2.lat);
+      expect(await location(admin, kind)).toBe(inGrace2.lat);
+    }
+
+    // A position after the grace is anyone's.
+    clock.advance(20_000);
+    const after = fix(clock, 9_000);
+    await client(graceTeam).request({ type: 'location.send', location: after });
+    expect(await location(client(formerCatcher), 'team.list')).toBe(after.lat);
+    expect(await trail(client(formerCatcher))).toContain(after.lat);
+  });
+
+  it('after the game everything shows', async () => {
+    await admin.request({ type: 'game.stop' }, { session: session() });
+    const everything = await trail(admin);
+    expect(await trail(client(formerCatcher))).toEqual(everything);
   });
 });

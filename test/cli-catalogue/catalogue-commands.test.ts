@@ -5,6 +5,7 @@ import type { TruinlagClient } from '../../src/client/node.js';
 import type { Challenge, ChallengeSet, Sector, Zone } from '../../src/engine/catalogue/types.js';
 import {
   closeClients,
+  found,
   openClient,
   removeTempDirs,
   startTestServer,
@@ -69,7 +70,11 @@ describe('truinlag challenge-set, sector and zone', () => {
         'WC',
       );
       const sectors = await client.request({ type: 'sector.list' });
-      const id = (letter: string): number => sectors.find((s) => s.name === letter)?.id ?? -1;
+      const id = (letter: string): number =>
+        found(
+          sectors.find((s) => s.name === letter),
+          `sector ${letter}`,
+        ).id;
       expect(centre).toMatchObject({
         number: 110,
         numConnZones: 9,

@@ -9,6 +9,7 @@ import { isPlayableStatus } from '../../src/engine/catalogue/types.js';
 import { stateHash } from '../../src/store/state-json.js';
 import {
   closeClients,
+  found,
   journalLength,
   openClient,
   readStoreRows,
@@ -201,10 +202,10 @@ describe('truinlag import of the zvv-demo fixture', () => {
       ]);
       // The export is a sheet the import reads without a single rejection.
       const plan = parseCatalogueTables({
-        challenges: one['challenges.csv'] ?? '',
-        zones: one['zones.csv'] ?? '',
-        distances: one['distances.csv'] ?? '',
-        sectors: one['sectors.csv'] ?? '',
+        challenges: found(one['challenges.csv'], 'challenges.csv'),
+        zones: found(one['zones.csv'], 'zones.csv'),
+        distances: found(one['distances.csv'], 'distances.csv'),
+        sectors: found(one['sectors.csv'], 'sectors.csv'),
       });
       expect(plan.rejected).toEqual([]);
       expect(plan.counts.challenges.imported).toBe(144);
@@ -266,9 +267,9 @@ describe('truinlag import of the zvv-demo fixture', () => {
         'Kiosk-Sprint',
       );
       const lines = sheet.split('\n');
-      const header = (lines[0] ?? '').split(',');
+      const header = found(lines[0], 'header line').split(',');
       const row = lines.findIndex((l) => l.includes('Kiosk-Sprint'));
-      const cells = (lines[row] ?? '').split(',');
+      const cells = found(lines[row], 'the Kiosk-Sprint row').split(',');
       cells[header.indexOf('additional_points')] = '175';
       lines[row] = cells.join(',');
       writeFileSync(join(dir, 'challenges.csv'), lines.join('\n'));
@@ -290,7 +291,11 @@ describe('truinlag import of the zvv-demo fixture', () => {
       expect(after).toMatchObject({ title: 'Kiosk-Sprint', additionalPoints: 175 });
       expect(await client.request({ type: 'challenge.list' })).toHaveLength(144);
       const sectors = await client.request({ type: 'sector.list' });
-      const id = (name: string): number => sectors.find((s) => s.name === name)?.id ?? -1;
+      const id = (name: string): number =>
+        found(
+          sectors.find((s) => s.name === name),
+          `sector ${name}`,
+        ).id;
       expect(sectors.find((s) => s.name === 'C')?.neighbours).not.toContain(id('H'));
       expect(sectors.find((s) => s.name === 'H')?.neighbours).not.toContain(id('C'));
       expect(sectors.find((s) => s.name === 'C')?.neighbours).toContain(id('W'));

@@ -4,6 +4,7 @@ import type { ResultOf } from '../../src/protocol/commands/index.js';
 import type { Player, Session } from '../../src/protocol/entities.js';
 import {
   closeClients,
+  found,
   openClient,
   removeTempDirs,
   startTestServer,
@@ -69,7 +70,7 @@ describe('truinlag game CLI', () => {
       const out = await cliJson<Player>(socket, [...inFinal, 'assign', 'Dan', '--none']);
       expect(out.team).toBeNull();
       const teamsBefore = await client.request({ type: 'team.list' }, { session: session.id });
-      const id = (name: string): number => players[names.indexOf(name)]?.id ?? -1;
+      const id = (name: string): number => found(players[names.indexOf(name)], `player ${name}`).id;
       expect(teamsBefore.find((t) => t.id === alpha.id)?.players.sort()).toEqual(
         [id('Anna'), id('Ben')].sort(),
       );
@@ -137,6 +138,19 @@ describe('truinlag game CLI', () => {
         ]),
       ]);
       expect([here.accepted, there.accepted]).toEqual([true, true]);
+      // The catcher's own position counts when given (CATCH-6): 1.3 km away, the catch is refused.
+      const far = await cli(socket, [
+        ...inFinal,
+        'catch',
+        catcher.name,
+        runner.name,
+        '--lat',
+        '47.3900',
+        '--lon',
+        '8.5400',
+      ]);
+      expect(far.code).not.toBe(0);
+      expect(far.stderr).toBe('TEAMS_TOO_FAR: The teams are 1335 m apart (at most 300 m).\n');
       const caught = await cliJson<ResultOf<'catch'>>(socket, [
         ...inFinal,
         'catch',
@@ -287,15 +301,18 @@ describe('truinlag game CLI', () => {
     async () => {
       const quiet = await client.request({ type: 'session.add', name: 'Quiet' });
       await client.request({ type: 'team.add', name: 'Lonely' }, { session: quiet.id });
-      const [noGame, unknownTeam, noSession, unknownField, unknownSession, unknownZone] = await Promise.all([
-        cli(socket, ['--session', 'Quiet', 'stop']),
-        cli(socket, ['--session', 'quiet', 'team', 'show', 'Nobody']),
-        cli(socket, ['team', 'list']),
-        cli(socket, ['--session', 'Quiet', 'config', 'set', 'numCatcher=2']),
-        cli(socket, ['--session', 'Nowhere', 'events']),
-        cli(socket, ['--session', 'Quiet', 'move', 'Lonely', '999']),
-      ]);
-      for (const run of [noGame, unknownTeam, noSession, unknownField, unknownSession, unknownZone]) {
+      const [noGame, unknownTeam, noSession, unknownField, unknownSession, unknownZone, halfPosition] =
+        await Promise.all([
+          cli(socket, ['--session', 'Quiet', 'stop']),
+          cli(socket, ['--session', 'quiet', 'team', 'show', 'Nobody']),
+          cli(socket, ['team', 'list']),
+          cli(socket, ['--session', 'Quiet', 'config', 'set', 'numCatcher=2']),
+          cli(socket, ['--session', 'Nowhere', 'events']),
+          cli(socket, ['--session', 'Quiet', 'move', 'Lonely', '999']),
+          cli(socket, ['--session', 'Quiet', 'catch', 'Lonely', 'Lonely', '--lat', '47.4']),
+        ]);
+      const runs = [noGame, unknownTeam, noSession, unknownField, unknownSession, unknownZone, halfPosition];
+      for (const run of runs) {
         expect(run.code).not.toBe(0);
         expect(run.stdout).toBe('');
       }
@@ -305,6 +322,7 @@ describe('truinlag game CLI', () => {
       expect(unknownField.stderr).toMatch(/^INVALID: Unknown config field "numCatcher"/);
       expect(unknownSession.stderr).toMatch(/^NOT_FOUND: No session "Nowhere"/);
       expect(unknownZone.stderr).toBe('NOT_FOUND: No zone with number 999.\n');
+      expect(halfPosition.stderr).toBe('INVALID: Give both --lat and --lon (decimal degrees), or neither.\n');
     },
     SLOW,
   );
@@ -375,14 +393,18 @@ describe('truinlag game CLI', () => {
       await client.request(
         {
           type: 'config.set',
-          changes: { numCatchers: 1, challengeSets: [sets[0]?.id ?? 0], ...gameWindow() },
+          changes: { numCatchers: 1, challengeSets: [found(sets[0], 'a challenge set').id], ...gameWindow() },
         },
         on,
       );
       const started = await client.request({ type: 'game.start' }, on);
       const catcher = started.teams.find((t) => t.role === 'Catcher') as Team;
       const runner = started.teams.find((t) => t.role === 'Runner') as Team;
-      await client.request({ type: 'catch', catcher: catcher.id, caught: runner.id, periodId: 0 }, on);
+      // Nobody has a location: refused, unless the game master overrides the position check (CATCH-6).
+      const catchCli = (...extra: string[]) =>
+        cli(socket, [...inRunning, 'catch', catcher.name, runner.name, ...extra]);
+      expect((await catchCli()).stderr).toMatch(/^CATCHER_LOCATION_MISSING: /);
+      expect((await catchCli('--override')).code).toBe(0);
 
       const [locked, field, ended, dealt, removeLocked] = await Promise.all([
         cli(socket, [...inRunning, 'config', 'set', 'gracePeriodMinutes=20']),

@@ -146,8 +146,8 @@ describe('[DURABILITY-4] export and import-state', () => {
     await admin.request({ type: 'session.add', name: 'Live' });
     const file = join(tempDir(), 'state.json');
     expect((await runCli(['export', file, '--data', running.dataDir])).code).toBe(0);
-    const backup = join(tempDir(), 'backup.db');
-    await admin.request({ type: 'server.backup', file: backup });
+    const backup = join(running.dataDir, 'backups', 'backup.db');
+    await admin.request({ type: 'server.backup', file: 'backup.db' });
 
     for (const args of [
       ['import-state', file],
@@ -205,8 +205,8 @@ describe('[DURABILITY-4] backup and restore', () => {
     );
 
     const acknowledgedBefore = ledger.filter((t) => t.answer !== undefined);
-    const file = join(tempDir(), 'backup.db');
-    const backup = await runCli(['--socket', server.socketPath, '--json', 'backup', file], {
+    const file = join(server.dataDir, 'backups', 'backup.db');
+    const backup = await runCli(['--socket', server.socketPath, '--json', 'backup', 'backup.db'], {
       timeoutMs: 60_000,
     });
     const acknowledgedDuring =
@@ -268,8 +268,8 @@ describe('[DURABILITY-4] backup and restore', () => {
     const first = await startTestServer();
     const admin = await openClient({ url: first.url, token: first.adminToken });
     for (let i = 1; i <= 3; i++) await admin.request({ type: 'ping', text: `in the backup ${i}` });
-    const file = join(tempDir(), 'backup.db');
-    await admin.request({ type: 'server.backup', file });
+    const file = join(first.dataDir, 'backups', 'backup.db');
+    await admin.request({ type: 'server.backup', file: 'backup.db' });
 
     const proxy = await TcpProxy.forUrl(first.url);
     proxies.add(proxy);

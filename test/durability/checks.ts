@@ -82,7 +82,11 @@ function effects(t: Tracked, store: StoreSnapshot): Effects {
 export function allOrNothing(t: Tracked, store: StoreSnapshot): string[] {
   const stored = answered(store, t);
   const problems: string[] = [];
-  if (t.answer !== undefined && stored !== t.answer.text)
+  // A refusal changed nothing and is not stored (IDEMPOTENCY-5); every other answer is.
+  const refused = t.answer !== undefined && !t.answer.message.ok;
+  if (refused && stored !== undefined)
+    problems.push(`${t.id} (${t.kind}) was refused with ${t.answer?.text}, but the store keeps ${stored}`);
+  if (t.answer !== undefined && !refused && stored !== t.answer.text)
     problems.push(
       `${t.id} (${t.kind}) was acknowledged with ${t.answer.text}, but the store has ${stored ?? 'no answer'}`,
     );

@@ -1,13 +1,16 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { CommitWriter, type CommitResult, type CommitRows } from '../../src/store/commit-writer.js';
+import type { CommitRows } from '../../src/store/commit-rows.js';
+import { CommitWriter } from '../../src/store/commit-writer.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
-import { removeTempDirs, tempDir, withTimeout } from '../helpers/index.js';
+import type { CommitResult } from '../../src/store/store.js';
+import { REPO_ROOT, removeTempDirs, tempDir, withTimeout } from '../helpers/index.js';
 import { MemoryPeer, readStore } from './support.js';
 
 const runtimes: Runtime[] = [];
@@ -116,7 +119,6 @@ describe('the commit writer', () => {
     journal: [],
     broadcasts: [],
     answers: [],
-    blobs: [],
     ...rows,
   });
   const rowsOf = (id: number): CommitRows =>
@@ -131,21 +133,23 @@ describe('the commit writer', () => {
     return { dir, writer: new CommitWriter(join(dir, DATABASE_FILE), busyTimeoutMs) };
   };
   const committed = (writer: CommitWriter, rows: CommitRows): Promise<void> =>
-    new Promise((resolve) => writer.commit(rows, () => resolve()));
+    new Promise((resolve) => writer.commitRows(rows, () => resolve()));
 
   it('writes what queued behind a running commit in one transaction, answering in call order', async () => {
     const { dir, writer } = openWriter(10 * BUSY_MS);
     const order: [number, CommitResult][] = [];
     const done = (id: number) => (result: CommitResult) => order.push([id, result]);
+    // The thread is running (an empty commit went through) before the lock is taken.
+    await committed(writer, rowsWith({}));
     // The first commit waits for a lock; the three posted meanwhile queue behind it.
     const lock = lockDatabase(dir);
-    writer.commit(rowsOf(1), done(1));
+    writer.commitRows(rowsOf(1), done(1));
     await sleep(BUSY_MS / 4);
-    for (const id of [2, 3, 4]) writer.commit(rowsOf(id), done(id));
+    for (const id of [2, 3, 4]) writer.commitRows(rowsOf(id), done(id));
     lock.release();
     await writer.idle();
     expect(order).toEqual([1, 2, 3, 4].map((id) => [id, { ok: true }]));
-    expect(writer.stats.commits).toBe(2);
+    expect(writer.stats.commits).toBe(1 + 2);
     await writer.close();
     expect(readStore(dir).journal.map((row) => row.input)).toEqual([1, 2, 3, 4].map((n) => `{"n":${n}}`));
   });
@@ -216,15 +220,32 @@ describe('the commit writer', () => {
     expect(next).toBeGreaterThan(5_001);
   });
 
+  it('runs its thread from the TypeScript source here, and from the compiled module when built', async () => {
+    const { dir, writer } = openWriter();
+    await committed(writer, rowsOf(1));
+    await writer.close();
+    // `npm test` builds first and says so; otherwise dist/ may be missing or stale.
+    const built = process.env.TRUINLAG_TEST_DIST === '1';
+    if (built) {
+      const module = pathToFileURL(join(REPO_ROOT, 'dist/store/commit-writer.js')).href;
+      const { CommitWriter: BuiltWriter } = (await import(module)) as { CommitWriter: typeof CommitWriter };
+      const builtWriter = new BuiltWriter(join(dir, DATABASE_FILE), BUSY_MS);
+      await committed(builtWriter, rowsOf(2));
+      await builtWriter.close();
+    }
+    const journal = readStore(dir).journal.map((row) => row.input);
+    expect(journal).toEqual(built ? ['{"n":1}', '{"n":2}'] : ['{"n":1}']);
+  });
+
   it('fails the commit it could not write and everything queued behind it; then writes again', async () => {
     const { dir, writer } = openWriter();
     const lock = lockDatabase(dir);
     const results: boolean[] = [];
-    for (const id of [1, 2, 3]) writer.commit(rowsOf(id), (result) => results.push(result.ok));
+    for (const id of [1, 2, 3]) writer.commitRows(rowsOf(id), (result) => results.push(result.ok));
     await writer.idle();
     expect(results).toEqual([false, false, false]);
     lock.release();
-    writer.commit(rowsOf(4), (result) => results.push(result.ok));
+    writer.commitRows(rowsOf(4), (result) => results.push(result.ok));
     await writer.close();
     expect(results).toEqual([false, false, false, true]);
     expect(readStore(dir).journal.map((row) => row.input)).toEqual(['{"n":4}']);

@@ -60,7 +60,7 @@ function sessionEffects(
 const once = { records: 1, broadcasts: 1, journal: 1 };
 
 describe('[IDEMPOTENCY-1] re-sending a request id', () => {
-  it('returns the original response and applies nothing, for an accepted and for a refused request', async () => {
+  it('returns the original response and applies nothing; a refused request runs again', async () => {
     const server = await startTestServer();
     const a = await wire(server, 'idem-client-a');
     const first = await a.answer('r1', { type: 'session.add', name: 'Zürich' });
@@ -73,7 +73,8 @@ describe('[IDEMPOTENCY-1] re-sending a request id', () => {
     expect(sessionEffects(server.dataDir, 'Zürich')).toEqual(once);
     expect(sessionEffects(server.dataDir, 'Bern')).toEqual({ records: 0, broadcasts: 0, journal: 0 });
 
-    // A refusal is an answer too: re-sent, it is refused the same way, even once the reason is gone.
+    // A refusal changed nothing and is not kept (IDEMPOTENCY-5): re-sent once the reason is gone, the
+    // request runs again and applies, once.
     const refused = await a.answer('r2', { type: 'announcement.cancel', id: 1 }, 1);
     expect(refused.message).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     await a.answer(
@@ -81,9 +82,11 @@ describe('[IDEMPOTENCY-1] re-sending a request id', () => {
       { type: 'announcement.schedule', text: 'now there is one', at: Date.now() + 3_600_000 },
       1,
     );
-    expect((await a.answer('r2', { type: 'announcement.cancel', id: 1 }, 1)).text).toBe(refused.text);
+    const cancelled = await a.answer('r2', { type: 'announcement.cancel', id: 1 }, 1);
+    expect(cancelled.message).toMatchObject({ ok: true });
+    expect((await a.answer('r2', { type: 'announcement.cancel', id: 1 }, 1)).text).toBe(cancelled.text);
     expect(await a.answer('r4', { type: 'announcement.list' }, 1)).toMatchObject({
-      message: { ok: true, result: [{ id: 1 }] },
+      message: { ok: true, result: [] },
     });
 
     // A ping's effect is its broadcast: re-sent, it is not broadcast again.
@@ -217,5 +220,28 @@ describe('[IDEMPOTENCY-1] idempotency across restarts', () => {
     await a.answer('last', { type: 'session.add', name: 'Today' });
     expect((await a.answer('day-old', { type: 'session.add', name: 'Yesterday' })).text).toBe(answer.text);
     expect(sessionEffects(server.dataDir, 'Yesterday')).toEqual(once);
+  });
+});
+
+describe('[IDEMPOTENCY-5] only answers that could apply twice are kept', () => {
+  const answeredRows = (dataDir: string): number => readStore(dataDir).answered.length;
+
+  it('reads and refusals write no row, from a guest or an admin; a change writes one', async () => {
+    const server = await startTestServer();
+    const guest = await WireClient.open(server.url, {});
+    wires.add(guest);
+    const admin = await wire(server, 'idem-rows');
+    const requests: Promise<Answer>[] = [];
+    for (let i = 0; i < 200; i++) requests.push(guest.answer(`read-${i}`, { type: 'state.get' }));
+    for (let i = 0; i < 50; i++)
+      requests.push(guest.answer(`login-${i}`, { type: 'auth.login', passphrase: `wrong guess ${i}` }));
+    for (let i = 0; i < 50; i++)
+      requests.push(admin.answer(`cancel-${i}`, { type: 'announcement.cancel', id: 99 }, 1));
+    const answers = await Promise.all(requests);
+    expect(answers.slice(200).every((a) => a.message.ok === false)).toBe(true);
+    expect(answeredRows(server.dataDir)).toBe(0);
+
+    await admin.answer('change', { type: 'session.add', name: 'Kept' });
+    expect(answeredRows(server.dataDir)).toBe(1);
   });
 });

@@ -273,7 +273,7 @@ export interface LoggedRow {
   readonly stream: string;
   readonly seq: number;
   readonly at: number;
-  readonly audience: string;
+  readonly recipients: string;
   readonly message: string;
 }
 export interface AnsweredRow {

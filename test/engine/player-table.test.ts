@@ -3,7 +3,7 @@ import { PlayerTable } from '../../src/engine/player-table.js';
 import { emptyState, type PlayerRecord } from '../../src/engine/state.js';
 import { Tx } from '../../src/engine/tx.js';
 import { applyWrites } from '../../src/runtime/apply.js';
-import type { MutableState } from '../../src/store/sqlite-store.js';
+import type { MutableState } from '../../src/store/store.js';
 
 const player = (id: number, lookup: string | null): PlayerRecord => ({
   id,

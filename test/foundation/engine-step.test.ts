@@ -6,7 +6,7 @@ import { step, type StepResult } from '../../src/engine/step.js';
 import type { Command } from '../../src/protocol/commands/index.js';
 import { applyWrites } from '../../src/runtime/apply.js';
 import { PassphraseSealer } from '../../src/runtime/passphrase.js';
-import type { MutableState } from '../../src/store/sqlite-store.js';
+import type { MutableState } from '../../src/store/store.js';
 
 const NOW = Date.UTC(2026, 5, 13, 8, 0);
 const admin: Actor = { kind: 'admin' };
@@ -264,12 +264,23 @@ describe('server commands', () => {
     });
   });
 
+  it('[DURABILITY-7] server.backup takes a plain file name only: a path is INVALID and starts no job', () => {
+    for (const file of ['/tmp/b.db', '../b.db', 'backups/b.db', '.hidden', 'b.db\u0000x']) {
+      const result = run(emptyState(), { type: 'server.backup', file });
+      expect(result.outcome).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID', details: { rule: 'backup-name' } },
+      });
+      expect(result.jobs).toEqual([]);
+    }
+  });
+
   it('server.backup is deferred to a background job; its result command answers', () => {
-    expect(run(emptyState(), { type: 'server.backup', file: '/tmp/b.db' })).toEqual({
+    expect(run(emptyState(), { type: 'server.backup', file: 'b.db' })).toEqual({
       outcome: { ok: 'deferred' },
       writes: [],
       broadcasts: [],
-      jobs: [{ kind: 'backup', input: { file: '/tmp/b.db' } }],
+      jobs: [{ kind: 'backup', input: { file: 'b.db' } }],
       shutdown: false,
     });
     const done = run(

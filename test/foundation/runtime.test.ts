@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,9 @@ import type { Command } from '../../src/protocol/commands/index.js';
 import type { ServerMessage } from '../../src/protocol/envelope.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
-import { Runtime, type JobRunner } from '../../src/runtime/runtime.js';
+import { backupJob } from '../../src/runtime/backup-job.js';
+import type { JobRunner, JobRunners } from '../../src/runtime/jobs.js';
+import { Runtime } from '../../src/runtime/runtime.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { Inbox, removeTempDirs, tempDir, withTimeout } from '../helpers/index.js';
 
@@ -61,7 +63,7 @@ class MemoryPeer implements Peer {
 const logger = pino({ level: 'silent' });
 const runtimes: Runtime[] = [];
 
-function openRuntime(dataDir: string, clock: FakeClock, jobs?: Record<string, JobRunner>): Runtime {
+function openRuntime(dataDir: string, clock: FakeClock, jobs?: Partial<JobRunners>): Runtime {
   const runtime = new Runtime({ store: SqliteStore.open(dataDir), clock, logger, ...(jobs ? { jobs } : {}) });
   runtimes.push(runtime);
   return runtime;
@@ -160,9 +162,12 @@ describe('[TIMER-1] timer loop-back', () => {
 });
 
 describe('background-job loop-back', () => {
-  /** The server's backup runner, held at a gate so the test decides when the job finishes. */
-  function gatedBackup(runtime: () => Runtime): {
-    runner: JobRunner;
+  /** The backup job, held at a gate so the test decides when it runs. */
+  function gatedBackup(
+    runtime: () => Runtime,
+    backupsDir: string,
+  ): {
+    runner: JobRunner<'backup'>;
     release: () => void;
     started: Promise<void>;
   } {
@@ -170,16 +175,11 @@ describe('background-job loop-back', () => {
     let markStarted: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const started = new Promise<void>((resolve) => (markStarted = resolve));
-    const runner: JobRunner = async (input) => {
+    const backup = backupJob((file) => runtime().backup(file), backupsDir);
+    const runner: JobRunner<'backup'> = async (input) => {
       markStarted();
       await gate;
-      const { file } = input as { file: string };
-      try {
-        const { totalPages } = await runtime().backup(file);
-        return { type: 'server.backup.done', file, totalPages, error: null };
-      } catch (cause) {
-        return { type: 'server.backup.done', file, totalPages: null, error: String(cause) };
-      }
+      return await backup(input);
     };
     return { runner, release, started };
   }
@@ -188,15 +188,15 @@ describe('background-job loop-back', () => {
     const dir = tempDir();
     const clock = new FakeClock();
     const store = SqliteStore.open(dir);
-    const job = gatedBackup(() => runtime);
+    const job = gatedBackup(() => runtime, store.backupsDir);
     const runtime = new Runtime({ store, clock, logger, jobs: { backup: job.runner } });
     runtimes.push(runtime);
     const requester = new MemoryPeer(runtime, 'requester');
     const other = new MemoryPeer(runtime, 'other');
     await requester.call({ type: 'session.add', name: 'Backed up' });
 
-    const file = join(dir, 'backup.db');
-    const id = requester.submit({ type: 'server.backup', file });
+    const file = join(dir, 'backups', 'backup.db');
+    const id = requester.submit({ type: 'server.backup', file: 'backup.db' });
     await withTimeout(job.started, 5_000, 'backup job start');
     // The engine keeps serving while the job runs, and the backup is not answered yet.
     expect(await other.call({ type: 'ping', text: 'meanwhile' })).toEqual({ text: 'meanwhile' });
@@ -227,13 +227,13 @@ describe('background-job loop-back', () => {
   it('a pending job answers its own client even when another client uses the same request id', async () => {
     const dir = tempDir();
     const store = SqliteStore.open(dir);
-    const job = gatedBackup(() => runtime);
+    const job = gatedBackup(() => runtime, store.backupsDir);
     const runtime = new Runtime({ store, clock: new FakeClock(), logger, jobs: { backup: job.runner } });
     runtimes.push(runtime);
     const requester = new MemoryPeer(runtime, 'requester');
     const other = new MemoryPeer(runtime, 'other');
-    const file = join(dir, 'same-id.db');
-    requester.submit({ type: 'server.backup', file }, undefined, 'same');
+    const file = join(dir, 'backups', 'same-id.db');
+    requester.submit({ type: 'server.backup', file: 'same-id.db' }, undefined, 'same');
     await withTimeout(job.started, 5_000, 'backup job start');
     other.submit({ type: 'ping', text: 'mine' }, undefined, 'same');
     expect(await other.inbox.answer('same')).toMatchObject({ ok: true, result: { text: 'mine' } });
@@ -247,11 +247,13 @@ describe('background-job loop-back', () => {
   it('answers a failed backup with an error, to the requester', async () => {
     const dir = tempDir();
     const store = SqliteStore.open(dir);
-    const job = gatedBackup(() => runtime);
+    const job = gatedBackup(() => runtime, store.backupsDir);
     const runtime = new Runtime({ store, clock: new FakeClock(), logger, jobs: { backup: job.runner } });
     runtimes.push(runtime);
     const requester = new MemoryPeer(runtime, 'requester');
-    const id = requester.submit({ type: 'server.backup', file: join(dir, 'missing', 'dir', 'b.db') });
+    // The backups folder cannot be made: a file is in its place.
+    writeFileSync(store.backupsDir, 'not a folder');
+    const id = requester.submit({ type: 'server.backup', file: 'b.db' });
     job.release();
     const response = await requester.inbox.answer(id);
     expect(response).toMatchObject({ type: 'response', id, ok: false, error: { code: 'TEXT_ERROR' } });
@@ -260,12 +262,12 @@ describe('background-job loop-back', () => {
   it('the shutdown waits for a running job and then tells every peer', async () => {
     const dir = tempDir();
     const store = SqliteStore.open(dir);
-    const job = gatedBackup(() => runtime);
+    const job = gatedBackup(() => runtime, store.backupsDir);
     const runtime = new Runtime({ store, clock: new FakeClock(), logger, jobs: { backup: job.runner } });
     const requester = new MemoryPeer(runtime, 'requester');
     const other = new MemoryPeer(runtime, 'other');
-    const file = join(dir, 'b.db');
-    const id = requester.submit({ type: 'server.backup', file });
+    const file = join(dir, 'backups', 'b.db');
+    const id = requester.submit({ type: 'server.backup', file: 'b.db' });
     await withTimeout(job.started, 5_000, 'backup job start');
     const stopped = runtime.shutdown(10_000);
     // New requests are refused while it shuts down.

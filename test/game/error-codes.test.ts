@@ -1,5 +1,6 @@
 import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import Database from 'better-sqlite3';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,17 +12,21 @@ import { ERROR_CODES, type ErrorCode } from '../../src/protocol/errors.js';
 import { PROTOCOL_VERSION, MAX_FRAME_BYTES } from '../../src/protocol/version.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { DEFAULT_EDGE_LIMITS } from '../../src/transport/limits.js';
+import { UPLOADS_FOLDER } from '../../src/server/server.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import {
   closeClients,
+  found,
   openClient,
   RawWsClient,
   removeTempDirs,
   startTestServer,
   stopTestServers,
+  waitFor,
   withTimeout,
   type TestServer,
 } from '../helpers/index.js';
+import { openUpload, type RawAnswer } from '../pictures/support.js';
 
 /**
  * Every error code of the protocol's table is reached over a real connection (WebSocket, real server,
@@ -108,6 +113,13 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     expect(await old.inbox.answer(null)).toMatchObject({ error: { code: 'VERSION_MISMATCH' } });
     recordRaw(old);
 
+    const outdated = await raw(server.url);
+    outdated.send(
+      JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, app: { name: 'old', version: '0.0.1' } }),
+    );
+    expect(await outdated.inbox.answer(null)).toMatchObject({ error: { code: 'CLIENT_TOO_OLD' } });
+    recordRaw(outdated);
+
     const forged = await raw(server.url);
     forged.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: 'not-a-token' }));
     expect(await forged.inbox.answer(null)).toMatchObject({ error: { code: 'UNAUTHORISED' } });
@@ -119,12 +131,12 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await refused(admin, { type: 'team.list' }, 'NOT_FOUND', 999);
     // Internal commands are the engine's own: not reachable from the wire, not even by an admin.
     await refused(admin, { type: 'timer.fire', timer: 1 }, 'UNAUTHORISED');
-    // A backup into a directory that does not exist fails in the background job.
-    await refused(
-      admin,
-      { type: 'server.backup', file: join(server.dataDir, 'missing', 'b.db') },
-      'TEXT_ERROR',
-    );
+    // A backup named by a path is refused (DURABILITY-7); one whose folder cannot be made fails in the
+    // background job.
+    await refused(admin, { type: 'server.backup', file: join(server.dataDir, 'b.db') }, 'INVALID');
+    writeFileSync(join(server.dataDir, 'backups'), 'a file where the backups folder belongs');
+    await refused(admin, { type: 'server.backup', file: 'b.db' }, 'TEXT_ERROR');
+    rmSync(join(server.dataDir, 'backups'));
   });
 
   it('the game: from setting up to grace, too-rapid completions, pause and the player’s limits', async () => {
@@ -174,14 +186,17 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await admin.request({ type: 'config.set', changes: { numCatchers: 1 } }, inS);
     const game = await admin.request({ type: 'game.start' }, inS);
     await refused(admin, { type: 'team.add', name: 'Gelb' }, 'GAME_IN_PROGRESS', S);
-    const K = game.teams.find((t) => t.role === 'Catcher')?.id as number;
+    const K = found(
+      game.teams.find((t) => t.role === 'Catcher'),
+      'catcher team',
+    ).id;
     const [R1, R2] = teams.filter((t) => t !== K) as [number, number];
 
     // Players log in (auth.login) and act for their own team only (AUTH-3).
     const login = async (team: number): Promise<TruinlagClient> => {
       const client = await openClient({ url: server.url });
       await refused(client, { type: 'session.state' }, 'UNAUTHORISED', S); // a guest
-      await client.login(passphrases.get(team) as string);
+      await client.login(found(passphrases.get(team), `passphrase of team ${team}`));
       return client;
     };
     const catcher = await login(K);
@@ -190,27 +205,38 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     await refused(r1, { type: 'team.add', name: 'Gelb' }, 'UNAUTHORISED', S);
     await refused(r1, { type: 'catch', catcher: K, caught: R2, periodId: 0 }, 'UNAUTHORISED', S);
 
-    const now = clock.now();
-    await catcher.request({ type: 'location.send', location: location(47.3779, 8.5403, now) }, inS);
-    await r2.request({ type: 'location.send', location: location(47.39, 8.5403, now) }, inS);
-    await refused(catcher, { type: 'catch', catcher: K, caught: R2, periodId: 0 }, 'TEAMS_TOO_FAR', S);
-    await refused(catcher, { type: 'catch', catcher: K, caught: R1, periodId: 5 }, 'BAD_DATA', S);
+    // Catch evidence (CATCH-6): the catcher's position, the caught team's fresh location, 300 m.
+    const hb = (at: number) => location(47.3779, 8.5403, at);
+    const catchOf = (caught: number, at = clock.now()) =>
+      ({ type: 'catch', catcher: K, caught, periodId: 0, position: hb(at) }) as const;
+    await refused(
+      catcher,
+      { type: 'catch', catcher: K, caught: R2, periodId: 0 },
+      'CATCHER_LOCATION_MISSING',
+      S,
+    );
+    await refused(catcher, catchOf(R2, clock.now() - 6 * 60_000), 'CATCHER_LOCATION_STALE', S);
+    await refused(catcher, catchOf(R2), 'TARGET_LOCATION_MISSING', S);
+    await r2.request({ type: 'location.send', location: location(47.39, 8.5403, clock.now()) }, inS);
+    await r1.request({ type: 'location.send', location: location(47.378, 8.5403, clock.now()) }, inS);
+    await refused(catcher, catchOf(R2), 'TEAMS_TOO_FAR', S);
+    clock.advance(6 * 60_000);
+    await refused(catcher, catchOf(R1), 'TARGET_LOCATION_STALE', S);
+    await r1.request({ type: 'location.send', location: location(47.3781, 8.5403, clock.now()) }, inS);
+    await refused(catcher, { ...catchOf(R1), periodId: 5 }, 'BAD_DATA', S);
     await refused(r1, { type: 'catch', catcher: R1, caught: R2, periodId: 0 }, 'TEAM_IS_RUNNER', S);
-    await catcher.request({ type: 'catch', catcher: K, caught: R1, periodId: 0 }, inS);
+    await catcher.request(catchOf(R1), inS);
     await refused(r1, { type: 'catch', catcher: R1, caught: K, periodId: 1 }, 'TEAM_IN_GRACE_PERIOD', S);
     await refused(admin, { type: 'correction.newHand', team: R1 }, 'TEAM_IS_CATCHER', S);
 
-    const hand =
-      (await r2.request({ type: 'session.state' }, inS)).teams.find((t) => t.id === R2)?.offers ?? [];
-    await r2.request(
-      { type: 'complete', team: R2, challenge: hand[0]?.challengeId as number, periodId: 0 },
-      inS,
-    );
-    const next =
-      (await r2.request({ type: 'session.state' }, inS)).teams.find((t) => t.id === R2)?.offers ?? [];
+    const firstOffer = async (): Promise<number> => {
+      const team = (await r2.request({ type: 'session.state' }, inS)).teams.find((t) => t.id === R2);
+      return found(team?.offers[0], `an offer in team ${R2}'s hand`).challengeId;
+    };
+    await r2.request({ type: 'complete', team: R2, challenge: await firstOffer(), periodId: 0 }, inS);
     await refused(
       r2,
-      { type: 'complete', team: R2, challenge: next[0]?.challengeId as number, periodId: 1 },
+      { type: 'complete', team: R2, challenge: await firstOffer(), periodId: 1 },
       'TOO_RAPID',
       S,
     );
@@ -324,6 +350,36 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     const silent = await raw(tight.url);
     expect(await silent.inbox.answer(null)).toMatchObject({ error: { code: 'HELLO_TIMEOUT' } });
     recordRaw(silent);
+  });
+
+  it('[PICTURE-8] [PICTURE-9] the upload limits answer their own codes over HTTP', async () => {
+    const limited = await startTestServer({ config: { uploads: { perLogin: 1, total: 1, stallMs: 500 } } });
+    const gm = await openClient({ url: limited.url, token: limited.adminToken });
+    const session = (await gm.request({ type: 'session.add', name: 'Eile' })).id;
+    const passphrase = 'eilig eilig eilig';
+    const player = await gm.request({ type: 'player.add', name: 'Eilig', passphrase, session });
+    const { token } = await gm.request({ type: 'auth.login', passphrase });
+    const base = limited.url.replace(/^ws:/, 'http:');
+    const target = { kind: 'player', player: player.id };
+    const held = openUpload(base, limited.adminToken, target, 1_000);
+    held.send(Buffer.alloc(10));
+    await waitFor(
+      () => readdirSync(join(limited.dataDir, UPLOADS_FOLDER)).length === 1,
+      5_000,
+      'a held upload',
+    );
+    const codeOf = async (answer: Promise<RawAnswer | undefined>): Promise<string> => {
+      const body = JSON.parse((await answer)?.body ?? '{}') as { error?: { code: string } };
+      seen.add(body.error?.code ?? 'none');
+      return body.error?.code ?? 'none';
+    };
+    const again = openUpload(base, limited.adminToken, target, 10);
+    again.end(Buffer.alloc(10));
+    expect(await codeOf(again.answer)).toBe('TOO_MANY_UPLOADS');
+    const other = openUpload(base, token, target, 10);
+    other.end(Buffer.alloc(10));
+    expect(await codeOf(other.answer)).toBe('UPLOADS_BUSY');
+    expect(await codeOf(held.answer)).toBe('UPLOAD_TOO_SLOW');
   });
 
   it('reached every code of the table', () => {

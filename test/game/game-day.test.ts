@@ -4,7 +4,7 @@ import { seededRng } from '../../src/engine/rng.js';
 import { step } from '../../src/engine/step.js';
 import { applyWrites } from '../../src/runtime/apply.js';
 import { replayJournal } from '../../src/runtime/replay.js';
-import type { MutableState } from '../../src/store/sqlite-store.js';
+import type { MutableState } from '../../src/store/store.js';
 import { stateHash } from '../../src/store/state-json.js';
 import { removeTempDirs, tempDir } from '../helpers/index.js';
 import { RuntimeDriver, StepDriver } from './support/drivers.js';

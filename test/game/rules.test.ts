@@ -5,6 +5,7 @@ import { StepDriver } from './support/drivers.js';
 import { zurich } from './support/game-day.js';
 import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from './support/setup.js';
 import { accepted, fix, HB, north, refusedWith, teamOf, type TeamView } from './support/world.js';
+import { found } from '../helpers/index.js';
 
 type PastGameView = z.infer<typeof pastGameSchema>;
 const MINUTE = 60_000;
@@ -19,7 +20,10 @@ async function started(
   const game = accepted<{ teams: TeamView[] }>(
     await d.call({ command: { type: 'game.start' }, session: s.session }),
   );
-  const catcher = game.teams.find((t) => t.role === 'Catcher')?.id as number;
+  const catcher = found(
+    game.teams.find((t) => t.role === 'Catcher'),
+    'catcher team',
+  ).id;
   return { d, s, catcher, runners: s.teams.filter((t) => t !== catcher) };
 }
 
@@ -31,13 +35,13 @@ const timersOf = (d: StepDriver, session: number): { type: string; dueAt: number
 describe('stopping a game', () => {
   it('[STOP-3][PAST-1] archives the grace end, cancels every timer and says the game was stopped', async () => {
     const { d, s, catcher, runners } = await started();
-    const caught = runners[0] as number;
+    const caught = found(runners[0], 'runners[0]');
     await d.advance(10 * MINUTE);
+    // Positions do not matter here: the game master catches without the position check (CATCH-6).
     accepted(
       await d.call({
-        command: { type: 'catch', catcher, caught, periodId: 0 },
+        command: { type: 'catch', catcher, caught, periodId: 0, override: true },
         session: s.session,
-        as: playerOf(s, catcher),
       }),
     );
     const graceEnd = zurich(9, 25);
@@ -77,7 +81,13 @@ describe('stopping a game', () => {
     const { d, s, catcher, runners } = await started();
     accepted(
       await d.call({
-        command: { type: 'catch', catcher, caught: runners[0] as number, periodId: 0 },
+        command: {
+          type: 'catch',
+          catcher,
+          caught: found(runners[0], 'runners[0]'),
+          periodId: 0,
+          override: true,
+        },
         session: s.session,
       }),
     );
@@ -100,7 +110,10 @@ describe('grace and the game clock', () => {
     const { d, s, catcher, runners } = await started();
     const [first, second] = runners as [number, number];
     accepted(
-      await d.call({ command: { type: 'catch', catcher, caught: first, periodId: 0 }, session: s.session }),
+      await d.call({
+        command: { type: 'catch', catcher, caught: first, periodId: 0, override: true },
+        session: s.session,
+      }),
     );
     // A game master turns the team in grace back into a catcher; it catches again five minutes later.
     accepted(
@@ -108,7 +121,10 @@ describe('grace and the game clock', () => {
     );
     await d.advance(5 * MINUTE);
     accepted(
-      await d.call({ command: { type: 'catch', catcher, caught: second, periodId: 1 }, session: s.session }),
+      await d.call({
+        command: { type: 'catch', catcher, caught: second, periodId: 1, override: true },
+        session: s.session,
+      }),
     );
     const graces = timersOf(d, s.session).filter((t) => t.type === 'grace.end');
     expect(graces.map((t) => t.dueAt)).toEqual([zurich(9, 20)]);

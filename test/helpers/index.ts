@@ -1,4 +1,7 @@
-/** Shared test helpers: temp dirs, bounded waits, servers (in-process and child), clients, raw sockets, CLI. */
+/**
+ * Shared test helpers: temp dirs, bounded waits, servers (in-process and child), clients, raw sockets, CLI,
+ * lookups that fail loudly.
+ */
 export * from './temp.js';
 export * from './wait.js';
 export * from './server.js';
@@ -6,3 +9,4 @@ export * from './clients.js';
 export * from './raw.js';
 export * from './cli.js';
 export * from './store.js';
+export * from './found.js';

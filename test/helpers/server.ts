@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '../../src/runtime/clock.js';
 import { resolveServerConfig, SOCKET_FILE, type ServerConfigInput } from '../../src/server/config.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
+import { startServer, type RunningServer, type ServerExtras } from '../../src/server/server.js';
 import type { EdgeLimits } from '../../src/transport/limits.js';
 import { tempDir } from './temp.js';
 import { withTimeout } from './wait.js';
@@ -61,7 +61,7 @@ export const ROOMY_LIMITS: Partial<EdgeLimits> = {
  * limits are roomy unless `config.limits` says otherwise.
  */
 export async function startTestServer(
-  options: { dataDir?: string; clock?: Clock; config?: Omit<ServerConfigInput, 'dataDir'> } = {},
+  options: ServerExtras & { dataDir?: string; config?: Omit<ServerConfigInput, 'dataDir'> } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   const config = resolveServerConfig(
@@ -76,7 +76,7 @@ export async function startTestServer(
     },
     {},
   );
-  const server = await startServer(config, options.clock);
+  const server = await startServer(config, options);
   const handle: TestServer = {
     url: server.url,
     socketPath: server.socketPath,
@@ -121,23 +121,26 @@ const children = new Set<ChildProcess>();
 /**
  * Runs `truinlag serve --port 0 --data <dataDir>` as a child process (from source, through tsx) and
  * resolves once it has printed its WebSocket URL and local socket path. Rejects, with the child's
- * output, if it exits before that or takes longer than `timeoutMs`.
+ * output, if it exits before that or takes longer than `timeoutMs`. `stderrFd` sends the child's stderr
+ * to that file descriptor instead of capturing it.
  */
 export async function spawnServer(
   dataDir: string,
-  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+  options: { timeoutMs?: number; env?: Record<string, string>; stderrFd?: number } = {},
 ): Promise<SpawnedServer> {
   const child = spawn(process.execPath, [...cliEntry(), 'serve', '--port', '0', '--data', dataDir], {
     cwd: REPO_ROOT,
     env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', ...options.env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', options.stderrFd ?? 'pipe'],
   });
   children.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => (stderr += text));
+  // Piped above, so never null (the type cannot tell once stderr may be a descriptor).
+  const out = child.stdout as Readable;
+  out.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => (stderr += text));
   const exited = new Promise<ExitStatus>((resolveExit) =>
     child.once('exit', (code, signal) => {
       children.delete(child);
@@ -145,7 +148,7 @@ export async function spawnServer(
     }),
   );
   const banner = new Promise<{ url: string; socketPath: string }>((resolveBanner, reject) => {
-    child.stdout.on('data', (text: string) => {
+    out.on('data', (text: string) => {
       stdout += text;
       const url = /WebSocket:\s+(ws:\/\/\S+)/.exec(stdout)?.[1];
       const socketPath = /local socket:\s+(\S+)/.exec(stdout)?.[1];

@@ -17,10 +17,11 @@ import {
   waitFor,
   type TestServer,
 } from '../helpers/index.js';
+import { sample, scrape } from '../ops/support.js';
 import { codeOf, countSubmissions, stateOf } from './support.js';
 
 /**
- * Login brute force (LIMIT-8, AUTH-8): guesses are throttled by address and by guessed passphrase, only
+ * Login brute force (LIMIT-8, AUTH-10): guesses are throttled by address and by guessed passphrase, only
  * failures add up, failures are logged without the guess, and new passphrases must be strong (the CLI
  * makes one when none is given). Request budgets are roomy here, so that only the login throttle acts.
  */
@@ -122,7 +123,7 @@ describe('[LIMIT-8] the login throttle', () => {
 });
 
 describe('[LIMIT-8] the log of failed logins and limits hit', { timeout: CHILD_PROCESS_TEST_MS }, () => {
-  it('names the connection, address and code of each failure, never the guess', async () => {
+  it('names the connection and code of each failure, logs and counts each limit hit, never the guess', async () => {
     const server = await spawnServer(tempDir(), { env: { TRUINLAG_LOG_LEVEL: 'info' } });
     const guesser = await RawWsClient.open(server.url);
     opened.push(guesser);
@@ -145,19 +146,20 @@ describe('[LIMIT-8] the log of failed logins and limits hit', { timeout: CHILD_P
       10_000,
     );
     for (const line of lines('login failed'))
-      expect(JSON.parse(line)).toMatchObject({
-        address: '127.0.0.1',
-        code: 'NOT_FOUND',
-        msg: 'login failed',
-      });
-    // A limit hit is logged once, not once per refused frame.
-    expect(lines('rate limited')).toHaveLength(1);
+      expect(JSON.parse(line)).toMatchObject({ code: 'NOT_FOUND', msg: 'login failed' });
+    // Every limit hit is logged (within the log budget, OPS-2) with the limit it hit.
+    for (const line of lines('rate limited'))
+      expect(JSON.parse(line)).toMatchObject({ limit: 'requests-per-connection', remote: '127.0.0.1' });
+    // ...and counted, every one (OPS-1).
+    const { text } = await scrape(server.url, { token: server.adminToken });
+    const hits = { limit: 'requests-per-connection' };
+    expect(sample(text, 'truinlag_rate_limit_hits_total', hits)).toBe(3);
     const everything = server.output().stdout + server.output().stderr;
     expect(everything).not.toContain('zebra');
   });
 });
 
-describe('[AUTH-8] new passphrases are strong', () => {
+describe('[AUTH-10] new passphrases are strong', () => {
   it.each([
     ['four letters', 'abcd'],
     ['two words', 'anna secret'],
@@ -195,7 +197,7 @@ describe('[AUTH-8] new passphrases are strong', () => {
   });
 });
 
-describe('[AUTH-8] truinlag player add', { timeout: CHILD_PROCESS_TEST_MS }, () => {
+describe('[AUTH-10] truinlag player add', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('without --passphrase generates three words, prints them once, and they log in', async () => {
     const server = await startTestServer();
     const admin = await openClient({ socket: server.socketPath });

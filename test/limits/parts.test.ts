@@ -129,7 +129,7 @@ describe('[LIMIT-6] limits from the environment', () => {
   });
 });
 
-describe('[AUTH-8] passphrase strength and generation', () => {
+describe('[AUTH-10] passphrase strength and generation', () => {
   it('tells strong from weak passphrases', () => {
     const strong = [
       'cat dog owl',

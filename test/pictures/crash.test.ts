@@ -43,7 +43,7 @@ describe('a real server process', { timeout: 90_000 }, () => {
     const base = httpBase(second.url);
     const full = await getHttp(base, `/pictures/${picture.id}`, { bearer: world.tokens.b0 });
     expect(full.bytes.equals(before.bytes)).toBe(true);
-    const thumb = await getHttp(base, `/pictures/${picture.id}/thumb`, { query: second.adminToken });
+    const thumb = await getHttp(base, `/pictures/${picture.id}/thumb`, { bearer: second.adminToken });
     expect(await decoded(thumb.bytes)).toEqual({ format: 'jpeg', width: 192, height: 192 });
   });
 });

@@ -1,26 +1,24 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { MAX_PICTURE_BYTES, type PictureJobResult } from '../../src/protocol/pictures.js';
-import { processPicture } from '../../src/runtime/picture-process.js';
+import { MAX_PICTURE_BYTES } from '../../src/protocol/pictures.js';
+import { processPicture, type ProcessedPicture } from '../../src/runtime/picture-process.js';
 import { decoded, makeImage } from './support.js';
 
 /** The picture job's work itself (sharp), on real images: what is accepted, what comes out. */
 
-function accepted(result: PictureJobResult): Extract<PictureJobResult, { ok: true }> {
+function accepted(result: ProcessedPicture): Extract<ProcessedPicture, { ok: true }> {
   if (!result.ok) throw new Error(`refused: ${result.code} ${result.message}`);
   return result;
 }
-
-const bytesOf = (data: string | undefined): Buffer => Buffer.from(data ?? '', 'base64');
 
 describe('processPicture', () => {
   it.each(['jpeg', 'png', 'webp'] as const)(
     'accepts %s: re-encodes it as JPEG and cuts an exactly 192×192 thumbnail',
     async (format) => {
       const result = accepted(await processPicture(await makeImage(format, 640, 360)));
-      const full = bytesOf(result.full.data);
-      const thumb = bytesOf(result.thumb.data);
+      const full = result.full.data;
+      const thumb = result.thumb.data;
       expect(await decoded(full)).toEqual({ format: 'jpeg', width: 640, height: 360 });
       expect(await decoded(thumb)).toEqual({ format: 'jpeg', width: 192, height: 192 });
       expect(result.full).toMatchObject({ width: 640, height: 360, bytes: full.length, mime: 'image/jpeg' });
@@ -50,7 +48,7 @@ describe('processPicture', () => {
       .png()
       .toBuffer();
     const result = accepted(await processPicture(picture));
-    const { channels } = await sharp(bytesOf(result.thumb.data)).stats();
+    const { channels } = await sharp(result.thumb.data).stats();
     const [r, g, b] = channels.map((c) => c.mean);
     expect(g).toBeGreaterThan(200);
     expect(r).toBeLessThan(40);
@@ -62,7 +60,7 @@ describe('processPicture', () => {
     const photo = await makeImage('jpeg', 400, 200, { orientation: 6 });
     expect((await sharp(photo).metadata()).orientation).toBe(6);
     const result = accepted(await processPicture(photo));
-    const full = bytesOf(result.full.data);
+    const full = result.full.data;
     expect(result.full).toMatchObject({ width: 200, height: 400 });
     const meta = await sharp(full).metadata();
     expect({
@@ -88,7 +86,7 @@ describe('processPicture', () => {
 
   it('puts transparent pixels on white', async () => {
     const result = accepted(await processPicture(await makeImage('png', 100, 100, { alpha: true })));
-    const { channels } = await sharp(bytesOf(result.full.data)).stats();
+    const { channels } = await sharp(result.full.data).stats();
     expect(channels.map((c) => Math.round(c.mean))).toEqual([255, 255, 255]);
   });
 

@@ -4,7 +4,8 @@ import type { Command } from '../../src/protocol/commands/index.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
 import { pictureJobs } from '../../src/runtime/picture-jobs.js';
-import { Runtime, type JobRunner } from '../../src/runtime/runtime.js';
+import type { JobRunner, JobRunners } from '../../src/runtime/jobs.js';
+import { Runtime } from '../../src/runtime/runtime.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { Inbox, removeTempDirs, tempDir } from '../helpers/index.js';
 import { makeImage } from './support.js';
@@ -49,7 +50,7 @@ class MemoryPeer implements Peer {
 const logger = pino({ level: 'silent' });
 const runtimes: Runtime[] = [];
 
-function openRuntime(jobs?: Record<string, JobRunner>): { runtime: Runtime; store: SqliteStore } {
+function openRuntime(jobs?: Partial<JobRunners>): { runtime: Runtime; store: SqliteStore } {
   const store = SqliteStore.open(tempDir());
   const runtime = new Runtime({ store, clock: new FakeClock(), logger, ...(jobs ? { jobs } : {}) });
   runtimes.push(runtime);
@@ -74,7 +75,7 @@ async function withTeam(runtime: Runtime): Promise<MemoryPeer> {
 
 describe('picture jobs in the runtime', () => {
   it('a picture job that fails answers the uploader with INTERNAL; nothing is stored', async () => {
-    const failing: JobRunner = () => Promise.reject(new Error('decoder exploded'));
+    const failing: JobRunner<'picture'> = () => Promise.reject(new Error('decoder exploded'));
     const { runtime } = openRuntime({ picture: failing });
     const peer = await withTeam(runtime);
     const team = { kind: 'team', team: 1 } as const;
@@ -94,9 +95,15 @@ describe('picture jobs in the runtime', () => {
     expect(answer).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 
-  it('with the real picture jobs, a stored picture and its blobs come from one commit', async () => {
+  it('[PICTURE-4] with the real picture jobs, the bytes are stored under their sha-256 and the record names them', async () => {
     const store = SqliteStore.open(tempDir());
-    const runtime = new Runtime({ store, clock: new FakeClock(), logger, jobs: pictureJobs(store) });
+    const uploads = tempDir();
+    const runtime: Runtime = new Runtime({
+      store,
+      clock: new FakeClock(),
+      logger,
+      jobs: pictureJobs({ store, storeBlobs: (blobs) => runtime.writer.storeBlobs(blobs), uploads }),
+    });
     runtimes.push(runtime);
     const peer = await withTeam(runtime);
     const answer = (await peer.answer({
@@ -106,8 +113,12 @@ describe('picture jobs in the runtime', () => {
     })) as { ok: boolean; result: { id: number; bytes: number; thumb: { bytes: number } } };
     expect(answer.ok).toBe(true);
     const { id, bytes, thumb } = answer.result;
-    expect(store.blobInfo(`picture/${id}`)).toMatchObject({ mime: 'image/jpeg', size: bytes });
-    expect(store.blobInfo(`picture/${id}/thumb`)).toMatchObject({ mime: 'image/jpeg', size: thumb.bytes });
-    expect(store.readBlob(`picture/${id}`, 0, 3)?.toString('hex')).toBe('ffd8ff');
+    const record = runtime.current.tables.picture.get(id);
+    expect(store.blobInfo(`picture/${record?.sha256}`)).toMatchObject({ mime: 'image/jpeg', size: bytes });
+    expect(store.blobInfo(`picture/${record?.thumb.sha256}`)).toMatchObject({
+      mime: 'image/jpeg',
+      size: thumb.bytes,
+    });
+    expect(store.readBlob(`picture/${record?.sha256}`, 0, 3)?.toString('hex')).toBe('ffd8ff');
   });
 });

@@ -1,11 +1,13 @@
 import { CHALLENGE_DEFAULTS } from '../../src/engine/catalogue/defaults.js';
 import Database from 'better-sqlite3';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { TruinlagClient } from '../../src/client/node.js';
 import type { ChallengeInput } from '../../src/protocol/catalogue.js';
 import type { PictureView } from '../../src/protocol/pictures.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
+import { found } from '../helpers/index.js';
 
 /** Helpers for the picture tests: real images made with sharp, HTTP calls, a small game to catch in. */
 
@@ -212,12 +214,77 @@ export async function playCatch(
   const runner = started.teams.find((t) => t.role === 'Runner');
   if (catcher === undefined || runner === undefined) throw new Error('no catcher and runner');
   const caught = await admin.request(
-    { type: 'catch', catcher: catcher.id, caught: runner.id, periodId: catcher.periodId },
+    // Nobody has a location here: the game master catches without the position check (CATCH-6).
+    { type: 'catch', catcher: catcher.id, caught: runner.id, periodId: catcher.periodId, override: true },
     { session },
   );
-  const caughtTeam = (await admin.request({ type: 'team.list' }, { session })).find(
-    (t) => t.id === runner.id,
+  const caughtTeam = found(
+    (await admin.request({ type: 'team.list' }, { session })).find((t) => t.id === runner.id),
+    `team ${runner.id}`,
   );
-  const caughtPeriod = (caughtTeam?.periods.length ?? 0) - 1;
+  const caughtPeriod = caughtTeam.periods.length - 1;
   return { catcher: catcher.id, caught: runner.id, catcherPeriod: caught.period, caughtPeriod };
+}
+
+/** An HTTP answer as a raw upload receives it. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** An upload whose body the test sends piece by piece (or not at all), on its own connection. */
+export interface OpenUpload {
+  /** The answer whenever it comes; undefined when the connection ended without one. */
+  readonly answer: Promise<RawAnswer | undefined>;
+  /** Sends more of the body (ignored once the connection is gone). */
+  send(bytes: Buffer): void;
+  /** Sends the rest of the body and ends it. */
+  end(bytes: Buffer): void;
+  /** Drops the connection. */
+  destroy(): void;
+}
+
+/** Starts `POST /pictures?…` declaring a body of `declaredBytes`, and sends nothing of it yet. */
+export function openUpload(
+  base: string,
+  token: string,
+  query: Record<string, string | number>,
+  declaredBytes: number,
+): OpenUpload {
+  const url = new URL('/pictures', base);
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
+  const req = request(url, {
+    method: 'POST',
+    agent: false,
+    headers: { authorization: `Bearer ${token}`, 'content-length': declaredBytes },
+  });
+  const answer = new Promise<RawAnswer | undefined>((resolve) => {
+    let responded = false;
+    req.on('response', (res) => {
+      responded = true;
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (text: string) => (body += text));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', () => resolve(undefined));
+    });
+    req.on('error', () => {
+      if (!responded) resolve(undefined);
+    });
+    req.on('close', () => {
+      if (!responded) resolve(undefined);
+    });
+  });
+  req.flushHeaders();
+  return {
+    answer,
+    send: (bytes) => {
+      if (!req.destroyed) req.write(bytes);
+    },
+    end: (bytes) => {
+      if (!req.destroyed) req.end(bytes);
+    },
+    destroy: () => req.destroy(),
+  };
 }

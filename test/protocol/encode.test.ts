@@ -28,6 +28,7 @@ describe('the encoder of server frames', () => {
       player: 3,
       session: 1,
       serverTime: 1_750_000_000_000,
+      minClientVersion: '0.1.0',
       seq: { global: 2, '1': 9 },
     };
     expect(decode(encodeWelcome(fields))).toEqual({ type: 'welcome', protocol: PROTOCOL_VERSION, ...fields });

@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import type { TruinlagClient } from '../../client/node.js';
 import { TruinlagError } from '../../client/node.js';
 import type {
+  CatalogueTables,
   ImportPlan,
   PlanDiff,
   PlannedSector,
@@ -88,20 +89,32 @@ export async function importCommand(
 ): Promise<void> {
   const json = globals.json === true;
   const { tables, missing } = readTableFiles(dir);
-  const report = await withClient(globals, async (client) => {
-    const live = await fetchCatalogue(client);
-    const standard: readonly string[] = STANDARD_SET_NAMES;
-    const extraSetNames = [...live.sets.values()].map((s) => s.name).filter((n) => !standard.includes(n));
-    const plan = parseCatalogueTables(tables, { extraSetNames });
-    const diff = diffPlan(plan, live);
-    const importer = new Importer(client, plan, diff, live, lineIndex(tables));
-    const progress = !json && process.stderr.isTTY === true && !options.dryRun;
-    if (!options.dryRun) await importer.apply(progress);
-    return importer.report(resolve(dir), missing, options.dryRun);
-  });
+  const progress = !json && process.stderr.isTTY === true && !options.dryRun;
+  const report = await withClient(globals, (client) =>
+    importTables(client, tables, { dir: resolve(dir), missing, dryRun: options.dryRun, progress }),
+  );
   if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderReport(report));
   if (options.strict && report.rejected.length > 0) process.exitCode = 2;
+}
+
+/**
+ * The import proper, over a connected client: plans the tables, diffs the plan against the live
+ * catalogue and — unless it is a dry run — applies the diff. `dir` and `missing` only go into the report.
+ */
+export async function importTables(
+  client: TruinlagClient,
+  tables: CatalogueTables,
+  options: { dir: string; missing: TableName[]; dryRun: boolean; progress: boolean },
+): Promise<ImportReport> {
+  const live = await fetchCatalogue(client);
+  const standard: readonly string[] = STANDARD_SET_NAMES;
+  const extraSetNames = [...live.sets.values()].map((s) => s.name).filter((n) => !standard.includes(n));
+  const plan = parseCatalogueTables(tables, { extraSetNames });
+  const diff = diffPlan(plan, live);
+  const importer = new Importer(client, plan, diff, live, lineIndex(tables));
+  if (!options.dryRun) await importer.apply(options.progress);
+  return importer.report(options.dir, options.missing, options.dryRun);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { exportCatalogueCommand } from '../catalogue/export.js';
 import { cliClient, runCommand } from '../connection.js';
 import { stateCommand } from '../game/play.js';
@@ -49,9 +48,12 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     });
 
   program
-    .command('backup <file>')
-    .description("write a consistent online backup of the running server's store")
-    .action((file: string) => runCommand(globals(), { type: 'server.backup', file: resolve(file) }));
+    .command('backup <name>')
+    .description(
+      "write a consistent online backup of the running server's store into its data directory's backups " +
+        'folder, as <name> (a plain file name); prints the path written',
+    )
+    .action((name: string) => runCommand(globals(), { type: 'server.backup', file: name }));
 
   program
     .command('replay')

@@ -2,6 +2,7 @@ import { PASSPHRASE_STRENGTH } from '../../protocol/passphrase-strength.js';
 import { runCommand } from '../connection.js';
 import { playerAdd, playerList, registerPlayerExtras, registerSessionExtras } from '../game/people.js';
 import type { CliContext } from '../program.js';
+import { registerPlayerPrivacy } from './accounts.js';
 
 /** Sessions and players. A session is named by the global --session (name or id); a player by name or id. */
 export function registerPeopleCommands(ctx: CliContext): void {
@@ -36,4 +37,5 @@ export function registerPeopleCommands(ctx: CliContext): void {
     .description('every player, or only those of the --session session')
     .action(() => playerList(globals()));
   registerPlayerExtras(player, ctx);
+  registerPlayerPrivacy(player, ctx);
 }

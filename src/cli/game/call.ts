@@ -1,6 +1,7 @@
 import type { TruinlagClient } from '../../client/node.js';
 import { COMMANDS, type AnyCommandInput, type ResultOf } from '../../protocol/commands/index.js';
 import type { Player } from '../../protocol/entities.js';
+import { localTime as wallClock } from '../../engine/time-zone.js';
 import { UnknownReference } from '../catalogue/live.js';
 import { CliError, cliClient, type GlobalOptions } from '../connection.js';
 import { printResult } from '../output.js';
@@ -187,15 +188,9 @@ export function printSections(sections: readonly { title?: string; value: unknow
 /** `2024-05-04 14:03:07` in the session's time zone (what a game master reads off a watch). */
 export function localTime(ms: number | null, timeZone: string): string {
   if (ms === null) return '';
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).format(ms);
+  const t = wallClock(ms, timeZone);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${t.year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)}:${two(t.second)}`;
 }
 
 /** An ISO 8601 time typed on the command line, as epoch ms. */

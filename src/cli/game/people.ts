@@ -71,7 +71,7 @@ export function registerSessionExtras(group: Command, { globals }: CliContext): 
 
 /**
  * `player add NAME [--passphrase P]`, in the --session session (name or id) if one is given. Without a
- * passphrase one is generated (AUTH-8) and printed with the player: the only time it is ever shown.
+ * passphrase one is generated (AUTH-10) and printed with the player: the only time it is ever shown.
  */
 export function playerAdd(options: GlobalOptions, name: string, given: string | undefined): Promise<void> {
   const passphrase = given ?? generatePassphrase();

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { LocationRefusal } from '../../protocol/commands/game.js';
+import type { CommandOf } from '../../protocol/commands/index.js';
 import { CliError, type GlobalOptions } from '../connection.js';
 import type { CliContext } from '../program.js';
 import { printResult } from '../output.js';
@@ -19,7 +20,8 @@ import { resolveOffer } from './resolve.js';
 /**
  * Running a game in the --session session: `start`, `stop`, `pause`, `resume` (the game clock), and
  * acting for teams as a game master: `catch`, `complete`, `location`; reading: `events`, `locations`.
- * `catch` and `complete` name the period from the state unless `--period` is given.
+ * `catch` and `complete` name the period from the state unless `--period` is given; `catch` sends the
+ * catcher's position or an override of the position check (CATCH-6).
  */
 export function registerPlayCommands({ program, globals, int }: CliContext): void {
   program
@@ -70,16 +72,26 @@ export function registerPlayCommands({ program, globals, int }: CliContext): voi
 
   program
     .command('catch <catcher> <caught>')
-    .description('report that a catcher team caught a runner team (teams by name, id or player name)')
+    .description(
+      'report that a catcher team caught a runner team (teams by name, id or player name); checked against ' +
+        "the catcher's position (--lat/--lon, else its team's latest location) unless --override",
+    )
     .option('--period <n>', "the catcher's period id (default: its current one)", int)
-    .action((catcherRef: string, caughtRef: string, o: { period?: number }) =>
+    .option('--lat <degrees>', "the catcher's latitude now")
+    .option('--lon <degrees>', "the catcher's longitude now")
+    .option('--accuracy <metres>', 'accuracy radius of --lat/--lon in metres (default 10)', metres)
+    .option('--override', "catch without the position check (recorded in the server's journal)")
+    .action((catcherRef: string, caughtRef: string, o: CatchOptions) =>
       withSession(globals(), async (call) => {
+        const position = catcherPosition(o);
         const [catcher, caught] = await Promise.all([call.team(catcherRef), call.team(caughtRef)]);
         const result = await call.request({
           type: 'catch',
           catcher: catcher.id,
           caught: caught.id,
           periodId: o.period ?? catcher.periodId,
+          ...(position === undefined ? {} : { position }),
+          ...(o.override === true ? { override: true } : {}),
         });
         const { team } = result;
         const { session } = await call.state();
@@ -127,11 +139,7 @@ export function registerPlayCommands({ program, globals, int }: CliContext): voi
   program
     .command('location <player> <lat> <lon>')
     .description("send a player's position as if from their phone (player by name or id)")
-    .option('--accuracy <metres>', 'accuracy radius in metres (default 10)', (t: string) => {
-      const value = Number(t);
-      if (t.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('not a number');
-      return value;
-    })
+    .option('--accuracy <metres>', 'accuracy radius in metres (default 10)', metres)
     .option('--at <iso>', 'when the position was taken (default: now)')
     .action((playerRef: string, lat: string, lon: string, o: { accuracy?: number; at?: string }) =>
       withSession(globals(), async (call) => {
@@ -139,14 +147,12 @@ export function registerPlayCommands({ program, globals, int }: CliContext): voi
         const result = await call.request({
           type: 'location.send',
           player: player.id,
-          location: {
-            lat: coordinate(lat, 'LAT'),
-            lon: coordinate(lon, 'LON'),
-            accuracy: o.accuracy ?? 10,
-            heading: null,
-            speed: null,
-            timestamp: o.at === undefined ? Date.now() : parseTime(o.at, '--at'),
-          },
+          location: position(
+            coordinate(lat, 'LAT'),
+            coordinate(lon, 'LON'),
+            o.accuracy,
+            o.at === undefined ? Date.now() : parseTime(o.at, '--at'),
+          ),
         });
         show(globals(), result, () =>
           result.accepted
@@ -226,6 +232,37 @@ const NOT_TAKEN: Record<LocationRefusal, string> = {
   'same-position': "the same coordinates as the player's previous position",
   'less-precise': "less precise than the team's current position, which is too recent to be replaced",
 };
+interface CatchOptions {
+  period?: number;
+  lat?: string;
+  lon?: string;
+  accuracy?: number;
+  override?: boolean;
+}
+
+/** The position `catch` sends for the catcher: none without --lat/--lon, which come together. */
+function catcherPosition(o: CatchOptions): CommandOf<'location.send'>['location'] | undefined {
+  if (o.lat === undefined && o.lon === undefined) return undefined;
+  if (o.lat === undefined || o.lon === undefined)
+    throw new CliError('INVALID', 'Give both --lat and --lon (decimal degrees), or neither.');
+  return position(coordinate(o.lat, '--lat'), coordinate(o.lon, '--lon'), o.accuracy, Date.now());
+}
+
+/** A position as a phone reports it (no heading or speed), 10 m accurate unless said otherwise. */
+function position(
+  lat: number,
+  lon: number,
+  accuracy: number | undefined,
+  timestamp: number,
+): CommandOf<'location.send'>['location'] {
+  return { lat, lon, accuracy: accuracy ?? 10, heading: null, speed: null, timestamp };
+}
+
+function metres(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('not a number');
+  return value;
+}
 
 function coordinate(text: string, what: string): number {
   const value = Number(text);

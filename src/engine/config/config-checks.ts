@@ -60,6 +60,7 @@ const NUMBER_RULES: Record<NumberKey, NumberRule> = {
   numCatchers: { min: 0, integer: true },
   startZone: { min: 0, integer: true },
   gracePeriodMinutes: { min: 0 },
+  catchLocationMaxAgeMinutes: { positive: true },
   bountyBasePoints: { min: 0 },
   bountyStartPoints: {},
   bountyPercentage: { min: 0, max: 1 },
@@ -68,6 +69,8 @@ const NUMBER_RULES: Record<NumberKey, NumberRule> = {
   zkaffMinutes: { min: 0, integer: true },
   endGameMinutes: { min: 0, integer: true },
   timeWiggleMinutes: { min: 0, integer: true },
+  // At least a day, so that the broadcast log (kept a day, RESUME-2) never outlives the tracks (PRIVACY-1).
+  retentionDays: { min: 1, max: 3650, integer: true },
 };
 
 function checkNumber(field: string, value: unknown, rule: NumberRule): Violation | undefined {

@@ -43,7 +43,10 @@ const TEAM_COLOURS: readonly (readonly [number, number, number])[] = [
   [245, 162, 187],
 ];
 
-/** The reference defaults (code values, not the doc recommendations). Deeply frozen. */
+/**
+ * The reference defaults (code values, not the doc recommendations), plus this engine's own fields.
+ * Deeply frozen.
+ */
 export const DEFAULT_GAME_CONFIG: Readonly<GameConfig> = deepFreeze({
   relativeStandardDeviation: 0.05,
   pointsPerKaffness: 90,
@@ -78,6 +81,7 @@ export const DEFAULT_GAME_CONFIG: Readonly<GameConfig> = deepFreeze({
   numCatchers: 3,
   startZone: 110,
   gracePeriodMinutes: 15,
+  catchLocationMaxAgeMinutes: 5,
   bountyBasePoints: 0,
   bountyStartPoints: 500,
   bountyPercentage: 0.3,
@@ -90,6 +94,7 @@ export const DEFAULT_GAME_CONFIG: Readonly<GameConfig> = deepFreeze({
   timeWiggleMinutes: 7,
   defaultChallengeTitle: '[Kreative Titel]',
   defaultChallengeDescription: 'Pech gha: die Challenge isch leider unlösbar. Nehmed en anderi.',
+  retentionDays: 30,
   teamColours: TEAM_COLOURS.map(([r, g, b]) => ({ r, g, b })),
 });
 

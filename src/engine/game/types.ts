@@ -1,3 +1,4 @@
+import type { Author, CorrectionRecord } from '../../protocol/authors.js';
 import type { RgbColour, PartialGameConfig } from '../config/game-config.js';
 import type { Offer } from '../generation/types.js';
 
@@ -26,6 +27,8 @@ export interface TrackPoint {
 export interface TrackPointRecord extends TrackPoint {
   readonly id: number;
   readonly team: number;
+  /** Reported in grace: the teams that were catchers then, from which it stays hidden (VISIBILITY-4). */
+  readonly hiddenFrom?: readonly number[];
 }
 
 export type PeriodContext =
@@ -86,6 +89,8 @@ export interface TeamRecord extends TeamStanding {
   readonly colour: RgbColour;
   readonly players: readonly number[];
   readonly location: LocationFix | null;
+  /** Reported in grace: the teams that were catchers then, from which `location` is hidden (VISIBILITY-4). */
+  readonly locationHiddenFrom?: readonly number[];
   /** The newest point of the team's trail (the trail itself is the `trackPoint` table). */
   readonly lastTrackPoint: TrackPoint | null;
   readonly periods: readonly PeriodRecord[];
@@ -101,6 +106,10 @@ export interface GameRecord {
   readonly endsAt: number;
   /** The durable timer of the automatic stop. */
   readonly endTimer: number;
+  /** Who started it (AUTH-7); absent in games started before authors were recorded (the owner's). */
+  readonly startedBy?: Author;
+  /** Every correction so far, oldest first, with its author (AUTH-7). */
+  readonly corrections?: readonly CorrectionRecord[];
 }
 
 export interface SessionGameFields {
@@ -118,12 +127,21 @@ export interface PastGameRecord {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly teams: readonly (TeamRecord & { readonly track: readonly TrackPoint[] })[];
+  /** The session's game number (GameRecord.id); absent in games archived before it was kept. */
+  readonly game?: number;
+  /** Who started and who ended it, and its corrections (AUTH-7); absent in older archives. */
+  readonly startedBy?: Author;
+  readonly endedBy?: Author;
+  readonly corrections?: readonly CorrectionRecord[];
+  /** When its tracks and pictures were deleted after the retention period (PRIVACY-1). */
+  readonly expiredAt?: number;
 }
 
-/** A player's login token (AUTH-5): resumable, one per login. */
+/** A player's login token (AUTH-5): resumable, one per login, kept only as its hash (AUTH-8). */
 export interface TokenRecord {
   readonly id: number;
   readonly player: number;
-  readonly token: string;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  readonly tokenHash: string;
   readonly createdAt: number;
 }

@@ -1,7 +1,7 @@
 /**
  * Distances. Zone-to-zone distances are travel minutes looked up in the curated, directed matrix
- * (HAND-7) — no geometry. Geographic distances between GPS positions use the haversine formula with
- * (latitude, longitude) in that order (the reference swapped them, CATCH-2).
+ * (HAND-7) — no geometry. Geographic distances between GPS positions are the protocol's
+ * `haversineMetres` (src/protocol/geo.ts).
  */
 import type { Challenge, Zone } from '../catalogue/types.js';
 
@@ -30,24 +30,8 @@ export function zonesWithin(from: Zone, min: number, max: number): number[] {
     .sort((a, b) => a - b);
 }
 
-/** A GPS position in decimal degrees (WGS-84). */
-export interface LatLon {
-  lat: number;
-  lon: number;
-}
-
-/** Mean Earth radius (IUGG) in metres. */
-const EARTH_RADIUS_M = 6_371_008.8;
-
-const rad = (deg: number): number => (deg * Math.PI) / 180;
-
 /**
- * Great-circle distance in metres between two positions (haversine on a sphere of mean Earth radius;
- * within ~0.5 % of the WGS-84 geodesic, ample for a 300 m catch radius).
+ * Re-exported for the location intake (LOCATION-5): the geographic distance lives in the protocol, so that
+ * clients measure exactly as the engine does (CATCH-6).
  */
-export function haversineMetres(a: LatLon, b: LatLon): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLon = rad(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export { haversineMetres } from '../../protocol/geo.js';

@@ -63,6 +63,7 @@ function deal(challenge: Challenge, slot: Slot, level: number, d: DealContext): 
     ...texts,
     points: terms.points,
     zoneId: zone?.id ?? null,
+    zoneNumber: zone?.number ?? null,
     sectorId: challenge.sectors[0] ?? null,
     repetitions,
     action: challenge.action,

@@ -8,13 +8,16 @@ import type { GameConfig } from '../config/game-config.js';
 export interface OfferTexts {
   title: string;
   description: string;
+  /** The catalogue's translations, language → text, filled like the title and description. */
+  translatedTitles: Record<string, string>;
+  translatedDescriptions: Record<string, string>;
 }
 
 export const NO_DISEMBARK_PREFIX = '🛤️ ';
 
 const present = (text: string | null): text is string => text !== null && text.trim() !== '';
 
-function automaticTexts(c: Challenge, place: string): OfferTexts {
+function automaticTexts(c: Challenge, place: string): Pick<OfferTexts, 'title' | 'description'> {
   return c.kind === 'ZKaff'
     ? { title: `Züridrift nach ${place}`, description: `Gönd zu de Station ${place} in Züri.` }
     : { title: `Usflug uf ${place}`, description: `Gönd nach ${place}.` };
@@ -48,12 +51,30 @@ export function offerTexts(
   const description = present(c.description)
     ? c.description
     : (auto?.description ?? config.defaultChallengeDescription);
+  const fillTitle = (text: string): string =>
+    (c.noDisembark ? NO_DISEMBARK_PREFIX : '') + fillPlaceholders(text, repetitions, zone);
   const filledDescription = fillPlaceholders(description, repetitions, zone);
   return {
-    title: (c.noDisembark ? NO_DISEMBARK_PREFIX : '') + fillPlaceholders(title, repetitions, zone),
+    title: fillTitle(title),
     description:
       c.kind === 'Zoneable' && zone
         ? `${filledDescription} ${zoneableSuffix(zone.number)}`
         : filledDescription,
+    translatedTitles: filledTranslations(c.translatedTitles, fillTitle),
+    // The zoneable suffix is Swiss German: a translation names the zone through the offer's zoneNumber.
+    translatedDescriptions: filledTranslations(c.translatedDescriptions, (text) =>
+      fillPlaceholders(text, repetitions, zone),
+    ),
   };
+}
+
+/** The non-blank translations, each filled. */
+function filledTranslations(
+  translations: Readonly<Record<string, string>>,
+  fill: (text: string) => string,
+): Record<string, string> {
+  const filled: Record<string, string> = {};
+  for (const [language, text] of Object.entries(translations))
+    if (present(text)) filled[language] = fill(text);
+  return filled;
 }

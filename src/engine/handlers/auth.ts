@@ -2,17 +2,17 @@ import { fail, ok, type Handler } from '../handler.js';
 import { parseSealedPassphrase } from '../passphrase.js';
 import { playerView } from '../views.js';
 
-/** Characters of randomness in a player token: 24 bytes from the seeded RNG, so replay makes the same. */
-const TOKEN_BYTES = 24;
-
 /**
- * Login (AUTH-4, AUTH-5): the runtime sealed the passphrase, so the player is found by its keyed lookup
- * digest. Removed players have no passphrase any more and can never log in. Every refusal reads the same
- * whatever was typed, and nothing of the passphrase is echoed.
+ * Login (AUTH-4, AUTH-5, AUTH-8): the runtime sealed the passphrase, so the player is found by its keyed
+ * lookup digest. Removed players have no passphrase any more and can never log in. Every refusal reads the
+ * same whatever was typed, and nothing of the passphrase is echoed. The new login is stored under the
+ * hash of the token the runtime drew; the answer names the token by that hash, and the runtime, which
+ * alone knows the token, puts it in its place.
  */
-export const authLogin: Handler<'auth.login'> = (command, { tx, rng, now }) => {
+export const authLogin: Handler<'auth.login'> = (command, { tx, now, loginTokenHash }) => {
   const sealed = parseSealedPassphrase(command.passphrase);
   if (sealed === undefined) return fail('BAD_DATA', 'The passphrase was not sealed by the server.');
+  if (loginTokenHash === undefined) return fail('INTERNAL', 'No login token was issued for this login.');
   const player = tx.playerWithPassphrase(sealed.lookup);
   if (player === undefined || player.removed)
     return fail('NOT_FOUND', 'No player has this passphrase.', { entity: 'player' });
@@ -21,13 +21,8 @@ export const authLogin: Handler<'auth.login'> = (command, { tx, rng, now }) => {
       entity: 'session',
     });
   }
-  const token = tx.put('token', {
-    id: tx.newId('token'),
-    player: player.id,
-    token: rng.hex(TOKEN_BYTES),
-    createdAt: now,
-  });
-  return ok({ token: token.token, player: playerView(player) });
+  tx.put('token', { id: tx.newId('token'), player: player.id, tokenHash: loginTokenHash, createdAt: now });
+  return ok({ token: loginTokenHash, player: playerView(player) });
 };
 
 /** Ends the login this connection was opened with: its token no longer opens (or keeps) a connection. */

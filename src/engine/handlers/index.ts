@@ -1,5 +1,6 @@
 import type { CommandType } from '../../protocol/commands/index.js';
 import type { Handler } from '../handler.js';
+import * as audit from './audit.js';
 import * as auth from './auth.js';
 import * as challenges from './catalogue/challenges.js';
 import * as sectors from './catalogue/sectors.js';
@@ -15,7 +16,9 @@ import * as play from './game/play.js';
 import * as teams from './game/teams.js';
 import * as preview from './catalogue/preview.js';
 import * as pictures from './pictures.js';
+import * as gameMasters from './game-masters.js';
 import * as players from './players.js';
+import * as privacy from './privacy.js';
 import * as sessions from './sessions.js';
 import * as timers from './timers.js';
 
@@ -97,8 +100,17 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'pastGame.list': pastGames.pastGameList,
   'pastGame.get': pastGames.pastGameGet,
   'picture.upload': pictures.pictureUpload,
+  'picture.received': pictures.pictureReceived,
   'picture.processed': pictures.pictureProcessed,
   'picture.get': pictures.pictureGet,
   'picture.chunk': pictures.pictureChunk,
   'picture.read': pictures.pictureRead,
+  'gm.add': gameMasters.gmAdd,
+  'gm.list': gameMasters.gmList,
+  'gm.revoke': gameMasters.gmRevoke,
+  'audit.list': audit.auditList,
+  'audit.found': audit.auditFound,
+  'player.erase': privacy.playerErase,
+  'player.export': privacy.playerExport,
+  'privacy.expire': privacy.privacyExpire,
 };

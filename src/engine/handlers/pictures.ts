@@ -1,7 +1,15 @@
 import { base64Length, THUMBNAIL_PAGE_BUDGET, type PictureTarget } from '../../protocol/pictures.js';
 import { mayActAs } from '../game/teams.js';
 import type { PeriodRecord, TeamRecord } from '../game/types.js';
-import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../handler.js';
+import {
+  fail,
+  notFound,
+  ok,
+  type Actor,
+  type Handler,
+  type HandlerContext,
+  type Outcome,
+} from '../handler.js';
 import {
   blobKey,
   mayReadPicture,
@@ -15,22 +23,28 @@ import { playerView } from '../views.js';
 import { broadcastTeam } from './game/teams.js';
 
 /**
- * Pictures (PICTURE-1 to PICTURE-6). An upload is checked here, then decoded and re-encoded by a background
- * job beside the engine; the job's result comes back as `picture.processed`, which stores the metadata in
- * the state and the bytes as blobs in the same commit, and answers the uploader. Reads of the bytes are
- * jobs too: the engine checks who may see what, the job reads the blob store.
+ * Pictures (PICTURE-1 to PICTURE-7). An upload is checked here, then decoded and re-encoded by a background
+ * job beside the engine, which also writes the bytes to the store; its result comes back as
+ * `picture.processed` with the metadata only, which is stored in the state and answers the uploader.
+ * Reads of the bytes are jobs too: the engine checks who may see what, the job reads the blob store.
  */
 
 /** Job kinds the runtime runs for pictures (src/runtime/picture-jobs.ts). */
 export const PICTURE_JOB = 'picture';
 export const PICTURE_READ_JOB = 'picture.read';
 
+/** Where a picture job finds the uploaded file. */
+export type PictureSource =
+  /** The file itself, base64 (`picture.upload` over the protocol). */
+  | { readonly kind: 'data'; readonly data: string }
+  /** An HTTP upload's file in the uploads folder, by name (`picture.received`, PICTURE-7). */
+  | { readonly kind: 'upload'; readonly upload: string };
+
 /** The input of a `picture` job. */
 export interface PictureJobInput {
   readonly target: PictureTarget;
   readonly uploadedBy: number | null;
-  /** The uploaded file, base64. */
-  readonly data: string;
+  readonly source: PictureSource;
 }
 
 /** The input of a `picture.read` job: which blobs to read and how to answer. */
@@ -52,17 +66,31 @@ export type PictureReadJobInput =
       readonly length: number;
     };
 
-export const pictureUpload: Handler<'picture.upload'> = (command, ctx) => {
-  const target = resolveTarget(ctx, command.target, true);
-  if ('ok' in target) return target;
+export const pictureUpload: Handler<'picture.upload'> = (command, ctx) =>
+  startPictureJob(ctx, command.target, { kind: 'data', data: command.data });
+
+/** An HTTP upload, run as the uploader the HTTP side authenticated (PICTURE-7). */
+export const pictureReceived: Handler<'picture.received'> = (command, ctx) => {
+  const uploader: Actor =
+    command.uploadedBy === null ? { kind: 'admin' } : { kind: 'player', player: command.uploadedBy };
+  return startPictureJob({ ...ctx, actor: uploader }, command.target, {
+    kind: 'upload',
+    upload: command.upload,
+  });
+};
+
+/** Checks that the actor may upload for the target (PICTURE-1), then hands the file to a picture job. */
+function startPictureJob(ctx: HandlerContext, target: PictureTarget, source: PictureSource): Outcome<never> {
+  const resolved = resolveTarget(ctx, target, true);
+  if ('ok' in resolved) return resolved;
   const input: PictureJobInput = {
-    target: command.target,
+    target,
     uploadedBy: ctx.actor.kind === 'player' ? ctx.actor.player : null,
-    data: command.data,
+    source,
   };
   ctx.startJob({ kind: PICTURE_JOB, input });
   return { ok: 'deferred' };
-};
+}
 
 export const pictureProcessed: Handler<'picture.processed'> = (command, ctx) => {
   const { result } = command;
@@ -73,33 +101,18 @@ export const pictureProcessed: Handler<'picture.processed'> = (command, ctx) => 
   const { tx, now } = ctx;
   const id = tx.newId('picture');
   const { full, thumb } = result;
-  const info = (i: typeof full) => ({
-    width: i.width,
-    height: i.height,
-    bytes: i.bytes,
-    mime: i.mime,
-    sha256: i.sha256,
-  });
   const record: PictureRecord = {
     id,
     kind: target.kind,
     owner: target.kind === 'player' ? target.player.id : target.team.id,
     period: target.kind === 'proof' ? target.period : null,
     session: target.kind === 'player' ? target.player.session : target.team.session,
-    ...info(full),
-    thumb: info(thumb),
+    ...full,
+    thumb,
     uploadedBy: command.uploadedBy,
     createdAt: now,
   };
   tx.put('picture', record);
-  // Replay runs this command from the journal, where the bytes are left out: only the metadata matters.
-  for (const [variant, image] of [
-    ['full', full],
-    ['thumb', thumb],
-  ] as const) {
-    if (image.data !== undefined)
-      tx.blob({ key: blobKey(id, variant), mime: image.mime, sha256: image.sha256, data: image.data });
-  }
   if (target.kind === 'player') {
     const player = tx.put('player', { ...target.player, picture: id });
     const event = { type: 'player.changed', player: playerView(player) } as const;
@@ -131,7 +144,7 @@ export const pictureGet: Handler<'picture.get'> = (command, ctx) => {
       continue;
     }
     budget -= cost;
-    chosen.push({ ...pictureView(picture), key: blobKey(id, 'thumb') });
+    chosen.push({ ...pictureView(picture), key: blobKey(picture.thumb) });
   }
   if (chosen.length === 0) return ok({ pictures: [], rest, missing });
   const input: PictureReadJobInput = { kind: 'page', pictures: chosen, rest, missing };
@@ -157,7 +170,7 @@ export const pictureChunk: Handler<'picture.chunk'> = (command, ctx) => {
     kind: 'chunk',
     id: picture.id,
     variant: command.variant,
-    key: blobKey(picture.id, command.variant),
+    key: blobKey(image),
     mime: image.mime,
     total: image.bytes,
     offset: command.offset,

@@ -1,4 +1,3 @@
-import type { Command } from '../../protocol/commands/index.js';
 import type { PictureView } from '../../protocol/pictures.js';
 import type { Actor } from '../handler.js';
 import type { EngineState } from '../state.js';
@@ -14,7 +13,7 @@ export interface ImageInfo {
 
 /**
  * A picture's metadata, as the engine keeps it in its state (PICTURE-4). The image and its thumbnail are
- * blobs in the store (`blobKey`), written in the same commit as this record and never held in memory.
+ * blobs in the store (`blobKey`), written by the picture job before this record and never held in memory.
  */
 export interface PictureRecord extends ImageInfo {
   readonly id: number;
@@ -30,20 +29,21 @@ export interface PictureRecord extends ImageInfo {
   readonly createdAt: number;
 }
 
-/** Bytes a step stores beside the state: written by the runtime in the same transaction as its writes. */
-export interface BlobWrite {
-  readonly key: string;
-  readonly mime: string;
-  readonly sha256: string;
-  /** The bytes, base64. */
-  readonly data: string;
-}
-
 export type PictureVariant = 'full' | 'thumb';
 
-/** Where a picture's bytes live in the blob store. */
-export const blobKey = (picture: number, variant: PictureVariant): string =>
-  variant === 'full' ? `picture/${picture}` : `picture/${picture}/thumb`;
+/**
+ * Where an image's bytes live in the blob store: under their sha-256 (PICTURE-4), so that the picture job
+ * can store them before the engine has given the picture its id, and the same bytes are stored once.
+ */
+export const blobKey = (image: Pick<ImageInfo, 'sha256'>): string => `picture/${image.sha256}`;
+
+/** The blob keys of every picture's bytes (the image and its thumbnail). */
+export function* storedBlobKeys(state: EngineState): IterableIterator<string> {
+  for (const picture of state.tables.picture.values()) {
+    yield blobKey(picture);
+    yield blobKey(picture.thumb);
+  }
+}
 
 export const pictureView = (p: PictureRecord): PictureView => ({
   id: p.id,
@@ -74,22 +74,4 @@ export function mayReadPicture(state: EngineState, actor: Actor, picture: Pictur
     return state.tables.player.get(picture.owner)?.session === session || picture.session === session;
   }
   return picture.session === session;
-}
-
-/**
- * The form of a command kept in the journal: image bytes are replaced by their sha-256 (already in the
- * command), so the journal stays small and replay, which needs only the metadata, gives the same state.
- */
-export function journalForm(command: Command): Command {
-  if (command.type !== 'picture.processed' || !command.result.ok) return command;
-  const { full, thumb } = command.result;
-  return {
-    ...command,
-    result: { ...command.result, full: withoutData(full), thumb: withoutData(thumb) },
-  };
-}
-
-function withoutData<T extends { data?: string | undefined }>(image: T): Omit<T, 'data'> {
-  const { data: _data, ...rest } = image;
-  return rest;
 }

@@ -5,7 +5,8 @@ import { idSchema, modeSchema, nameSchema, playerSchema, sessionSchema } from '.
 export const ping = defineCommand({
   type: 'ping',
   summary:
-    'Answers the requester; a text is also broadcast to every client (a text-less or guest’s ping is only answered).',
+    'Answers the requester; a text is also broadcast: an admin’s to everyone, a player’s to its own session ' +
+    '(a text-less or guest’s ping is only answered).',
   scope: 'global',
   access: 'public',
   params: { text: z.string().max(1000).optional() },
@@ -79,7 +80,8 @@ export const serverShutdown = defineCommand({
 
 export const serverBackup = defineCommand({
   type: 'server.backup',
-  summary: 'Writes a consistent online backup of the store to a file on the server (SQLite backup API).',
+  summary:
+    "Writes a consistent online backup of the store (SQLite backup API) into the data directory's backups folder, as `file` (a plain file name); answers the path written.",
   scope: 'global',
   access: 'admin',
   params: { file: z.string().min(1).max(4096) },

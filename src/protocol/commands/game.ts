@@ -185,10 +185,20 @@ export const gameEnd = defineCommand({
 
 export const catchTeam = defineCommand({
   type: 'catch',
-  summary: 'A catcher reports catching a runner (≤ 300 m apart, not in grace).',
+  summary:
+    'A catcher reports catching a runner (not in grace, ≤ 300 m apart by fresh positions): a player sends ' +
+    'its current position; a game master may override the position check.',
   scope: 'session',
   access: 'player',
-  params: { catcher: idSchema, caught: idSchema, periodId: z.number().int().nonnegative() },
+  params: {
+    catcher: idSchema,
+    caught: idSchema,
+    periodId: z.number().int().nonnegative(),
+    /** The catcher's current position; required from a player connection (CATCH-6). */
+    position: locationInputSchema.optional(),
+    /** A game master's catch without the position check, journaled with the command (CATCH-6). */
+    override: z.boolean().optional(),
+  },
   result: periodResult,
 });
 export const complete = defineCommand({

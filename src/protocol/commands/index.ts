@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { DefinedCommand } from '../define.js';
+import * as accounts from './accounts.js';
 import * as auth from './auth.js';
 import * as catalogue from './catalogue.js';
 import * as core from './core.js';
 import * as game from './game.js';
 import * as pictures from './pictures.js';
+import * as privacy from './privacy.js';
 import * as timers from './timers.js';
 
 /**
@@ -88,10 +90,19 @@ export const COMMAND_DEFS = [
   game.pastGameList,
   game.pastGameGet,
   pictures.pictureUpload,
+  pictures.pictureReceived,
   pictures.pictureProcessed,
   pictures.pictureGet,
   pictures.pictureChunk,
   pictures.pictureRead,
+  accounts.gmAdd,
+  accounts.gmList,
+  accounts.gmRevoke,
+  accounts.auditList,
+  accounts.auditFound,
+  privacy.playerErase,
+  privacy.playerExport,
+  privacy.privacyExpire,
 ] as const;
 
 type Defs = (typeof COMMAND_DEFS)[number];

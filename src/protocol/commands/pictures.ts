@@ -31,6 +31,25 @@ export const pictureUpload = defineCommand({
   result: pictureSchema,
 });
 
+/**
+ * Internal: an HTTP upload's body is on disk (PICTURE-7). The HTTP side vouches for the uploader (its token
+ * was checked there); the engine checks the target as for `picture.upload` and starts the job on the file.
+ */
+export const pictureReceived = defineCommand({
+  type: 'picture.received',
+  summary: 'An HTTP upload arrived (sent by the HTTP side).',
+  scope: 'global',
+  access: 'internal',
+  params: {
+    target: pictureTargetSchema,
+    /** The uploading player, or null for an admin. */
+    uploadedBy: idSchema.nullable(),
+    /** The upload's file name in the data directory's uploads folder. */
+    upload: z.uuid(),
+  },
+  result: pictureSchema,
+});
+
 /** Internal: a picture job's result, stored by the engine and answered to the uploader. */
 export const pictureProcessed = defineCommand({
   type: 'picture.processed',

@@ -21,6 +21,7 @@ describe('game config', () => {
       perimDistanceRange: { start: 24, end: 61 },
       zkaffRatioRange: { start: 0.3333, end: 1.3333 },
       challengeSets: [],
+      catchLocationMaxAgeMinutes: 5,
     });
     expect(DEFAULT_GAME_CONFIG.teamColours).toHaveLength(16);
     expect(Object.isFrozen(DEFAULT_GAME_CONFIG.perimDistanceRange)).toBe(true);
@@ -51,6 +52,8 @@ describe('game config', () => {
     expect(rulesOf({ zkaffMinutes: -5 })).toEqual(['out-of-range:zkaffMinutes']);
     expect(rulesOf({ zkaffStationDistanceDivisor: 0 })).toEqual(['out-of-range:zkaffStationDistanceDivisor']);
     expect(rulesOf({ pointsPerGrade: Number.POSITIVE_INFINITY })).toEqual(['out-of-range:pointsPerGrade']);
+    expect(rulesOf({ catchLocationMaxAgeMinutes: 0 })).toEqual(['out-of-range:catchLocationMaxAgeMinutes']);
+    expect(rulesOf({ catchLocationMaxAgeMinutes: 0.5 })).toEqual([]);
   });
 
   it('[CONFIG-3] rejects malformed ranges, times, lists, colours and texts', () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  challengeDistance,
-  haversineMetres,
-  minutesBetween,
-  zonesWithin,
-} from '../../../src/engine/generation/distance.js';
+import { challengeDistance, minutesBetween, zonesWithin } from '../../../src/engine/generation/distance.js';
+import { haversineMetres } from '../../../src/protocol/geo.js';
 import { exampleZones, kaff, makeChallenge, Z } from './fixtures.js';
 
 const [z110, z121] = exampleZones();

@@ -63,6 +63,7 @@ describe('generateHand', () => {
       expect(offer).toMatchObject({
         points: 1522,
         zoneId: Z.z181,
+        zoneNumber: 181,
         title: `Usflug uf Kaff${offer.challengeId}`,
       });
       expect(b).toMatchObject({ slot: 'specific', level: 0 });
@@ -149,12 +150,13 @@ describe('generateHand', () => {
     expect(bad.problems).toHaveLength(2);
   });
 
-  it('[HAND-1] fills the offer from the challenge: first sector, repetitions, action, zone', () => {
+  it('[HAND-1] fills the offer from the challenge: first sector, repetitions, action, zone, translations', () => {
     const sectors = [makeSector(1, 'A', [2]), makeSector(2, 'B', [1])];
     const zones = exampleZones().map((z) => (z.id === Z.z110 ? { ...z, closeSectors: [1] } : z));
     const stop = zkaff(1, [1, 2], {
       repetitions: { min: 2, max: 2 },
       action: { type: 'Trap', stuckMinutes: null, catcherMessage: 'hi' },
+      translatedTitles: { en: 'Drift to %r stops' },
     });
     const catalogue = makeCatalogue({ challenges: [stop], zones, sectors });
     const result = generate({ catalogue, now: MONDAY_1645, config: testConfig({ numChallenges: 1 }) });
@@ -165,6 +167,9 @@ describe('generateHand', () => {
         description: 'Gönd zu de Station Stop1 in Züri.',
         points: result.breakdowns[0]?.points,
         zoneId: Z.z110,
+        zoneNumber: 110,
+        translatedTitles: { en: 'Drift to 2 stops' },
+        translatedDescriptions: {},
         sectorId: 1,
         repetitions: 2,
         action: { type: 'Trap', stuckMinutes: null, catcherMessage: 'hi' },

@@ -9,6 +9,7 @@ import type {
 } from '../../../src/engine/catalogue/types.js';
 import type { Command } from '../../../src/protocol/commands/index.js';
 import type { GameDriver, Reply } from './drivers.js';
+import { found } from '../../helpers/index.js';
 
 /** The zvv-demo fixture (test/fixtures/zvv-demo, see its README). */
 const FIXTURE_DIR = new URL('../../fixtures/zvv-demo/', import.meta.url);
@@ -45,11 +46,11 @@ export async function buildDemoCatalogue(driver: GameDriver): Promise<Catalogue>
     'sector.add',
   );
   const sectorId = new Map(sectors.map((s) => [s.name, s.id]));
+  const idOfSector = (name: string): number => found(sectorId.get(name), `sector ${name}`);
   const links: { a: number; b: number }[] = [];
   for (const sector of plan.sectors) {
     for (const neighbour of sector.neighbours) {
-      if (sector.name < neighbour)
-        links.push({ a: sectorId.get(sector.name) as number, b: sectorId.get(neighbour) as number });
+      if (sector.name < neighbour) links.push({ a: idOfSector(sector.name), b: idOfSector(neighbour) });
     }
   }
   results(await driver.callAll(links.map((l) => admin({ type: 'sector.link', ...l }))), 'sector.link');
@@ -74,14 +75,14 @@ export async function buildDemoCatalogue(driver: GameDriver): Promise<Catalogue>
     'zone.add',
   );
   const zoneId = new Map(zones.map((z) => [z.number, z.id]));
-  const zoneOf = (n: number): number => zoneId.get(n) as number;
+  const zoneOf = (n: number): number => found(zoneId.get(n), `zone ${n}`);
   results(
     await driver.callAll(
       plan.zones.map((z) =>
         admin({
           type: 'zone.setCloseSectors',
           id: zoneOf(z.number),
-          sectors: z.closeSectors.map((s) => sectorId.get(s) as number),
+          sectors: z.closeSectors.map(idOfSector),
         }),
       ),
     ),

@@ -7,11 +7,12 @@ import type { Audience, BroadcastEvent } from '../../../src/protocol/broadcasts.
 import type { Command } from '../../../src/protocol/commands/index.js';
 import type { ProtocolError } from '../../../src/protocol/errors.js';
 import { applyWrites } from '../../../src/runtime/apply.js';
+import { reaches, resolveRecipients, streamOf } from '../../../src/runtime/audience.js';
 import { FakeClock } from '../../../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../../../src/runtime/peer.js';
 import { Runtime } from '../../../src/runtime/runtime.js';
-import type { MutableState } from '../../../src/store/sqlite-store.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
+import type { MutableState } from '../../../src/store/store.js';
 import { toStateDocument } from '../../../src/store/state-json.js';
 import { Inbox } from '../../helpers/index.js';
 
@@ -53,18 +54,18 @@ export interface GameDriver {
   seenBy(player: number): readonly BroadcastEvent[];
 }
 
-/** VISIBILITY-1, VISIBILITY-3: whether a player connection may see a broadcast, judged after the step. */
+/**
+ * Whether a player connection may see a broadcast (VISIBILITY-1, GRACE-2, VISIBILITY-4): the runtime's rule, with the recipients
+ * resolved from the state right after the step, as the runtime resolves them when it commits.
+ */
 export function playerSees(
   state: EngineState,
   player: number,
   session: number,
   b: PendingBroadcast,
 ): boolean {
-  if (b.audience === 'admins') return false;
-  if (b.session !== null && b.session !== session) return false;
-  if (b.audience === 'all') return true;
-  const team = state.tables.player.get(player)?.team ?? null;
-  return team === null || !b.audience.exceptTeams.includes(team);
+  const viewer = { actor: { kind: 'player', player }, session } as const;
+  return reaches(resolveRecipients(state, b.audience), streamOf(b.session), viewer);
 }
 
 /** A journaled step, as the runtime journals it: the input with the clock reading and the RNG seed. */

@@ -25,6 +25,7 @@ import {
   teamOf,
   type TeamView,
 } from './world.js';
+import { found } from '../../helpers/index.js';
 
 type GameView = z.infer<typeof gameSchema>;
 type EventView = z.infer<typeof eventSchema>;
@@ -50,7 +51,10 @@ export interface GameDayReport {
 export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   const catalogue = await buildDemoCatalogue(d);
   expect(catalogue.challenges.size).toBe(144);
-  const zone110 = [...catalogue.zones.values()].find((z) => z.number === 110)?.id as number;
+  const zone110 = found(
+    [...catalogue.zones.values()].find((z) => z.number === 110),
+    'zone 110',
+  ).id;
 
   const admin = async (command: Command, session?: number): Promise<Reply> =>
     await d.call({ command, ...(session === undefined ? {} : { session }) });
@@ -87,12 +91,22 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   }
   const asTeam = (team: number, which = 0): Actor => ({
     kind: 'player',
-    player: (members.get(team) as number[])[which] as number,
+    player: found(
+      found(members.get(team), `members of team ${team}`)[which],
+      `player ${which} of team ${team}`,
+    ),
   });
   accepted(
     await game({
       type: 'config.set',
-      changes: { numCatchers: 1, startTime: '09:00', endTime: '17:00', gracePeriodMinutes: 15 },
+      // The day's phones report rarely: positions stay fresh enough for a catch for an hour (CATCH-6).
+      changes: {
+        numCatchers: 1,
+        startTime: '09:00',
+        endTime: '17:00',
+        gracePeriodMinutes: 15,
+        catchLocationMaxAgeMinutes: 60,
+      },
     }),
   );
 
@@ -122,17 +136,17 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
 
   // While the game runs, teams, membership and config are locked (LOCK-1).
   expect(refusedWith(await game({ type: 'team.add', name: 'Spätzünder' }))).toBe('GAME_IN_PROGRESS');
-  expect(refusedWith(await game({ type: 'team.assign', player: players[0]?.id as number, team: null }))).toBe(
-    'GAME_IN_PROGRESS',
-  );
+  expect(
+    refusedWith(await game({ type: 'team.assign', player: found(players[0], 'players[0]').id, team: null })),
+  ).toBe('GAME_IN_PROGRESS');
   expect(refusedWith(await game({ type: 'config.set', changes: { numCatchers: 2 } }))).toBe(
     'GAME_IN_PROGRESS',
   );
-  expect(refusedWith(await game({ type: 'team.rename', team: teams[0]?.id as number, name: 'Neu' }))).toBe(
-    'GAME_IN_PROGRESS',
-  );
+  expect(
+    refusedWith(await game({ type: 'team.rename', team: found(teams[0], 'teams[0]').id, name: 'Neu' })),
+  ).toBe('GAME_IN_PROGRESS');
 
-  const K = catchers[0]?.id as number;
+  const K = found(catchers[0], 'catchers[0]').id;
   const [R1, R2, R3] = runners.map((t) => t.id) as [number, number, number];
 
   // --- Locations (LOCATION-1 to LOCATION-5): the catcher at HB; R1 250 m east, R2 400 m north, R3 1 km west.
@@ -211,17 +225,20 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   expect(teamOf(d.state(), R1)).toEqual(afterFirst);
   await d.advance(1_000);
   expect(accepted<{ period: number }>(await completeR1(1)).period).toBe(1);
-  const secondOffer = afterFirst.offers[0];
-  const bountyR1 = Math.floor(offer.points * 0.3) + Math.floor((secondOffer?.points ?? 0) * 0.3);
+  const secondOffer = found(afterFirst.offers[0], 'an offer after the first completion');
+  const bountyR1 = Math.floor(offer.points * 0.3) + Math.floor(secondOffer.points * 0.3);
   expect(teamOf(d.state(), R1)).toMatchObject({
     bounty: bountyR1,
-    points: offer.points + (secondOffer?.points ?? 0),
+    points: offer.points + secondOffer.points,
   });
 
-  // --- A catch (CATCH-1 to CATCH-5, GRACE-1).
+  // --- A catch (CATCH-1 to CATCH-6, GRACE-1).
   await d.advance(zurich(9, 30) - d.now());
-  const catchBy = async (catcher: number, caught: number, periodId: number, as?: Actor): Promise<Reply> =>
-    await game({ type: 'catch', catcher, caught, periodId }, as ?? asTeam(catcher));
+  // A player's catch carries the phone's position (CATCH-6): here where its team last reported.
+  const catchBy = async (catcher: number, caught: number, periodId: number, as?: Actor): Promise<Reply> => {
+    const position = fix(teamOf(d.state(), catcher).location ?? HB, d.now());
+    return await game({ type: 'catch', catcher, caught, periodId, position }, as ?? asTeam(catcher));
+  };
   expect(refusedWith(await catchBy(K, R2, 0))).toBe('TEAMS_TOO_FAR');
   expect(refusedWith(await catchBy(K, R3, 0))).toBe('TEAMS_TOO_FAR');
   expect(refusedWith(await catchBy(K, K, 0))).toBe('BAD_DATA');
@@ -422,11 +439,11 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   ]);
   expect(live.events).toEqual(past.events);
   const list = accepted<{ id: number }[]>(
-    await admin({ type: 'pastGame.list', player: players[1]?.id as number }),
+    await admin({ type: 'pastGame.list', player: found(players[1], 'players[1]').id }),
   );
   expect(list.map((g) => g.id)).toEqual([pastId]);
   return { session: S, pastGame: past };
 }
 
 const member = (members: Map<number, number[]>, team: number): number =>
-  (members.get(team) as number[])[0] as number;
+  found(found(members.get(team), `members of team ${team}`)[0], `a player of team ${team}`);

@@ -1,8 +1,9 @@
 import type { TeamRecord } from '../../../src/engine/game/types.js';
 import type { Actor } from '../../../src/engine/handler.js';
 import { seededRng, type Rng } from '../../../src/engine/rng.js';
-import type { EngineState } from '../../../src/engine/state.js';
-import type { Command } from '../../../src/protocol/commands/index.js';
+import type { EngineState, SessionRecord } from '../../../src/engine/state.js';
+import type { Command, CommandOf } from '../../../src/protocol/commands/index.js';
+import { haversineMetres } from '../../../src/protocol/geo.js';
 import type { Call, GameDriver, Reply } from './drivers.js';
 import { StepDriver } from './drivers.js';
 import { zurich } from './game-day.js';
@@ -73,7 +74,7 @@ export async function randomGame(d: GameDriver, seed: number, count: number): Pr
       after,
       s,
       teamsBefore,
-      action.kind === 'call' ? action.call.command : undefined,
+      action.kind === 'call' ? { ...action.call, now: d.now() } : undefined,
       reply,
       found,
     );
@@ -86,14 +87,42 @@ type Action = { kind: 'advance'; ms: number } | { kind: 'call'; call: Call };
 const describe = (action: Action): string =>
   action.kind === 'advance' ? `advance ${action.ms} ms` : JSON.stringify(action.call).slice(0, 300);
 
+/**
+ * CATCH-6: only a game master overrides; otherwise the catcher's position (sent, or for a game master its
+ * team's) and the caught team's location were both fresh enough and at most 300 m apart.
+ */
+function checkEvidence(
+  session: SessionRecord,
+  before: ReadonlyMap<number, TeamRecord>,
+  command: CommandOf<'catch'>,
+  as: Actor | undefined,
+  now: number,
+  found: (problem: string) => void,
+): void {
+  if (command.override === true) {
+    if (as?.kind === 'player') found('a player overrode the catch evidence');
+    return;
+  }
+  const maxAgeMs = (session.config.catchLocationMaxAgeMinutes ?? 5) * MINUTE;
+  const from = command.position ?? (as === undefined ? before.get(command.catcher)?.location : undefined);
+  const to = before.get(command.caught)?.location;
+  if (from === undefined || from === null || to === null || to === undefined)
+    return found('a catch without both positions');
+  if (now - from.timestamp > maxAgeMs || now - to.timestamp > maxAgeMs) found('a catch on a stale position');
+  if (haversineMetres(from, to) > 300) found(`a catch from ${Math.round(haversineMetres(from, to))} m`);
+}
+
 function checkInvariants(
   state: EngineState,
   s: SessionSetup,
   before: ReadonlyMap<number, TeamRecord>,
-  command: Command | undefined,
+  call: { command: Command; as?: Actor; now: number } | undefined,
   reply: Reply | undefined,
   found: (problem: string) => void,
 ): void {
+  const command = call?.command;
+  const as = call?.as;
+  const now = call?.now ?? 0;
   const session = state.tables.session.get(s.session);
   if (session === undefined) return found('the session vanished');
   const teams = teamsIn(state, s.session);
@@ -142,6 +171,7 @@ function checkInvariants(
       found(`team ${command.caught} was caught in its grace period`);
     if (caught?.role !== 'Runner' || before.get(command.catcher)?.role !== 'Catcher')
       found('wrong roles in a catch');
+    checkEvidence(session, before, command, as, now, found);
   }
   // No hand holds a challenge its team completed.
   for (const t of teams) {
@@ -175,6 +205,10 @@ function checkInvariants(
       found(`timer ${t.id} ${paused ? 'runs while the clock is paused' : 'is paused while the clock runs'}`);
   }
 }
+
+/** A random position within about 500 m of Zürich HB. */
+const randomPlace = (rng: Rng): { lat: number; lon: number } =>
+  north(east(HB, rng.int(-350, 350)), rng.int(-350, 350));
 
 /** A random next action, mostly plausible (so that games really progress), sometimes wrong on purpose. */
 function pick(rng: Rng, d: GameDriver, s: SessionSetup): Action {
@@ -212,8 +246,12 @@ function pick(rng: Rng, d: GameDriver, s: SessionSetup): Action {
   if (roll < 0.2) {
     const catcher = rng.next() < 0.85 ? withRole('Catcher') : anyTeam();
     const caught = rng.next() < 0.85 ? withRole('Runner') : anyTeam();
+    // Evidence (CATCH-6): mostly a position, up to six minutes old; sometimes none, or an override.
+    const r = rng.next();
+    const position = fix(randomPlace(rng), d.now() - rng.int(0, 6 * MINUTE), rng.int(3, 40));
+    const evidence = r < 0.1 ? { override: true } : r < 0.9 ? { position } : {};
     return call(
-      { type: 'catch', catcher: catcher.id, caught: caught.id, periodId: periodOf(catcher) },
+      { type: 'catch', catcher: catcher.id, caught: caught.id, periodId: periodOf(catcher), ...evidence },
       actorFor(catcher),
     );
   }
@@ -225,8 +263,7 @@ function pick(rng: Rng, d: GameDriver, s: SessionSetup): Action {
   }
   if (roll < 0.6) {
     const player = rng.pick(s.players) as number;
-    const at = north(east(HB, rng.int(-350, 350)), rng.int(-350, 350));
-    const location = fix(at, d.now() + rng.int(-20_000, 5_000), rng.int(3, 40));
+    const location = fix(randomPlace(rng), d.now() + rng.int(-20_000, 5_000), rng.int(3, 40));
     return rng.next() < 0.8
       ? call({ type: 'location.send', location }, { kind: 'player', player })
       : call({ type: 'location.send', location, player });

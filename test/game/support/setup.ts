@@ -2,10 +2,11 @@ import type { PartialGameConfig } from '../../../src/engine/config/game-config.j
 import type { Actor } from '../../../src/engine/handler.js';
 import type { EngineState } from '../../../src/engine/state.js';
 import type { Player, Session } from '../../../src/protocol/entities.js';
-import type { MutableState } from '../../../src/store/sqlite-store.js';
+import type { MutableState } from '../../../src/store/store.js';
 import { fromStateDocument, toStateDocument } from '../../../src/store/state-json.js';
 import { buildDemoCatalogue } from './catalogue.js';
 import { StepDriver, type GameDriver } from './drivers.js';
+import { found } from '../../helpers/index.js';
 import { accepted, sealed, type TeamView } from './world.js';
 
 let demo: string | undefined;
@@ -79,5 +80,5 @@ export async function setUpSession(
 /** The connection of a team's first player. */
 export const playerOf = (setup: SessionSetup, team: number, which = 0): Actor => ({
   kind: 'player',
-  player: setup.members.get(team)?.[which] as number,
+  player: found(setup.members.get(team)?.[which], `player ${which} of team ${team}`),
 });

@@ -9,6 +9,7 @@ import {
 } from '../../game/teams.js';
 import type { TeamRecord, TeamStanding } from '../../game/types.js';
 import { teamView } from '../../game/views.js';
+import { authorOf } from '../../authors.js';
 import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
 import { broadcastTeam } from './teams.js';
 
@@ -29,11 +30,21 @@ function announce(
   reason?: string,
 ): void {
   broadcastTeam(ctx, team);
-  ctx.tx.broadcast({
-    session: team.session,
-    audience: 'all',
-    event: { type: 'correction', kind, team: team.id, reason: reason ?? null },
-  });
+  const record = {
+    at: ctx.now,
+    kind,
+    team: team.id,
+    reason: reason ?? null,
+    by: authorOf(ctx.tx, ctx.actor),
+  };
+  // The game keeps its corrections with their authors, and its archive will too (AUTH-7).
+  const session = sessionOf(ctx);
+  if (session.game !== null) {
+    const corrections = [...(session.game.corrections ?? []), record];
+    ctx.tx.put('session', { ...session, game: { ...session.game, corrections } });
+  }
+  const { at: _at, ...event } = record;
+  ctx.tx.broadcast({ session: team.session, audience: 'all', event: { type: 'correction', ...event } });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { authorOf } from '../../authors.js';
 import { isPlayableStatus } from '../../catalogue/types.js';
 import { configOf, dealHand, sessionOf, teamsOf, withoutGrace } from '../../game/teams.js';
 import { gameDayOf, RESTART_WINDOW_MS } from '../../game/game-day.js';
@@ -10,6 +11,7 @@ import { playerView, sessionView } from '../../views.js';
 import { unknownTimeZone } from '../sessions.js';
 import { armTimer } from '../timers.js';
 import { locationVisible } from './teams.js';
+import { armRetention } from '../privacy.js';
 
 const gameView = (
   game: GameRecord,
@@ -101,6 +103,7 @@ export const gameStart: Handler<'game.start'> = (_command, ctx) => {
     );
   }
   const id = session.gamesPlayed + 1;
+  const by = authorOf(ctx.tx, ctx.actor);
   const timer = armTimer(ctx, {
     dueAt: endsAt,
     session: session.id,
@@ -112,13 +115,15 @@ export const gameStart: Handler<'game.start'> = (_command, ctx) => {
     startedAt: ctx.now,
     endsAt,
     endTimer: timer.id,
+    startedBy: by,
+    corrections: [],
   };
   const saved = ctx.tx.put('session', { ...session, game, gamesPlayed: id });
   const views = started.map((t) => teamView(t, false));
   ctx.tx.broadcast({
     session: session.id,
     audience: 'all',
-    event: { type: 'game.started', game: gameView(game, saved), teams: views },
+    event: { type: 'game.started', game: gameView(game, saved), teams: views, by },
   });
   return ok({ game: gameView(game, saved), teams: started.map((t) => teamView(t)) });
 };
@@ -192,6 +197,7 @@ function endGame(
   const teams = teamsOf(ctx.tx, session.id);
   for (const t of teams) ctx.tx.put('team', withoutGrace(ctx, t));
   const points = ctx.tx.all('trackPoint');
+  const endedBy = authorOf(ctx.tx, ctx.actor);
   const past: PastGameRecord = {
     id: ctx.tx.newId('pastGame'),
     session: session.id,
@@ -199,6 +205,11 @@ function endGame(
     mode: session.mode,
     startedAt: game.startedAt,
     endedAt: ctx.now,
+    game: game.id,
+    // Games started before authors were recorded were started by the owner, the only admin then.
+    startedBy: game.startedBy ?? { kind: 'owner' },
+    endedBy,
+    corrections: game.corrections ?? [],
     teams: teams.map((t) => ({
       ...t,
       track: points
@@ -207,6 +218,7 @@ function endGame(
     })),
   };
   ctx.tx.put('pastGame', past);
+  armRetention(ctx, session, past);
   for (const player of ctx.tx.all('player')) {
     if (player.session === session.id && player.lastLocation !== null)
       ctx.tx.put('player', { ...player, lastLocation: null });
@@ -215,7 +227,13 @@ function endGame(
   ctx.tx.broadcast({
     session: session.id,
     audience: 'all',
-    event: { type: 'game.ended', game: gameView(game, saved), pastGame: past.id, reason },
+    event: {
+      type: 'game.ended',
+      game: gameView(game, saved),
+      pastGame: past.id,
+      reason,
+      by: endedBy,
+    },
   });
   return past.id;
 }

@@ -1,10 +1,10 @@
 import { haversineMetres } from '../../generation/distance.js';
+import { hiddenFrom, hiddenFromNow, readerTeam } from '../../game/grace-secrets.js';
 import { findTeam, isOutcome, sessionOf, teamsOf } from '../../game/teams.js';
 import type { LocationFix, TeamRecord } from '../../game/types.js';
 import { eventsOf } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext } from '../../handler.js';
-import type { Audience } from '../../../protocol/broadcasts.js';
-import { locationVisible } from './teams.js';
+import { trailVisible } from './teams.js';
 
 /** Location intake constants (LOCATION-3, LOCATION-5). */
 const PRECISE_M = 20;
@@ -45,10 +45,18 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
     receivedAt: ctx.now,
   };
   if (!accepts(team.location, fix)) return ok({ accepted: false, reason: 'less-precise' });
-  ctx.tx.put('team', { ...team, location: fix, lastTrackPoint: extendTrack(ctx, team, fix) });
+  // In grace, the catchers of this moment are kept from this position for good (VISIBILITY-3, VISIBILITY-4).
+  const hidden = hiddenFromNow(ctx, team);
+  const { locationHiddenFrom: _previous, ...rest } = team;
+  ctx.tx.put('team', {
+    ...rest,
+    location: fix,
+    ...(hidden.length === 0 ? {} : { locationHiddenFrom: hidden }),
+    lastTrackPoint: extendTrack(ctx, team, fix, hidden),
+  });
   ctx.tx.broadcast({
     session: session.id,
-    audience: locationAudience(ctx, team),
+    audience: hidden.length === 0 ? 'all' : { exceptTeams: [...hidden] },
     event: { type: 'location', team: team.id, location: fix },
   });
   return ok({ accepted: true });
@@ -62,8 +70,16 @@ function accepts(current: LocationFix | null, fix: LocationFix): boolean {
   return ratio < 1 || (age > 15_000 && ratio < 1.5) || age > 30_000;
 }
 
-/** Adds a trail point when the team moved more than 20 m and 10 s since the last one. */
-function extendTrack(ctx: HandlerContext, team: TeamRecord, fix: LocationFix): TeamRecord['lastTrackPoint'] {
+/**
+ * Adds a trail point when the team moved more than 20 m and 10 s since the last one; a point reported in
+ * grace keeps the teams it is hidden from.
+ */
+function extendTrack(
+  ctx: HandlerContext,
+  team: TeamRecord,
+  fix: LocationFix,
+  hidden: readonly number[],
+): TeamRecord['lastTrackPoint'] {
   const last = team.lastTrackPoint;
   const point = { lat: fix.lat, lon: fix.lon, timestamp: Math.max(fix.timestamp, last?.timestamp ?? 0) };
   if (
@@ -72,18 +88,9 @@ function extendTrack(ctx: HandlerContext, team: TeamRecord, fix: LocationFix): T
   ) {
     return last;
   }
-  ctx.tx.put('trackPoint', { id: ctx.tx.newId('trackPoint'), team: team.id, ...point });
+  const hiddenFrom = hidden.length === 0 ? {} : { hiddenFrom: hidden };
+  ctx.tx.put('trackPoint', { id: ctx.tx.newId('trackPoint'), team: team.id, ...point, ...hiddenFrom });
   return point;
-}
-
-/** VISIBILITY-3: while a team is in grace, catchers do not learn where it is. */
-function locationAudience(ctx: HandlerContext, team: TeamRecord): Audience {
-  if (team.grace === null) return 'all';
-  return {
-    exceptTeams: teamsOf(ctx.tx, team.session)
-      .filter((t) => t.role === 'Catcher')
-      .map((t) => t.id),
-  };
 }
 
 export const locationList: Handler<'location.list'> = (command, ctx) => {
@@ -93,14 +100,16 @@ export const locationList: Handler<'location.list'> = (command, ctx) => {
   if (known.length < teams.length) return notFound('team', command.team ?? 0);
   const since = command.since ?? -Infinity;
   const points = ctx.tx.all('trackPoint');
+  const reader = readerTeam(ctx);
   return ok(
     known
-      // A catcher's connection does not get the trail of a team in grace either (VISIBILITY-3).
-      .filter((t) => locationVisible(ctx, t))
+      // A catcher's connection does not get the trail of a team in grace either (VISIBILITY-3), nor,
+      // while the game runs, the points reported in a grace while its team was a catcher (VISIBILITY-4).
+      .filter((t) => trailVisible(ctx, t))
       .map((t) => ({
         team: t.id,
         track: points
-          .filter((p) => p.team === t.id && p.timestamp >= since)
+          .filter((p) => p.team === t.id && p.timestamp >= since && !hiddenFrom(reader, p.hiddenFrom))
           .map(({ lat, lon, timestamp }) => ({ lat, lon, timestamp })),
       })),
   );

@@ -30,6 +30,10 @@ export const pastGameGet: Handler<'pastGame.get'> = (command, { tx }) => {
   return ok({
     ...info(game),
     mode: game.mode,
+    startedBy: game.startedBy ?? { kind: 'owner' },
+    endedBy: game.endedBy ?? { kind: 'owner' },
+    corrections: [...(game.corrections ?? [])],
+    expiredAt: game.expiredAt ?? null,
     teams: game.teams.map((t) => ({ ...teamView(t), track: [...t.track] })),
     events: eventsOf(game.teams),
   });

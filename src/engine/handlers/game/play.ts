@@ -1,4 +1,3 @@
-import { haversineMetres } from '../../generation/distance.js';
 import {
   configOf,
   dealHand,
@@ -15,10 +14,10 @@ import {
 import type { TeamRecord } from '../../game/types.js';
 import { teamView } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
+import type { ResultOf } from '../../../protocol/commands/index.js';
 import type { SessionRecord } from '../../state.js';
+import { catchEvidenceRefusal, overrideRefusal, recordCatcherPosition } from './catch-evidence.js';
 
-/** Catch radius, measured correctly with (lat, lon) this time (CATCH-2). */
-export const CATCH_RADIUS_M = 300;
 /**
  * A team cannot complete within this long of its previous completion, on real timestamps (COMPLETE-3).
  * Catches do not count: blocking a completion right after a catch is a reference quirk not to copy.
@@ -92,14 +91,15 @@ export const complete: Handler<'complete'> = (command, ctx) => {
   return ok({ period, team: teamView(next) });
 };
 
-/** Catch (CATCH-1 to CATCH-5): the teams swap roles, the bounty moves. */
+/** Catch (CATCH-1 to CATCH-6): the teams swap roles, the bounty moves. */
 export const catchTeam: Handler<'catch'> = (command, ctx) => {
   const session = runningGame(ctx);
   if (isOutcome(session)) return session;
   if (command.catcher === command.caught) return fail('BAD_DATA', 'A team cannot catch itself.');
   const catcher = findTeam(ctx, command.catcher);
   if (isOutcome(catcher)) return catcher;
-  const refused = mayActAs(ctx, catcher) ?? checkPeriod(catcher, command.periodId);
+  const refused =
+    mayActAs(ctx, catcher) ?? overrideRefusal(ctx, command) ?? checkPeriod(catcher, command.periodId);
   if (refused) return refused;
   if (catcher.role !== 'Catcher')
     return fail('TEAM_IS_RUNNER', `Team ${catcher.id} is a runner.`, { entity: 'team', id: catcher.id });
@@ -112,14 +112,20 @@ export const catchTeam: Handler<'catch'> = (command, ctx) => {
       entity: 'team',
       id: caught.id,
     });
-  if (catcher.location !== null && caught.location !== null) {
-    const metres = haversineMetres(catcher.location, caught.location);
-    if (metres > CATCH_RADIUS_M)
-      return fail(
-        'TEAMS_TOO_FAR',
-        `The teams are ${Math.round(metres)} m apart (at most ${CATCH_RADIUS_M} m).`,
-      );
-  }
+  const unproven =
+    catchEvidenceRefusal(ctx, session, command, catcher, caught) ?? recordCatcherPosition(ctx, command);
+  if (unproven) return unproven;
+  // The position sent with the catch may have become the catcher team's location: read the team again.
+  return applyCatch(ctx, session, ctx.tx.get('team', catcher.id) as TeamRecord, caught);
+};
+
+/** The catch's effects (CATCH-3 to CATCH-5). */
+function applyCatch(
+  ctx: HandlerContext,
+  session: SessionRecord,
+  catcher: TeamRecord,
+  caught: TeamRecord,
+): Outcome<ResultOf<'catch'>> {
   const top = topScore(ctx.tx, session.id);
   const bounty = caught.bounty;
   const catcherPeriod = catcher.periods.length;
@@ -159,7 +165,7 @@ export const catchTeam: Handler<'catch'> = (command, ctx) => {
     },
   });
   return ok({ period: catcherPeriod, team: teamView(winner) });
-};
+}
 
 /** A grace period ran out: the team is visible and catchable again, and everyone is told (GRACE-4). */
 export const graceEnd: Handler<'grace.end'> = (command, ctx) => {

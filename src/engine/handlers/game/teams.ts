@@ -1,3 +1,4 @@
+import { hiddenFrom, readerTeam } from '../../game/grace-secrets.js';
 import { TEAM_NAME_SIMILARITY, similarity } from '../../game/similarity.js';
 import {
   configOf,
@@ -99,12 +100,20 @@ export const teamRemove: Handler<'team.remove'> = (command, ctx) => {
 export const teamList: Handler<'team.list'> = (_command, ctx) =>
   ok(teamsOf(ctx.tx, ctx.session as number).map((t) => teamView(t, locationVisible(ctx, t))));
 
-/** VISIBILITY-3: a catcher's connection does not see where a team in grace is. */
+/**
+ * Whether a connection sees a team's location: a catcher's does not while the team is in grace
+ * (VISIBILITY-3), and, while the game runs, a team's does not when the location was reported in a grace
+ * while it was a catcher (VISIBILITY-4).
+ */
 export function locationVisible(ctx: HandlerContext, team: TeamRecord): boolean {
-  if (ctx.actor.kind !== 'player' || team.grace === null) return true;
-  const own = ctx.tx.get('player', ctx.actor.player)?.team ?? null;
-  const viewer = own === null ? undefined : ctx.tx.get('team', own);
-  return viewer?.role !== 'Catcher';
+  return trailVisible(ctx, team) && !hiddenFrom(readerTeam(ctx), team.locationHiddenFrom);
+}
+
+/** VISIBILITY-3: a catcher's connection sees nothing of where a team in grace is, trail included. */
+export function trailVisible(ctx: HandlerContext, team: TeamRecord): boolean {
+  if (team.grace === null) return true;
+  const reader = readerTeam(ctx);
+  return reader === undefined || ctx.tx.get('team', reader)?.role !== 'Catcher';
 }
 
 /** A player is in at most one team of one session: joining one leaves any other. */

@@ -1,0 +1,227 @@
+import { configOf } from '../game/teams.js';
+import type { PastGameRecord, TeamRecord } from '../game/types.js';
+import { teamView } from '../game/views.js';
+import { fail, notFound, ok, type Handler, type HandlerContext } from '../handler.js';
+import { blobKey, pictureView, type PictureRecord } from '../pictures/records.js';
+import type { PlayerRecord, SessionRecord } from '../state.js';
+import type { Tx } from '../tx.js';
+import { playerView } from '../views.js';
+import { armTimer } from './timers.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The name an erased player keeps in history (PRIVACY-2): it says nothing about who they were. */
+export const pseudonymOf = (player: number): string => `Erased player ${player}`;
+
+/**
+ * Arms the retention timer of a game that just ended (PRIVACY-1): on wall time, not on the session's
+ * game clock, which no longer runs for it.
+ */
+export function armRetention(ctx: HandlerContext, session: SessionRecord, past: PastGameRecord): void {
+  armTimer(ctx, {
+    dueAt: past.endedAt + configOf(session).retentionDays * DAY_MS,
+    session: null,
+    command: { type: 'privacy.expire', pastGame: past.id },
+  });
+}
+
+/**
+ * A finished game's retention period is over (PRIVACY-1): its tracks, positions and proof pictures go —
+ * from the archive, from the teams while they still show its final standings, from the blob store and
+ * from the journal's location reports — and its scores and events stay.
+ */
+export const privacyExpire: Handler<'privacy.expire'> = (command, ctx) => {
+  const past = ctx.tx.get('pastGame', command.pastGame);
+  if (past === undefined || past.expiredAt !== undefined) return ok({ expired: false });
+  const pictures = new Set(past.teams.flatMap((t) => t.periods.flatMap((p) => p.pictures)));
+  deletePictures(ctx.tx, pictures);
+  ctx.tx.put('pastGame', {
+    ...past,
+    expiredAt: ctx.now,
+    teams: past.teams.map((t) => ({ ...withoutPlaces(withoutPictures(t, pictures)), track: [] })),
+  });
+  for (const team of liveTeamsOf(ctx.tx, past)) stripLiveTeam(ctx.tx, team, pictures);
+  ctx.tx.redact({
+    kind: 'locations',
+    session: past.session,
+    from: past.startedAt,
+    to: past.endedAt,
+    players: null,
+    teams: null,
+  });
+  return ok({ expired: true });
+};
+
+/**
+ * Erases a player (PRIVACY-2): a pseudonym instead of the name; no passphrase, phone, login or team; their
+ * profile pictures and every picture they uploaded deleted; the tracks and places of every team they
+ * played in removed (a team travels together, so its trail is each member's track). Refused while their
+ * team's game runs (LOCK-1). The runtime rewrites the journal and the logs in the same commit.
+ */
+export const playerErase: Handler<'player.erase'> = (command, ctx) => {
+  const { tx } = ctx;
+  const player = tx.get('player', command.id);
+  if (player === undefined || player.erased === true) return notFound('player', command.id);
+  const current = player.team === null ? undefined : tx.get('team', player.team);
+  if (current !== undefined && tx.get('session', current.session)?.game != null) {
+    return fail('GAME_IN_PROGRESS', "The player's team is playing: erase them after the game.");
+  }
+  const pictures = new Set(
+    tx
+      .all('picture')
+      .filter((p) => isPlayersPicture(p, player.id))
+      .map((p) => p.id),
+  );
+  deletePictures(tx, pictures);
+  const tracked = eraseFromArchives(tx, player.id, pictures);
+  if (player.team !== null) tracked.add(player.team);
+  for (const team of tx.all('team')) {
+    if (tracked.has(team.id)) stripLiveTeam(tx, team, pictures);
+    else if (showsAny(team, pictures)) tx.put('team', withoutPictures(team, pictures));
+    const now = tx.get('team', team.id) as TeamRecord;
+    if (now.players.includes(player.id))
+      tx.put('team', { ...now, players: now.players.filter((p) => p !== player.id) });
+  }
+  for (const token of tx.all('token')) if (token.player === player.id) tx.delete('token', token.id);
+  const pseudonym = pseudonymOf(player.id);
+  const erased = tx.put('player', erasedPlayer(player, pseudonym));
+  tx.redact({ kind: 'player', player: player.id, pseudonym, name: player.name });
+  tx.broadcast({
+    session: null,
+    audience: 'admins',
+    event: { type: 'player.changed', player: playerView(erased) },
+  });
+  return ok(playerView(erased));
+};
+
+/**
+ * Takes an erased player's pictures out of every archive, and the trail and places of each team they
+ * played in (with a redaction of what its phones reported during that game). Returns the live teams that
+ * still show such a game: their trails go too.
+ */
+function eraseFromArchives(tx: Tx, player: number, pictures: ReadonlySet<number>): Set<number> {
+  const tracked = new Set<number>();
+  for (const past of tx.all('pastGame')) {
+    const played = new Set(past.teams.filter((t) => t.players.includes(player)).map((t) => t.id));
+    if (played.size === 0 && !past.teams.some((t) => showsAny(t, pictures))) continue;
+    tx.put('pastGame', {
+      ...past,
+      teams: past.teams.map((t) =>
+        played.has(t.id)
+          ? { ...withoutPlaces(withoutPictures(t, pictures)), track: [] }
+          : withoutPictures(t, pictures),
+      ),
+    });
+    if (played.size === 0) continue;
+    for (const team of liveTeamsOf(tx, past)) if (played.has(team.id)) tracked.add(team.id);
+    // A team travels together: what its phones reported during the game is the player's track as well.
+    tx.redact({
+      kind: 'locations',
+      session: past.session,
+      from: past.startedAt,
+      to: past.endedAt,
+      players: past.teams.filter((t) => played.has(t.id)).flatMap((t) => t.players),
+      teams: [...played],
+    });
+  }
+  return tracked;
+}
+
+const erasedPlayer = (player: PlayerRecord, pseudonym: string): PlayerRecord => ({
+  id: player.id,
+  name: pseudonym,
+  session: null,
+  team: null,
+  passphrase: null,
+  phone: null,
+  picture: null,
+  lastLocation: null,
+  removed: true,
+  erased: true,
+  createdAt: player.createdAt,
+});
+
+/** A player's own data as JSON (PRIVACY-3): a player may export only themselves (AUTH-3). */
+export const playerExport: Handler<'player.export'> = (command, { tx, actor, now }) => {
+  if (actor.kind === 'player' && actor.player !== command.id)
+    return fail('UNAUTHORISED', 'A player may export only their own data.');
+  const player = tx.get('player', command.id);
+  if (player === undefined) return notFound('player', command.id);
+  const team = player.team === null ? undefined : tx.get('team', player.team);
+  const games = tx.all('pastGame').flatMap((g) => {
+    const played = g.teams.find((t) => t.players.includes(player.id));
+    if (played === undefined) return [];
+    const { id, session, name, startedAt, endedAt } = g;
+    return [
+      { id, session, name, startedAt, endedAt, team: { ...teamView(played), track: [...played.track] } },
+    ];
+  });
+  return ok({
+    exportedAt: now,
+    player: playerView(player),
+    pictures: tx
+      .all('picture')
+      .filter((p) => isPlayersPicture(p, player.id))
+      .map(pictureView),
+    team: team === undefined ? null : teamView(team),
+    games,
+  });
+};
+
+const isPlayersPicture = (p: PictureRecord, player: number): boolean =>
+  (p.kind === 'player' && p.owner === player) || p.uploadedBy === player;
+
+/**
+ * Deletes picture records and the blobs of their bytes. Bytes are stored once under their content hash
+ * (PICTURE-4), so identical pictures share a blob: a key goes only when no remaining picture names it.
+ */
+function deletePictures(tx: Tx, ids: ReadonlySet<number>): void {
+  const keys = new Set<string>();
+  for (const id of ids) {
+    const picture = tx.get('picture', id);
+    if (picture === undefined) continue;
+    tx.delete('picture', id);
+    keys.add(blobKey(picture)).add(blobKey(picture.thumb));
+  }
+  if (keys.size === 0) return;
+  for (const picture of tx.all('picture')) {
+    keys.delete(blobKey(picture));
+    keys.delete(blobKey(picture.thumb));
+  }
+  for (const key of keys) tx.deleteBlob(key);
+}
+
+/** The session's live teams that still show this archived game's final standings (no game since). */
+function liveTeamsOf(tx: Tx, past: PastGameRecord): TeamRecord[] {
+  const session = tx.get('session', past.session);
+  if (session === undefined || session.game !== null || session.gamesPlayed !== past.game) return [];
+  const ids = new Set(past.teams.map((t) => t.id));
+  return tx.all('team').filter((t) => ids.has(t.id));
+}
+
+/** A live team without its trail, positions and the given pictures. */
+function stripLiveTeam(tx: Tx, team: TeamRecord, pictures: ReadonlySet<number>): void {
+  for (const point of tx.all('trackPoint')) if (point.team === team.id) tx.delete('trackPoint', point.id);
+  tx.put('team', withoutPlaces(withoutPictures(tx.get('team', team.id) ?? team, pictures)));
+}
+
+const showsAny = (team: TeamRecord, pictures: ReadonlySet<number>): boolean =>
+  (team.picture !== null && pictures.has(team.picture)) ||
+  team.periods.some((p) => p.pictures.some((id) => pictures.has(id)));
+
+function withoutPlaces<T extends TeamRecord>(team: T): T {
+  return {
+    ...team,
+    location: null,
+    lastTrackPoint: null,
+    periods: team.periods.map((p) => ({ ...p, location: null })),
+  };
+}
+
+function withoutPictures<T extends TeamRecord>(team: T, pictures: ReadonlySet<number>): T {
+  return {
+    ...team,
+    picture: team.picture !== null && pictures.has(team.picture) ? null : team.picture,
+    periods: team.periods.map((p) => ({ ...p, pictures: p.pictures.filter((id) => !pictures.has(id)) })),
+  };
+}

@@ -1,0 +1,68 @@
+import type { Actor } from '../engine/handler.js';
+import type { EngineState, Write } from '../engine/state.js';
+import type { StepInput, StepResult } from '../engine/step.js';
+import { blobDeleteStatement, redactionStatements } from '../store/privacy-sql.js';
+import { toStateDocument } from '../store/state-json.js';
+import type { TurnBatch } from './turn-batch.js';
+
+/**
+ * One journal row's input: the step's input (with its actor, which the audit reads: AUTH-9), the clock
+ * reading and seed (TIME-3), the players whose personal data the row may carry (`subjects`, so that
+ * erasing one finds them: PRIVACY-2), and `checkpoint` on a row whose commit redacts the journal.
+ */
+export function journalInput(
+  input: StepInput,
+  result: StepResult,
+  now: number,
+  seed: string,
+  tokenHash: string | undefined,
+): string {
+  const subjects = subjectsOf(input.actor, result.writes);
+  return JSON.stringify({
+    ...input,
+    now,
+    seed,
+    tokenHash,
+    ...(subjects.length > 0 ? { subjects } : {}),
+    ...(result.redactions === undefined ? {} : { checkpoint: true }),
+  });
+}
+
+/**
+ * The players a row is about: the acting player, and every player whose record, login or picture the
+ * command wrote (a name, passphrase, phone or position in its parameters belongs to one of those).
+ */
+function subjectsOf(actor: Actor, writes: readonly Write[]): number[] {
+  const subjects = new Set<number>();
+  if (actor.kind === 'player') subjects.add(actor.player);
+  for (const write of writes) {
+    if (write.op !== 'put') continue;
+    if (write.table === 'player') subjects.add(write.id);
+    const doc = write.doc as { player?: unknown; kind?: unknown; owner?: unknown; uploadedBy?: unknown };
+    if (write.table === 'token' && typeof doc.player === 'number') subjects.add(doc.player);
+    if (write.table === 'picture') {
+      if (doc.kind === 'player' && typeof doc.owner === 'number') subjects.add(doc.owner);
+      if (typeof doc.uploadedBy === 'number') subjects.add(doc.uploadedBy);
+    }
+  }
+  return [...subjects].sort((a, b) => a - b);
+}
+
+/**
+ * Adds a step's privacy outputs to its turn's commit (PRIVACY-1, PRIVACY-2): blob deletes, the redaction
+ * of journal and log rows, and — since redacted rows no longer replay to the same state — a checkpoint:
+ * the state after this step (the live state, right after its writes) becomes the journal's base, which
+ * replay starts from. The step's own row is the batch's last journal row.
+ */
+export function addPrivacy(batch: TurnBatch, result: StepResult, state: EngineState): void {
+  if (result.redactions === undefined && result.blobDeletes === undefined) return;
+  batch.statements.push(
+    ...(result.blobDeletes ?? []).map(blobDeleteStatement),
+    ...(result.redactions ?? []).flatMap(redactionStatements),
+  );
+  if (result.redactions === undefined) return;
+  batch.checkpoint = {
+    journalIndex: batch.journal.length - 1,
+    base: JSON.stringify(toStateDocument(state)),
+  };
+}

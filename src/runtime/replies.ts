@@ -1,0 +1,71 @@
+import type { AnsweredRequest } from '../store/store.js';
+import { AnsweredFilter } from './answered-filter.js';
+import type { Peer } from './peer.js';
+
+/** Where a response goes: the request's client identity and its id. */
+export interface ReplyKey {
+  readonly clientKey: string;
+  readonly requestId: string;
+}
+
+/** Looks up the stored response to an answered request (the store's `answeredResponse`). */
+export type StoredAnswer = (client: string, request: string) => string | undefined;
+
+/**
+ * Idempotency (IDEMPOTENCY-1): every request id is run once. A request id already answered gets its stored
+ * response; one still being worked on (in this turn, deferred on a job, or waiting for its commit) is
+ * joined: the connection that re-sent it gets the same response when it is ready.
+ */
+export class Replies {
+  /** Which requests may have been answered: the store is asked only about those. */
+  private readonly answered = new AnsweredFilter();
+  /** Requests being worked on, by key: the connections waiting for the response. */
+  private readonly inflight = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly stored: StoredAnswer,
+    answeredKeys: Iterable<ReplyKey>,
+  ) {
+    for (const key of answeredKeys) this.answered.add(keyOf(key));
+  }
+
+  /**
+   * True when the request is not to be run: it was answered (the peer is sent that response now) or is
+   * being worked on (the peer will get its response). Otherwise it is now in flight, awaited by the peer.
+   */
+  joinExisting(peer: Peer, reply: ReplyKey): boolean {
+    const key = keyOf(reply);
+    const waiting = this.inflight.get(key);
+    if (waiting !== undefined) {
+      waiting.add(peer.id);
+      return true;
+    }
+    const stored = this.answered.mayContain(key) ? this.stored(reply.clientKey, reply.requestId) : undefined;
+    if (stored !== undefined) {
+      peer.send(stored, 'response');
+      return true;
+    }
+    this.inflight.set(key, new Set([peer.id]));
+    return false;
+  }
+
+  /** The answer to keep for a request (it goes into the same commit as the request's changes). */
+  record(reply: ReplyKey, response: string, at: number): AnsweredRequest {
+    this.answered.add(keyOf(reply));
+    return { client: reply.clientKey, request: reply.requestId, at, response };
+  }
+
+  /** The connections waiting for the request's response; from now on it is no longer in flight. */
+  settle(reply: ReplyKey): ReadonlySet<string> {
+    const key = keyOf(reply);
+    const waiting = this.inflight.get(key);
+    this.inflight.delete(key);
+    return waiting ?? NOBODY;
+  }
+}
+
+const NOBODY: ReadonlySet<string> = new Set();
+
+function keyOf(reply: ReplyKey): string {
+  return `${reply.clientKey}\u0000${reply.requestId}`;
+}

@@ -1,0 +1,79 @@
+import type { Actor, Outcome } from '../engine/handler.js';
+import { seededRng } from '../engine/rng.js';
+import { step, type StepResult } from '../engine/step.js';
+import { encodeFailure, encodeResult } from '../protocol/encode.js';
+import type { LoggedBroadcast, MutableState } from '../store/store.js';
+import { applyWrites } from './apply.js';
+import { addPrivacy, journalInput } from './journal-entry.js';
+import type { Clock } from './clock.js';
+import type { Inbound } from './inbound.js';
+import { issuePlayerToken, withIssuedToken } from './player-tokens.js';
+import { RandomPool } from './random-pool.js';
+import type { Replies } from './replies.js';
+import { sequence } from './sequencer.js';
+import type { TurnBatch } from './turn-batch.js';
+
+/** One stepped item: what the engine returned, its response frame and its sequenced broadcasts. */
+export interface Stepped {
+  readonly item: Inbound;
+  readonly result: StepResult;
+  /** The response, rendered once (undefined while the answer is deferred to a job). */
+  readonly frame: string | undefined;
+  readonly broadcasts: readonly LoggedBroadcast[];
+}
+
+const SYSTEM: Actor = { kind: 'system' };
+
+/**
+ * Runs the pure engine for one inbound item against the live state, with the clock's reading and a fresh
+ * seed, applies its writes to memory (undoably) and adds everything its commit needs to the turn's batch:
+ * the writes, the sequenced broadcasts, the journal entry replay (and the audit) needs, the step's privacy statements, and the answer kept for IDEMPOTENCY-1.
+ */
+export class Stepper {
+  private readonly random = new RandomPool();
+
+  constructor(
+    private readonly state: MutableState,
+    private readonly clock: Clock,
+    private readonly replies: Replies,
+  ) {}
+
+  step(item: Inbound, batch: TurnBatch): Stepped {
+    const now = this.clock.now();
+    const seed = this.random.hex(16);
+    const actor = item.source === 'client' ? (item.actor ?? item.peer.actor) : SYSTEM;
+    const input = { command: item.command, actor, session: item.session };
+    // A login's token is drawn here, outside the seed, and only its hash goes in (AUTH-8).
+    const issued = item.command.type === 'auth.login' ? issuePlayerToken() : undefined;
+    const tokenHash = issued?.hash;
+    const result = step(this.state, input, { now, rng: seededRng(seed), loginTokenHash: tokenHash });
+    applyWrites(this.state, result.writes, batch.undo);
+    const broadcasts = result.broadcasts.map((b) => sequence(this.state, b, now, batch.undo));
+    batch.writes.push(...result.writes);
+    batch.broadcasts.push(...broadcasts);
+    if (result.writes.length > 0)
+      batch.journal.push({ at: now, input: journalInput(input, result, now, seed, tokenHash) });
+    addPrivacy(batch, result, this.state);
+    const reply = item.reply;
+    const outcome = issued === undefined ? result.outcome : withIssuedToken(result.outcome, issued);
+    const frame = reply === undefined ? undefined : responseFrame(reply.requestId, outcome);
+    // An answer carrying a fresh token is not kept: the store would hold the token (AUTH-8).
+    if (reply !== undefined && frame !== undefined && issued === undefined && isRecorded(result))
+      batch.answers.push(this.replies.record(reply, frame, now));
+    return { item, result, frame, broadcasts };
+  }
+}
+
+/**
+ * An answer is kept only where re-running its request could apply something twice: the request changed or
+ * announced something (IDEMPOTENCY-5). Reads and refusals keep nothing: a refused request changed nothing
+ * (DURABILITY-2), so a re-send is run again, and whatever the engine decides then applies once.
+ */
+function isRecorded(result: StepResult): boolean {
+  return result.writes.length > 0 || result.broadcasts.length > 0;
+}
+
+function responseFrame(id: string, outcome: Outcome<unknown>): string | undefined {
+  if (outcome.ok === 'deferred') return undefined;
+  return outcome.ok ? encodeResult(id, outcome.result) : encodeFailure(id, outcome.error);
+}

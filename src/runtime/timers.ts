@@ -1,0 +1,61 @@
+import type { Command } from '../protocol/commands/index.js';
+import type { TimerRecord, Write } from '../engine/state.js';
+import type { Clock } from './clock.js';
+import { TimerScheduler } from './timer-scheduler.js';
+
+/** How long a timer whose fire could not be saved waits before it is tried again. */
+const COMMIT_RETRY_MS = 1_000;
+
+/**
+ * The state's durable timers on the clock: a due timer is handed to `fire` (which queues a `timer.fire`
+ * for the engine). The schedule follows released changes only, so a timer fires from what is on disk.
+ */
+export class DurableTimers {
+  private readonly scheduler: TimerScheduler;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly records: ReadonlyMap<number, TimerRecord>,
+    fire: (timer: number) => void,
+  ) {
+    this.scheduler = new TimerScheduler(clock, (ids) => {
+      for (const id of ids) fire(id);
+    });
+    for (const timer of records.values()) this.scheduler.sync(timer.id, timer);
+  }
+
+  /** Number of armed timers (for observability and tests). */
+  get size(): number {
+    return this.scheduler.size;
+  }
+
+  /** A released step: the timers it wrote, and the one it fired, are brought up to date. */
+  released(writes: readonly Write[], command: Command): void {
+    for (const write of writes) if (write.table === 'timer' && write.op !== 'nextId') this.sync(write.id);
+    if (command.type === 'timer.fire') this.sync(command.timer);
+  }
+
+  /**
+   * A fire that could not be saved (memory is back as it was) goes back on the schedule after a pause, so
+   * that it is retried instead of forgotten until the next restart, without hammering a failing store.
+   */
+  retry(timer: number): void {
+    this.clock.setTimeout(() => {
+      this.sync(timer);
+      this.scheduler.rearm();
+    }, COMMIT_RETRY_MS);
+  }
+
+  /** Re-arms the real timeout (after a batch of changes; at start, timers already due fire now). */
+  rearm(): void {
+    this.scheduler.rearm();
+  }
+
+  stop(): void {
+    this.scheduler.stop();
+  }
+
+  private sync(id: number): void {
+    this.scheduler.sync(id, this.records.get(id));
+  }
+}

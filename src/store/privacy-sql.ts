@@ -1,0 +1,92 @@
+import type { Redaction } from '../engine/state.js';
+
+/** One SQL statement with its parameters, run by the commit writer inside a commit's transaction. */
+export type Statement = readonly [sql: string, params: Readonly<Record<string, string | number | null>>];
+
+/** A journal row's command reduced to its type: what the audit shows of a redacted row (AUTH-9). */
+const REDACTED_COMMAND = `json_set(input, '$.command', json_object('type', json_extract(input, '$.command.type'), 'redacted', json('true')))`;
+
+/**
+ * Journal rows about a player: those the runtime tagged with the player among their `subjects`
+ * (src/runtime/journal-entry.ts), and, for rows journaled before tags existed, those acting as the
+ * player or naming them (a `player.add` by the name it had). The erase itself stays: it is the checkpoint
+ * replay starts after.
+ */
+const ABOUT_PLAYER = `(
+  EXISTS (SELECT 1 FROM json_each(input, '$.subjects') WHERE value = @player)
+  OR json_extract(input, '$.actor.player') = @player
+  OR json_extract(input, '$.command.player') = @player
+  OR (json_extract(input, '$.command.type') IN ('player.edit', 'player.remove') AND json_extract(input, '$.command.id') = @player)
+  OR (json_extract(input, '$.command.type') = 'player.add' AND json_extract(input, '$.command.name') = @name)
+) AND json_extract(input, '$.command.type') <> 'player.erase'`;
+
+/**
+ * The statements that take personal data out of the journal and the delivery logs in the commit that
+ * removed it from the state (PRIVACY-1, PRIVACY-2). Rows before the commit's checkpoint are no longer
+ * replayed (replay starts from the state the checkpoint stored), so they can be rewritten freely.
+ */
+export function redactionStatements(redaction: Redaction): Statement[] {
+  if (redaction.kind === 'player') {
+    const { player, pseudonym, name } = redaction;
+    const views = { player, pseudonym };
+    return [
+      [`UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${ABOUT_PLAYER}`, { player, name }],
+      // Logged `player.added` / `player.changed` broadcasts, replayed to resuming admins.
+      [
+        `UPDATE broadcast SET message = json_set(message, '$.event.player.name', @pseudonym, '$.event.player.phone', NULL)
+         WHERE json_extract(message, '$.event.player.id') = @player`,
+        views,
+      ],
+      // Stored answers that are a player view (player.add/edit/remove, team.assign) or carry one (auth.login).
+      [
+        `UPDATE answered SET response = json_set(response, '$.result.name', @pseudonym, '$.result.phone', NULL)
+         WHERE json_extract(response, '$.result.id') = @player AND json_type(response, '$.result.removed') IN ('true', 'false')`,
+        views,
+      ],
+      [
+        `UPDATE answered SET response = json_set(response, '$.result.player.name', @pseudonym, '$.result.player.phone', NULL)
+         WHERE json_extract(response, '$.result.player.id') = @player`,
+        views,
+      ],
+    ];
+  }
+  const { session, from, to, players, teams } = redaction;
+  const list = (ids: readonly number[] | null): string | null => (ids === null ? null : JSON.stringify(ids));
+  const params = { session, from, to, players: list(players) };
+  const reports = `json_extract(input, '$.session') = @session AND json_extract(input, '$.now') BETWEEN @from AND @to
+    AND (@players IS NULL OR COALESCE(json_extract(input, '$.command.player'), json_extract(input, '$.actor.player'))
+      IN (SELECT value FROM json_each(@players)))`;
+  return [
+    [
+      `UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${reports} AND json_extract(input, '$.command.type') = 'location.send'`,
+      params,
+    ],
+    // A catch keeps who caught whom; only the catcher's position goes.
+    [
+      `UPDATE journal SET input = json_remove(input, '$.command.position') WHERE ${reports} AND json_extract(input, '$.command.type') = 'catch'`,
+      params,
+    ],
+    [
+      `DELETE FROM broadcast WHERE stream = CAST(CAST(@session AS INTEGER) AS TEXT) AND at BETWEEN @from AND @to
+       AND json_extract(message, '$.event.type') = 'location'
+       AND (@teams IS NULL OR json_extract(message, '$.event.team') IN (SELECT value FROM json_each(@teams)))`,
+      { session, from, to, teams: list(teams) },
+    ],
+  ];
+}
+
+export const blobDeleteStatement = (key: string): Statement => ['DELETE FROM blob WHERE key = @key', { key }];
+
+/**
+ * Makes the state after a checkpoint row the journal's base (DURABILITY-3): replay starts from it and
+ * skips every row up to the checkpoint. `rowsAfter` is how many of the commit's journal rows follow it.
+ */
+export function checkpointStatements(base: string, rowsAfter: number): Statement[] {
+  return [
+    ["INSERT OR REPLACE INTO meta (key, value) VALUES ('journalBase', @base)", { base }],
+    [
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('journalBaseSeq', (SELECT MAX(seq) FROM journal) - @rowsAfter)",
+      { rowsAfter },
+    ],
+  ];
+}

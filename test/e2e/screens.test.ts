@@ -1,0 +1,93 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeClients } from '../helpers/clients.js';
+import { launchChromium } from './support/chromium.js';
+import { startGame, startGameServer, type GameServer } from './support/game.js';
+import { logIn, openPhone, openTab, screenshot, type TestPhone } from './support/phones.js';
+
+const HB = { latitude: 47.3779, longitude: 8.5403 };
+
+/** axe's findings on the page as it is now, one line each (empty: none). */
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
+
+/** Saves the screen and checks it with axe. */
+async function look(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(150);
+  await screenshot(page, name);
+  expect(await violations(page), name).toEqual([]);
+}
+
+/**
+ * Every screen of the player app, in English on a light phone and in German on a dark one: each is saved
+ * as a screenshot (test-artifacts/screens) and has no axe violation.
+ */
+describe('every screen, light and dark, English and German', { timeout: 300_000 }, () => {
+  let browser: Browser;
+  let game: GameServer;
+  const phones: { phone: TestPhone; tag: string; passphrase: string }[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    game = await startGameServer(['Rot', 'Blau']);
+    const [first, second] = game.teams;
+    phones.push({
+      phone: await openPhone(browser, game.base, { position: HB, locale: 'en-GB', colorScheme: 'light' }),
+      tag: 'en-light',
+      passphrase: first?.passphrase as string,
+    });
+    phones.push({
+      phone: await openPhone(browser, game.base, { position: HB, locale: 'de-CH', colorScheme: 'dark' }),
+      tag: 'de-dark',
+      passphrase: second?.passphrase as string,
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    closeClients();
+    await game?.server.stop();
+  });
+
+  it('login and the waiting screen', async () => {
+    for (const { phone, tag, passphrase } of phones) {
+      await look(phone.page, `${tag}-login`);
+      await logIn(phone, passphrase);
+      await phone.page.locator('main h1').first().waitFor();
+      await look(phone.page, `${tag}-waiting`);
+    }
+  });
+
+  it('the game screens by role, the map, the game, the player’s own tab', async () => {
+    await startGame(game, { catchers: 1 });
+    for (const { phone, tag } of phones) {
+      const page = phone.page;
+      await page.locator('article').first().waitFor();
+      const role = (await page.locator('article[data-challenge]').count()) > 0 ? 'runner' : 'catcher';
+      await look(page, `${tag}-${role}`);
+      await page.locator('article button').first().click();
+      await page.locator('dialog[open]').waitFor();
+      await look(page, `${tag}-${role}-dialog`);
+      await page.keyboard.press('Escape');
+      await openTab(page, 'map');
+      await page.locator('.leaflet-container').waitFor();
+      await look(page, `${tag}-map`);
+      await openTab(page, 'game');
+      expect(await page.locator('[data-phase]').textContent()).toMatch(
+        /^(Normal|Perimeter|ZKaff|Specific|Spezifisch|End game|Endspiel)$/,
+      );
+      await look(page, `${tag}-game`);
+      await openTab(page, 'me');
+      await look(page, `${tag}-me`);
+      await phone.context.setOffline(true);
+      await page.locator('.link.offline').waitFor();
+      await openTab(page, 'play');
+      await look(page, `${tag}-offline`);
+      await phone.context.setOffline(false);
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import type { TruinlagClient } from '../../../src/client/node.js';
+import type { Command } from '../../../src/protocol/commands/index.js';
+import { TruinlagError } from '../../../src/client/errors.js';
+import { buildDemoCatalogue } from '../../game/support/catalogue.js';
+import type { GameDriver, Reply } from '../../game/support/drivers.js';
+import { openClient } from '../../helpers/clients.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { webApp } from '../../../src/server/web-app.js';
+import { builtWebApp } from '../../web/built-app.js';
+
+export interface GameServer {
+  readonly server: TestServer;
+  /** The app's address: http://127.0.0.1:<port>. */
+  readonly base: string;
+  /** The game master's connection (the local socket). */
+  readonly admin: TruinlagClient;
+  readonly session: number;
+  readonly teams: readonly { readonly id: number; readonly name: string; readonly passphrase: string }[];
+}
+
+/**
+ * A real server on port 0 serving the built app, with the zvv-demo catalogue (made through the engine's
+ * own commands) and a session of teams with one player each, not started yet.
+ */
+export async function startGameServer(teamNames: readonly string[]): Promise<GameServer> {
+  builtWebApp();
+  const server = await startTestServer({ staticApp: webApp({ tileUrl: null }) });
+  const admin = await openClient({ socket: server.socketPath });
+  await buildDemoCatalogue(clientDriver(server, admin));
+  const session = await admin.request({ type: 'session.add', name: 'Züri', timeZone: 'Europe/Zurich' });
+  const teams = [];
+  for (const [i, name] of teamNames.entries()) {
+    const passphrase = `phone ${i} ${name} passphrase`;
+    const player = await admin.request({
+      type: 'player.add',
+      name: `Player ${name}`,
+      passphrase,
+      session: session.id,
+    });
+    const team = await admin.request({ type: 'team.add', name }, { session: session.id });
+    await admin.request({ type: 'team.assign', player: player.id, team: team.id }, { session: session.id });
+    teams.push({ id: team.id, name, passphrase });
+  }
+  return { server, base: server.url.replace('ws://', 'http://'), admin, session: session.id, teams };
+}
+
+/**
+ * Starts the game with `catchers` catcher teams, on a game day around the current time in Zürich (it
+ * began an hour ago and ends in three), so that the real clock the browser reads fits the game.
+ */
+export async function startGame(game: GameServer, options: { catchers: number; graceMinutes?: number }) {
+  const hhmm = (offsetMinutes: number): string =>
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Zurich',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(Date.now() + offsetMinutes * 60_000);
+  await game.admin.request(
+    {
+      type: 'config.set',
+      changes: {
+        numCatchers: options.catchers,
+        startTime: hhmm(-60),
+        endTime: hhmm(180),
+        ...(options.graceMinutes === undefined ? {} : { gracePeriodMinutes: options.graceMinutes }),
+      },
+    },
+    { session: game.session },
+  );
+  return game.admin.request({ type: 'game.start' }, { session: game.session });
+}
+
+/** The buildDemoCatalogue driver over a real admin connection (the dashboard test uses it too). */
+export function clientDriver(server: TestServer, admin: TruinlagClient): GameDriver {
+  const call = async ({ command, session }: { command: Command; session?: number }): Promise<Reply> => {
+    try {
+      return { ok: true, result: await admin.request(command, session === undefined ? {} : { session }) };
+    } catch (error) {
+      if (!(error instanceof TruinlagError)) throw error;
+      return { ok: false, error: { code: error.code as never, message: error.message } };
+    }
+  };
+  const unused = (): never => {
+    throw new Error('not used by buildDemoCatalogue');
+  };
+  return {
+    name: 'e2e admin client',
+    now: () => Date.now(),
+    call,
+    callAll: (calls) => Promise.all(calls.map(call)),
+    state: () => server.server.runtime.current,
+    advance: unused,
+    broadcasts: unused,
+    connectPlayer: unused,
+    seenBy: unused,
+  };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameKind, Peer } from '../../src/runtime/peer.js';
+import { Replies, type ReplyKey } from '../../src/runtime/replies.js';
+
+/** A connection that keeps what it is sent. */
+class Recorder implements Peer {
+  readonly actor = { kind: 'admin' } as const;
+  readonly session = null;
+  readonly sent: string[] = [];
+  constructor(readonly id: string) {}
+  send(frame: string, _kind: FrameKind): void {
+    this.sent.push(frame);
+  }
+  close(): void {}
+}
+
+const key = (requestId: string, clientKey = 'admin/c'): ReplyKey => ({ clientKey, requestId });
+
+describe('idempotency and in-flight joining (IDEMPOTENCY-1)', () => {
+  it('a new request runs; a copy sent while it is in flight joins it and both get the answer', () => {
+    const replies = new Replies(() => undefined, []);
+    const first = new Recorder('first');
+    const second = new Recorder('second');
+    expect(replies.joinExisting(first, key('r1'))).toBe(false);
+    expect(replies.joinExisting(second, key('r1'))).toBe(true);
+    expect([...replies.settle(key('r1'))]).toEqual(['first', 'second']);
+    // Settled: nobody waits any more.
+    expect([...replies.settle(key('r1'))]).toEqual([]);
+  });
+
+  it('an answered request gets its stored response and does not run again, across restarts', () => {
+    const stored = new Map([['admin/c r0', 'stored frame of r0']]);
+    const lookups: string[] = [];
+    const lookup = (client: string, request: string): string | undefined => {
+      lookups.push(request);
+      return stored.get(`${client} ${request}`);
+    };
+    // Answered before a restart: known from the store's keys.
+    const replies = new Replies(lookup, [key('r0')]);
+    const peer = new Recorder('p');
+    expect(replies.joinExisting(peer, key('r0'))).toBe(true);
+    expect(peer.sent).toEqual(['stored frame of r0']);
+    // Answered now: recorded with the commit, then found the same way.
+    expect(replies.joinExisting(peer, key('r1'))).toBe(false);
+    expect(replies.record(key('r1'), 'frame of r1', 42)).toEqual({
+      client: 'admin/c',
+      request: 'r1',
+      at: 42,
+      response: 'frame of r1',
+    });
+    replies.settle(key('r1'));
+    stored.set('admin/c r1', 'frame of r1');
+    expect(replies.joinExisting(peer, key('r1'))).toBe(true);
+    expect(peer.sent).toEqual(['stored frame of r0', 'frame of r1']);
+    // The store is asked only about ids that may have been answered: never about r1 before it was.
+    expect(lookups).toEqual(['r0', 'r1']);
+  });
+
+  it('the same request id from another client is another request', () => {
+    const replies = new Replies(() => undefined, []);
+    expect(replies.joinExisting(new Recorder('a'), key('same', 'admin/a'))).toBe(false);
+    expect(replies.joinExisting(new Recorder('b'), key('same', 'admin/b'))).toBe(false);
+  });
+});
