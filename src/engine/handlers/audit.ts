@@ -36,7 +36,10 @@ const SECRET_FIELDS = new Set(['passphrase', 'token']);
 
 function auditEntry(tx: Tx, row: JournalRow): AuditEntry {
   const { type, redacted, ...params } = row.command;
-  const shown = Object.fromEntries(Object.entries(params).filter(([key]) => !SECRET_FIELDS.has(key)));
+  // The row was parsed from the journal's JSON text, so every value is JSON.
+  const shown = Object.fromEntries(
+    Object.entries(params).filter(([key]) => !SECRET_FIELDS.has(key)),
+  ) as NonNullable<AuditEntry['params']>;
   return {
     seq: row.seq,
     at: row.at,

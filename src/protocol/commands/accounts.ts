@@ -55,8 +55,8 @@ export const auditEntrySchema = z.object({
   by: authorSchema,
   command: z.string(),
   session: idSchema.nullable(),
-  /** The command's parameters without passphrases and tokens; null when redacted (PRIVACY-1, PRIVACY-2). */
-  params: z.record(z.string(), z.unknown()).nullable(),
+  /** The command's parameters (JSON, as journaled) without passphrases and tokens; null when redacted (PRIVACY-1, PRIVACY-2). */
+  params: z.record(z.string(), z.json()).nullable(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
