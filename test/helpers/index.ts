@@ -10,3 +10,4 @@ export * from './raw.js';
 export * from './cli.js';
 export * from './store.js';
 export * from './found.js';
+export * from './game-window.js';

@@ -7,7 +7,7 @@ import type { TruinlagClient } from '../../src/client/node.js';
 import type { ChallengeInput } from '../../src/protocol/catalogue.js';
 import type { PictureView } from '../../src/protocol/pictures.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
-import { found } from '../helpers/index.js';
+import { found, gameWindowIn } from '../helpers/index.js';
 
 /** Helpers for the picture tests: real images made with sharp, HTTP calls, a small game to catch in. */
 
@@ -208,7 +208,9 @@ export async function playCatch(
       closeSectors: [],
     },
   });
-  await admin.request({ type: 'config.set', changes: { numCatchers: 1 } }, { session });
+  // The sessions' zone is the default, Europe/Zurich; the game day is around the real clock's now.
+  const window = gameWindowIn('Europe/Zurich');
+  await admin.request({ type: 'config.set', changes: { numCatchers: 1, ...window } }, { session });
   const started = await admin.request({ type: 'game.start' }, { session });
   const catcher = started.teams.find((t) => t.role === 'Catcher');
   const runner = started.teams.find((t) => t.role === 'Runner');
