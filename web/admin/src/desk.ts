@@ -35,6 +35,8 @@ export class Desk {
   readonly tracks = signal<ReadonlyMap<number, readonly TrackPoint[]>>(new Map());
   readonly config = signal<ConfigView | undefined>(undefined);
   readonly zones = signal<readonly Zone[]>([]);
+  /** Counts the games ended since login (any session): the past games list is fetched again on each. */
+  readonly gamesEnded = signal(0);
   readonly session = computed(() => this.sessions.value.find((s) => s.id === this.sessionId.value));
 
   private client: TruinlagClient | undefined;
@@ -177,6 +179,7 @@ export class Desk {
       this.sessions.value = upsert(this.sessions.value, e.session);
     if (e.type === 'player.added' || e.type === 'player.changed')
       this.players.value = upsert(this.players.value, e.player);
+    if (e.type === 'game.ended') this.gamesEnded.value++;
     const view = this.view.value;
     if (view === undefined || b.session !== view.state.session.id) return;
     const applied = applyBroadcast(view, b);

@@ -9,8 +9,16 @@ import { now } from '../../../src/ui/clock.js';
 import { colourOf } from '../../../src/ui/common.js';
 import type { Desk, TrackPoint } from '../desk.js';
 
-/** A team's marker: its colour, its role's letter, a ring while in grace, and its position's freshness. */
-function markerFor(team: Team, at: number): L.Marker | undefined {
+/** What a marker shows of a team: a live team, or a past one as it stood at a moment of its replay. */
+export type MarkedTeam = Pick<Team, 'id' | 'name' | 'colour' | 'role' | 'graceUntil'> & {
+  readonly location: TrackPoint | null;
+};
+
+/**
+ * A team's marker: its colour, its role's letter, a ring while in grace, and its position's freshness at
+ * `at`; its coordinates are on the element too (data-lat, data-lon), so what the map shows can be read.
+ */
+export function markerFor(team: MarkedTeam, at: number): L.Marker | undefined {
   const location = team.location;
   if (location === null) return undefined;
   const freshness = freshnessOf(location.timestamp, at);
@@ -20,6 +28,7 @@ function markerFor(team: Team, at: number): L.Marker | undefined {
     className: '',
     html:
       `<div class="team-marker ${freshness}${grace ? ' grace' : ''}" data-team="${team.id}" ` +
+      `data-lat="${location.lat}" data-lon="${location.lon}" ` +
       `style="background:${colourOf(team)}">${team.role === 'Catcher' ? 'C' : 'R'}</div>`,
     iconSize: [26, 26],
     iconAnchor: [13, 13],
@@ -32,7 +41,12 @@ function markerFor(team: Team, at: number): L.Marker | undefined {
   }).bindTooltip(team.name, { permanent: true, direction: 'right', offset: [14, 0] });
 }
 
-function trackFor(team: Team, track: readonly TrackPoint[], from: number): L.Polyline | undefined {
+/** A team's track in its colour, from the point reported at `from` on (none with fewer than 2 points). */
+export function trackFor(
+  team: MarkedTeam,
+  track: readonly TrackPoint[],
+  from: number,
+): L.Polyline | undefined {
   const points = track.filter((p) => p.timestamp >= from).map((p) => [p.lat, p.lon] as L.LatLngTuple);
   if (points.length < 2) return undefined;
   return L.polyline(points, { color: colourOf(team), weight: 3, opacity: 0.7, interactive: false });

@@ -2,10 +2,13 @@ import { useSignal, useSignalEffect } from '@preact/signals';
 import type { Desk } from '../desk.js';
 import { FeedTab } from './feed-tab.js';
 import { LiveTab } from './live-tab.js';
+import { PastGamesTab } from './past-games-tab.js';
 import { SetupTab } from './setup-tab.js';
 
-const TABS = { live: 'Live', setup: 'Set-up', feed: 'Feed' } as const;
+const TABS = { live: 'Live', setup: 'Set-up', feed: 'Feed', past: 'Past games' } as const;
 type Tab = keyof typeof TABS;
+/** The tabs that show every session's things, not the chosen session's. */
+const SESSIONLESS: readonly Tab[] = ['setup', 'past'];
 const tabOf = (hash: string): Tab => {
   const name = hash.replace('#', '');
   return name in TABS ? (name as Tab) : 'live';
@@ -49,11 +52,12 @@ export function Dashboard({ desk }: { desk: Desk }) {
       </header>
       <main>
         {tab.value === 'setup' && <SetupTab desk={desk} />}
-        {tab.value !== 'setup' && desk.view.value === undefined && (
+        {!SESSIONLESS.includes(tab.value) && desk.view.value === undefined && (
           <p class="empty">Choose a session, or create one under Set-up.</p>
         )}
         {tab.value === 'live' && desk.view.value !== undefined && <LiveTab desk={desk} />}
         {tab.value === 'feed' && desk.view.value !== undefined && <FeedTab desk={desk} />}
+        {tab.value === 'past' && <PastGamesTab desk={desk} />}
       </main>
     </div>
   );

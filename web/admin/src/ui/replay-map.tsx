@@ -1,0 +1,50 @@
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef } from 'preact/hooks';
+import { addBaseMap, ZURICH } from '../../../src/map/live-map.js';
+import type { PastGame, TeamAt } from '../replay.js';
+import { markerFor, trackFor } from './admin-map.js';
+
+/** The area every track of the game covers (the city when nothing was tracked). */
+function boundsOf(past: PastGame): L.LatLngBoundsExpression {
+  const points = past.teams.flatMap((t) => t.track.map((p) => [p.lat, p.lon] as L.LatLngTuple));
+  return points.length === 0 ? ZURICH : L.latLngBounds(points).pad(0.2);
+}
+
+/**
+ * A past game on the offline base map at one moment: each team's marker where it was then and its track up
+ * to then. The map shows the area of the whole game, so it stays still while the moment moves.
+ */
+export function ReplayMap({ past, teams, at }: { past: PastGame; teams: readonly TeamAt[]; at: number }) {
+  const element = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | undefined>(undefined);
+  const layer = useRef(L.layerGroup());
+
+  useEffect(() => {
+    if (element.current === null) return undefined;
+    const created = L.map(element.current, { zoomSnap: 0.25, attributionControl: false });
+    addBaseMap(created);
+    layer.current.addTo(created);
+    map.current = created;
+    // The pane gets its size from the layout after mounting: fit the game's area again once it has one.
+    const resized = new ResizeObserver(() => {
+      created.invalidateSize();
+      created.fitBounds(boundsOf(past));
+    });
+    resized.observe(element.current);
+    return () => {
+      resized.disconnect();
+      created.remove();
+    };
+  }, [past]);
+
+  useEffect(() => {
+    layer.current.clearLayers();
+    for (const { team, track } of teams) {
+      trackFor(team, track, -Infinity)?.addTo(layer.current);
+      markerFor(team, at)?.addTo(layer.current);
+    }
+  }, [teams, at]);
+
+  return <div ref={element} class="map" role="region" aria-label="Map of the replay" data-replay-map />;
+}
