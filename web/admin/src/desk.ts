@@ -4,7 +4,7 @@ import { COMMANDS, type AnyCommandInput, type ResultOf } from '../../../src/prot
 import type { BroadcastMessage } from '../../../src/protocol/envelope.js';
 import type { Player, Session } from '../../../src/protocol/entities.js';
 import { applyBroadcast } from '../../src/game/apply-broadcast.js';
-import type { GameView } from '../../src/game/types.js';
+import type { GameView, Team } from '../../src/game/types.js';
 
 export type Link = 'online' | 'connecting' | 'offline';
 export type ConfigView = ResultOf<'config.get'>;
@@ -14,6 +14,10 @@ export interface TrackPoint {
   readonly lon: number;
   readonly timestamp: number;
 }
+/** What a map marker shows of a team: a live team, or a past one as it stood at a moment of its replay. */
+export type MarkedTeam = Pick<Team, 'id' | 'name' | 'colour' | 'role' | 'graceUntil'> & {
+  readonly location: TrackPoint | null;
+};
 
 const TOKEN_KEY = 'truinlag-admin-token';
 /** How far back the map's tracks reach at most (the toggle picks less). */

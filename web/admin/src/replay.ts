@@ -1,7 +1,6 @@
 import type { ResultOf } from '../../../src/protocol/commands/index.js';
 import type { Team } from '../../src/game/types.js';
-import type { TrackPoint } from './desk.js';
-import type { MarkedTeam } from './ui/admin-map.js';
+import type { MarkedTeam, TrackPoint } from './desk.js';
 
 /** A past game as `pastGame.get` answers it: final teams with their tracks, and its events. */
 export type PastGame = ResultOf<'pastGame.get'>;

@@ -2,17 +2,11 @@ import { useSignalEffect } from '@preact/signals';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef } from 'preact/hooks';
-import type { Team } from '../../../src/game/types.js';
 import { freshnessOf } from '../../../src/map/freshness.js';
 import { addBaseMap, ZURICH } from '../../../src/map/live-map.js';
 import { now } from '../../../src/ui/clock.js';
 import { colourOf } from '../../../src/ui/common.js';
-import type { Desk, TrackPoint } from '../desk.js';
-
-/** What a marker shows of a team: a live team, or a past one as it stood at a moment of its replay. */
-export type MarkedTeam = Pick<Team, 'id' | 'name' | 'colour' | 'role' | 'graceUntil'> & {
-  readonly location: TrackPoint | null;
-};
+import type { Desk, MarkedTeam, TrackPoint } from '../desk.js';
 
 /**
  * A team's marker: its colour, its role's letter, a ring while in grace, and its position's freshness at
