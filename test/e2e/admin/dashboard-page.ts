@@ -51,3 +51,10 @@ export async function msUntil(wait: () => Promise<void>): Promise<number> {
   await wait();
   return Date.now() - from;
 }
+
+/** Logs the dashboard in with a game master's token and waits until it is connected. */
+export async function logIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel('Game master token').fill(token);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('[data-link=online]').waitFor();
+}

@@ -6,6 +6,9 @@ import { ReplayView, clockText } from './replay-view.js';
 const dateText = (at: number, timeZone: string | undefined): string =>
   new Date(at).toLocaleDateString('en-GB', timeZone === undefined ? {} : { timeZone });
 
+const playedText = (g: PastGameInfo, timeZone: string | undefined): string =>
+  `${clockText(g.startedAt, timeZone)}–${clockText(g.endedAt, timeZone)}`;
+
 /**
  * The past games, newest first; one of them replayed. The list is fetched again whenever a game ends
  * (its broadcast), not polled.
@@ -42,7 +45,7 @@ export function PastGamesTab({ desk }: { desk: Desk }) {
             All past games
           </button>
           <h2 id="replay-title">
-            Replay of {past.name}, {dateText(past.startedAt, timeZoneOf(past.session))}
+            Replay of {past.name} ({playedText(past, timeZoneOf(past.session))})
           </h2>
           {past.expiredAt !== null && (
             <p class="note">Its tracks were deleted by retention on {dateText(past.expiredAt, undefined)}.</p>
@@ -91,9 +94,7 @@ function PastGameList({
             <tr key={g.id} data-past-game={g.id}>
               <th scope="row">{g.name}</th>
               <td>{dateText(g.startedAt, zone)}</td>
-              <td>
-                {clockText(g.startedAt, zone)}–{clockText(g.endedAt, zone)}
-              </td>
+              <td>{playedText(g, zone)}</td>
               <td>
                 <button type="button" onClick={() => onOpen(g.id)} aria-label={`Replay ${g.name}`}>
                   Replay

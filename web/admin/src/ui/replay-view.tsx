@@ -23,6 +23,7 @@ export const clockText = (at: number, timeZone: string | undefined): string =>
  */
 export function ReplayView({ past, timeZone }: { past: PastGame; timeZone: string | undefined }) {
   const range = replayRange(past);
+  // The slider moves in whole seconds since the start; its last one is the end (the moment is clamped).
   const at = useSignal(range.to);
   const moment = Math.min(Math.max(at.value, range.from), range.to);
   const teams = useMemo(() => teamsAt(past, moment), [past, moment]);
@@ -38,9 +39,9 @@ export function ReplayView({ past, timeZone }: { past: PastGame; timeZone: strin
               type="range"
               class="grow"
               min={0}
-              max={Math.round((range.to - range.from) / SECOND)}
+              max={Math.ceil((range.to - range.from) / SECOND)}
               step={1}
-              value={Math.round((moment - range.from) / SECOND)}
+              value={Math.ceil((moment - range.from) / SECOND)}
               aria-valuetext={clockText(moment, timeZone)}
               onInput={(e) => (at.value = range.from + Number(e.currentTarget.value) * SECOND)}
               data-replay-slider
