@@ -15,7 +15,7 @@ const MINUTE = 60_000;
  * each team where its track was at a chosen moment, in the role it had then.
  */
 describe('a past game replayed', () => {
-  it('[PAST-1][PAST-3] keeps its tracks and events after the next game starts; the replay follows them', async () => {
+  it('[PAST-2][PAST-3] keeps its tracks and events after the next game starts; the replay follows them', async () => {
     const d = new StepDriver(zurich(9, 0), 7, await demoCatalogueState());
     const s = await setUpSession(d, { teams: 2, perTeam: 1, config: { numCatchers: 1 } });
     const started = accepted<{ teams: TeamView[] }>(

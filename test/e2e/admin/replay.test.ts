@@ -86,9 +86,12 @@ describe('the dashboard replays a past game', { timeout: 300_000 }, () => {
       challenge: offer.challengeId,
       periodId: runner.periodId,
     });
-    ({ pastGame } = await game.admin.request({ type: 'game.stop' }, { session: game.session }));
+    // The game master watches the (empty) list while the game ends: it follows the end's broadcast.
     dash = await openDashboard(browser, game.base);
     await logIn(dash.page, game.server.adminToken);
+    await dash.page.getByRole('link', { name: 'Past games' }).click();
+    await dash.page.getByText('No game has ended yet.').waitFor();
+    ({ pastGame } = await game.admin.request({ type: 'game.stop' }, { session: game.session }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -96,9 +99,8 @@ describe('the dashboard replays a past game', { timeout: 300_000 }, () => {
     await game?.server.stop();
   });
 
-  it('lists the past game and replays it: markers where the tracks were at the chosen moment', async () => {
+  it('lists the past game as it ends and replays it: markers where the tracks were at the chosen moment', async () => {
     const page = dash.page;
-    await page.getByRole('link', { name: 'Past games' }).click();
     const row = page.locator(`tr[data-past-game="${pastGame}"]`);
     await row.waitFor();
     await look(page, 'past-games');

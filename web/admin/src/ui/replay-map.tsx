@@ -5,6 +5,9 @@ import { addBaseMap, ZURICH } from '../../../src/map/live-map.js';
 import type { PastGame, TeamAt } from '../replay.js';
 import { markerFor, trackFor } from './admin-map.js';
 
+/** A short game's tracks fill the map no closer than this, so the places around them show too. */
+const AREA_MAX_ZOOM = 13;
+
 /** The area every track of the game covers (the city when nothing was tracked). */
 function boundsOf(past: PastGame): L.LatLngBoundsExpression {
   const points = past.teams.flatMap((t) => t.track.map((p) => [p.lat, p.lon] as L.LatLngTuple));
@@ -29,7 +32,7 @@ export function ReplayMap({ past, teams, at }: { past: PastGame; teams: readonly
     // The pane gets its size from the layout after mounting: fit the game's area again once it has one.
     const resized = new ResizeObserver(() => {
       created.invalidateSize();
-      created.fitBounds(boundsOf(past));
+      created.fitBounds(boundsOf(past), { maxZoom: AREA_MAX_ZOOM });
     });
     resized.observe(element.current);
     return () => {
