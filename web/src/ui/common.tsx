@@ -2,7 +2,8 @@ import type { Team } from '../game/types.js';
 import { t } from '../i18n/i18n.js';
 
 /** A team's colour as CSS. */
-export const colourOf = (team: Pick<Team, 'colour'>): string => `rgb(${team.colour.r} ${team.colour.g} ${team.colour.b})`;
+export const colourOf = (team: Pick<Team, 'colour'>): string =>
+  `rgb(${team.colour.r} ${team.colour.g} ${team.colour.b})`;
 
 /** A team's colour dot and name. */
 export function TeamName({ team, own }: { team: Team; own?: boolean }) {
