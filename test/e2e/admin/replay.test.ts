@@ -120,6 +120,7 @@ describe('the dashboard replays a past game', { timeout: 300_000 }, () => {
     }
     // The completion came after the last report: not among the events yet.
     await expect(page.locator('li.event[data-kind=completed]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-replay-map] .replay-event').count()).resolves.toBe(0);
     await look(page, 'replay');
 
     // Before anyone reported, no team is on the map.
@@ -133,6 +134,8 @@ describe('the dashboard replays a past game', { timeout: 300_000 }, () => {
     await replayAt(page, past, past.endedAt);
     const runner = theOne(past.events, (e) => e.type === 'completed', 'the completion').team;
     await page.locator(`li.event[data-kind=completed][data-team="${runner}"]`).waitFor();
+    // And a dot on the map where it happened (the runner had reported its position).
+    await expect(page.locator('[data-replay-map] .replay-event-completed').count()).resolves.toBe(1);
     for (const team of game.teams) {
       const last = found(sent.get(team.id)?.at(-1), 'last point');
       expect(await markerAt(page, team.id)).toEqual({ lat: last.lat, lon: last.lon });
@@ -150,6 +153,7 @@ describe('the dashboard replays a past game', { timeout: 300_000 }, () => {
       .map((t) => ({ id: t.id, points: t.points, role: t.role }));
     expect(shown).toEqual(expected);
     expect(found(expected[0], 'the winner').points).toBeGreaterThan(0);
+    await look(page, 'replay-end');
     expect(dash.outside).toEqual([]);
   });
 });

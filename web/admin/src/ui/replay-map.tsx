@@ -2,11 +2,30 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef } from 'preact/hooks';
 import { addBaseMap, ZURICH } from '../../../src/map/live-map.js';
-import type { PastGame, TeamAt } from '../replay.js';
+import type { PastEvent, PastGame, TeamAt } from '../replay.js';
 import { markerFor, trackFor } from './admin-map.js';
 
 /** A short game's tracks fill the map no closer than this, so the places around them show too. */
 const AREA_MAX_ZOOM = 13;
+
+/** An event of the replay with the words that describe it. */
+export interface EventShown {
+  readonly event: PastEvent;
+  readonly text: string;
+}
+
+/** Where an event happened, if its team's position was known: a dot, red for a catch, yellow else. */
+function eventDot({ event, text }: EventShown): L.CircleMarker | undefined {
+  if (event.location === null) return undefined;
+  return L.circleMarker([event.location.lat, event.location.lon], {
+    radius: 7,
+    weight: 2,
+    color: '#1b1f1d',
+    fillColor: event.type === 'caught' ? '#d62828' : '#f5b700',
+    fillOpacity: 0.9,
+    className: `replay-event replay-event-${event.type}`,
+  }).bindTooltip(text);
+}
 
 /** The area every track of the game covers (the city when nothing was tracked). */
 function boundsOf(past: PastGame): L.LatLngBoundsExpression {
@@ -15,12 +34,22 @@ function boundsOf(past: PastGame): L.LatLngBoundsExpression {
 }
 
 /**
- * A past game on the offline base map at one moment: each team's marker where it was then and its track up
- * to then. The map shows the area of the whole game, so it stays still while the moment moves.
+ * A past game on the offline base map at one moment: each team's marker where it was then, its track up
+ * to then, and where the events until then happened. The map shows the area of the whole game, so it
+ * stays still while the moment moves.
  */
-export function ReplayMap({ past, teams, at }: { past: PastGame; teams: readonly TeamAt[]; at: number }) {
+export function ReplayMap({
+  past,
+  teams,
+  events,
+  at,
+}: {
+  past: PastGame;
+  teams: readonly TeamAt[];
+  events: readonly EventShown[];
+  at: number;
+}) {
   const element = useRef<HTMLDivElement>(null);
-  const map = useRef<L.Map | undefined>(undefined);
   const layer = useRef(L.layerGroup());
 
   useEffect(() => {
@@ -28,7 +57,6 @@ export function ReplayMap({ past, teams, at }: { past: PastGame; teams: readonly
     const created = L.map(element.current, { zoomSnap: 0.25, attributionControl: false });
     addBaseMap(created);
     layer.current.addTo(created);
-    map.current = created;
     // The pane gets its size from the layout after mounting: fit the game's area again once it has one.
     const resized = new ResizeObserver(() => {
       created.invalidateSize();
@@ -43,11 +71,12 @@ export function ReplayMap({ past, teams, at }: { past: PastGame; teams: readonly
 
   useEffect(() => {
     layer.current.clearLayers();
+    for (const shown of events) eventDot(shown)?.addTo(layer.current);
     for (const { team, track } of teams) {
       trackFor(team, track, -Infinity)?.addTo(layer.current);
       markerFor(team, at)?.addTo(layer.current);
     }
-  }, [teams, at]);
+  }, [teams, events, at]);
 
   return <div ref={element} class="map" role="region" aria-label="Map of the replay" data-replay-map />;
 }

@@ -27,8 +27,10 @@ export function ReplayView({ past, timeZone }: { past: PastGame; timeZone: strin
   const at = useSignal(range.to);
   const moment = Math.min(Math.max(at.value, range.from), range.to);
   const teams = useMemo(() => teamsAt(past, moment), [past, moment]);
-  const events = eventsUpTo(past.events, moment);
-  const nameOf = (id: number): string => past.teams.find((t) => t.id === id)?.name ?? `team ${id}`;
+  const events = useMemo(() => {
+    const nameOf = (id: number): string => past.teams.find((t) => t.id === id)?.name ?? `team ${id}`;
+    return eventsUpTo(past.events, moment).map((event) => ({ event, text: eventText(event, nameOf) }));
+  }, [past, moment]);
   return (
     <div class="live replay">
       <section class="map-pane" aria-label="Replay map">
@@ -49,7 +51,7 @@ export function ReplayView({ past, timeZone }: { past: PastGame; timeZone: strin
           </label>
           <output data-replay-at={moment}>{clockText(moment, timeZone)}</output>
         </div>
-        <ReplayMap past={past} teams={teams} at={moment} />
+        <ReplayMap past={past} teams={teams} events={events} at={moment} />
       </section>
       <aside class="side">
         <FinalStandings teams={past.teams} />
@@ -57,9 +59,9 @@ export function ReplayView({ past, timeZone }: { past: PastGame; timeZone: strin
           <h2 id="replay-events-title">Events until {clockText(moment, timeZone)}</h2>
           {events.length === 0 && <p class="empty">Nothing happened yet.</p>}
           <ol class="events" reversed>
-            {[...events].reverse().map((e) => (
+            {[...events].reverse().map(({ event: e, text }) => (
               <li key={`${e.type}-${e.at}-${e.team}`} class="event" data-kind={e.type} data-team={e.team}>
-                <time>{clockText(e.at, timeZone)}</time> {eventText(e, nameOf)}
+                <time>{clockText(e.at, timeZone)}</time> {text}
               </li>
             ))}
           </ol>
