@@ -3,8 +3,8 @@ import type { Catalogue, ChallengeSet, Sector, Zone } from '../../engine/catalog
 import { cliClient, type GlobalOptions } from '../connection.js';
 
 /**
- * The catalogue commands' shared plumbing: one connection per CLI call, the live catalogue read over
- * it, and the translation of what a human types (set names, zone numbers, sector letters) into ids.
+ * The catalogue commands' shared plumbing: one connection per CLI call, and the translation of what a
+ * human types (set names, zone numbers, sector letters) into ids.
  */
 
 /** Opens the CLI's connection, runs `work` with it and always closes it. */
@@ -19,26 +19,6 @@ export async function withClient<T>(
   } finally {
     client.close();
   }
-}
-
-/** The whole live catalogue, read with the four list commands (sent together, answered in one turn). */
-export async function fetchCatalogue(client: TruinlagClient): Promise<Catalogue> {
-  const [sets, sectors, zones, challenges] = await Promise.all([
-    client.request({ type: 'set.list' }),
-    client.request({ type: 'sector.list' }),
-    client.request({ type: 'zone.list' }),
-    client.request({ type: 'challenge.list' }),
-  ]);
-  return {
-    sets: byId(sets),
-    sectors: byId(sectors),
-    zones: byId(zones),
-    challenges: byId(challenges),
-  };
-}
-
-function byId<T extends { id: number }>(rows: readonly T[]): ReadonlyMap<number, T> {
-  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** A reference a human typed that names nothing; reported as a CLI error (exit 1). */
