@@ -21,7 +21,7 @@ export type { CatalogueKeys } from './resolve.js';
 export { catalogueKeys, resolveChallenge, resolveSector, resolveZone } from './resolve.js';
 export { naturalKey } from './challenge-key.js';
 export { writeCatalogueTables } from './write-tables.js';
-export { TABLE_NAMES, fileOf, tableOfFile } from './table-files.js';
+export { EMPTY_TABLES, TABLE_NAMES, fileOf, tableOfFile } from './table-files.js';
 export type { LineIndex } from './line-index.js';
 export { lineIndex } from './line-index.js';
 export type { LinkOps } from './link-ops.js';
@@ -32,3 +32,4 @@ export type { Counted, EntitySummary, ImportOutcome, RejectedReport } from './im
 export type { ImportProgress, RunImportOptions } from './apply-import.js';
 export { runImport } from './apply-import.js';
 export { breakdownRows, type BreakdownRow } from './breakdown-rows.js';
+export { namesOf, type Names } from './catalogue-names.js';

@@ -1,6 +1,8 @@
 import type { TruinlagClient } from '../../client/node.js';
-import type { Catalogue, ChallengeSet, Sector, Zone } from '../../engine/catalogue/types.js';
+import type { ChallengeSet, Sector, Zone } from '../../engine/catalogue/types.js';
 import { cliClient, type GlobalOptions } from '../connection.js';
+
+export { namesOf, type Names } from '../../catalogue-io/index.js';
 
 /**
  * The catalogue commands' shared plumbing: one connection per CLI call, and the translation of what a
@@ -69,20 +71,4 @@ export function findSector(sectors: Iterable<Sector>, ref: string | number): Sec
 /** Sector letters from arguments such as `W C`, `WC`, `W,C`: separators are ignored, order is kept. */
 export function sectorLetters(args: readonly string[]): string[] {
   return [...args.join('').replace(/[\s,;/|]+/g, '')];
-}
-
-/** Look-ups from ids back to what people read (set names, zone numbers, sector letters). */
-export interface Names {
-  set: (id: number) => string;
-  zone: (id: number) => string;
-  sector: (id: number) => string;
-}
-
-/** Id → name look-ups of a catalogue; an id it does not know shows as `#id`. */
-export function namesOf(catalogue: Catalogue): Names {
-  return {
-    set: (id) => catalogue.sets.get(id)?.name ?? `#${id}`,
-    zone: (id) => String(catalogue.zones.get(id)?.number ?? `#${id}`),
-    sector: (id) => catalogue.sectors.get(id)?.name ?? `#${id}`,
-  };
 }

@@ -1,15 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogueTables, TableName } from '../../catalogue-io/index.js';
-import { fileOf, TABLE_NAMES, writeCatalogueTables } from '../../catalogue-io/index.js';
-
-/** An empty table of each kind: just its header line (what a missing file stands for). */
-const EMPTY_TABLES: CatalogueTables = writeCatalogueTables({
-  challenges: new Map(),
-  sets: new Map(),
-  zones: new Map(),
-  sectors: new Map(),
-});
+import { EMPTY_TABLES, fileOf, TABLE_NAMES } from '../../catalogue-io/index.js';
 
 /**
  * Reads `challenges.csv`, `zones.csv`, `distances.csv` and `sectors.csv` from a directory. A missing

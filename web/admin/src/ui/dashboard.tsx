@@ -1,10 +1,11 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
+import { CatalogueTab } from '../catalogue/catalogue-tab.js';
 import type { Desk } from '../desk.js';
 import { FeedTab } from './feed-tab.js';
 import { LiveTab } from './live-tab.js';
 import { SetupTab } from './setup-tab.js';
 
-const TABS = { live: 'Live', setup: 'Set-up', feed: 'Feed' } as const;
+const TABS = { live: 'Live', setup: 'Set-up', feed: 'Feed', catalogue: 'Catalogue' } as const;
 type Tab = keyof typeof TABS;
 const tabOf = (hash: string): Tab => {
   const name = hash.replace('#', '');
@@ -49,7 +50,8 @@ export function Dashboard({ desk }: { desk: Desk }) {
       </header>
       <main>
         {tab.value === 'setup' && <SetupTab desk={desk} />}
-        {tab.value !== 'setup' && desk.view.value === undefined && (
+        {tab.value === 'catalogue' && <CatalogueTab desk={desk} />}
+        {tab.value !== 'setup' && tab.value !== 'catalogue' && desk.view.value === undefined && (
           <p class="empty">Choose a session, or create one under Set-up.</p>
         )}
         {tab.value === 'live' && desk.view.value !== undefined && <LiveTab desk={desk} />}
