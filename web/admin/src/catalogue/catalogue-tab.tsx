@@ -19,8 +19,10 @@ export function CatalogueTab({ desk }: { desk: Desk }) {
     <div class="catalogue">
       <div class="catalogue-tools">
         <ImportPanel desk={desk} store={store} />
-        <ExportPanel store={store} />
-        {catalogue !== undefined && <PreviewPanel desk={desk} catalogue={catalogue} />}
+        <div class="catalogue-side">
+          <ExportPanel store={store} />
+          {catalogue !== undefined && <PreviewPanel desk={desk} catalogue={catalogue} />}
+        </div>
       </div>
       {store.error.value !== undefined && (
         <p role="alert" class="error">

@@ -25,6 +25,7 @@ export function ImportReportView({ picked, outcome }: { picked: PickedTables; ou
       <p role="status">
         <strong>{verdict}</strong> {rejected.length} row(s) rejected.
       </p>
+      <p class="hint">Read: {picked.read.join(', ')}.</p>
       {picked.missing.length > 0 && (
         <p class="hint">Not picked, read as empty: {picked.missing.map(fileOf).join(', ')}.</p>
       )}

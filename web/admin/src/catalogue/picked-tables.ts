@@ -4,6 +4,8 @@ import { EMPTY_TABLES, TABLE_NAMES, tableOfFile } from '../../../../src/catalogu
 /** The tables of the files a game master picked, as the CLI reads them from a directory. */
 export interface PickedTables {
   tables: CatalogueTables;
+  /** The files read, by name. */
+  read: string[];
   /** Tables no picked file stands for: read as empty (header only), as the CLI does. */
   missing: TableName[];
   /** Picked files that are none of the four tables (not read). */
@@ -18,15 +20,17 @@ export async function readPickedTables(files: readonly File[]): Promise<PickedTa
   const tables: CatalogueTables = { ...EMPTY_TABLES };
   const found = new Set<TableName>();
   const ignored: string[] = [];
+  const read: string[] = [];
   for (const file of files) {
     const table = tableOfFile(file.name);
     if (table === undefined) ignored.push(file.name);
     else {
       tables[table] = await file.text();
+      read.push(file.name);
       found.add(table);
     }
   }
   if (found.size === 0)
     throw new Error('None of the files is challenges.csv, zones.csv, distances.csv or sectors.csv.');
-  return { tables, missing: TABLE_NAMES.filter((t) => !found.has(t)), ignored };
+  return { tables, read, missing: TABLE_NAMES.filter((t) => !found.has(t)), ignored };
 }

@@ -109,7 +109,7 @@ export function PreviewPanel({ desk, catalogue }: { desk: Desk; catalogue: Catal
 function PreviewResult({ preview, names }: { preview: Preview; names: Names }) {
   const phase = preview.phase?.phase.kind ?? 'unknown';
   return (
-    <div class="preview-result">
+    <div class="preview-result scroll" tabIndex={0} role="region" aria-label="Previewed hand">
       <p role="status">
         Phase {phase}, seed {preview.seed}: {preview.offers.length} offer(s).
       </p>
