@@ -96,6 +96,7 @@ describe('set-up from empty through the dashboard', { timeout: 300_000 }, () => 
     expect(await rejectedRows(done)).toEqual(FIXTURE_INVALID_ROWS.map((r) => `challenges:${r.line}`));
     await page.getByRole('button', { name: 'Challenges (144)' }).waitFor();
     await look(page, 'catalogue-imported');
+    await page.getByRole('button', { name: 'Close the report' }).click();
 
     const catalogue = await fetchCatalogue(admin);
     expect([catalogue.challenges.size, catalogue.zones.size, catalogue.sectors.size]).toEqual([144, 42, 8]);
@@ -120,6 +121,7 @@ describe('set-up from empty through the dashboard', { timeout: 300_000 }, () => 
     await expect
       .poll(() => shown.count())
       .toBe(challenges.filter((c) => c.zones.includes(id121 ?? -1)).length);
+    await browse.scrollIntoViewIfNeeded();
     await look(page, 'catalogue-browse');
     await page.getByRole('button', { name: 'Zones (42)' }).click();
     await expect.poll(() => page.locator('tr[data-zone]').count()).toBe(42);

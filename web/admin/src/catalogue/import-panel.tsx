@@ -88,7 +88,14 @@ export function ImportPanel({ desk, store }: { desk: Desk; store: CatalogueStore
         </>
       )}
       {now.kind === 'applying' && <ImportProgressBar progress={now.progress} />}
-      {now.kind === 'applied' && <ImportReportView picked={now.picked} outcome={now.outcome} />}
+      {now.kind === 'applied' && (
+        <>
+          <ImportReportView picked={now.picked} outcome={now.outcome} />
+          <button type="button" class="secondary" onClick={() => (step.value = { kind: 'pick' })}>
+            Close the report
+          </button>
+        </>
+      )}
     </section>
   );
 }
