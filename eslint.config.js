@@ -42,14 +42,15 @@ const SRC_FOLDERS = readdirSync(`${import.meta.dirname}/src`, { withFileTypes: t
 
 /**
  * Import patterns for a layer that may import only its own modules, those of the `allowed` top-level
- * folders of src, and zod: a relative path into any other folder of src (store, runtime, transport, ...)
+ * folders of src, and the given `packages` (zod unless told): a relative path into any other folder of src (store, runtime, transport, ...)
  * is refused at any depth, and so is every other package, node builtins included.
  */
-function onlyImports(...allowed) {
-  const message = `Only modules of src/${allowed.join(', src/')} and zod may be imported here.`;
+function onlyImports(allowed, packages = ['zod']) {
+  const message = `Only modules of src/${allowed.join(', src/')} and ${packages.join(', ')} may be imported here.`;
   const outside = SRC_FOLDERS.filter((name) => !allowed.includes(name));
+  const known = packages.map((name) => name.replace(/[/.]/g, '\\$&')).join('|');
   return [
-    { regex: '^(?!\\.|zod$)', message },
+    { regex: `^(?!\\.|(${known})$)`, message },
     { regex: `(^|/)(${outside.join('|')})(/|\\.js$|$)`, message },
   ];
 }
@@ -83,7 +84,7 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: reason.random },
       ],
       'no-restricted-syntax': ['error', ...ENGINE_SYNTAX],
-      'no-restricted-imports': ['error', { patterns: onlyImports('engine', 'protocol') }],
+      'no-restricted-imports': ['error', { patterns: onlyImports(['engine', 'protocol']) }],
     },
   },
   {
@@ -94,7 +95,23 @@ export default tseslint.config(
   {
     files: ['src/protocol/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: onlyImports('protocol') }],
+      'no-restricted-imports': ['error', { patterns: onlyImports(['protocol']) }],
+    },
+  },
+  {
+    // The spreadsheet import/export runs in the dashboard's page as well as in the CLI: no node builtins,
+    // no client or server code, only the two CSV packages (both have browser builds).
+    files: ['src/catalogue-io/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: onlyImports(
+            ['catalogue-io', 'engine', 'protocol'],
+            ['zod', 'csv-parse/sync', 'csv-stringify/sync'],
+          ),
+        },
+      ],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

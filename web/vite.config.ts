@@ -63,6 +63,14 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The dashboard runs the catalogue import (src/catalogue-io) in the page: the CSV packages' browser
+  // builds bring their own Buffer, which their Node entries take from Node.
+  resolve: {
+    alias: [
+      { find: /^csv-parse\/sync$/, replacement: 'csv-parse/browser/esm/sync' },
+      { find: /^csv-stringify\/sync$/, replacement: 'csv-stringify/browser/esm/sync' },
+    ],
+  },
   build: {
     outDir,
     emptyOutDir: true,

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Catalogue, Challenge } from '../engine/catalogue/types.js';
 import { naturalKey } from './challenge-key.js';
 import type { RejectedRow } from './csv-table.js';
@@ -11,6 +10,7 @@ import type {
 } from './plan-types.js';
 import type { CatalogueKeys } from './resolve.js';
 import { catalogueKeys, plannedSectorOf, plannedZoneOf, sheetChallengeOf } from './resolve.js';
+import { sameData } from './same-data.js';
 
 /** A planned record matched to the stored entity with this id. */
 export interface Match<T> {
@@ -101,11 +101,11 @@ function diffEntities<T>(
 const asSet = (items: readonly string[]): string[] => [...new Set(items)].sort();
 
 function sameSector(a: PlannedSector, b: PlannedSector): boolean {
-  return isDeepStrictEqual(asSet(a.neighbours), asSet(b.neighbours));
+  return sameData(asSet(a.neighbours), asSet(b.neighbours));
 }
 
 function sameZone(a: PlannedZone, b: PlannedZone): boolean {
-  return isDeepStrictEqual(
+  return sameData(
     { ...a, closeSectors: asSet(a.closeSectors) },
     { ...b, closeSectors: asSet(b.closeSectors) },
   );
@@ -189,7 +189,7 @@ function matchProblem(
 
 function sameChallenge(row: PlannedChallenge, stored: Challenge, keys: CatalogueKeys): boolean {
   const canonical = (c: PlannedChallenge['challenge']): object => ({ ...c, sets: asSet(c.sets) });
-  return isDeepStrictEqual(canonical(row.challenge), canonical(sheetChallengeOf(stored, keys)));
+  return sameData(canonical(row.challenge), canonical(sheetChallengeOf(stored, keys)));
 }
 
 function must<T>(value: T | undefined): T {

@@ -4,6 +4,7 @@ import type { TableName } from './csv-table.js';
 import { readDistancesTable } from './distances-table.js';
 import type { ImportPlan, TableCounts, TableOutcome } from './plan-types.js';
 import { readSectorsTable } from './sectors-table.js';
+import { TABLE_NAMES } from './table-files.js';
 import { readZonesTable } from './zones-table.js';
 
 /** The four tables of the reference spreadsheet, as CSV text (IMPORT-1). */
@@ -22,8 +23,6 @@ export interface ParseOptions {
    */
   extraSetNames?: readonly string[];
 }
-
-const TABLE_ORDER: readonly TableName[] = ['challenges', 'zones', 'distances', 'sectors'];
 
 /**
  * Parses the four tables into an {@link ImportPlan}; pure. Tables are read in dependency order —
@@ -49,7 +48,7 @@ export function parseCatalogueTables(tables: CatalogueTables, options: ParseOpti
     zones: zones.items,
     travelMinutes: distances.items,
     challenges: challenges.items,
-    rejected: TABLE_ORDER.flatMap((table) => [...outcomes[table].rejected].sort((a, b) => a.line - b.line)),
+    rejected: TABLE_NAMES.flatMap((table) => [...outcomes[table].rejected].sort((a, b) => a.line - b.line)),
     counts: countsOf(outcomes),
   };
 }

@@ -14,3 +14,37 @@ export function readFixtureTables(): CatalogueTables {
     sectors: read('sectors'),
   };
 }
+
+/** The ten invalid rows of challenges.csv in the zvv-demo fixture (its README), as the import reports them. */
+export const FIXTURE_INVALID_ROWS: readonly { line: number; reason: string; rule?: string }[] = [
+  { line: 11, reason: 'Kaff needs a place (column place)', rule: 'kaff-needs-place' },
+  { line: 18, reason: 'empty boolean cell in no_disembark (write true or false)' },
+  { line: 25, reason: 'zone 119 is not in the zone table', rule: 'unknown-zone' },
+  { line: 33, reason: 'kaffskala "vier" is not a number' },
+  {
+    line: 52,
+    reason: 'Ortsspezifisch without a random place needs a grade (column grade)',
+    rule: 'located-needs-grade',
+  },
+  {
+    line: 75,
+    reason: 'Regionsspezifisch needs a description (column description)',
+    rule: 'needs-description',
+  },
+  { line: 84, reason: 'a challenge must belong to at least one set (column sets)', rule: 'needs-set' },
+  {
+    line: 93,
+    reason: 'only Kaff and ZKaff challenges may have a place (column place)',
+    rule: 'place-only-kaff-zkaff',
+  },
+  {
+    line: 119,
+    reason: 'only Ortsspezifisch may have a random place (column title/description)',
+    rule: 'random-place-only-ortsspezifisch',
+  },
+  {
+    line: 136,
+    reason: 'ZKaff needs a non-zero station distance (column station_distance)',
+    rule: 'zkaff-needs-station-distance',
+  },
+];

@@ -1,6 +1,6 @@
 import type { CatalogueTables } from '../../src/catalogue-io/index.js';
 import { importTables, type ImportReport } from '../../src/cli/catalogue/import.js';
-import { fetchCatalogue } from '../../src/cli/catalogue/live.js';
+import { fetchCatalogue } from '../../src/catalogue-io/index.js';
 import type { TruinlagClient } from '../../src/client/node.js';
 import type { Catalogue } from '../../src/engine/catalogue/types.js';
 import { openClient, startTestServer, type TestServer } from '../helpers/index.js';

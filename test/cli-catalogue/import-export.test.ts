@@ -19,41 +19,10 @@ import {
   tempDir,
   type TestServer,
 } from '../helpers/index.js';
+import { FIXTURE_INVALID_ROWS } from '../catalogue-io/fixture.js';
 import { cli, cliJson, FIXTURE_DIR, writeTables, type ImportJson } from './support.js';
 
-/** The ten invalid rows of the zvv-demo fixture (its README), as the import reports them. */
-const FIXTURE_REJECTED = [
-  { line: 11, reason: 'Kaff needs a place (column place)', rule: 'kaff-needs-place' },
-  { line: 18, reason: 'empty boolean cell in no_disembark (write true or false)' },
-  { line: 25, reason: 'zone 119 is not in the zone table', rule: 'unknown-zone' },
-  { line: 33, reason: 'kaffskala "vier" is not a number' },
-  {
-    line: 52,
-    reason: 'Ortsspezifisch without a random place needs a grade (column grade)',
-    rule: 'located-needs-grade',
-  },
-  {
-    line: 75,
-    reason: 'Regionsspezifisch needs a description (column description)',
-    rule: 'needs-description',
-  },
-  { line: 84, reason: 'a challenge must belong to at least one set (column sets)', rule: 'needs-set' },
-  {
-    line: 93,
-    reason: 'only Kaff and ZKaff challenges may have a place (column place)',
-    rule: 'place-only-kaff-zkaff',
-  },
-  {
-    line: 119,
-    reason: 'only Ortsspezifisch may have a random place (column title/description)',
-    rule: 'random-place-only-ortsspezifisch',
-  },
-  {
-    line: 136,
-    reason: 'ZKaff needs a non-zero station distance (column station_distance)',
-    rule: 'zkaff-needs-station-distance',
-  },
-].map((r) => ({ table: 'challenges', by: 'sheet', ...r }));
+const FIXTURE_REJECTED = FIXTURE_INVALID_ROWS.map((r) => ({ table: 'challenges', by: 'sheet', ...r }));
 
 const catalogueKinds = ['challenge', 'challengeSet', 'zone', 'sector'];
 

@@ -31,7 +31,7 @@ export function writeTables(tables: Partial<CatalogueTables>): string {
   return dir;
 }
 
-/** The shape `truinlag --json import` prints (see src/cli/catalogue/import.ts). */
+/** The shape `truinlag --json import` prints (see src/cli/catalogue/import.ts and src/catalogue-io/import-report.ts). */
 export interface ImportJson {
   dir: string;
   dryRun: boolean;

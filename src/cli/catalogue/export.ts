@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { writeCatalogueTables } from '../../catalogue-io/index.js';
+import { fetchCatalogue, writeCatalogueTables } from '../../catalogue-io/index.js';
 import type { GlobalOptions } from '../connection.js';
 import { printResult } from '../output.js';
-import { fetchCatalogue, withClient } from './live.js';
+import { withClient } from './live.js';
 import { writeTableFiles } from './tables.js';
 
 /**

@@ -1,10 +1,12 @@
 import type { TruinlagClient } from '../../client/node.js';
-import type { Catalogue, ChallengeSet, Sector, Zone } from '../../engine/catalogue/types.js';
+import type { ChallengeSet, Sector, Zone } from '../../engine/catalogue/types.js';
 import { cliClient, type GlobalOptions } from '../connection.js';
 
+export { namesOf, type Names } from '../../catalogue-io/index.js';
+
 /**
- * The catalogue commands' shared plumbing: one connection per CLI call, the live catalogue read over
- * it, and the translation of what a human types (set names, zone numbers, sector letters) into ids.
+ * The catalogue commands' shared plumbing: one connection per CLI call, and the translation of what a
+ * human types (set names, zone numbers, sector letters) into ids.
  */
 
 /** Opens the CLI's connection, runs `work` with it and always closes it. */
@@ -19,26 +21,6 @@ export async function withClient<T>(
   } finally {
     client.close();
   }
-}
-
-/** The whole live catalogue, read with the four list commands (sent together, answered in one turn). */
-export async function fetchCatalogue(client: TruinlagClient): Promise<Catalogue> {
-  const [sets, sectors, zones, challenges] = await Promise.all([
-    client.request({ type: 'set.list' }),
-    client.request({ type: 'sector.list' }),
-    client.request({ type: 'zone.list' }),
-    client.request({ type: 'challenge.list' }),
-  ]);
-  return {
-    sets: byId(sets),
-    sectors: byId(sectors),
-    zones: byId(zones),
-    challenges: byId(challenges),
-  };
-}
-
-function byId<T extends { id: number }>(rows: readonly T[]): ReadonlyMap<number, T> {
-  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** A reference a human typed that names nothing; reported as a CLI error (exit 1). */
@@ -89,20 +71,4 @@ export function findSector(sectors: Iterable<Sector>, ref: string | number): Sec
 /** Sector letters from arguments such as `W C`, `WC`, `W,C`: separators are ignored, order is kept. */
 export function sectorLetters(args: readonly string[]): string[] {
   return [...args.join('').replace(/[\s,;/|]+/g, '')];
-}
-
-/** Look-ups from ids back to what people read (set names, zone numbers, sector letters). */
-export interface Names {
-  set: (id: number) => string;
-  zone: (id: number) => string;
-  sector: (id: number) => string;
-}
-
-/** Id → name look-ups of a catalogue; an id it does not know shows as `#id`. */
-export function namesOf(catalogue: Catalogue): Names {
-  return {
-    set: (id) => catalogue.sets.get(id)?.name ?? `#${id}`,
-    zone: (id) => String(catalogue.zones.get(id)?.number ?? `#${id}`),
-    sector: (id) => catalogue.sectors.get(id)?.name ?? `#${id}`,
-  };
 }

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { PointsBreakdown } from '../../engine/generation/types.js';
+import { breakdownRows, fetchCatalogue } from '../../catalogue-io/index.js';
 import type { ResultOf } from '../../protocol/commands/index.js';
 import type { GlobalOptions } from '../connection.js';
 import { formatTable } from '../output.js';
-import { fetchCatalogue, findSector, findSet, findZone, namesOf, withClient, type Names } from './live.js';
+import { findSector, findSet, findZone, namesOf, withClient, type Names } from './live.js';
 
 export interface PreviewOptions {
   zone: string;
@@ -120,49 +120,3 @@ function renderPreview(
   if (result.problems.length > 0) out.push('', 'Problems:', ...result.problems.map((p) => `  ${p}`));
   return `${out.join('\n')}\n`;
 }
-
-/** Every term of one offer's points (POINTS), in the order the formula applies them. */
-export function breakdownRows(b: PointsBreakdown): { term: string; points: string; note: string }[] {
-  const rows: { term: string; points: string; note: string }[] = [];
-  const row = (term: string, points: number | string, note = ''): void => {
-    rows.push({ term, points: String(points), note });
-  };
-  row('slot', '', `${b.slot}, fallback level ${b.level}, repetitions ${b.repetitions}`);
-  row('additional points', b.base.additionalPoints);
-  row('kaffskala', b.base.kaffskala);
-  row('grade', b.base.grade);
-  row('walking', b.base.walking);
-  row('stationary', b.base.stationary);
-  row('repetitions', b.base.repetitions);
-  row('= base', b.base.total);
-  if (b.zone !== null) {
-    row('zonic kaffness', b.zone.zonicKaffness, `zone ${b.zone.zoneNumber}`);
-    row(
-      'travel',
-      b.zone.travel,
-      b.zone.travelMinutes === null ? 'no matrix entry (0 min)' : `${b.zone.travelMinutes} min`,
-    );
-    row('= zone', b.zone.total);
-  }
-  if (b.zkaff !== null) {
-    row('dead end', b.zkaff.deadEnd);
-    row('station distance', b.zkaff.stationDistance);
-    row('time to HB', b.zkaff.timeToHb);
-    row('departures', b.zkaff.departures);
-    row('= ZKaff', b.zkaff.total);
-  }
-  if (b.zoneableBonus !== 0) row('zoneable bonus', b.zoneableBonus);
-  row('= subtotal', b.subtotal);
-  if (b.fixedPoints !== null) row('fixed points', b.fixedPoints, 'fixed: no bias, underdog or noise');
-  if (b.bias !== null) row('→ weekday bias', b.bias.after, `${b.bias.day ?? 'weekday'} ×${b.bias.factor}`);
-  if (b.underdog !== null) {
-    row('→ underdog', b.underdog.after, `gap ${b.underdog.gap ?? 'none'} ×${b.underdog.factor}`);
-  }
-  if (b.noise !== null) {
-    row('→ noise', b.noise.after, `${signed(b.noise.value)} (sd ${b.noise.standardDeviation.toFixed(2)})`);
-  }
-  row('= points', b.points, b.points === b.unclamped ? '' : `clamped from ${b.unclamped}`);
-  return rows;
-}
-
-const signed = (n: number): string => (n >= 0 ? `+${n}` : String(n));

@@ -1,20 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogueTables, TableName } from '../../catalogue-io/index.js';
-import { writeCatalogueTables } from '../../catalogue-io/index.js';
-import { readCsvTable } from '../../catalogue-io/csv-table.js';
-
-/** The four tables in the order they are read and reported, and their file names in a directory. */
-export const TABLE_NAMES: readonly TableName[] = ['challenges', 'zones', 'distances', 'sectors'];
-export const fileOf = (table: TableName): string => `${table}.csv`;
-
-/** An empty table of each kind: just its header line (what a missing file stands for). */
-const EMPTY_TABLES: CatalogueTables = writeCatalogueTables({
-  challenges: new Map(),
-  sets: new Map(),
-  zones: new Map(),
-  sectors: new Map(),
-});
+import { EMPTY_TABLES, fileOf, TABLE_NAMES } from '../../catalogue-io/index.js';
 
 /**
  * Reads `challenges.csv`, `zones.csv`, `distances.csv` and `sectors.csv` from a directory. A missing
@@ -50,44 +37,4 @@ export function writeTableFiles(dir: string, tables: CatalogueTables): string[] 
     writeFileSync(file, tables[table]);
     return file;
   });
-}
-
-/**
- * Source lines of the zone, sector and travel rows by their key (zone number, sector letter,
- * `from>to`), so that a row the engine refuses can be reported at its line like a row the plan refused.
- * (Challenge rows carry their line in the plan.) The first row with a key wins.
- */
-export interface LineIndex {
-  zone: (number: number) => number | null;
-  sector: (letter: string) => number | null;
-  travel: (from: number, to: number) => number | null;
-}
-
-export function lineIndex(tables: CatalogueTables): LineIndex {
-  const index = (
-    text: string,
-    table: TableName,
-    columns: readonly string[],
-    keyOf: (cell: (column: string) => string) => string,
-  ): Map<string, number> => {
-    const lines = new Map<string, number>();
-    for (const row of readCsvTable(text, table, { required: columns, optional: [] }).rows) {
-      const key = keyOf((column) => row.cell(column));
-      if (!lines.has(key)) lines.set(key, row.line);
-    }
-    return lines;
-  };
-  const zones = index(tables.zones, 'zones', ['Zone'], (cell) => String(Number(cell('Zone'))));
-  const sectors = index(tables.sectors, 'sectors', ['sector'], (cell) => cell('sector').toUpperCase());
-  const travel = index(
-    tables.distances,
-    'distances',
-    ['Zone A', 'Zone B'],
-    (cell) => `${Number(cell('Zone A'))}>${Number(cell('Zone B'))}`,
-  );
-  return {
-    zone: (number) => zones.get(String(number)) ?? null,
-    sector: (letter) => sectors.get(letter.toUpperCase()) ?? null,
-    travel: (from, to) => travel.get(`${from}>${to}`) ?? null,
-  };
 }

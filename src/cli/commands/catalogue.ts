@@ -8,9 +8,9 @@ import {
   readChallengeFile,
   resolveChallengeFields,
 } from '../catalogue/challenge-file.js';
+import { fetchCatalogue } from '../../catalogue-io/index.js';
 import { importCommand } from '../catalogue/import.js';
 import {
-  fetchCatalogue,
   findSector,
   findSet,
   findZone,

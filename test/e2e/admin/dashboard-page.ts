@@ -1,5 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { screenshot } from '../support/phones.js';
 
@@ -52,9 +52,89 @@ export async function msUntil(wait: () => Promise<void>): Promise<number> {
   return Date.now() - from;
 }
 
+<<<<<<< HEAD
 /** Logs the dashboard in with a game master's token and waits until it is connected. */
+=======
+/** Logs in with a game master's token and waits until the dashboard is connected. */
+>>>>>>> cat
 export async function logIn(page: Page, token: string): Promise<void> {
   await page.getByLabel('Game master token').fill(token);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.locator('[data-link=online]').waitFor();
 }
+<<<<<<< HEAD
+=======
+
+/** Opens one of the dashboard's tabs by its link. */
+export async function openDashboardTab(
+  page: Page,
+  name: 'Live' | 'Set-up' | 'Feed' | 'Catalogue',
+): Promise<void> {
+  await page.getByRole('link', { name, exact: true }).click();
+}
+
+/** Picks files in the Catalogue tab's import and waits for the dry run's report. */
+export async function pickCatalogueFiles(page: Page, files: readonly string[]): Promise<Locator> {
+  await page.getByLabel(/^CSV tables/).setInputFiles([...files]);
+  const report = page.locator('.import-report[data-dry-run=true]');
+  await report.waitFor({ timeout: 60_000 });
+  return report;
+}
+
+/** One count of an import report's table: `kind` (challenges, zones, …), `count` (created, rejected, …). */
+export async function importCount(report: Locator, kind: string, count: string): Promise<number> {
+  return Number(await report.locator(`tr[data-kind=${kind}] [data-count=${count}]`).textContent());
+}
+
+/** The rejected rows an import report lists, as `file:line`. */
+export async function rejectedRows(report: Locator): Promise<string[]> {
+  return report
+    .locator('table.rejected tbody tr')
+    .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-table')}:${r.getAttribute('data-line')}`));
+}
+
+/** Creates a session in the Set-up tab and waits until it is shown. */
+export async function createSession(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Session name').fill(name);
+  await page.getByRole('button', { name: 'Create session' }).click();
+  await page.getByRole('heading', { name: 'Players' }).waitFor();
+}
+
+/** Adds players with generated passphrases; returns each one's passphrase from its login card. */
+export async function addPlayers(page: Page, names: readonly string[]): Promise<Map<string, string>> {
+  const cards = page.locator('.card');
+  const first = await cards.count();
+  for (const [i, name] of names.entries()) {
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByRole('button', { name: 'Add player' }).click();
+    await cards.nth(first + i).waitFor();
+  }
+  const passphrases = new Map<string, string>();
+  for (const card of (await cards.all()).slice(first))
+    passphrases.set(
+      (await card.locator('strong').textContent()) ?? '',
+      (await card.locator('code').textContent()) ?? '',
+    );
+  return passphrases;
+}
+
+/** Adds a team with a name and a colour (`#rrggbb`). */
+export async function addTeam(page: Page, name: string, colour: string): Promise<void> {
+  await page.getByLabel('Team name').fill(name);
+  await page.getByLabel('Colour').fill(colour);
+  await page.getByRole('button', { name: 'Add team' }).click();
+  await page.getByRole('list', { name: 'Teams' }).getByText(name).waitFor();
+}
+
+/** Puts a player into a team with the assignment table's picker. */
+export async function assignPlayer(page: Page, player: string, team: string): Promise<void> {
+  await page.getByLabel(`Team of ${player}`).selectOption({ label: team });
+}
+
+/** Starts the game through its confirmation and waits until it runs. */
+export async function startGame(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Start the game' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Pause the game' }).waitFor();
+}
+>>>>>>> cat

@@ -1,14 +1,21 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
+import { CatalogueTab } from '../catalogue/catalogue-tab.js';
 import type { Desk } from '../desk.js';
 import { FeedTab } from './feed-tab.js';
 import { LiveTab } from './live-tab.js';
 import { PastGamesTab } from './past-games-tab.js';
 import { SetupTab } from './setup-tab.js';
 
-const TABS = { live: 'Live', setup: 'Set-up', feed: 'Feed', past: 'Past games' } as const;
+const TABS = {
+  live: 'Live',
+  setup: 'Set-up',
+  feed: 'Feed',
+  catalogue: 'Catalogue',
+  past: 'Past games',
+} as const;
 type Tab = keyof typeof TABS;
 /** The tabs that show every session's things, not the chosen session's. */
-const SESSIONLESS: readonly Tab[] = ['setup', 'past'];
+const SESSIONLESS: readonly Tab[] = ['setup', 'catalogue', 'past'];
 const tabOf = (hash: string): Tab => {
   const name = hash.replace('#', '');
   return name in TABS ? (name as Tab) : 'live';
@@ -52,6 +59,7 @@ export function Dashboard({ desk }: { desk: Desk }) {
       </header>
       <main>
         {tab.value === 'setup' && <SetupTab desk={desk} />}
+        {tab.value === 'catalogue' && <CatalogueTab desk={desk} />}
         {!SESSIONLESS.includes(tab.value) && desk.view.value === undefined && (
           <p class="empty">Choose a session, or create one under Set-up.</p>
         )}
