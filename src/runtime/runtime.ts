@@ -283,6 +283,9 @@ export class Runtime {
     }
     this.timers.released(result.writes, item.command);
     for (const job of result.jobs) this.jobs.start(job, reply);
+    // What the step reported (a refused catch, CATCH-7) runs as a step of its own, after its answer.
+    for (const { command, session } of result.reports ?? [])
+      this.submit({ source: 'system', command, ...(session === undefined ? {} : { session }) });
     if (result.shutdown) this.onShutdownRequested();
   }
 
