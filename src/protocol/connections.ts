@@ -37,6 +37,8 @@ export const CONNECTION_END_REASONS = [
   'other',
 ] as const;
 
+export type ConnectionEndReason = (typeof CONNECTION_END_REASONS)[number];
+
 /** A connection that ended, as it was when it ended, with who ended it and why. */
 export const endedConnectionSchema = connectionSchema
   .extend({
