@@ -1,6 +1,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import { connect, TruinlagError, type TruinlagClient } from '../../../src/client/browser.js';
 import { COMMANDS, type AnyCommandInput, type ResultOf } from '../../../src/protocol/commands/index.js';
+import type { CatchRefusal } from '../../../src/protocol/catch-refusals.js';
 import type { BroadcastMessage } from '../../../src/protocol/envelope.js';
 import type { Player, Session } from '../../../src/protocol/entities.js';
 import { applyBroadcast } from '../../src/game/apply-broadcast.js';
@@ -35,6 +36,8 @@ export class Desk {
   readonly tracks = signal<ReadonlyMap<number, readonly TrackPoint[]>>(new Map());
   readonly config = signal<ConfigView | undefined>(undefined);
   readonly zones = signal<readonly Zone[]>([]);
+  /** The chosen session's catches refused by the evidence check, on record for an override (CATCH-7). */
+  readonly refusals = signal<readonly CatchRefusal[]>([]);
   readonly session = computed(() => this.sessions.value.find((s) => s.id === this.sessionId.value));
 
   private client: TruinlagClient | undefined;
@@ -122,6 +125,7 @@ export class Desk {
       this.view.value = undefined;
       this.tracks.value = new Map();
       this.config.value = undefined;
+      this.refusals.value = [];
     });
     if (session !== undefined) await this.refetchSession();
   }
@@ -158,16 +162,18 @@ export class Desk {
     const session = this.sessionId.value;
     if (session === undefined) return;
     const since = Date.now() - TRACK_KEEP_MS;
-    const [state, trails, config] = await Promise.all([
+    const [state, trails, config, refusals] = await Promise.all([
       this.request({ type: 'session.state' }, session),
       this.request({ type: 'location.list', since }, session),
       this.request({ type: 'config.get' }, session),
+      this.request({ type: 'catch.refusals' }, session),
     ]);
     if (this.sessionId.value !== session) return;
     batch(() => {
       this.view.value = { state, notes: this.view.value?.notes ?? [] };
       this.tracks.value = new Map(trails.map((t) => [t.team, t.track]));
       this.config.value = config;
+      this.refusals.value = refusals;
     });
   }
 
@@ -184,6 +190,10 @@ export class Desk {
     if (e.type === 'location') this.addTrackPoint(e.team, e.location);
     if (e.type === 'config.changed')
       void this.request({ type: 'config.get' }).then((c) => (this.config.value = c));
+    if (e.type === 'catch.refused') this.refusals.value = [...this.refusals.value, e.refusal];
+    // A catch settles the refusals of its teams, the game's end all of them (CATCH-7).
+    if (e.type === 'caught' || e.type === 'game.ended')
+      void this.request({ type: 'catch.refusals' }).then((r) => (this.refusals.value = r));
     if (applied.refetch) void this.refetchSession();
   }
 

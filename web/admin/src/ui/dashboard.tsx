@@ -1,10 +1,20 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
 import type { Desk } from '../desk.js';
+import { ConnectionsTab } from './connections-tab.js';
 import { FeedTab } from './feed-tab.js';
 import { LiveTab } from './live-tab.js';
+import { PhotosTab } from './photos-tab.js';
 import { SetupTab } from './setup-tab.js';
 
-const TABS = { live: 'Live', setup: 'Set-up', feed: 'Feed' } as const;
+const TABS = {
+  live: 'Live',
+  setup: 'Set-up',
+  feed: 'Feed',
+  photos: 'Photos',
+  connections: 'Connections',
+} as const;
+/** Tabs that show more than one session's game. */
+const SERVER_WIDE: readonly Tab[] = ['setup', 'connections'];
 type Tab = keyof typeof TABS;
 const tabOf = (hash: string): Tab => {
   const name = hash.replace('#', '');
@@ -49,11 +59,13 @@ export function Dashboard({ desk }: { desk: Desk }) {
       </header>
       <main>
         {tab.value === 'setup' && <SetupTab desk={desk} />}
-        {tab.value !== 'setup' && desk.view.value === undefined && (
+        {!SERVER_WIDE.includes(tab.value) && desk.view.value === undefined && (
           <p class="empty">Choose a session, or create one under Set-up.</p>
         )}
         {tab.value === 'live' && desk.view.value !== undefined && <LiveTab desk={desk} />}
         {tab.value === 'feed' && desk.view.value !== undefined && <FeedTab desk={desk} />}
+        {tab.value === 'photos' && desk.view.value !== undefined && <PhotosTab desk={desk} />}
+        {tab.value === 'connections' && <ConnectionsTab desk={desk} />}
       </main>
     </div>
   );
