@@ -36,13 +36,20 @@ export class PictureLoader {
   /** Lets go of one picture's bytes. */
   release(id: number, size: PictureSize): void {
     const key = `${id}/${size}`;
-    void this.urls.get(key)?.then((url) => URL.revokeObjectURL(url), () => undefined);
+    void this.urls.get(key)?.then(
+      (url) => URL.revokeObjectURL(url),
+      () => undefined,
+    );
     this.urls.delete(key);
   }
 
   /** Lets go of every picture's bytes. */
   dispose(): void {
-    for (const url of this.urls.values()) void url.then((u) => URL.revokeObjectURL(u), () => undefined);
+    for (const url of this.urls.values())
+      void url.then(
+        (u) => URL.revokeObjectURL(u),
+        () => undefined,
+      );
     this.urls.clear();
   }
 

@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { ResultOf } from '../../../../src/protocol/commands/index.js';
-import type { ConnectionStatus } from '../../../../src/protocol/connections.js';
+import type { ConnectionStatus, EndedConnection } from '../../../../src/protocol/connections.js';
 import type { Desk } from '../desk.js';
 import { refusalText } from '../desk.js';
 import { clockTime } from './times.js';
@@ -99,10 +99,7 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
                   <tr key={c.id} data-connection={c.id} data-reason={c.reason}>
                     <Identity c={c} who={who} />
                     <td>{clockTime(c.endedAt)}</td>
-                    <td>
-                      {REASON_TEXT[c.reason]} ({c.by === 'server' ? 'cut off by the server' : 'by the client'}
-                      {c.code === 0 ? '' : `, code ${c.code}`})
-                    </td>
+                    <td>{whyText(c)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -112,6 +109,13 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
       )}
     </section>
   );
+}
+
+/** Why a connection ended, and who ended it: the server's cut-offs say so. */
+function whyText(c: EndedConnection): string {
+  const code = c.code === 0 ? '' : `code ${c.code}`;
+  if (c.by === 'client') return `${REASON_TEXT[c.reason]}${code === '' ? '' : ` (${code})`}`;
+  return `cut off: ${REASON_TEXT[c.reason]}${code === '' ? '' : ` (${code})`}`;
 }
 
 interface Who {
