@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../../src/client/node.js';
 import { TRUINLAG_VERSION } from '../../../src/protocol/version.js';
+import { PICTURES_IN_FLIGHT } from '../../../web/admin/src/picture-loader.js';
 import { closeClients, openClient } from '../../helpers/clients.js';
 import { found } from '../../helpers/found.js';
 import { makeImage, uploaded, uploadHttp } from '../../pictures/support.js';
@@ -11,6 +12,23 @@ import { look, openDashboard, type Dashboard } from './dashboard-page.js';
 
 const HB = { lat: 47.3779, lon: 8.5403 };
 const position = () => ({ ...HB, accuracy: 8, heading: null, speed: null, timestamp: Date.now() });
+
+/** In the page: the most picture reads that overlapped in time, by the browser's resource timings. */
+function maxPicturesInFlight(): number {
+  const reads = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) =>
+    new URL(e.name).pathname.startsWith('/pictures/'),
+  );
+  const edges = reads.flatMap((e) => [
+    { at: e.startTime, step: 1 },
+    { at: e.responseEnd, step: -1 },
+  ]);
+  // An end and a start at the same moment do not overlap: ends first.
+  edges.sort((a, b) => a.at - b.at || a.step - b.step);
+  let now = 0;
+  let most = 0;
+  for (const edge of edges) most = Math.max(most, (now += edge.step));
+  return most;
+}
 
 /**
  * The game master's review screens (issue 13, items 6 to 8) against a real server and two scripted phones
@@ -112,10 +130,9 @@ describe('the dashboard’s refused catches, photos and connections', { timeout:
     const phone = found(phones.get(caught.name), 'its phone').client;
     const token = found(phone.token, 'the phone’s token');
     const ids: number[] = [];
-    for (const size of [
-      [640, 480],
-      [480, 640],
-    ] as const) {
+    // More photos than may be read at once: the page must queue the rest.
+    const sizes = [[640, 480] as const, ...Array.from({ length: 9 }, () => [480, 640] as const)];
+    for (const size of sizes) {
       const image = await makeImage('jpeg', size[0], size[1]);
       const answer = await uploadHttp(
         game.base,
@@ -129,6 +146,10 @@ describe('the dashboard’s refused catches, photos and connections', { timeout:
     await page.getByRole('link', { name: 'Photos' }).click();
     const period = page.locator(`section[data-team="${caught.id}"] .period[data-period="0"]`);
     for (const id of ids) await period.locator(`img[data-picture="${id}"]`).waitFor();
+    // Streamed: never more pictures in flight at once than the loader allows.
+    const overlap = await page.evaluate(maxPicturesInFlight);
+    expect(overlap).toBeGreaterThanOrEqual(1);
+    expect(overlap).toBeLessThanOrEqual(PICTURES_IN_FLIGHT);
     await look(page, 'photos');
     await period
       .getByRole('button', { name: /full size/ })
