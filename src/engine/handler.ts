@@ -35,6 +35,11 @@ export interface HandlerContext {
   readonly startJob: (job: JobRequest) => void;
   /** Asks the runtime to shut down once this command's response is sent. */
   readonly requestShutdown: () => void;
+  /**
+   * Queues an internal command for the runtime to run after this step is answered, also when the step is
+   * refused: how a refusal is put on record without the refused command changing anything (CATCH-7).
+   */
+  readonly report: (command: Command, session: number | undefined) => void;
   /** Runs another command in this same step and transaction (how a due timer runs its command). */
   readonly run: (command: Command, session: number | undefined) => Outcome<unknown>;
 }

@@ -1,4 +1,5 @@
 import type { Audience, BroadcastEvent } from '../protocol/broadcasts.js';
+import type { CatchRefusal } from '../protocol/catch-refusals.js';
 import type { Command } from '../protocol/commands/index.js';
 import type { Session } from '../protocol/entities.js';
 import type { Challenge, ChallengeSet, Sector, Zone } from './catalogue/types.js';
@@ -82,6 +83,9 @@ export interface TimerRecord {
   readonly pausedRemainingMs: number | null;
 }
 
+/** A refused catch on record for the game masters (CATCH-7), in its session. */
+export type CatchRefusalRecord = CatchRefusal & { readonly session: number };
+
 /** Every table of the state. Each record has a numeric `id`, unique and never reused within its table. */
 export interface Tables {
   session: SessionRecord;
@@ -97,6 +101,7 @@ export interface Tables {
   token: TokenRecord;
   picture: PictureRecord;
   gameMaster: GameMasterRecord;
+  catchRefusal: CatchRefusalRecord;
 }
 export type TableName = keyof Tables;
 export const TABLE_NAMES: readonly TableName[] = [
@@ -113,6 +118,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'token',
   'picture',
   'gameMaster',
+  'catchRefusal',
 ];
 
 /** The whole game state held in memory by the runtime. The engine only reads it. */

@@ -35,6 +35,17 @@ export interface StepResult {
   readonly blobDeletes?: string[];
   /** Journal and log rows the runtime rewrites in the same commit (PRIVACY-1, PRIVACY-2). */
   readonly redactions?: Redaction[];
+  /**
+   * Internal commands the runtime runs once this step is answered, kept also when it was refused (a
+   * refused catch is put on record by one, CATCH-7); each is a step of its own, journaled as such.
+   */
+  readonly reports?: Report[];
+}
+
+/** An internal command a step asks the runtime to run after it (see `StepResult.reports`). */
+export interface Report {
+  readonly command: Command;
+  readonly session: number | undefined;
 }
 
 /**
@@ -46,6 +57,7 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
   if (refusal !== undefined) return refused(refusal);
   const tx = new Tx(state);
   const jobs: JobRequest[] = [];
+  const reports: Report[] = [];
   let shutdown = false;
   let outcome: Outcome<unknown>;
   try {
@@ -60,6 +72,7 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
       requestShutdown: () => {
         shutdown = true;
       },
+      report: (command, session) => reports.push({ command, session }),
       run: (command, session) => dispatch(command, { ...context, session }),
     };
     outcome = dispatch(input.command, context);
@@ -67,7 +80,8 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     const message = cause instanceof Error ? cause.message : String(cause);
     return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`));
   }
-  if (outcome.ok === false) return refused(outcome.error);
+  const reported = reports.length > 0 ? { reports } : {};
+  if (outcome.ok === false) return { ...refused(outcome.error), ...reported };
   return {
     outcome,
     writes: tx.writes(),
@@ -76,11 +90,17 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     shutdown,
     ...(tx.blobDeletes.length > 0 ? { blobDeletes: tx.blobDeletes } : {}),
     ...(tx.redactions.length > 0 ? { redactions: tx.redactions } : {}),
+    ...reported,
   };
 }
 
 function dispatch(command: Command, ctx: HandlerContext): Outcome<unknown> {
-  const handler = HANDLERS[command.type] as (command: Command, context: HandlerContext) => Outcome<unknown>;
+  const handler = (
+    HANDLERS as Partial<Record<string, (command: Command, context: HandlerContext) => Outcome<unknown>>>
+  )[command.type];
+  // The runtime answers a few commands itself (`admin.connections`): they never reach the engine.
+  if (handler === undefined)
+    return { ok: false, error: makeError('INTERNAL', `"${command.type}" is answered by the runtime.`) };
   return handler(command, ctx);
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authorSchema } from './authors.js';
+import { catchRefusalSchema } from './catch-refusals.js';
 import { idSchema, playerSchema, sessionSchema } from './entities.js';
 import { gameSchema, locationSchema, teamSchema } from './game.js';
 import { offerSchema } from './generation.js';
@@ -57,6 +58,8 @@ export const broadcastEventSchema = z.discriminatedUnion('type', [
     /** The game master who made it (AUTH-7). */
     by: authorSchema,
   }),
+  /** A catch the evidence check refused (CATCH-7); for admins only. */
+  z.object({ type: z.literal('catch.refused'), refusal: catchRefusalSchema }),
 ]);
 export type BroadcastEvent = z.infer<typeof broadcastEventSchema>;
 export type BroadcastType = BroadcastEvent['type'];

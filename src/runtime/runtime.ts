@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { EngineState } from '../engine/state.js';
-import { encodeFailure } from '../protocol/encode.js';
+import { RUNTIME_COMMAND_TYPES } from '../protocol/commands/oversight.js';
+import { encodeFailure, encodeResult } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
 import type { BackupResult, MutableState, Store, StoreWriter } from '../store/store.js';
 import { backupJob } from './backup-job.js';
 import type { Clock } from './clock.js';
+import { ConnectionBoard } from './connection-board.js';
 import { Delivery } from './delivery.js';
 import { cutRevokedGameMasters } from './gm-tokens.js';
 import type { Inbound } from './inbound.js';
@@ -71,6 +73,8 @@ export class Runtime {
   private readonly jobs: BackgroundJobs;
   private readonly prune: PruneSchedule;
   private readonly observer: RuntimeObserver;
+  /** Who is connected and who was cut off (OPS-3): told by the transports, answered without the engine. */
+  readonly connections: ConnectionBoard;
   private answersCommitted = 0;
   private closing = false;
   /** Called when a command asked for shutdown (the server owns the listeners it must close). */
@@ -81,6 +85,7 @@ export class Runtime {
     this.observer = options.observer ?? SILENT_RUNTIME;
     this.store = store;
     this.state = store.load();
+    this.connections = new ConnectionBoard(() => clock.now());
     this.writer = store.openWriter(options.busyTimeoutMs);
     this.replies = new Replies(
       (client, request) => store.answeredResponse(client, request),
@@ -168,7 +173,31 @@ export class Runtime {
       item.peer.send(encodeFailure(item.reply.requestId, makeError('SHUTTING_DOWN')), 'response');
       return;
     }
+    if (item.source === 'client' && isRuntimeCommand(item.command.type)) {
+      this.answerItself(item);
+      return;
+    }
     this.mailbox.post(item);
+  }
+
+  /**
+   * A command the runtime answers from its own knowledge (OPS-3), at once: it reads nothing of the
+   * engine's state and changes nothing, so it needs no turn. Access and scope are checked as the engine
+   * checks them (AUTH-2, PROTOCOL-3).
+   */
+  private answerItself(item: Extract<Inbound, { source: 'client' }>): void {
+    const actor = item.actor ?? item.peer.actor;
+    const id = item.reply.requestId;
+    const refusal =
+      actor.kind !== 'admin'
+        ? makeError('UNAUTHORISED', `"${item.command.type}" is for game masters only.`)
+        : item.session !== undefined
+          ? makeError('SESSION_SUPPLIED')
+          : undefined;
+    if (refusal !== undefined) this.observer.refused(refusal.code, item.command.type, item.peer.id);
+    const frame =
+      refusal === undefined ? encodeResult(id, this.connections.snapshot()) : encodeFailure(id, refusal);
+    item.peer.send(frame, 'response');
   }
 
   /** Where each stream the peer may see stands (sent in the welcome; see Delivery.positions). */
@@ -283,6 +312,9 @@ export class Runtime {
     }
     this.timers.released(result.writes, item.command);
     for (const job of result.jobs) this.jobs.start(job, reply);
+    // What the step reported (a refused catch, CATCH-7) runs as a step of its own, after its answer.
+    for (const { command, session } of result.reports ?? [])
+      this.submit({ source: 'system', command, ...(session === undefined ? {} : { session }) });
     if (result.shutdown) this.onShutdownRequested();
   }
 
@@ -290,6 +322,9 @@ export class Runtime {
     this.delivery.respond(this.replies.settle(reply), frame);
   }
 }
+
+const isRuntimeCommand = (type: string): boolean =>
+  (RUNTIME_COMMAND_TYPES as readonly string[]).includes(type);
 
 /** The connection a request came from (undefined for the engine's own commands). */
 function peerOf(item: Inbound): string | undefined {

@@ -8,7 +8,8 @@ import {
 } from '../protocol/codec.js';
 import type { Command } from '../protocol/commands/index.js';
 import { encodeError, encodeWelcome } from '../protocol/encode.js';
-import type { Hello, Role } from '../protocol/envelope.js';
+import type { ConnectionStatus } from '../protocol/connections.js';
+import type { App, Hello, Role } from '../protocol/envelope.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 import { PRE_HELLO_FRAME_BYTES, PROTOCOL_VERSION } from '../protocol/version.js';
 import type { Actor } from '../engine/handler.js';
@@ -20,6 +21,7 @@ import { actorOfToken } from '../runtime/tokens.js';
 import type { Slot } from './address-slots.js';
 import { CLOSE_CODES } from './close-codes.js';
 import type { Edge } from './edge.js';
+import { endReasonOf } from './end-reason.js';
 import { LoginWatch } from './login-watch.js';
 import type {
   ConnectionEnd,
@@ -83,6 +85,10 @@ export class Connection implements Peer, ConnectionInfo {
   /** The role its last accepted hello gave it (`none` before one). */
   role: ConnectionRole = 'none';
   private clientKey: string | undefined;
+  /** The app its last accepted hello named (OPS-3). */
+  private app: App | null = null;
+  private readonly openedAt: number;
+  private lastSeenAt: number;
   private readonly queue: OutboundQueue;
   private readonly gate: RequestGate;
   private readonly logins: LoginWatch;
@@ -104,7 +110,25 @@ export class Connection implements Peer, ConnectionInfo {
     this.logins = new LoginWatch(services.edge.logins);
     this.helloDeadline = setTimeout(() => this.helloTimedOut(), services.edge.limits.helloTimeoutMs);
     this.helloDeadline.unref();
+    this.openedAt = this.lastSeenAt = services.clock.now();
     services.observer.opened(this);
+    services.runtime.connections.opened(this);
+  }
+
+  /** How the connection stands now, for `admin.connections` (OPS-3): never its token or what it sent. */
+  status(): ConnectionStatus {
+    const actor = this.actor;
+    return {
+      id: this.id,
+      transport: this.transport,
+      role: this.role,
+      player: actor.kind === 'player' ? actor.player : null,
+      gameMaster: actor.kind === 'admin' ? (actor.gm ?? null) : null,
+      app: this.app,
+      openedAt: this.openedAt,
+      lastSeenAt: this.lastSeenAt,
+      queuedBytes: this.queue.queuedBytes,
+    };
   }
 
   get transport(): TransportKind {
@@ -122,6 +146,7 @@ export class Connection implements Peer, ConnectionInfo {
    */
   receive(frame: InboundFrame): void {
     if (this.closed) return;
+    this.lastSeenAt = this.services.clock.now();
     const refusal = this.gate.admit(frame.bytes, this.clientKey !== undefined);
     if (refusal !== undefined) {
       this.refuseForRate(frame, refusal);
@@ -174,6 +199,8 @@ export class Connection implements Peer, ConnectionInfo {
     this.side.slot?.release();
     this.queue.close();
     this.services.runtime.detach(this);
+    const ending = { by: end.by, code: end.code, text: end.reason, reason: endReasonOf(end) };
+    this.services.runtime.connections.closed(this, ending);
     this.services.observer.closed(this, end);
   }
 
@@ -273,6 +300,7 @@ export class Connection implements Peer, ConnectionInfo {
     if (identity.role === 'admin') this.side.slot?.release();
     this.actor = identity.actor;
     this.broadcasts = hello.broadcasts ?? true;
+    this.app = hello.app ?? null;
     this.clientKey = identity.clientKey(hello.client);
     const previous = this.role;
     this.role = identity.role;

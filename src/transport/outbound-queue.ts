@@ -26,6 +26,11 @@ export class OutboundQueue {
     private readonly window = 64,
   ) {}
 
+  /** Bytes waiting here (not yet handed to the transport). */
+  get queuedBytes(): number {
+    return this.bytes;
+  }
+
   push(frame: string): void {
     if (this.closed) return;
     this.frames.push(frame);

@@ -1,4 +1,4 @@
-import type { CommandType } from '../../protocol/commands/index.js';
+import type { EngineCommandType } from '../../protocol/commands/index.js';
 import type { Handler } from '../handler.js';
 import * as audit from './audit.js';
 import * as auth from './auth.js';
@@ -7,6 +7,7 @@ import * as sectors from './catalogue/sectors.js';
 import * as sets from './catalogue/sets.js';
 import * as zones from './catalogue/zones.js';
 import * as core from './core.js';
+import * as refusals from './game/catch-refusals.js';
 import * as gameConfig from './game/config.js';
 import * as corrections from './game/corrections.js';
 import * as lifecycle from './game/lifecycle.js';
@@ -23,7 +24,7 @@ import * as sessions from './sessions.js';
 import * as timers from './timers.js';
 
 /** One handler per command; the mapped type makes a command without a handler a type error. */
-export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
+export const HANDLERS: { readonly [T in EngineCommandType]: Handler<T> } = {
   ping: core.ping,
   'state.get': core.stateGet,
   'server.shutdown': core.serverShutdown,
@@ -113,4 +114,6 @@ export const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'player.erase': privacy.playerErase,
   'player.export': privacy.playerExport,
   'privacy.expire': privacy.privacyExpire,
+  'catch.refused': refusals.catchRefused,
+  'catch.refusals': refusals.catchRefusals,
 };

@@ -5,6 +5,7 @@ import * as auth from './auth.js';
 import * as catalogue from './catalogue.js';
 import * as core from './core.js';
 import * as game from './game.js';
+import * as oversight from './oversight.js';
 import * as pictures from './pictures.js';
 import * as privacy from './privacy.js';
 import * as timers from './timers.js';
@@ -103,10 +104,15 @@ export const COMMAND_DEFS = [
   privacy.playerErase,
   privacy.playerExport,
   privacy.privacyExpire,
+  oversight.catchRefused,
+  oversight.catchRefusals,
+  oversight.adminConnections,
 ] as const;
 
 type Defs = (typeof COMMAND_DEFS)[number];
 export type CommandType = Defs['type'];
+/** The commands the engine answers: all but those the runtime answers itself (`admin.connections`). */
+export type EngineCommandType = Exclude<CommandType, oversight.RuntimeCommandType>;
 export type CommandDefOf<T extends CommandType> = Extract<Defs, { type: T }>;
 
 /** The wire shape of a command of type T (as sent, after validation). */

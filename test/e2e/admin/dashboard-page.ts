@@ -52,18 +52,12 @@ export async function msUntil(wait: () => Promise<void>): Promise<number> {
   return Date.now() - from;
 }
 
-<<<<<<< HEAD
 /** Logs the dashboard in with a game master's token and waits until it is connected. */
-=======
-/** Logs in with a game master's token and waits until the dashboard is connected. */
->>>>>>> cat
 export async function logIn(page: Page, token: string): Promise<void> {
   await page.getByLabel('Game master token').fill(token);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.locator('[data-link=online]').waitFor();
 }
-<<<<<<< HEAD
-=======
 
 /** Opens one of the dashboard's tabs by its link. */
 export async function openDashboardTab(
@@ -137,4 +131,3 @@ export async function startGame(page: Page): Promise<void> {
   await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
   await page.getByRole('button', { name: 'Pause the game' }).waitFor();
 }
->>>>>>> cat

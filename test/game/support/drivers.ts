@@ -105,11 +105,21 @@ export class StepDriver implements GameDriver {
     return this.current;
   }
 
-  /** Runs one step and applies it; returns the step's full result (writes, broadcasts, outcome). */
+  /**
+   * Runs one step and applies it, then the internal commands it reported, as the runtime does (CATCH-7);
+   * returns the step's full result (writes, broadcasts, outcome).
+   */
   exec(input: StepInput): StepResult {
+    const result = this.apply(input);
+    this.last = result;
+    for (const report of result.reports ?? [])
+      this.apply({ command: report.command, actor: { kind: 'system' }, session: report.session });
+    return result;
+  }
+
+  private apply(input: StepInput): StepResult {
     const seed = this.seeds.int(0, 2 ** 32 - 1);
     const result = step(this.current, input, { now: this.clock, rng: seededRng(seed) });
-    this.last = result;
     applyWrites(this.current, result.writes);
     if (result.writes.length > 0) this.journal.push({ input, now: this.clock, seed });
     for (const b of result.broadcasts) {

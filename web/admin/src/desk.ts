@@ -1,6 +1,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import { connect, TruinlagError, type TruinlagClient } from '../../../src/client/browser.js';
 import { COMMANDS, type AnyCommandInput, type ResultOf } from '../../../src/protocol/commands/index.js';
+import type { CatchRefusal } from '../../../src/protocol/catch-refusals.js';
 import type { BroadcastMessage } from '../../../src/protocol/envelope.js';
 import type { Player, Session } from '../../../src/protocol/entities.js';
 import { applyBroadcast } from '../../src/game/apply-broadcast.js';
@@ -41,6 +42,8 @@ export class Desk {
   readonly zones = signal<readonly Zone[]>([]);
   /** Counts the games ended since login (any session): the past games list is fetched again on each. */
   readonly gamesEnded = signal(0);
+  /** The chosen session's catches refused by the evidence check, on record for an override (CATCH-7). */
+  readonly refusals = signal<readonly CatchRefusal[]>([]);
   readonly session = computed(() => this.sessions.value.find((s) => s.id === this.sessionId.value));
 
   private client: TruinlagClient | undefined;
@@ -128,6 +131,7 @@ export class Desk {
       this.view.value = undefined;
       this.tracks.value = new Map();
       this.config.value = undefined;
+      this.refusals.value = [];
     });
     if (session !== undefined) await this.refetchSession();
   }
@@ -164,16 +168,18 @@ export class Desk {
     const session = this.sessionId.value;
     if (session === undefined) return;
     const since = Date.now() - TRACK_KEEP_MS;
-    const [state, trails, config] = await Promise.all([
+    const [state, trails, config, refusals] = await Promise.all([
       this.request({ type: 'session.state' }, session),
       this.request({ type: 'location.list', since }, session),
       this.request({ type: 'config.get' }, session),
+      this.request({ type: 'catch.refusals' }, session),
     ]);
     if (this.sessionId.value !== session) return;
     batch(() => {
       this.view.value = { state, notes: this.view.value?.notes ?? [] };
       this.tracks.value = new Map(trails.map((t) => [t.team, t.track]));
       this.config.value = config;
+      this.refusals.value = refusals;
     });
   }
 
@@ -191,6 +197,10 @@ export class Desk {
     if (e.type === 'location') this.addTrackPoint(e.team, e.location);
     if (e.type === 'config.changed')
       void this.request({ type: 'config.get' }).then((c) => (this.config.value = c));
+    if (e.type === 'catch.refused') this.refusals.value = [...this.refusals.value, e.refusal];
+    // A catch settles the refusals of its teams, the game's end all of them (CATCH-7).
+    if (e.type === 'caught' || e.type === 'game.ended')
+      void this.request({ type: 'catch.refusals' }).then((r) => (this.refusals.value = r));
     if (applied.refetch) void this.refetchSession();
   }
 

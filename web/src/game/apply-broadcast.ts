@@ -96,6 +96,7 @@ function applyEvent(s: SessionState, b: BroadcastMessage): EventResult {
     case 'pinged':
     case 'session.added':
     case 'config.changed':
+    case 'catch.refused':
       return keep(s);
   }
 }

@@ -9,13 +9,14 @@ import { configOf } from '../../game/teams.js';
 import type { TeamRecord } from '../../game/types.js';
 import { fail, type HandlerContext, type Outcome } from '../../handler.js';
 import type { SessionRecord } from '../../state.js';
+import { reportRefusedCatch } from './catch-refusals.js';
 
 const MINUTE_MS = 60_000;
 
 /**
  * The catch evidence check (CATCH-6): refuses a catch whose positions are missing, too old or more than
- * 300 m apart. Only a game master may skip it, with `override: true`; the journal keeps the command, so
- * the override stays on record.
+ * 300 m apart, and reports the refusal to the game masters (CATCH-7). Only a game master may skip it, with
+ * `override: true`; the journal keeps the command, so the override stays on record.
  */
 export function catchEvidenceRefusal(
   ctx: HandlerContext,
@@ -32,7 +33,9 @@ export function catchEvidenceRefusal(
     now: ctx.now,
     maxAgeMinutes,
   });
-  return problem === undefined ? undefined : refusal(problem, caught, maxAgeMinutes);
+  if (problem === undefined) return undefined;
+  reportRefusedCatch(ctx, session, command, problem, maxAgeMinutes);
+  return refusal(problem, caught, maxAgeMinutes);
 }
 
 /** Only a game master may override the evidence check (CATCH-6). */

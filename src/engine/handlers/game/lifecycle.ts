@@ -12,6 +12,7 @@ import { unknownTimeZone } from '../sessions.js';
 import { armTimer } from '../timers.js';
 import { locationVisible } from './teams.js';
 import { armRetention } from '../privacy.js';
+import { dropRefusals } from './catch-refusals.js';
 
 const gameView = (
   game: GameRecord,
@@ -219,6 +220,8 @@ function endGame(
   };
   ctx.tx.put('pastGame', past);
   armRetention(ctx, session, past);
+  // Refused catches matter only while their game runs (CATCH-7).
+  dropRefusals(ctx, session.id);
   for (const player of ctx.tx.all('player')) {
     if (player.session === session.id && player.lastLocation !== null)
       ctx.tx.put('player', { ...player, lastLocation: null });

@@ -17,6 +17,7 @@ import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } f
 import type { ResultOf } from '../../../protocol/commands/index.js';
 import type { SessionRecord } from '../../state.js';
 import { catchEvidenceRefusal, overrideRefusal, recordCatcherPosition } from './catch-evidence.js';
+import { dropRefusals } from './catch-refusals.js';
 
 /**
  * A team cannot complete within this long of its previous completion, on real timestamps (COMPLETE-3).
@@ -152,6 +153,7 @@ function applyCatch(
     standingOf(catcher),
   );
   winner = ctx.tx.put('team', winner);
+  dropRefusals(ctx, session.id, [catcher.id, caught.id]);
   ctx.tx.broadcast({
     session: session.id,
     audience: 'all',

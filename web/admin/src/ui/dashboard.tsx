@@ -1,21 +1,25 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
 import { CatalogueTab } from '../catalogue/catalogue-tab.js';
 import type { Desk } from '../desk.js';
+import { ConnectionsTab } from './connections-tab.js';
 import { FeedTab } from './feed-tab.js';
 import { LiveTab } from './live-tab.js';
 import { PastGamesTab } from './past-games-tab.js';
+import { PhotosTab } from './photos-tab.js';
 import { SetupTab } from './setup-tab.js';
 
 const TABS = {
   live: 'Live',
   setup: 'Set-up',
   feed: 'Feed',
+  photos: 'Photos',
   catalogue: 'Catalogue',
   past: 'Past games',
+  connections: 'Connections',
 } as const;
 type Tab = keyof typeof TABS;
 /** The tabs that show every session's things, not the chosen session's. */
-const SESSIONLESS: readonly Tab[] = ['setup', 'catalogue', 'past'];
+const SESSIONLESS: readonly Tab[] = ['setup', 'catalogue', 'past', 'connections'];
 const tabOf = (hash: string): Tab => {
   const name = hash.replace('#', '');
   return name in TABS ? (name as Tab) : 'live';
@@ -65,7 +69,9 @@ export function Dashboard({ desk }: { desk: Desk }) {
         )}
         {tab.value === 'live' && desk.view.value !== undefined && <LiveTab desk={desk} />}
         {tab.value === 'feed' && desk.view.value !== undefined && <FeedTab desk={desk} />}
+        {tab.value === 'photos' && desk.view.value !== undefined && <PhotosTab desk={desk} />}
         {tab.value === 'past' && <PastGamesTab desk={desk} />}
+        {tab.value === 'connections' && <ConnectionsTab desk={desk} />}
       </main>
     </div>
   );

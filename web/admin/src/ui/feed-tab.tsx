@@ -1,19 +1,23 @@
 import { useSignal } from '@preact/signals';
+import { useEffect, useMemo } from 'preact/hooks';
 import { feedOf, type FeedItem } from '../../../src/game/selectors.js';
-import { PictureThumb, TeamName } from '../../../src/ui/common.js';
+import { TeamName } from '../../../src/ui/common.js';
 import type { Desk } from '../desk.js';
 import { refusalText } from '../desk.js';
+import { PictureLoader } from '../picture-loader.js';
 import { CorrectionForm } from './correction-form.js';
+import { PictureThumb } from './picture-thumb.js';
+import { RefusedCatches } from './refused-catches.js';
+import { clockTime } from './times.js';
 
 type Kind = 'all' | 'completed' | 'caught' | 'note';
-
-const timeText = (at: number): string =>
-  new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** The event log, newest first, filtered by team and kind; each catch or completion can be corrected. */
 export function FeedTab({ desk }: { desk: Desk }) {
   const team = useSignal<number | undefined>(undefined);
   const kind = useSignal<Kind>('all');
+  const loader = useMemo(() => new PictureLoader(() => desk.token), [desk]);
+  useEffect(() => () => loader.dispose(), [loader]);
   const view = desk.view.value;
   if (view === undefined) return null;
   const items = feedOf(view).filter(
@@ -26,6 +30,7 @@ export function FeedTab({ desk }: { desk: Desk }) {
   return (
     <section aria-labelledby="feed-title" class="feed">
       <h2 id="feed-title">Feed</h2>
+      <RefusedCatches desk={desk} />
       <div class="row">
         <label class="row">
           Team
@@ -56,17 +61,21 @@ export function FeedTab({ desk }: { desk: Desk }) {
       </div>
       <ol class="events">
         {items.map((item) => (
-          <FeedEntry key={`${item.kind}-${item.at}-${item.team?.id ?? ''}`} desk={desk} item={item} />
+          <FeedEntry
+            key={`${item.kind}-${item.at}-${item.team?.id ?? ''}`}
+            desk={desk}
+            item={item}
+            loader={loader}
+          />
         ))}
       </ol>
     </section>
   );
 }
 
-function FeedEntry({ desk, item }: { desk: Desk; item: FeedItem }) {
+function FeedEntry({ desk, item, loader }: { desk: Desk; item: FeedItem; loader: PictureLoader }) {
   const error = useSignal<string | undefined>(undefined);
   const correcting = useSignal(false);
-  const token = desk.token;
   const undo = async (team: number): Promise<void> => {
     try {
       await desk.request({ type: 'correction.undo', team, reason: 'undone from the dashboard feed' });
@@ -78,7 +87,7 @@ function FeedEntry({ desk, item }: { desk: Desk; item: FeedItem }) {
   if (item.kind === 'note')
     return (
       <li class="event" data-kind="note">
-        <time>{timeText(item.at)}</time> {item.note.kind}
+        <time>{clockTime(item.at)}</time> {item.note.kind}
         {item.team !== undefined && <> — {item.team.name}</>}
         {item.note.text !== undefined && <> — {item.note.text}</>}
       </li>
@@ -90,13 +99,12 @@ function FeedEntry({ desk, item }: { desk: Desk; item: FeedItem }) {
   return (
     <li class="event" data-kind={item.kind} data-team={item.team.id}>
       <div class="row wrap">
-        <time>{timeText(item.at)}</time>
+        <time>{clockTime(item.at)}</time>
         <TeamName team={item.team} />
         <span>{text}</span>
-        {token !== undefined &&
-          item.pictures.map((id) => (
-            <PictureThumb key={id} id={id} token={token} alt={`Proof photo of ${item.team.name}`} />
-          ))}
+        {item.pictures.map((id) => (
+          <PictureThumb key={id} id={id} loader={loader} alt={`Proof photo of ${item.team.name}`} />
+        ))}
         <button type="button" class="secondary small" onClick={() => void undo(item.team.id)}>
           Undo {item.kind === 'completed' ? 'completion' : 'catch'}
         </button>

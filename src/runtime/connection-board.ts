@@ -1,0 +1,50 @@
+import type { ConnectionEndReason, ConnectionStatus, EndedConnection } from '../protocol/connections.js';
+import type { ResultOf } from '../protocol/commands/index.js';
+
+/** How many ended connections the board remembers (OPS-3). */
+export const ENDED_KEPT = 50;
+
+/** An open connection as the board sees it: its id, and how it stands now. */
+export interface BoardedConnection {
+  readonly id: string;
+  status(): ConnectionStatus;
+}
+
+/** How a connection ended: who ended it, the close code, the server's words, and the reason they mean. */
+export interface ConnectionEnding {
+  readonly by: 'server' | 'client';
+  readonly code: number;
+  readonly text: string;
+  readonly reason: ConnectionEndReason;
+}
+
+/**
+ * Who is connected, and the latest connections that ended and why (OPS-3): the transports tell it when a
+ * connection opens and ends, and each open one says how it stands when asked. It is the runtime's own
+ * knowledge, beside the engine's state, which never holds connections; the ring of ended ones is bounded.
+ */
+export class ConnectionBoard {
+  private readonly open = new Map<string, BoardedConnection>();
+  /** Newest first, at most `keep`. */
+  private readonly ended: EndedConnection[] = [];
+
+  constructor(
+    private readonly now: () => number,
+    private readonly keep = ENDED_KEPT,
+  ) {}
+
+  opened(connection: BoardedConnection): void {
+    this.open.set(connection.id, connection);
+  }
+
+  closed(connection: BoardedConnection, end: ConnectionEnding): void {
+    if (!this.open.delete(connection.id)) return;
+    this.ended.unshift({ ...connection.status(), endedAt: this.now(), ...end });
+    if (this.ended.length > this.keep) this.ended.length = this.keep;
+  }
+
+  /** The answer of `admin.connections`. */
+  snapshot(): ResultOf<'admin.connections'> {
+    return { connections: [...this.open.values()].map((c) => c.status()), ended: [...this.ended] };
+  }
+}

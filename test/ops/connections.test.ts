@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TruinlagClient } from '../../src/client/node.js';
+import { TRUINLAG_VERSION } from '../../src/protocol/version.js';
+import { ConnectionBoard } from '../../src/runtime/connection-board.js';
+import { CLOSE_CODES } from '../../src/transport/close-codes.js';
+import { adminClient, makeWorld, type World } from '../auth/support.js';
+import {
+  closeClients,
+  found,
+  openClient,
+  RawWsClient,
+  removeTempDirs,
+  startTestServer,
+  stopTestServers,
+  theOne,
+  type TestServer,
+  waitFor,
+} from '../helpers/index.js';
+
+describe('[OPS-3] admin.connections, answered by the runtime over real sockets', () => {
+  let server: TestServer;
+  let admin: TruinlagClient;
+  let world: World;
+  let phone: TruinlagClient;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await adminClient(server);
+    world = await makeWorld(admin, 'C', 1);
+    phone = await openClient({ url: server.url }, { appName: 'test-phone' });
+    await phone.login(found(world.passphrases[0], 'the passphrase'));
+  });
+
+  afterAll(async () => {
+    closeClients();
+    await stopTestServers();
+    removeTempDirs();
+  });
+
+  it('lists the player on WebSocket and the admin on the Unix socket, with role, app, last seen and queue', async () => {
+    const { connections } = await admin.request({ type: 'admin.connections' });
+    const player = found(world.players[0], 'the player').id;
+    const onPhone = theOne(connections, (c) => c.player === player, 'the phone’s connection');
+    expect(onPhone).toMatchObject({
+      transport: 'ws',
+      role: 'player',
+      gameMaster: null,
+      app: { name: 'test-phone', version: TRUINLAG_VERSION },
+      queuedBytes: 0,
+    });
+    expect(onPhone.lastSeenAt).toBeGreaterThanOrEqual(onPhone.openedAt);
+    const local = theOne(connections, (c) => c.transport === 'unix', 'the local connection');
+    expect(local).toMatchObject({ role: 'admin', player: null, app: { name: 'truinlag-client' } });
+  });
+
+  it('says who was cut off and why: a wrong protocol version, and a client that closed', async () => {
+    const stranger = await RawWsClient.open(server.url);
+    stranger.send(JSON.stringify({ type: 'hello', protocol: 999 }));
+    expect((await stranger.closed).code).toBe(CLOSE_CODES.VERSION_MISMATCH);
+    const leaving = await RawWsClient.open(server.url);
+    await leaving.hello({ app: { name: 'leaving', version: TRUINLAG_VERSION } });
+    leaving.close();
+    await expect(leaving.closed).resolves.toBeDefined();
+    const ended = await waitForEnded(admin, 2);
+    const [closedByClient, cutOff] = ended;
+    expect(closedByClient).toMatchObject({ by: 'client', reason: 'closed-by-client', role: 'guest' });
+    expect(closedByClient?.app?.name).toBe('leaving');
+    expect(cutOff).toMatchObject({
+      by: 'server',
+      reason: 'version',
+      code: CLOSE_CODES.VERSION_MISMATCH,
+      role: 'none',
+    });
+    const { connections } = await admin.request({ type: 'admin.connections' });
+    expect(connections.map((c) => c.id)).not.toContain(cutOff?.id);
+  });
+
+  it('refuses a player, and a request that names a session', async () => {
+    await expect(phone.request({ type: 'admin.connections' })).rejects.toMatchObject({
+      code: 'UNAUTHORISED',
+    });
+    await expect(
+      admin.request({ type: 'admin.connections' }, { session: world.session.id }),
+    ).rejects.toMatchObject({ code: 'SESSION_SUPPLIED' });
+  });
+});
+
+/** The ended connections once there are at least `count` (the server sees a close a moment after the client). */
+function waitForEnded(admin: TruinlagClient, count: number) {
+  return waitFor(
+    async () => {
+      const { ended } = await admin.request({ type: 'admin.connections' });
+      return ended.length >= count ? ended : undefined;
+    },
+    5_000,
+    `${count} ended connections`,
+  );
+}
+
+describe('[OPS-3] the ring of ended connections', () => {
+  it('keeps the newest, at most its size', () => {
+    let now = 0;
+    const board = new ConnectionBoard(() => now, 3);
+    const status = (id: string) => ({
+      id,
+      transport: 'ws' as const,
+      role: 'guest' as const,
+      player: null,
+      gameMaster: null,
+      app: null,
+      openedAt: 0,
+      lastSeenAt: 0,
+      queuedBytes: 0,
+    });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) {
+      const connection = { id, status: () => status(id) };
+      board.opened(connection);
+      now++;
+      board.closed(connection, { by: 'server', code: 4008, text: 'slow', reason: 'slow-consumer' });
+    }
+    const { connections, ended } = board.snapshot();
+    expect(connections).toEqual([]);
+    expect(ended.map((e) => [e.id, e.endedAt])).toEqual([
+      ['e', 5],
+      ['d', 4],
+      ['c', 3],
+    ]);
+  });
+});
