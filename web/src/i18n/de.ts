@@ -52,6 +52,7 @@ export const de: Messages = {
     resumed: () => 'Das Spiel geht weiter.',
     graceEnded: (team: string) => `Die Schonfrist von ${team} ist vorbei.`,
     announcement: (_team: string, text: string) => `Durchsage: ${text}`,
+    correction: (team: string) => `Die Spielleitung hat ${team} korrigiert.`,
   },
   proofPhoto: 'Beweisfoto',
   waitingTitle: 'Gerade läuft kein Spiel',

@@ -56,6 +56,7 @@ export const en = {
     resumed: () => 'The game goes on.',
     graceEnded: (team: string) => `${team}’s grace period is over.`,
     announcement: (_team: string, text: string) => `Announcement: ${text}`,
+    correction: (team: string) => `The game master corrected ${team}.`,
   },
   proofPhoto: 'proof photo',
   // waiting
