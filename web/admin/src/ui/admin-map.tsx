@@ -35,7 +35,13 @@ function markerFor(team: Team, at: number): L.Marker | undefined {
 function trackFor(team: Team, track: readonly TrackPoint[], from: number): L.Polyline | undefined {
   const points = track.filter((p) => p.timestamp >= from).map((p) => [p.lat, p.lon] as L.LatLngTuple);
   if (points.length < 2) return undefined;
-  return L.polyline(points, { color: colourOf(team), weight: 3, opacity: 0.7, interactive: false });
+  return L.polyline(points, {
+    color: colourOf(team),
+    weight: 3,
+    opacity: 0.7,
+    interactive: false,
+    className: `team-track team-track-${team.id}`,
+  });
 }
 
 /**

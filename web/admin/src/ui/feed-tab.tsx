@@ -86,7 +86,7 @@ function FeedEntry({ desk, item }: { desk: Desk; item: FeedItem }) {
   const token = desk.token;
   if (item.kind === 'note')
     return (
-      <li class="event" data-kind="note" data-note={item.note.kind}>
+      <li class="event" data-kind="note" data-note={item.note.kind} data-team={item.team?.id}>
         <time>{timeText(item.at)}</time> {noteText(item.note, item.team)}
       </li>
     );
@@ -109,7 +109,12 @@ function FeedEntry({ desk, item }: { desk: Desk; item: FeedItem }) {
   // A catch touched two teams: either may need a correction (the catcher's grace, say).
   const teams = [item.team, ...(item.kind === 'caught' && item.catcher !== undefined ? [item.catcher] : [])];
   return (
-    <li class="event" data-kind={item.kind} data-team={item.team.id}>
+    <li
+      class="event"
+      data-kind={item.kind}
+      data-team={item.team.id}
+      data-catcher={item.kind === 'caught' ? item.catcher?.id : undefined}
+    >
       <div class="row wrap">
         <time>{timeText(item.at)}</time>
         <TeamName team={item.team} />
