@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../../src/client/node.js';
 import type { ResultOf } from '../../../src/protocol/commands/index.js';
@@ -22,10 +22,20 @@ const position = (at: { lat: number; lon: number }, agoMs = 0) => ({
   timestamp: Date.now() - agoMs,
 });
 
-/** The centre of an element on the screen. */
-async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = found(await locator.boundingBox(), 'an element on the screen');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+/**
+ * How far (px) a team's marker is from the middle of the map, or null while it is not drawn: read in one
+ * go in the page, because the map redraws its markers every second.
+ */
+function markerOffCentre(page: Page, team: number): Promise<number | null> {
+  return page.evaluate((id) => {
+    const centre = (e: Element | null) => {
+      const r = e?.getBoundingClientRect();
+      return r === undefined ? undefined : { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    };
+    const m = centre(document.querySelector(`.team-marker[data-team="${id}"]`));
+    const c = centre(document.querySelector('[data-map]'));
+    return m === undefined || c === undefined ? null : Math.hypot(m.x - c.x, m.y - c.y);
+  }, team);
 }
 
 async function openTab(page: Page, name: 'Live' | 'Set-up' | 'Feed'): Promise<void> {
@@ -104,13 +114,8 @@ describe('the dashboard’s controls', { timeout: 300_000 }, () => {
     await toggle.check();
     await track.waitFor();
 
-    const marker = page.locator(`.team-marker[data-team="${runner.id}"]`);
-    const map = page.locator('[data-map]');
-    const offCentre = async (): Promise<number> => {
-      const [m, c] = await Promise.all([centreOf(marker), centreOf(map)]);
-      return Math.hypot(m.x - c.x, m.y - c.y);
-    };
-    expect(await offCentre()).toBeGreaterThan(50);
+    const offCentre = () => markerOffCentre(page, runner.id);
+    await expect.poll(offCentre).toBeGreaterThan(50);
     await page.getByLabel('Follow').selectOption({ label: runner.name });
     await expect.poll(offCentre).toBeLessThan(2);
     await look(page, 'live-follow');
@@ -268,11 +273,47 @@ describe('the dashboard’s controls', { timeout: 300_000 }, () => {
     const note = page.locator(`li.event[data-note=correction][data-team="${caughtTeam}"]`, {
       hasText: 'by Alice',
     });
-    await note.filter({ hasText: 'undo' }).waitFor();
+    await note.filter({ hasText: 'last catch or completion undone' }).waitFor();
     expect((await teamNow(caughtTeam)).role).toBe('Runner');
     const audit = await cli(game.server.socketPath, ['audit']);
     expect(audit.code).toBe(0);
     expect(audit.stdout).toMatch(/gm Alice\s+correction\.undo/);
     expect(dash.outside).toEqual([]);
+  });
+
+  it('assigns players by dragging their cards onto teams, and by the pick per player', async () => {
+    const page = dash.page;
+    const admin = game.admin;
+    const session = await admin.request({ type: 'session.add', name: 'Oerlikon', timeZone: 'Europe/Zurich' });
+    const on = { session: session.id };
+    const ost = await admin.request({ type: 'team.add', name: 'Ost' }, on);
+    const west = await admin.request({ type: 'team.add', name: 'West' }, on);
+    const player = async (name: string) =>
+      admin.request({ type: 'player.add', name, passphrase: `${name} drags along`, session: session.id });
+    const anna = await player('Anna');
+    const ben = await player('Ben');
+    const teamOf = async (id: number) =>
+      theOne(await admin.request({ type: 'player.list' }), (p) => p.id === id, `player ${id}`).team;
+
+    await page.getByLabel('Session').selectOption({ label: 'Oerlikon' });
+    await openTab(page, 'Set-up');
+    const card = (id: number) => page.locator(`.player-card[data-player="${id}"]`);
+    const drop = (team: number | 'none') => page.locator(`[data-drop="${team}"]`);
+    await card(anna.id).dragTo(drop(ost.id));
+    await page.getByRole('list', { name: 'Players of Ost' }).getByText('Anna').waitFor();
+    expect(await teamOf(anna.id)).toBe(ost.id);
+    await card(ben.id).dragTo(drop(ost.id));
+    await page.getByRole('list', { name: 'Teams' }).getByText('Ost (2)').waitFor();
+    await card(anna.id).dragTo(drop(west.id));
+    await page.getByRole('list', { name: 'Players of West' }).getByText('Anna').waitFor();
+    expect(await teamOf(anna.id)).toBe(west.id);
+    await look(page, 'setup-drag');
+    await card(ben.id).dragTo(drop('none'));
+    await page.getByRole('list', { name: 'Players without a team' }).getByText('Ben').waitFor();
+    expect(await teamOf(ben.id)).toBeNull();
+
+    await page.getByLabel('Team of Ben').selectOption({ label: 'West' });
+    await page.getByRole('list', { name: 'Players of West' }).getByText('Ben').waitFor();
+    expect(await teamOf(ben.id)).toBe(west.id);
   });
 });

@@ -65,6 +65,15 @@ export function FeedTab({ desk }: { desk: Desk }) {
   );
 }
 
+/** What each kind of correction did (CORRECTION-2 to CORRECTION-4). */
+const CORRECTIONS: Readonly<Record<string, string>> = {
+  undo: 'last catch or completion undone',
+  adjust: 'points or bounty adjusted',
+  endGrace: 'grace ended',
+  newHand: 'new hand dealt',
+  move: 'moved to another zone',
+};
+
 /** What a course note says, and who made it when the broadcast named them (AUTH-7). */
 function noteText(note: Note, team: Team | undefined): string {
   const teamName = team?.name ?? '';
@@ -75,7 +84,7 @@ function noteText(note: Note, team: Team | undefined): string {
     resumed: 'The game goes on',
     graceEnded: `${teamName}’s grace period is over`,
     announcement: `Announcement: ${note.text ?? ''}`,
-    correction: `Correction (${note.text ?? ''}) of ${teamName}`,
+    correction: `Correction of ${teamName}: ${CORRECTIONS[note.text ?? ''] ?? note.text ?? ''}`,
   };
   return texts[note.kind] + (note.by === undefined ? '' : ` — by ${authorName(note.by)}`);
 }
