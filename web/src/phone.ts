@@ -71,6 +71,11 @@ export class Phone {
   readonly config = signal<GameConfig | undefined>(undefined);
   readonly settings = signal<Settings>({ language: null, lowPower: false, wakeLock: false });
   readonly batteryLevel = signal<number | undefined>(undefined);
+  /**
+   * The oldest app version the server accepts, once it refused this one (CLIENT_TOO_OLD): the app then
+   * reloads itself as soon as no action is pending (see `reloadWhenTooOld`).
+   */
+  readonly tooOld = signal<string | undefined>(undefined);
   /** A message for the login screen (the server ended the login). */
   readonly loginNotice = signal<string | undefined>(undefined);
 
@@ -176,6 +181,8 @@ export class Phone {
       // The server refused the token itself (the login was ended): reconnecting cannot help.
       if (state.status === 'closed' && !state.reconnecting && state.reason.code === 'UNAUTHORISED')
         return void this.forget(true);
+      if (state.status === 'closed' && state.reason.code === 'CLIENT_TOO_OLD')
+        this.tooOld.value = String(state.reason.details?.minimum ?? 'newer');
       this.link.value = state.status === 'open' ? 'online' : navigator.onLine ? 'connecting' : 'offline';
       if (state.status === 'open') void this.connected();
     });

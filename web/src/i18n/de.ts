@@ -20,6 +20,8 @@ export const de: Messages = {
   paused: 'Das Spiel ist pausiert.',
   updateReady: 'Ein Update ist bereit.',
   updateNow: 'Aktualisieren',
+  tooOldWaiting:
+    'Diese App ist veraltet und kann Wartendes nicht senden: Sie aktualisiert sich, sobald keine Aktion mehr wartet (unter Ich entfernen).',
   tabPlay: 'Spielen',
   tabMap: 'Karte',
   tabGame: 'Spiel',

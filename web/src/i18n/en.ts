@@ -23,6 +23,8 @@ export const en = {
   paused: 'The game is paused.',
   updateReady: 'An update is ready.',
   updateNow: 'Update',
+  tooOldWaiting:
+    'This app is out of date and cannot send what waits: it updates itself once no action is waiting (remove them under Me).',
   // tabs
   tabPlay: 'Play',
   tabMap: 'Map',

@@ -121,6 +121,7 @@ export function TeamsPanel({ desk, session }: { desk: Desk; session: number }) {
           {error.value}
         </p>
       )}
+      <p class="hint">Drag a player onto a team, or pick a team per player in the table below.</p>
       <AssignmentBoard
         teams={teams}
         players={players}
