@@ -183,7 +183,9 @@ export class Phone {
         return void this.forget(true);
       if (state.status === 'closed' && state.reason.code === 'CLIENT_TOO_OLD')
         this.tooOld.value = String(state.reason.details?.minimum ?? 'newer');
-      this.link.value = state.status === 'open' ? 'online' : navigator.onLine ? 'connecting' : 'offline';
+      const retrying = state.status !== 'closed' || state.reconnecting;
+      this.link.value =
+        state.status === 'open' ? 'online' : navigator.onLine && retrying ? 'connecting' : 'offline';
       if (state.status === 'open') void this.connected();
     });
     client.onBroadcast((b) => {

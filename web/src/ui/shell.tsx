@@ -77,7 +77,7 @@ function Banners({ phone }: { phone: Phone }) {
   const paused = phone.view.value?.state.session.paused === true && phone.gameRunning.value;
   return (
     <>
-      {phone.link.value !== 'online' && (
+      {phone.link.value !== 'online' && phone.tooOld.value === undefined && (
         <div class="banner" role="status">
           <span>
             {texts.offlineBanner}
