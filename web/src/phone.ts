@@ -45,6 +45,12 @@ interface StoredView {
 
 const answered = (result: unknown): Answer => ({ ok: true, result });
 
+/** The minimum app version a CLIENT_TOO_OLD refusal names (any text, should a server name none). */
+function minimumOf(refusal: TruinlagError): string {
+  const minimum = refusal.details?.minimum;
+  return typeof minimum === 'string' ? minimum : 'newer';
+}
+
 /** A refusal is the server's final answer; a lost or closed connection means "send it again later". */
 function refused(error: unknown): Answer {
   if (isUnreachable(error)) throw new Unreachable();
@@ -182,7 +188,7 @@ export class Phone {
       if (state.status === 'closed' && !state.reconnecting && state.reason.code === 'UNAUTHORISED')
         return void this.forget(true);
       if (state.status === 'closed' && state.reason.code === 'CLIENT_TOO_OLD')
-        this.tooOld.value = String(state.reason.details?.minimum ?? 'newer');
+        this.tooOld.value = minimumOf(state.reason);
       const retrying = state.status !== 'closed' || state.reconnecting;
       this.link.value =
         state.status === 'open' ? 'online' : navigator.onLine && retrying ? 'connecting' : 'offline';

@@ -30,7 +30,7 @@ export function CorrectionForm({ desk, team }: { desk: Desk; team: Team }) {
   const correct = async (command: AnyCommandInput, done: string): Promise<void> => {
     const why = reason.value.trim();
     try {
-      await desk.request({ ...command, ...(why === '' ? {} : { reason: why }) } as AnyCommandInput);
+      await desk.request({ ...command, ...(why === '' ? {} : { reason: why }) });
       message.value = done;
     } catch (e) {
       message.value = refusalText(e);
