@@ -281,6 +281,25 @@ describe('the dashboard’s controls', { timeout: 300_000 }, () => {
     expect(dash.outside).toEqual([]);
   });
 
+  it('[AUTH-7] stops the game once confirmed: the feed and the past game name Alice as who stopped it', async () => {
+    const page = dash.page;
+    await openTab(page, 'Set-up');
+    await page.getByRole('button', { name: 'Stop the game' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('The game ends now for every team').waitFor();
+    await look(page, 'stop-confirmation');
+    await dialog.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Start the game' }).waitFor();
+    expect((await state()).game).toBeNull();
+    const [past] = await game.admin.request({ type: 'pastGame.list' });
+    const archived = await game.admin.request({ type: 'pastGame.get', id: found(past, 'the past game').id });
+    expect(archived.endedBy).toEqual(byAlice());
+    await openTab(page, 'Feed');
+    await page
+      .locator('li.event[data-note=ended]', { hasText: 'The game ended (stopped) — by Alice' })
+      .waitFor();
+  });
+
   it('assigns players by dragging their cards onto teams, and by the pick per player', async () => {
     const page = dash.page;
     const admin = game.admin;
