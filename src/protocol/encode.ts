@@ -14,6 +14,7 @@ export interface WelcomeFields {
   readonly connection: string;
   readonly player: number | null;
   readonly session: number | null;
+  readonly gameMaster: string | null;
   readonly serverTime: number;
   readonly minClientVersion: string;
   readonly seq: Readonly<Record<string, number>>;

@@ -75,6 +75,8 @@ export const welcomeSchema = z.object({
   player: idSchema.nullable(),
   /** That player's session (null for admins, guests and players in no session). */
   session: idSchema.nullable(),
+  /** The game master's account name for a game master's connection (AUTH-7); null for the owner and others. */
+  gameMaster: z.string().nullable(),
   serverTime: z.number(),
   /** The oldest client version this server accepts (PROTOCOL-7): an older app should update itself. */
   minClientVersion: versionSchema,

@@ -312,6 +312,7 @@ export class Connection implements Peer, ConnectionInfo {
         connection: this.id,
         player: this.actor.kind === 'player' ? this.actor.player : null,
         session: this.session,
+        gameMaster: this.gameMasterName(),
         serverTime: this.services.clock.now(),
         minClientVersion: this.services.minClientVersion,
         seq: runtime.positions(this),
@@ -340,6 +341,12 @@ export class Connection implements Peer, ConnectionInfo {
     if (actor?.kind === 'player')
       return { role: 'player', actor, clientKey: named(`player:${actor.player}`) };
     return undefined;
+  }
+
+  /** The name of the game-master account this connection logged in with (AUTH-7), shown by the dashboard. */
+  private gameMasterName(): string | null {
+    if (this.actor.kind !== 'admin' || this.actor.gm === undefined) return null;
+    return this.services.runtime.current.tables.gameMaster.get(this.actor.gm)?.name ?? null;
   }
 
   private sendError(id: string | null, error: ProtocolError): void {

@@ -68,6 +68,14 @@ describe('[AUTH-7] game-master accounts', () => {
     ]);
   }, 60_000);
 
+  it('[AUTH-7] the welcome names the game master’s account; the owner’s and a player’s name none', async () => {
+    const { server, owner, gm } = await withGameMaster('Alice');
+    expect(gm.welcome).toMatchObject({ role: 'admin', gameMaster: 'Alice' });
+    expect(owner.welcome).toMatchObject({ role: 'admin', gameMaster: null });
+    const byAdminToken = await openClient({ url: server.url, token: server.adminToken });
+    expect(byAdminToken.welcome).toMatchObject({ role: 'admin', gameMaster: null });
+  }, 60_000);
+
   it('[AUTH-7] only a hash of the token is kept: not in the state, the journal or the store file', async () => {
     const { server, owner, token } = await withGameMaster();
     await owner.request({ type: 'ping', text: 'flush' });

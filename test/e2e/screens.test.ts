@@ -1,26 +1,17 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients } from '../helpers/clients.js';
 import { launchChromium } from './support/chromium.js';
 import { startGame, startGameServer, type GameServer } from './support/game.js';
-import { logIn, openPhone, openTab, screenshot, type TestPhone } from './support/phones.js';
+import { axeViolations, logIn, openPhone, openTab, screenshot, type TestPhone } from './support/phones.js';
 
 const HB = { latitude: 47.3779, longitude: 8.5403 };
-
-/** axe's findings on the page as it is now, one line each (empty: none). */
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map(
-    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-}
 
 /** Saves the screen and checks it with axe. */
 async function look(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);
   await screenshot(page, name);
-  expect(await violations(page), name).toEqual([]);
+  expect(await axeViolations(page), name).toEqual([]);
 }
 
 /**

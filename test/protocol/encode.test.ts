@@ -27,6 +27,7 @@ describe('the encoder of server frames', () => {
       connection: 'c-1',
       player: 3,
       session: 1,
+      gameMaster: null,
       serverTime: 1_750_000_000_000,
       minClientVersion: '0.1.0',
       seq: { global: 2, '1': 9 },

@@ -86,6 +86,32 @@ describe('applying broadcasts to the stored game', () => {
     );
   });
 
+  it('notes a correction, a start and a stop with their author (AUTH-7)', () => {
+    const alice = { kind: 'gameMaster' as const, gameMaster: 2, name: 'Alice' };
+    const corrected = applyBroadcast(
+      view,
+      broadcast(11, { type: 'correction', kind: 'undo', team: 1, reason: 'wrong', by: alice }),
+    );
+    expect(corrected.view.notes.at(-1)).toEqual({
+      at: 1_011,
+      kind: 'correction',
+      team: 1,
+      text: 'undo',
+      by: alice,
+    });
+    const ended = applyBroadcast(
+      view,
+      broadcast(11, {
+        type: 'game.ended',
+        game: view.state.game!,
+        pastGame: 1,
+        reason: 'stopped',
+        by: alice,
+      }),
+    );
+    expect(ended.view.notes.at(-1)).toMatchObject({ kind: 'ended', by: alice });
+  });
+
   it('ends the game but keeps the teams as the last standings', () => {
     const { view: next } = applyBroadcast(
       view,

@@ -5,7 +5,7 @@ import { Phone } from './phone.js';
 import './ui/app.css';
 import { LoginScreen } from './ui/login-screen.js';
 import { Shell } from './ui/shell.js';
-import { registerServiceWorker } from './ui/updates.js';
+import { registerServiceWorker, reloadWhenTooOld } from './ui/updates.js';
 
 function App({ phone }: { phone: Phone }) {
   return phone.login.value === undefined ? <LoginScreen phone={phone} /> : <Shell phone={phone} />;
@@ -18,4 +18,7 @@ effect(() => {
 });
 render(<p class="login">{t.value.loading}</p>, root);
 registerServiceWorker();
-void Phone.start().then((phone) => render(<App phone={phone} />, root));
+void Phone.start().then((phone) => {
+  reloadWhenTooOld(phone.tooOld, phone.busy);
+  render(<App phone={phone} />, root);
+});

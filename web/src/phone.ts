@@ -45,6 +45,12 @@ interface StoredView {
 
 const answered = (result: unknown): Answer => ({ ok: true, result });
 
+/** The minimum app version a CLIENT_TOO_OLD refusal names (any text, should a server name none). */
+function minimumOf(refusal: TruinlagError): string {
+  const minimum = refusal.details?.minimum;
+  return typeof minimum === 'string' ? minimum : 'newer';
+}
+
 /** A refusal is the server's final answer; a lost or closed connection means "send it again later". */
 function refused(error: unknown): Answer {
   if (isUnreachable(error)) throw new Unreachable();
@@ -71,6 +77,11 @@ export class Phone {
   readonly config = signal<GameConfig | undefined>(undefined);
   readonly settings = signal<Settings>({ language: null, lowPower: false, wakeLock: false });
   readonly batteryLevel = signal<number | undefined>(undefined);
+  /**
+   * The oldest app version the server accepts, once it refused this one (CLIENT_TOO_OLD): the app then
+   * reloads itself as soon as no action is pending (see `reloadWhenTooOld`).
+   */
+  readonly tooOld = signal<string | undefined>(undefined);
   /** A message for the login screen (the server ended the login). */
   readonly loginNotice = signal<string | undefined>(undefined);
 
@@ -176,7 +187,11 @@ export class Phone {
       // The server refused the token itself (the login was ended): reconnecting cannot help.
       if (state.status === 'closed' && !state.reconnecting && state.reason.code === 'UNAUTHORISED')
         return void this.forget(true);
-      this.link.value = state.status === 'open' ? 'online' : navigator.onLine ? 'connecting' : 'offline';
+      if (state.status === 'closed' && state.reason.code === 'CLIENT_TOO_OLD')
+        this.tooOld.value = minimumOf(state.reason);
+      const retrying = state.status !== 'closed' || state.reconnecting;
+      this.link.value =
+        state.status === 'open' ? 'online' : navigator.onLine && retrying ? 'connecting' : 'offline';
       if (state.status === 'open') void this.connected();
     });
     client.onBroadcast((b) => {

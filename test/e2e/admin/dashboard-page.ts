@@ -1,7 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { screenshot } from '../support/phones.js';
+import { axeViolations, screenshot } from '../support/phones.js';
 
 /** The game master's laptop: 1280×800, the dashboard at /admin. */
 export interface Dashboard {
@@ -31,11 +30,7 @@ export async function openDashboard(browser: Browser, base: string): Promise<Das
 export async function look(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);
   await screenshot(page, `admin-${name}`);
-  const result = await new AxeBuilder({ page }).analyze();
-  const found = result.violations.map(
-    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-  expect(found, name).toEqual([]);
+  expect(await axeViolations(page), name).toEqual([]);
 }
 
 /** Sets one config field the way a game master does: type, leave the field. */

@@ -68,6 +68,8 @@ describe('the game master’s dashboard', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('[data-link=online]').waitFor();
     await page.getByText('Choose a session').waitFor();
+    // The data directory's token is the owner's, not a named game master's (AUTH-7).
+    await page.getByRole('banner').getByText('Owner', { exact: true }).waitFor();
   });
 
   it('sets up a game from empty: session, 6 players with login cards, 3 teams, assignment, config, start', async () => {

@@ -33,6 +33,8 @@ export class Desk {
   readonly link = signal<Link>('offline');
   readonly loginError = signal<string | undefined>(undefined);
   readonly loggedIn = signal(false);
+  /** Who is logged in: the game master's account name, or null for the owner's token (AUTH-7). */
+  readonly gameMaster = signal<string | null>(null);
   readonly sessions = signal<readonly Session[]>([]);
   readonly players = signal<readonly Player[]>([]);
   readonly sessionId = signal<number | undefined>(undefined);
@@ -96,6 +98,7 @@ export class Desk {
       const welcome = await client.ready;
       if (welcome.role !== 'admin') return this.refuse(client, 'This is not a game master’s token.');
       sessionStorage.setItem(TOKEN_KEY, token);
+      this.gameMaster.value = welcome.gameMaster;
       await this.refetchAll();
       this.loggedIn.value = true;
     } catch (error) {

@@ -68,12 +68,12 @@ function applyEvent(s: SessionState, b: BroadcastMessage): EventResult {
           teams: e.teams,
           events: [],
         },
-        { at, kind: 'started' },
+        { at, kind: 'started', by: e.by },
       );
     case 'game.ended':
       return keep(
         { ...s, session: { ...s.session, game: null }, game: null },
-        { at, kind: 'ended', text: e.reason },
+        { at, kind: 'ended', text: e.reason, by: e.by },
       );
     case 'caught':
       return keep(withTeams(s, [e.catcher, e.caught]));
@@ -92,7 +92,11 @@ function applyEvent(s: SessionState, b: BroadcastMessage): EventResult {
     case 'announcement':
       return keep(s, { at, kind: 'announcement', text: e.text });
     case 'correction':
-      return { state: s, refetch: true };
+      return {
+        state: s,
+        note: { at, kind: 'correction', team: e.team, text: e.kind, by: e.by },
+        refetch: true,
+      };
     case 'pinged':
     case 'session.added':
     case 'config.changed':

@@ -1,3 +1,4 @@
+import type { Author } from '../../../src/protocol/authors.js';
 import type { ResultOf } from '../../../src/protocol/commands/index.js';
 
 /** The session's state as `session.state` returns it. */
@@ -9,9 +10,11 @@ export type TeamLocation = NonNullable<Team['location']>;
 /** Things the feed shows that are not periods of a team: the game's course. */
 export interface Note {
   readonly at: number;
-  readonly kind: 'started' | 'ended' | 'paused' | 'resumed' | 'graceEnded' | 'announcement';
+  readonly kind: 'started' | 'ended' | 'paused' | 'resumed' | 'graceEnded' | 'announcement' | 'correction';
   readonly team?: number;
   readonly text?: string;
+  /** Who started or stopped the game or made the correction (AUTH-7): the dashboard names them. */
+  readonly by?: Author;
 }
 
 /**

@@ -20,6 +20,8 @@ export const de: Messages = {
   paused: 'Das Spiel ist pausiert.',
   updateReady: 'Ein Update ist bereit.',
   updateNow: 'Aktualisieren',
+  tooOldWaiting:
+    'Diese App ist veraltet und kann Wartendes nicht senden: Sie aktualisiert sich, sobald keine Aktion mehr wartet (unter Ich entfernen).',
   tabPlay: 'Spielen',
   tabMap: 'Karte',
   tabGame: 'Spiel',
@@ -52,6 +54,7 @@ export const de: Messages = {
     resumed: () => 'Das Spiel geht weiter.',
     graceEnded: (team: string) => `Die Schonfrist von ${team} ist vorbei.`,
     announcement: (_team: string, text: string) => `Durchsage: ${text}`,
+    correction: (team: string) => `Die Spielleitung hat ${team} korrigiert.`,
   },
   proofPhoto: 'Beweisfoto',
   waitingTitle: 'Gerade läuft kein Spiel',

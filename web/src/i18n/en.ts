@@ -23,6 +23,8 @@ export const en = {
   paused: 'The game is paused.',
   updateReady: 'An update is ready.',
   updateNow: 'Update',
+  tooOldWaiting:
+    'This app is out of date and cannot send what waits: it updates itself once no action is waiting (remove them under Me).',
   // tabs
   tabPlay: 'Play',
   tabMap: 'Map',
@@ -56,6 +58,7 @@ export const en = {
     resumed: () => 'The game goes on.',
     graceEnded: (team: string) => `${team}’s grace period is over.`,
     announcement: (_team: string, text: string) => `Announcement: ${text}`,
+    correction: (team: string) => `The game master corrected ${team}.`,
   },
   proofPhoto: 'proof photo',
   // waiting

@@ -42,7 +42,7 @@ function OutboxRow({ entry, phone }: { entry: OutboxEntry; phone: Phone }) {
         {progress !== undefined && <progress value={progress} max={1} aria-label={texts.proofPhoto} />}
       </span>
       <span class={`state ${entry.state}`}>{texts.states[entry.state]}</span>
-      {removable(entry, phone.actions.value) && (
+      {removable(entry, phone.actions.value, phone.tooOld.value !== undefined) && (
         <button type="button" aria-label={texts.dismiss} onClick={() => void phone.dismiss(entry.id)}>
           ×
         </button>
@@ -51,6 +51,11 @@ function OutboxRow({ entry, phone }: { entry: OutboxEntry; phone: Phone }) {
   );
 }
 
-/** A finished action can be removed, except a completion whose photo still waits for it. */
-const removable = (entry: OutboxEntry, all: readonly OutboxEntry[]): boolean =>
-  isFinished(entry) && !all.some((a) => a.kind === 'photo' && a.after === entry.id && !isFinished(a));
+/**
+ * A finished action can be removed, except a completion whose photo still waits for it. Once the server
+ * refuses this app as too old, a waiting one can be removed too: this version cannot send it, and the app
+ * updates itself only when none waits.
+ */
+const removable = (entry: OutboxEntry, all: readonly OutboxEntry[], tooOld: boolean): boolean =>
+  tooOld ||
+  (isFinished(entry) && !all.some((a) => a.kind === 'photo' && a.after === entry.id && !isFinished(a)));

@@ -6,7 +6,7 @@ import { now } from './clock.js';
 import { GameTab } from './game-tab.js';
 import { MeTab } from './me-tab.js';
 import { PlayTab } from './play-tab.js';
-import { updateReady, applyUpdate } from './updates.js';
+import { applyUpdate, reloadNow, updateReady } from './updates.js';
 
 const MapTab = lazy(() => import('./map-tab.js'));
 
@@ -77,7 +77,7 @@ function Banners({ phone }: { phone: Phone }) {
   const paused = phone.view.value?.state.session.paused === true && phone.gameRunning.value;
   return (
     <>
-      {phone.link.value !== 'online' && (
+      {phone.link.value !== 'online' && phone.tooOld.value === undefined && (
         <div class="banner" role="status">
           <span>
             {texts.offlineBanner}
@@ -103,7 +103,17 @@ function Banners({ phone }: { phone: Phone }) {
           </button>
         </div>
       )}
-      {updateReady.value && !phone.busy.value && (
+      {phone.tooOld.value !== undefined && (
+        <div class="banner" role="alert" data-too-old>
+          <span>{phone.busy.value ? texts.tooOldWaiting : texts.errors.CLIENT_TOO_OLD}</span>
+          {!phone.busy.value && (
+            <button type="button" onClick={reloadNow}>
+              {texts.updateNow}
+            </button>
+          )}
+        </div>
+      )}
+      {updateReady.value && !phone.busy.value && phone.tooOld.value === undefined && (
         <div class="banner">
           <span>{texts.updateReady}</span>
           <button type="button" onClick={() => void applyUpdate()}>

@@ -43,7 +43,13 @@ export function trackFor(
 ): L.Polyline | undefined {
   const points = track.filter((p) => p.timestamp >= from).map((p) => [p.lat, p.lon] as L.LatLngTuple);
   if (points.length < 2) return undefined;
-  return L.polyline(points, { color: colourOf(team), weight: 3, opacity: 0.7, interactive: false });
+  return L.polyline(points, {
+    color: colourOf(team),
+    weight: 3,
+    opacity: 0.7,
+    interactive: false,
+    className: `team-track team-track-${team.id}`,
+  });
 }
 
 /**

@@ -1,7 +1,26 @@
-import { useSignal } from '@preact/signals';
+import { useSignal, type Signal } from '@preact/signals';
+import type { AnyCommandInput } from '../../../../src/protocol/commands/index.js';
 import type { Team } from '../../../src/game/types.js';
 import type { Desk } from '../desk.js';
 import { refusalText } from '../desk.js';
+
+/** The corrections this form sends; each takes an optional reason. */
+type Correction = Extract<AnyCommandInput, { type: `correction.${string}` }>;
+
+/** A whole number typed into a field (an empty or partial field counts as 0). */
+function NumberField({ label, value }: { label: string; value: Signal<number> }) {
+  return (
+    <label>
+      {label}
+      <input
+        type="number"
+        step="1"
+        value={value.value}
+        onInput={(e) => (value.value = Math.trunc(Number(e.currentTarget.value)) || 0)}
+      />
+    </label>
+  );
+}
 
 /** A team's corrections (CORRECTION-3, CORRECTION-4): points and bounty with a reason, grace, hand, zone. */
 export function CorrectionForm({ desk, team }: { desk: Desk; team: Team }) {
@@ -10,91 +29,53 @@ export function CorrectionForm({ desk, team }: { desk: Desk; team: Team }) {
   const reason = useSignal('');
   const zone = useSignal<number | undefined>(undefined);
   const message = useSignal<string | undefined>(undefined);
-  const run = async (work: () => Promise<unknown>, done: string): Promise<void> => {
+  /** Sends one correction of this team with the reason given, and says what came of it. */
+  const correct = async (command: Correction, done: string): Promise<void> => {
+    const why = reason.value.trim();
     try {
-      await work();
+      await desk.request({ ...command, ...(why === '' ? {} : { reason: why }) });
       message.value = done;
     } catch (e) {
       message.value = refusalText(e);
     }
   };
-  const why = (): { reason?: string } => (reason.value.trim() === '' ? {} : { reason: reason.value.trim() });
+  /** One button that sends one correction (a call, not a component: it keeps its focus across renders). */
+  const action = (label: string, command: Correction | undefined, done: string) => (
+    <button
+      type="button"
+      class="secondary"
+      disabled={command === undefined}
+      onClick={() => command !== undefined && void correct(command, done)}
+    >
+      {label}
+    </button>
+  );
   const id = `correct-${team.id}`;
+  const chosen = zone.value;
   return (
-    <div class="correction">
+    <div class="correction" role="group" aria-label={`Corrections of ${team.name}`}>
       <div class="row wrap">
-        <label>
-          Points ±
-          <input
-            type="number"
-            step="1"
-            value={points.value}
-            onInput={(e) => (points.value = Number(e.currentTarget.value))}
-          />
-        </label>
-        <label>
-          Bounty ±
-          <input
-            type="number"
-            step="1"
-            value={bounty.value}
-            onInput={(e) => (bounty.value = Number(e.currentTarget.value))}
-          />
-        </label>
+        <NumberField label="Points ±" value={points} />
+        <NumberField label="Bounty ±" value={bounty} />
         <label for={`${id}-reason`}>Reason</label>
         <input
           id={`${id}-reason`}
           value={reason.value}
           onInput={(e) => (reason.value = e.currentTarget.value)}
         />
-        <button
-          type="button"
-          onClick={() =>
-            void run(
-              () =>
-                desk.request({
-                  type: 'correction.adjust',
-                  team: team.id,
-                  points: points.value,
-                  bounty: bounty.value,
-                  ...why(),
-                }),
-              'Adjusted.',
-            )
-          }
-        >
-          Adjust
-        </button>
+        {action(
+          'Adjust',
+          { type: 'correction.adjust', team: team.id, points: points.value, bounty: bounty.value },
+          `Adjusted: points ${signed(points.value)}, bounty ${signed(bounty.value)}.`,
+        )}
       </div>
       <div class="row wrap">
-        <button
-          type="button"
-          class="secondary"
-          onClick={() =>
-            void run(
-              () => desk.request({ type: 'correction.endGrace', team: team.id, ...why() }),
-              'Grace ended.',
-            )
-          }
-        >
-          End grace
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          onClick={() =>
-            void run(
-              () => desk.request({ type: 'correction.newHand', team: team.id, ...why() }),
-              'New hand dealt.',
-            )
-          }
-        >
-          Deal a new hand
-        </button>
+        {action('End grace', { type: 'correction.endGrace', team: team.id }, 'Grace ended.')}
+        {action('Deal a new hand', { type: 'correction.newHand', team: team.id }, 'New hand dealt.')}
         <label class="row">
           Zone
           <select
-            value={zone.value ?? ''}
+            value={chosen ?? ''}
             onChange={(e) =>
               (zone.value = e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))
             }
@@ -107,28 +88,15 @@ export function CorrectionForm({ desk, team }: { desk: Desk; team: Team }) {
             ))}
           </select>
         </label>
-        <button
-          type="button"
-          class="secondary"
-          disabled={zone.value === undefined}
-          onClick={() =>
-            zone.value !== undefined &&
-            void run(
-              () =>
-                desk.request({
-                  type: 'correction.move',
-                  team: team.id,
-                  zone: zone.value as number,
-                  ...why(),
-                }),
-              'Moved.',
-            )
-          }
-        >
-          Move to the zone
-        </button>
+        {action(
+          'Move to the zone',
+          chosen === undefined ? undefined : { type: 'correction.move', team: team.id, zone: chosen },
+          `Moved to zone ${desk.zones.value.find((z) => z.id === chosen)?.number ?? ''}.`,
+        )}
       </div>
       {message.value !== undefined && <p role="status">{message.value}</p>}
     </div>
   );
 }
+
+const signed = (n: number): string => (n < 0 ? `${n}` : `+${n}`);

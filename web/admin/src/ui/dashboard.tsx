@@ -57,6 +57,15 @@ export function Dashboard({ desk }: { desk: Desk }) {
         <p class={`link ${link}`} role="status" data-link={link}>
           {LINK_TEXT[link]}
         </p>
+        <p class="who">
+          {desk.gameMaster.value === null ? (
+            'Owner'
+          ) : (
+            <>
+              Game master <strong>{desk.gameMaster.value}</strong>
+            </>
+          )}
+        </p>
         <button type="button" class="secondary" onClick={() => desk.logOut()}>
           Log out
         </button>

@@ -1,7 +1,9 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import { feedOf, type FeedItem } from '../../../src/game/selectors.js';
+import type { Note, Team } from '../../../src/game/types.js';
 import { TeamName } from '../../../src/ui/common.js';
+import { authorName } from '../author.js';
 import type { Desk } from '../desk.js';
 import { refusalText } from '../desk.js';
 import { PictureLoader } from '../picture-loader.js';
@@ -73,31 +75,64 @@ export function FeedTab({ desk }: { desk: Desk }) {
   );
 }
 
+/** What each kind of correction did (CORRECTION-2 to CORRECTION-4). */
+const CORRECTIONS: Readonly<Record<string, string>> = {
+  undo: 'last catch or completion undone',
+  adjust: 'points or bounty adjusted',
+  endGrace: 'grace ended',
+  newHand: 'new hand dealt',
+  move: 'moved to another zone',
+};
+
+/** What a course note says, and who made it when the broadcast named them (AUTH-7). */
+function noteText(note: Note, team: Team | undefined): string {
+  const teamName = team?.name ?? '';
+  const texts: Record<Note['kind'], string> = {
+    started: 'The game started',
+    ended: `The game ended (${note.text === 'time' ? 'its time was up' : 'stopped'})`,
+    paused: 'The game was paused',
+    resumed: 'The game goes on',
+    graceEnded: `${teamName}’s grace period is over`,
+    announcement: `Announcement: ${note.text ?? ''}`,
+    correction: `Correction of ${teamName}: ${CORRECTIONS[note.text ?? ''] ?? note.text ?? ''}`,
+  };
+  return texts[note.kind] + (note.by === undefined ? '' : ` — by ${authorName(note.by)}`);
+}
+
 function FeedEntry({ desk, item, loader }: { desk: Desk; item: FeedItem; loader: PictureLoader }) {
   const error = useSignal<string | undefined>(undefined);
-  const correcting = useSignal(false);
-  const undo = async (team: number): Promise<void> => {
+  const correcting = useSignal<number | undefined>(undefined);
+  if (item.kind === 'note')
+    return (
+      <li class="event" data-kind="note" data-note={item.note.kind} data-team={item.team?.id}>
+        <time>{clockTime(item.at)}</time> {noteText(item.note, item.team)}
+      </li>
+    );
+  const undo = async (): Promise<void> => {
     try {
-      await desk.request({ type: 'correction.undo', team, reason: 'undone from the dashboard feed' });
+      await desk.request({
+        type: 'correction.undo',
+        team: item.team.id,
+        reason: 'undone from the dashboard feed',
+      });
       error.value = undefined;
     } catch (e) {
       error.value = refusalText(e);
     }
   };
-  if (item.kind === 'note')
-    return (
-      <li class="event" data-kind="note">
-        <time>{clockTime(item.at)}</time> {item.note.kind}
-        {item.team !== undefined && <> — {item.team.name}</>}
-        {item.note.text !== undefined && <> — {item.note.text}</>}
-      </li>
-    );
   const text =
     item.kind === 'completed'
       ? `completed “${item.title}” for ${item.points} points`
       : `was caught by ${item.catcher?.name ?? '?'} (bounty ${item.bounty})`;
+  // A catch touched two teams: either may need a correction (the catcher's grace, say).
+  const teams = [item.team, ...(item.kind === 'caught' && item.catcher !== undefined ? [item.catcher] : [])];
   return (
-    <li class="event" data-kind={item.kind} data-team={item.team.id}>
+    <li
+      class="event"
+      data-kind={item.kind}
+      data-team={item.team.id}
+      data-catcher={item.kind === 'caught' ? item.catcher?.id : undefined}
+    >
       <div class="row wrap">
         <time>{clockTime(item.at)}</time>
         <TeamName team={item.team} />
@@ -105,24 +140,31 @@ function FeedEntry({ desk, item, loader }: { desk: Desk; item: FeedItem; loader:
         {item.pictures.map((id) => (
           <PictureThumb key={id} id={id} loader={loader} alt={`Proof photo of ${item.team.name}`} />
         ))}
-        <button type="button" class="secondary small" onClick={() => void undo(item.team.id)}>
+        <button type="button" class="secondary small" onClick={() => void undo()}>
           Undo {item.kind === 'completed' ? 'completion' : 'catch'}
         </button>
-        <button
-          type="button"
-          class="secondary small"
-          aria-expanded={correcting.value}
-          onClick={() => (correcting.value = !correcting.value)}
-        >
-          Correct {item.team.name}
-        </button>
+        {teams.map((team) => (
+          <button
+            key={team.id}
+            type="button"
+            class="secondary small"
+            aria-expanded={correcting.value === team.id}
+            onClick={() => (correcting.value = correcting.value === team.id ? undefined : team.id)}
+          >
+            Correct {team.name}
+          </button>
+        ))}
       </div>
       {error.value !== undefined && (
         <p role="alert" class="error">
           {error.value}
         </p>
       )}
-      {correcting.value && <CorrectionForm desk={desk} team={item.team} />}
+      {teams
+        .filter((team) => team.id === correcting.value)
+        .map((team) => (
+          <CorrectionForm key={team.id} desk={desk} team={team} />
+        ))}
     </li>
   );
 }

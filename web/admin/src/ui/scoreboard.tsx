@@ -67,7 +67,7 @@ function TeamRow({
           {team.role}
           {grace !== null && <span class="grace"> grace {countdownText(grace)}</span>}
         </td>
-        <td>{zone === undefined ? '—' : zone.number}</td>
+        <td data-zone={zone?.number}>{zone === undefined ? '—' : zone.number}</td>
         <td data-freshness={location === null ? 'never' : freshnessOf(location.timestamp, at)}>
           {location === null ? 'never seen' : agoText(Math.max(0, at - location.timestamp))}
         </td>
