@@ -18,6 +18,7 @@ import { Stepper, type Stepped } from './stepper.js';
 import { DurableTimers } from './timers.js';
 import { TurnBatch } from './turn-batch.js';
 import { TurnQueue, type Turn } from './turns.js';
+import { Uncommitted } from './uncommitted.js';
 
 export interface RuntimeOptions {
   readonly store: Store;
@@ -48,6 +49,9 @@ export interface CommitStats {
   readonly answers: number;
   /** Time spent writing them, fsync included (ms, on the writer thread). */
   readonly ms: number;
+  /** WAL checkpoints the writer thread ran between commits, and their time (ms). */
+  readonly checkpoints: number;
+  readonly checkpointMs: number;
 }
 
 /**
@@ -64,6 +68,8 @@ export class Runtime {
   readonly writer: StoreWriter;
   private readonly mailbox = new Mailbox<Inbound>(() => this.turn());
   private readonly turns = new TurnQueue<Stepped>();
+  /** What the turns held back changed: which answers need not wait for them (PROTOCOL-8). */
+  private readonly uncommitted = new Uncommitted();
   private readonly replies: Replies;
   private readonly stepper: Stepper;
   private readonly delivery: Delivery;
@@ -128,8 +134,8 @@ export class Runtime {
   }
 
   get commitStats(): CommitStats {
-    const { commits, ms } = this.writer.stats;
-    return { commits, ms, answers: this.answersCommitted };
+    const { commits, ms, checkpoints, checkpointMs } = this.writer.stats;
+    return { commits, ms, checkpoints, checkpointMs, answers: this.answersCommitted };
   }
 
   /**
@@ -225,10 +231,19 @@ export class Runtime {
         taken++;
         // A request id already answered or in flight is not run again (IDEMPOTENCY-1).
         if (item.source === 'client' && this.replies.joinExisting(item.peer, item.reply)) continue;
-        stepped.push(this.stepper.step(item, batch));
+        const step = this.stepper.step(item, batch);
+        if (this.uncommitted.mayAnswerNow(step)) this.answerNow(step);
+        else {
+          this.uncommitted.hold(step);
+          stepped.push(step);
+        }
       }
     });
     batch.prune = this.prune.due(this.options.clock.now());
+    if (stepped.length === 0 && batch.empty) {
+      this.observer.turned(performance.now() - started, taken);
+      return;
+    }
     const turn = this.turns.add(stepped, batch.undo, batch.empty);
     if (!batch.empty) this.commit(turn, batch);
     this.releaseReady();
@@ -254,7 +269,10 @@ export class Runtime {
   /** Releases settled turns, oldest first, up to the first one still waiting for the disk. */
   private releaseReady(): void {
     for (let turn = this.turns.next(); turn !== undefined; turn = this.turns.next()) {
-      for (const stepped of turn.items) this.release(stepped, turn);
+      for (const stepped of turn.items) {
+        this.uncommitted.release(stepped);
+        this.release(stepped, turn);
+      }
     }
     this.timers.rearm();
   }
@@ -284,6 +302,14 @@ export class Runtime {
     this.timers.released(result.writes, item.command);
     for (const job of result.jobs) this.jobs.start(job, reply);
     if (result.shutdown) this.onShutdownRequested();
+  }
+
+  /** A step that changed nothing and read only what is durable, answered ahead of the commits (PROTOCOL-8). */
+  private answerNow({ item, result, frame }: Stepped): void {
+    if (item.reply === undefined || frame === undefined) return;
+    if (result.outcome.ok === false)
+      this.observer.refused(result.outcome.error.code, item.command.type, peerOf(item));
+    this.answer(item.reply, frame);
   }
 
   private answer(reply: ReplyKey, frame: string): void {
