@@ -266,19 +266,29 @@ export class Runtime {
     });
   }
 
-  /** Releases settled turns, oldest first, up to the first one still waiting for the disk. */
+  /**
+   * Releases settled turns, oldest first, up to the first one still waiting for the disk. The last
+   * broadcast released flushes each connection it reaches as it goes (Delivery.publish).
+   */
   private releaseReady(): void {
+    const released: [Stepped, Turn<Stepped>][] = [];
     for (let turn = this.turns.next(); turn !== undefined; turn = this.turns.next()) {
       for (const stepped of turn.items) {
         this.uncommitted.release(stepped);
-        this.release(stepped, turn);
+        released.push([stepped, turn]);
       }
     }
+    const lastPublishing = released.findLastIndex(([{ broadcasts }]) => broadcasts.length > 0);
+    released.forEach(([stepped, turn], index) => this.release(stepped, turn, index === lastPublishing));
     this.timers.rearm();
   }
 
   /** Answers, broadcasts and starts what a durable (or rolled-back) step asked for. */
-  private release({ item, result, frame, broadcasts }: Stepped, turn: Turn<Stepped>): void {
+  private release(
+    { item, result, frame, broadcasts }: Stepped,
+    turn: Turn<Stepped>,
+    lastPublishing: boolean,
+  ): void {
     const reply = item.reply;
     const failure = turn.failure;
     if (failure !== undefined) {
@@ -296,7 +306,8 @@ export class Runtime {
     cutRevokedGameMasters(this.delivery.attached, result.writes);
     if (broadcasts.length > 0) {
       let frames = 0;
-      for (const b of broadcasts) frames += this.delivery.publish(b);
+      for (const b of broadcasts)
+        frames += this.delivery.publish(b, lastPublishing && b === broadcasts.at(-1));
       this.observer.published(broadcasts.length, frames);
     }
     this.timers.released(result.writes, item.command);

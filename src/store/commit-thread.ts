@@ -127,7 +127,13 @@ class Thread {
       this.write(group.map((text) => JSON.parse(text) as CommitRows));
       this.checkpoints.committed();
       const { checkpoints, ms: checkpointMs } = this.checkpoints.stats;
-      this.reply({ ok: true, count: group.length, ms: performance.now() - started, checkpoints, checkpointMs });
+      this.reply({
+        ok: true,
+        count: group.length,
+        ms: performance.now() - started,
+        checkpoints,
+        checkpointMs,
+      });
     } catch (error) {
       this.refusing = true;
       const reply: CommitReply = {
