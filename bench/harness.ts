@@ -136,8 +136,8 @@ async function startChild(script: string, args: readonly string[]): Promise<Chil
 export const startEngine = (maxQueueBytes: number): Promise<Child> =>
   startChild('server-child.ts', [tempDir(), String(maxQueueBytes)]);
 
-/** The baseline: a plain `ws` echo server in a child process. */
-export const startEcho = (): Promise<Child> => startChild('echo-child.ts', []);
+/** The baselines: a plain `ws` echo and fan-out server in a child process, with a data dir for its SQLite log. */
+export const startEcho = (): Promise<Child> => startChild('echo-child.ts', [tempDir()]);
 
 // ---------------------------------------------------------------------------------------------------
 // CPU meters
