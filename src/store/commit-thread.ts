@@ -125,7 +125,7 @@ class Thread {
     }
     try {
       this.write(group.map((text) => JSON.parse(text) as CommitRows));
-      this.checkpoints.committed();
+      this.checkpoints.committed(group.reduce((bytes, text) => bytes + text.length, 0));
       const { checkpoints, ms: checkpointMs } = this.checkpoints.stats;
       this.reply({
         ok: true,
@@ -211,6 +211,7 @@ class Thread {
     }
     try {
       this.writeBlobs(work.blobs);
+      this.checkpoints.committed(work.blobs.reduce((bytes, blob) => bytes + blob.bytes.byteLength, 0));
       this.reply({ request });
     } catch (error) {
       this.reply({ request, error: messageOf(error) });

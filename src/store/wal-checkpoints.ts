@@ -5,7 +5,7 @@
  * only between transactions, after their answers are posted, preferably while nothing is queued, and
  * in small steps, so that commits queued behind a checkpoint wait little. It is PASSIVE: it never waits
  * for readers. Frames are counted at each checkpoint (SQLite reports the WAL's length); between two, the
- * schedule estimates them from the frames one commit wrote last time.
+ * schedule estimates them from the bytes of rows committed, at the frames per byte measured last time.
  */
 export interface CheckpointPolicy {
   /** Frames after which a checkpoint runs when the thread has nothing queued. */
@@ -23,12 +23,12 @@ export interface CheckpointResult {
   readonly checkpointed: number;
 }
 
-/** Frames a commit is assumed to write before the first checkpoint has measured it. */
-const FIRST_GUESS_FRAMES = 4;
+/** WAL frames (4 KiB pages) per byte of rows before the first checkpoint has measured it: rows, indexes. */
+const FIRST_GUESS_FRAMES_PER_BYTE = 2 / 4096;
 
 export class CheckpointSchedule {
-  private commitsSince = 0;
-  private framesPerCommit = FIRST_GUESS_FRAMES;
+  private bytesSince = 0;
+  private framesPerByte = FIRST_GUESS_FRAMES_PER_BYTE;
   /** Checkpoints run, and the time they took (ms): reported beside the commits' own. */
   readonly stats = { checkpoints: 0, ms: 0 };
 
@@ -37,21 +37,21 @@ export class CheckpointSchedule {
     private readonly policy: CheckpointPolicy = CHECKPOINT_POLICY,
   ) {}
 
-  /** A transaction committed (its answers are posted). */
-  committed(): void {
-    this.commitsSince++;
+  /** A transaction of `bytes` of rows (their JSON text) committed; its answers are posted. */
+  committed(bytes: number): void {
+    this.bytesSince += bytes;
   }
 
   /** Runs a checkpoint when one is due; `idle` says that nothing is queued for the thread now. */
   maybeRun(idle: boolean): void {
-    const frames = this.commitsSince * this.framesPerCommit;
+    const frames = this.bytesSince * this.framesPerByte;
     if (frames < (idle ? this.policy.idleFrames : this.policy.busyFrames)) return;
     const started = performance.now();
     const { log } = this.checkpoint();
     this.stats.checkpoints++;
     this.stats.ms += performance.now() - started;
     // The WAL restarts once fully checkpointed: `log` frames were written by the commits since the last.
-    if (log > 0) this.framesPerCommit = Math.max(1, log / this.commitsSince);
-    this.commitsSince = 0;
+    if (log > 0 && this.bytesSince > 0) this.framesPerByte = log / this.bytesSince;
+    this.bytesSince = 0;
   }
 }
