@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
-import { MemoryPeer } from '../durability/support.js';
-import { removeTempDirs, tempDir } from '../helpers/index.js';
+import { MemoryPeer, WireClient } from '../durability/support.js';
+import { removeTempDirs, startTestServer, stopTestServers, tempDir } from '../helpers/index.js';
 
 /**
  * PROTOCOL-8 on a real store: another connection holds SQLite's write lock, so that the runtime's commit
@@ -16,6 +16,7 @@ const BUSY_MS = 2_000;
 const runtimes: Runtime[] = [];
 afterEach(async () => {
   for (const runtime of runtimes.splice(0)) await runtime.shutdown();
+  await stopTestServers();
   removeTempDirs();
 });
 
@@ -132,5 +133,31 @@ describe('[PROTOCOL-8] answers that wait for no commit', () => {
     lock.release();
     await writer.inbox.answer(add);
     expect(await reader.inbox.answer(twice)).toMatchObject({ ok: false });
+  });
+});
+
+describe('[PROTOCOL-8] over real connections', () => {
+  it("another connection's ping is answered during a commit; the writer's own answers keep its order", async () => {
+    const server = await startTestServer();
+    const writer = await WireClient.open(server.url, { client: 'order-writer', token: server.adminToken });
+    const reader = await WireClient.open(server.url, { client: 'order-reader', token: server.adminToken });
+    const arrived: string[] = [];
+    const lock = lockDatabase(server.dataDir);
+    const add = writer.answer('add', { type: 'session.add', name: 'Zug' }).then((a) => {
+      arrived.push('add');
+      return a;
+    });
+    const ownPing = writer.answer('own-ping', { type: 'ping' }).then(() => arrived.push('own-ping'));
+    // The writer's requests reach the runtime first; its commit then waits for the lock.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ping = await reader.answer('ping', { type: 'ping' });
+    expect(ping.message).toMatchObject({ ok: true });
+    expect(arrived).toEqual([]);
+    lock.release();
+    expect((await add).message).toMatchObject({ ok: true, result: { name: 'Zug' } });
+    await ownPing;
+    expect(arrived).toEqual(['add', 'own-ping']);
+    writer.socket.terminate();
+    reader.socket.terminate();
   });
 });
