@@ -59,7 +59,9 @@ export interface CommitStats {
  * store. Each turn takes what is queued (up to `maxBatch`), steps the pure engine for each item against
  * the evolving state and hands all their changes to the store's writer (group commit, on its own
  * thread); only once they are durable are the turn's answers and broadcasts released, in turn order.
- * It never awaits a client or the disk.
+ * The exception is an answer that shows nothing pending: a step that changed nothing, read nothing a
+ * held-back step changed, and whose connection waits for no earlier answer, is answered at once
+ * (PROTOCOL-8, uncommitted.ts). It never awaits a client or the disk.
  */
 export class Runtime {
   private readonly store: Store;
