@@ -318,6 +318,8 @@ function table(r: Results): string {
     'commits/s',
     'req/commit',
     'commit ms',
+    'ckpt/s',
+    'ckpt ms',
     'err',
   ];
   const rows: string[][] = [header];
@@ -334,6 +336,8 @@ function table(r: Results): string {
       s.cpu?.commitsPerSecond === undefined ? '-' : String(s.cpu.commitsPerSecond),
       s.cpu?.requestsPerCommit === undefined ? '-' : String(s.cpu.requestsPerCommit),
       s.cpu?.commitMs === undefined ? '-' : s.cpu.commitMs.toFixed(2),
+      s.cpu?.checkpointsPerSecond === undefined ? '-' : String(s.cpu.checkpointsPerSecond),
+      s.cpu?.checkpointMs === undefined ? '-' : s.cpu.checkpointMs.toFixed(2),
       String(s.errors),
     ]);
   };
@@ -376,7 +380,8 @@ function table(r: Results): string {
     `setup: ${r.setup.servers}; ${r.setup.warmupMs} ms warm-up + ${r.setup.durationMs} ms measured per case`,
     'CPU = % of one core over the measured window: server child / bench process (clients) / whole machine' +
       ` (${r.machine.cpus * 100}% = every core busy); srv µs/op = server CPU time per operation;`,
-    "commits/s, req/commit, commit ms = the engine's group commits (answered requests per commit, mean time of one commit incl. fsync)",
+    "commits/s, req/commit, commit ms = the engine's group commits (answered requests per commit, mean time of one commit incl. fsync);" +
+      ' ckpt/s, ckpt ms = its WAL checkpoints, run between commits (per second, mean time of one)',
     '',
     line(header),
     ...rows.slice(1).map(line),
