@@ -136,8 +136,8 @@ async function startChild(script: string, args: readonly string[]): Promise<Chil
 export const startEngine = (maxQueueBytes: number): Promise<Child> =>
   startChild('server-child.ts', [tempDir(), String(maxQueueBytes)]);
 
-/** The baseline: a plain `ws` echo server in a child process. */
-export const startEcho = (): Promise<Child> => startChild('echo-child.ts', []);
+/** The baselines: a plain `ws` echo and fan-out server in a child process, with a data dir for its SQLite log. */
+export const startEcho = (): Promise<Child> => startChild('echo-child.ts', [tempDir()]);
 
 // ---------------------------------------------------------------------------------------------------
 // CPU meters
@@ -153,6 +153,9 @@ export interface CpuShare {
   readonly commitsPerSecond?: number;
   readonly requestsPerCommit?: number;
   readonly commitMs?: number;
+  /** Engine only: WAL checkpoints per second between commits, and the mean time of one (ms). */
+  readonly checkpointsPerSecond?: number;
+  readonly checkpointMs?: number;
 }
 
 function machineTicks(): { busy: number; total: number } | undefined {
@@ -196,13 +199,19 @@ function commitShare(
   before: CommitStats | null,
   after: CommitStats | null,
   wallMs: number,
-): Pick<CpuShare, 'commitsPerSecond' | 'requestsPerCommit' | 'commitMs'> {
+): Pick<
+  CpuShare,
+  'commitsPerSecond' | 'requestsPerCommit' | 'commitMs' | 'checkpointsPerSecond' | 'checkpointMs'
+> {
   if (before === null || after === null) return {};
   const commits = after.commits - before.commits;
+  const checkpoints = after.checkpoints - before.checkpoints;
   return {
     commitsPerSecond: round((commits / wallMs) * 1_000, 0),
     requestsPerCommit: commits === 0 ? 0 : round((after.answers - before.answers) / commits, 1),
     commitMs: commits === 0 ? 0 : round((after.ms - before.ms) / commits, 2),
+    checkpointsPerSecond: round((checkpoints / wallMs) * 1_000, 1),
+    checkpointMs: checkpoints === 0 ? 0 : round((after.checkpointMs - before.checkpointMs) / checkpoints, 2),
   };
 }
 

@@ -19,4 +19,7 @@ export interface CommitStats {
   readonly commits: number;
   readonly answers: number;
   readonly ms: number;
+  /** WAL checkpoints the writer thread ran between commits, and their total time (ms). */
+  readonly checkpoints: number;
+  readonly checkpointMs: number;
 }

@@ -1,9 +1,12 @@
 /**
  * Runs a subset of the benchmark cases and prints their summaries as JSON (for iterating on one target;
- * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b
+ * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b c f
  */
-import { libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts } from './cases.js';
+import { fanOut, libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts } from './cases.js';
 import { cleanup, startEcho, startEngine } from './harness.js';
+import { pingUnderWrites } from './ping-under-writes.js';
+import { rawFanOut } from './raw-fan-out.js';
+import { redisFsyncSets } from './redis.js';
 
 const wanted = new Set(process.argv.slice(2));
 const out: Record<string, unknown> = {};
@@ -23,6 +26,21 @@ try {
     out.playerAdd50Watching = await playerAdds(engine, 50, true);
     await engine.stop();
     out.rawSqlite = rawSqliteInserts();
+    out.redis = await redisFsyncSets(50);
+  }
+  if (wanted.has('c')) {
+    const echo = await startEcho();
+    out.rawFanOut = await rawFanOut(echo, 1_000, 20, false);
+    out.rawDurableFanOut = await rawFanOut(echo, 1_000, 20, true);
+    await echo.stop();
+    const engine = await startEngine(8 * 1024 * 1024);
+    out.fanOut = await fanOut(engine, 1_000, 20);
+    await engine.stop();
+  }
+  if (wanted.has('f')) {
+    const engine = await startEngine(8 * 1024 * 1024);
+    out.pingUnderWrites = await pingUnderWrites(engine, 50);
+    await engine.stop();
   }
   process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
 } finally {

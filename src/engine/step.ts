@@ -6,7 +6,7 @@ import { HANDLERS } from './handlers/index.js';
 import type { JobRequest } from './jobs.js';
 import type { Rng } from './rng.js';
 import type { EngineState, PendingBroadcast, Redaction, Write } from './state.js';
-import { Tx } from './tx.js';
+import { Tx, type StepReads } from './tx.js';
 
 export interface StepInput {
   readonly command: Command;
@@ -35,6 +35,8 @@ export interface StepResult {
   readonly blobDeletes?: string[];
   /** Journal and log rows the runtime rewrites in the same commit (PRIVACY-1, PRIVACY-2). */
   readonly redactions?: Redaction[];
+  /** What the step read, access checks included: whether its answer can wait for no commit (PROTOCOL-8). */
+  readonly reads: StepReads;
   /**
    * Internal commands the runtime runs once this step is answered, kept also when it was refused (a
    * refused catch is put on record by one, CATCH-7); each is a step of its own, journaled as such.
@@ -53,9 +55,9 @@ export interface Report {
  * returns no writes, broadcasts or jobs, so it changes nothing.
  */
 export function step(state: EngineState, input: StepInput, ctx: StepContext): StepResult {
-  const refusal = checkAccess(state, input);
-  if (refusal !== undefined) return refused(refusal);
   const tx = new Tx(state);
+  const refusal = checkAccess(tx, input);
+  if (refusal !== undefined) return refused(refusal, tx.reads);
   const jobs: JobRequest[] = [];
   const reports: Report[] = [];
   let shutdown = false;
@@ -78,16 +80,17 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     outcome = dispatch(input.command, context);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`));
+    return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`), tx.reads);
   }
   const reported = reports.length > 0 ? { reports } : {};
-  if (outcome.ok === false) return { ...refused(outcome.error), ...reported };
+  if (outcome.ok === false) return { ...refused(outcome.error, tx.reads), ...reported };
   return {
     outcome,
     writes: tx.writes(),
     broadcasts: tx.broadcasts,
     jobs,
     shutdown,
+    reads: tx.reads,
     ...(tx.blobDeletes.length > 0 ? { blobDeletes: tx.blobDeletes } : {}),
     ...(tx.redactions.length > 0 ? { redactions: tx.redactions } : {}),
     ...reported,
@@ -104,8 +107,8 @@ function dispatch(command: Command, ctx: HandlerContext): Outcome<unknown> {
   return handler(command, ctx);
 }
 
-function refused(error: ProtocolError): StepResult {
-  return { outcome: { ok: false, error }, writes: [], broadcasts: [], jobs: [], shutdown: false };
+function refused(error: ProtocolError, reads: StepReads): StepResult {
+  return { outcome: { ok: false, error }, writes: [], broadcasts: [], jobs: [], shutdown: false, reads };
 }
 
 /** The access levels each kind of actor may use (AUTH-2); internal commands only come from the engine. */
@@ -117,7 +120,7 @@ const ALLOWED: { readonly [K in Actor['kind']]: readonly Access[] } = {
 };
 
 /** Role and scope rules that hold for every command (AUTH-2, AUTH-3, PROTOCOL-3). */
-function checkAccess(state: EngineState, { command, actor, session }: StepInput): ProtocolError | undefined {
+function checkAccess(tx: Tx, { command, actor, session }: StepInput): ProtocolError | undefined {
   const def = COMMANDS.get(command.type);
   if (def === undefined) return makeError('UNKNOWN_COMMAND');
   if (!ALLOWED[actor.kind].includes(def.access)) {
@@ -131,13 +134,13 @@ function checkAccess(state: EngineState, { command, actor, session }: StepInput)
   }
   // A player connection lives as long as the token it logged in with (auth.logout, player.remove).
   if (actor.kind === 'player' && actor.token !== undefined) {
-    if (state.tables.token.get(actor.token)?.player !== actor.player) {
+    if (tx.get('token', actor.token)?.player !== actor.player) {
       return makeError('UNAUTHORISED', 'This login has ended (logged out or removed): log in again.');
     }
   }
   // A game master's connection lives as long as the account (AUTH-7).
   if (actor.kind === 'admin' && actor.gm !== undefined) {
-    if (state.tables.gameMaster.get(actor.gm)?.revokedAt !== null) {
+    if (tx.get('gameMaster', actor.gm)?.revokedAt !== null) {
       return makeError('UNAUTHORISED', 'This game-master account was revoked.');
     }
   }
@@ -146,10 +149,10 @@ function checkAccess(state: EngineState, { command, actor, session }: StepInput)
   }
   if (session === undefined) return makeError('NO_SESSION_SUPPLIED');
   // Checked before existence, so that a player learns nothing about other sessions (AUTH-3).
-  if (actor.kind === 'player' && state.tables.player.get(actor.player)?.session !== session) {
+  if (actor.kind === 'player' && tx.get('player', actor.player)?.session !== session) {
     return makeError('UNAUTHORISED', 'A player may only act in their own session.');
   }
-  if (!state.tables.session.has(session)) {
+  if (tx.get('session', session) === undefined) {
     return makeError('NOT_FOUND', `No session with id ${session}.`, { entity: 'session', id: session });
   }
   return undefined;

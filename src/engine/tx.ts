@@ -8,6 +8,9 @@ import type {
   Write,
 } from './state.js';
 
+/** What a step read: some tables, or everything (it used the state directly). */
+export type StepReads = 'everything' | ReadonlySet<TableName>;
+
 /**
  * A write buffer over the read-only state: reads see the buffer's own writes. A step collects its
  * changes here and returns them as data; nothing is applied unless the command succeeds (all or nothing).
@@ -21,18 +24,42 @@ export class Tx {
   /** Rows of the journal and delivery logs to rewrite in the same commit (PRIVACY-1, PRIVACY-2). */
   readonly redactions: Redaction[] = [];
 
-  constructor(readonly base: EngineState) {}
+  /** The tables this step read, or 'everything' once it looked at the state itself (see `reads`). */
+  private readonly read = new Set<TableName>();
+  private readAll = false;
+
+  constructor(private readonly state: EngineState) {}
+
+  /**
+   * The state under the buffer, for reads the buffer has no method for. Whoever takes it may read
+   * anything, so the step counts as having read everything (see `reads`).
+   */
+  get base(): EngineState {
+    this.readAll = true;
+    return this.state;
+  }
+
+  /**
+   * What the step read so far: the tables it looked into, or 'everything' when it used `base`. The
+   * runtime answers a step that wrote nothing without waiting for earlier commits only when none of
+   * them changes what it read (PROTOCOL-8).
+   */
+  get reads(): StepReads {
+    return this.readAll ? 'everything' : this.read;
+  }
 
   get<K extends TableName>(table: K, id: number): Tables[K] | undefined {
+    this.read.add(table);
     const overlay = this.puts.get(table);
     if (overlay?.has(id) === true) return (overlay.get(id) ?? undefined) as Tables[K] | undefined;
-    return (this.base.tables[table] as ReadonlyMap<number, Tables[K]>).get(id);
+    return (this.state.tables[table] as ReadonlyMap<number, Tables[K]>).get(id);
   }
 
   /** Every record of a table, in id order, including this buffer's writes. */
   all<K extends TableName>(table: K): Tables[K][] {
+    this.read.add(table);
     const overlay = this.puts.get(table);
-    const base = this.base.tables[table] as ReadonlyMap<number, Tables[K]>;
+    const base = this.state.tables[table] as ReadonlyMap<number, Tables[K]>;
     if (overlay === undefined) return [...base.values()];
     const merged = new Map<number, Tables[K]>(base);
     for (const [id, doc] of overlay) {
@@ -44,9 +71,10 @@ export class Tx {
 
   /** The first record (in id order) that matches; walks the table without copying it. */
   find<K extends TableName>(table: K, predicate: (doc: Tables[K]) => boolean): Tables[K] | undefined {
+    this.read.add(table);
     const overlay = this.puts.get(table);
     let found: Tables[K] | undefined;
-    for (const [id, doc] of this.base.tables[table] as ReadonlyMap<number, Tables[K]>) {
+    for (const [id, doc] of this.state.tables[table] as ReadonlyMap<number, Tables[K]>) {
       const current = overlay?.has(id) === true ? (overlay.get(id) as Tables[K] | null) : doc;
       if (current !== null && predicate(current)) {
         found = current;
@@ -54,7 +82,7 @@ export class Tx {
       }
     }
     for (const [id, doc] of overlay ?? []) {
-      if (doc === null || this.base.tables[table].has(id) || !predicate(doc as Tables[K])) continue;
+      if (doc === null || this.state.tables[table].has(id) || !predicate(doc as Tables[K])) continue;
       if (found === undefined || id < found.id) found = doc as Tables[K];
     }
     return found;
@@ -62,10 +90,11 @@ export class Tx {
 
   /** The player (removed or not) whose passphrase has this lookup hash, including this buffer's writes. */
   playerWithPassphrase(lookup: string): PlayerRecord | undefined {
+    this.read.add('player');
     for (const doc of this.puts.get('player')?.values() ?? []) {
       if (doc !== null && (doc as PlayerRecord).passphrase?.lookup === lookup) return doc as PlayerRecord;
     }
-    const indexed = this.base.tables.player.withPassphrase(lookup);
+    const indexed = this.state.tables.player.withPassphrase(lookup);
     // The index is of the base state: the record may have been changed or deleted in this buffer.
     const current = indexed === undefined ? undefined : this.get('player', indexed.id);
     return current?.passphrase?.lookup === lookup ? current : undefined;
@@ -82,7 +111,7 @@ export class Tx {
 
   /** Hands out the next id of a table; ids are never reused, also across restarts (PROTOCOL-5). */
   newId(table: TableName): number {
-    const id = this.nextIds.get(table) ?? this.base.nextIds[table];
+    const id = this.nextIds.get(table) ?? this.state.nextIds[table];
     this.nextIds.set(table, id + 1);
     return id;
   }

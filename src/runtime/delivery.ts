@@ -56,14 +56,17 @@ export class Delivery {
 
   /**
    * A released broadcast: its stream's position moves to it, and it goes to every connection it reaches.
-   * Returns how many connections it was handed to.
+   * With `flush` (the last frame of a release) each connection is flushed right after its frame, so the
+   * first recipients have it before the loop has reached the last (rather than all at the end of the
+   * turn). Returns how many connections it was handed to.
    */
-  publish(b: LoggedBroadcast): number {
+  publish(b: LoggedBroadcast, flush = false): number {
     this.released.set(b.stream, b.seq);
     let sent = 0;
     for (const peer of this.peers.values())
       if (this.receives(peer, b)) {
         peer.send(b.message, 'broadcast');
+        if (flush) peer.flush?.();
         sent++;
       }
     return sent;

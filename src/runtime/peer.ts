@@ -10,5 +10,11 @@ export type FrameKind = 'response' | 'broadcast' | 'notice';
 export interface Peer extends Viewer {
   readonly id: string;
   send(frame: string, kind: FrameKind): void;
+  /**
+   * Sends at once what `send` has held back so far (transports batch one turn's frames into one write).
+   * Delivery calls it per connection as soon as that connection has all of a release's frames, so the
+   * first recipients of a broadcast do not wait for the send loop over all the others.
+   */
+  flush?(): void;
   close(code: number, reason: string): void;
 }

@@ -20,6 +20,7 @@ import { Stepper, type Stepped } from './stepper.js';
 import { DurableTimers } from './timers.js';
 import { TurnBatch } from './turn-batch.js';
 import { TurnQueue, type Turn } from './turns.js';
+import { Uncommitted } from './uncommitted.js';
 
 export interface RuntimeOptions {
   readonly store: Store;
@@ -50,6 +51,9 @@ export interface CommitStats {
   readonly answers: number;
   /** Time spent writing them, fsync included (ms, on the writer thread). */
   readonly ms: number;
+  /** WAL checkpoints the writer thread ran between commits, and their time (ms). */
+  readonly checkpoints: number;
+  readonly checkpointMs: number;
 }
 
 /**
@@ -57,7 +61,9 @@ export interface CommitStats {
  * store. Each turn takes what is queued (up to `maxBatch`), steps the pure engine for each item against
  * the evolving state and hands all their changes to the store's writer (group commit, on its own
  * thread); only once they are durable are the turn's answers and broadcasts released, in turn order.
- * It never awaits a client or the disk.
+ * The exception is an answer that shows nothing pending: a step that changed nothing, read nothing a
+ * held-back step changed, and whose connection waits for no earlier answer, is answered at once
+ * (PROTOCOL-8, uncommitted.ts). It never awaits a client or the disk.
  */
 export class Runtime {
   private readonly store: Store;
@@ -66,6 +72,8 @@ export class Runtime {
   readonly writer: StoreWriter;
   private readonly mailbox = new Mailbox<Inbound>(() => this.turn());
   private readonly turns = new TurnQueue<Stepped>();
+  /** What the turns held back changed: which answers need not wait for them (PROTOCOL-8). */
+  private readonly uncommitted = new Uncommitted();
   private readonly replies: Replies;
   private readonly stepper: Stepper;
   private readonly delivery: Delivery;
@@ -133,8 +141,8 @@ export class Runtime {
   }
 
   get commitStats(): CommitStats {
-    const { commits, ms } = this.writer.stats;
-    return { commits, ms, answers: this.answersCommitted };
+    const { commits, ms, checkpoints, checkpointMs } = this.writer.stats;
+    return { commits, ms, checkpoints, checkpointMs, answers: this.answersCommitted };
   }
 
   /**
@@ -254,10 +262,19 @@ export class Runtime {
         taken++;
         // A request id already answered or in flight is not run again (IDEMPOTENCY-1).
         if (item.source === 'client' && this.replies.joinExisting(item.peer, item.reply)) continue;
-        stepped.push(this.stepper.step(item, batch));
+        const step = this.stepper.step(item, batch);
+        if (this.uncommitted.mayAnswerNow(step)) this.answerNow(step);
+        else {
+          this.uncommitted.hold(step);
+          stepped.push(step);
+        }
       }
     });
     batch.prune = this.prune.due(this.options.clock.now());
+    if (stepped.length === 0 && batch.empty) {
+      this.observer.turned(performance.now() - started, taken);
+      return;
+    }
     const turn = this.turns.add(stepped, batch.undo, batch.empty);
     if (!batch.empty) this.commit(turn, batch);
     this.releaseReady();
@@ -280,16 +297,29 @@ export class Runtime {
     });
   }
 
-  /** Releases settled turns, oldest first, up to the first one still waiting for the disk. */
+  /**
+   * Releases settled turns, oldest first, up to the first one still waiting for the disk. The last
+   * broadcast released flushes each connection it reaches as it goes (Delivery.publish).
+   */
   private releaseReady(): void {
+    const released: [Stepped, Turn<Stepped>][] = [];
     for (let turn = this.turns.next(); turn !== undefined; turn = this.turns.next()) {
-      for (const stepped of turn.items) this.release(stepped, turn);
+      for (const stepped of turn.items) {
+        this.uncommitted.release(stepped);
+        released.push([stepped, turn]);
+      }
     }
+    const lastPublishing = released.findLastIndex(([{ broadcasts }]) => broadcasts.length > 0);
+    released.forEach(([stepped, turn], index) => this.release(stepped, turn, index === lastPublishing));
     this.timers.rearm();
   }
 
   /** Answers, broadcasts and starts what a durable (or rolled-back) step asked for. */
-  private release({ item, result, frame, broadcasts }: Stepped, turn: Turn<Stepped>): void {
+  private release(
+    { item, result, frame, broadcasts }: Stepped,
+    turn: Turn<Stepped>,
+    lastPublishing: boolean,
+  ): void {
     const reply = item.reply;
     const failure = turn.failure;
     if (failure !== undefined) {
@@ -307,7 +337,8 @@ export class Runtime {
     cutRevokedGameMasters(this.delivery.attached, result.writes);
     if (broadcasts.length > 0) {
       let frames = 0;
-      for (const b of broadcasts) frames += this.delivery.publish(b);
+      for (const b of broadcasts)
+        frames += this.delivery.publish(b, lastPublishing && b === broadcasts.at(-1));
       this.observer.published(broadcasts.length, frames);
     }
     this.timers.released(result.writes, item.command);
@@ -316,6 +347,14 @@ export class Runtime {
     for (const { command, session } of result.reports ?? [])
       this.submit({ source: 'system', command, ...(session === undefined ? {} : { session }) });
     if (result.shutdown) this.onShutdownRequested();
+  }
+
+  /** A step that changed nothing and read only what is durable, answered ahead of the commits (PROTOCOL-8). */
+  private answerNow({ item, result, frame }: Stepped): void {
+    if (item.reply === undefined || frame === undefined) return;
+    if (result.outcome.ok === false)
+      this.observer.refused(result.outcome.error.code, item.command.type, peerOf(item));
+    this.answer(item.reply, frame);
   }
 
   private answer(reply: ReplyKey, frame: string): void {

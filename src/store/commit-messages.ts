@@ -19,7 +19,14 @@ export type ToThread = string | ThreadRequest;
 
 /** What the thread answers for each group of posted commits it took into one transaction. */
 export type CommitReply =
-  | { readonly ok: true; readonly count: number; readonly ms: number }
+  | {
+      readonly ok: true;
+      readonly count: number;
+      readonly ms: number;
+      /** The thread's WAL checkpoints so far and their time (ms), run between transactions. */
+      readonly checkpoints: number;
+      readonly checkpointMs: number;
+    }
   /** `first`: this group failed itself (not refused for an earlier failure); the thread awaits a reset. */
   | {
       readonly ok: false;

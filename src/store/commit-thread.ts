@@ -17,6 +17,7 @@ import {
 } from './commit-messages.js';
 import type { CommitRows } from './commit-rows.js';
 import type { StoredBlob } from './store.js';
+import { CheckpointSchedule, type CheckpointResult } from './wal-checkpoints.js';
 
 /**
  * Inserts run as multi-row statements of up to this many rows: per row that is 2–3× cheaper than one
@@ -41,6 +42,7 @@ class Thread {
   private readonly prepared = new Map<string, Database.Statement>();
   private readonly write: (batches: CommitRows[]) => void;
   private readonly writeBlobs: (blobs: readonly StoredBlob[]) => void;
+  private readonly checkpoints: CheckpointSchedule;
   /** After a failed commit: everything queued behind it is refused until a reset. */
   private refusing = false;
 
@@ -50,11 +52,8 @@ class Thread {
   ) {
     this.db = new Database(data.databasePath, { timeout: data.busyTimeoutMs });
     this.db.pragma('synchronous = FULL');
-    // SQLite's automatic checkpoint, run by this thread right after a commit that takes the WAL past 1000
-    // pages (4 MB): it keeps the WAL small and lets it restart from the beginning, where checkpoints on
-    // another thread never caught up with a busy writer (the WAL grew by 40 MB/s under load, and every
-    // commit then also extended the file). The loop never waits for it; only the next commit does.
-    this.db.pragma('wal_autocheckpoint = 1000');
+    // Checkpoints run between transactions, never inside one that answers requests (wal-checkpoints.ts).
+    this.db.pragma('wal_autocheckpoint = 0');
     this.db.pragma('foreign_keys = ON');
     // Deleted and rewritten content is overwritten with zeros, so that erased personal data does not linger
     // in free space of the file or of backups (PRIVACY-2).
@@ -75,6 +74,10 @@ class Thread {
         const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         this.single.blob.run(key, mime, data.length, sha256, data);
       }
+    });
+    this.checkpoints = new CheckpointSchedule(() => {
+      const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+      return result ?? { log: 0, checkpointed: 0 };
     });
     port.on('message', (first: ToThread) => this.drain(first));
   }
@@ -105,6 +108,7 @@ class Thread {
         next = this.pull();
       }
       this.writeGroup(group);
+      this.checkpoints.maybeRun(next === undefined);
     }
   }
 
@@ -121,7 +125,15 @@ class Thread {
     }
     try {
       this.write(group.map((text) => JSON.parse(text) as CommitRows));
-      this.reply({ ok: true, count: group.length, ms: performance.now() - started });
+      this.checkpoints.committed(group.reduce((bytes, text) => bytes + text.length, 0));
+      const { checkpoints, ms: checkpointMs } = this.checkpoints.stats;
+      this.reply({
+        ok: true,
+        count: group.length,
+        ms: performance.now() - started,
+        checkpoints,
+        checkpointMs,
+      });
     } catch (error) {
       this.refusing = true;
       const reply: CommitReply = {
@@ -199,6 +211,7 @@ class Thread {
     }
     try {
       this.writeBlobs(work.blobs);
+      this.checkpoints.committed(work.blobs.reduce((bytes, blob) => bytes + blob.bytes.byteLength, 0));
       this.reply({ request });
     } catch (error) {
       this.reply({ request, error: messageOf(error) });

@@ -30,7 +30,7 @@ import { startThread } from './thread-module.js';
  * (computed on top of it) until the loop, having rolled back, resets it.
  */
 export class CommitWriter implements StoreWriter {
-  readonly stats: WriterStats = { commits: 0, ms: 0 };
+  readonly stats: WriterStats = { commits: 0, ms: 0, checkpoints: 0, checkpointMs: 0 };
   /** The writer's thread (operations may watch it; a test ends it to see the server become unready). */
   readonly worker: Worker;
   /** Callbacks of posted commits, oldest first. */
@@ -130,6 +130,8 @@ export class CommitWriter implements StoreWriter {
     const done = this.waiting.splice(0, reply.count);
     if (reply.ok) {
       this.stats.commits++;
+      this.stats.checkpoints = reply.checkpoints;
+      this.stats.checkpointMs = reply.checkpointMs;
       for (const callback of done) callback({ ok: true });
     } else {
       const error = new Error(reply.message);

@@ -61,6 +61,9 @@ export interface WriterStats {
   commits: number;
   /** Time spent in them, fsync included (ms). */
   ms: number;
+  /** WAL checkpoints run between them, and their time (ms): never inside a commit. */
+  checkpoints: number;
+  checkpointMs: number;
 }
 
 /**

@@ -40,6 +40,8 @@ export interface TransportSide extends FrameSink {
   /** The local Unix socket is trusted as admin (AUTH-1); WebSocket clients authenticate with a token. */
   readonly trusted: boolean;
   readonly transport: TransportKind;
+  /** Writes out at once what the transport holds back to write together (see Peer.flush). */
+  flush?(): void;
   /** The peer's address, for logs (`local` on the Unix socket). */
   readonly remote: string;
   /** Where the client is, as limits count it (LIMIT-6 to LIMIT-8); `local` for the Unix socket. */
@@ -174,6 +176,10 @@ export class Connection implements Peer, ConnectionInfo {
   send(frame: string, kind: FrameKind): void {
     if (kind === 'response') this.logins.seen(frame);
     this.queue.push(frame);
+  }
+
+  flush(): void {
+    this.side.flush?.();
   }
 
   /** The server ends the connection (a cut-off: the code and reason are reported and sent). */

@@ -89,9 +89,11 @@ export class WsTransport {
   private accept(socket: WebSocket, tcp: Socket, address: string, slot: Slot): void {
     this.alive.set(socket, true);
     // Frames written in one engine turn (a response and a batch of broadcasts) leave in one system call
-    // per connection: the TCP socket is corked at the first frame and uncorked once the turn is over.
+    // per connection: the TCP socket is corked at the first frame and uncorked when the runtime flushes
+    // the connection (once it has all of a release's frames), or else once the turn is over.
     let corked = false;
     const uncork = (): void => {
+      if (!corked) return;
       corked = false;
       tcp.uncork();
     };
@@ -108,6 +110,7 @@ export class WsTransport {
           }
           socket.send(frame, () => written());
         },
+        flush: uncork,
         close: (code, reason) => closeWithin(socket, code, reason),
         address,
         slot,

@@ -10,8 +10,9 @@ import { MemoryPeer, openRuntime as open, readStore } from './support.js';
 
 /**
  * Durable timers (issue 3) on the real runtime and a real SQLite store, with a FakeClock so that time
- * only moves when the test says so. "Nothing happened" is checked after a barrier: a ping submitted
- * after the clock moved is answered only after every timer fire that the move queued was processed.
+ * only moves when the test says so. "Nothing happened" is checked after a barrier: a `state.get` submitted
+ * after the clock moved reads everything, so it is answered only after every change the fires that the
+ * move queued made is durable (PROTOCOL-8; a text-less ping, which reads nothing, would not wait).
  */
 
 const MIN = 60_000;
@@ -42,7 +43,7 @@ function firedTimers(dir: string): number[] {
 }
 
 async function barrier(peer: MemoryPeer): Promise<void> {
-  await peer.call({ type: 'ping' });
+  await peer.call({ type: 'state.get' });
 }
 
 async function setUp(

@@ -69,6 +69,7 @@ describe('[PING-1] ping', () => {
       broadcasts: [{ session: null, audience: 'all', event: { type: 'pinged', text: 'hello' } }],
       jobs: [],
       shutdown: false,
+      reads: new Set(),
     });
   });
 
@@ -261,6 +262,7 @@ describe('server commands', () => {
       broadcasts: [],
       jobs: [],
       shutdown: true,
+      reads: new Set(),
     });
   });
 
@@ -282,6 +284,7 @@ describe('server commands', () => {
       broadcasts: [],
       jobs: [{ kind: 'backup', input: { file: 'b.db' } }],
       shutdown: false,
+      reads: new Set(),
     });
     const done = run(
       emptyState(),
@@ -362,6 +365,8 @@ describe('[TIMER-3] announcement timers', () => {
       broadcasts: [],
       jobs: [],
       shutdown: false,
+      // It looked for the timer: its answer waits for any pending change of the timers (PROTOCOL-8).
+      reads: new Set(['timer']),
     });
     const scheduled = runOk(base, { type: 'announcement.schedule', text: 'Go!', at }, { session: 1 });
     const cancel = run(scheduled, { type: 'announcement.cancel', id: 1 }, { session: 1 });

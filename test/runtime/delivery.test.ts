@@ -148,3 +148,36 @@ describe('delivery', () => {
     expect(admin.got).toEqual(['two']);
   });
 });
+
+describe('flushing connections as a broadcast goes out', () => {
+  /** A connection that logs its sends and flushes, in one log shared by all of them. */
+  const logging = (id: string, log: string[]): Peer => ({
+    id,
+    actor: { kind: 'admin' },
+    session: null,
+    broadcasts: true,
+    send: (_frame, kind) => void log.push(`${kind} ${id}`),
+    flush: () => void log.push(`flush ${id}`),
+    close: () => undefined,
+  });
+
+  it('the last broadcast of a release flushes each connection right after its frame, not after the loop', () => {
+    const state = gameState();
+    const delivery = new Delivery(state.streams);
+    const log: string[] = [];
+    for (const id of ['a', 'b', 'c']) delivery.attach(logging(id, log));
+    delivery.publish(announce(state, null, 'all', 'first'));
+    delivery.publish(announce(state, null, 'all', 'last'), true);
+    expect(log).toEqual([
+      'broadcast a',
+      'broadcast b',
+      'broadcast c',
+      'broadcast a',
+      'flush a',
+      'broadcast b',
+      'flush b',
+      'broadcast c',
+      'flush c',
+    ]);
+  });
+});
