@@ -3,6 +3,7 @@
  * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b
  */
 import { libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts } from './cases.js';
+import { fullDay } from './full-day.js';
 import { cleanup, startEcho, startEngine } from './harness.js';
 
 const wanted = new Set(process.argv.slice(2));
@@ -24,6 +25,8 @@ try {
     await engine.stop();
     out.rawSqlite = rawSqliteInserts();
   }
+  // (e) runs in this process (the runtime on a fake clock); BENCH_DAY_ROUNDS shortens the day for a look.
+  if (wanted.has('e')) out.fullDay = await fullDay(Number(process.env.BENCH_DAY_ROUNDS ?? '') || undefined);
   process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
 } finally {
   cleanup();
