@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import type { Actor } from '../src/engine/handler.js';
-import { seededRng } from '../src/engine/rng.js';
+import { seededRng, type Rng } from '../src/engine/rng.js';
 import type { Command } from '../src/protocol/commands/index.js';
 import { FakeClock } from '../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../src/runtime/peer.js';
@@ -182,8 +182,10 @@ function stop(meter: Meter, commands: number): StretchCost {
   };
 }
 
+const chance = (rng: Rng, p: number): boolean => rng.int(0, 999_999) < p * 1_000_000;
+
 /** One round: every player reports a position; some runners complete, sometimes a catch. */
-async function playRound(day: Day, index: number, rng: ReturnType<typeof seededRng>, meter?: Meter) {
+async function playRound(day: Day, index: number, rng: Rng, meter?: Meter) {
   const now = day.clock.now();
   let commands = 0;
   const state = day.runtime.current;
@@ -204,29 +206,33 @@ async function playRound(day: Day, index: number, rng: ReturnType<typeof seededR
   commands += sends.length;
   const extra: Promise<unknown>[] = [];
   const teams = day.teams.map((id) => ({ id, record: state.tables.team.get(id) }));
-  const runners = teams.filter((t) => t.record?.role === 'Runner' && t.record.grace === null);
+  const completing = new Set<number>();
   for (const [t, team] of teams.entries()) {
     const record = team.record;
-    if (record?.role !== 'Runner' || rng.int(0, 1_000_000) >= COMPLETE_CHANCE * 1_000_000) continue;
-    const offer = record.offers[0];
-    if (offer === undefined) continue;
     const peer = day.players[t]?.[0];
-    const complete: Command = {
-      type: 'complete',
-      team: team.id,
-      challenge: offer.challengeId,
-      periodId: record.periods.length,
-    };
-    if (peer !== undefined) extra.push(peer.call(complete, day.session));
+    if (record?.role !== 'Runner' || peer === undefined || !chance(rng, COMPLETE_CHANCE)) continue;
+    const offer = record.offers[0];
+    const lastCompleted = record.periods.findLast((p) => p.context.type === 'completed')?.endedAt ?? 0;
+    // A completion within 30 s of the team's previous one is refused (COMPLETE-3).
+    if (offer === undefined || now - lastCompleted < 60_000) continue;
+    completing.add(team.id);
+    const periodId = record.periods.length;
+    extra.push(
+      peer.call({ type: 'complete', team: team.id, challenge: offer.challengeId, periodId }, day.session),
+    );
   }
   const catcher = teams.find((t) => t.record?.role === 'Catcher');
+  const runners = teams.filter(
+    (t) => t.record?.role === 'Runner' && t.record.grace === null && !completing.has(t.id),
+  );
   const caught = runners[rng.int(0, runners.length - 1)];
-  if (catcher?.record && caught?.record && rng.int(0, 1_000_000) < CATCH_CHANCE * 1_000_000) {
+  if (catcher?.record !== undefined && caught !== undefined && chance(rng, CATCH_CHANCE)) {
+    const periodId = catcher.record.periods.length;
     const command: Command = {
       type: 'catch',
       catcher: catcher.id,
       caught: caught.id,
-      periodId: catcher.record.periods.length,
+      periodId,
       override: true,
     };
     extra.push(day.admin.call(command, day.session));
