@@ -27,6 +27,7 @@ const ROWS_PER_STATEMENT = 32;
 /** `INSERT … VALUES` heads with their row width. */
 const INSERTS = {
   put: ['INSERT OR REPLACE INTO entity (kind, id, doc) VALUES', 3],
+  period: ['INSERT OR REPLACE INTO period (team, idx, doc) VALUES', 3],
   meta: ['INSERT OR REPLACE INTO meta (key, value) VALUES', 2],
   journal: ['INSERT INTO journal (at, input) VALUES', 2],
   broadcast: ['INSERT INTO broadcast (stream, seq, at, recipients, message) VALUES', 5],
@@ -61,6 +62,7 @@ class Thread {
     this.db.pragma('secure_delete = ON');
     this.single = {
       delete: this.db.prepare('DELETE FROM entity WHERE kind = ? AND id = ?'),
+      cutPeriods: this.db.prepare('DELETE FROM period WHERE team = ? AND idx >= ?'),
       blob: this.db.prepare(
         'INSERT OR IGNORE INTO blob (key, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -136,17 +138,8 @@ class Thread {
   }
 
   private writeRows(rows: CommitRows): void {
-    let puts: Row[] = [];
-    for (const row of rows.entities) {
-      if (row[2] !== null) {
-        puts.push(row);
-        continue;
-      }
-      this.insert('put', puts);
-      puts = [];
-      this.single.delete.run(row[0], row[1]);
-    }
-    this.insert('put', puts);
+    this.putOrDelete('put', rows.entities, this.single.delete);
+    this.putOrDelete('period', rows.periods, this.single.cutPeriods);
     this.insert('meta', rows.meta);
     this.insert('journal', rows.journal);
     this.insert('broadcast', rows.broadcasts);
@@ -156,6 +149,25 @@ class Thread {
       this.single.pruneAnswered.run(rows.prune);
       this.single.pruneBroadcasts.run(rows.prune);
     }
+  }
+
+  /** Rows in order: runs of puts as multi-row inserts, a row without a document through `remove`. */
+  private putOrDelete(
+    name: 'put' | 'period',
+    rows: readonly (readonly [string | number, number, string | null])[],
+    remove: Database.Statement,
+  ): void {
+    let puts: Row[] = [];
+    for (const row of rows) {
+      if (row[2] !== null) {
+        puts.push(row);
+        continue;
+      }
+      this.insert(name, puts);
+      puts = [];
+      remove.run(row[0], row[1]);
+    }
+    this.insert(name, puts);
   }
 
   private insert(name: keyof typeof INSERTS, rows: readonly Row[]): void {
