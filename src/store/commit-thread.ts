@@ -16,6 +16,7 @@ import {
   type ToThread,
 } from './commit-messages.js';
 import type { CommitRows } from './commit-rows.js';
+import { decodeRows } from './commit-text.js';
 import type { StoredBlob } from './store.js';
 
 /**
@@ -122,7 +123,7 @@ class Thread {
       return;
     }
     try {
-      this.write(group.map((text) => JSON.parse(text) as CommitRows));
+      this.write(group.map(decodeRows));
       this.reply({ ok: true, count: group.length, ms: performance.now() - started });
     } catch (error) {
       this.refusing = true;

@@ -11,6 +11,7 @@ import {
   type ToThread,
 } from './commit-messages.js';
 import { toRows, type CommitRows } from './commit-rows.js';
+import { encodeRows } from './commit-text.js';
 import { PeriodTracker } from './period-rows.js';
 import type {
   BackupResult,
@@ -79,8 +80,7 @@ export class CommitWriter implements StoreWriter {
     // Only while commits (or backups) are out does the thread keep the process alive.
     this.worker.ref();
     this.waiting.push(done);
-    // One JSON text costs the loop about 2.5× less than a structured clone of the many small rows.
-    this.post(JSON.stringify(rows));
+    this.post(encodeRows(rows));
   }
 
   /**

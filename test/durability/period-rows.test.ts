@@ -91,8 +91,10 @@ function toVersion6(dir: string): void {
     const { teams, periods } = readRows(dir);
     const put = db.prepare("UPDATE entity SET doc = ? WHERE kind = 'team' AND id = ?");
     for (const [id, core] of teams) {
-      const list = Array.from({ length: core.periods as number }, (_, index) =>
-        JSON.parse(found(periods.get(`${id}/${index}`), `period ${index} of team ${id}`)) as unknown,
+      const list = Array.from(
+        { length: core.periods as number },
+        (_, index) =>
+          JSON.parse(found(periods.get(`${id}/${index}`), `period ${index} of team ${id}`)) as unknown,
       );
       put.run(JSON.stringify({ ...core, periods: list }), id);
     }
