@@ -1,8 +1,10 @@
 /**
- * (e) A compressed full game day: 30 players in 6 teams, a location from every player every few game
+ * (f) A compressed full game day: 30 players in 6 teams, a location from every player every few game
  * seconds, completions and catches, about 200,000 commands through the real runtime and its SQLite store
  * (commit thread included) on a fake clock. Prints what a location update costs in the first and the last
  * tenth of the day (the cost of a command must not grow with the game) and what the day leaves on disk.
+ * It runs in the bench process (the runtime on a fake clock, no sockets) and takes minutes
+ * (`tsx bench/only.ts f`).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
