@@ -229,7 +229,7 @@ describe('periods in rows of their own', () => {
     expect(report.liveHash).toBe(stateHash(second.state()));
   });
 
-  it('a team row whose periods are missing is refused by name (DURABILITY-5)', async () => {
+  it('[DURABILITY-5] a team whose period rows are missing is refused by name', async () => {
     const dir = tempDir();
     const d = await driverIn(dir, true);
     await playedGame(d);
