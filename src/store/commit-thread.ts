@@ -1,8 +1,8 @@
 /**
  * The commit writer's thread (started by commit-writer.ts, never imported): its own SQLite connection
  * writes every commit queued in its port in one transaction. Entity puts and deletes run in the order
- * the engine made them; runs of puts go in multi-row inserts (a later row replaces an earlier one of the
- * same record, as separate statements would).
+ * the engine made them, and so do a team's period rows; runs of puts go in multi-row inserts (a later row
+ * replaces an earlier one of the same record, as separate statements would).
  */
 import Database from 'better-sqlite3';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';

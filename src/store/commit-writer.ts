@@ -47,7 +47,7 @@ export class CommitWriter implements StoreWriter {
   /** Why commits are refused from now on: the writer was closed, or its thread died. */
   private failure: Error | undefined;
   private idleWaiters: (() => void)[] = [];
-  /** Which periods of each team the posted commits store, so that a commit writes only those that changed. */
+  /** Which periods of each team the posted commits store: a commit writes only those that changed. */
   private readonly periods: PeriodTracker;
 
   /** `teams`: the team records as the store holds them (as loaded). */
@@ -140,7 +140,7 @@ export class CommitWriter implements StoreWriter {
     } else {
       const error = new Error(reply.message);
       for (const callback of done) callback({ ok: false, error });
-      // What the refused commits would have stored is not stored: each team's next write stores all its periods.
+      // What the refused commits held is not stored: each team's next write stores all its periods.
       this.periods.forget();
       // The callbacks rolled memory back: what is posted from now on is to be written again.
       if (reply.first) this.post(RESET);
