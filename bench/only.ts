@@ -1,8 +1,9 @@
 /**
  * Runs a subset of the benchmark cases and prints their summaries as JSON (for iterating on one target;
- * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b c f
+ * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b c f h
  */
 import { fanOut, libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts } from './cases.js';
+import { fullDay } from './full-day.js';
 import { cleanup, startEcho, startEngine } from './harness.js';
 import { pingUnderWrites } from './ping-under-writes.js';
 import { rawFanOut } from './raw-fan-out.js';
@@ -42,6 +43,8 @@ try {
     out.pingUnderWrites = await pingUnderWrites(engine, 50);
     await engine.stop();
   }
+  // (h) runs in this process (the runtime on a fake clock); BENCH_DAY_ROUNDS shortens the day for a look.
+  if (wanted.has('h')) out.fullDay = await fullDay(Number(process.env.BENCH_DAY_ROUNDS ?? '') || undefined);
   process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
 } finally {
   cleanup();

@@ -22,6 +22,10 @@
  * that one lucky run on a shared machine cannot be the record; results.json keeps every run. Case (e)
  * runs once.
  *
+ * Not in this run, because it takes minutes: (h) a compressed full game day (bench/full-day.ts),
+ * location-update cost at the end of the day against its start and the data directory it leaves
+ * (`tsx bench/only.ts h`).
+ *
  * Servers (engine and echo) run in child processes and the clients in this one: on a 2-core machine
  * each side then has a core, and neither side's CPU time is counted as the other's. Everything listens
  * on 127.0.0.1; every loop is bounded in time and count; temp dirs are removed at the end; a watchdog

@@ -14,7 +14,7 @@ export type ThreadRequest = { readonly request: number } & (
   | { readonly blobs: readonly StoredBlob[] }
 );
 
-/** To the thread: a commit's rows as one JSON text, a reset, a close, or a backup or blobs to write. */
+/** To the thread: a commit's rows as one text (commit-text.ts), a reset, a close, a backup or blobs. */
 export type ToThread = string | ThreadRequest;
 
 /** What the thread answers for each group of posted commits it took into one transaction. */

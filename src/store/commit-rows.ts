@@ -1,3 +1,6 @@
+import type { TeamRecord } from '../engine/game/types.js';
+import type { Write } from '../engine/state.js';
+import { teamCore, type PeriodRow, type PeriodTracker } from './period-rows.js';
 import { checkpointStatements, type Statement } from './privacy-sql.js';
 import type { CommitBatch } from './store.js';
 
@@ -5,6 +8,8 @@ import type { CommitBatch } from './store.js';
 export interface CommitRows {
   /** Entity writes in the order the engine made them: a JSON document, or null to delete the record. */
   readonly entities: [kind: string, id: number, doc: string | null][];
+  /** Teams' periods that changed, in order (period-rows.ts). */
+  readonly periods: PeriodRow[];
   readonly meta: [key: string, value: string][];
   readonly journal: [at: number, input: string][];
   readonly broadcasts: [stream: string, seq: number, at: number, recipients: string, message: string][];
@@ -17,20 +22,22 @@ export interface CommitRows {
 
 /**
  * A batch as the rows the commit writer stores in one transaction. Counters and stream positions are
- * written once per batch, with their last value.
+ * written once per batch, with their last value; a team's periods only where they changed (`periods`
+ * knows what is stored).
  */
-export function toRows(batch: CommitBatch): CommitRows {
+export function toRows(batch: CommitBatch, periods: PeriodTracker): CommitRows {
   const meta = new Map<string, string>();
   const entities: CommitRows['entities'] = [];
+  const periodRows: PeriodRow[] = [];
   for (const write of batch.writes) {
-    if (write.op === 'put') entities.push([write.table, write.id, JSON.stringify(write.doc)]);
-    else if (write.op === 'delete') entities.push([write.table, write.id, null]);
-    else meta.set(`nextId:${write.table}`, String(write.next));
+    if (write.op === 'nextId') meta.set(`nextId:${write.table}`, String(write.next));
+    else entities.push(entityRow(write, periods, periodRows));
   }
   // Remember the last sequence number even after the log is pruned, so numbers stay gap-free.
   for (const b of batch.broadcasts) meta.set(`stream:${b.stream}`, String(b.seq));
   return {
     entities,
+    periods: periodRows,
     meta: [...meta],
     journal: batch.journal.map((entry) => [entry.at, entry.input]),
     broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.recipients), b.message]),
@@ -38,6 +45,22 @@ export function toRows(batch: CommitBatch): CommitRows {
     ...(batch.prune === undefined ? {} : { prune: batch.prune }),
     ...statementsOf(batch),
   };
+}
+
+/** The entity row of a put or delete; a team's also adds the rows of its periods that changed. */
+function entityRow(
+  write: Exclude<Write, { op: 'nextId' }>,
+  periods: PeriodTracker,
+  periodRows: PeriodRow[],
+): CommitRows['entities'][number] {
+  if (write.op === 'delete') {
+    if (write.table === 'team') periods.delete(write.id, periodRows);
+    return [write.table, write.id, null];
+  }
+  if (write.table !== 'team') return [write.table, write.id, JSON.stringify(write.doc)];
+  const team = write.doc as TeamRecord;
+  periods.put(team, periodRows);
+  return ['team', write.id, teamCore(team)];
 }
 
 /** The batch's privacy statements, then those of its checkpoint: both only when there are any. */

@@ -1,8 +1,8 @@
 /**
  * The commit writer's thread (started by commit-writer.ts, never imported): its own SQLite connection
  * writes every commit queued in its port in one transaction. Entity puts and deletes run in the order
- * the engine made them; runs of puts go in multi-row inserts (a later row replaces an earlier one of the
- * same record, as separate statements would).
+ * the engine made them, and so do a team's period rows; runs of puts go in multi-row inserts (a later row
+ * replaces an earlier one of the same record, as separate statements would).
  */
 import Database from 'better-sqlite3';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -16,6 +16,7 @@ import {
   type ToThread,
 } from './commit-messages.js';
 import type { CommitRows } from './commit-rows.js';
+import { decodeRows } from './commit-text.js';
 import type { StoredBlob } from './store.js';
 import { CheckpointSchedule, type CheckpointResult } from './wal-checkpoints.js';
 
@@ -28,6 +29,7 @@ const ROWS_PER_STATEMENT = 32;
 /** `INSERT … VALUES` heads with their row width. */
 const INSERTS = {
   put: ['INSERT OR REPLACE INTO entity (kind, id, doc) VALUES', 3],
+  period: ['INSERT OR REPLACE INTO period (team, idx, doc) VALUES', 3],
   meta: ['INSERT OR REPLACE INTO meta (key, value) VALUES', 2],
   journal: ['INSERT INTO journal (at, input) VALUES', 2],
   broadcast: ['INSERT INTO broadcast (stream, seq, at, recipients, message) VALUES', 5],
@@ -60,6 +62,7 @@ class Thread {
     this.db.pragma('secure_delete = ON');
     this.single = {
       delete: this.db.prepare('DELETE FROM entity WHERE kind = ? AND id = ?'),
+      cutPeriods: this.db.prepare('DELETE FROM period WHERE team = ? AND idx >= ?'),
       blob: this.db.prepare(
         'INSERT OR IGNORE INTO blob (key, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -124,7 +127,7 @@ class Thread {
       return;
     }
     try {
-      this.write(group.map((text) => JSON.parse(text) as CommitRows));
+      this.write(group.map(decodeRows));
       this.checkpoints.committed(group.reduce((bytes, text) => bytes + text.length, 0));
       const { checkpoints, ms: checkpointMs } = this.checkpoints.stats;
       this.reply({
@@ -148,17 +151,8 @@ class Thread {
   }
 
   private writeRows(rows: CommitRows): void {
-    let puts: Row[] = [];
-    for (const row of rows.entities) {
-      if (row[2] !== null) {
-        puts.push(row);
-        continue;
-      }
-      this.insert('put', puts);
-      puts = [];
-      this.single.delete.run(row[0], row[1]);
-    }
-    this.insert('put', puts);
+    this.putOrDelete('put', rows.entities, this.single.delete);
+    this.putOrDelete('period', rows.periods, this.single.cutPeriods);
     this.insert('meta', rows.meta);
     this.insert('journal', rows.journal);
     this.insert('broadcast', rows.broadcasts);
@@ -168,6 +162,25 @@ class Thread {
       this.single.pruneAnswered.run(rows.prune);
       this.single.pruneBroadcasts.run(rows.prune);
     }
+  }
+
+  /** Rows in order: runs of puts as multi-row inserts, a row without a document through `remove`. */
+  private putOrDelete(
+    name: 'put' | 'period',
+    rows: readonly (readonly [string | number, number, string | null])[],
+    remove: Database.Statement,
+  ): void {
+    let puts: Row[] = [];
+    for (const row of rows) {
+      if (row[2] !== null) {
+        puts.push(row);
+        continue;
+      }
+      this.insert(name, puts);
+      puts = [];
+      remove.run(row[0], row[1]);
+    }
+    this.insert(name, puts);
   }
 
   private insert(name: keyof typeof INSERTS, rows: readonly Row[]): void {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { splitTeamPeriods } from './period-migration.js';
 import { hashStoredPlayerTokens } from './token-migration.js';
 
 /** One migration: SQL, or a function for what SQL alone cannot do (it runs inside the same transaction). */
@@ -95,4 +96,6 @@ export const MIGRATIONS: readonly Migration[] = [
   // 6: player tokens kept only as hashes, and nothing in the journal or the stored answers that gives one
   // away (AUTH-8).
   hashStoredPlayerTokens,
+  // 7: a team's periods in rows of their own, so that a location update rewrites only the team's core.
+  splitTeamPeriods,
 ];

@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
 import { dirname, join } from 'node:path';
+import type { PeriodRecord, TeamRecord } from '../engine/game/types.js';
 import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
 import { CommitWriter } from './commit-writer.js';
 import { BACKUPS_DIR, createPrivateFile, makeDataDirPrivate } from './data-dir.js';
 import { MIGRATIONS } from './migrations.js';
+import { teamCore } from './period-rows.js';
 import { checkSoundness, refuseMissing } from './soundness.js';
 import { restoreHint, StartRefusal } from './start-refusal.js';
 import type { LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
@@ -31,6 +33,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly readTransaction: (work: () => void) => void;
+  /** The teams as last loaded: what the store holds when the writer opens (it writes only what changes). */
+  private loadedTeams: ReadonlyMap<number, TeamRecord> = new Map();
 
   private constructor(path: string, dataDir: string, db: Database.Database) {
     this.path = path;
@@ -38,6 +42,7 @@ export class SqliteStore implements Store {
     this.db = db;
     this.statements = {
       put: db.prepare('INSERT OR REPLACE INTO entity (kind, id, doc) VALUES (?, ?, ?)'),
+      period: db.prepare('INSERT INTO period (team, idx, doc) VALUES (?, ?, ?)'),
       meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       answered: db.prepare('SELECT response FROM answered WHERE client = ? AND request = ?').pluck(),
       since: db.prepare(
@@ -102,6 +107,8 @@ export class SqliteStore implements Store {
     for (const row of this.db.prepare('SELECT kind, id, doc FROM entity').iterate() as Iterable<EntityRow>) {
       (state.tables[tableOf(row)] as Map<number, unknown>).set(row.id, parseRow(row));
     }
+    this.joinPeriods(state.tables.team);
+    this.loadedTeams = state.tables.team;
     for (const row of this.db.prepare('SELECT key, value FROM meta').iterate() as Iterable<MetaRow>) {
       const table = row.key.startsWith('nextId:') ? row.key.slice('nextId:'.length) : undefined;
       if (table !== undefined && isTable(table)) state.nextIds[table] = counterOf(row);
@@ -120,11 +127,32 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * Puts each team's periods back into its record (period-rows.ts); a team whose stored count of periods
+   * does not match its period rows is refused by name (DURABILITY-5).
+   */
+  private joinPeriods(teams: Map<number, TeamRecord>): void {
+    const periods = new Map<number, PeriodRecord[]>();
+    const rows = this.db.prepare('SELECT team, idx, doc FROM period ORDER BY team, idx').iterate();
+    for (const row of rows as Iterable<PeriodRow>) {
+      const list = periods.get(row.team) ?? [];
+      if (row.idx !== list.length) throw missingPeriod(row.team, list.length);
+      list.push(parseRow({ kind: 'period', id: row.idx, doc: row.doc }) as PeriodRecord);
+      periods.set(row.team, list);
+    }
+    for (const [id, core] of teams) {
+      const list = periods.get(id) ?? [];
+      const count = core.periods as unknown as number;
+      if (list.length !== count) throw missingPeriod(id, Math.min(list.length, count));
+      teams.set(id, { ...core, periods: list });
+    }
+  }
+
+  /**
    * The commit writer of this store: while the server runs, it is the one that writes (on its own
    * thread and connection, see commit-writer.ts).
    */
   openWriter(busyTimeoutMs = BUSY_TIMEOUT_MS): StoreWriter {
-    return new CommitWriter(this.path, busyTimeoutMs);
+    return new CommitWriter(this.path, busyTimeoutMs, this.loadedTeams.values());
   }
 
   /** Whether the store is open and its schema up to date (readiness, HEALTH-2). */
@@ -200,10 +228,15 @@ export class SqliteStore implements Store {
   replaceState(state: MutableState, baseDocument: string): void {
     this.db.transaction(() => {
       this.db.exec(
-        "DELETE FROM entity; DELETE FROM journal; DELETE FROM answered; DELETE FROM meta WHERE key = 'journalBaseSeq'",
+        "DELETE FROM entity; DELETE FROM period; DELETE FROM journal; DELETE FROM answered; DELETE FROM meta WHERE key = 'journalBaseSeq'",
       );
       for (const [kind, table] of Object.entries(state.tables)) {
+        if (kind === 'team') continue;
         for (const [id, doc] of table) this.statements.put.run(kind, id, JSON.stringify(doc));
+      }
+      for (const team of state.tables.team.values()) {
+        this.statements.put.run('team', team.id, teamCore(team));
+        team.periods.forEach((p, index) => this.statements.period.run(team.id, index, JSON.stringify(p)));
       }
       for (const [table, next] of Object.entries(state.nextIds))
         this.statements.meta.run(`nextId:${table}`, String(next));
@@ -272,6 +305,11 @@ interface EntityRow {
   id: number;
   doc: string;
 }
+interface PeriodRow {
+  team: number;
+  idx: number;
+  doc: string;
+}
 interface MetaRow {
   key: string;
   value: string;
@@ -295,6 +333,10 @@ function parseRow(row: EntityRow): unknown {
     const why = error instanceof Error ? error.message : String(error);
     throw new StartRefusal(`The ${row.kind} record with id ${row.id} cannot be read (${why}).`);
   }
+}
+
+function missingPeriod(team: number, index: number): StartRefusal {
+  return new StartRefusal(`Period ${index} of team ${team} is missing from the store's period table.`);
 }
 
 function counterOf(row: MetaRow): number {

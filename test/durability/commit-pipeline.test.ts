@@ -115,6 +115,7 @@ describe('the commit writer', () => {
   /** Rows with nothing but what is given. */
   const rowsWith = (rows: Partial<CommitRows>): CommitRows => ({
     entities: [],
+    periods: [],
     meta: [],
     journal: [],
     broadcasts: [],

@@ -48,6 +48,7 @@ describe('when the writer thread checkpoints the WAL', () => {
     // About 1 500 pages in one commit: SQLite's own checkpoint (at 1 000 pages) would have run inside it.
     const big: CommitRows = {
       entities: Array.from({ length: 1_500 }, (_, i): [string, number, string] => ['zone', i + 1, doc]),
+      periods: [],
       meta: [],
       journal: [],
       broadcasts: [],
