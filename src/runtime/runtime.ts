@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EngineState } from '../engine/state.js';
+import type { StepResult } from '../engine/step.js';
 import { RUNTIME_COMMAND_TYPES } from '../protocol/commands/oversight.js';
 import { encodeFailure, encodeResult } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
@@ -343,18 +344,24 @@ export class Runtime {
     }
     this.timers.released(result.writes, item.command);
     for (const job of result.jobs) this.jobs.start(job, reply);
-    // What the step reported (a refused catch, CATCH-7) runs as a step of its own, after its answer.
-    for (const { command, session } of result.reports ?? [])
-      this.submit({ source: 'system', command, ...(session === undefined ? {} : { session }) });
+    this.submitReports(result);
     if (result.shutdown) this.onShutdownRequested();
   }
 
   /** A step that changed nothing and read only what is durable, answered ahead of the commits (PROTOCOL-8). */
   private answerNow({ item, result, frame }: Stepped): void {
-    if (item.reply === undefined || frame === undefined) return;
-    if (result.outcome.ok === false)
-      this.observer.refused(result.outcome.error.code, item.command.type, peerOf(item));
-    this.answer(item.reply, frame);
+    if (item.reply !== undefined && frame !== undefined) {
+      if (result.outcome.ok === false)
+        this.observer.refused(result.outcome.error.code, item.command.type, peerOf(item));
+      this.answer(item.reply, frame);
+    }
+    this.submitReports(result);
+  }
+
+  /** What a step reported (a refused catch, CATCH-7) runs as a step of its own, after its answer. */
+  private submitReports(result: StepResult): void {
+    for (const { command, session } of result.reports ?? [])
+      this.submit({ source: 'system', command, ...(session === undefined ? {} : { session }) });
   }
 
   private answer(reply: ReplyKey, frame: string): void {

@@ -301,7 +301,8 @@ export class RuntimeDriver implements GameDriver {
   }
 
   async flush(): Promise<void> {
-    const reply = await this.call({ command: { type: 'session.list' } });
+    // A read of the whole state waits for every commit ahead of it (PROTOCOL-8); a narrower read may not.
+    const reply = await this.call({ command: { type: 'state.get' } });
     if (!reply.ok) throw new Error('flush failed');
   }
 
