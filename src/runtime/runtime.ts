@@ -65,6 +65,8 @@ export class Runtime {
   private readonly mailbox = new Mailbox<Inbound>(() => this.turn());
   private readonly turns = new TurnQueue<Stepped>();
   private readonly replies: Replies;
+  /** Reading the keys of the answers kept before this start (until shutdown stops it). */
+  private readonly learningKept: Promise<void>;
   private readonly stepper: Stepper;
   private readonly delivery: Delivery;
   private readonly timers: DurableTimers;
@@ -82,9 +84,10 @@ export class Runtime {
     this.store = store;
     this.state = store.load();
     this.writer = store.openWriter(options.busyTimeoutMs);
-    this.replies = new Replies(
-      (client, request) => store.answeredResponse(client, request),
-      store.answeredKeys(),
+    this.replies = new Replies((client, request) => store.answeredResponse(client, request));
+    this.learningKept = this.replies.learnKept(
+      (after, limit) => store.answeredKeysAfter(after, limit),
+      () => this.closing || !store.status().open,
     );
     this.stepper = new Stepper(this.state, clock, this.replies);
     this.delivery = new Delivery(this.state.streams);
@@ -197,6 +200,7 @@ export class Runtime {
     await this.writer.close();
     this.timers.stop();
     this.delivery.closeAll();
+    await this.learningKept;
     this.store.checkpoint();
     this.store.close();
   }
