@@ -31,7 +31,11 @@ export class AnsweredIndex {
    * Reads every kept key from the store, a page per event-loop turn, and then stops answering "maybe" for
    * all. Resolves when done, or early (still incomplete) once `stopped` says so, so that the store can close.
    */
-  async fill(pages: AnsweredKeyPages, keyOf: (key: AnsweredKey) => string, stopped: () => boolean): Promise<void> {
+  async fill(
+    pages: AnsweredKeyPages,
+    keyOf: (key: AnsweredKey) => string,
+    stopped: () => boolean,
+  ): Promise<void> {
     let after: AnsweredKey | undefined;
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));

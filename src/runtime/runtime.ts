@@ -65,8 +65,11 @@ export class Runtime {
   private readonly mailbox = new Mailbox<Inbound>(() => this.turn());
   private readonly turns = new TurnQueue<Stepped>();
   private readonly replies: Replies;
-  /** Reading the keys of the answers kept before this start (until shutdown stops it). */
-  private readonly learningKept: Promise<void>;
+  /**
+   * Resolves once the keys of the answers kept before this start are read (until then every request is
+   * looked up in the store, IDEMPOTENCY-1), or once shutdown stopped the reading.
+   */
+  readonly keptAnswersRead: Promise<void>;
   private readonly stepper: Stepper;
   private readonly delivery: Delivery;
   private readonly timers: DurableTimers;
@@ -85,7 +88,7 @@ export class Runtime {
     this.state = store.load();
     this.writer = store.openWriter(options.busyTimeoutMs);
     this.replies = new Replies((client, request) => store.answeredResponse(client, request));
-    this.learningKept = this.replies.learnKept(
+    this.keptAnswersRead = this.replies.learnKept(
       (after, limit) => store.answeredKeysAfter(after, limit),
       () => this.closing || !store.status().open,
     );
@@ -200,7 +203,7 @@ export class Runtime {
     await this.writer.close();
     this.timers.stop();
     this.delivery.closeAll();
-    await this.learningKept;
+    await this.keptAnswersRead;
     this.store.checkpoint();
     this.store.close();
   }

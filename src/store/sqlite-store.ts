@@ -7,14 +7,7 @@ import { BACKUPS_DIR, createPrivateFile, makeDataDirPrivate } from './data-dir.j
 import { MIGRATIONS } from './migrations.js';
 import { checkSoundness, refuseMissing } from './soundness.js';
 import { restoreHint, StartRefusal } from './start-refusal.js';
-import type {
-  AnsweredKey,
-  LoggedBroadcast,
-  MutableState,
-  Store,
-  StoreStatus,
-  StoreWriter,
-} from './store.js';
+import type { AnsweredKey, LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
 
 export const DATABASE_FILE = 'truinlag.db';
 /** How long a connection waits for another's lock before its statement fails (better-sqlite3's default). */
