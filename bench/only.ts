@@ -4,6 +4,7 @@
  */
 import { libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts } from './cases.js';
 import { cleanup, startEcho, startEngine } from './harness.js';
+import { startup } from './startup.js';
 
 const wanted = new Set(process.argv.slice(2));
 const out: Record<string, unknown> = {};
@@ -24,6 +25,7 @@ try {
     await engine.stop();
     out.rawSqlite = rawSqliteInserts();
   }
+  if (wanted.has('g')) out.startup = await startup((line) => void process.stderr.write(`${line}\n`));
   process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
 } finally {
   cleanup();
