@@ -68,7 +68,13 @@ export async function startup(log: (line: string) => void): Promise<StartupResul
 async function medianOf(run: () => Promise<number>): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < REPEATS; i++) times.push(await run());
-  return round(percentile(times.sort((a, b) => a - b), 50), 1);
+  return round(
+    percentile(
+      times.sort((a, b) => a - b),
+      50,
+    ),
+    1,
+  );
 }
 
 /** Milliseconds from spawning `node ...args` to its exit (which must be clean). */
