@@ -145,7 +145,7 @@ async function stop(child: ChildProcess): Promise<void> {
  * broadcast whose answer is kept, IDEMPOTENCY-5) from 30 connections of the local socket (admins), as
  * many as a day's commands.
  */
-async function fillDay(dataDir: string, commands: number): Promise<void> {
+export async function fillDay(dataDir: string, commands: number): Promise<void> {
   const { child, client } = await startServing(dataDir);
   try {
     for (let p = 0; p < DAY_PLAYERS; p++)
