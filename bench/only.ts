@@ -1,6 +1,6 @@
 /**
  * Runs a subset of the benchmark cases and prints their summaries as JSON (for iterating on one target;
- * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b c f h
+ * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b c f g h
  */
 import { fanOut, libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts } from './cases.js';
 import { fullDay } from './full-day.js';
@@ -8,6 +8,7 @@ import { cleanup, startEcho, startEngine } from './harness.js';
 import { pingUnderWrites } from './ping-under-writes.js';
 import { rawFanOut } from './raw-fan-out.js';
 import { redisFsyncSets } from './redis.js';
+import { startup } from './startup.js';
 
 const wanted = new Set(process.argv.slice(2));
 const out: Record<string, unknown> = {};
@@ -45,6 +46,7 @@ try {
   }
   // (h) runs in this process (the runtime on a fake clock); BENCH_DAY_ROUNDS shortens the day for a look.
   if (wanted.has('h')) out.fullDay = await fullDay(Number(process.env.BENCH_DAY_ROUNDS ?? '') || undefined);
+  if (wanted.has('g')) out.startup = await startup((line) => void process.stderr.write(`${line}\n`));
   process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
 } finally {
   cleanup();

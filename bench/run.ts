@@ -15,12 +15,15 @@
  *      and when that client is cut off (close code 4008) at a 256 KiB outbound bound;
  *  (e) the player app in headless Chromium: time from back online to "synced" for 10 queued actions, and
  *      the size of the JavaScript it loads before its first screen;
- *  (f) one client's text-less pings on an idle server and beside 50 clients adding players (PROTOCOL-8).
+ *  (f) one client's text-less pings on an idle server and beside 50 clients adding players (PROTOCOL-8);
+ *  (g) start-up against `node -e 0` in the same run: a restart of the built server with a day's data
+ *      directory (it plays 200,000 commands first; BENCH_DAY_COMMANDS sets fewer) to its first answer,
+ *      and the CLI's one-shot calls.
  *
  * Cases (a)–(d) and (f) run BENCH_RUNS times (default 3) and every number printed is the median of the
  * runs, with the lowest and highest run of each target beside it and the load average of each run, so
- * that one lucky run on a shared machine cannot be the record; results.json keeps every run. Case (e)
- * runs once.
+ * that one lucky run on a shared machine cannot be the record; results.json keeps every run. Cases (e)
+ * and (g) run once.
  *
  * Not in this run, because it takes minutes: (h) a compressed full game day (bench/full-day.ts),
  * location-update cost at the end of the day against its start and the data directory it leaves
@@ -61,6 +64,7 @@ import { pingUnderWrites, type PingUnderWrites } from './ping-under-writes.js';
 import { playerAppSync, type PlayerAppResults } from './player-app.js';
 import { rawFanOut, type RawFanOut } from './raw-fan-out.js';
 import { redisFsyncSets, type RedisSets } from './redis.js';
+import { ONE_SHOT_TARGET_RATIO, RESTART_TARGET_RATIO, startup, type StartupResults } from './startup.js';
 
 const DEFAULT_BOUND = 8 * 1024 * 1024;
 const SLOW_BOUND = 256 * 1024;
@@ -70,7 +74,8 @@ const BROADCAST_CLIENTS = 1_000;
 const BROADCAST_REPEATS = 20;
 const WRITERS = 50;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const WATCHDOG_MS = 300_000 * RUNS;
+/** Case (g) first plays a day of 200,000 commands into a data directory: 15 minutes for it. */
+const WATCHDOG_MS = 300_000 * RUNS + 900_000;
 
 /** One run of cases (a)–(d) and (f), with the ratios its targets are judged by. */
 interface Run {
@@ -108,7 +113,7 @@ interface Run {
   f: PingUnderWrites;
 }
 
-type Key = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+type Key = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 
 interface Results {
   machine: {
@@ -128,6 +133,7 @@ interface Results {
   spreads: Record<string, Spread>;
   runs: Run[];
   e: PlayerAppResults;
+  g: StartupResults;
   targets: Record<Key, { readonly target: string; readonly met: boolean }>;
   totalSeconds: number;
 }
@@ -243,6 +249,7 @@ async function main(): Promise<void> {
   }
   log('(e) player app: back online to synced');
   const e = await playerAppSync();
+  const g = await startup(log);
 
   const median = medianOf(runs);
   const spreads = spreadsOf(runs);
@@ -273,6 +280,7 @@ async function main(): Promise<void> {
     spreads,
     runs,
     e,
+    g,
     targets: {
       a: { target: 'engine/echo ops/s at 50 clients >= 0.5', met: m('a engine/echo at 50') >= 0.5 },
       b: {
@@ -301,6 +309,12 @@ async function main(): Promise<void> {
       f: {
         target: 'text-less ping p50 beside 50 writing clients <= 2x idle',
         met: m('f ping p50 under writes / idle') <= 2,
+      },
+      g: {
+        target:
+          `restart with a day <= ${RESTART_TARGET_RATIO}x and CLI one-shots <= ${ONE_SHOT_TARGET_RATIO}x ` +
+          'node -e 0 (1 s and 300 ms where node -e 0 takes 124 ms)',
+        met: g.restartRatio <= RESTART_TARGET_RATIO && g.worstOneShotRatio <= ONE_SHOT_TARGET_RATIO,
       },
     },
     totalSeconds: round((Date.now() - started) / 1000, 1),
@@ -411,6 +425,11 @@ function table(r: Results): string {
     `  (e) player app: ${r.e.queued} queued actions synced ${r.e.syncMs.join(' / ')} ms after back online (<= 2000 ms); ` +
       `initial JS ${(r.e.initialJsGzipBytes / 1024).toFixed(1)} kB gzip (<= ${r.e.budgetBytes / 1024} kB), one run: ${met('e')}`,
     `  (f) ping p50 beside 50 writers / idle = ${sp('f ping p50 under writes / idle')}x (<= 2x): ${met('f')}`,
+    `  (g) start-up vs node -e 0 (${r.g.nodeMs} ms): restart with a day of ${r.g.dayCommands} commands ` +
+      `${r.g.restartMs} ms = ${r.g.restartRatio}x (empty data ${r.g.emptyStartMs} ms); slowest CLI one-shot ` +
+      `${r.g.worstOneShotRatio}x (${Object.entries(r.g.oneShotMs)
+        .map(([line, ms]) => `${line.split(' --socket')[0] ?? line} ${ms} ms`)
+        .join(', ')}) (<= ${RESTART_TARGET_RATIO}x, <= ${ONE_SHOT_TARGET_RATIO}x), one run: ${met('g')}`,
     `total ${r.totalSeconds} s; written to bench/results.json`,
     '',
   ].join('\n');

@@ -15,6 +15,7 @@ import {
   ERROR_CODES,
 } from '../src/protocol/index.js';
 import { protocolDocSections, renderProtocolDoc } from './protocol-doc.js';
+import { renderSessionCommands, SESSION_COMMANDS_FILE } from './session-commands.js';
 
 const commands = Object.fromEntries(
   COMMAND_DEFS.filter((def) => def.access !== 'internal').map((def) => [
@@ -48,3 +49,6 @@ process.stdout.write(`wrote ${target.pathname} (${Object.keys(commands).length} 
 const docPath = new URL('../docs/protocol.md', import.meta.url);
 writeFileSync(docPath, renderProtocolDoc(readFileSync(docPath, 'utf8'), protocolDocSections()));
 process.stdout.write(`updated ${docPath.pathname}\n`);
+
+writeFileSync(SESSION_COMMANDS_FILE, renderSessionCommands());
+process.stdout.write(`wrote ${SESSION_COMMANDS_FILE.pathname}\n`);

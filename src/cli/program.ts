@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { TRUINLAG_VERSION } from '../protocol/version.js';
 import type { GlobalOptions } from './connection.js';
 
 /** What each group of CLI commands registers itself with. */
@@ -13,6 +14,7 @@ export interface CliContext {
 export function createProgram(): CliContext {
   const program = new Command('truinlag')
     .description('The TrainLag game engine and its admin tool.')
+    .version(TRUINLAG_VERSION)
     .option('--url <url>', 'connect over WebSocket (ws://host:port)')
     .option('--socket <path>', "connect over a local Unix socket (default: the data directory's)")
     .option('--token <token>', 'admin or player token for WebSocket connections')

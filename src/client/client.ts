@@ -1,4 +1,5 @@
-import { COMMANDS, type AnyCommandInput, type ResultOf } from '../protocol/commands/index.js';
+import type { AnyCommandInput, ResultOf } from '../protocol/commands/index.js';
+import { SESSION_COMMANDS } from '../protocol/session-commands.js';
 import type { BroadcastMessage, Notice, ServerMessage, Welcome } from '../protocol/envelope.js';
 import type { ErrorCode } from '../protocol/errors.js';
 import { PROTOCOL_VERSION, TRUINLAG_VERSION } from '../protocol/version.js';
@@ -81,7 +82,7 @@ export class TruinlagClient {
     if (inFlight !== undefined) return inFlight.answer as Promise<ResultOf<C['type']>>;
     const session =
       options.session ??
-      (COMMANDS.get(command.type)?.scope === 'session'
+      (SESSION_COMMANDS.has(command.type)
         ? (this.options.session ?? this.welcome?.session ?? undefined)
         : undefined);
     const frame = JSON.stringify({

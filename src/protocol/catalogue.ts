@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHALLENGE_KINDS, CHALLENGE_STATUSES, RANDOM_PLACES } from './vocabulary.js';
 import { idSchema } from './entities.js';
 
 /**
@@ -11,31 +12,14 @@ import { idSchema } from './entities.js';
  * same way as an import.
  */
 
-/** Challenge kinds (CATALOGUE-2). */
-export const CHALLENGE_KINDS = [
-  'Kaff',
-  'Ortsspezifisch',
-  'Regionsspezifisch',
-  'Unspezifisch',
-  'Zoneable',
-  'ZKaff',
-] as const;
-export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
-
-/** Editorial statuses (CATALOGUE-2); which of them are dealt to teams is the engine's rule. */
-export const CHALLENGE_STATUSES = [
-  'Approved',
-  'Edited',
-  'Rejected',
-  'Glorious',
-  'ToSort',
-  'Refactor',
-] as const;
-export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
-
-/** How the target zone of a random-place challenge is drawn at generation time (HAND-12). */
-export const RANDOM_PLACES = ['Zone', 'SBahnZone'] as const;
-export type RandomPlace = (typeof RANDOM_PLACES)[number];
+export {
+  CHALLENGE_KINDS,
+  CHALLENGE_STATUSES,
+  RANDOM_PLACES,
+  type ChallengeKind,
+  type ChallengeStatus,
+  type RandomPlace,
+} from './vocabulary.js';
 
 const text = z.string().max(10_000);
 /** Language code → text. */

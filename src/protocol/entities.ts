@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { MODES } from './vocabulary.js';
 
 /** Wire shapes of the entities clients see. Ids are positive integers, stable, never reused (PROTOCOL-5). */
 export const idSchema = z.number().int().positive();
 export const nameSchema = z.string().trim().min(1).max(100);
 
-export const MODES = ['Traditional', 'Gfrorefurz'] as const;
+export { MODES } from './vocabulary.js';
 export const modeSchema = z.enum(MODES);
 
 export const sessionSchema = z.object({

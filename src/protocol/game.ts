@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { TEAM_ROLES } from './vocabulary.js';
 import { authorSchema, correctionRecordSchema } from './authors.js';
 import { idSchema } from './entities.js';
 import { offerSchema } from './generation.js';
 
 /** Wire shapes of the game. Times are epoch ms (TIME-1). */
-export const TEAM_ROLES = ['Runner', 'Catcher'] as const;
+export { TEAM_ROLES } from './vocabulary.js';
 export const teamRoleSchema = z.enum(TEAM_ROLES);
 
 export const colourSchema = z.strictObject({

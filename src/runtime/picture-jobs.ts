@@ -10,7 +10,7 @@ import type { Command } from '../protocol/commands/index.js';
 import type { PictureJobResult } from '../protocol/pictures.js';
 import type { BlobSource, StoredBlob } from '../store/store.js';
 import type { JobRunners } from './jobs.js';
-import { processPicture, type EncodedImage, type ProcessedPicture } from './picture-process.js';
+import type { EncodedImage, ProcessedPicture } from './picture-process.js';
 
 /** How many pictures are decoded at once (each can take hundreds of MB while it is worked on). */
 const PICTURE_CONCURRENCY = 2;
@@ -40,6 +40,8 @@ export function pictureJobs(
   return {
     [PICTURE_JOB]: (job) =>
       limit(async (): Promise<Command> => {
+        // sharp (libvips) loads with the first picture, not with the server: most starts never need it.
+        const { processPicture } = await import('./picture-process.js');
         const processed = await processPicture(inputOf(services, job.source));
         const result = await stored(services, processed);
         return { type: 'picture.processed', target: job.target, uploadedBy: job.uploadedBy, result };

@@ -1,5 +1,5 @@
 import type { AnsweredRequest } from '../store/store.js';
-import { AnsweredFilter } from './answered-filter.js';
+import { AnsweredIndex, type AnsweredKeyPages } from './answered-index.js';
 import type { Peer } from './peer.js';
 
 /** Where a response goes: the request's client identity and its id. */
@@ -18,15 +18,18 @@ export type StoredAnswer = (client: string, request: string) => string | undefin
  */
 export class Replies {
   /** Which requests may have been answered: the store is asked only about those. */
-  private readonly answered = new AnsweredFilter();
+  private readonly answered = new AnsweredIndex();
   /** Requests being worked on, by key: the connections waiting for the response. */
   private readonly inflight = new Map<string, Set<string>>();
 
-  constructor(
-    private readonly stored: StoredAnswer,
-    answeredKeys: Iterable<ReplyKey>,
-  ) {
-    for (const key of answeredKeys) this.answered.add(keyOf(key));
+  constructor(private readonly stored: StoredAnswer) {}
+
+  /**
+   * Learns the answers kept before this start, a page at a time between turns (until then every request
+   * is looked up in the store); resolves when done or once `stopped` says so.
+   */
+  learnKept(pages: AnsweredKeyPages, stopped: () => boolean): Promise<void> {
+    return this.answered.fill(pages, keyOf, stopped);
   }
 
   /**

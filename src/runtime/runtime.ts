@@ -76,6 +76,11 @@ export class Runtime {
   /** What the turns held back changed: which answers need not wait for them (PROTOCOL-8). */
   private readonly uncommitted = new Uncommitted();
   private readonly replies: Replies;
+  /**
+   * Resolves once the keys of the answers kept before this start are read (until then every request is
+   * looked up in the store, IDEMPOTENCY-1), or once shutdown stopped the reading.
+   */
+  readonly keptAnswersRead: Promise<void>;
   private readonly stepper: Stepper;
   private readonly delivery: Delivery;
   private readonly timers: DurableTimers;
@@ -96,9 +101,10 @@ export class Runtime {
     this.state = store.load();
     this.connections = new ConnectionBoard(() => clock.now());
     this.writer = store.openWriter(options.busyTimeoutMs);
-    this.replies = new Replies(
-      (client, request) => store.answeredResponse(client, request),
-      store.answeredKeys(),
+    this.replies = new Replies((client, request) => store.answeredResponse(client, request));
+    this.keptAnswersRead = this.replies.learnKept(
+      (after, limit) => store.answeredKeysAfter(after, limit),
+      () => this.closing || !store.status().open,
     );
     this.stepper = new Stepper(this.state, clock, this.replies);
     this.delivery = new Delivery(this.state.streams);
@@ -235,6 +241,7 @@ export class Runtime {
     await this.writer.close();
     this.timers.stop();
     this.delivery.closeAll();
+    await this.keptAnswersRead;
     this.store.checkpoint();
     this.store.close();
   }

@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
-import semver from 'semver';
+import validVersion from 'semver/functions/valid.js';
 import { MIN_CLIENT_VERSION } from '../protocol/version.js';
 import { edgeLimits, type EdgeLimits } from '../transport/limits.js';
-import { METRICS_ACCESS, type MetricsAccess } from './metrics-route.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './upload-limits.js';
 
 /** The fixed default port of the WebSocket/HTTP server ("TL" on a phone keypad: 8-5, doubled). */
@@ -10,6 +9,13 @@ export const DEFAULT_PORT = 8585;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = './data';
 export const SOCKET_FILE = 'truinlag.sock';
+
+/**
+ * Who may read `/metrics` (OPS-1): `token` asks for the admin token as `Authorization: Bearer`, from
+ * anywhere; `loopback` lets in requests from this machine without a token, and nothing else.
+ */
+export const METRICS_ACCESS = ['token', 'loopback'] as const;
+export type MetricsAccess = (typeof METRICS_ACCESS)[number];
 
 export interface ServerConfig {
   readonly dataDir: string;
@@ -110,7 +116,7 @@ function metricsAccessOf(text: string | undefined): MetricsAccess {
 }
 
 function versionOf(text: string): string {
-  if (semver.valid(text) === null)
+  if (validVersion(text) === null)
     throw new Error(`The minimum client version must be a version like 1.2.3, not "${text}".`);
   return text;
 }

@@ -2,14 +2,8 @@ import type { Handler } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import type { Registry } from 'prom-client';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
+import type { MetricsAccess } from './config.js';
 import { refusal, type HttpEnv } from './http-answers.js';
-
-/**
- * Who may read `/metrics` (OPS-1): `token` asks for the admin token as `Authorization: Bearer`, from
- * anywhere; `loopback` lets in requests from this machine without a token, and nothing else.
- */
-export const METRICS_ACCESS = ['token', 'loopback'] as const;
-export type MetricsAccess = (typeof METRICS_ACCESS)[number];
 
 /** What the `/metrics` route needs: the registry to render, and who may read it. */
 export interface MetricsRouteOptions {

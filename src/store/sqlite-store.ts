@@ -9,7 +9,7 @@ import { MIGRATIONS } from './migrations.js';
 import { teamCore } from './period-rows.js';
 import { checkSoundness, refuseMissing } from './soundness.js';
 import { restoreHint, StartRefusal } from './start-refusal.js';
-import type { LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
+import type { AnsweredKey, LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
 
 export const DATABASE_FILE = 'truinlag.db';
 /** How long a connection waits for another's lock before its statement fails (better-sqlite3's default). */
@@ -21,6 +21,20 @@ export interface BlobInfo {
   readonly size: number;
   readonly sha256: string;
 }
+
+/**
+ * The last sequence number of each stream's broadcast log. A plain `GROUP BY stream` reads every logged
+ * message (a full day's log at start); this hops from stream to stream along the primary key instead.
+ */
+const LAST_SEQ_OF_EACH_STREAM = `
+  WITH RECURSIVE streams(stream) AS (
+    SELECT MIN(stream) FROM broadcast
+    UNION ALL
+    SELECT (SELECT MIN(stream) FROM broadcast WHERE stream > streams.stream) FROM streams
+    WHERE streams.stream IS NOT NULL
+  )
+  SELECT stream, (SELECT MAX(seq) FROM broadcast WHERE broadcast.stream = streams.stream) AS seq
+  FROM streams WHERE stream IS NOT NULL`;
 
 /**
  * The durable store: SQLite in WAL mode with synchronous=FULL (DURABILITY-1). This connection loads
@@ -45,6 +59,15 @@ export class SqliteStore implements Store {
       period: db.prepare('INSERT INTO period (team, idx, doc) VALUES (?, ?, ?)'),
       meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       answered: db.prepare('SELECT response FROM answered WHERE client = ? AND request = ?').pluck(),
+      firstAnsweredKeys: db
+        .prepare('SELECT at, request, client FROM answered ORDER BY at, request, client LIMIT ?')
+        .raw(),
+      answeredKeysAfter: db
+        .prepare(
+          'SELECT at, request, client FROM answered WHERE (at, request, client) > (?, ?, ?) ' +
+            'ORDER BY at, request, client LIMIT ?',
+        )
+        .raw(),
       since: db.prepare(
         'SELECT stream, seq, at, recipients, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
@@ -113,9 +136,7 @@ export class SqliteStore implements Store {
       const table = row.key.startsWith('nextId:') ? row.key.slice('nextId:'.length) : undefined;
       if (table !== undefined && isTable(table)) state.nextIds[table] = counterOf(row);
     }
-    const streams = this.db
-      .prepare('SELECT stream, MAX(seq) AS seq FROM broadcast GROUP BY stream')
-      .all() as StreamRow[];
+    const streams = this.db.prepare(LAST_SEQ_OF_EACH_STREAM).all() as StreamRow[];
     for (const row of streams) state.streams.set(row.stream, row.seq);
     for (const row of this.db
       .prepare("SELECT key, value FROM meta WHERE key LIKE 'stream:%'")
@@ -195,12 +216,17 @@ export class SqliteStore implements Store {
     this.readTransaction(work);
   }
 
-  /** The client and request id of every answered request still kept (read once, at start). */
-  *answeredKeys(): IterableIterator<{ clientKey: string; requestId: string }> {
-    const rows = this.db.prepare('SELECT client, request FROM answered').raw().iterate() as Iterable<
-      [string, string]
-    >;
-    for (const [clientKey, requestId] of rows) yield { clientKey, requestId };
+  /**
+   * Up to `limit` keys of kept answers after `after`, in the order of the `answered_at` index, which holds
+   * the keys without the responses: the runtime reads them in pages after start (answered-index.ts).
+   */
+  answeredKeysAfter(after: AnsweredKey | undefined, limit: number): AnsweredKey[] {
+    const rows = (
+      after === undefined
+        ? this.statements.firstAnsweredKeys.all(limit)
+        : this.statements.answeredKeysAfter.all(after.at, after.requestId, after.clientKey, limit)
+    ) as [number, string, string][];
+    return rows.map(([at, requestId, clientKey]) => ({ at, requestId, clientKey }));
   }
 
   /** The stored response to an already answered request, if any (IDEMPOTENCY-1). */

@@ -20,6 +20,13 @@ export interface AnsweredRequest {
   readonly response: string;
 }
 
+/** Where a kept answer sits in the store's key index: when it was answered, and by whom under which id. */
+export interface AnsweredKey {
+  readonly at: number;
+  readonly clientKey: string;
+  readonly requestId: string;
+}
+
 /** Everything one group commit makes durable together. */
 export interface CommitBatch {
   readonly writes: readonly Write[];
@@ -111,8 +118,8 @@ export interface Store extends BlobSource {
   load(): MutableState;
   /** Runs `work` inside one read transaction (a turn's many small reads take the read lock once). */
   reading(work: () => void): void;
-  /** The client and request id of every answered request still kept (read once, at start). */
-  answeredKeys(): Iterable<{ clientKey: string; requestId: string }>;
+  /** Up to `limit` keys of kept answers after `after`, oldest first (read in pages after start). */
+  answeredKeysAfter(after: AnsweredKey | undefined, limit: number): AnsweredKey[];
   /** The stored response to an already answered request, if any (IDEMPOTENCY-1). */
   answeredResponse(client: string, request: string): string | undefined;
   /** Logged broadcasts of a stream after `seq`, oldest first. */

@@ -1,4 +1,5 @@
-import semver from 'semver';
+import lowerVersion from 'semver/functions/lt.js';
+import validVersion from 'semver/functions/valid.js';
 import type { Hello } from '../protocol/envelope.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 
@@ -10,7 +11,7 @@ import { makeError, type ProtocolError } from '../protocol/errors.js';
 export function clientTooOld(hello: Hello, minimum: string): ProtocolError | undefined {
   const version = hello.app?.version;
   if (version === undefined) return undefined;
-  if (semver.valid(version) !== null && !semver.lt(version, minimum)) return undefined;
+  if (validVersion(version) !== null && !lowerVersion(version, minimum)) return undefined;
   return makeError(
     'CLIENT_TOO_OLD',
     `This app (${version}) is older than the server accepts (${minimum} or newer): update it.`,

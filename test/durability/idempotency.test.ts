@@ -1,5 +1,8 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/runtime/clock.js';
+import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import {
   killSpawnedServers,
   removeTempDirs,
@@ -58,6 +61,19 @@ function sessionEffects(
 }
 
 const once = { records: 1, broadcasts: 1, journal: 1 };
+
+/** Writes `count` kept answers of another client straight into a stopped server's store, all at `at`. */
+function keepAnswers(dataDir: string, count: number, at: number): void {
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  try {
+    const insert = db.prepare('INSERT INTO answered (client, request, at, response) VALUES (?, ?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < count; i++) insert.run('admin/filler', `f-${i}`, at, `{"id":"f-${i}"}`);
+    })();
+  } finally {
+    db.close();
+  }
+}
 
 describe('[IDEMPOTENCY-1] re-sending a request id', () => {
   it('returns the original response and applies nothing; a refused request runs again', async () => {
@@ -170,6 +186,22 @@ describe('[IDEMPOTENCY-1] idempotency across restarts', () => {
     const b = await wire(after, 'idem-restart');
     expect((await b.answer('keep', { type: 'session.add', name: 'Survives' })).text).toBe(answer.text);
     expect(sessionEffects(dataDir, 'Survives')).toEqual(once);
+  }, 120_000);
+
+  it('after a restart with many kept answers, a re-sent id gets its answer once their keys are all read', async () => {
+    const dataDir = tempDir();
+    const before = await startTestServer({ dataDir });
+    const a = await wire(before, 'idem-many');
+    const answer = await a.answer('keep', { type: 'session.add', name: 'Among many' });
+    await before.stop();
+    // Older answers of another client ahead of it: its key is read in the last of several pages.
+    keepAnswers(dataDir, 12_000, Date.now() - 60_000);
+
+    const after = await startTestServer({ dataDir });
+    await after.server.runtime.keptAnswersRead;
+    const b = await wire(after, 'idem-many');
+    expect((await b.answer('keep', { type: 'session.add', name: 'Among many' })).text).toBe(answer.text);
+    expect(sessionEffects(dataDir, 'Among many')).toEqual(once);
   }, 120_000);
 
   it('after kill -9 right after the answer, the same client and request id return the original response', async () => {

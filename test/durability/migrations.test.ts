@@ -43,7 +43,9 @@ describe('migrations', () => {
       expect(store.answeredResponse('admin/c-1', 'r-1')).toBe(
         '{"type":"response","id":"r-1","ok":true,"result":1}',
       );
-      expect([...store.answeredKeys()]).toEqual([{ clientKey: 'admin/c-1', requestId: 'r-1' }]);
+      expect(store.answeredKeysAfter(undefined, 10)).toEqual([
+        { at: 1, clientKey: 'admin/c-1', requestId: 'r-1' },
+      ]);
     } finally {
       store.close();
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { protocolDocSections, renderProtocolDoc } from '../../scripts/protocol-doc.js';
+import { renderSessionCommands, SESSION_COMMANDS_FILE } from '../../scripts/session-commands.js';
 import { COMMAND_DEFS } from '../../src/protocol/index.js';
 
 describe('docs/protocol.md', () => {
@@ -18,5 +19,9 @@ describe('docs/protocol.md', () => {
     };
     const wire = COMMAND_DEFS.filter((def) => def.access !== 'internal').map((def) => def.type);
     expect(Object.keys(schema.commands).sort()).toEqual([...wire].sort());
+  });
+
+  it('has the session-scoped commands listed as generated (src/protocol/session-commands.ts)', () => {
+    expect(readFileSync(SESSION_COMMANDS_FILE, 'utf8')).toBe(renderSessionCommands());
   });
 });

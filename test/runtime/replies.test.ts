@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AnsweredKeyPages } from '../../src/runtime/answered-index.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
 import { Replies, type ReplyKey } from '../../src/runtime/replies.js';
 
@@ -16,9 +17,17 @@ class Recorder implements Peer {
 
 const key = (requestId: string, clientKey = 'admin/c'): ReplyKey => ({ clientKey, requestId });
 
+/** The store's pages of kept keys, over a list of keys (all answered at one time, so in list order). */
+function pagesOf(keys: readonly ReplyKey[]): AnsweredKeyPages {
+  return (after, limit) => {
+    const start = after === undefined ? 0 : keys.findIndex((k) => k.requestId === after.requestId) + 1;
+    return keys.slice(start, start + limit).map((k) => ({ ...k, at: 1 }));
+  };
+}
+
 describe('idempotency and in-flight joining (IDEMPOTENCY-1)', () => {
   it('a new request runs; a copy sent while it is in flight joins it and both get the answer', () => {
-    const replies = new Replies(() => undefined, []);
+    const replies = new Replies(() => undefined);
     const first = new Recorder('first');
     const second = new Recorder('second');
     expect(replies.joinExisting(first, key('r1'))).toBe(false);
@@ -28,7 +37,7 @@ describe('idempotency and in-flight joining (IDEMPOTENCY-1)', () => {
     expect([...replies.settle(key('r1'))]).toEqual([]);
   });
 
-  it('an answered request gets its stored response and does not run again, across restarts', () => {
+  it('an answered request gets its stored response and does not run again, across restarts', async () => {
     const stored = new Map([['admin/c r0', 'stored frame of r0']]);
     const lookups: string[] = [];
     const lookup = (client: string, request: string): string | undefined => {
@@ -36,7 +45,8 @@ describe('idempotency and in-flight joining (IDEMPOTENCY-1)', () => {
       return stored.get(`${client} ${request}`);
     };
     // Answered before a restart: known from the store's keys.
-    const replies = new Replies(lookup, [key('r0')]);
+    const replies = new Replies(lookup);
+    await replies.learnKept(pagesOf([key('r0')]), () => false);
     const peer = new Recorder('p');
     expect(replies.joinExisting(peer, key('r0'))).toBe(true);
     expect(peer.sent).toEqual(['stored frame of r0']);
@@ -56,8 +66,48 @@ describe('idempotency and in-flight joining (IDEMPOTENCY-1)', () => {
     expect(lookups).toEqual(['r0', 'r1']);
   });
 
+  it('while the kept keys are still being read, every request is looked up in the store', async () => {
+    const lookups: string[] = [];
+    const replies = new Replies((_client, request) => {
+      lookups.push(request);
+      return request === 'r0' ? 'stored frame of r0' : undefined;
+    });
+    const kept = Array.from({ length: 12_345 }, (_, i) => key(`k${i}`));
+    const learning = replies.learnKept(pagesOf([key('r0'), ...kept]), () => false);
+    const peer = new Recorder('p');
+    // Nothing read yet: r0 is still found (through the store), and a new id is asked about too.
+    expect(replies.joinExisting(peer, key('r0'))).toBe(true);
+    expect(replies.joinExisting(peer, key('new-1'))).toBe(false);
+    expect(lookups).toEqual(['r0', 'new-1']);
+    await learning;
+    // Every kept key read (across pages): only those that may have been answered are asked about.
+    expect(replies.joinExisting(peer, key('k12344'))).toBe(false);
+    expect(replies.joinExisting(peer, key('new-2'))).toBe(false);
+    expect(lookups).toEqual(['r0', 'new-1', 'k12344']);
+  });
+
+  it('reading the kept keys stops when told, and then every request is still looked up', async () => {
+    const lookups: string[] = [];
+    const replies = new Replies((_client, request) => {
+      lookups.push(request);
+      return undefined;
+    });
+    let pagesRead = 0;
+    const pages = pagesOf(Array.from({ length: 20_000 }, (_, i) => key(`k${i}`)));
+    await replies.learnKept(
+      (after, limit) => {
+        pagesRead++;
+        return pages(after, limit);
+      },
+      () => pagesRead >= 1,
+    );
+    expect(pagesRead).toBe(1);
+    expect(replies.joinExisting(new Recorder('p'), key('new'))).toBe(false);
+    expect(lookups).toEqual(['new']);
+  });
+
   it('the same request id from another client is another request', () => {
-    const replies = new Replies(() => undefined, []);
+    const replies = new Replies(() => undefined);
     expect(replies.joinExisting(new Recorder('a'), key('same', 'admin/a'))).toBe(false);
     expect(replies.joinExisting(new Recorder('b'), key('same', 'admin/b'))).toBe(false);
   });

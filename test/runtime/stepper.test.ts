@@ -22,7 +22,7 @@ const admin: Peer = {
 function setUp(): { state: MutableState; stepper: Stepper; clock: FakeClock } {
   const state = emptyState() as unknown as MutableState;
   const clock = new FakeClock();
-  return { state, clock, stepper: new Stepper(state, clock, new Replies(() => undefined, [])) };
+  return { state, clock, stepper: new Stepper(state, clock, new Replies(() => undefined)) };
 }
 
 const request = (requestId: string, command: Command, actor?: Actor): Inbound => ({

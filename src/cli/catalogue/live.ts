@@ -2,7 +2,7 @@ import type { TruinlagClient } from '../../client/node.js';
 import type { ChallengeSet, Sector, Zone } from '../../engine/catalogue/types.js';
 import { cliClient, type GlobalOptions } from '../connection.js';
 
-export { namesOf, type Names } from '../../catalogue-io/index.js';
+export { namesOf, type Names } from '../../catalogue-io/catalogue-names.js';
 
 /**
  * The catalogue commands' shared plumbing: one connection per CLI call, and the translation of what a

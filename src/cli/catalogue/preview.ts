@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { breakdownRows, fetchCatalogue } from '../../catalogue-io/index.js';
+import { breakdownRows } from '../../catalogue-io/breakdown-rows.js';
+import { fetchCatalogue } from '../../catalogue-io/live-catalogue.js';
 import type { ResultOf } from '../../protocol/commands/index.js';
 import type { GlobalOptions } from '../connection.js';
 import { formatTable } from '../output.js';

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CatalogueTables, TableName } from '../../catalogue-io/index.js';
-import { EMPTY_TABLES, fileOf, TABLE_NAMES } from '../../catalogue-io/index.js';
+import type { CatalogueTables } from '../../catalogue-io/parse-tables.js';
+import type { TableName } from '../../catalogue-io/csv-table.js';
+import { EMPTY_TABLES, fileOf, TABLE_NAMES } from '../../catalogue-io/table-files.js';
 
 /**
  * Reads `challenges.csv`, `zones.csv`, `distances.csv` and `sectors.csv` from a directory. A missing

@@ -8,8 +8,8 @@ import {
   readChallengeFile,
   resolveChallengeFields,
 } from '../catalogue/challenge-file.js';
-import { fetchCatalogue } from '../../catalogue-io/index.js';
-import { importCommand } from '../catalogue/import.js';
+// Straight from its module: the package's index would load the CSV reader for every command.
+import { fetchCatalogue } from '../../catalogue-io/live-catalogue.js';
 import {
   findSector,
   findSet,
@@ -47,9 +47,11 @@ export function registerCatalogueCommands({ program, globals, int }: CliContext)
     )
     .option('--dry-run', 'report what would change and every rejected row; change nothing')
     .option('--strict', 'exit with status 2 when any row is rejected (the other rows are still imported)')
-    .action((dir: string, o: { dryRun?: boolean; strict?: boolean }) =>
-      importCommand(dir, { dryRun: o.dryRun === true, strict: o.strict === true }, globals()),
-    );
+    .action(async (dir: string, o: { dryRun?: boolean; strict?: boolean }) => {
+      // The CSV reader and the progress bar load only for an import (a one-shot command stays quick).
+      const { importCommand } = await import('../catalogue/import.js');
+      await importCommand(dir, { dryRun: o.dryRun === true, strict: o.strict === true }, globals());
+    });
 
   program
     .command('preview')

@@ -1,11 +1,11 @@
-import { exportCatalogueCommand } from '../catalogue/export.js';
 import { cliClient, runCommand } from '../connection.js';
 import { stateCommand } from '../game/play.js';
-import { exportCommand, importStateCommand, replayCommand, restoreCommand } from '../offline.js';
 import type { CliContext } from '../program.js';
-import { serve } from '../serve.js';
 
-/** Server lifecycle, diagnostics and whole-store commands. */
+/**
+ * Server lifecycle, diagnostics and whole-store commands. The server, the store and the CSV writer are
+ * imported by the actions that use them, so that a one-shot command does not load them (issue 14).
+ */
 export function registerCoreCommands({ program, globals, int }: CliContext): void {
   program
     .command('serve')
@@ -13,9 +13,10 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     .option('--port <port>', 'WebSocket/HTTP port (0 = any free port)', int)
     .option('--host <host>', 'address to listen on')
     .option('--data <dir>', 'data directory (default ./data or $TRUINLAG_DATA)')
-    .action((options: { port?: number; host?: string; data?: string }) =>
-      serve({ port: options.port, host: options.host, dataDir: options.data }),
-    );
+    .action(async (options: { port?: number; host?: string; data?: string }) => {
+      const { serve } = await import('../serve.js');
+      await serve({ port: options.port, host: options.host, dataDir: options.data });
+    });
 
   program
     .command('ping [text]')
@@ -59,7 +60,10 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     .command('replay')
     .description('rebuild the state from the journal and check it equals the live state (exit 1 if not)')
     .option('--data <dir>', 'data directory')
-    .action((o: { data?: string }) => replayCommand(o.data, globals().json === true));
+    .action(async (o: { data?: string }) => {
+      const { replayCommand } = await import('../offline.js');
+      replayCommand(o.data, globals().json === true);
+    });
 
   program
     .command('export <target>')
@@ -69,10 +73,13 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
         'into it as challenges.csv, zones.csv, distances.csv and sectors.csv (the `import` layout)',
     )
     .option('--data <dir>', 'data directory (state JSON only)')
-    .action((target: string, o: { data?: string }) => {
-      if (target.toLowerCase().endsWith('.json'))
+    .action(async (target: string, o: { data?: string }) => {
+      if (target.toLowerCase().endsWith('.json')) {
+        const { exportCommand } = await import('../offline.js');
         return exportCommand(target, o.data, globals().json === true);
+      }
       if (o.data !== undefined) throw new Error('--data belongs to a .json target (the state export).');
+      const { exportCatalogueCommand } = await import('../catalogue/export.js');
       return exportCatalogueCommand(target, globals());
     });
 
@@ -80,15 +87,19 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     .command('import-state <file>')
     .description('replace the state of a data directory with an exported JSON state (server stopped)')
     .option('--data <dir>', 'data directory')
-    .action((file: string, o: { data?: string }) =>
-      importStateCommand(file, o.data, globals().json === true),
-    );
+    .action(async (file: string, o: { data?: string }) => {
+      const { importStateCommand } = await import('../offline.js');
+      await importStateCommand(file, o.data, globals().json === true);
+    });
 
   program
     .command('restore <file>')
     .description('restore a backup made by `truinlag backup` (server stopped)')
     .option('--data <dir>', 'data directory')
-    .action((file: string, o: { data?: string }) => restoreCommand(file, o.data, globals().json === true));
+    .action(async (file: string, o: { data?: string }) => {
+      const { restoreCommand } = await import('../offline.js');
+      await restoreCommand(file, o.data, globals().json === true);
+    });
 
   program
     .command('shutdown')

@@ -1,5 +1,6 @@
 import type { TruinlagClient } from '../../client/node.js';
-import { COMMANDS, type AnyCommandInput, type ResultOf } from '../../protocol/commands/index.js';
+import type { AnyCommandInput, ResultOf } from '../../protocol/commands/index.js';
+import { SESSION_COMMANDS } from '../../protocol/session-commands.js';
 import type { Player } from '../../protocol/entities.js';
 import { localTime as wallClock } from '../../engine/time-zone.js';
 import { UnknownReference } from '../catalogue/live.js';
@@ -90,9 +91,7 @@ export async function sessionCall(client: TruinlagClient, ref: string | undefine
     client,
     session,
     request: (command) =>
-      COMMANDS.get(command.type)?.scope === 'session'
-        ? client.request(command, { session })
-        : client.request(command),
+      SESSION_COMMANDS.has(command.type) ? client.request(command, { session }) : client.request(command),
     state: () => (state ??= client.request({ type: 'session.state' }, { session })),
     team: async (teamRef) => {
       const s = await call.state();

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { TruinlagClient } from '../../client/node.js';
 import { generatePassphrase } from '../../client/passphrase.js';
 import type { Player } from '../../protocol/entities.js';
-import { MODES } from '../../protocol/entities.js';
+import { MODES } from '../../protocol/vocabulary.js';
 import { CliError, type GlobalOptions } from '../connection.js';
 import type { CliContext } from '../program.js';
 import { findSession, namesFrom, printSections, show, withConnection, withSession } from './call.js';

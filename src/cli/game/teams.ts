@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { TEAM_ROLES } from '../../protocol/game.js';
+import { TEAM_ROLES } from '../../protocol/vocabulary.js';
 import { CliError } from '../connection.js';
 import type { CliContext } from '../program.js';
 import { printSections, show, withSession } from './call.js';

@@ -3,33 +3,28 @@
  * owns the vocabulary); what is here is the engine's own: the catalogue as maps, which statuses are
  * dealt, and the lenient parsing of kind and status names.
  */
+import type { Challenge, ChallengeSet, Sector, Zone } from '../../protocol/catalogue.js';
 import {
   CHALLENGE_KINDS,
   CHALLENGE_STATUSES,
-  type Challenge,
   type ChallengeKind,
-  type ChallengeSet,
   type ChallengeStatus,
-  type Sector,
-  type Zone,
-} from '../../protocol/catalogue.js';
+} from '../../protocol/vocabulary.js';
 
-export {
-  CHALLENGE_KINDS,
-  CHALLENGE_STATUSES,
-  RANDOM_PLACES,
-  type Challenge,
-  type ChallengeAction,
-  type ChallengeInput,
-  type ChallengeKind,
-  type ChallengeSet,
-  type ChallengeStatus,
-  type RandomPlace,
-  type RepetitionRange,
-  type Sector,
-  type SectorInput,
-  type Zone,
-  type ZoneInput,
+export { CHALLENGE_KINDS, CHALLENGE_STATUSES, RANDOM_PLACES } from '../../protocol/vocabulary.js';
+export type {
+  Challenge,
+  ChallengeAction,
+  ChallengeInput,
+  ChallengeKind,
+  ChallengeSet,
+  ChallengeStatus,
+  RandomPlace,
+  RepetitionRange,
+  Sector,
+  SectorInput,
+  Zone,
+  ZoneInput,
 } from '../../protocol/catalogue.js';
 
 /** Statuses that generation may deal (CATALOGUE-2). */
