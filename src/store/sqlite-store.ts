@@ -233,6 +233,11 @@ export class SqliteStore implements Store {
       string | undefined;
   }
 
+  /** One value of the meta table (written through a commit's `meta` rows), or undefined when unset. */
+  metaValue(key: string): string | undefined {
+    return this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
+  }
+
   /** The last journal row the base already includes (a privacy checkpoint), or 0: replay starts after it. */
   journalBaseSeq(): number {
     const value = this.db.prepare("SELECT value FROM meta WHERE key = 'journalBaseSeq'").pluck().get() as
