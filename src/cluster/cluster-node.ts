@@ -39,8 +39,6 @@ export class ClusterNode {
   private markStopped: () => void = () => undefined;
   /** Resolves once the node has stopped (a signal, or the `server.shutdown` command on the owner). */
   readonly stopped = new Promise<void>((resolve) => (this.markStopped = resolve));
-  /** Called on every role change (the CLI prints it). */
-  onRole: (role: NodeRole, detail: string) => void = () => undefined;
 
   private constructor(
     private readonly config: ServerConfig,
@@ -49,6 +47,8 @@ export class ClusterNode {
     private readonly nats: NatsConnection,
     private readonly log: BatchLog,
     private readonly logger: Logger,
+    /** Told every role change (the CLI prints it). */
+    private readonly onRole: (role: NodeRole, detail: string) => void,
     private port: number,
     private lease: Lease | undefined = undefined,
   ) {}
@@ -59,6 +59,7 @@ export class ClusterNode {
     cluster: ClusterConfig,
     extras: ServerExtras,
     logger: Logger,
+    onRole: (role: NodeRole, detail: string) => void,
   ): Promise<ClusterNode> {
     const nats = await connect({
       servers: [...cluster.servers],
@@ -69,7 +70,7 @@ export class ClusterNode {
     const jsm = await jetstreamManager(nats);
     await ensureBatchStream(jsm, cluster.replicas);
     const js = jetstream(nats, { timeout: 5_000 });
-    const node = new ClusterNode(config, cluster, extras, nats, new BatchLog(js, jsm), logger, config.port);
+    const node = new ClusterNode(config, cluster, extras, nats, new BatchLog(js, jsm), logger, onRole, config.port);
     await node.enterStandby();
     node.lease = await Lease.open(js, ENGINE_LEASE_KEY, node.holder, {
       ttlMs: cluster.leaseMs,
@@ -235,8 +236,8 @@ export class ClusterNode {
       if (Date.now() - this.lastRenewed > this.cluster.leaseMs * 0.8)
         return void this.stepDown('the lease could not be renewed in time');
     }
-    // The role may have changed while the renewal was out (a stop, a step-down).
-    if (this.currentRole === 'owner') this.scheduleRenew();
+    // The lease may have been given up while the renewal was out (a stop, a step-down).
+    if (lease.term !== 0 && this.currentRole !== 'stopped') this.scheduleRenew();
   }
 
   private stepDown(reason: string): Promise<void> {
