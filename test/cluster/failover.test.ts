@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TruinlagClient } from '../../src/client/client.js';
+import type { BroadcastMessage } from '../../src/protocol/envelope.js';
+import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
+import { removeTempDirs } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
+import { clusterClient, clusterDataDirs, killNodes, owner, startNode, type NodeProcess } from './support/cluster-nodes.js';
+import { globalStreamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
+import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+
+let nats: NatsCluster | undefined;
+let nodes: NodeProcess[] = [];
+const clients: TruinlagClient[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await killNodes(nodes);
+  nodes = [];
+  await nats?.stop();
+  nats = undefined;
+  removeTempDirs();
+});
+
+/** Three NATS servers, `count` truinlag nodes on them, and an admin client of the whole cluster. */
+async function cluster(count: number): Promise<{ client: TruinlagClient; adminToken: string }> {
+  nats = await startNatsCluster();
+  const { dirs, adminToken } = clusterDataDirs(count);
+  const urls = nats.urls;
+  nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls)));
+  await owner(nodes);
+  const client = clusterClient(nodes, { token: adminToken, clientId: 'cluster-admin-client' });
+  clients.push(client);
+  await client.ready;
+  return { client, adminToken };
+}
+
+describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCESS_TEST_MS }, () => {
+  it('serves again within 10 s after its owner is killed, losing and doubling nothing acknowledged', async () => {
+    const { client } = await cluster(3);
+    const received: BroadcastMessage[] = [];
+    client.onBroadcast((b) => received.push(b));
+    const session = await client.request({ type: 'session.add', name: 'announcements' });
+    await client.request(
+      { type: 'announcement.schedule', text: 'set before the kill', at: Date.now() + 3_000 },
+      { session: session.id },
+    );
+    const load = new SessionLoad(client, 'kill');
+    await waitFor(() => load.acknowledged.length >= 40, 20_000, '40 acknowledged requests');
+
+    const first = await owner(nodes);
+    first.signal('SIGKILL');
+    const killedAt = Date.now();
+    const ackedAtKill = load.acknowledged.length;
+    const second = await owner(
+      nodes.filter((n) => n !== first),
+      10_000,
+    );
+    await waitFor(() => load.acknowledged.length >= ackedAtKill + 20, 10_000, 'requests served after the kill');
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    expect(second).not.toBe(first);
+    await load.stop();
+
+    expect(await notExactlyOnce(client, load.acknowledged)).toEqual([]);
+    expect(globalStreamGaps(received)).toEqual([]);
+    await waitFor(
+      () => received.find((b) => b.event.type === 'announcement' && b.event.text === 'set before the kill'),
+      10_000,
+      'the announcement set before the kill',
+    );
+  });
+
+  it('loses nothing acknowledged and goes on serving when a NATS server dies under load', async () => {
+    const { client } = await cluster(2);
+    const load = new SessionLoad(client, 'nats-down');
+    await waitFor(() => load.acknowledged.length >= 30, 20_000, '30 acknowledged requests');
+    await nats?.servers[0]?.stop('SIGKILL');
+    const ackedAtStop = load.acknowledged.length;
+    await waitFor(() => load.acknowledged.length >= ackedAtStop + 30, 20_000, 'requests served after the stop');
+    await load.stop();
+    expect(await notExactlyOnce(client, load.acknowledged)).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+import type { TruinlagClient } from '../../../src/client/client.js';
+import type { BroadcastMessage } from '../../../src/protocol/envelope.js';
+
+/**
+ * Mutating requests sent over one cluster client in a few lanes until stopped: each adds a session under
+ * a unique name, so that its effect can be counted in the state afterwards. A request still waiting when
+ * the owner dies is re-sent under the same id by the client after it reconnects (to the new owner).
+ */
+export class SessionLoad {
+  /** Names whose `session.add` was answered ok, in answer order. */
+  readonly acknowledged: string[] = [];
+  private running = true;
+  private readonly lanes: Promise<void>[];
+
+  constructor(
+    private readonly client: TruinlagClient,
+    private readonly prefix: string,
+    lanes = 4,
+  ) {
+    this.lanes = Array.from({ length: lanes }, (_, lane) => this.lane(lane));
+  }
+
+  /** Stops sending and waits for every request out to be answered. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.lanes);
+  }
+
+  private async lane(lane: number): Promise<void> {
+    for (let n = 0; this.running; n++) {
+      const name = `${this.prefix}-${lane}-${n}`;
+      await this.client.request({ type: 'session.add', name });
+      this.acknowledged.push(name);
+    }
+  }
+}
+
+/** Problems with `names`: each must name exactly one session of the state. */
+export async function notExactlyOnce(client: TruinlagClient, names: readonly string[]): Promise<string[]> {
+  const { sessions } = await client.request({ type: 'state.get' });
+  const counts = new Map<string, number>();
+  for (const session of sessions) counts.set(session.name, (counts.get(session.name) ?? 0) + 1);
+  return names.filter((name) => counts.get(name) !== 1).map((name) => `${name}: ${counts.get(name) ?? 0}`);
+}
+
+/** Gaps or repeats in the global stream's sequence numbers as a client received them. */
+export function globalStreamGaps(received: readonly BroadcastMessage[]): string[] {
+  const seqs = received.filter((b) => b.session === null).map((b) => b.seq);
+  const problems: string[] = [];
+  for (let i = 1; i < seqs.length; i++)
+    if (seqs[i] !== (seqs[i - 1] as number) + 1) problems.push(`${seqs[i - 1]} → ${seqs[i]}`);
+  return problems;
+}
