@@ -28,8 +28,7 @@ export interface Writer {
  * appends before it serves (which fences every older owner: its next append expects an older last sequence).
  */
 export type LogEntry =
-  | (Writer & { readonly kind: 'batch'; readonly rows: CommitRows })
-  | (Writer & { readonly kind: 'takeover' });
+  (Writer & { readonly kind: 'batch'; readonly rows: CommitRows }) | (Writer & { readonly kind: 'takeover' });
 
 /** The append was refused because someone else appended since: this node no longer owns the engine. */
 export class FencedError extends Error {
@@ -99,7 +98,11 @@ export class BatchLog {
   }
 
   /** Calls `each` for every entry after `after` up to and including `until`, in order. */
-  async read(after: number, until: number, each: (seq: number, entry: LogEntry) => Promise<void>): Promise<void> {
+  async read(
+    after: number,
+    until: number,
+    each: (seq: number, entry: LogEntry) => Promise<void>,
+  ): Promise<void> {
     if (until <= after) return;
     const consumer = await this.js.consumers.get(BATCH_STREAM, {
       deliver_policy: DeliverPolicy.StartSequence,

@@ -28,7 +28,8 @@ export function resolveClusterConfig(
     throw new Error('--node must name this node: 1–64 letters, digits, "-" or "_", unique in the cluster.');
   const leaseMs = Number(env.TRUINLAG_LEASE_MS ?? DEFAULT_LEASE_MS);
   const replicas = Number(env.TRUINLAG_NATS_REPLICAS ?? Math.min(3, servers.length));
-  if (!Number.isInteger(leaseMs) || leaseMs < 1_000) throw new Error('TRUINLAG_LEASE_MS must be at least 1000.');
+  if (!Number.isInteger(leaseMs) || leaseMs < 1_000)
+    throw new Error('TRUINLAG_LEASE_MS must be at least 1000.');
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5)
     throw new Error('TRUINLAG_NATS_REPLICAS must be 1 to 5.');
   return { servers, node, leaseMs, replicas };

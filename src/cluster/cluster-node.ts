@@ -70,7 +70,16 @@ export class ClusterNode {
     const jsm = await jetstreamManager(nats);
     await ensureBatchStream(jsm, cluster.replicas);
     const js = jetstream(nats, { timeout: 5_000 });
-    const node = new ClusterNode(config, cluster, extras, nats, new BatchLog(js, jsm), logger, onRole, config.port);
+    const node = new ClusterNode(
+      config,
+      cluster,
+      extras,
+      nats,
+      new BatchLog(js, jsm),
+      logger,
+      onRole,
+      config.port,
+    );
     await node.enterStandby();
     node.lease = await Lease.open(js, ENGINE_LEASE_KEY, node.holder, {
       ttlMs: cluster.leaseMs,

@@ -1,11 +1,5 @@
 import type { SqliteStore } from '../store/sqlite-store.js';
-import type {
-  LoggedBroadcast,
-  MutableState,
-  Store,
-  StoreStatus,
-  StoreWriter,
-} from '../store/store.js';
+import type { LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from '../store/store.js';
 
 /**
  * The owner's store in a cluster: everything is read from the node's own SQLite copy (kept current by the

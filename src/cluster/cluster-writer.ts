@@ -1,5 +1,12 @@
 import { toRows } from '../store/commit-rows.js';
-import type { BackupResult, CommitBatch, CommitResult, StoredBlob, StoreWriter, WriterStats } from '../store/store.js';
+import type {
+  BackupResult,
+  CommitBatch,
+  CommitResult,
+  StoredBlob,
+  StoreWriter,
+  WriterStats,
+} from '../store/store.js';
 import type { CommitWriter } from '../store/commit-writer.js';
 import type { BatchLog, Writer } from './batch-log.js';
 import { rowsAt } from './local-replica.js';

@@ -1,6 +1,6 @@
 import type { CommitRows } from '../store/commit-rows.js';
 import { CommitWriter } from '../store/commit-writer.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
 import type { BatchLog, LogEntry } from './batch-log.js';
 
 /** The meta key under which a node's SQLite store records the last log entry it holds. */

@@ -43,9 +43,8 @@ export class StandbyServer {
   /** The close reason (at most 123 bytes): who owns the engine and where. */
   private reason(): string {
     const owner = this.owner();
-    return (owner === undefined ? 'standby: no owner yet' : `standby: ${owner.node} owns at ${owner.url}`).slice(
-      0,
-      123,
-    );
+    return (
+      owner === undefined ? 'standby: no owner yet' : `standby: ${owner.node} owns at ${owner.url}`
+    ).slice(0, 123);
   }
 }

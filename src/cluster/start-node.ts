@@ -28,7 +28,9 @@ export async function startClusterNode(
   const secrets = loadOrCreateSecrets(config.dataDir);
   const logger = pino({ level: config.logLevel, base: { node: cluster.node } }, stderrSink());
   if (secrets.created)
-    process.stdout.write(`admin token (shown once, copy secret.key and admin.token to every node): ${secrets.adminToken}\n`);
+    process.stdout.write(
+      `admin token (shown once, copy secret.key and admin.token to every node): ${secrets.adminToken}\n`,
+    );
   const node = await ClusterNode.start(config, cluster, extras, logger, (role, detail) =>
     process.stdout.write(`node ${cluster.node} ${role}: ${detail}\n`),
   );

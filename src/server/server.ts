@@ -72,7 +72,13 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
   const jobs = { ...pictureJobs({ store, storeBlobs, uploads: uploadFolder }), ...auditJobs(store.path) };
   let runtime: Runtime;
   try {
-    runtime = new Runtime({ store: extras.runtimeStore?.(store) ?? store, clock, logger, jobs, observer: telemetry });
+    runtime = new Runtime({
+      store: extras.runtimeStore?.(store) ?? store,
+      clock,
+      logger,
+      jobs,
+      observer: telemetry,
+    });
   } catch (error) {
     store.close();
     throw error;

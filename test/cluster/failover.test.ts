@@ -4,7 +4,14 @@ import type { BroadcastMessage } from '../../src/protocol/envelope.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
-import { clusterClient, clusterDataDirs, killNodes, owner, startNode, type NodeProcess } from './support/cluster-nodes.js';
+import {
+  clusterClient,
+  clusterDataDirs,
+  killNodes,
+  owner,
+  startNode,
+  type NodeProcess,
+} from './support/cluster-nodes.js';
 import { globalStreamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
 import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
 
@@ -55,7 +62,11 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
       nodes.filter((n) => n !== first),
       10_000,
     );
-    await waitFor(() => load.acknowledged.length >= ackedAtKill + 20, 10_000, 'requests served after the kill');
+    await waitFor(
+      () => load.acknowledged.length >= ackedAtKill + 20,
+      10_000,
+      'requests served after the kill',
+    );
     expect(Date.now() - killedAt).toBeLessThan(10_000);
     expect(second).not.toBe(first);
     await load.stop();
@@ -75,7 +86,11 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     await waitFor(() => load.acknowledged.length >= 30, 20_000, '30 acknowledged requests');
     await nats?.servers[0]?.stop('SIGKILL');
     const ackedAtStop = load.acknowledged.length;
-    await waitFor(() => load.acknowledged.length >= ackedAtStop + 30, 20_000, 'requests served after the stop');
+    await waitFor(
+      () => load.acknowledged.length >= ackedAtStop + 30,
+      20_000,
+      'requests served after the stop',
+    );
     await load.stop();
     expect(await notExactlyOnce(client, load.acknowledged)).toEqual([]);
   });

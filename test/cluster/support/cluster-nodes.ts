@@ -57,11 +57,12 @@ export async function startNode(name: string, dataDir: string, natsUrls: string)
     stream.on('data', (chunk: string) => {
       text += chunk;
       if (!parse) return;
-      for (const match of chunk.matchAll(/^node \S+ (standby|owner|stopped):/gm)) roles.push(match[1] as string);
+      for (const match of chunk.matchAll(/^node \S+ (standby|owner|stopped):/gm))
+        roles.push(match[1] as string);
     });
   };
-  collect(child.stdout as Readable, true);
-  collect(child.stderr as Readable, false);
+  collect(child.stdout, true);
+  collect(child.stderr, false);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const node: NodeProcess = {
     name,
@@ -103,15 +104,18 @@ export async function killNodes(nodes: readonly NodeProcess[]): Promise<void> {
  * A WebSocket transport that goes through the given URLs in turn, one per (re)connect: a client given
  * every node's URL finds the owner (standbys close with NOT_OWNER at once) and moves on after a takeover.
  */
-export function rotatingTransport(urls: readonly string[]): () => ReturnType<ReturnType<typeof webSocketTransport>> {
+export function rotatingTransport(
+  urls: readonly string[],
+): () => ReturnType<ReturnType<typeof webSocketTransport>> {
   let next = 0;
-  return () => webSocketTransport(urls[next++ % urls.length] as string, WebSocket as unknown as WebSocketConstructor)();
+  return () =>
+    webSocketTransport(urls[next++ % urls.length] as string, WebSocket as unknown as WebSocketConstructor)();
 }
 
 /** A client of the whole cluster: every node's URL, quick retries. */
 export function clusterClient(nodes: readonly NodeProcess[], options: ClientOptions): TruinlagClient {
-  return new TruinlagClient(
-    rotatingTransport(nodes.map((n) => n.url)),
-    { backoff: { initialMs: 50, maxMs: 300 }, ...options },
-  );
+  return new TruinlagClient(rotatingTransport(nodes.map((n) => n.url)), {
+    backoff: { initialMs: 50, maxMs: 300 },
+    ...options,
+  });
 }
