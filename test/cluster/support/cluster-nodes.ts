@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import WebSocket from 'ws';
 import { TruinlagClient } from '../../../src/client/client.js';
 import type { ClientOptions } from '../../../src/client/options.js';
@@ -51,18 +50,19 @@ export async function startNode(name: string, dataDir: string, natsUrls: string)
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
+  let printed = '';
   const roles: string[] = [];
-  const collect = (stream: Readable, parse: boolean): void => {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      text += chunk;
-      if (!parse) return;
-      for (const match of chunk.matchAll(/^node \S+ (standby|owner|stopped):/gm))
-        roles.push(match[1] as string);
-    });
-  };
-  collect(child.stdout, true);
-  collect(child.stderr, false);
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (text += chunk));
+  child.stdout.on('data', (chunk: string) => {
+    text += chunk;
+    printed += chunk;
+    // Whole lines only: a chunk may end inside one.
+    const lines = printed.slice(0, printed.lastIndexOf('\n') + 1);
+    const announced = [...lines.matchAll(/^node \S+ (standby|owner|stopped):/gm)].map((m) => m[1] as string);
+    roles.splice(0, roles.length, ...announced);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const node: NodeProcess = {
     name,
