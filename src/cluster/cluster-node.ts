@@ -81,7 +81,9 @@ export class ClusterNode {
       config.port,
     );
     await node.enterStandby();
-    node.lease = await Lease.open(js, ENGINE_LEASE_KEY, node.holder, {
+    // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
+    const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
+    node.lease = await Lease.open(leaseJs, ENGINE_LEASE_KEY, node.holder, {
       ttlMs: cluster.leaseMs,
       replicas: cluster.replicas,
     });
@@ -105,7 +107,7 @@ export class ClusterNode {
       clearTimeout(this.tickTimer);
       clearTimeout(this.renewTimer);
       this.role = 'stopped';
-      await this.leaveStandby();
+      await (await this.leaveStandby())?.close();
       await this.server?.shutdown();
       await this.lease?.release();
       await this.nats.drain().catch(() => undefined);
@@ -170,30 +172,33 @@ export class ClusterNode {
    * appends fail), then serve. Renewing starts first, as catching up may take a while.
    */
   private async takeOver(term: number): Promise<void> {
-    if (this.role !== 'standby') return;
+    const replica = this.standby?.replica;
+    if (this.role !== 'standby' || replica === undefined) return;
     this.lastRenewed = Date.now();
     this.scheduleRenew();
-    const replica = this.standby?.replica;
-    if (replica === undefined) return;
-    let marker: number | undefined;
     try {
-      marker = await this.appendMarker(replica, term);
+      const marker = await this.appendMarker(replica, term);
+      await this.leaveStandby();
+      await replica.close();
+      await this.serve(term, marker);
     } catch (error) {
       this.logger.warn({ err: error }, 'takeover failed: back to standby');
       clearTimeout(this.renewTimer);
       await this.lease?.release();
+      if (this.standby === undefined) await this.enterStandby();
       this.scheduleTick(this.cluster.leaseMs / 4);
-      return;
     }
-    await this.leaveStandby();
-    await replica.close();
-    this.server = await startServer(
+  }
+
+  /** Runs the ordinary server on this node's port, its writer appending to the log from `marker` on. */
+  private async serve(term: number, marker: number): Promise<void> {
+    const server = await startServer(
       { ...this.config, port: this.port },
       { ...this.extras, runtimeStore: (local) => this.clusterStore(local, term, marker) },
     );
+    this.server = server;
     this.role = 'owner';
     this.owner = this.holder;
-    const server = this.server;
     server.runtime.onShutdownRequested = () => void this.stop();
     this.onRole('owner', `owner at ${this.url}, term ${term}, log position ${marker}`);
   }

@@ -46,6 +46,8 @@ export class Lease {
       history: 1,
       replicas: options.replicas,
       storage: StorageType.File,
+      // Reads from the stream's leader, not from any replica: who holds a lease is never read stale.
+      allow_direct: false,
     });
     return new Lease(kv, key, holder);
   }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { TruinlagClient } from '../../src/client/client.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
+import { CLOSE_CODES } from '../../src/transport/close-codes.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -10,6 +12,7 @@ import {
   killNodes,
   owner,
   startNode,
+  TEST_LEASE_MS,
   type NodeProcess,
 } from './support/cluster-nodes.js';
 import { globalStreamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
@@ -42,7 +45,7 @@ async function cluster(count: number): Promise<{ client: TruinlagClient; adminTo
 }
 
 describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCESS_TEST_MS }, () => {
-  it('serves again within 10 s after its owner is killed, losing and doubling nothing acknowledged', async () => {
+  it('[CLUSTER-1] serves again within 10 s after its owner is killed, losing and doubling nothing acknowledged', async () => {
     const { client } = await cluster(3);
     const received: BroadcastMessage[] = [];
     client.onBroadcast((b) => received.push(b));
@@ -80,7 +83,36 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     );
   });
 
-  it('loses nothing acknowledged and goes on serving when a NATS server dies under load', async () => {
+  it('[CLUSTER-3] a standby closes WebSockets with NOT_OWNER naming the owner, and is unhealthy', async () => {
+    await cluster(2);
+    const first = await owner(nodes);
+    const standby = nodes.find((n) => n !== first) as NodeProcess;
+    // A standby learns who holds the lease on its next look (a quarter of the lease time).
+    const health = await waitFor(
+      async () => {
+        const response = await fetch(`${standby.url.replace('ws://', 'http://')}/healthz`);
+        const body = (await response.json()) as { owner: unknown };
+        return body.owner === null ? undefined : { status: response.status, body };
+      },
+      TEST_LEASE_MS * 2,
+      'the standby naming the owner',
+    );
+    expect(health).toEqual({
+      status: 503,
+      body: { status: 'standby', node: standby.name, owner: { node: first.name, url: first.url } },
+    });
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
+      const socket = new WebSocket(standby.url);
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+    expect(closed).toEqual({
+      code: CLOSE_CODES.NOT_OWNER,
+      reason: `standby: ${first.name} owns at ${first.url}`,
+    });
+    expect((await fetch(`${first.url.replace('ws://', 'http://')}/healthz`)).status).toBe(200);
+  });
+
+  it('[CLUSTER-1] loses nothing acknowledged and goes on serving when a NATS server dies under load', async () => {
     const { client } = await cluster(2);
     const load = new SessionLoad(client, 'nats-down');
     await waitFor(() => load.acknowledged.length >= 30, 20_000, '30 acknowledged requests');

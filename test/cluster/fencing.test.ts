@@ -71,7 +71,7 @@ function writerProblems(entries: readonly { seq: number; kind: string; writer: W
 }
 
 describe('an owner frozen past its lease', { timeout: CHILD_PROCESS_TEST_MS }, () => {
-  it('cannot append once thawed, steps down, and the log never has two writers', async () => {
+  it('[CLUSTER-2] cannot append once thawed, steps down, and the log never has two writers', async () => {
     nats = await startNatsCluster();
     const { dirs, adminToken } = clusterDataDirs(2);
     const urls = nats.urls;
