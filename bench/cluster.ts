@@ -79,11 +79,14 @@ async function takeovers(natsUrls: string, kills: number): Promise<number[]> {
   const times: number[] = [];
   for (let kill = 0; kill < kills; kill++) {
     const current = await owner(nodes);
-    // A new client each round: the restarted node listens on a new port.
-    const client = clusterClient(nodes, { token: adminToken });
-    await client.request({ type: 'session.add', name: `before-${kill}` });
     current.signal('SIGKILL');
     const killedAt = Date.now();
+    const next = await owner(
+      nodes.filter((n) => n !== current),
+      30_000,
+    );
+    // A fresh client of the new owner: the first acknowledged request after the kill.
+    const client = connect({ url: next.url, token: adminToken });
     await client.request({ type: 'session.add', name: `after-${kill}` });
     times.push(Date.now() - killedAt);
     client.close();
@@ -97,7 +100,9 @@ const kills = Number(process.argv[2] ?? 5);
 const nats = await startNatsCluster();
 try {
   const sqlite = await sqliteNode();
+  process.stderr.write(`1 node on SQLite: ${JSON.stringify(sqlite)}\n`);
   const jetstream = await jetStreamNode(nats.urls);
+  process.stderr.write(`1 node on JetStream: ${JSON.stringify(jetstream)}\n`);
   const takeoverMs = await takeovers(nats.urls, kills);
   const ratio = Number((jetstream.perSecond / Math.max(1, sqlite.perSecond)).toFixed(3));
   console.log(JSON.stringify({ sqlite, jetstream, jetstreamToSqlite: ratio, takeoverMs }, null, 2));
