@@ -76,6 +76,11 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
 
     expect(await notExactlyOnce(client, load.acknowledged)).toEqual([]);
     expect(globalStreamGaps(received)).toEqual([]);
+    // Every acknowledged session was announced to this client once: across the takeover, resumed.
+    const announced = received.flatMap((b) =>
+      b.event.type === 'session.added' ? [b.event.session.name] : [],
+    );
+    expect(load.acknowledged.filter((name) => announced.filter((n) => n === name).length !== 1)).toEqual([]);
     await waitFor(
       () => received.find((b) => b.event.type === 'announcement' && b.event.text === 'set before the kill'),
       10_000,
