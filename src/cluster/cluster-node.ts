@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../server/config.js';
 import { startServer, type RunningServer, type ServerExtras } from '../server/server.js';
 import { CommitWriter } from '../store/commit-writer.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { BUSY_TIMEOUT_MS, SqliteStore } from '../store/sqlite-store.js';
 import { BatchLog, ensureBatchStream, FencedError } from './batch-log.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterStore } from './cluster-store.js';
@@ -13,7 +13,6 @@ import { ENGINE_LEASE_KEY, Lease, type LeaseHolder } from './engine-lease.js';
 import { LocalReplica } from './local-replica.js';
 import { StandbyServer } from './standby-server.js';
 
-const BUSY_TIMEOUT_MS = 5_000;
 /** How often a takeover tries again to append its marker when another append got in first. */
 const MARKER_ATTEMPTS = 5;
 
@@ -34,6 +33,8 @@ export class ClusterNode {
   private tickTimer: ReturnType<typeof setTimeout> | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRenewed = 0;
+  /** The engine's lease, opened once the standby listens (the lease names this node's URL). */
+  private lease: Lease | undefined;
   /** Role changes run one after another, never interleaved. */
   private changing: Promise<void> = Promise.resolve();
   private markStopped: () => void = () => undefined;
@@ -50,7 +51,6 @@ export class ClusterNode {
     /** Told every role change (the CLI prints it). */
     private readonly onRole: (role: NodeRole, detail: string) => void,
     private port: number,
-    private lease: Lease | undefined = undefined,
   ) {}
 
   /** Connects to NATS, creates the stream and the lease bucket when missing, and starts on standby. */

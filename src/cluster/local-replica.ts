@@ -1,11 +1,10 @@
 import type { CommitRows } from '../store/commit-rows.js';
 import { CommitWriter } from '../store/commit-writer.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
 import type { BatchLog, LogEntry } from './batch-log.js';
 
 /** The meta key under which a node's SQLite store records the last log entry it holds. */
 export const POSITION_KEY = 'cluster:position';
-const BUSY_TIMEOUT_MS = 5_000;
 const NO_ROWS: CommitRows = { entities: [], meta: [], journal: [], broadcasts: [], answers: [] };
 
 /**
