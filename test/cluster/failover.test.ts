@@ -88,6 +88,19 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     );
   });
 
+  it('[CLUSTER-1] an owner stopped with SIGTERM exits cleanly and another node serves on', async () => {
+    const { client } = await cluster(2);
+    await client.request({ type: 'session.add', name: 'before the handover' });
+    const first = await owner(nodes);
+    first.signal('SIGTERM');
+    await first.exited;
+    expect(first.child.exitCode).toBe(0);
+    expect(first.roles.at(-1)).toBe('stopped');
+    await owner(nodes.filter((n) => n !== first));
+    await client.request({ type: 'session.add', name: 'after the handover' });
+    expect(await notExactlyOnce(client, ['before the handover', 'after the handover'])).toEqual([]);
+  });
+
   it('[CLUSTER-3] a standby closes WebSockets with NOT_OWNER naming the owner, and is unhealthy', async () => {
     await cluster(2);
     const first = await owner(nodes);

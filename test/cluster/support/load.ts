@@ -1,5 +1,9 @@
 import type { TruinlagClient } from '../../../src/client/client.js';
+import { TruinlagError } from '../../../src/client/errors.js';
 import type { BroadcastMessage } from '../../../src/protocol/envelope.js';
+
+/** What an owner answers while it steps down: its shutdown refuses new work, a fenced commit fails. */
+const STEP_DOWN_REFUSALS: ReadonlySet<string> = new Set(['SHUTTING_DOWN', 'INTERNAL']);
 
 /**
  * Mutating requests sent over one cluster client in a few lanes until stopped: each adds a session under
@@ -9,6 +13,8 @@ import type { BroadcastMessage } from '../../../src/protocol/envelope.js';
 export class SessionLoad {
   /** Names whose `session.add` was answered ok, in answer order. */
   readonly acknowledged: string[] = [];
+  /** Names whose `session.add` an owner refused while it stepped down. */
+  readonly refused: string[] = [];
   private running = true;
   private readonly lanes: Promise<void>[];
 
@@ -29,8 +35,15 @@ export class SessionLoad {
   private async lane(lane: number): Promise<void> {
     for (let n = 0; this.running; n++) {
       const name = `${this.prefix}-${lane}-${n}`;
-      await this.client.request({ type: 'session.add', name });
-      this.acknowledged.push(name);
+      try {
+        await this.client.request({ type: 'session.add', name });
+        this.acknowledged.push(name);
+      } catch (error) {
+        // An owner stepping down refuses what it cannot make durable any more: not acknowledged, so
+        // nothing is promised about it; a client goes on (and reconnects to the new owner).
+        if (!(error instanceof TruinlagError) || !STEP_DOWN_REFUSALS.has(error.code)) throw error;
+        this.refused.push(name);
+      }
     }
   }
 }
