@@ -83,7 +83,7 @@ export class ClusterNode {
     await node.enterStandby();
     // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
     const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
-    node.lease = await Lease.open(leaseJs, ENGINE_LEASE_KEY, node.holder, {
+    node.lease = await Lease.open(js, leaseJs, ENGINE_LEASE_KEY, node.holder, {
       ttlMs: cluster.leaseMs,
       replicas: cluster.replicas,
     });

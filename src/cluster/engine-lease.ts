@@ -34,21 +34,27 @@ export class Lease {
     private readonly holder: LeaseHolder,
   ) {}
 
-  /** Opens (creating when missing) the lease bucket with the given TTL and replica count. */
+  /**
+   * Opens (creating when missing) the lease bucket with the given TTL and replica count. The bucket is
+   * created through `js`; the lease's own requests go through `quickJs`, whose timeout is well inside the
+   * lease time, so that a lost answer leaves time to renew again.
+   */
   static async open(
     js: JetStreamClient,
+    quickJs: JetStreamClient,
     key: string,
     holder: LeaseHolder,
     options: { ttlMs: number; replicas: number },
   ): Promise<Lease> {
-    const kv = await new Kvm(js).create(LEASE_BUCKET, {
+    // Reads from the stream's leader, not from any replica: who holds a lease is never read stale.
+    await new Kvm(js).create(LEASE_BUCKET, {
       ttl: options.ttlMs,
       history: 1,
       replicas: options.replicas,
       storage: StorageType.File,
-      // Reads from the stream's leader, not from any replica: who holds a lease is never read stale.
       allow_direct: false,
     });
+    const kv = await new Kvm(quickJs).open(LEASE_BUCKET, { allow_direct: false });
     return new Lease(kv, key, holder);
   }
 

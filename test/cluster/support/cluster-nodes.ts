@@ -81,14 +81,20 @@ export async function startNode(name: string, dataDir: string, natsUrls: string)
   return node;
 }
 
-/** The node whose last announced role is `owner` among `nodes`, once there is one (waits up to `timeoutMs`). */
+/**
+ * The node whose last announced role is `owner` among `nodes`, once there is one (waits up to
+ * `timeoutMs`; on timeout the error carries what the nodes printed).
+ */
 export function owner(nodes: readonly NodeProcess[], timeoutMs = 15_000): Promise<NodeProcess> {
   return waitFor(
     () => nodes.find((n) => n.child.exitCode === null && n.roles.at(-1) === 'owner'),
     timeoutMs,
     'an owner',
     20,
-  );
+  ).catch((error: unknown) => {
+    const printed = nodes.map((n) => `--- ${n.name}\n${n.output().slice(-4_000)}`).join('\n');
+    throw new Error(`${String(error)}\n${printed}`);
+  });
 }
 
 /** SIGKILLs every node still running and waits for them to be gone. */
