@@ -1,23 +1,52 @@
-import { resolveServerConfig, type ServerConfigInput } from '../server/config.js';
-import { startServer } from '../server/server.js';
+import type { ServingNode } from '../cluster/start-node.js';
+import { resolveServerConfig, type ServerConfig, type ServerConfigInput } from '../server/config.js';
+import { startServer, type RunningServer } from '../server/server.js';
 import { webApp } from '../server/web-app.js';
 import { StartRefusal } from '../store/start-refusal.js';
 import { CliError } from './connection.js';
 
 const FORCE_EXIT_MS = 10_000;
 
+/** `--nats` and `--node`: run as a node of a cluster (docs/cluster.md). */
+export interface ClusterInput {
+  readonly nats: string;
+  readonly node: string | undefined;
+}
+
 /**
  * `truinlag serve`: runs the engine until the `server.shutdown` command or a signal. The first SIGINT or
- * SIGTERM shuts down cleanly (exit 0); a second one exits at once.
+ * SIGTERM shuts down cleanly (exit 0); a second one exits at once. With `cluster` it runs as a node of a
+ * NATS cluster instead, whose modules are loaded only then.
  */
-export async function serve(input: ServerConfigInput): Promise<void> {
+export async function serve(input: ServerConfigInput, cluster?: ClusterInput): Promise<void> {
   const config = resolveServerConfig(input);
-  const server = await startServer(config, { staticApp: webApp({ tileUrl: config.tileUrl }) }).catch(
-    (error: unknown) => {
-      // A refused data directory is the user's to fix: its message, under its own code, without a trace.
-      throw error instanceof StartRefusal ? new CliError(error.code, error.message) : error;
-    },
-  );
+  const extras = { staticApp: webApp({ tileUrl: config.tileUrl }) };
+  const running: ServingNode =
+    cluster === undefined
+      ? announce(await startServer(config, extras).catch(refusalAsCliError), config)
+      : await (await import('../cluster/start-node.js')).startClusterNode(config, cluster, extras);
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    running.logger.info({ signal }, 'signal received');
+    void running.shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  await running.closed;
+  // Everything is closed; leave even if a stray handle would keep the process alive.
+  setTimeout(() => process.exit(0), 50).unref();
+  setTimeout(() => process.exit(1), FORCE_EXIT_MS).unref();
+}
+
+/** A refused data directory is the user's to fix: its message, under its own code, without a trace. */
+function refusalAsCliError(error: unknown): never {
+  throw error instanceof StartRefusal ? new CliError(error.code, error.message) : error;
+}
+
+/** Prints where the server listens (and, on first start, the admin token). */
+function announce(server: RunningServer, config: ServerConfig): RunningServer {
   const out = process.stdout;
   out.write(`truinlag is listening\n`);
   out.write(`  player app:   ${server.url.replace('ws://', 'http://')}/\n`);
@@ -28,17 +57,5 @@ export async function serve(input: ServerConfigInput): Promise<void> {
   if (server.adminTokenCreated)
     out.write(`  admin token (shown once, also in the data directory): ${server.adminToken}\n`);
   out.write(`Connect: npx truinlag ping hello   (or --url ${server.url})\n`);
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) process.exit(130);
-    signalled = true;
-    server.logger.info({ signal }, 'signal received');
-    void server.shutdown();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  await server.closed;
-  // Everything is closed; leave even if a stray handle would keep the process alive.
-  setTimeout(() => process.exit(0), 50).unref();
-  setTimeout(() => process.exit(1), FORCE_EXIT_MS).unref();
+  return server;
 }

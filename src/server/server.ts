@@ -13,6 +13,7 @@ import { Runtime } from '../runtime/runtime.js';
 import { hasSecrets, loadOrCreateSecrets, type Secrets } from '../runtime/secrets.js';
 import { actorOfToken } from '../runtime/tokens.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
 import type { ConnectionServices } from '../transport/connection.js';
 import { Edge } from '../transport/edge.js';
 import { UnixTransport } from '../transport/unix-server.js';
@@ -33,6 +34,11 @@ export interface ServerExtras {
   readonly clock?: Clock;
   /** The player app's files (src/server/web-app.ts), served for every GET no other route takes. */
   readonly staticApp?: Handler<HttpEnv>;
+  /**
+   * The store the runtime writes through, made from the data directory's own (cluster mode: reads stay
+   * local, the writer appends to JetStream first; src/cluster). Default: the SQLite store itself.
+   */
+  readonly runtimeStore?: (local: SqliteStore) => Store;
 }
 
 export interface RunningServer {
@@ -66,7 +72,13 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
   const jobs = { ...pictureJobs({ store, storeBlobs, uploads: uploadFolder }), ...auditJobs(store.path) };
   let runtime: Runtime;
   try {
-    runtime = new Runtime({ store, clock, logger, jobs, observer: telemetry });
+    runtime = new Runtime({
+      store: extras.runtimeStore?.(store) ?? store,
+      clock,
+      logger,
+      jobs,
+      observer: telemetry,
+    });
   } catch (error) {
     store.close();
     throw error;

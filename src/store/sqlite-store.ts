@@ -176,6 +176,11 @@ export class SqliteStore implements Store {
     return new CommitWriter(this.path, busyTimeoutMs, this.loadedTeams.values());
   }
 
+  /** The team records as last loaded: what the store holds of each team's periods (period-rows.ts). */
+  teamsAsLoaded(): Iterable<TeamRecord> {
+    return this.loadedTeams.values();
+  }
+
   /** Whether the store is open and its schema up to date (readiness, HEALTH-2). */
   status(): StoreStatus {
     if (!this.db.open) return { open: false, pendingMigrations: 0 };
@@ -290,6 +295,11 @@ export class SqliteStore implements Store {
   journalBase(): string | undefined {
     return this.db.prepare("SELECT value FROM meta WHERE key = 'journalBase'").pluck().get() as
       string | undefined;
+  }
+
+  /** One value of the meta table (written through a commit's `meta` rows), or undefined when unset. */
+  metaValue(key: string): string | undefined {
+    return this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
   }
 
   /** The last journal row the base already includes (a privacy checkpoint), or 0: replay starts after it. */

@@ -15,6 +15,8 @@ export const CLOSE_CODES = {
   DEAD: 4010,
   /** The hello named a client version older than the server accepts: update the client (PROTOCOL-7). */
   CLIENT_TOO_OLD: 4011,
+  /** A cluster node on standby: another node owns the engine; the reason names it and its URL (docs/cluster.md). */
+  NOT_OWNER: 4030,
   /** No hello within the hello deadline (LIMIT-5). */
   HELLO_TIMEOUT: 4021,
   /** The client's address has as many connections open as it may (LIMIT-6). */

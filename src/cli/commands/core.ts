@@ -13,10 +13,17 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     .option('--port <port>', 'WebSocket/HTTP port (0 = any free port)', int)
     .option('--host <host>', 'address to listen on')
     .option('--data <dir>', 'data directory (default ./data or $TRUINLAG_DATA)')
-    .action(async (options: { port?: number; host?: string; data?: string }) => {
-      const { serve } = await import('../serve.js');
-      await serve({ port: options.port, host: options.host, dataDir: options.data });
-    });
+    .option('--nats <urls>', 'join a cluster: the NATS servers, comma-separated (docs/cluster.md)')
+    .option('--node <name>', "this node's name in the cluster (with --nats)")
+    .action(
+      async (options: { port?: number; host?: string; data?: string; nats?: string; node?: string }) => {
+        const { serve } = await import('../serve.js');
+        await serve(
+          { port: options.port, host: options.host, dataDir: options.data },
+          options.nats === undefined ? undefined : { nats: options.nats, node: options.node },
+        );
+      },
+    );
 
   program
     .command('ping [text]')

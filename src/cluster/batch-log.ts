@@ -1,0 +1,121 @@
+import {
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import type { CommitRows } from '../store/commit-rows.js';
+import { isWrongLastSequence } from './jetstream-errors.js';
+
+/** The stream every commit batch of the engine is appended to. */
+export const BATCH_STREAM = 'TRUINLAG_BATCHES';
+/**
+ * The subject of the whole engine's batches. Per-session ownership (not built yet) appends each session's
+ * batches under `truinlag.batches.session.<id>` and checks the last sequence per subject instead.
+ */
+export const ENGINE_SUBJECT = 'truinlag.batches.engine';
+
+/** Who wrote an entry: the node and the lease revision (fencing token) of its ownership term. */
+export interface Writer {
+  readonly node: string;
+  readonly term: number;
+}
+
+/**
+ * One entry of the log: a commit batch's rows as the local store runs them, or the marker a new owner
+ * appends before it serves (which fences every older owner: its next append expects an older last sequence).
+ */
+export type LogEntry =
+  (Writer & { readonly kind: 'batch'; readonly rows: CommitRows }) | (Writer & { readonly kind: 'takeover' });
+
+/** The append was refused because someone else appended since: this node no longer owns the engine. */
+export class FencedError extends Error {
+  constructor(expected: number) {
+    super(`Another node has appended to the batch log after sequence ${expected}: this node was fenced off.`);
+  }
+}
+
+/** How long an append keeps retrying a lost answer (a NATS server restarting, a stream leader moving). */
+const APPEND_PATIENCE_MS = 15_000;
+const APPEND_TIMEOUT_MS = 2_000;
+
+/** Creates the batch stream when it is missing: file storage, `replicas` copies (3 in a 3-server cluster). */
+export async function ensureBatchStream(jsm: JetStreamManager, replicas: number): Promise<void> {
+  try {
+    await jsm.streams.info(BATCH_STREAM);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
+    await jsm.streams.add({
+      name: BATCH_STREAM,
+      subjects: ['truinlag.batches.>'],
+      storage: StorageType.File,
+      num_replicas: replicas,
+      // Dedupe window of retried appends (an append whose answer was lost is sent again under its id).
+      duplicate_window: 120 * 1e9,
+      max_msg_size: -1,
+    });
+  }
+}
+
+/** The engine's batch log on JetStream: append with the expected-last-sequence check, read in order. */
+export class BatchLog {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+  ) {}
+
+  /** The sequence of the stream's last entry (0 when it is empty). */
+  async lastSequence(): Promise<number> {
+    return (await this.jsm.streams.info(BATCH_STREAM)).state.last_seq;
+  }
+
+  /**
+   * Appends `entry` if the stream's last sequence is still `expected`; resolves with the entry's sequence
+   * once a quorum of the stream's servers stored it. Throws FencedError when someone else appended
+   * meanwhile. A lost answer is retried under the same message id, so a retry of an append that did land
+   * is answered as a duplicate instead of being stored twice.
+   */
+  async append(entry: LogEntry, expected: number): Promise<number> {
+    const payload = JSON.stringify(entry);
+    const msgID = `${entry.node}:${entry.term}:${expected + 1}`;
+    const deadline = Date.now() + APPEND_PATIENCE_MS;
+    for (;;) {
+      try {
+        const ack = await this.js.publish(ENGINE_SUBJECT, payload, {
+          msgID,
+          expect: { lastSequence: expected },
+          timeout: APPEND_TIMEOUT_MS,
+        });
+        return ack.seq;
+      } catch (error) {
+        if (isWrongLastSequence(error)) throw new FencedError(expected);
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  /** Calls `each` for every entry after `after` up to and including `until`, in order. */
+  async read(
+    after: number,
+    until: number,
+    each: (seq: number, entry: LogEntry) => Promise<void>,
+  ): Promise<void> {
+    if (until <= after) return;
+    const consumer = await this.js.consumers.get(BATCH_STREAM, {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: after + 1,
+    });
+    let seq = after;
+    while (seq < until) {
+      const messages = await consumer.fetch({ max_messages: Math.min(512, until - seq), expires: 5_000 });
+      for await (const message of messages) {
+        seq = message.seq;
+        await each(seq, message.json<LogEntry>());
+        if (seq >= until) break;
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/** How a node joins a cluster (`truinlag serve --nats … --node …`). */
+export interface ClusterConfig {
+  /** The NATS servers' URLs (any one is enough to connect; the client learns the rest). */
+  readonly servers: readonly string[];
+  /** This node's name, unique in the cluster: written into the lease and every batch it appends. */
+  readonly node: string;
+  /** How long a lease lasts unrenewed: an owner silent for this long is replaced (ms). */
+  readonly leaseMs: number;
+  /** Copies JetStream keeps of the batch log and the lease bucket (3 in a 3-server cluster). */
+  readonly replicas: number;
+}
+
+const DEFAULT_LEASE_MS = 5_000;
+const NODE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The cluster settings from the flags and `TRUINLAG_LEASE_MS` / `TRUINLAG_NATS_REPLICAS`. */
+export function resolveClusterConfig(
+  input: { nats: string; node: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ClusterConfig {
+  const servers = input.nats
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url.length > 0);
+  if (servers.length === 0) throw new Error('--nats needs at least one NATS server URL.');
+  const node = input.node ?? '';
+  if (!NODE_NAME.test(node))
+    throw new Error('--node must name this node: 1–64 letters, digits, "-" or "_", unique in the cluster.');
+  const leaseMs = Number(env.TRUINLAG_LEASE_MS ?? DEFAULT_LEASE_MS);
+  const replicas = Number(env.TRUINLAG_NATS_REPLICAS ?? Math.min(3, servers.length));
+  if (!Number.isInteger(leaseMs) || leaseMs < 1_000)
+    throw new Error('TRUINLAG_LEASE_MS must be at least 1000.');
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5)
+    throw new Error('TRUINLAG_NATS_REPLICAS must be 1 to 5.');
+  return { servers, node, leaseMs, replicas };
+}

@@ -1,0 +1,273 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../server/config.js';
+import { startServer, type RunningServer, type ServerExtras } from '../server/server.js';
+import { CommitWriter } from '../store/commit-writer.js';
+import { PeriodTracker } from '../store/period-rows.js';
+import { BUSY_TIMEOUT_MS, SqliteStore } from '../store/sqlite-store.js';
+import { BatchLog, ensureBatchStream, FencedError } from './batch-log.js';
+import type { ClusterConfig } from './cluster-config.js';
+import { ClusterStore } from './cluster-store.js';
+import { ClusterWriter } from './cluster-writer.js';
+import { ENGINE_LEASE_KEY, Lease, type LeaseHolder } from './engine-lease.js';
+import { LocalReplica } from './local-replica.js';
+import { StandbyServer } from './standby-server.js';
+
+/** How often a takeover tries again to append its marker when another append got in first. */
+const MARKER_ATTEMPTS = 5;
+
+/** What the node is doing now. */
+export type NodeRole = 'standby' | 'owner' | 'stopped';
+
+/**
+ * One truinlag node of a cluster. On standby it keeps its SQLite copy current from the batch log, refuses
+ * clients with the owner's address, and tries to take the engine's lease; holding it, it appends a
+ * takeover marker (fencing every older owner), then runs the ordinary server whose writer appends each
+ * batch to the log before answering. It steps down (back to standby) when its lease or an append fails.
+ */
+export class ClusterNode {
+  private role: NodeRole = 'standby';
+  private standby: { server: StandbyServer; replica: LocalReplica } | undefined;
+  private server: RunningServer | undefined;
+  private owner: LeaseHolder | undefined;
+  private tickTimer: ReturnType<typeof setTimeout> | undefined;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastRenewed = 0;
+  /** The engine's lease, opened once the standby listens (the lease names this node's URL). */
+  private lease: Lease | undefined;
+  /** Role changes run one after another, never interleaved. */
+  private changing: Promise<void> = Promise.resolve();
+  private markStopped: () => void = () => undefined;
+  /** Resolves once the node has stopped (a signal, or the `server.shutdown` command on the owner). */
+  readonly stopped = new Promise<void>((resolve) => (this.markStopped = resolve));
+
+  private constructor(
+    private readonly config: ServerConfig,
+    private readonly cluster: ClusterConfig,
+    private readonly extras: ServerExtras,
+    private readonly nats: NatsConnection,
+    private readonly log: BatchLog,
+    private readonly logger: Logger,
+    /** Told every role change (the CLI prints it). */
+    private readonly onRole: (role: NodeRole, detail: string) => void,
+    private port: number,
+  ) {}
+
+  /** Connects to NATS, creates the stream and the lease bucket when missing, and starts on standby. */
+  static async start(
+    config: ServerConfig,
+    cluster: ClusterConfig,
+    extras: ServerExtras,
+    logger: Logger,
+    onRole: (role: NodeRole, detail: string) => void,
+  ): Promise<ClusterNode> {
+    const nats = await connect({
+      servers: [...cluster.servers],
+      name: `truinlag-${cluster.node}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+    const jsm = await jetstreamManager(nats);
+    await ensureBatchStream(jsm, cluster.replicas);
+    const js = jetstream(nats, { timeout: 5_000 });
+    const node = new ClusterNode(
+      config,
+      cluster,
+      extras,
+      nats,
+      new BatchLog(js, jsm),
+      logger,
+      onRole,
+      config.port,
+    );
+    await node.enterStandby();
+    // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
+    const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
+    node.lease = await Lease.open(js, leaseJs, ENGINE_LEASE_KEY, node.holder, {
+      ttlMs: cluster.leaseMs,
+      replicas: cluster.replicas,
+    });
+    node.scheduleTick(0);
+    return node;
+  }
+
+  /** Where clients reach this node (written into the lease, so standbys can name the owner). */
+  get url(): string {
+    return `ws://${this.config.host}:${this.port}`;
+  }
+
+  get currentRole(): NodeRole {
+    return this.role;
+  }
+
+  /** Stops: the owner shuts its server down and gives the lease up at once; a standby just closes. */
+  stop(): Promise<void> {
+    return this.change(async () => {
+      if (this.role === 'stopped') return;
+      clearTimeout(this.tickTimer);
+      clearTimeout(this.renewTimer);
+      this.role = 'stopped';
+      await (await this.leaveStandby())?.close();
+      await this.server?.shutdown();
+      await this.lease?.release();
+      await this.nats.drain().catch(() => undefined);
+      this.onRole('stopped', 'stopped');
+      this.markStopped();
+    });
+  }
+
+  private get holder(): LeaseHolder {
+    return { node: this.cluster.node, url: this.url };
+  }
+
+  private change(work: () => Promise<void>): Promise<void> {
+    this.changing = this.changing.then(work).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'cluster role change failed');
+    });
+    return this.changing;
+  }
+
+  private async enterStandby(): Promise<void> {
+    const replica = new LocalReplica(SqliteStore.open(this.config.dataDir, { mustExist: false }));
+    const server = new StandbyServer(this.cluster.node, () => this.owner);
+    this.standby = { server, replica };
+    const address = await server.listen(this.config.host, this.port);
+    this.port = address.port;
+    this.role = 'standby';
+    this.onRole('standby', `standby at ${this.url}, log position ${replica.position}`);
+  }
+
+  private async leaveStandby(): Promise<LocalReplica | undefined> {
+    const standby = this.standby;
+    this.standby = undefined;
+    if (standby === undefined) return undefined;
+    await standby.server.close();
+    return standby.replica;
+  }
+
+  private scheduleTick(delayMs: number): void {
+    this.tickTimer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  /** On standby: take the lease if it is free, else learn its holder and catch up with the log. */
+  private async tick(): Promise<void> {
+    const lease = this.lease;
+    if (this.role !== 'standby' || lease === undefined) return;
+    try {
+      const term = await lease.tryTake();
+      if (term !== undefined) {
+        await this.change(() => this.takeOver(term));
+        return;
+      }
+      this.owner = await lease.holderNow();
+      await this.standby?.replica.catchUp(this.log);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'standby: lease or log not reachable');
+    }
+    if (this.role === 'standby') this.scheduleTick(this.cluster.leaseMs / 4);
+  }
+
+  /**
+   * Holding the lease: catch up with the log, append the takeover marker (from now on an older owner's
+   * appends fail), then serve. Renewing starts first, as catching up may take a while.
+   */
+  private async takeOver(term: number): Promise<void> {
+    const replica = this.standby?.replica;
+    if (this.role !== 'standby' || replica === undefined) return;
+    this.lastRenewed = Date.now();
+    this.scheduleRenew();
+    try {
+      const marker = await this.appendMarker(replica, term);
+      await this.leaveStandby();
+      await replica.close();
+      await this.serve(term, marker);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'takeover failed: back to standby');
+      clearTimeout(this.renewTimer);
+      await this.lease?.release();
+      if (this.standby === undefined) await this.enterStandby();
+      this.scheduleTick(this.cluster.leaseMs / 4);
+    }
+  }
+
+  /** Runs the ordinary server on this node's port, its writer appending to the log from `marker` on. */
+  private async serve(term: number, marker: number): Promise<void> {
+    const server = await startServer(
+      { ...this.config, port: this.port },
+      { ...this.extras, runtimeStore: (local) => this.clusterStore(local, term, marker) },
+    );
+    this.server = server;
+    this.role = 'owner';
+    this.owner = this.holder;
+    server.runtime.onShutdownRequested = () => void this.stop();
+    this.onRole('owner', `owner at ${this.url}, term ${term}, log position ${marker}`);
+  }
+
+  /** Catches up and appends the marker; another append in between (an older owner's) means: again. */
+  private async appendMarker(replica: LocalReplica, term: number): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const end = await replica.catchUp(this.log);
+      try {
+        const seq = await this.log.append({ kind: 'takeover', node: this.cluster.node, term }, end);
+        await replica.catchUp(this.log, seq);
+        return seq;
+      } catch (error) {
+        if (!(error instanceof FencedError) || attempt >= MARKER_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private clusterStore(local: SqliteStore, term: number, marker: number): ClusterStore {
+    return new ClusterStore(
+      local,
+      (busyTimeoutMs) =>
+        new ClusterWriter(
+          this.log,
+          new CommitWriter(local.path, busyTimeoutMs ?? BUSY_TIMEOUT_MS),
+          { node: this.cluster.node, term },
+          marker,
+          (error) => void this.stepDown(`an append failed: ${error.message}`),
+          new PeriodTracker(local.teamsAsLoaded()),
+        ),
+    );
+  }
+
+  private scheduleRenew(): void {
+    this.renewTimer = setTimeout(() => void this.renew(), this.cluster.leaseMs / 3);
+  }
+
+  /**
+   * Renews the lease. Lost: step down. Not answered: keep trying, but step down before the lease could
+   * have aged out, as another node may hold it by then (its marker would fence this one's appends anyway).
+   */
+  private async renew(): Promise<void> {
+    const lease = this.lease;
+    if (lease === undefined || this.role === 'stopped') return;
+    try {
+      if (await lease.renew()) this.lastRenewed = Date.now();
+      else return void this.stepDown('the lease was lost');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'lease renewal not answered');
+      if (Date.now() - this.lastRenewed > this.cluster.leaseMs * 0.8)
+        return void this.stepDown('the lease could not be renewed in time');
+    }
+    // The lease may have been given up while the renewal was out (a stop, a step-down).
+    if (lease.term !== 0 && this.currentRole !== 'stopped') this.scheduleRenew();
+  }
+
+  private stepDown(reason: string): Promise<void> {
+    return this.change(async () => {
+      if (this.role !== 'owner') return;
+      this.logger.warn({ reason }, 'stepping down');
+      clearTimeout(this.renewTimer);
+      this.lease?.forget();
+      const server = this.server;
+      this.server = undefined;
+      this.owner = undefined;
+      await server?.shutdown();
+      await this.enterStandby();
+      this.scheduleTick(this.cluster.leaseMs / 4);
+    });
+  }
+}

@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { TruinlagClient } from '../../src/client/client.js';
+import type { BroadcastMessage } from '../../src/protocol/envelope.js';
+import { CLOSE_CODES } from '../../src/transport/close-codes.js';
+import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
+import { removeTempDirs } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
+import {
+  clusterClient,
+  clusterDataDirs,
+  killNodes,
+  owner,
+  startNode,
+  TEST_LEASE_MS,
+  type NodeProcess,
+} from './support/cluster-nodes.js';
+import { globalStreamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
+import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+
+let nats: NatsCluster | undefined;
+let nodes: NodeProcess[] = [];
+const clients: TruinlagClient[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await killNodes(nodes);
+  nodes = [];
+  await nats?.stop();
+  nats = undefined;
+  removeTempDirs();
+});
+
+/** Three NATS servers, `count` truinlag nodes on them, and an admin client of the whole cluster. */
+async function cluster(count: number): Promise<{ client: TruinlagClient; adminToken: string }> {
+  nats = await startNatsCluster();
+  const { dirs, adminToken } = clusterDataDirs(count);
+  const urls = nats.urls;
+  nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls)));
+  await owner(nodes);
+  const client = clusterClient(nodes, { token: adminToken, clientId: 'cluster-admin-client' });
+  clients.push(client);
+  await client.ready;
+  return { client, adminToken };
+}
+
+describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCESS_TEST_MS }, () => {
+  it('[CLUSTER-1] serves again within 10 s after its owner is killed, losing and doubling nothing acknowledged', async () => {
+    const { client } = await cluster(3);
+    const received: BroadcastMessage[] = [];
+    client.onBroadcast((b) => received.push(b));
+    const session = await client.request({ type: 'session.add', name: 'announcements' });
+    await client.request(
+      { type: 'announcement.schedule', text: 'set before the kill', at: Date.now() + 3_000 },
+      { session: session.id },
+    );
+    const load = new SessionLoad(client, 'kill');
+    await waitFor(() => load.acknowledged.length >= 40, 20_000, '40 acknowledged requests');
+
+    const first = await owner(nodes);
+    first.signal('SIGKILL');
+    const killedAt = Date.now();
+    const ackedAtKill = load.acknowledged.length;
+    const second = await owner(
+      nodes.filter((n) => n !== first),
+      10_000,
+    );
+    await waitFor(
+      () => load.acknowledged.length >= ackedAtKill + 20,
+      10_000,
+      'requests served after the kill',
+    );
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    expect(second).not.toBe(first);
+    await load.stop();
+
+    expect(await notExactlyOnce(client, load.acknowledged)).toEqual([]);
+    expect(globalStreamGaps(received)).toEqual([]);
+    // Every acknowledged session was announced to this client once: across the takeover, resumed.
+    const announced = received.flatMap((b) =>
+      b.event.type === 'session.added' ? [b.event.session.name] : [],
+    );
+    expect(load.acknowledged.filter((name) => announced.filter((n) => n === name).length !== 1)).toEqual([]);
+    await waitFor(
+      () => received.find((b) => b.event.type === 'announcement' && b.event.text === 'set before the kill'),
+      10_000,
+      'the announcement set before the kill',
+    );
+  });
+
+  it('[CLUSTER-1] an owner stopped with SIGTERM exits cleanly and another node serves on', async () => {
+    const { client } = await cluster(2);
+    await client.request({ type: 'session.add', name: 'before the handover' });
+    const first = await owner(nodes);
+    first.signal('SIGTERM');
+    await first.exited;
+    expect(first.child.exitCode).toBe(0);
+    expect(first.roles.at(-1)).toBe('stopped');
+    await owner(nodes.filter((n) => n !== first));
+    await client.request({ type: 'session.add', name: 'after the handover' });
+    expect(await notExactlyOnce(client, ['before the handover', 'after the handover'])).toEqual([]);
+  });
+
+  it('[CLUSTER-3] a standby closes WebSockets with NOT_OWNER naming the owner, and is unhealthy', async () => {
+    await cluster(2);
+    const first = await owner(nodes);
+    const standby = nodes.find((n) => n !== first) as NodeProcess;
+    // A standby learns who holds the lease on its next look (a quarter of the lease time).
+    const health = await waitFor(
+      async () => {
+        const response = await fetch(`${standby.url.replace('ws://', 'http://')}/healthz`);
+        const body = (await response.json()) as { owner: unknown };
+        return body.owner === null ? undefined : { status: response.status, body };
+      },
+      TEST_LEASE_MS * 2,
+      'the standby naming the owner',
+    );
+    expect(health).toEqual({
+      status: 503,
+      body: { status: 'standby', node: standby.name, owner: { node: first.name, url: first.url } },
+    });
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
+      const socket = new WebSocket(standby.url);
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+    expect(closed).toEqual({
+      code: CLOSE_CODES.NOT_OWNER,
+      reason: `standby: ${first.name} owns at ${first.url}`,
+    });
+    expect((await fetch(`${first.url.replace('ws://', 'http://')}/healthz`)).status).toBe(200);
+  });
+
+  it('[CLUSTER-1] loses nothing acknowledged and goes on serving when a NATS server dies under load', async () => {
+    const { client } = await cluster(2);
+    const load = new SessionLoad(client, 'nats-down');
+    await waitFor(() => load.acknowledged.length >= 30, 20_000, '30 acknowledged requests');
+    await nats?.servers[0]?.stop('SIGKILL');
+    const ackedAtStop = load.acknowledged.length;
+    await waitFor(
+      () => load.acknowledged.length >= ackedAtStop + 30,
+      20_000,
+      'requests served after the stop',
+    );
+    await load.stop();
+    expect(await notExactlyOnce(client, load.acknowledged)).toEqual([]);
+  });
+});

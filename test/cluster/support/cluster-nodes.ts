@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { TruinlagClient } from '../../../src/client/client.js';
+import type { ClientOptions } from '../../../src/client/options.js';
+import { webSocketTransport, type WebSocketConstructor } from '../../../src/client/transport.js';
+import { ADMIN_TOKEN_FILE, loadOrCreateSecrets, SECRET_FILE } from '../../../src/runtime/secrets.js';
+import { childEnv, cliEntry, REPO_ROOT } from '../../helpers/server.js';
+import { tempDir } from '../../helpers/temp.js';
+import { waitFor } from '../../helpers/wait.js';
+import { freePort } from './nats-cluster.js';
+
+/** Lease time of the test nodes: short, so that a takeover after a kill fits well inside 10 s. */
+export const TEST_LEASE_MS = 2_000;
+
+/** One `truinlag serve --nats … --node …` child process and what it printed. */
+export interface NodeProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  /** The roles it announced so far, oldest first (`standby`, `owner`, `stopped`). */
+  readonly roles: string[];
+  readonly exited: Promise<void>;
+  output(): string;
+  signal(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Data directories for `count` nodes of one cluster: the first gets new secrets, the others copies of them
+ * (every node must check passphrases and admin tokens alike). Returns the directories and the admin token.
+ */
+export function clusterDataDirs(count: number): { dirs: string[]; adminToken: string } {
+  const dirs = Array.from({ length: count }, () => tempDir());
+  const first = dirs[0] as string;
+  const { adminToken } = loadOrCreateSecrets(first);
+  for (const dir of dirs.slice(1))
+    for (const file of [SECRET_FILE, ADMIN_TOKEN_FILE]) copyFileSync(join(first, file), join(dir, file));
+  return { dirs, adminToken };
+}
+
+/** Starts a node (from dist when TRUINLAG_TEST_DIST=1) and resolves once it has announced standby. */
+export async function startNode(name: string, dataDir: string, natsUrls: string): Promise<NodeProcess> {
+  const port = await freePort();
+  const args = ['serve', '--port', String(port), '--data', dataDir, '--nats', natsUrls, '--node', name];
+  const child = spawn(process.execPath, [...cliEntry(), ...args], {
+    cwd: REPO_ROOT,
+    env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', TRUINLAG_LEASE_MS: String(TEST_LEASE_MS) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  let printed = '';
+  const roles: string[] = [];
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (text += chunk));
+  child.stdout.on('data', (chunk: string) => {
+    text += chunk;
+    printed += chunk;
+    // Whole lines only: a chunk may end inside one.
+    const lines = printed.slice(0, printed.lastIndexOf('\n') + 1);
+    const announced = [...lines.matchAll(/^node \S+ (standby|owner|stopped):/gm)].map((m) => m[1] as string);
+    roles.splice(0, roles.length, ...announced);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const node: NodeProcess = {
+    name,
+    url: `ws://127.0.0.1:${port}`,
+    dataDir,
+    child,
+    roles,
+    exited,
+    output: () => text,
+    signal: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+  };
+  await waitFor(() => roles.length > 0 || child.exitCode !== null, 60_000, `node ${name} start`, 50);
+  if (roles.length === 0) throw new Error(`node ${name} exited before standby:\n${text}`);
+  return node;
+}
+
+/**
+ * The node whose last announced role is `owner` among `nodes`, once there is one (waits up to
+ * `timeoutMs`; on timeout the error carries what the nodes printed).
+ */
+export function owner(nodes: readonly NodeProcess[], timeoutMs = 15_000): Promise<NodeProcess> {
+  return waitFor(
+    () => nodes.find((n) => n.child.exitCode === null && n.roles.at(-1) === 'owner'),
+    timeoutMs,
+    'an owner',
+    20,
+  ).catch((error: unknown) => {
+    const printed = nodes.map((n) => `--- ${n.name}\n${n.output().slice(-4_000)}`).join('\n');
+    throw new Error(`${String(error)}\n${printed}`);
+  });
+}
+
+/** SIGKILLs every node still running and waits for them to be gone. */
+export async function killNodes(nodes: readonly NodeProcess[]): Promise<void> {
+  for (const node of nodes) {
+    node.signal('SIGCONT');
+    node.signal('SIGKILL');
+  }
+  await Promise.all(nodes.map((n) => n.exited));
+}
+
+/**
+ * A WebSocket transport that goes through the given URLs in turn, one per (re)connect: a client given
+ * every node's URL finds the owner (standbys close with NOT_OWNER at once) and moves on after a takeover.
+ */
+export function rotatingTransport(
+  urls: readonly string[],
+): () => ReturnType<ReturnType<typeof webSocketTransport>> {
+  let next = 0;
+  return () =>
+    webSocketTransport(urls[next++ % urls.length] as string, WebSocket as unknown as WebSocketConstructor)();
+}
+
+/** A client of the whole cluster: every node's URL, quick retries. */
+export function clusterClient(nodes: readonly NodeProcess[], options: ClientOptions): TruinlagClient {
+  return new TruinlagClient(rotatingTransport(nodes.map((n) => n.url)), {
+    backoff: { initialMs: 50, maxMs: 300 },
+    ...options,
+  });
+}
