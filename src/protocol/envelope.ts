@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { broadcastEventSchema } from './broadcasts.js';
 import { idSchema } from './entities.js';
 import { protocolErrorSchema } from './errors.js';
+import { MAX_RESUME_STREAMS } from './version.js';
 
 /** A request id is chosen by the client; responses carry it back (PROTOCOL-2). */
 export const requestIdSchema = z.string().min(1).max(128);
@@ -44,7 +45,12 @@ export const helloSchema = z.strictObject({
   /** An admin or player token. The local socket is admin without one. */
   token: z.string().min(1).max(200).optional(),
   /** Resume: for each stream, the last sequence number the client has (RESUME-2). */
-  since: z.record(streamKeySchema, z.number().int().nonnegative()).optional(),
+  since: z
+    .record(streamKeySchema, z.number().int().nonnegative())
+    .refine((positions) => Object.keys(positions).length <= MAX_RESUME_STREAMS, {
+      message: `at most ${MAX_RESUME_STREAMS} streams`,
+    })
+    .optional(),
   /**
    * False makes a command-only connection (a script, a CLI call, an import): it is sent no broadcasts,
    * live or resumed, which saves the server and the client the fan-out. Default true.

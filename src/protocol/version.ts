@@ -16,8 +16,15 @@ export const MIN_CLIENT_VERSION = '0.1.0';
 /** Largest frame accepted in either direction, in bytes (JSON text over WebSocket, payload over the socket). */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
-/** Largest frame accepted before the hello (LIMIT-1): enough for any hello, too little to cost anything. */
-export const PRE_HELLO_FRAME_BYTES = 8 * 1024;
+/**
+ * Largest frame accepted before the hello (LIMIT-1): enough for any hello, resume positions of
+ * {@link MAX_RESUME_STREAMS} streams included (an admin's dashboard or CLI follows every session), and
+ * still cheap to refuse or parse: its shape is checked before parsing (LIMIT-2).
+ */
+export const PRE_HELLO_FRAME_BYTES = 128 * 1024;
+
+/** Most streams a hello may give resume positions for (RESUME-2, LIMIT-1). */
+export const MAX_RESUME_STREAMS = 4_096;
 
 /** Deepest nesting of objects and arrays in a client frame, the envelope being depth 1 (LIMIT-2). */
 export const MAX_JSON_DEPTH = 16;

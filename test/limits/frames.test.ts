@@ -4,12 +4,14 @@ import { Connection, type InboundFrame } from '../../src/transport/connection.js
 import {
   MAX_JSON_DEPTH,
   MAX_JSON_VALUES,
+  MAX_RESUME_STREAMS,
   PRE_HELLO_FRAME_BYTES,
   PROTOCOL_VERSION,
 } from '../../src/protocol/version.js';
 import {
   closeClients,
   openClient,
+  RawWsClient,
   removeTempDirs,
   startTestServer,
   stopTestServers,
@@ -68,7 +70,7 @@ async function expectUsableAndUnchanged(raw: Raw, id: string): Promise<void> {
 }
 
 describe.each(TRANSPORTS)('over the %s', (transport) => {
-  it('[LIMIT-1] before the hello a frame over 8 KiB is TOO_LARGE and not read; after it the limit is 1 MiB', async () => {
+  it('[LIMIT-1] before the hello a frame over 128 KiB is TOO_LARGE and not read; after it the limit is 1 MiB', async () => {
     const raw = await open(transport);
     const padding = 'x'.repeat(PRE_HELLO_FRAME_BYTES);
     raw.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, client: padding }));
@@ -83,6 +85,30 @@ describe.each(TRANSPORTS)('over the %s', (transport) => {
     raw.request('after', { type: 'ping', text: padding });
     expect(await raw.inbox.answer('after')).toMatchObject({ error: { code: 'MALFORMED' } });
     await expectUsableAndUnchanged(raw, `${transport}-ok-1`);
+  });
+
+  it('[LIMIT-1] a hello resuming 4,096 streams is welcomed; one naming more is MALFORMED', async () => {
+    const positions = (count: number): Record<string, number> =>
+      Object.fromEntries([
+        ['global', 0],
+        ...Array.from({ length: count - 1 }, (_, i): [string, number] => [String(i + 1), 0]),
+      ]);
+    const many = await open(transport);
+    const resumed = await (many instanceof RawWsClient
+      ? many.hello({ token: server.adminToken, since: positions(MAX_RESUME_STREAMS) })
+      : many.hello({ since: positions(MAX_RESUME_STREAMS) }));
+    expect(resumed).toMatchObject({ type: 'welcome' });
+    await expectUsableAndUnchanged(many, `${transport}-resume-many`);
+    const tooMany = await open(transport);
+    tooMany.send(
+      JSON.stringify({
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        ...(tooMany instanceof RawWsClient ? { token: server.adminToken } : {}),
+        since: positions(MAX_RESUME_STREAMS + 1),
+      }),
+    );
+    expect(await tooMany.inbox.answer(null)).toMatchObject({ error: { code: 'MALFORMED' } });
   });
 
   it('[LIMIT-2] a frame nested deeper than the limit is TOO_DEEP, before and after the hello', async () => {
