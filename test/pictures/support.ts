@@ -185,13 +185,12 @@ const challenge = (title: string): ChallengeInput => ({
 
 /**
  * Starts a game in the world's session (one catcher) and lets the catcher catch the runner. Returns
- * which team caught which, and the two linked period indices. `now` is the server clock's (a fake one in
- * the privacy tests), so that the game day is set around it.
+ * which team caught which, and the two linked period indices. The game day is set around the server's clock
+ * as its welcome told it (a fake clock in some suites, the real one in others).
  */
 export async function playCatch(
   admin: TruinlagClient,
   world: World,
-  now = Date.now(),
 ): Promise<{ catcher: number; caught: number; catcherPeriod: number; caughtPeriod: number }> {
   const session = world.session;
   const set = (await admin.request({ type: 'set.add', name: 'Alle' })).id;
@@ -211,6 +210,7 @@ export async function playCatch(
     },
   });
   // The sessions' zone is the default, Europe/Zurich; the game day is around the server clock's now.
+  const now = found(admin.welcome?.serverTime, 'the server clock in the welcome');
   const window = gameWindowIn('Europe/Zurich', now);
   await admin.request({ type: 'config.set', changes: { numCatchers: 1, ...window } }, { session });
   const started = await admin.request({ type: 'game.start' }, { session });

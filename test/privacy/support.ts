@@ -57,7 +57,7 @@ export async function playedGame(): Promise<PlayedGame> {
       await makeImage('png', 96, 96, { noise: true }),
     ),
   );
-  const game = await playCatch(owner, world, clock.now());
+  const game = await playCatch(owner, world);
   const period = game.catcher === world.teams.a ? game.catcherPeriod : game.caughtPeriod;
   const proof = uploaded(
     await uploadHttp(
