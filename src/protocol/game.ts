@@ -90,6 +90,15 @@ export const gameSchema = z.object({
   pausedAt: z.number().nullable(),
 });
 
+/**
+ * The running game as `session.state` shows it: admins also see who started it and its corrections with
+ * their authors (AUTH-7), so the dashboard names them after a reload too; players and guests never do.
+ */
+export const sessionGameSchema = gameSchema.extend({
+  startedBy: authorSchema.optional(),
+  corrections: z.array(correctionRecordSchema).optional(),
+});
+
 export const eventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('completed'),

@@ -5,6 +5,7 @@ import {
   colourSchema,
   eventSchema,
   gameSchema,
+  sessionGameSchema,
   locationInputSchema,
   pastGameInfoSchema,
   pastGameSchema,
@@ -71,7 +72,7 @@ export const sessionState = defineCommand({
   params: {},
   result: z.object({
     session: sessionSchema,
-    game: gameSchema.nullable(),
+    game: sessionGameSchema.nullable(),
     teams: z.array(teamSchema),
     players: z.array(playerSchema),
     events: z.array(eventSchema),

@@ -281,6 +281,27 @@ describe('the dashboard’s controls', { timeout: 300_000 }, () => {
     expect(dash.outside).toEqual([]);
   });
 
+  it('[AUTH-7] after a reload the feed still names who started the game and who made each correction', async () => {
+    const page = dash.page;
+    const notes = page.locator('li.event[data-note=correction]');
+    const live = await notes.count();
+    await page.reload();
+    await page.locator('[data-link=online]').waitFor();
+    await page.getByLabel('Session').selectOption({ label: 'Züri (running)' });
+    await openTab(page, 'Feed');
+    await page
+      .locator('li.event[data-note=started]', { hasText: 'The game started — by the owner' })
+      .waitFor();
+    const corrections = found((await state()).game?.corrections, 'the game’s corrections');
+    expect(corrections.length).toBeGreaterThan(0);
+    // Each correction once: the snapshot's and the live broadcast's note are one entry.
+    await expect.poll(() => notes.count()).toBe(corrections.length);
+    expect(live).toBe(corrections.length);
+    expect(await notes.filter({ hasText: 'by Alice' }).count()).toBe(corrections.length);
+    await notes.filter({ hasText: 'last catch or completion undone' }).first().waitFor();
+    await look(page, 'feed-after-reload');
+  });
+
   it('[AUTH-7] stops the game once confirmed: the feed and the past game name Alice as who stopped it', async () => {
     const page = dash.page;
     await openTab(page, 'Set-up');

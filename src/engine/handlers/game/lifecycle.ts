@@ -25,13 +25,23 @@ const gameView = (
   pausedAt: session.clockPausedAt,
 });
 
+/** The running game with, for admins only, who started it and its corrections (AUTH-7). */
+const sessionGameView = (game: GameRecord, session: SessionRecord, ctx: HandlerContext) =>
+  ctx.actor.kind === 'admin'
+    ? {
+        ...gameView(game, session),
+        startedBy: game.startedBy ?? { kind: 'owner' as const },
+        corrections: [...(game.corrections ?? [])],
+      }
+    : gameView(game, session);
+
 export const sessionState: Handler<'session.state'> = (_command, ctx) => {
   const session = sessionOf(ctx);
   const teams = teamsOf(ctx.tx, session.id);
   const stream = String(session.id);
   return ok({
     session: sessionView(session),
-    game: session.game === null ? null : gameView(session.game, session),
+    game: session.game === null ? null : sessionGameView(session.game, session, ctx),
     teams: teams.map((t) => teamView(t, locationVisible(ctx, t))),
     players: ctx.tx
       .all('player')
