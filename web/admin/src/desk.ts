@@ -46,6 +46,8 @@ export class Desk {
   readonly gamesEnded = signal(0);
   /** The chosen session's catches refused by the evidence check, on record for an override (CATCH-7). */
   readonly refusals = signal<readonly CatchRefusal[]>([]);
+  /** The connection board's version as the server's last `connections` notice said (OPS-4). */
+  readonly connectionsVersion = signal(0);
   readonly session = computed(() => this.sessions.value.find((s) => s.id === this.sessionId.value));
 
   private client: TruinlagClient | undefined;
@@ -94,6 +96,9 @@ export class Desk {
       }
     });
     client.onBroadcast((b) => this.received(b));
+    client.onNotice((n) => {
+      if (n.notice === 'connections' && n.version !== undefined) this.connectionsVersion.value = n.version;
+    });
     try {
       const welcome = await client.ready;
       if (welcome.role !== 'admin') return this.refuse(client, 'This is not a game master’s token.');
