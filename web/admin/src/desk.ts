@@ -48,6 +48,8 @@ export class Desk {
   readonly refusals = signal<readonly CatchRefusal[]>([]);
   /** The connection board's version as the server's last `connections` notice said (OPS-4). */
   readonly connectionsVersion = signal(0);
+  /** Counts the `catalogue.changed` broadcasts since login (CATALOGUE-12): the Catalogue tab re-reads on each. */
+  readonly catalogueChanges = signal(0);
   readonly session = computed(() => this.sessions.value.find((s) => s.id === this.sessionId.value));
 
   private client: TruinlagClient | undefined;
@@ -198,6 +200,7 @@ export class Desk {
     if (e.type === 'player.added' || e.type === 'player.changed')
       this.players.value = upsert(this.players.value, e.player);
     if (e.type === 'game.ended') this.gamesEnded.value++;
+    if (e.type === 'catalogue.changed') this.catalogueChanges.value++;
     const view = this.view.value;
     if (view === undefined || b.session !== view.state.session.id) return;
     const applied = applyBroadcast(view, b);
