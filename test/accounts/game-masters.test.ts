@@ -79,6 +79,15 @@ describe('[AUTH-7] game-master accounts', () => {
     const past = await owner.request({ type: 'pastGame.get', id: pastGame });
     expect(past).toMatchObject({ startedBy: gianna, endedBy: { kind: 'owner' } });
     expect(past.corrections).toEqual([{ ...adjust, by: gianna }]);
+    expect((await owner.request({ type: 'session.state' }, { session })).lastGame).toEqual({
+      id: pastGame,
+      startedAt: past.startedAt,
+      endedAt: past.endedAt,
+      startedBy: gianna,
+      endedBy: { kind: 'owner' },
+      corrections: [{ ...adjust, by: gianna }],
+    });
+    expect(await player.request({ type: 'session.state' }, { session })).not.toHaveProperty('lastGame');
   }, 60_000);
 
   it('[AUTH-7] the welcome names the game master’s account; the owner’s and a player’s name none', async () => {

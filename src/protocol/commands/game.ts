@@ -5,6 +5,7 @@ import {
   colourSchema,
   eventSchema,
   gameSchema,
+  lastGameSchema,
   sessionGameSchema,
   locationInputSchema,
   pastGameInfoSchema,
@@ -73,6 +74,8 @@ export const sessionState = defineCommand({
   result: z.object({
     session: sessionSchema,
     game: sessionGameSchema.nullable(),
+    /** Admins only, while no game runs: the course of the session's last ended game, if any. */
+    lastGame: lastGameSchema.nullable().optional(),
     teams: z.array(teamSchema),
     players: z.array(playerSchema),
     events: z.array(eventSchema),

@@ -316,9 +316,20 @@ describe('the dashboard’s controls', { timeout: 300_000 }, () => {
     const archived = await game.admin.request({ type: 'pastGame.get', id: found(past, 'the past game').id });
     expect(archived.endedBy).toEqual(byAlice());
     await openTab(page, 'Feed');
-    await page
-      .locator('li.event[data-note=ended]', { hasText: 'The game ended (stopped) — by Alice' })
-      .waitFor();
+    const ended = page.locator('li.event[data-note=ended]', {
+      hasText: 'The game ended (stopped) — by Alice',
+    });
+    await ended.waitFor();
+    // After a reload the ended game's course is still named: its standings are still shown.
+    await page.reload();
+    await page.locator('[data-link=online]').waitFor();
+    await page.getByLabel('Session').selectOption({ label: 'Züri' });
+    await openTab(page, 'Feed');
+    await ended.waitFor();
+    await page.locator('li.event[data-note=started]', { hasText: '— by the owner' }).waitFor();
+    const notes = page.locator('li.event[data-note=correction]');
+    await expect.poll(() => notes.filter({ hasText: 'by Alice' }).count()).toBe(archived.corrections.length);
+    expect(await page.locator('li.event[data-note=ended]').count()).toBe(1);
   });
 
   it('assigns players by dragging their cards onto teams, and by the pick per player', async () => {

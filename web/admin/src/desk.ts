@@ -212,7 +212,8 @@ export class Desk {
     // A catch settles the refusals of its teams, the game's end all of them (CATCH-7).
     if (e.type === 'caught' || e.type === 'game.ended')
       void this.request({ type: 'catch.refusals' }).then((r) => (this.refusals.value = r));
-    if (applied.refetch) void this.refetchSession();
+    // After its end, the snapshot carries the ended game's course with its authors (AUTH-7).
+    if (applied.refetch || e.type === 'game.ended') void this.refetchSession();
   }
 
   private addTrackPoint(team: number, point: TrackPoint): void {

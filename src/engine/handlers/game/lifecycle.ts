@@ -35,6 +35,30 @@ const sessionGameView = (game: GameRecord, session: SessionRecord, ctx: HandlerC
       }
     : gameView(game, session);
 
+/** The course of the session's last ended game (AUTH-7), for admins while no game runs. */
+function lastGameView(ctx: HandlerContext, session: SessionRecord) {
+  if (ctx.actor.kind !== 'admin' || session.game !== null) return {};
+  const past = ctx.tx
+    .all('pastGame')
+    .filter((p) => p.session === session.id)
+    .reduce<PastGameRecord | undefined>(
+      (last, p) => (last === undefined || p.id > last.id ? p : last),
+      undefined,
+    );
+  if (past === undefined) return { lastGame: null };
+  const owner = { kind: 'owner' as const };
+  return {
+    lastGame: {
+      id: past.id,
+      startedAt: past.startedAt,
+      endedAt: past.endedAt,
+      startedBy: past.startedBy ?? owner,
+      endedBy: past.endedBy ?? owner,
+      corrections: [...(past.corrections ?? [])],
+    },
+  };
+}
+
 export const sessionState: Handler<'session.state'> = (_command, ctx) => {
   const session = sessionOf(ctx);
   const teams = teamsOf(ctx.tx, session.id);
@@ -42,6 +66,7 @@ export const sessionState: Handler<'session.state'> = (_command, ctx) => {
   return ok({
     session: sessionView(session),
     game: session.game === null ? null : sessionGameView(session.game, session, ctx),
+    ...lastGameView(ctx, session),
     teams: teams.map((t) => teamView(t, locationVisible(ctx, t))),
     players: ctx.tx
       .all('player')
