@@ -6,6 +6,10 @@ import { gameSchema, locationSchema, teamSchema } from './game.js';
 import { offerSchema } from './generation.js';
 import { partialGameConfigSchema } from './game-config.js';
 
+/** The catalogue's tables, as `catalogue.changed` names them. */
+export const catalogueKindSchema = z.enum(['challenge', 'set', 'zone', 'sector']);
+export type CatalogueKind = z.infer<typeof catalogueKindSchema>;
+
 /**
  * Broadcast events, discriminated by `type`. Each reaches the clients that may see its stream (a session,
  * or the global stream) inside a broadcast envelope that carries the stream's sequence number.
@@ -60,6 +64,8 @@ export const broadcastEventSchema = z.discriminatedUnion('type', [
   }),
   /** A catch the evidence check refused (CATCH-7); for admins only. */
   z.object({ type: z.literal('catch.refused'), refusal: catchRefusalSchema }),
+  /** A catalogue command changed a table of this kind (CATALOGUE-12); for admins only, on the global stream. */
+  z.object({ type: z.literal('catalogue.changed'), kind: catalogueKindSchema }),
 ]);
 export type BroadcastEvent = z.infer<typeof broadcastEventSchema>;
 export type BroadcastType = BroadcastEvent['type'];

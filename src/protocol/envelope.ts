@@ -121,13 +121,15 @@ export const connectionErrorSchema = z.object({
   error: protocolErrorSchema,
 });
 
-export const NOTICES = ['shutdown', 'resync'] as const;
+export const NOTICES = ['shutdown', 'resync', 'connections'] as const;
 export const noticeSchema = z.object({
   type: z.literal('notice'),
   notice: z.enum(NOTICES),
   message: z.string(),
   /** For `resync`: the stream whose missed broadcasts are gone; take a snapshot and continue from it. */
   stream: streamKeySchema.optional(),
+  /** For `connections` (admins only, OPS-4): the connection board's version now; `admin.connections` reads it. */
+  version: z.number().int().nonnegative().optional(),
 });
 
 export const serverMessageSchema = z.union([

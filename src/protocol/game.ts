@@ -90,6 +90,29 @@ export const gameSchema = z.object({
   pausedAt: z.number().nullable(),
 });
 
+/**
+ * The running game as `session.state` shows it: admins also see who started it and its corrections with
+ * their authors (AUTH-7), so the dashboard names them after a reload too; players and guests never do.
+ */
+export const sessionGameSchema = gameSchema.extend({
+  startedBy: authorSchema.optional(),
+  corrections: z.array(correctionRecordSchema).optional(),
+});
+
+/**
+ * The course of the session's last ended game, as `session.state` shows it to admins while no game runs
+ * (AUTH-7): the teams keep that game's standings until the next start, and the dashboard's feed names who
+ * started it, who corrected and who ended it (the engine when its end alarm did).
+ */
+export const lastGameSchema = z.object({
+  id: idSchema,
+  startedAt: z.number(),
+  endedAt: z.number(),
+  startedBy: authorSchema,
+  endedBy: authorSchema,
+  corrections: z.array(correctionRecordSchema),
+});
+
 export const eventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('completed'),

@@ -20,31 +20,55 @@ export interface ConnectionEnding {
 
 /**
  * Who is connected, and the latest connections that ended and why (OPS-3): the transports tell it when a
- * connection opens and ends, and each open one says how it stands when asked. It is the runtime's own
- * knowledge, beside the engine's state, which never holds connections; the ring of ended ones is bounded.
+ * connection opens, says who it is, and ends, and each open one says how it stands when asked. It is the
+ * runtime's own knowledge, beside the engine's state, which never holds connections; the ring of ended
+ * ones is bounded. Its version counts those changes, so that admins can be told the board moved (OPS-4).
  */
 export class ConnectionBoard {
   private readonly open = new Map<string, BoardedConnection>();
   /** Newest first, at most `keep`. */
   private readonly ended: EndedConnection[] = [];
+  private changes = 0;
 
   constructor(
     private readonly now: () => number,
     private readonly keep = ENDED_KEPT,
+    private readonly onChange: (version: number) => void = () => undefined,
   ) {}
+
+  /** How many times a connection opened, said who it is, or ended since the server started. */
+  get version(): number {
+    return this.changes;
+  }
 
   opened(connection: BoardedConnection): void {
     this.open.set(connection.id, connection);
+    this.changed();
+  }
+
+  /** A hello decided (again) who the connection is: its row changed. */
+  identified(connection: BoardedConnection): void {
+    if (this.open.has(connection.id)) this.changed();
   }
 
   closed(connection: BoardedConnection, end: ConnectionEnding): void {
     if (!this.open.delete(connection.id)) return;
     this.ended.unshift({ ...connection.status(), endedAt: this.now(), ...end });
     if (this.ended.length > this.keep) this.ended.length = this.keep;
+    this.changed();
   }
 
   /** The answer of `admin.connections`. */
   snapshot(): ResultOf<'admin.connections'> {
-    return { connections: [...this.open.values()].map((c) => c.status()), ended: [...this.ended] };
+    return {
+      version: this.changes,
+      connections: [...this.open.values()].map((c) => c.status()),
+      ended: [...this.ended],
+    };
+  }
+
+  private changed(): void {
+    this.changes++;
+    this.onChange(this.changes);
   }
 }

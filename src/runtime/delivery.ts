@@ -144,6 +144,16 @@ export class Delivery {
     return count;
   }
 
+  /**
+   * Tells the admin connections that receive broadcasts that the connection board moved to `version`
+   * (OPS-4). A notice, not a broadcast: the board is the runtime's knowledge, never committed or replayed.
+   */
+  noticeConnections(version: number): void {
+    const notice = encodeNotice({ notice: 'connections', version, message: 'The connections changed.' });
+    for (const peer of this.peers.values())
+      if (peer.actor.kind === 'admin' && peer.broadcasts !== false) peer.send(notice, 'notice');
+  }
+
   /** Tells every connection the server is going and closes it. */
   closeAll(): void {
     const notice = encodeNotice({ notice: 'shutdown', message: 'The server is shutting down.' });

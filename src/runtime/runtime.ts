@@ -7,7 +7,8 @@ import { makeError } from '../protocol/errors.js';
 import type { BackupResult, MutableState, Store, StoreWriter } from '../store/store.js';
 import { backupJob } from './backup-job.js';
 import type { Clock } from './clock.js';
-import { ConnectionBoard } from './connection-board.js';
+import { CoalescedSignal } from './coalesced-signal.js';
+import { ConnectionBoard, ENDED_KEPT } from './connection-board.js';
 import { Delivery } from './delivery.js';
 import { cutRevokedGameMasters } from './gm-tokens.js';
 import type { Inbound } from './inbound.js';
@@ -89,6 +90,8 @@ export class Runtime {
   private readonly observer: RuntimeObserver;
   /** Who is connected and who was cut off (OPS-3): told by the transports, answered without the engine. */
   readonly connections: ConnectionBoard;
+  /** Tells admins the board changed, at most about once a second however many connections come and go. */
+  private readonly connectionNotices: CoalescedSignal;
   private answersCommitted = 0;
   private closing = false;
   /** Called when a command asked for shutdown (the server owns the listeners it must close). */
@@ -99,7 +102,14 @@ export class Runtime {
     this.observer = options.observer ?? SILENT_RUNTIME;
     this.store = store;
     this.state = store.load();
-    this.connections = new ConnectionBoard(() => clock.now());
+    this.connectionNotices = new CoalescedSignal(() =>
+      this.delivery.noticeConnections(this.connections.version),
+    );
+    this.connections = new ConnectionBoard(
+      () => clock.now(),
+      ENDED_KEPT,
+      () => this.connectionNotices.changed(),
+    );
     this.writer = store.openWriter(options.busyTimeoutMs);
     this.replies = new Replies((client, request) => store.answeredResponse(client, request));
     this.keptAnswersRead = this.replies.learnKept(
@@ -240,6 +250,7 @@ export class Runtime {
     await this.drain();
     await this.writer.close();
     this.timers.stop();
+    this.connectionNotices.stop();
     this.delivery.closeAll();
     await this.keptAnswersRead;
     this.store.checkpoint();

@@ -325,6 +325,8 @@ export class Connection implements Peer, ConnectionInfo {
       }),
     );
     if (hello.since !== undefined) runtime.resume(this, hello.since);
+    // After the welcome: an admin's own hello tells it the board changed too (OPS-4).
+    runtime.connections.identified(this);
   }
 
   /**

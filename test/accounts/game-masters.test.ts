@@ -31,25 +31,31 @@ afterEach(async () => {
 
 const newToken = (): string => randomBytes(32).toString('base64url');
 
-async function withGameMaster(
-  name = 'Gianna',
-): Promise<{ server: TestServer; owner: TruinlagClient; gm: TruinlagClient; token: string; id: number }> {
-  const server = await startTestServer({ clock: new FakeClock() });
+async function withGameMaster(name = 'Gianna'): Promise<{
+  server: TestServer;
+  clock: FakeClock;
+  owner: TruinlagClient;
+  gm: TruinlagClient;
+  token: string;
+  id: number;
+}> {
+  const clock = new FakeClock();
+  const server = await startTestServer({ clock });
   const owner = await openClient({ socket: server.socketPath });
   const token = newToken();
   const { id } = await owner.request({ type: 'gm.add', name, token });
   const gm = await openClient({ url: server.url, token });
-  return { server, owner, gm, token, id };
+  return { server, clock, owner, gm, token, id };
 }
 
 describe('[AUTH-7] game-master accounts', () => {
   it('[AUTH-7] a game master logs in as admin; starts, corrections and stops show their author', async () => {
-    const { owner, gm, id } = await withGameMaster();
+    const { server, clock, owner, gm, id } = await withGameMaster();
     expect(gm.welcome?.role).toBe('admin');
     const world = await makeWorld(gm);
     const session = world.session;
     const started = nextBroadcast(owner, (b) => b.event.type === 'game.started');
-    await playCatch(gm, world);
+    await playCatch(gm, world, clock.now());
     const gianna = { kind: 'gameMaster', gameMaster: id, name: 'Gianna' };
     expect((await started).event).toMatchObject({ by: gianna });
     const corrected = nextBroadcast(owner, (b) => b.event.type === 'correction');
@@ -58,14 +64,30 @@ describe('[AUTH-7] game-master accounts', () => {
       { session },
     );
     expect((await corrected).event).toMatchObject({ kind: 'adjust', reason: 'photo', by: gianna });
+    const adjust = { at: expect.any(Number) as number, kind: 'adjust', team: world.teams.a, reason: 'photo' };
+    expect((await owner.request({ type: 'session.state' }, { session })).game).toMatchObject({
+      startedBy: gianna,
+      corrections: [{ ...adjust, by: gianna }],
+    });
+    const player = await openClient({ url: server.url, token: world.tokens.a0 });
+    const playersGame = (await player.request({ type: 'session.state' }, { session })).game;
+    expect(playersGame).not.toHaveProperty('startedBy');
+    expect(playersGame).not.toHaveProperty('corrections');
     const ended = nextBroadcast(gm, (b) => b.event.type === 'game.ended');
     const { pastGame } = await owner.request({ type: 'game.stop' }, { session });
     expect((await ended).event).toMatchObject({ by: { kind: 'owner' } });
     const past = await owner.request({ type: 'pastGame.get', id: pastGame });
     expect(past).toMatchObject({ startedBy: gianna, endedBy: { kind: 'owner' } });
-    expect(past.corrections).toEqual([
-      { at: expect.any(Number) as number, kind: 'adjust', team: world.teams.a, reason: 'photo', by: gianna },
-    ]);
+    expect(past.corrections).toEqual([{ ...adjust, by: gianna }]);
+    expect((await owner.request({ type: 'session.state' }, { session })).lastGame).toEqual({
+      id: pastGame,
+      startedAt: past.startedAt,
+      endedAt: past.endedAt,
+      startedBy: gianna,
+      endedBy: { kind: 'owner' },
+      corrections: [{ ...adjust, by: gianna }],
+    });
+    expect(await player.request({ type: 'session.state' }, { session })).not.toHaveProperty('lastGame');
   }, 60_000);
 
   it('[AUTH-7] the welcome names the game master’s account; the owner’s and a player’s name none', async () => {

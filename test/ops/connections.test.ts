@@ -85,6 +85,89 @@ describe('[OPS-3] admin.connections, answered by the runtime over real sockets',
   });
 });
 
+describe('[OPS-4] admins are told when the connection board moves, coalesced', () => {
+  let server: TestServer;
+  let admin: TruinlagClient;
+  let world: World;
+  const notices: { version: number; at: number }[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await adminClient(server);
+    world = await makeWorld(admin, 'N', 1);
+    admin.onNotice((n) => {
+      if (n.notice === 'connections')
+        notices.push({ version: found(n.version, 'its version'), at: Date.now() });
+    });
+  });
+
+  afterAll(async () => {
+    closeClients();
+    await stopTestServers();
+    removeTempDirs();
+  });
+
+  /** The first notice from `from` on whose version is at least the board's version now. */
+  const noticeOfBoard = async (from: number) => {
+    const { version } = await admin.request({ type: 'admin.connections' });
+    return waitFor(
+      () => notices.slice(from).find((n) => n.version >= version),
+      5_000,
+      `a connections notice of version ${version}`,
+    );
+  };
+
+  it('[OPS-4] a phone that connects and logs in is on the board the notice points to; players get none', async () => {
+    const from = notices.length;
+    const phone = await openClient({ url: server.url }, { appName: 'noticed-phone' });
+    const phoneNotices: string[] = [];
+    phone.onNotice((n) => phoneNotices.push(n.notice));
+    await phone.login(found(world.passphrases[0], 'the passphrase'));
+    const notice = await noticeOfBoard(from);
+    const board = await admin.request({ type: 'admin.connections' });
+    expect(board.version).toBeGreaterThanOrEqual(notice.version);
+    const player = found(world.players[0], 'the player').id;
+    theOne(board.connections, (c) => c.player === player && c.app?.name === 'noticed-phone', 'the phone');
+    const leaving = await RawWsClient.open(server.url);
+    await leaving.hello();
+    leaving.close();
+    await waitForEnded(admin, 1);
+    await noticeOfBoard(from);
+    expect(phoneNotices).toEqual([]);
+  });
+
+  it('[OPS-4] a storm of connections costs an admin about one notice a second, the last one current', async () => {
+    const from = notices.length;
+    const before = (await admin.request({ type: 'admin.connections' })).version;
+    const started = Date.now();
+    const storm = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const raw = await RawWsClient.open(server.url);
+        await raw.hello();
+        raw.close();
+        return raw.closed;
+      }),
+    );
+    expect(storm).toHaveLength(30);
+    const last = await waitFor(
+      async () => {
+        const { version } = await admin.request({ type: 'admin.connections' });
+        const latest = notices.at(-1);
+        return version >= before + 90 && latest?.version === version ? latest : undefined;
+      },
+      10_000,
+      'the notice of the storm’s last change',
+    );
+    const sent = notices.slice(from);
+    const seconds = Math.ceil((last.at - started) / 1_000);
+    // 90 changes (30 openings, hellos and endings): the first at once, then at most one per second.
+    expect(sent.length).toBeLessThanOrEqual(seconds + 1);
+    expect(sent.length).toBeLessThan(90);
+    const versions = sent.map((n) => n.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  });
+});
+
 /** The ended connections once there are at least `count` (the server sees a close a moment after the client). */
 function waitForEnded(admin: TruinlagClient, count: number) {
   return waitFor(

@@ -2,6 +2,7 @@ import type { EngineCommandType } from '../../protocol/commands/index.js';
 import type { Handler } from '../handler.js';
 import * as audit from './audit.js';
 import * as auth from './auth.js';
+import { announced } from './catalogue/announced.js';
 import * as challenges from './catalogue/challenges.js';
 import * as sectors from './catalogue/sectors.js';
 import * as sets from './catalogue/sets.js';
@@ -23,7 +24,10 @@ import * as privacy from './privacy.js';
 import * as sessions from './sessions.js';
 import * as timers from './timers.js';
 
-/** One handler per command; the mapped type makes a command without a handler a type error. */
+/**
+ * One handler per command; the mapped type makes a command without a handler a type error. Catalogue
+ * writes are `announced` (CATALOGUE-12).
+ */
 export const HANDLERS: { readonly [T in EngineCommandType]: Handler<T> } = {
   ping: core.ping,
   'state.get': core.stateGet,
@@ -43,32 +47,32 @@ export const HANDLERS: { readonly [T in EngineCommandType]: Handler<T> } = {
   'timer.fire': timers.timerFire,
   'clock.pause': timers.clockPause,
   'clock.resume': timers.clockResume,
-  'set.add': sets.setAdd,
-  'set.edit': sets.setEdit,
+  'set.add': announced('set', sets.setAdd),
+  'set.edit': announced('set', sets.setEdit),
   'set.list': sets.setList,
   'set.get': sets.setGet,
-  'set.delete': sets.setDelete,
-  'set.deleteAll': sets.setDeleteAll,
-  'challenge.add': challenges.challengeAdd,
-  'challenge.edit': challenges.challengeEdit,
+  'set.delete': announced('set', sets.setDelete),
+  'set.deleteAll': announced('set', sets.setDeleteAll),
+  'challenge.add': announced('challenge', challenges.challengeAdd),
+  'challenge.edit': announced('challenge', challenges.challengeEdit),
   'challenge.list': challenges.challengeList,
   'challenge.get': challenges.challengeGet,
-  'challenge.delete': challenges.challengeDelete,
-  'challenge.deleteAll': challenges.challengeDeleteAll,
-  'zone.add': zones.zoneAdd,
-  'zone.edit': zones.zoneEdit,
+  'challenge.delete': announced('challenge', challenges.challengeDelete),
+  'challenge.deleteAll': announced('challenge', challenges.challengeDeleteAll),
+  'zone.add': announced('zone', zones.zoneAdd),
+  'zone.edit': announced('zone', zones.zoneEdit),
   'zone.list': zones.zoneList,
   'zone.get': zones.zoneGet,
-  'zone.delete': zones.zoneDelete,
-  'zone.deleteAll': zones.zoneDeleteAll,
-  'zone.setMinutes': zones.zoneSetMinutes,
-  'zone.setCloseSectors': zones.zoneSetCloseSectors,
-  'sector.add': sectors.sectorAdd,
+  'zone.delete': announced('zone', zones.zoneDelete),
+  'zone.deleteAll': announced('zone', zones.zoneDeleteAll),
+  'zone.setMinutes': announced('zone', zones.zoneSetMinutes),
+  'zone.setCloseSectors': announced('zone', zones.zoneSetCloseSectors),
+  'sector.add': announced('sector', sectors.sectorAdd),
   'sector.list': sectors.sectorList,
   'sector.get': sectors.sectorGet,
-  'sector.delete': sectors.sectorDelete,
-  'sector.deleteAll': sectors.sectorDeleteAll,
-  'sector.link': sectors.sectorLink,
+  'sector.delete': announced('sector', sectors.sectorDelete),
+  'sector.deleteAll': announced('sector', sectors.sectorDeleteAll),
+  'sector.link': announced('sector', sectors.sectorLink),
   'challenge.preview': preview.challengePreview,
   'player.edit': players.playerEdit,
   'player.remove': players.playerRemove,

@@ -5,6 +5,8 @@ import {
   colourSchema,
   eventSchema,
   gameSchema,
+  lastGameSchema,
+  sessionGameSchema,
   locationInputSchema,
   pastGameInfoSchema,
   pastGameSchema,
@@ -71,7 +73,9 @@ export const sessionState = defineCommand({
   params: {},
   result: z.object({
     session: sessionSchema,
-    game: gameSchema.nullable(),
+    game: sessionGameSchema.nullable(),
+    /** Admins only, while no game runs: the course of the session's last ended game, if any. */
+    lastGame: lastGameSchema.nullable().optional(),
     teams: z.array(teamSchema),
     players: z.array(playerSchema),
     events: z.array(eventSchema),

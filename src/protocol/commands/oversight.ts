@@ -44,6 +44,8 @@ export const adminConnections = defineCommand({
   access: 'admin',
   params: {},
   result: z.object({
+    /** The board's version: it counts openings, hellos and endings; `connections` notices carry it (OPS-4). */
+    version: z.number().int().nonnegative(),
     connections: z.array(connectionSchema),
     /** The most recent ended connections, newest first (a bounded ring). */
     ended: z.array(endedConnectionSchema),

@@ -281,6 +281,27 @@ describe('the dashboard’s controls', { timeout: 300_000 }, () => {
     expect(dash.outside).toEqual([]);
   });
 
+  it('[AUTH-7] after a reload the feed still names who started the game and who made each correction', async () => {
+    const page = dash.page;
+    const notes = page.locator('li.event[data-note=correction]');
+    const live = await notes.count();
+    await page.reload();
+    await page.locator('[data-link=online]').waitFor();
+    await page.getByLabel('Session').selectOption({ label: 'Züri (running)' });
+    await openTab(page, 'Feed');
+    await page
+      .locator('li.event[data-note=started]', { hasText: 'The game started — by the owner' })
+      .waitFor();
+    const corrections = found((await state()).game?.corrections, 'the game’s corrections');
+    expect(corrections.length).toBeGreaterThan(0);
+    // Each correction once: the snapshot's and the live broadcast's note are one entry.
+    await expect.poll(() => notes.count()).toBe(corrections.length);
+    expect(live).toBe(corrections.length);
+    expect(await notes.filter({ hasText: 'by Alice' }).count()).toBe(corrections.length);
+    await notes.filter({ hasText: 'last catch or completion undone' }).first().waitFor();
+    await look(page, 'feed-after-reload');
+  });
+
   it('[AUTH-7] stops the game once confirmed: the feed and the past game name Alice as who stopped it', async () => {
     const page = dash.page;
     await openTab(page, 'Set-up');
@@ -295,9 +316,20 @@ describe('the dashboard’s controls', { timeout: 300_000 }, () => {
     const archived = await game.admin.request({ type: 'pastGame.get', id: found(past, 'the past game').id });
     expect(archived.endedBy).toEqual(byAlice());
     await openTab(page, 'Feed');
-    await page
-      .locator('li.event[data-note=ended]', { hasText: 'The game ended (stopped) — by Alice' })
-      .waitFor();
+    const ended = page.locator('li.event[data-note=ended]', {
+      hasText: 'The game ended (stopped) — by Alice',
+    });
+    await ended.waitFor();
+    // After a reload the ended game's course is still named: its standings are still shown.
+    await page.reload();
+    await page.locator('[data-link=online]').waitFor();
+    await page.getByLabel('Session').selectOption({ label: 'Züri' });
+    await openTab(page, 'Feed');
+    await ended.waitFor();
+    await page.locator('li.event[data-note=started]', { hasText: '— by the owner' }).waitFor();
+    const notes = page.locator('li.event[data-note=correction]');
+    await expect.poll(() => notes.filter({ hasText: 'by Alice' }).count()).toBe(archived.corrections.length);
+    expect(await page.locator('li.event[data-note=ended]').count()).toBe(1);
   });
 
   it('assigns players by dragging their cards onto teams, and by the pick per player', async () => {

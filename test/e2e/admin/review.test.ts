@@ -4,7 +4,7 @@ import type { TruinlagClient } from '../../../src/client/node.js';
 import { TRUINLAG_VERSION } from '../../../src/protocol/version.js';
 import { PICTURES_IN_FLIGHT } from '../../../web/admin/src/picture-loader.js';
 import { closeClients, openClient } from '../../helpers/clients.js';
-import { found } from '../../helpers/found.js';
+import { found, theOne } from '../../helpers/found.js';
 import { makeImage, uploaded, uploadHttp } from '../../pictures/support.js';
 import { launchChromium } from '../support/chromium.js';
 import { startGame, startGameServer, type GameServer } from '../support/game.js';
@@ -167,7 +167,7 @@ describe('the dashboard’s refused catches, photos and connections', { timeout:
     expect(pictureRequests.filter((url) => url.includes('token='))).toEqual([]);
   });
 
-  it('lists the phones’ connections, and one that closed, with why', async () => {
+  it('[OPS-4] lists the phones’ connections, and follows them live: one that closes, one that connects', async () => {
     const page = dash.page;
     await page.getByRole('link', { name: 'Connections' }).click();
     const open = page.getByRole('table', { name: 'Connected now' });
@@ -179,14 +179,16 @@ describe('the dashboard’s refused catches, photos and connections', { timeout:
     }
     const leaving = found(phones.get('Blau'), 'Blau’s phone');
     leaving.client.close();
+    // No click from here on: the server's `connections` notices move the table.
     const ended = page.getByRole('table', { name: 'Ended lately' });
-    for (let tries = 0; !(await ended.locator('tr[data-reason=closed-by-client]').isVisible()); tries++) {
-      if (tries > 50) throw new Error('the closed phone never showed as ended');
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await page.waitForTimeout(100);
-    }
     await ended.locator('tr[data-reason=closed-by-client]').getByText('Player Blau').waitFor();
-    await expect(open.locator(`tr[data-player="${leaving.player}"]`).count()).resolves.toBe(0);
+    await open.locator(`tr[data-player="${leaving.player}"]`).waitFor({ state: 'detached' });
+    const blau = theOne(game.teams, (t) => t.name === 'Blau', 'Blau');
+    const back = await openClient({ url: game.server.url }, { appName: 'phone-Blau-again' });
+    await back.login(blau.passphrase);
+    const row = open.locator(`tr[data-player="${leaving.player}"]`);
+    await row.getByText(`phone-Blau-again ${TRUINLAG_VERSION}`).waitFor();
+    await row.getByText('player', { exact: true }).waitFor();
     await look(page, 'connections');
     expect(dash.outside).toEqual([]);
   });

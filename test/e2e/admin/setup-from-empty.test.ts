@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -7,11 +7,14 @@ import { fetchCatalogue, TABLE_NAMES, writeCatalogueTables } from '../../../src/
 import type { TruinlagClient } from '../../../src/client/node.js';
 import { webApp } from '../../../src/server/web-app.js';
 import { FIXTURE_INVALID_ROWS } from '../../catalogue-io/fixture.js';
+import { cli, cliJson } from '../../cli-game/support.js';
 import {
   closeClients,
   gameWindowIn,
   openClient,
+  removeTempDirs,
   startTestServer,
+  tempDir,
   type TestServer,
 } from '../../helpers/index.js';
 import { builtWebApp } from '../../web/built-app.js';
@@ -65,6 +68,7 @@ describe('set-up from empty through the dashboard', { timeout: 300_000 }, () => 
     await browser?.close();
     closeClients();
     await server?.stop();
+    removeTempDirs();
   });
 
   it('imports the demo catalogue from its CSV files: dry run with the rejected rows first, then apply', async () => {
@@ -128,6 +132,30 @@ describe('set-up from empty through the dashboard', { timeout: 300_000 }, () => 
     await page.getByRole('button', { name: 'Sectors (8)' }).click();
     await expect.poll(() => page.locator('tr[data-sector]').count()).toBe(8);
     await expect(page.locator('tr[data-sector=C] td').textContent()).resolves.toBe('HLNORW');
+  });
+
+  it('[CATALOGUE-12] shows a challenge the CLI adds, and drops it when the CLI deletes it, without a click', async () => {
+    const page = dash.page;
+    await page.getByRole('button', { name: /^Challenges \(/ }).click();
+    const browse = page.getByRole('region', { name: 'Browse' });
+    await browse.getByLabel('Title or place').fill('Live vom Terminal');
+    const shown = page.locator('table.challenges tbody tr');
+    await expect.poll(() => shown.count()).toBe(0);
+    const before = (await fetchCatalogue(admin)).challenges.size;
+    const file = join(tempDir(), 'challenge.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ kind: 'Unspezifisch', status: 'ToSort', title: 'Live vom Terminal' }),
+    );
+    const added = await cliJson<{ id: number }>(server.socketPath, ['challenge', 'add', '--file', file]);
+    await shown.filter({ hasText: 'Live vom Terminal' }).waitFor();
+    await page.getByRole('button', { name: `Challenges (${before + 1})` }).waitFor();
+    await look(page, 'catalogue-live');
+    const deleted = await cli(server.socketPath, ['challenge', 'delete', String(added.id)]);
+    expect(deleted.code).toBe(0);
+    await page.getByRole('button', { name: `Challenges (${before})` }).waitFor();
+    await expect.poll(() => shown.count()).toBe(0);
+    await browse.getByLabel('Title or place').fill('');
   });
 
   it('previews a hand for a zone and a time, each offer with its points breakdown', async () => {

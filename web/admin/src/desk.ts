@@ -46,6 +46,10 @@ export class Desk {
   readonly gamesEnded = signal(0);
   /** The chosen session's catches refused by the evidence check, on record for an override (CATCH-7). */
   readonly refusals = signal<readonly CatchRefusal[]>([]);
+  /** The connection board's version as the server's last `connections` notice said (OPS-4). */
+  readonly connectionsVersion = signal(0);
+  /** Counts the `catalogue.changed` broadcasts since login (CATALOGUE-12): the Catalogue tab re-reads on each. */
+  readonly catalogueChanges = signal(0);
   readonly session = computed(() => this.sessions.value.find((s) => s.id === this.sessionId.value));
 
   private client: TruinlagClient | undefined;
@@ -94,6 +98,9 @@ export class Desk {
       }
     });
     client.onBroadcast((b) => this.received(b));
+    client.onNotice((n) => {
+      if (n.notice === 'connections' && n.version !== undefined) this.connectionsVersion.value = n.version;
+    });
     try {
       const welcome = await client.ready;
       if (welcome.role !== 'admin') return this.refuse(client, 'This is not a game master’s token.');
@@ -193,6 +200,7 @@ export class Desk {
     if (e.type === 'player.added' || e.type === 'player.changed')
       this.players.value = upsert(this.players.value, e.player);
     if (e.type === 'game.ended') this.gamesEnded.value++;
+    if (e.type === 'catalogue.changed') this.catalogueChanges.value++;
     const view = this.view.value;
     if (view === undefined || b.session !== view.state.session.id) return;
     const applied = applyBroadcast(view, b);
@@ -204,7 +212,8 @@ export class Desk {
     // A catch settles the refusals of its teams, the game's end all of them (CATCH-7).
     if (e.type === 'caught' || e.type === 'game.ended')
       void this.request({ type: 'catch.refusals' }).then((r) => (this.refusals.value = r));
-    if (applied.refetch) void this.refetchSession();
+    // After its end, the snapshot carries the ended game's course with its authors (AUTH-7).
+    if (applied.refetch || e.type === 'game.ended') void this.refetchSession();
   }
 
   private addTrackPoint(team: number, point: TrackPoint): void {

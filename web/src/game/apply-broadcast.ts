@@ -101,6 +101,7 @@ function applyEvent(s: SessionState, b: BroadcastMessage): EventResult {
     case 'session.added':
     case 'config.changed':
     case 'catch.refused':
+    case 'catalogue.changed':
       return keep(s);
   }
 }

@@ -25,13 +25,48 @@ const gameView = (
   pausedAt: session.clockPausedAt,
 });
 
+/** The running game with, for admins only, who started it and its corrections (AUTH-7). */
+const sessionGameView = (game: GameRecord, session: SessionRecord, ctx: HandlerContext) =>
+  ctx.actor.kind === 'admin'
+    ? {
+        ...gameView(game, session),
+        startedBy: game.startedBy ?? { kind: 'owner' as const },
+        corrections: [...(game.corrections ?? [])],
+      }
+    : gameView(game, session);
+
+/** The course of the session's last ended game (AUTH-7), for admins while no game runs. */
+function lastGameView(ctx: HandlerContext, session: SessionRecord) {
+  if (ctx.actor.kind !== 'admin' || session.game !== null) return {};
+  const past = ctx.tx
+    .all('pastGame')
+    .filter((p) => p.session === session.id)
+    .reduce<PastGameRecord | undefined>(
+      (last, p) => (last === undefined || p.id > last.id ? p : last),
+      undefined,
+    );
+  if (past === undefined) return { lastGame: null };
+  const owner = { kind: 'owner' as const };
+  return {
+    lastGame: {
+      id: past.id,
+      startedAt: past.startedAt,
+      endedAt: past.endedAt,
+      startedBy: past.startedBy ?? owner,
+      endedBy: past.endedBy ?? owner,
+      corrections: [...(past.corrections ?? [])],
+    },
+  };
+}
+
 export const sessionState: Handler<'session.state'> = (_command, ctx) => {
   const session = sessionOf(ctx);
   const teams = teamsOf(ctx.tx, session.id);
   const stream = String(session.id);
   return ok({
     session: sessionView(session),
-    game: session.game === null ? null : gameView(session.game, session),
+    game: session.game === null ? null : sessionGameView(session.game, session, ctx),
+    ...lastGameView(ctx, session),
     teams: teams.map((t) => teamView(t, locationVisible(ctx, t))),
     players: ctx.tx
       .all('player')

@@ -11,7 +11,9 @@ import { PreviewPanel } from './preview-panel.js';
 export function CatalogueTab({ desk }: { desk: Desk }) {
   const store = useMemo(() => new CatalogueStore(desk), [desk]);
   useSignalEffect(() => {
-    // Read again whenever the connection comes back: changes made meanwhile are not broadcast.
+    // Read again on every catalogue change (CATALOGUE-12: reading the count subscribes to it), and
+    // whenever the connection comes back (a resync replays no changes).
+    void desk.catalogueChanges.value;
     if (desk.link.value === 'online') void store.reload();
   });
   const catalogue = store.catalogue.value;

@@ -38,17 +38,19 @@ export function ImportPanel({ desk, store }: { desk: Desk; store: CatalogueStore
   const apply = async (picked: PickedTables): Promise<void> => {
     error.value = undefined;
     step.value = { kind: 'applying', picked, progress: { done: 0, total: 0, phase: '' } };
-    try {
-      const outcome = await runImport(desk, picked.tables, {
-        dryRun: false,
-        onProgress: (progress) => (step.value = { kind: 'applying', picked, progress }),
-      });
-      step.value = { kind: 'applied', picked, outcome };
-    } catch (e) {
-      step.value = { kind: 'pick' };
-      error.value = refusalText(e);
-    }
-    await store.reload();
+    // Each command of the import announces a change (CATALOGUE-12): one read when it is done is enough.
+    await store.holding(async () => {
+      try {
+        const outcome = await runImport(desk, picked.tables, {
+          dryRun: false,
+          onProgress: (progress) => (step.value = { kind: 'applying', picked, progress }),
+        });
+        step.value = { kind: 'applied', picked, outcome };
+      } catch (e) {
+        step.value = { kind: 'pick' };
+        error.value = refusalText(e);
+      }
+    });
   };
   const now = step.value;
   return (

@@ -22,8 +22,9 @@ const REASON_TEXT = {
 
 /**
  * Connections (OPS-3): who is connected now and the latest connections that ended, with why, as the
- * runtime answers `admin.connections`. Connections are not broadcast: the table is read when the tab
- * opens and on Refresh.
+ * runtime answers `admin.connections`. The table is read when the tab opens, again whenever the server's
+ * `connections` notice says the board moved past what it shows (OPS-4), and on Refresh (last seen and
+ * queued bytes change without a notice).
  */
 export function ConnectionsTab({ desk }: { desk: Desk }) {
   const board = useSignal<Board | undefined>(undefined);
@@ -38,6 +39,11 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
     );
   };
   useEffect(read, [desk]);
+  const version = desk.connectionsVersion.value;
+  useEffect(() => {
+    const shown = board.peek();
+    if (shown !== undefined && version > shown.version) read();
+  }, [version]);
   const who = useWho(desk);
   const b = board.value;
   return (

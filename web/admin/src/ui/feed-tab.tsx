@@ -4,6 +4,7 @@ import { feedOf, type FeedItem } from '../../../src/game/selectors.js';
 import type { Note, Team } from '../../../src/game/types.js';
 import { TeamName } from '../../../src/ui/common.js';
 import { authorName } from '../author.js';
+import { notesWithAuthors } from '../course-notes.js';
 import type { Desk } from '../desk.js';
 import { refusalText } from '../desk.js';
 import { PictureLoader } from '../picture-loader.js';
@@ -22,7 +23,7 @@ export function FeedTab({ desk }: { desk: Desk }) {
   useEffect(() => () => loader.dispose(), [loader]);
   const view = desk.view.value;
   if (view === undefined) return null;
-  const items = feedOf(view).filter(
+  const items = feedOf({ ...view, notes: notesWithAuthors(view) }).filter(
     (item) =>
       (kind.value === 'all' || item.kind === kind.value) &&
       (team.value === undefined ||
@@ -84,7 +85,7 @@ const CORRECTIONS: Readonly<Record<string, string>> = {
   move: 'moved to another zone',
 };
 
-/** What a course note says, and who made it when the broadcast named them (AUTH-7). */
+/** What a course note says, and who made it (AUTH-7). */
 function noteText(note: Note, team: Team | undefined): string {
   const teamName = team?.name ?? '';
   const texts: Record<Note['kind'], string> = {
