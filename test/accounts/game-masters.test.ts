@@ -31,31 +31,25 @@ afterEach(async () => {
 
 const newToken = (): string => randomBytes(32).toString('base64url');
 
-async function withGameMaster(name = 'Gianna'): Promise<{
-  server: TestServer;
-  clock: FakeClock;
-  owner: TruinlagClient;
-  gm: TruinlagClient;
-  token: string;
-  id: number;
-}> {
-  const clock = new FakeClock();
-  const server = await startTestServer({ clock });
+async function withGameMaster(
+  name = 'Gianna',
+): Promise<{ server: TestServer; owner: TruinlagClient; gm: TruinlagClient; token: string; id: number }> {
+  const server = await startTestServer({ clock: new FakeClock() });
   const owner = await openClient({ socket: server.socketPath });
   const token = newToken();
   const { id } = await owner.request({ type: 'gm.add', name, token });
   const gm = await openClient({ url: server.url, token });
-  return { server, clock, owner, gm, token, id };
+  return { server, owner, gm, token, id };
 }
 
 describe('[AUTH-7] game-master accounts', () => {
   it('[AUTH-7] a game master logs in as admin; starts, corrections and stops show their author', async () => {
-    const { server, clock, owner, gm, id } = await withGameMaster();
+    const { server, owner, gm, id } = await withGameMaster();
     expect(gm.welcome?.role).toBe('admin');
     const world = await makeWorld(gm);
     const session = world.session;
     const started = nextBroadcast(owner, (b) => b.event.type === 'game.started');
-    await playCatch(gm, world, clock.now());
+    await playCatch(gm, world);
     const gianna = { kind: 'gameMaster', gameMaster: id, name: 'Gianna' };
     expect((await started).event).toMatchObject({ by: gianna });
     const corrected = nextBroadcast(owner, (b) => b.event.type === 'correction');
