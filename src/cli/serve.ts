@@ -1,6 +1,5 @@
 import { resolveServerConfig, type ServerConfigInput } from '../server/config.js';
-import { startServer } from '../server/server.js';
-import { webApp } from '../server/web-app.js';
+import { startIntegrityCheck } from '../store/integrity-check.js';
 import { StartRefusal } from '../store/start-refusal.js';
 import { CliError } from './connection.js';
 
@@ -12,12 +11,17 @@ const FORCE_EXIT_MS = 10_000;
  */
 export async function serve(input: ServerConfigInput): Promise<void> {
   const config = resolveServerConfig(input);
-  const server = await startServer(config, { staticApp: webApp({ tileUrl: config.tileUrl }) }).catch(
-    (error: unknown) => {
-      // A refused data directory is the user's to fix: its message, under its own code, without a trace.
-      throw error instanceof StartRefusal ? new CliError(error.code, error.message) : error;
-    },
-  );
+  // The store's integrity check runs on its own thread while the server's code loads (DURABILITY-8).
+  const integrityCheck = startIntegrityCheck(config.dataDir);
+  const [{ startServer }, { webApp }] = await Promise.all([
+    import('../server/server.js'),
+    import('../server/web-app.js'),
+  ]);
+  const staticApp = webApp({ tileUrl: config.tileUrl });
+  const server = await startServer(config, { staticApp, integrityCheck }).catch((error: unknown) => {
+    // A refused data directory is the user's to fix: its message, under its own code, without a trace.
+    throw error instanceof StartRefusal ? new CliError(error.code, error.message) : error;
+  });
   const out = process.stdout;
   out.write(`truinlag is listening\n`);
   out.write(`  player app:   ${server.url.replace('ws://', 'http://')}/\n`);
