@@ -103,7 +103,13 @@ export class SqliteStore implements Store {
     check: IntegrityCheck,
   ): Promise<SqliteStore> {
     const opened = connect(dataDir, options);
-    const problems = opened.version === 0 ? [] : ((await check) ?? integrityProblems(opened.db));
+    let problems: readonly string[];
+    try {
+      problems = opened.version === 0 ? [] : ((await check) ?? integrityProblems(opened.db));
+    } catch (error) {
+      opened.db.close();
+      throw error;
+    }
     return SqliteStore.ready(opened, dataDir, problems);
   }
 
