@@ -1,7 +1,7 @@
 import type { ServingNode } from '../cluster/start-node.js';
 import { resolveServerConfig, type ServerConfig, type ServerConfigInput } from '../server/config.js';
-import { startServer, type RunningServer } from '../server/server.js';
-import { webApp } from '../server/web-app.js';
+import type { RunningServer, ServerExtras } from '../server/server.js';
+import { startIntegrityCheck } from '../store/integrity-check.js';
 import { StartRefusal } from '../store/start-refusal.js';
 import { CliError } from './connection.js';
 
@@ -20,7 +20,17 @@ export interface ClusterInput {
  */
 export async function serve(input: ServerConfigInput, cluster?: ClusterInput): Promise<void> {
   const config = resolveServerConfig(input);
-  const extras = { staticApp: webApp({ tileUrl: config.tileUrl }) };
+  // The store's integrity check runs on its own thread while the server's code loads (DURABILITY-8); a
+  // cluster node checks its copy when it takes over.
+  const integrityCheck = cluster === undefined ? startIntegrityCheck(config.dataDir) : undefined;
+  const [{ startServer }, { webApp }] = await Promise.all([
+    import('../server/server.js'),
+    import('../server/web-app.js'),
+  ]);
+  const extras: ServerExtras = {
+    staticApp: webApp({ tileUrl: config.tileUrl }),
+    ...(integrityCheck === undefined ? {} : { integrityCheck }),
+  };
   const running: ServingNode =
     cluster === undefined
       ? announce(await startServer(config, extras).catch(refusalAsCliError), config)

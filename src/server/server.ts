@@ -12,6 +12,7 @@ import type { RuntimeLoad } from '../runtime/observer.js';
 import { Runtime } from '../runtime/runtime.js';
 import { hasSecrets, loadOrCreateSecrets, type Secrets } from '../runtime/secrets.js';
 import { actorOfToken } from '../runtime/tokens.js';
+import { startIntegrityCheck, type IntegrityCheck } from '../store/integrity-check.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ConnectionServices } from '../transport/connection.js';
@@ -39,6 +40,11 @@ export interface ServerExtras {
    * local, the writer appends to JetStream first; src/cluster). Default: the SQLite store itself.
    */
   readonly runtimeStore?: (local: SqliteStore) => Store;
+  /**
+   * The store's integrity check, when the caller started it before it loaded the server (`truinlag serve`
+   * does, DURABILITY-8); started here otherwise.
+   */
+  readonly integrityCheck?: IntegrityCheck;
 }
 
 export interface RunningServer {
@@ -61,9 +67,11 @@ export interface RunningServer {
  * commit, tell clients, close connections, remove the socket file.
  */
 export async function startServer(config: ServerConfig, extras: ServerExtras = {}): Promise<RunningServer> {
+  const integrityCheck = extras.integrityCheck ?? startIntegrityCheck(config.dataDir);
   const clock = extras.clock ?? systemClock;
   const logger = pino({ level: config.logLevel, base: undefined }, stderrSink());
-  const { store, secrets } = openDataDir(config.dataDir);
+  // Nothing below writes, arms a timer or listens before the check has passed (DURABILITY-8).
+  const { store, secrets } = await openDataDir(config.dataDir, integrityCheck);
   // The gauges read the runtime only when scraped, long after it exists.
   const metrics = new ServerMetrics((): RuntimeLoad => runtime.load);
   const telemetry = new Telemetry(metrics, logger, config.slowTurnMs);
@@ -162,8 +170,11 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
  * Opens the data directory's store and secrets, refusing (StartRefusal) a directory whose database is
  * missing, damaged or from a newer truinlag while its secrets exist (DURABILITY-5, DURABILITY-6).
  */
-function openDataDir(dataDir: string): { store: SqliteStore; secrets: Secrets } {
-  const store = SqliteStore.open(dataDir, { mustExist: hasSecrets(dataDir) });
+async function openDataDir(
+  dataDir: string,
+  integrityCheck: IntegrityCheck,
+): Promise<{ store: SqliteStore; secrets: Secrets }> {
+  const store = await SqliteStore.openChecked(dataDir, { mustExist: hasSecrets(dataDir) }, integrityCheck);
   try {
     const secrets = loadOrCreateSecrets(dataDir);
     store.bindKey(createHash('sha256').update(secrets.passphraseKey).digest('hex').slice(0, 32));

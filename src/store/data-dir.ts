@@ -5,6 +5,8 @@ import { join } from 'node:path';
 export const PRIVATE_DIR_MODE = 0o700;
 /** Every file in the data directory: database, WAL, shared memory, secrets, backups. */
 export const PRIVATE_FILE_MODE = 0o600;
+/** The store's file in the data directory. */
+export const DATABASE_FILE = 'truinlag.db';
 /** Where `server.backup` writes, inside the data directory (and nowhere else). */
 export const BACKUPS_DIR = 'backups';
 

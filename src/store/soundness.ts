@@ -2,11 +2,9 @@ import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { hasSecrets } from '../runtime/secrets.js';
+import { messageOf } from './integrity-problems.js';
 import { MIGRATIONS } from './migrations.js';
 import { restoreHint, StartRefusal } from './start-refusal.js';
-
-/** How many of SQLite's integrity problems a refusal lists. */
-const PROBLEMS_SHOWN = 5;
 
 /**
  * Refuses a database that should be there but is missing or empty (DURABILITY-5): with the installation's
@@ -35,11 +33,11 @@ export function refuseMissing(path: string, dataDir: string): void {
 }
 
 /**
- * Refuses a file that is not a sound truinlag store before anything writes to it (DURABILITY-5): not a
- * database at all, a schema version from a newer truinlag, no schema where one must be, or a file that
- * fails SQLite's integrity check. A store without schema (version 0) is new and has nothing to check.
+ * Refuses a file that is not a truinlag store this truinlag can open (DURABILITY-5): not a database at
+ * all, a schema version from a newer truinlag, or no schema where one must be. Returns the schema version;
+ * a store without schema (version 0) is new, and has nothing for the integrity check to check.
  */
-export function checkSoundness(db: Database.Database, dataDir: string, mustHaveSchema: boolean): void {
+export function checkVersion(db: Database.Database, dataDir: string, mustHaveSchema: boolean): number {
   const path = db.name;
   let version: number;
   try {
@@ -59,28 +57,13 @@ export function checkSoundness(db: Database.Database, dataDir: string, mustHaveS
   if (version === 0 && mustHaveSchema) {
     throw new StartRefusal(`${path} holds no truinlag data (no schema). ${restoreHint(dataDir)}`);
   }
-  if (version === 0) return;
-  const problems = integrityProblems(db);
-  if (problems.length > 0) {
-    throw new StartRefusal(
-      `${path} fails SQLite's integrity check: ${problems.join('; ')}. ${restoreHint(dataDir)}`,
-    );
-  }
+  return version;
 }
 
-/** What SQLite's integrity check finds wrong (empty when the file is sound). */
-function integrityProblems(db: Database.Database): string[] {
-  try {
-    const rows = db.pragma(`integrity_check(${PROBLEMS_SHOWN})`, { simple: false }) as {
-      integrity_check: string;
-    }[];
-    const problems = rows.map((row) => row.integrity_check);
-    return problems.length === 1 && problems[0] === 'ok' ? [] : problems;
-  } catch (error) {
-    return [messageOf(error)];
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Refuses a store SQLite's integrity check found `problems` in (DURABILITY-5). */
+export function refuseDamaged(path: string, dataDir: string, problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  throw new StartRefusal(
+    `${path} fails SQLite's integrity check: ${problems.join('; ')}. ${restoreHint(dataDir)}`,
+  );
 }

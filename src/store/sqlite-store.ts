@@ -4,14 +4,16 @@ import type { PeriodRecord, TeamRecord } from '../engine/game/types.js';
 import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
 import { CommitWriter } from './commit-writer.js';
-import { BACKUPS_DIR, createPrivateFile, makeDataDirPrivate } from './data-dir.js';
+import { BACKUPS_DIR, createPrivateFile, DATABASE_FILE, makeDataDirPrivate } from './data-dir.js';
+import type { IntegrityCheck } from './integrity-check.js';
+import { integrityProblems } from './integrity-problems.js';
 import { MIGRATIONS } from './migrations.js';
 import { teamCore } from './period-rows.js';
-import { checkSoundness, refuseMissing } from './soundness.js';
+import { checkVersion, refuseDamaged, refuseMissing } from './soundness.js';
 import { restoreHint, StartRefusal } from './start-refusal.js';
 import type { AnsweredKey, LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
 
-export const DATABASE_FILE = 'truinlag.db';
+export { DATABASE_FILE } from './data-dir.js';
 /** How long a connection waits for another's lock before its statement fails (better-sqlite3's default). */
 export const BUSY_TIMEOUT_MS = 5_000;
 
@@ -81,16 +83,41 @@ export class SqliteStore implements Store {
   /**
    * Opens the store in a data directory (made private first, AUTH-8) and brings its schema up to date.
    * A missing database is created, unless `mustExist`: then a missing or empty one is refused, as is, in
-   * any case, a file that is not a sound truinlag store (DURABILITY-5).
+   * any case, a file that is not a sound truinlag store (DURABILITY-5). SQLite's integrity check runs
+   * here, before anything else; the server runs it beside its start instead (`openChecked`).
    */
-  static open(dataDir: string, options: { mustExist?: boolean } = {}): SqliteStore {
-    const path = join(dataDir, DATABASE_FILE);
-    if (options.mustExist === true) refuseMissing(path, dataDir);
-    makeDataDirPrivate(dataDir);
-    createPrivateFile(path);
-    const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  static open(dataDir: string, options: OpenOptions = {}): SqliteStore {
+    const opened = connect(dataDir, options);
+    return SqliteStore.ready(opened, dataDir, opened.version === 0 ? [] : integrityProblems(opened.db));
+  }
+
+  /**
+   * Opens the store as `open` does, but takes the integrity check's verdict from `check`, started before
+   * (on its own thread, DURABILITY-8), and waits for it before anything writes: the schema's migrations,
+   * and the writer and timers of whoever uses the store next. A check that found no store when it started
+   * is run here.
+   */
+  static async openChecked(
+    dataDir: string,
+    options: OpenOptions,
+    check: IntegrityCheck,
+  ): Promise<SqliteStore> {
+    const opened = connect(dataDir, options);
+    let problems: readonly string[];
     try {
-      checkSoundness(db, dataDir, options.mustExist === true);
+      problems = opened.version === 0 ? [] : ((await check) ?? integrityProblems(opened.db));
+    } catch (error) {
+      opened.db.close();
+      throw error;
+    }
+    return SqliteStore.ready(opened, dataDir, problems);
+  }
+
+  /** Refuses a store with integrity problems; otherwise sets the connection up and migrates the schema. */
+  private static ready(opened: Connected, dataDir: string, problems: readonly string[]): SqliteStore {
+    const { db } = opened;
+    try {
+      refuseDamaged(db.name, dataDir, problems);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('wal_autocheckpoint = 0');
@@ -100,7 +127,7 @@ export class SqliteStore implements Store {
       db.close();
       throw error;
     }
-    return new SqliteStore(path, dataDir, db);
+    return new SqliteStore(db.name, dataDir, db);
   }
 
   /** Throws unless the file is a truinlag store (used before restoring a backup over the live one). */
@@ -385,6 +412,36 @@ function counterOf(row: MetaRow): number {
 
 function isTable(name: string): name is TableName {
   return (TABLE_NAMES as readonly string[]).includes(name);
+}
+
+/** How a data directory's store is opened. */
+export interface OpenOptions {
+  /** Refuse a missing or empty database instead of creating one (the installation exists). */
+  readonly mustExist?: boolean;
+}
+
+/** A connection to a store that passed every check but the integrity check, and its schema version. */
+interface Connected {
+  readonly db: Database.Database;
+  readonly version: number;
+}
+
+/**
+ * Connects to the data directory's database, refusing (DURABILITY-5) a missing one that must exist and a
+ * file that is not a truinlag store this truinlag can open. Nothing is written to the database yet.
+ */
+function connect(dataDir: string, options: OpenOptions): Connected {
+  const path = join(dataDir, DATABASE_FILE);
+  if (options.mustExist === true) refuseMissing(path, dataDir);
+  makeDataDirPrivate(dataDir);
+  createPrivateFile(path);
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    return { db, version: checkVersion(db, dataDir, options.mustExist === true) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 /**
