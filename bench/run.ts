@@ -25,7 +25,7 @@
  * that one lucky run on a shared machine cannot be the record; results.json keeps every run. Cases (e)
  * and (g) run once.
  *
- * Not in this run, because it takes minutes: (h) a compressed full game day (bench/full-day.ts),
+ * Run on its own (about half a minute): (h) a compressed full game day (bench/full-day.ts),
  * location-update cost at the end of the day against its start and the data directory it leaves
  * (`tsx bench/only.ts h`).
  *
