@@ -1,3 +1,4 @@
+import type { Signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 
 export interface Confirmation {
@@ -31,5 +32,36 @@ export function ConfirmDialog({ ask, close }: { ask: Confirmation; close: (error
         </button>
       </div>
     </dialog>
+  );
+}
+
+/**
+ * The confirmation asked for (if any) and what became of the last one: the error of a refused action
+ * stays shown under the buttons until the next confirmation.
+ */
+export function AskedConfirmation({
+  ask,
+  error,
+}: {
+  ask: Signal<Confirmation | undefined>;
+  error: Signal<string | undefined>;
+}) {
+  return (
+    <>
+      {error.value !== undefined && (
+        <p role="alert" class="error">
+          {error.value}
+        </p>
+      )}
+      {ask.value !== undefined && (
+        <ConfirmDialog
+          ask={ask.value}
+          close={(message) => {
+            ask.value = undefined;
+            error.value = message;
+          }}
+        />
+      )}
+    </>
   );
 }

@@ -3,7 +3,7 @@ import type { CatchRefusal } from '../../../../src/protocol/catch-refusals.js';
 import type { Team } from '../../../src/game/types.js';
 import { TeamName } from '../../../src/ui/common.js';
 import type { Desk } from '../desk.js';
-import { ConfirmDialog, type Confirmation } from './confirm.js';
+import { AskedConfirmation, type Confirmation } from './confirm.js';
 import { clockTime } from './times.js';
 
 const minutes = (ms: number | undefined): number => Math.ceil((ms ?? 0) / 60_000);
@@ -76,20 +76,7 @@ export function RefusedCatches({ desk }: { desk: Desk }) {
           );
         })}
       </ol>
-      {error.value !== undefined && (
-        <p role="alert" class="error">
-          {error.value}
-        </p>
-      )}
-      {ask.value !== undefined && (
-        <ConfirmDialog
-          ask={ask.value}
-          close={(message) => {
-            ask.value = undefined;
-            error.value = message;
-          }}
-        />
-      )}
+      <AskedConfirmation ask={ask} error={error} />
     </section>
   );
 }

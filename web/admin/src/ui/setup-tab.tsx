@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import type { Desk } from '../desk.js';
 import { refusalText } from '../desk.js';
 import { ConfigPanel } from './config-panel.js';
-import { ConfirmDialog, type Confirmation } from './confirm.js';
+import { AskedConfirmation, type Confirmation } from './confirm.js';
 import { PlayersPanel } from './players-panel.js';
 import { TeamsPanel } from './teams-panel.js';
 
@@ -108,20 +108,7 @@ function GameControls({ desk }: { desk: Desk }) {
           </button>
         ))}
       </div>
-      {error.value !== undefined && (
-        <p role="alert" class="error">
-          {error.value}
-        </p>
-      )}
-      {ask.value !== undefined && (
-        <ConfirmDialog
-          ask={ask.value}
-          close={(message) => {
-            ask.value = undefined;
-            error.value = message;
-          }}
-        />
-      )}
+      <AskedConfirmation ask={ask} error={error} />
     </section>
   );
 }
