@@ -60,6 +60,7 @@ function announce(server: RunningServer, config: ServerConfig): RunningServer {
   const out = process.stdout;
   out.write(`truinlag is listening\n`);
   out.write(`  player app:   ${server.url.replace('ws://', 'http://')}/\n`);
+  out.write(`  dashboard:    ${server.url.replace('ws://', 'http://')}/admin\n`);
   out.write(`  WebSocket:    ${server.url}\n`);
   out.write(`  health:       ${server.url.replace('ws://', 'http://')}/healthz\n`);
   out.write(`  local socket: ${server.socketPath}\n`);
