@@ -1,8 +1,8 @@
 /**
  * Runs a subset of the benchmark cases and prints their summaries as JSON (for iterating on one target;
- * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b c f g h
+ * `npm run bench` is the full, reported run). Usage: npm run build && tsx bench/only.ts a b c d f g h
  */
-import { fanOut, libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts } from './cases.js';
+import { fanOut, libraryPings, playerAdds, rawRoundTrips, rawSqliteInserts, slowClient } from './cases.js';
 import { fullDay } from './full-day.js';
 import { cleanup, startEcho, startEngine } from './harness.js';
 import { pingUnderWrites } from './ping-under-writes.js';
@@ -37,6 +37,11 @@ try {
     await echo.stop();
     const engine = await startEngine(8 * 1024 * 1024);
     out.fanOut = await fanOut(engine, 1_000, 20);
+    await engine.stop();
+  }
+  if (wanted.has('d')) {
+    const engine = await startEngine(256 * 1024);
+    out.slowClient = await slowClient(engine, 50, 1_000, 20_000);
     await engine.stop();
   }
   if (wanted.has('f')) {

@@ -146,6 +146,12 @@ export class WsTransport {
 
 /** How long a socket the server closes may take to answer the close handshake before it is dropped. */
 const CLOSE_HANDSHAKE_MS = 1_000;
+/**
+ * How long a socket whose close frame still waits behind unsent bytes is kept: a client that stopped
+ * reading (cut off as a slow consumer, 4008) finds its close code when it reads again within this time,
+ * instead of an abnormal 1006. What it holds is bounded by the outbound queue's window.
+ */
+const STALLED_CLOSE_MS = 10_000;
 
 /**
  * Closes a socket with a code and reason, and drops it if the client does not complete the close in
@@ -153,7 +159,11 @@ const CLOSE_HANDSHAKE_MS = 1_000;
  */
 function closeWithin(socket: WebSocket, code: number, reason: string): void {
   socket.close(code, reason);
-  setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS).unref();
+  setTimeout(() => {
+    if (socket.readyState === socket.CLOSED) return;
+    if (socket.bufferedAmount === 0) return socket.terminate();
+    setTimeout(() => socket.terminate(), STALLED_CLOSE_MS - CLOSE_HANDSHAKE_MS).unref();
+  }, CLOSE_HANDSHAKE_MS).unref();
 }
 
 function rawText(data: WebSocket.RawData): string {
