@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/node.js';
 import { CLOSE_CODES } from '../../src/transport/close-codes.js';
@@ -108,8 +109,10 @@ describe('[PROTOCOL-6] a client that stops reading', () => {
         disconnects: 0,
       });
 
-    // The slow client, reading again, finds what was sent before the cut (a gap-free prefix) and then the
-    // close with the slow-consumer code.
+    // The slow client, reading again seconds later (its close frame waited behind the unsent bytes all
+    // that time), finds what was sent before the cut (a gap-free prefix) and then the close with the
+    // slow-consumer code.
+    await sleep(2_500);
     tcpOf(slow).resume();
     const closed = await withTimeout(slow.closed, 60_000, 'the slow client seeing its close');
     expect(closed.code).toBe(CLOSE_CODES.SLOW_CONSUMER);
