@@ -7,6 +7,7 @@ import { AsyncQueue } from './broadcast-stream.js';
 import { TruinlagError } from './errors.js';
 import type { ConnectionState } from './connection-state.js';
 import type { ClientOptions, RequestOptions } from './options.js';
+import { RatePacer } from './rate-pacer.js';
 import type { ClientTransport } from './transport.js';
 
 interface Pending {
@@ -30,6 +31,11 @@ export class TruinlagClient {
   /** The last broadcast sequence number seen per stream. */
   readonly lastSeq = new Map<string, number>();
   private readonly pending = new Map<string, Pending>();
+  /** Requests refused as RATE_LIMITED, sent again at the pace the server asks (the `retryRateLimited` option). */
+  private readonly pacer = new RatePacer(
+    () => this.pending.keys(),
+    (id) => this.sendPending(id),
+  );
   private readonly broadcastListeners = new Set<Listener<BroadcastMessage>>();
   private readonly noticeListeners = new Set<Listener<Notice>>();
   private readonly connectionListeners = new Set<Listener<ConnectionState>>();
@@ -99,7 +105,8 @@ export class TruinlagClient {
         ? setTimeout(() => this.settle(id, TruinlagError.client('TIMEOUT')), timeoutMs)
         : undefined;
     this.pending.set(id, { frame, answer, ...settle, timer });
-    if (this.welcomed) this.transport?.send(frame);
+    if (this.pacer.holding) this.pacer.hold(id);
+    else if (this.welcomed) this.transport?.send(frame);
     return answer as Promise<ResultOf<C['type']>>;
   }
 
@@ -216,6 +223,7 @@ export class TruinlagClient {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.reconnectTimer);
+    this.pacer.clear();
     for (const id of [...this.pending.keys()]) this.settle(id, TruinlagError.client('CLOSED'));
     this.firstWelcome?.reject(TruinlagError.client('CLOSED'));
     this.rejectWelcomeWaiters(TruinlagError.client('CLOSED'));
@@ -291,13 +299,16 @@ export class TruinlagClient {
           for (const [stream, seq] of Object.entries(message.seq)) this.lastSeq.set(stream, seq);
         this.firstWelcome?.resolve(message);
         for (const waiter of this.welcomeWaiters.splice(0)) waiter.resolve(message);
-        if (fresh) for (const pending of this.pending.values()) this.transport?.send(pending.frame);
+        if (fresh) {
+          this.pacer.clear();
+          for (const pending of this.pending.values()) this.transport?.send(pending.frame);
+        }
         this.setState({ status: 'open', welcome: message });
         return;
       }
       case 'response':
         if (message.ok) this.settle(message.id, undefined, message.result);
-        else this.settle(message.id, TruinlagError.fromProtocol(message.error));
+        else this.refusedOrSettled(message.id, TruinlagError.fromProtocol(message.error));
         return;
       case 'broadcast':
         this.deliver(message);
@@ -314,7 +325,7 @@ export class TruinlagClient {
       case 'error': {
         const error = TruinlagError.fromProtocol(message.error);
         if (message.id !== null) {
-          this.settle(message.id, error);
+          this.refusedOrSettled(message.id, error);
           return;
         }
         // The hello itself was refused (a bad or ended token, another protocol, an app too old for the
@@ -348,10 +359,25 @@ export class TruinlagClient {
     }
   }
 
+  /** A refusal for now (RATE_LIMITED with a wait) is sent again later; any other error is the answer. */
+  private refusedOrSettled(id: string, error: TruinlagError): void {
+    const retryAfterMs = error.details?.retryAfterMs;
+    const retry = this.options.retryRateLimited ?? true;
+    if (retry && error.code === 'RATE_LIMITED' && typeof retryAfterMs === 'number' && this.pending.has(id))
+      this.pacer.refused(id, retryAfterMs);
+    else this.settle(id, error);
+  }
+
+  private sendPending(id: string): void {
+    const pending = this.pending.get(id);
+    if (pending !== undefined && this.welcomed) this.transport?.send(pending.frame);
+  }
+
   private settle(id: string, error: TruinlagError | undefined, result?: unknown): void {
     const pending = this.pending.get(id);
     if (pending === undefined) return;
     this.pending.delete(id);
+    this.pacer.forget(id);
     clearTimeout(pending.timer);
     if (error === undefined) pending.resolve(result);
     else pending.reject(error);

@@ -23,6 +23,12 @@ export interface ClientOptions {
   /** Reconnect automatically after a lost connection (default true). */
   readonly reconnect?: boolean | undefined;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number } | undefined;
+  /**
+   * A request the server refuses as RATE_LIMITED (LIMIT-7) is sent again under its id after the wait the
+   * server names, one at a time, with later requests waiting behind it; it still rejects with TIMEOUT
+   * after `requestTimeoutMs`. False: it rejects with RATE_LIMITED at once. Default true.
+   */
+  readonly retryRateLimited?: boolean | undefined;
   /** Reject a request with TIMEOUT after this long (default 60 s; 0 = never). */
   readonly requestTimeoutMs?: number | undefined;
   /**
