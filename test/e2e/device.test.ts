@@ -139,12 +139,18 @@ describe('the phone’s devices: position, photo upload, battery, screen', { tim
     await phone.page.getByRole('button', { name: 'Send completion' }).click();
     const bar = phone.page.locator('li[data-action=photo] progress');
     await bar.waitFor({ timeout: 15_000 });
+    // The list is below the fold: the line above the bottom bar shows the upload on every tab.
+    await phone.page.locator('.pending-strip progress').waitFor();
+    const strip = await phone.page.locator('.pending-strip').boundingBox();
+    const nav = await phone.page.locator('nav.bottom').boundingBox();
+    expect(strip !== null && nav !== null && strip.y + strip.height <= nav.y + 1).toBe(true);
     await screenshot(phone.page, 'photo-uploading');
     await expect
       .poll(async () => Number(await bar.getAttribute('value')), { timeout: 30_000 })
       .toBeGreaterThan(0);
     await phone.page.locator('li[data-action=photo][data-state=done]').waitFor({ timeout: 60_000 });
     expect(await bar.count()).toBe(0);
+    await phone.page.locator('.pending-strip').waitFor({ state: 'detached' });
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false,
       latency: 0,

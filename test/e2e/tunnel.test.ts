@@ -46,6 +46,7 @@ describe('a completion in a tunnel', { timeout: 240_000 }, () => {
     const queued = (): Promise<void> =>
       phone.page.locator('li[data-action=complete][data-state=queued]').waitFor();
     await queued();
+    await phone.page.locator('.pending-strip', { hasText: '1 action waits for the network' }).waitFor();
     await screenshot(phone.page, 'offline-queued');
 
     await phone.page.reload();
@@ -67,6 +68,7 @@ describe('a completion in a tunnel', { timeout: 240_000 }, () => {
     await phone.page.locator('li[data-action=complete][data-state=done]').waitFor({ timeout: 5_000 });
     const elapsed = Date.now() - back;
     expect(elapsed).toBeLessThanOrEqual(2_000);
+    await phone.page.locator('.pending-strip').waitFor({ state: 'detached' });
     expect(completions()).toBe(1);
     const events = await game.admin.request({ type: 'event.list' }, { session: game.session });
     expect(events.filter((e) => e.type === 'completed')).toHaveLength(1);

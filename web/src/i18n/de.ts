@@ -99,6 +99,8 @@ export const de: Messages = {
     location: () => 'Standort',
     rename: (label: string) => `Neuer Teamname: ${label}`,
   },
+  pendingSending: (n: number) => (n === 1 ? '1 Aktion wird gesendet …' : `${n} Aktionen werden gesendet …`),
+  pendingWaiting: (n: number) => (n === 1 ? '1 Aktion wartet aufs Netz' : `${n} Aktionen warten aufs Netz`),
   positionsWaiting: (n: number) => `${n} Standorte warten aufs Senden`,
   dismiss: 'Entfernen',
   meTitle: 'Du',

@@ -110,6 +110,9 @@ export const en = {
     location: () => 'Position',
     rename: (label: string) => `New team name: ${label}`,
   },
+  pendingSending: (n: number) => (n === 1 ? 'Sending 1 action…' : `Sending ${n} actions…`),
+  pendingWaiting: (n: number) =>
+    n === 1 ? '1 action waits for the network' : `${n} actions wait for the network`,
   positionsWaiting: (n: number) => `${n} positions waiting to be sent`,
   dismiss: 'Remove',
   // me

@@ -5,6 +5,7 @@ import type { Phone } from '../phone.js';
 import { now } from './clock.js';
 import { GameTab } from './game-tab.js';
 import { MeTab } from './me-tab.js';
+import { PendingStrip } from './pending-strip.js';
 import { PlayTab } from './play-tab.js';
 import { applyUpdate, reloadNow, updateReady } from './updates.js';
 
@@ -57,16 +58,19 @@ export function Shell({ phone }: { phone: Phone }) {
         {tab.value === 'game' && <GameTab phone={phone} />}
         {tab.value === 'me' && <MeTab phone={phone} />}
       </main>
-      <nav class="bottom" aria-label={texts.appName}>
-        {TABS.map(({ id, icon }) => (
-          <a key={id} href={`#${id}`} aria-current={tab.value === id ? 'page' : undefined}>
-            <span class="icon" aria-hidden="true">
-              {icon}
-            </span>
-            {labels[id]}
-          </a>
-        ))}
-      </nav>
+      <footer class="dock">
+        <PendingStrip phone={phone} />
+        <nav class="bottom" aria-label={texts.appName}>
+          {TABS.map(({ id, icon }) => (
+            <a key={id} href={`#${id}`} aria-current={tab.value === id ? 'page' : undefined}>
+              <span class="icon" aria-hidden="true">
+                {icon}
+              </span>
+              {labels[id]}
+            </a>
+          ))}
+        </nav>
+      </footer>
     </div>
   );
 }
