@@ -46,7 +46,8 @@ export interface PlayerRecord {
   readonly phone: string | null;
   readonly picture: number | null;
   /** The last reported coordinates, to ignore repeats (LOCATION-2). */
-  readonly lastLocation: { readonly lat: number; readonly lon: number } | null;
+  /** The player's last recorded report (LOCATION-2); `at` is missing in records from before it was kept. */
+  readonly lastLocation: { readonly lat: number; readonly lon: number; readonly at?: number } | null;
   readonly removed: boolean;
   /** Set when the player was erased (PRIVACY-2): the name is a pseudonym and nothing personal is left. */
   readonly erased?: true;

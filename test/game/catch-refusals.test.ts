@@ -155,3 +155,28 @@ describe('refused catches on record for the game masters', () => {
     expect(report.equal).toBe(true);
   });
 });
+
+describe('a team sitting still', () => {
+  it('[LOCATION-2] stays catchable: its unchanged coordinates are taken again a minute after the last report', async () => {
+    const d = new StepDriver(zurich(9, 30), 7, await demoCatalogueState());
+    const g = await startGame(d, 0);
+    const runner = playerOf(g.s, g.runner.id);
+    const taken: boolean[] = [];
+    // Six minutes in a café: the phone reports the same coordinates every 10 s.
+    for (let i = 0; i < 36; i++) {
+      await d.advance(10_000);
+      const location = fix(HB, d.now());
+      const reply = await d.call({
+        command: { type: 'location.send', location },
+        session: g.s.session,
+        as: runner,
+      });
+      taken.push(accepted<{ accepted: boolean }>(reply).accepted);
+    }
+    // Ignored as the same position, except once a minute, which keeps the team's location fresh.
+    expect(taken.filter(Boolean)).toHaveLength(6);
+    expect(taken.slice(0, 6)).toEqual([false, false, false, false, false, true]);
+    expect(d.now() - (teamOf(d.state(), g.runner.id).location?.timestamp ?? 0)).toBeLessThanOrEqual(MINUTE);
+    accepted(await playerCatch(d, g));
+  });
+});

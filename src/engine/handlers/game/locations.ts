@@ -12,6 +12,11 @@ const TRACK_MIN_METRES = 20;
 const TRACK_MIN_MS = 10_000;
 /** A phone clock ahead of the server by more than this is not believed (LOCATION-4). */
 const MAX_CLOCK_AHEAD_MS = 60_000;
+/**
+ * A player's unchanged coordinates are taken again once this long after their last recorded report, so
+ * that a team sitting still keeps a fresh location and stays catchable (LOCATION-2, CATCH-6).
+ */
+const SAME_POSITION_REFRESH_MS = 60_000;
 
 /**
  * A player's position (LOCATION-1 to LOCATION-5, with a correct distance and sane timestamps). A position that an
@@ -36,9 +41,14 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
   const team = findTeam(ctx, player.team);
   if (isOutcome(team)) return team;
   const input = command.location;
-  if (player.lastLocation?.lat === input.lat && player.lastLocation.lon === input.lon)
+  const last = player.lastLocation;
+  if (
+    last?.lat === input.lat &&
+    last.lon === input.lon &&
+    ctx.now - (last.at ?? 0) < SAME_POSITION_REFRESH_MS
+  )
     return ok({ accepted: false, reason: 'same-position' });
-  ctx.tx.put('player', { ...player, lastLocation: { lat: input.lat, lon: input.lon } });
+  ctx.tx.put('player', { ...player, lastLocation: { lat: input.lat, lon: input.lon, at: ctx.now } });
   const fix: LocationFix = {
     ...input,
     timestamp: Math.min(input.timestamp, ctx.now + MAX_CLOCK_AHEAD_MS),
