@@ -36,6 +36,8 @@ const TRACK_POINTS = 2_000;
 const LOGIN_CONNECT_MS = 8_000;
 /** How often waiting actions are retried even without a reconnect (a photo after a failed upload). */
 const RETRY_MS = 15_000;
+/** A fix older than this is renewed on demand (the engine takes an unchanged position again after a minute). */
+const STILL_FIX_MS = 45_000;
 
 interface StoredView {
   readonly view: GameView;
@@ -435,6 +437,9 @@ export class Phone {
     setInterval(() => {
       if (this.link.value === 'offline' && navigator.onLine) this.reconnect();
       void this.outbox.kick();
+      // A phone that does not move may get no new fix from its watch: ask, so that the team's location
+      // stays fresh while it sits still (LOCATION-2, CATCH-6).
+      if (Date.now() - (this.ownFix.value?.timestamp ?? 0) > STILL_FIX_MS) this.tracker.freshFix();
     }, RETRY_MS);
   }
 
