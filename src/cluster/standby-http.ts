@@ -40,6 +40,7 @@ export function standbyHttp(options: StandbyHttpOptions): Hono<HttpEnv> {
 
 /** Why a standby does not serve what only the owner does, and where the owner is. */
 function onlyOnOwner(owner: LeaseHolder | undefined): string {
-  const where = owner === undefined ? 'no owner is known yet' : `ask ${owner.url.replace('ws://', 'http://')}`;
+  const where =
+    owner === undefined ? 'no owner is known yet' : `ask ${owner.url.replace('ws://', 'http://')}`;
   return `Only the node owning the engine serves this: ${where}.`;
 }

@@ -108,7 +108,7 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     const http = standby.url.replace('ws://', 'http://');
     const standing = { role: 'standby', node: standby.name, owner: { node: first.name, url: first.url } };
     const health = await fetch(`${http}/healthz`);
-    expect({ status: health.status, body: await health.json() }).toEqual({
+    expect({ status: health.status, body: (await health.json()) as unknown }).toEqual({
       status: 200,
       body: { ok: true, ...standing },
     });

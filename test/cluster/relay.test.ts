@@ -75,7 +75,11 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     const admin = client([standby.url], { token, clientId: 'admin-on-standby' });
     expect((await admin.ready).role).toBe('admin');
     const world = await makeWorld(admin, 'S', 1);
-    const onStandby = await player(standby.url, found(world.passphrases[0], 'passphrase'), 'player-on-standby');
+    const onStandby = await player(
+      standby.url,
+      found(world.passphrases[0], 'passphrase'),
+      'player-on-standby',
+    );
     expect(onStandby.welcome).toMatchObject({ role: 'player', session: world.session.id });
     const team = await admin.request({ type: 'team.add', name: 'Relayed' }, { session: world.session.id });
     const state = await onStandby.request({ type: 'session.state' });
@@ -98,7 +102,11 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     const onOwner = await player(first.url, found(a.passphrases[0], 'A0'), 'a0-on-owner');
     const onStandby = await player(standby.url, found(a.passphrases[1], 'A1'), 'a1-on-standby');
     const otherSession = await player(standby.url, found(b.passphrases[0], 'B0'), 'b0-on-standby');
-    const [seenOnOwner, seenOnStandby, seenByOther] = [collect(onOwner), collect(onStandby), collect(otherSession)];
+    const [seenOnOwner, seenOnStandby, seenByOther] = [
+      collect(onOwner),
+      collect(onStandby),
+      collect(otherSession),
+    ];
 
     const toStandby = nextBroadcast(onStandby, (m) => m.event.type === 'pinged');
     await onOwner.request({ type: 'ping', text: 'from the owner’s client' });
@@ -120,7 +128,10 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     const { first, standbys, token } = await cluster(3);
     const standby = found(standbys[0], 'a standby');
     // One client starts on the owner and goes round every node; the other knows only the standby.
-    const rotating = client([first.url, ...standbys.map((n) => n.url)], { token, clientId: 'rotating-client' });
+    const rotating = client([first.url, ...standbys.map((n) => n.url)], {
+      token,
+      clientId: 'rotating-client',
+    });
     const relayed = client([standby.url], { token, clientId: 'relayed-client' });
     await Promise.all([rotating.ready, relayed.ready]);
     const [seenRotating, seenRelayed] = [collect(rotating), collect(relayed)];
