@@ -6,6 +6,8 @@ import { CLOSE_CODES } from '../transport/close-codes.js';
 import { closeWithin } from '../transport/ws-server.js';
 import {
   connectionOf,
+  FramePieces,
+  piecesOf,
   readRelayHeaders,
   relayHeaders,
   relaySubjects,
@@ -37,6 +39,7 @@ class RelayedSocket {
   private written = 0;
   private acknowledging = false;
   private early: { data: Buffer; binary: boolean }[] | undefined = [];
+  private readonly pieces = new FramePieces();
   private ended = false;
 
   constructor(
@@ -75,8 +78,9 @@ class RelayedSocket {
     const n = fields.n ?? 0;
     if (n !== this.received + 1) return this.cut('frames from the owner were lost: reconnect and resume');
     this.received = n;
+    const frame = this.pieces.add(message.data, fields.more === true);
     // The owner's frames are JSON text: written as text frames, never decoded here.
-    this.socket.send(message.data, { binary: false }, () => this.wrote(n));
+    if (frame !== undefined) this.socket.send(frame, { binary: false }, () => this.wrote(n));
   }
 
   /** Closes the client's socket with RELAY_LOST (reconnect and resume) and tells the owner it ended. */
@@ -96,8 +100,14 @@ class RelayedSocket {
   /** A frame too large for any request is sent as its size only: the owner refuses it unread (LIMIT-1). */
   private forward(data: Buffer, binary: boolean): void {
     const size = data.length;
-    const carried = size > FRAME_LIMITS.maxBytes ? undefined : data;
-    this.publish(carried ?? '', relayHeaders({ kind: 'f', n: ++this.sent, binary, size }));
+    const pieces = piecesOf(
+      size > FRAME_LIMITS.maxBytes ? Buffer.alloc(0) : data,
+      this.nats.info?.max_payload,
+    );
+    pieces.forEach((piece, i) => {
+      const more = i < pieces.length - 1;
+      this.publish(piece, relayHeaders({ kind: 'f', n: ++this.sent, more, binary, size }));
+    });
   }
 
   private wrote(n: number): void {

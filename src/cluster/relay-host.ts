@@ -5,6 +5,8 @@ import { CLOSE_CODES } from '../transport/close-codes.js';
 import { Connection, type ConnectionServices, type TransportSide } from '../transport/connection.js';
 import {
   connectionOf,
+  FramePieces,
+  piecesOf,
   readRelayHeaders,
   relayHeaders,
   relaySubjects,
@@ -28,9 +30,10 @@ class RelayedSide implements TransportSide {
   readonly address: string;
   connection: Connection | undefined;
   private sent = 0;
-  private acknowledged = 0;
-  private readonly unacknowledged: (() => void)[] = [];
+  /** Frames published and not yet acknowledged: each with the number of its last piece. */
+  private readonly unacknowledged: { readonly last: number; readonly written: () => void }[] = [];
   private received = 0;
+  private readonly pieces = new FramePieces();
 
   constructor(
     private readonly nats: NatsConnection,
@@ -43,9 +46,11 @@ class RelayedSide implements TransportSide {
   }
 
   write(frame: string, written: () => void): void {
-    this.sent++;
-    this.unacknowledged.push(written);
-    this.publish(frame, relayHeaders({ kind: 'f', n: this.sent }));
+    const pieces = piecesOf(Buffer.from(frame), this.nats.info?.max_payload);
+    pieces.forEach((piece, i) =>
+      this.publish(piece, relayHeaders({ kind: 'f', n: ++this.sent, more: i < pieces.length - 1 })),
+    );
+    this.unacknowledged.push({ last: this.sent, written });
   }
 
   close(code: number, reason: string): void {
@@ -67,18 +72,27 @@ class RelayedSide implements TransportSide {
     if (fields.n !== this.received + 1)
       return connection.close(CLOSE_CODES.RELAY_LOST, 'relayed frames were lost: reconnect and resume');
     this.received++;
-    const bytes = fields.size ?? message.data.length;
-    connection.receive({ bytes, text: () => (fields.binary === true ? '\u0000binary' : message.string()) });
+    const frame = this.pieces.add(message.data, fields.more === true);
+    if (frame === undefined) return;
+    const bytes = fields.size ?? frame.length;
+    connection.receive({
+      bytes,
+      text: () => (fields.binary === true ? '\u0000binary' : frame.toString('utf8')),
+    });
   }
 
   private acknowledge(upTo: number): void {
-    while (this.acknowledged < upTo && this.unacknowledged.length > 0) {
-      this.acknowledged++;
-      (this.unacknowledged.shift() as () => void)();
+    for (
+      let next = this.unacknowledged[0];
+      next !== undefined && next.last <= upTo;
+      next = this.unacknowledged[0]
+    ) {
+      this.unacknowledged.shift();
+      next.written();
     }
   }
 
-  private publish(payload: string, headers: ReturnType<typeof relayHeaders>): void {
+  private publish(payload: Buffer | string, headers: ReturnType<typeof relayHeaders>): void {
     try {
       this.nats.publish(relaySubjects.toRelay(this.request.relay, this.request.connection), payload, {
         headers,

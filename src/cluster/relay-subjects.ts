@@ -55,11 +55,16 @@ export interface OpenReply {
  */
 export type RelayKind = 'f' | 'a' | 'e' | 'c';
 
-/** Header `b` on a frame: the client sent it as binary. Header `s`: its size, when too large to carry. */
+/**
+ * A relayed message's headers. On a frame: `m` when more pieces of the same frame follow (a frame larger
+ * than a NATS message may be travels in pieces, each numbered); `b` when the client sent it as binary;
+ * `s` its size in bytes, carried alone when the frame is too large for any request (LIMIT-1).
+ */
 export interface RelayHeaders {
   readonly kind: RelayKind;
   readonly n?: number;
   readonly code?: number;
+  readonly more?: boolean;
   readonly binary?: boolean;
   readonly size?: number;
 }
@@ -70,6 +75,7 @@ export function relayHeaders(fields: RelayHeaders): MsgHdrs {
   h.set('k', fields.kind);
   if (fields.n !== undefined) h.set('n', String(fields.n));
   if (fields.code !== undefined) h.set('c', String(fields.code));
+  if (fields.more === true) h.set('m', '1');
   if (fields.binary === true) h.set('b', '1');
   if (fields.size !== undefined) h.set('s', String(fields.size));
   return h;
@@ -89,6 +95,37 @@ export function readRelayHeaders(h: MsgHdrs | undefined): RelayHeaders {
   if (n !== undefined) fields.n = n;
   if (code !== undefined) fields.code = code;
   if (size !== undefined) fields.size = size;
+  if (h?.get('m') === '1') fields.more = true;
   if (h?.get('b') === '1') fields.binary = true;
   return fields;
+}
+
+/** Room kept in each NATS message for its headers. */
+const HEADER_ROOM = 1024;
+/** NATS servers' own default `max_payload`, when the connection does not say. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+/** A frame cut into pieces that each fit in one NATS message (`maxPayload`: the server's limit). */
+export function piecesOf(frame: Buffer, maxPayload: number | undefined): Buffer[] {
+  const room = Math.max(HEADER_ROOM, (maxPayload ?? DEFAULT_MAX_PAYLOAD) - HEADER_ROOM);
+  if (frame.length <= room) return [frame];
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < frame.length; at += room) pieces.push(frame.subarray(at, at + room));
+  return pieces;
+}
+
+/** The pieces of one frame as they arrive, joined once the last is there. */
+export class FramePieces {
+  private parts: Uint8Array[] = [];
+
+  /** Adds a piece; the whole frame once `more` is false, else undefined. */
+  add(piece: Uint8Array, more: boolean): Buffer | undefined {
+    if (more) {
+      this.parts.push(piece);
+      return undefined;
+    }
+    const whole = Buffer.concat([...this.parts, piece]);
+    this.parts = [];
+    return whole;
+  }
 }
