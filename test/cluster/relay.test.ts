@@ -212,4 +212,21 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
       code: 'MALFORMED',
     });
   });
+
+  it('[CLUSTER-4] the owner counts relayed connections by the client’s address with its own (LIMIT-6)', async () => {
+    const { first, standbys } = await cluster(2, { TRUINLAG_CONNECTIONS_PER_ADDRESS: '2' });
+    const standby = found(standbys[0], 'the standby');
+    const held = [await RawWsClient.open(standby.url), await RawWsClient.open(first.url)];
+    // Both held connections said hello as guests: the owner runs them, and counts both for 127.0.0.1.
+    for (const raw of held)
+      expect(await raw.hello({ client: 'raw-guest-client' })).toMatchObject({ role: 'guest' });
+    for (const url of [standby.url, first.url]) {
+      const refused = await RawWsClient.open(url);
+      expect(await refused.inbox.next((m) => m.type === 'error')).toMatchObject({
+        error: { code: 'TOO_MANY_CONNECTIONS' },
+      });
+      expect((await refused.closed).code).toBe(CLOSE_CODES.TOO_MANY_CONNECTIONS);
+    }
+    for (const raw of held) raw.close();
+  });
 });
