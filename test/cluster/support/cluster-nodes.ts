@@ -84,7 +84,11 @@ export async function startNode(
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
-  await waitFor(() => roles.length > 0 || child.exitCode !== null, 60_000, `node ${name} start`, 50);
+  await waitFor(() => roles.length > 0 || child.exitCode !== null, 60_000, `node ${name} start`, 50).catch(
+    (error: unknown) => {
+      throw new Error(`${String(error)}\n${text.slice(-4_000)}`);
+    },
+  );
   if (roles.length === 0) throw new Error(`node ${name} exited before standby:\n${text}`);
   return node;
 }
@@ -159,7 +163,8 @@ export async function standbyReady(standby: NodeProcess, owner: NodeProcess): Pr
       const { status, body } = await readiness(standby);
       return status === 200 && (body as { owner?: { node?: string } }).owner?.node === owner.name;
     },
-    TEST_LEASE_MS * 4,
+    // Ten looks at the lease, with room for a loaded machine's timeouts in between.
+    TEST_LEASE_MS * 10,
     `standby ${standby.name} naming ${owner.name}`,
     50,
   );
