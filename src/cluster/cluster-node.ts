@@ -11,7 +11,9 @@ import type { ClusterConfig } from './cluster-config.js';
 import { ClusterStore } from './cluster-store.js';
 import { ClusterWriter } from './cluster-writer.js';
 import { ENGINE_LEASE_KEY, Lease, type LeaseHolder } from './engine-lease.js';
+import { ConnectionRelay } from './connection-relay.js';
 import { LocalReplica } from './local-replica.js';
+import { RelayHost } from './relay-host.js';
 import { StandbyServer } from './standby-server.js';
 
 /** How often a takeover tries again to append its marker when another append got in first. */
@@ -30,6 +32,10 @@ export class ClusterNode {
   private role: NodeRole = 'standby';
   private standby: { server: StandbyServer; replica: LocalReplica } | undefined;
   private server: RunningServer | undefined;
+  /** While this node owns the engine: the connections other nodes relay to it. */
+  private host: RelayHost | undefined;
+  /** While it does not: its clients' sockets, relayed to the owner. */
+  private readonly relay: ConnectionRelay;
   private owner: LeaseHolder | undefined;
   private tickTimer: ReturnType<typeof setTimeout> | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
@@ -52,7 +58,10 @@ export class ClusterNode {
     /** Told every role change (the CLI prints it). */
     private readonly onRole: (role: NodeRole, detail: string) => void,
     private port: number,
-  ) {}
+  ) {
+    this.relay = new ConnectionRelay(nats, cluster.node, config.heartbeatMs);
+    void this.watchNats();
+  }
 
   /** Connects to NATS, creates the stream and the lease bucket when missing, and starts on standby. */
   static async start(
@@ -109,7 +118,8 @@ export class ClusterNode {
       clearTimeout(this.renewTimer);
       this.role = 'stopped';
       await (await this.leaveStandby())?.close();
-      await this.server?.shutdown();
+      await this.stopServing();
+      this.relay.close();
       await this.lease?.release();
       await this.nats.drain().catch(() => undefined);
       this.onRole('stopped', 'stopped');
@@ -130,7 +140,14 @@ export class ClusterNode {
 
   private async enterStandby(): Promise<void> {
     const replica = new LocalReplica(SqliteStore.open(this.config.dataDir, { mustExist: false }));
-    const server = new StandbyServer(this.cluster.node, () => this.owner);
+    const server = new StandbyServer({
+      node: this.cluster.node,
+      owner: () => this.owner,
+      relay: this.relay,
+      heartbeatMs: this.config.heartbeatMs,
+      trustProxy: this.config.limits.trustProxy,
+      ...(this.extras.staticApp === undefined ? {} : { staticApp: this.extras.staticApp }),
+    });
     this.standby = { server, replica };
     const address = await server.listen(this.config.host, this.port);
     this.port = address.port;
@@ -161,6 +178,7 @@ export class ClusterNode {
         return;
       }
       this.owner = await lease.holderNow();
+      this.standby?.server.ownerIs(this.owner);
       await this.standby?.replica.catchUp(this.log);
     } catch (error) {
       this.logger.warn({ err: error }, 'standby: lease or log not reachable');
@@ -198,6 +216,13 @@ export class ClusterNode {
       { ...this.extras, runtimeStore: (local) => this.clusterStore(local, term, marker) },
     );
     this.server = server;
+    this.host = new RelayHost(
+      this.nats,
+      this.cluster.node,
+      server.connectionServices,
+      this.config.heartbeatMs,
+      this.logger,
+    );
     this.role = 'owner';
     this.owner = this.holder;
     server.runtime.onShutdownRequested = () => void this.stop();
@@ -256,16 +281,38 @@ export class ClusterNode {
     if (lease.term !== 0 && this.currentRole !== 'stopped') this.scheduleRenew();
   }
 
+  /** Shuts the server down (its clients, relayed ones too, are told and closed), then stops relaying in. */
+  private async stopServing(): Promise<void> {
+    const server = this.server;
+    const host = this.host;
+    this.server = undefined;
+    this.host = undefined;
+    host?.stopOpening();
+    await server?.shutdown();
+    host?.close();
+  }
+
+  /**
+   * Whatever was on its way while NATS was disconnected may be lost: relayed connections on either side
+   * are closed, so that their clients reconnect and resume rather than wait for a lost answer.
+   */
+  private async watchNats(): Promise<void> {
+    for await (const status of this.nats.status()) {
+      if (status.type !== 'disconnect') continue;
+      const reason = 'this node lost its NATS connection: reconnect and resume';
+      this.relay.keepOnly(undefined, reason);
+      this.host?.cutAll(reason);
+    }
+  }
+
   private stepDown(reason: string): Promise<void> {
     return this.change(async () => {
       if (this.role !== 'owner') return;
       this.logger.warn({ reason }, 'stepping down');
       clearTimeout(this.renewTimer);
       this.lease?.forget();
-      const server = this.server;
-      this.server = undefined;
       this.owner = undefined;
-      await server?.shutdown();
+      await this.stopServing();
       await this.enterStandby();
       this.scheduleTick(this.cluster.leaseMs / 4);
     });

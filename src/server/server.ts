@@ -56,6 +56,11 @@ export interface RunningServer {
   readonly runtime: Runtime;
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
+  /**
+   * What a connection runs on: a transport of the caller's (a cluster owner's relayed connections,
+   * src/cluster) makes its connections with these, as the WebSocket and Unix transports do.
+   */
+  readonly connectionServices: ConnectionServices;
   /** Resolves when the server has shut down completely. */
   readonly closed: Promise<void>;
   shutdown(): Promise<void>;
@@ -161,6 +166,7 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
     runtime,
     logger,
     metrics,
+    connectionServices: services,
     closed,
     shutdown,
   };

@@ -15,8 +15,12 @@ export const CLOSE_CODES = {
   DEAD: 4010,
   /** The hello named a client version older than the server accepts: update the client (PROTOCOL-7). */
   CLIENT_TOO_OLD: 4011,
-  /** A cluster node on standby: another node owns the engine; the reason names it and its URL (docs/cluster.md). */
-  NOT_OWNER: 4030,
+  /**
+   * A cluster node relaying this connection to the engine's owner lost its way there (the owner changed,
+   * is not known or not reachable, or relayed frames were lost): reconnect, to any node, and resume
+   * (CLUSTER-6, docs/cluster.md).
+   */
+  RELAY_LOST: 4031,
   /** No hello within the hello deadline (LIMIT-5). */
   HELLO_TIMEOUT: 4021,
   /** The client's address has as many connections open as it may (LIMIT-6). */

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { encodeConnectionError } from '../protocol/encode.js';
-import { makeError } from '../protocol/errors.js';
 import { MAX_FRAME_BYTES } from '../protocol/version.js';
 import { clientAddress } from './address.js';
+import { admitConnection } from './admission.js';
 import type { Slot } from './address-slots.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Connection, type ConnectionServices } from './connection.js';
@@ -70,20 +68,13 @@ export class WsTransport {
 
   /** A new WebSocket: let in if its address has a connection left (LIMIT-6), else told so and closed. */
   private admit(socket: WebSocket, req: IncomingMessage): void {
-    const edge = this.services.edge;
-    const address = clientAddress(req, edge.limits.trustProxy);
-    const slot = edge.slots.take(address);
-    if (slot !== undefined) {
-      this.accept(socket, req.socket, address, slot);
-      return;
-    }
-    // Refused before it became a connection: reported under an id of its own, with no role.
-    const refused = { id: randomUUID(), transport: 'ws', remote: address, role: 'none' } as const;
-    this.services.observer.rateLimited(refused, 'connections-per-address');
-    const limit = edge.limits.connectionsPerAddress;
-    socket.on('error', () => undefined);
-    socket.send(encodeConnectionError(makeError('TOO_MANY_CONNECTIONS', undefined, { limit })));
-    closeWithin(socket, CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections from this address');
+    const address = clientAddress(req, this.services.edge.limits.trustProxy);
+    const slot = admitConnection(this.services, 'ws', address, (frame, code, reason) => {
+      socket.on('error', () => undefined);
+      socket.send(frame);
+      closeWithin(socket, code, reason);
+    });
+    if (slot !== undefined) this.accept(socket, req.socket, address, slot);
   }
 
   private accept(socket: WebSocket, tcp: Socket, address: string, slot: Slot): void {
@@ -157,7 +148,7 @@ const STALLED_CLOSE_MS = 10_000;
  * Closes a socket with a code and reason, and drops it if the client does not complete the close in
  * time: a client that never answers must not keep the socket (its address's slot is already free).
  */
-function closeWithin(socket: WebSocket, code: number, reason: string): void {
+export function closeWithin(socket: WebSocket, code: number, reason: string): void {
   socket.close(code, reason);
   setTimeout(() => {
     if (socket.readyState === socket.CLOSED) return;

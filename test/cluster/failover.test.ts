@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { TruinlagClient } from '../../src/client/client.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
-import { CLOSE_CODES } from '../../src/transport/close-codes.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -11,8 +9,9 @@ import {
   clusterDataDirs,
   killNodes,
   owner,
+  readiness,
+  standbyReady,
   startNode,
-  TEST_LEASE_MS,
   type NodeProcess,
 } from './support/cluster-nodes.js';
 import { globalStreamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
@@ -101,32 +100,27 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     expect(await notExactlyOnce(client, ['before the handover', 'after the handover'])).toEqual([]);
   });
 
-  it('[CLUSTER-3] a standby closes WebSockets with NOT_OWNER naming the owner, and is unhealthy', async () => {
+  it('[CLUSTER-7] a standby is healthy with its role, ready once it knows the owner, serves the app, and names the owner for pictures', async () => {
     await cluster(2);
     const first = await owner(nodes);
     const standby = nodes.find((n) => n !== first) as NodeProcess;
-    // A standby learns who holds the lease on its next look (a quarter of the lease time).
-    const health = await waitFor(
-      async () => {
-        const response = await fetch(`${standby.url.replace('ws://', 'http://')}/healthz`);
-        const body = (await response.json()) as { owner: unknown };
-        return body.owner === null ? undefined : { status: response.status, body };
-      },
-      TEST_LEASE_MS * 2,
-      'the standby naming the owner',
+    await standbyReady(standby, first);
+    const http = standby.url.replace('ws://', 'http://');
+    const standing = { role: 'standby', node: standby.name, owner: { node: first.name, url: first.url } };
+    const health = await fetch(`${http}/healthz`);
+    expect({ status: health.status, body: (await health.json()) as unknown }).toEqual({
+      status: 200,
+      body: { ok: true, ...standing },
+    });
+    expect(await readiness(standby)).toEqual({ status: 200, body: { ok: true, reasons: [], ...standing } });
+    const appConfig = await fetch(`${http}/app-config.json`);
+    expect(appConfig.status).toBe(200);
+    expect(await appConfig.json()).toEqual(
+      await (await fetch(`${first.url.replace('ws://', 'http://')}/app-config.json`)).json(),
     );
-    expect(health).toEqual({
-      status: 503,
-      body: { status: 'standby', node: standby.name, owner: { node: first.name, url: first.url } },
-    });
-    const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
-      const socket = new WebSocket(standby.url);
-      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-    });
-    expect(closed).toEqual({
-      code: CLOSE_CODES.NOT_OWNER,
-      reason: `standby: ${first.name} owns at ${first.url}`,
-    });
+    const upload = await fetch(`${http}/pictures`, { method: 'POST', body: 'not here' });
+    expect(upload.status).toBe(503);
+    expect(await upload.json()).toMatchObject({ ok: false, ...standing });
     expect((await fetch(`${first.url.replace('ws://', 'http://')}/healthz`)).status).toBe(200);
   });
 

@@ -40,13 +40,21 @@ export function clusterDataDirs(count: number): { dirs: string[]; adminToken: st
   return { dirs, adminToken };
 }
 
-/** Starts a node (from dist when TRUINLAG_TEST_DIST=1) and resolves once it has announced standby. */
-export async function startNode(name: string, dataDir: string, natsUrls: string): Promise<NodeProcess> {
+/**
+ * Starts a node (from dist when TRUINLAG_TEST_DIST=1) and resolves once it has announced standby; `env`
+ * adds to its environment (`TRUINLAG_MAX_QUEUE_BYTES`, …).
+ */
+export async function startNode(
+  name: string,
+  dataDir: string,
+  natsUrls: string,
+  env: Record<string, string> = {},
+): Promise<NodeProcess> {
   const port = await freePort();
   const args = ['serve', '--port', String(port), '--data', dataDir, '--nats', natsUrls, '--node', name];
   const child = spawn(process.execPath, [...cliEntry(), ...args], {
     cwd: REPO_ROOT,
-    env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', TRUINLAG_LEASE_MS: String(TEST_LEASE_MS) }),
+    env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', TRUINLAG_LEASE_MS: String(TEST_LEASE_MS), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -76,7 +84,11 @@ export async function startNode(name: string, dataDir: string, natsUrls: string)
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
-  await waitFor(() => roles.length > 0 || child.exitCode !== null, 60_000, `node ${name} start`, 50);
+  await waitFor(() => roles.length > 0 || child.exitCode !== null, 60_000, `node ${name} start`, 50).catch(
+    (error: unknown) => {
+      throw new Error(`${String(error)}\n${text.slice(-4_000)}`);
+    },
+  );
   if (roles.length === 0) throw new Error(`node ${name} exited before standby:\n${text}`);
   return node;
 }
@@ -107,8 +119,8 @@ export async function killNodes(nodes: readonly NodeProcess[]): Promise<void> {
 }
 
 /**
- * A WebSocket transport that goes through the given URLs in turn, one per (re)connect: a client given
- * every node's URL finds the owner (standbys close with NOT_OWNER at once) and moves on after a takeover.
+ * A WebSocket transport that goes through the given URLs in turn, one per (re)connect: a node that cannot
+ * relay to an owner now closes with RELAY_LOST, and the client tries the next one.
  */
 export function rotatingTransport(
   urls: readonly string[],
@@ -118,10 +130,42 @@ export function rotatingTransport(
     webSocketTransport(urls[next++ % urls.length] as string, WebSocket as unknown as WebSocketConstructor)();
 }
 
-/** A client of the whole cluster: every node's URL, quick retries. */
-export function clusterClient(nodes: readonly NodeProcess[], options: ClientOptions): TruinlagClient {
-  return new TruinlagClient(rotatingTransport(nodes.map((n) => n.url)), {
+/** A client of the given node URLs (in turn, one per reconnect), with quick retries. */
+export function urlClient(urls: readonly string[], options: ClientOptions = {}): TruinlagClient {
+  return new TruinlagClient(rotatingTransport(urls), {
     backoff: { initialMs: 50, maxMs: 300 },
+    requestTimeoutMs: 30_000,
     ...options,
   });
+}
+
+/** A client of the whole cluster: every node's URL, quick retries. */
+export function clusterClient(nodes: readonly NodeProcess[], options: ClientOptions): TruinlagClient {
+  return urlClient(
+    nodes.map((n) => n.url),
+    options,
+  );
+}
+
+/** What a node's `/readyz` answers: its status and body. */
+export async function readiness(node: NodeProcess): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${node.url.replace('ws://', 'http://')}/readyz`);
+  return { status: response.status, body: await response.json() };
+}
+
+/**
+ * Waits until a standby knows `owner` as the engine's owner (it reads the lease each quarter of the lease
+ * time): from then on it relays its clients there.
+ */
+export async function standbyReady(standby: NodeProcess, owner: NodeProcess): Promise<void> {
+  await waitFor(
+    async () => {
+      const { status, body } = await readiness(standby);
+      return status === 200 && (body as { owner?: { node?: string } }).owner?.node === owner.name;
+    },
+    // Ten looks at the lease, with room for a loaded machine's timeouts in between.
+    TEST_LEASE_MS * 10,
+    `standby ${standby.name} naming ${owner.name}`,
+    50,
+  );
 }

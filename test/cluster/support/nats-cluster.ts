@@ -47,9 +47,10 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts `size` (default 3) nats-servers as one JetStream cluster and resolves once JetStream answers
- * through every one of them (the meta group has a leader).
+ * through every one of them (the meta group has a leader). `maxPayload` sets the servers' largest message
+ * (their default is 1 MiB).
  */
-export async function startNatsCluster(size = 3): Promise<NatsCluster> {
+export async function startNatsCluster(size = 3, maxPayload?: number): Promise<NatsCluster> {
   const dir = tempDir();
   const ports = await Promise.all(
     Array.from({ length: size }, async () => ({ client: await freePort(), route: await freePort() })),
@@ -63,6 +64,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
       [
         `server_name: ${name}`,
         `listen: 127.0.0.1:${port.client}`,
+        ...(maxPayload === undefined ? [] : [`max_payload: ${maxPayload}`]),
         `jetstream { store_dir: "${join(dir, name)}" }`,
         `cluster { name: truinlag-test, listen: 127.0.0.1:${port.route}, routes: [${routes.join(', ')}] }`,
       ].join('\n'),
