@@ -40,7 +40,7 @@ describe('migrations', () => {
 
     const store = SqliteStore.open(dir);
     try {
-      expect(store.answeredResponse('admin/c-1', 'r-1')).toBe(
+      expect(store.keptAnswer('admin/c-1', 'r-1')).toBe(
         '{"type":"response","id":"r-1","ok":true,"result":1}',
       );
       expect(store.answeredKeysAfter(undefined, 10)).toEqual([
@@ -153,7 +153,7 @@ describe('[AUTH-8] the migration to hashed player tokens', () => {
         expect.objectContaining({ tokenHash: hashPlayerToken(token) }),
       ]);
       expect(actorOfToken(state, 'some admin token', token)).toMatchObject({ kind: 'player' });
-      expect(store.answeredResponse('guest/1', 'login-1')).toBeUndefined();
+      expect(store.keptAnswer('guest/1', 'login-1')).toBeUndefined();
       const journal = [...store.journal()].map((e) => e.input).join('\n');
       expect(journal).toContain(hashPlayerToken(token));
       // The seed no longer makes the token.
