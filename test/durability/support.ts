@@ -12,7 +12,9 @@ import {
   type ServerMessage,
   type Welcome,
 } from '../../src/protocol/envelope.js';
+import { encodeLoggedBroadcast } from '../../src/protocol/encode.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
+import { sessionOfStream } from '../../src/runtime/audience.js';
 import type { Clock } from '../../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
 import { Runtime } from '../../src/runtime/runtime.js';
@@ -273,14 +275,15 @@ export interface LoggedRow {
   readonly stream: string;
   readonly seq: number;
   readonly at: number;
-  readonly recipients: string;
-  readonly message: string;
+  /** Null: every follower of the stream. */
+  readonly recipients: string | null;
+  readonly event: string;
 }
 export interface AnsweredRow {
   readonly client: string;
   readonly request: string;
   readonly at: number;
-  readonly response: string;
+  readonly answer: string;
 }
 export interface JournalRow {
   readonly seq: number;
@@ -322,31 +325,12 @@ export function readStore(dataDir: string): StoreSnapshot {
   }
 }
 
-/**
- * Problems with the broadcast log: each stream must be numbered 1, 2, 3, … without a gap, each row's
- * frame must carry its own stream and number, and the stream's remembered last number must match.
- */
-export function broadcastLogProblems(snapshot: StoreSnapshot): string[] {
-  const problems: string[] = [];
-  const byStream = new Map<string, LoggedRow[]>();
-  for (const row of snapshot.broadcasts) byStream.set(row.stream, [...(byStream.get(row.stream) ?? []), row]);
-  for (const [stream, rows] of byStream) {
-    rows.forEach((row, index) => {
-      if (row.seq !== index + 1) problems.push(`stream ${stream}: row ${index} has seq ${row.seq}`);
-      const frame = JSON.parse(row.message) as BroadcastMessage;
-      if (frame.seq !== row.seq || String(frame.session ?? 'global') !== stream)
-        problems.push(`stream ${stream}: frame ${row.message} does not match its row`);
-    });
-    const remembered = Number(snapshot.meta[`stream:${stream}`]);
-    if (remembered !== rows.length)
-      problems.push(`stream ${stream}: meta says ${remembered}, log has ${rows.length}`);
-  }
-  return problems;
-}
-
-/** The broadcast frames of the log, parsed, per stream in order. */
+/** The broadcast frames of the log as resumes send them, parsed, per stream in order. */
 export function loggedFrames(snapshot: StoreSnapshot, stream?: string): BroadcastMessage[] {
   return snapshot.broadcasts
     .filter((row) => stream === undefined || row.stream === stream)
-    .map((row) => JSON.parse(row.message) as BroadcastMessage);
+    .map((row) => {
+      const session = sessionOfStream(row.stream);
+      return JSON.parse(encodeLoggedBroadcast({ ...row, session })) as BroadcastMessage;
+    });
 }
