@@ -67,7 +67,9 @@ export function encodeBroadcast(fields: BroadcastFields): string {
  * A broadcast frame around its event rendered before (the JSON the broadcast log keeps, RESUME-1): the
  * same text as `encodeBroadcast` of the parsed event.
  */
-export function encodeLoggedBroadcast(fields: Omit<BroadcastFields, 'event'> & { readonly event: string }): string {
+export function encodeLoggedBroadcast(
+  fields: Omit<BroadcastFields, 'event'> & { readonly event: string },
+): string {
   const { session, seq, at, event } = fields;
   return `{"type":"broadcast","session":${JSON.stringify(session)},"seq":${seq},"at":${at},"event":${event}}`;
 }

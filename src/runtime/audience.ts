@@ -65,7 +65,9 @@ export const sessionOfStream = (stream: string): number | null =>
 
 /** Recipients as the broadcast log keeps them: null for every follower of the stream (the most). */
 export function storedRecipients(recipients: Recipients): string | null {
-  return recipients.to === 'stream' && recipients.exceptPlayers.length === 0 ? null : JSON.stringify(recipients);
+  return recipients.to === 'stream' && recipients.exceptPlayers.length === 0
+    ? null
+    : JSON.stringify(recipients);
 }
 
 /** Recipients read back from the broadcast log (see {@link storedRecipients}). */

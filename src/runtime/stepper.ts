@@ -72,7 +72,8 @@ export class Stepper {
     const reply = item.reply;
     const outcome = issued === undefined ? result.outcome : withIssuedToken(result.outcome, issued);
     const answer = reply === undefined ? undefined : answerOf(outcome);
-    const frame = reply === undefined || answer === undefined ? undefined : encodeResponse(reply.requestId, answer);
+    const frame =
+      reply === undefined || answer === undefined ? undefined : encodeResponse(reply.requestId, answer);
     // An answer carrying a fresh token is not kept: the store would hold the token (AUTH-8).
     if (reply !== undefined && answer !== undefined && issued === undefined && isRecorded(result))
       batch.answers.push(this.replies.record(reply, answer, now));

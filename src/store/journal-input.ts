@@ -116,7 +116,8 @@ function actorOf(compact: string): Actor {
     return token === undefined
       ? { kind: 'player', player: Number(player) }
       : { kind: 'player', player: Number(player), token: Number(token) };
-  if (compact.startsWith('a')) return gm === undefined ? { kind: 'admin' } : { kind: 'admin', gm: Number(gm) };
+  if (compact.startsWith('a'))
+    return gm === undefined ? { kind: 'admin' } : { kind: 'admin', gm: Number(gm) };
   return compact === 'g' ? { kind: 'guest' } : { kind: 'system' };
 }
 

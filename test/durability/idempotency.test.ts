@@ -51,8 +51,7 @@ function sessionEffects(
   return {
     records: store.entities.filter((e) => e.kind === 'session' && e.doc.name === name).length,
     broadcasts: store.broadcasts.filter(
-      (b) =>
-        b.event.includes(`"type":"session.added"`) && b.event.includes(`"name":${JSON.stringify(name)}`),
+      (b) => b.event.includes(`"type":"session.added"`) && b.event.includes(`"name":${JSON.stringify(name)}`),
     ).length,
     journal: store.journal.filter(
       (j) => j.input.includes(`"type":"session.add"`) && j.input.includes(`"name":${JSON.stringify(name)}`),

@@ -102,10 +102,14 @@ describe('migrations', () => {
       [4, null],
     ])
       player.run(id, JSON.stringify({ id, name: `P${id}`, session: 1, team }));
-    const log = old.prepare("INSERT INTO broadcast (stream, seq, at, audience, message) VALUES ('1', ?, 0, ?, ?)");
+    const log = old.prepare(
+      "INSERT INTO broadcast (stream, seq, at, audience, message) VALUES ('1', ?, 0, ?, ?)",
+    );
     // As versions before wrote them: bare words first, then JSON.
     const audiences = ['all', 'admins', '"all"', '"admins"', '{"exceptTeams":[10]}', '{"exceptTeams":[]}'];
-    audiences.forEach((audience, index) => log.run(index + 1, audience, announcementFrame('1', index + 1, 0)));
+    audiences.forEach((audience, index) =>
+      log.run(index + 1, audience, announcementFrame('1', index + 1, 0)),
+    );
     old.close();
 
     const store = SqliteStore.open(dir);
@@ -152,7 +156,10 @@ describe('[AUTH-8] the migration to hashed player tokens', () => {
     const { tokenHash: _hash, ...input } = JSON.parse(login.input) as { seed?: string; tokenHash: string };
     const seed = input.seed ?? randomBytes(16).toString('hex');
     const token = seededRng(seed).hex(24);
-    db.prepare('UPDATE journal SET input = ? WHERE seq = ?').run(JSON.stringify({ ...input, seed }), login.seq);
+    db.prepare('UPDATE journal SET input = ? WHERE seq = ?').run(
+      JSON.stringify({ ...input, seed }),
+      login.seq,
+    );
     const record = db.prepare("SELECT id, doc FROM entity WHERE kind = 'token'").get() as {
       id: number;
       doc: string;
@@ -214,7 +221,9 @@ describe('[RESUME-3] the migration of the broadcast log to events (version 8)', 
 
   it('keeps the events, each team’s last location per recipients, and marks what retention took', () => {
     const { dir, old } = storeOfVersion(7);
-    const log = old.prepare('INSERT INTO broadcast (stream, seq, at, recipients, message) VALUES (?, ?, ?, ?, ?)');
+    const log = old.prepare(
+      'INSERT INTO broadcast (stream, seq, at, recipients, message) VALUES (?, ?, ?, ?, ?)',
+    );
     // Session 1's log starts at 2 (retention took 1); the global stream's was pruned whole.
     const rows: [number, string, string][] = [
       [2, EVERYONE, locationFrame(2, 1)],
@@ -236,7 +245,9 @@ describe('[RESUME-3] the migration of the broadcast log to events (version 8)', 
       // Resumes send the frames as they were sent live.
       const kept = rows.filter(([seq]) => [3, 5, 6, 7].includes(seq));
       expect(resumed.map((b) => b.message)).toEqual(kept.map(([, , frame]) => frame));
-      expect(resumed.map((b) => b.recipients)).toEqual(kept.map(([, recipients]) => JSON.parse(recipients)));
+      expect(resumed.map((b) => b.recipients)).toEqual(
+        kept.map(([, recipients]) => JSON.parse(recipients) as unknown),
+      );
       expect([store.prunedThrough('1'), store.prunedThrough('global'), store.prunedThrough('2')]).toEqual([
         1, 4, 0,
       ]);
@@ -253,12 +264,24 @@ describe('[RESUME-3] the migration of the broadcast log to events (version 8)', 
     }
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
     try {
-      const stored = db.prepare('SELECT seq, recipients, event FROM broadcast ORDER BY seq').all();
-      expect(stored).toEqual([
-        { seq: 3, recipients: null, event: '{"type":"announcement","text":"text 3"}' },
-        { seq: 5, recipients: HIDDEN, event: expect.stringMatching(/^\{"type":"location","team":2,/) },
-        { seq: 6, recipients: HIDDEN, event: expect.stringMatching(/^\{"type":"location","team":1,/) },
-        { seq: 7, recipients: null, event: expect.stringMatching(/^\{"type":"location","team":1,/) },
+      const stored = db.prepare('SELECT seq, recipients, event FROM broadcast ORDER BY seq').all() as {
+        seq: number;
+        recipients: string | null;
+        event: string;
+      }[];
+      expect(stored[0]).toEqual({
+        seq: 3,
+        recipients: null,
+        event: '{"type":"announcement","text":"text 3"}',
+      });
+      const locations = stored.slice(1).map((row) => {
+        const event = JSON.parse(row.event) as { type: string; team: number };
+        return [row.seq, row.recipients, event.type, event.team];
+      });
+      expect(locations).toEqual([
+        [5, HIDDEN, 'location', 2],
+        [6, HIDDEN, 'location', 1],
+        [7, null, 'location', 1],
       ]);
     } finally {
       db.close();

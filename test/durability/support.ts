@@ -325,12 +325,46 @@ export function readStore(dataDir: string): StoreSnapshot {
   }
 }
 
+/**
+ * Problems with the broadcast log: each stream must be numbered 1, 2, 3, … in order, without a gap but
+ * where a later location superseded one (RESUME-3: a gap must be followed by a location row), with at
+ * most one location per team and recipients, each row's event must parse, and the stream's remembered
+ * last number must be its last row's.
+ */
+export function broadcastLogProblems(snapshot: StoreSnapshot): string[] {
+  const problems: string[] = [];
+  const byStream = new Map<string, LoggedRow[]>();
+  for (const row of snapshot.broadcasts) byStream.set(row.stream, [...(byStream.get(row.stream) ?? []), row]);
+  for (const [stream, rows] of byStream) {
+    const locations = new Set<string>();
+    let gapAt: number | undefined;
+    rows.forEach((row, index) => {
+      const expected = index === 0 ? 1 : (rows[index - 1]?.seq ?? 0) + 1;
+      if (row.seq < expected) problems.push(`stream ${stream}: row ${index} has seq ${row.seq}`);
+      if (row.seq > expected) gapAt ??= expected;
+      const event = JSON.parse(row.event) as BroadcastMessage['event'];
+      if (event.type !== 'location') return;
+      const key = `${event.team} ${row.recipients}`;
+      if (locations.has(key)) problems.push(`stream ${stream}: a second location of ${key} at ${row.seq}`);
+      locations.add(key);
+      if (gapAt !== undefined && gapAt < row.seq) gapAt = undefined;
+    });
+    if (gapAt !== undefined) problems.push(`stream ${stream}: seq ${gapAt} is missing`);
+    const remembered = Number(snapshot.meta[`stream:${stream}`]);
+    const last = rows.at(-1)?.seq;
+    if (remembered !== last) problems.push(`stream ${stream}: meta says ${remembered}, log ends at ${last}`);
+  }
+  return problems;
+}
+
+/** A logged broadcast's frame as a resume sends it. */
+export function loggedFrame(row: LoggedRow): string {
+  return encodeLoggedBroadcast({ ...row, session: sessionOfStream(row.stream) });
+}
+
 /** The broadcast frames of the log as resumes send them, parsed, per stream in order. */
 export function loggedFrames(snapshot: StoreSnapshot, stream?: string): BroadcastMessage[] {
   return snapshot.broadcasts
     .filter((row) => stream === undefined || row.stream === stream)
-    .map((row) => {
-      const session = sessionOfStream(row.stream);
-      return JSON.parse(encodeLoggedBroadcast({ ...row, session })) as BroadcastMessage;
-    });
+    .map((row) => JSON.parse(loggedFrame(row)) as BroadcastMessage);
 }

@@ -47,7 +47,8 @@ describe('a whole game day', () => {
     open.push(driver);
     await playGameDay(driver);
     const inputs = [...driver.store.journal()].map(
-      (row) => JSON.parse(row.input) as { command: { type: string }; actor: unknown; now?: number; seed?: string },
+      (row) =>
+        JSON.parse(row.input) as { command: { type: string }; actor: unknown; now?: number; seed?: string },
     );
     expect(inputs.filter((input) => input.now !== undefined)).toEqual([]);
     const seeded = new Set(inputs.filter((input) => input.seed !== undefined).map((i) => i.command.type));

@@ -36,7 +36,9 @@ describe('[LOCATION-7] reported positions are rounded where they are validated',
     });
     // The short form is what every copy carries: its JSON is shorter by the digits no phone measures.
     const sent = JSON.stringify(decoded({ type: 'location.send', location: phoneFix }));
-    expect(sent.length).toBeLessThan(JSON.stringify({ type: 'location.send', location: phoneFix }).length - 20);
+    expect(sent.length).toBeLessThan(
+      JSON.stringify({ type: 'location.send', location: phoneFix }).length - 20,
+    );
   });
 
   it('a catch’s position, and a fix without heading or speed, the same way', () => {

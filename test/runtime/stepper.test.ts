@@ -64,9 +64,10 @@ describe('stepping one item', () => {
       subjects: [],
     });
     // The kept answer is the response without its envelope.
-    expect(batch.answers).toEqual([
-      { client: 'admin/c', request: 'r1', at: clock.now(), answer: expect.stringMatching(/^\{"ok":true,"result":/) },
+    expect(batch.answers.map(({ answer: _answer, ...key }) => key)).toEqual([
+      { client: 'admin/c', request: 'r1', at: clock.now() },
     ]);
+    expect(batch.answers[0]?.answer).toMatch(/^\{"ok":true,"result":/);
     expect(encodeResponse('r1', found(batch.answers[0], 'the answer').answer)).toBe(stepped.frame);
     expect(batch.empty).toBe(false);
     // Undone, newest change first: memory is as before.

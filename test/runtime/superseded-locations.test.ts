@@ -71,7 +71,9 @@ describe('[RESUME-3] superseded locations', () => {
     expect(locationsOf(resumed, second)).toEqual(locationsOf(live, second));
     // Everything else, frame for frame, in each stream's order.
     const superseded = new Set(locationsOf(live, first).slice(0, -1));
-    const expected = live.filter((m) => !(String(m.session) === String(setup.session) && superseded.has(m.seq)));
+    const expected = live.filter(
+      (m) => !(String(m.session) === String(setup.session) && superseded.has(m.seq)),
+    );
     const byStream = (frames: Broadcast[]): Broadcast[] =>
       [...frames].sort((a, b) => String(a.session).localeCompare(String(b.session)) || a.seq - b.seq);
     expect(byStream(resumed)).toEqual(byStream(expected));

@@ -114,10 +114,8 @@ describe('[HAND-5] ZKaff rolls', () => {
     const { phase } = phaseAt(at(`2025-06-16T${hhmm}:00+02:00`), 'Europe/Zurich', config, rng);
     return buildSlots(phase, ctx, rng);
   };
-  const outerIsZkaff = (hhmm: string) => (rng: Rng) =>
-    slotsAt(hhmm, rng)[0]?.label === 'zkaff-sector';
-  const innerIsZkaff = (hhmm: string) => (rng: Rng) =>
-    slotsAt(hhmm, rng)[1]?.label === 'zkaff-sector';
+  const outerIsZkaff = (hhmm: string) => (rng: Rng) => slotsAt(hhmm, rng)[0]?.label === 'zkaff-sector';
+  const innerIsZkaff = (hhmm: string) => (rng: Rng) => slotsAt(hhmm, rng)[1]?.label === 'zkaff-sector';
 
   it('at 15:00 (r = 0.3333) the outer slot is ZKaff with p ≈ 0.6666, the inner never', () => {
     const outer = share(20000, outerIsZkaff('15:00'));
