@@ -16,7 +16,7 @@ import { readJournal } from '../../src/store/journal-query.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import { found, removeTempDirs, tempDir } from '../helpers/index.js';
-import { MemoryPeer, openRuntime } from './support.js';
+import { LOGS_OF_VERSION_7, MemoryPeer, openRuntime } from './support.js';
 
 afterEach(() => removeTempDirs());
 
@@ -29,21 +29,6 @@ const announcementFrame = (stream: string, seq: number, at: number): string =>
     at,
     event: { type: 'announcement', text: `text ${seq}` },
   });
-
-/** Turns this version's broadcast log and kept answers back into what versions 4 to 7 had. */
-const LOGS_OF_VERSION_7 = `
-  ALTER TABLE answered RENAME COLUMN answer TO response;
-  CREATE TABLE broadcast_old (
-    stream TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, recipients TEXT NOT NULL,
-    message TEXT NOT NULL, PRIMARY KEY (stream, seq)
-  ) WITHOUT ROWID;
-  INSERT INTO broadcast_old SELECT stream, seq, at, COALESCE(recipients, '{"to":"stream","exceptPlayers":[]}'),
-    json_object('type', 'broadcast', 'session', CASE WHEN stream = 'global' THEN NULL ELSE CAST(stream AS INTEGER) END,
-      'seq', seq, 'at', at, 'event', json(event))
-    FROM broadcast;
-  DROP TABLE broadcast;
-  ALTER TABLE broadcast_old RENAME TO broadcast;
-  CREATE INDEX broadcast_at ON broadcast (at);`;
 
 /** A store in a fresh data directory as version `version` wrote it (its first migrations only). */
 function storeOfVersion(version: number): { dir: string; old: Database.Database } {

@@ -368,3 +368,23 @@ export function loggedFrames(snapshot: StoreSnapshot, stream?: string): Broadcas
     .filter((row) => stream === undefined || row.stream === stream)
     .map((row) => JSON.parse(loggedFrame(row)) as BroadcastMessage);
 }
+
+/**
+ * SQL that turns this version's broadcast log and kept answers back into what versions 4 to 7 had (whole
+ * frames, recipients always stored, answers in their envelopes), for tests that make a store of an older
+ * version out of one this version wrote.
+ */
+export const LOGS_OF_VERSION_7 = `
+  ALTER TABLE answered RENAME COLUMN answer TO response;
+  UPDATE answered SET response = json_set(response, '$.type', 'response', '$.id', request);
+  CREATE TABLE broadcast_old (
+    stream TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, recipients TEXT NOT NULL,
+    message TEXT NOT NULL, PRIMARY KEY (stream, seq)
+  ) WITHOUT ROWID;
+  INSERT INTO broadcast_old SELECT stream, seq, at, COALESCE(recipients, '{"to":"stream","exceptPlayers":[]}'),
+    json_object('type', 'broadcast', 'session', CASE WHEN stream = 'global' THEN NULL ELSE CAST(stream AS INTEGER) END,
+      'seq', seq, 'at', at, 'event', json(event))
+    FROM broadcast;
+  DROP TABLE broadcast;
+  ALTER TABLE broadcast_old RENAME TO broadcast;
+  CREATE INDEX broadcast_at ON broadcast (at);`;
