@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyState } from '../../src/engine/state.js';
 import { seededRng } from '../../src/engine/rng.js';
@@ -5,6 +7,7 @@ import { step } from '../../src/engine/step.js';
 import { applyWrites } from '../../src/runtime/apply.js';
 import { replayJournal } from '../../src/runtime/replay.js';
 import type { MutableState } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { stateHash } from '../../src/store/state-json.js';
 import { removeTempDirs, tempDir } from '../helpers/index.js';
 import { RuntimeDriver, StepDriver } from './support/drivers.js';
@@ -58,5 +61,25 @@ describe('a whole game day', () => {
       expect(seeded).not.toContain(type);
     expect(inputs.every((input) => typeof input.actor === 'string')).toBe(true);
     expect(replayJournal(driver.store)).toMatchObject({ equal: true, refused: [] });
+
+    // A row that drew live but has lost its seed is not replayed with other numbers: it is refused.
+    await driver.close();
+    open.splice(0);
+    const db = new Database(driver.store.path);
+    const start = db
+      .prepare("SELECT seq FROM journal WHERE json_extract(input, '$.command.type') = 'game.start'")
+      .pluck()
+      .get() as number;
+    db.prepare("UPDATE journal SET input = json_remove(input, '$.seed') WHERE seq = ?").run(start);
+    db.close();
+    const store = SqliteStore.open(dirname(driver.store.path));
+    try {
+      // The start is refused, and with no game running, so are later game commands.
+      const report = replayJournal(store);
+      expect(report.equal).toBe(false);
+      expect(report.refused[0]).toBe(start);
+    } finally {
+      store.close();
+    }
   });
 });
