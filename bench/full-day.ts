@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import type { Actor } from '../src/engine/handler.js';
 import { seededRng, type Rng } from '../src/engine/rng.js';
 import type { Command } from '../src/protocol/commands/index.js';
+import { locationInputSchema } from '../src/protocol/game.js';
 import { FakeClock } from '../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../src/runtime/peer.js';
 import { Runtime } from '../src/runtime/runtime.js';
@@ -193,14 +194,16 @@ async function playRound(day: Day, index: number, rng: Rng, meter?: Meter) {
   const state = day.runtime.current;
   const sends = day.players.flat().map(async (peer, i) => {
     const angle = (index / 50 + i) % (2 * Math.PI);
-    const location = {
+    // Validated as the transport validates what a phone sends (LOCATION-7 rounds it): the runtime here is
+    // fed without a transport.
+    const location = locationInputSchema.parse({
       lat: HB.lat + 0.02 * Math.sin(angle) + i * 1e-4,
       lon: HB.lon + 0.03 * Math.cos(angle),
       accuracy: 10,
       heading: null,
       speed: null,
       timestamp: now,
-    };
+    });
     const sent = performance.now();
     await peer.call({ type: 'location.send', location }, day.session);
     meter?.latencies.push(performance.now() - sent);

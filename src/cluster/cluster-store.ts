@@ -1,6 +1,7 @@
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type {
   AnsweredKey,
+  LatestLocation,
   LoggedBroadcast,
   MutableState,
   Store,
@@ -34,16 +35,20 @@ export class ClusterStore implements Store {
     return this.local.answeredKeysAfter(after, limit);
   }
 
-  answeredResponse(client: string, request: string): string | undefined {
-    return this.local.answeredResponse(client, request);
+  keptAnswer(client: string, request: string): string | undefined {
+    return this.local.keptAnswer(client, request);
   }
 
   broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[] {
     return this.local.broadcastsSince(stream, seq, limit);
   }
 
-  oldestBroadcast(stream: string): number | undefined {
-    return this.local.oldestBroadcast(stream);
+  prunedThrough(stream: string): number {
+    return this.local.prunedThrough(stream);
+  }
+
+  latestLocations(): LatestLocation[] {
+    return this.local.latestLocations();
   }
 
   readBlob(key: string, offset: number, length: number): Buffer | undefined {

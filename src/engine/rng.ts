@@ -17,12 +17,17 @@ export interface Rng {
   hex(bytes: number): string;
 }
 
+/** A seeded RNG that tells whether anything was drawn from it (a step that drew nothing needs no seed). */
+export interface SeededRng extends Rng {
+  readonly drawn: boolean;
+}
+
 /**
  * Creates a seeded RNG; equal seeds give equal sequences. A number seeds 32 bits (tests); a 32-digit hex
  * string seeds the whole 128-bit state, which the runtime uses so that secrets the engine draws (login
  * tokens) cannot be guessed from a small seed space.
  */
-export function seededRng(seed: number | string): Rng {
+export function seededRng(seed: number | string): SeededRng {
   const words = typeof seed === 'string' ? hexWords(seed) : [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed >>> 0];
   let [a = 0, b = 0, c = 0, d = 0] = words;
   const nextU32 = (): number => {
@@ -41,8 +46,16 @@ export function seededRng(seed: number | string): Rng {
   };
   // Warm up so that nearby seeds diverge.
   for (let i = 0; i < 15; i++) nextU32();
-  const next = (): number => nextU32() / 4294967296;
+  let drawn = false;
+  // Every draw below goes through `next`.
+  const next = (): number => {
+    drawn = true;
+    return nextU32() / 4294967296;
+  };
   return {
+    get drawn() {
+      return drawn;
+    },
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     pick: (items) => (items.length === 0 ? undefined : items[Math.floor(next() * items.length)]),

@@ -25,11 +25,20 @@ export function encodeWelcome(fields: WelcomeFields): string {
 }
 
 export function encodeResult(id: string, result: unknown): string {
-  return JSON.stringify({ type: 'response', id, ok: true, result });
+  return encodeResponse(id, encodeHttpResult(result));
 }
 
 export function encodeFailure(id: string, error: ProtocolError): string {
-  return JSON.stringify({ type: 'response', id, ok: false, error });
+  return encodeResponse(id, encodeHttpFailure(error));
+}
+
+/**
+ * A response frame around an answer rendered before (`{"ok":…}`, as `encodeHttpResult` or
+ * `encodeHttpFailure` make it): how a kept answer, stored without its envelope, is sent again
+ * (IDEMPOTENCY-1). The same text as rendering the response whole.
+ */
+export function encodeResponse(id: string, answer: string): string {
+  return `{"type":"response","id":${JSON.stringify(id)},${answer.slice(1)}`;
 }
 
 /** A connection-level error: the frame could not be tied to a request id. */
@@ -51,7 +60,18 @@ export interface BroadcastFields {
 
 /** Rendered once per broadcast, then the same text goes to every recipient. */
 export function encodeBroadcast(fields: BroadcastFields): string {
-  return JSON.stringify({ type: 'broadcast', ...fields });
+  return encodeLoggedBroadcast({ ...fields, event: JSON.stringify(fields.event) });
+}
+
+/**
+ * A broadcast frame around its event rendered before (the JSON the broadcast log keeps, RESUME-1): the
+ * same text as `encodeBroadcast` of the parsed event.
+ */
+export function encodeLoggedBroadcast(
+  fields: Omit<BroadcastFields, 'event'> & { readonly event: string },
+): string {
+  const { session, seq, at, event } = fields;
+  return `{"type":"broadcast","session":${JSON.stringify(session)},"seq":${seq},"at":${at},"event":${event}}`;
 }
 
 export function encodeNotice(fields: Omit<Notice, 'type'>): string {
@@ -59,8 +79,8 @@ export function encodeNotice(fields: Omit<Notice, 'type'>): string {
 }
 
 /**
- * The JSON body of an HTTP answer (the pictures routes): a response without its id, since the HTTP
- * request it answers is the match.
+ * A response without its envelope: the JSON body of an HTTP answer (the pictures routes, where the HTTP
+ * request it answers is the match), and the answer kept for a re-sent request (IDEMPOTENCY-1).
  */
 export function encodeHttpResult(result: unknown): string {
   return JSON.stringify({ ok: true, result });

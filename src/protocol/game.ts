@@ -14,13 +14,25 @@ export const colourSchema = z.strictObject({
   b: z.number().int().min(0).max(255),
 });
 
-/** What a phone sends (LOCATION-1). `timestamp` is the phone's clock, epoch ms. */
+/** `value` rounded to `decimals` decimal places. */
+const roundedTo =
+  (decimals: number) =>
+  (value: number): number => {
+    const scale = 10 ** decimals;
+    return Math.round(value * scale) / scale;
+  };
+
+/**
+ * What a phone sends (LOCATION-1). `timestamp` is the phone's clock, epoch ms. Validation rounds the
+ * coordinates to 7 decimals (about 1 cm) and accuracy, heading and speed to 1 (LOCATION-7): no phone
+ * measures finer, and every copy of a position (journal, state, broadcasts, answers) is the short one.
+ */
 export const locationInputSchema = z.strictObject({
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
-  accuracy: z.number().min(0).max(100_000),
-  heading: z.number().min(-360).max(360).nullable(),
-  speed: z.number().min(0).max(1000).nullable(),
+  lat: z.number().min(-90).max(90).overwrite(roundedTo(7)),
+  lon: z.number().min(-180).max(180).overwrite(roundedTo(7)),
+  accuracy: z.number().min(0).max(100_000).overwrite(roundedTo(1)),
+  heading: z.number().min(-360).max(360).overwrite(roundedTo(1)).nullable(),
+  speed: z.number().min(0).max(1000).overwrite(roundedTo(1)).nullable(),
   timestamp: z.number().int().nonnegative(),
 });
 export const locationSchema = locationInputSchema.extend({ receivedAt: z.number() });

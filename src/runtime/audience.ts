@@ -58,3 +58,19 @@ export const GLOBAL_STREAM = 'global';
 /** The broadcast stream of a session (or the global stream). */
 export const streamOf = (session: number | null): string =>
   session === null ? GLOBAL_STREAM : String(session);
+
+/** The session of a stream (null for the global one): the inverse of {@link streamOf}. */
+export const sessionOfStream = (stream: string): number | null =>
+  stream === GLOBAL_STREAM ? null : Number(stream);
+
+/** Recipients as the broadcast log keeps them: null for every follower of the stream (the most). */
+export function storedRecipients(recipients: Recipients): string | null {
+  return recipients.to === 'stream' && recipients.exceptPlayers.length === 0
+    ? null
+    : JSON.stringify(recipients);
+}
+
+/** Recipients read back from the broadcast log (see {@link storedRecipients}). */
+export function loggedRecipients(stored: string | null): Recipients {
+  return stored === null ? EVERY_FOLLOWER : (JSON.parse(stored) as Recipients);
+}

@@ -14,7 +14,7 @@ export interface ResumeCount {
 }
 
 /** Where a resume reads what a client missed. */
-export type BroadcastLog = Pick<Store, 'broadcastsSince' | 'oldestBroadcast'>;
+export type BroadcastLog = Pick<Store, 'broadcastsSince' | 'prunedThrough'>;
 
 /**
  * Hands released (committed) frames to connections. It decides who gets a broadcast only from data: the
@@ -127,8 +127,8 @@ export class Delivery {
     for (const [stream, seq] of Object.entries(from)) {
       const last = this.released.get(stream) ?? 0;
       if (seq === last) continue;
-      const oldest = log.oldestBroadcast(stream);
-      if (seq > last || oldest === undefined || oldest > seq + 1 || last - seq > MAX_RESUME) {
+      // Superseded locations (RESUME-3) leave gaps the client needs nothing from; pruned rows it would.
+      if (seq > last || seq < log.prunedThrough(stream) || last - seq > MAX_RESUME) {
         peer.send(resyncNotice(stream), 'notice');
         count.resyncs++;
         continue;

@@ -2,29 +2,31 @@ import type { Actor } from '../engine/handler.js';
 import type { EngineState, Write } from '../engine/state.js';
 import type { StepInput, StepResult } from '../engine/step.js';
 import { blobDeleteStatement, redactionStatements } from '../store/privacy-sql.js';
+import { journalText } from '../store/journal-input.js';
 import { toStateDocument } from '../store/state-json.js';
 import type { TurnBatch } from './turn-batch.js';
 
 /**
- * One journal row's input: the step's input (with its actor, which the audit reads: AUTH-9), the clock
- * reading and seed (TIME-3), the players whose personal data the row may carry (`subjects`, so that
- * erasing one finds them: PRIVACY-2), and `checkpoint` on a row whose commit redacts the journal.
+ * One journal row's input (journal-input.ts): the step's input (with its actor, which the audit reads:
+ * AUTH-9), the clock reading and — if the step drew from it — the seed (TIME-3), the players whose
+ * personal data the row may carry (`subjects`, so that erasing one finds them: PRIVACY-2), and
+ * `checkpoint` on a row whose commit redacts the journal.
  */
 export function journalInput(
   input: StepInput,
   result: StepResult,
   now: number,
-  seed: string,
+  seed: string | undefined,
   tokenHash: string | undefined,
 ): string {
-  const subjects = subjectsOf(input.actor, result.writes);
-  return JSON.stringify({
+  return journalText({
     ...input,
     now,
+    at: now,
     seed,
     tokenHash,
-    ...(subjects.length > 0 ? { subjects } : {}),
-    ...(result.redactions === undefined ? {} : { checkpoint: true }),
+    subjects: subjectsOf(input.actor, result.writes),
+    checkpoint: result.redactions !== undefined,
   });
 }
 

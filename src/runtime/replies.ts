@@ -1,3 +1,4 @@
+import { encodeResponse } from '../protocol/encode.js';
 import type { AnsweredRequest } from '../store/store.js';
 import { AnsweredIndex, type AnsweredKeyPages } from './answered-index.js';
 import type { Peer } from './peer.js';
@@ -8,7 +9,7 @@ export interface ReplyKey {
   readonly requestId: string;
 }
 
-/** Looks up the stored response to an answered request (the store's `answeredResponse`). */
+/** Looks up the kept answer, without its envelope, to an answered request (the store's `keptAnswer`). */
 export type StoredAnswer = (client: string, request: string) => string | undefined;
 
 /**
@@ -45,17 +46,20 @@ export class Replies {
     }
     const stored = this.answered.mayContain(key) ? this.stored(reply.clientKey, reply.requestId) : undefined;
     if (stored !== undefined) {
-      peer.send(stored, 'response');
+      peer.send(encodeResponse(reply.requestId, stored), 'response');
       return true;
     }
     this.inflight.set(key, new Set([peer.id]));
     return false;
   }
 
-  /** The answer to keep for a request (it goes into the same commit as the request's changes). */
-  record(reply: ReplyKey, response: string, at: number): AnsweredRequest {
+  /**
+   * The answer to keep for a request (it goes into the same commit as the request's changes): the
+   * response without its envelope, which a re-sent request gets back around it.
+   */
+  record(reply: ReplyKey, answer: string, at: number): AnsweredRequest {
     this.answered.add(keyOf(reply));
-    return { client: reply.clientKey, request: reply.requestId, at, response };
+    return { client: reply.clientKey, request: reply.requestId, at, answer };
   }
 
   /** The connections waiting for the request's response; from now on it is no longer in flight. */

@@ -111,12 +111,12 @@ export class Runtime {
       () => this.connectionNotices.changed(),
     );
     this.writer = store.openWriter(options.busyTimeoutMs);
-    this.replies = new Replies((client, request) => store.answeredResponse(client, request));
+    this.replies = new Replies((client, request) => store.keptAnswer(client, request));
     this.keptAnswersRead = this.replies.learnKept(
       (after, limit) => store.answeredKeysAfter(after, limit),
       () => this.closing || !store.status().open,
     );
-    this.stepper = new Stepper(this.state, clock, this.replies);
+    this.stepper = new Stepper(this.state, clock, this.replies, store.latestLocations());
     this.delivery = new Delivery(this.state.streams);
     this.prune = new PruneSchedule(options.retentionMs);
     const runners = {

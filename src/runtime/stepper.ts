@@ -1,12 +1,13 @@
 import type { Actor, Outcome } from '../engine/handler.js';
 import { seededRng } from '../engine/rng.js';
 import { step, type StepResult } from '../engine/step.js';
-import { encodeFailure, encodeResult } from '../protocol/encode.js';
-import type { LoggedBroadcast, MutableState } from '../store/store.js';
+import { encodeHttpFailure, encodeHttpResult, encodeResponse } from '../protocol/encode.js';
+import type { LatestLocation, LoggedBroadcast, MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
 import { addPrivacy, journalInput } from './journal-entry.js';
 import type { Clock } from './clock.js';
 import type { Inbound } from './inbound.js';
+import { LatestLocations } from './latest-locations.js';
 import { issuePlayerToken, withIssuedToken } from './player-tokens.js';
 import { RandomPool } from './random-pool.js';
 import type { Replies } from './replies.js';
@@ -32,11 +33,16 @@ const SYSTEM: Actor = { kind: 'system' };
 export class Stepper {
   private readonly random = new RandomPool();
 
+  private readonly locations: LatestLocations;
+
   constructor(
     private readonly state: MutableState,
     private readonly clock: Clock,
     private readonly replies: Replies,
-  ) {}
+    loggedLocations: Iterable<LatestLocation> = [],
+  ) {
+    this.locations = new LatestLocations(loggedLocations);
+  }
 
   step(item: Inbound, batch: TurnBatch): Stepped {
     const now = this.clock.now();
@@ -46,20 +52,31 @@ export class Stepper {
     // A login's token is drawn here, outside the seed, and only its hash goes in (AUTH-8).
     const issued = item.command.type === 'auth.login' ? issuePlayerToken() : undefined;
     const tokenHash = issued?.hash;
-    const result = step(this.state, input, { now, rng: seededRng(seed), loginTokenHash: tokenHash });
+    const rng = seededRng(seed);
+    const result = step(this.state, input, { now, rng, loginTokenHash: tokenHash });
     applyWrites(this.state, result.writes, batch.undo);
-    const broadcasts = result.broadcasts.map((b) => sequence(this.state, b, now, batch.undo));
+    const broadcasts = result.broadcasts.map((pending) => {
+      const b = sequence(this.state, pending, now, batch.undo);
+      const { event } = pending;
+      return event.type === 'location' ? this.locations.supersede(b, event.team, batch.undo) : b;
+    });
     batch.writes.push(...result.writes);
     batch.broadcasts.push(...broadcasts);
     if (result.writes.length > 0)
-      batch.journal.push({ at: now, input: journalInput(input, result, now, seed, tokenHash) });
+      batch.journal.push({
+        at: now,
+        // A step that drew nothing from its RNG replays without a seed (DURABILITY-9).
+        input: journalInput(input, result, now, rng.drawn ? seed : undefined, tokenHash),
+      });
     addPrivacy(batch, result, this.state);
     const reply = item.reply;
     const outcome = issued === undefined ? result.outcome : withIssuedToken(result.outcome, issued);
-    const frame = reply === undefined ? undefined : responseFrame(reply.requestId, outcome);
+    const answer = reply === undefined ? undefined : answerOf(outcome);
+    const frame =
+      reply === undefined || answer === undefined ? undefined : encodeResponse(reply.requestId, answer);
     // An answer carrying a fresh token is not kept: the store would hold the token (AUTH-8).
-    if (reply !== undefined && frame !== undefined && issued === undefined && isRecorded(result))
-      batch.answers.push(this.replies.record(reply, frame, now));
+    if (reply !== undefined && answer !== undefined && issued === undefined && isRecorded(result))
+      batch.answers.push(this.replies.record(reply, answer, now));
     return { item, result, frame, broadcasts };
   }
 }
@@ -73,7 +90,8 @@ function isRecorded(result: StepResult): boolean {
   return result.writes.length > 0 || result.broadcasts.length > 0;
 }
 
-function responseFrame(id: string, outcome: Outcome<unknown>): string | undefined {
+/** The answer without its envelope (`{"ok":…}`), what is kept; undefined while deferred to a job. */
+function answerOf(outcome: Outcome<unknown>): string | undefined {
   if (outcome.ok === 'deferred') return undefined;
-  return outcome.ok ? encodeResult(id, outcome.result) : encodeFailure(id, outcome.error);
+  return outcome.ok ? encodeHttpResult(outcome.result) : encodeHttpFailure(outcome.error);
 }

@@ -2,7 +2,8 @@ import type { TeamRecord } from '../engine/game/types.js';
 import type { Write } from '../engine/state.js';
 import { teamCore, type PeriodRow, type PeriodTracker } from './period-rows.js';
 import { checkpointStatements, type Statement } from './privacy-sql.js';
-import type { CommitBatch } from './store.js';
+import { storedRecipients } from '../runtime/audience.js';
+import type { CommitBatch, LoggedBroadcast } from './store.js';
 
 /** One commit's rows, as the writer thread runs them: parameters of prepared statements, in order. */
 export interface CommitRows {
@@ -12,8 +13,11 @@ export interface CommitRows {
   readonly periods: PeriodRow[];
   readonly meta: [key: string, value: string][];
   readonly journal: [at: number, input: string][];
-  readonly broadcasts: [stream: string, seq: number, at: number, recipients: string, message: string][];
-  readonly answers: [client: string, request: string, at: number, response: string][];
+  /** Logged broadcasts: their events, and their recipients unless everyone on the stream (null). */
+  readonly broadcasts: [stream: string, seq: number, at: number, recipients: string | null, event: string][];
+  /** Logged location broadcasts that later ones superseded (RESUME-3), deleted after the inserts. */
+  readonly superseded?: [stream: string, seq: number][];
+  readonly answers: [client: string, request: string, at: number, answer: string][];
   /** Drop answered requests and logged broadcasts older than this (epoch ms), in the same transaction. */
   prune?: number;
   /** SQL run after the rows, in order: blob deletes, redactions and a checkpoint (PRIVACY-1, PRIVACY-2). */
@@ -40,11 +44,36 @@ export function toRows(batch: CommitBatch, periods: PeriodTracker): CommitRows {
     periods: periodRows,
     meta: [...meta],
     journal: batch.journal.map((entry) => [entry.at, entry.input]),
-    broadcasts: batch.broadcasts.map((b) => [b.stream, b.seq, b.at, JSON.stringify(b.recipients), b.message]),
-    answers: batch.answers.map((a) => [a.client, a.request, a.at, a.response]),
+    ...broadcastRows(batch.broadcasts),
+    answers: batch.answers.map((a) => [a.client, a.request, a.at, a.answer]),
     ...(batch.prune === undefined ? {} : { prune: batch.prune }),
     ...statementsOf(batch),
   };
+}
+
+/**
+ * The batch's broadcasts as log rows, and the deletes of the rows they supersede (RESUME-3). A broadcast
+ * superseded within the batch itself is neither inserted nor deleted.
+ */
+function broadcastRows(
+  broadcasts: readonly LoggedBroadcast[],
+): Pick<CommitRows, 'broadcasts' | 'superseded'> {
+  const superseded = new Set<string>();
+  for (const b of broadcasts) if (b.supersedes !== undefined) superseded.add(`${b.stream}:${b.supersedes}`);
+  const rows: CommitRows['broadcasts'] = [];
+  for (const b of broadcasts) {
+    const key = `${b.stream}:${b.seq}`;
+    if (superseded.delete(key)) continue;
+    rows.push([b.stream, b.seq, b.at, storedRecipients(b.recipients), b.event]);
+  }
+  if (superseded.size === 0) return { broadcasts: rows };
+  return { broadcasts: rows, superseded: [...superseded].map(splitKey) };
+}
+
+/** A `stream:seq` key back as its parts (a stream name holds no colon: `global` or a session id). */
+function splitKey(key: string): [string, number] {
+  const colon = key.lastIndexOf(':');
+  return [key.slice(0, colon), Number(key.slice(colon + 1))];
 }
 
 /** The entity row of a put or delete; a team's also adds the rows of its periods that changed. */

@@ -15,6 +15,7 @@ import {
   type ThreadRequest,
   type ToThread,
 } from './commit-messages.js';
+import { DELETE_SUPERSEDED, RECORD_PRUNED } from './broadcast-log.js';
 import type { CommitRows } from './commit-rows.js';
 import { decodeRows } from './commit-text.js';
 import type { StoredBlob } from './store.js';
@@ -32,8 +33,8 @@ const INSERTS = {
   period: ['INSERT OR REPLACE INTO period (team, idx, doc) VALUES', 3],
   meta: ['INSERT OR REPLACE INTO meta (key, value) VALUES', 2],
   journal: ['INSERT INTO journal (at, input) VALUES', 2],
-  broadcast: ['INSERT INTO broadcast (stream, seq, at, recipients, message) VALUES', 5],
-  answer: ['INSERT OR IGNORE INTO answered (client, request, at, response) VALUES', 4],
+  broadcast: ['INSERT INTO broadcast (stream, seq, at, recipients, event) VALUES', 5],
+  answer: ['INSERT OR IGNORE INTO answered (client, request, at, answer) VALUES', 4],
 } as const;
 
 type Row = readonly (string | number | null)[];
@@ -66,6 +67,8 @@ class Thread {
       blob: this.db.prepare(
         'INSERT OR IGNORE INTO blob (key, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?)',
       ),
+      superseded: this.db.prepare(DELETE_SUPERSEDED),
+      recordPruned: this.db.prepare(RECORD_PRUNED),
       pruneAnswered: this.db.prepare('DELETE FROM answered WHERE at < ?'),
       pruneBroadcasts: this.db.prepare('DELETE FROM broadcast WHERE at < ?'),
     };
@@ -156,10 +159,12 @@ class Thread {
     this.insert('meta', rows.meta);
     this.insert('journal', rows.journal);
     this.insert('broadcast', rows.broadcasts);
+    for (const [stream, seq] of rows.superseded ?? []) this.single.superseded.run(stream, seq);
     this.insert('answer', rows.answers);
     for (const [text, params] of rows.statements ?? []) this.prepare(text).run(params);
     if (rows.prune !== undefined) {
       this.single.pruneAnswered.run(rows.prune);
+      this.single.recordPruned.run(rows.prune);
       this.single.pruneBroadcasts.run(rows.prune);
     }
   }

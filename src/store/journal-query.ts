@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { JournalRow } from '../protocol/commands/accounts.js';
+import { readJournalInput } from './journal-input.js';
 
 /** Which journal rows the audit asks for (AUTH-9). */
 export interface JournalQuery {
@@ -40,14 +41,14 @@ export function readJournal(
 }
 
 function journalRow(row: { seq: number; at: number; input: string }): JournalRow {
-  const input = JSON.parse(row.input) as { actor?: unknown; session?: unknown; command?: unknown };
+  const input = readJournalInput(row);
   const record = (value: unknown): Record<string, unknown> =>
     typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   return {
     seq: row.seq,
     at: row.at,
-    actor: record(input.actor),
-    session: typeof input.session === 'number' ? input.session : null,
+    actor: { ...input.actor },
+    session: input.session ?? null,
     command: record(input.command),
   };
 }

@@ -98,4 +98,37 @@ export const MIGRATIONS: readonly Migration[] = [
   hashStoredPlayerTokens,
   // 7: a team's periods in rows of their own, so that a location update rewrites only the team's core.
   splitTeamPeriods,
+  // 8: the logs keep what they need, not the frames sent. The broadcast log keeps the event, and its
+  // recipients only when they are not everyone on the stream (NULL); a team's newer location supersedes
+  // its older one (RESUME-3), so the trails logged before go but for each team's last; and since a resume
+  // can no longer tell from the oldest row whether retention took some, each stream's pruned mark is what
+  // the log lacked before its oldest row. Kept answers lose their response envelope.
+  `
+  INSERT OR REPLACE INTO meta (key, value)
+    SELECT 'pruned:' || substr(key, 8),
+      COALESCE((SELECT MIN(seq) - 1 FROM broadcast WHERE stream = substr(meta.key, 8)), value)
+    FROM meta WHERE key LIKE 'stream:%';
+  CREATE TABLE broadcast_event (
+    stream TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    recipients TEXT,
+    event TEXT NOT NULL,
+    PRIMARY KEY (stream, seq)
+  ) WITHOUT ROWID;
+  WITH logged AS (
+    SELECT stream, seq, at, recipients, json_extract(message, '$.event') AS event,
+      json_extract(message, '$.event.type') AS type, json_extract(message, '$.event.team') AS team
+    FROM broadcast
+  )
+  INSERT INTO broadcast_event (stream, seq, at, recipients, event)
+    SELECT stream, seq, at, NULLIF(recipients, '{"to":"stream","exceptPlayers":[]}'), event FROM logged
+    WHERE type IS NOT 'location'
+      OR (stream, seq) IN (SELECT stream, MAX(seq) FROM logged WHERE type = 'location' GROUP BY stream, team, recipients);
+  DROP TABLE broadcast;
+  ALTER TABLE broadcast_event RENAME TO broadcast;
+  CREATE INDEX broadcast_at ON broadcast (at);
+  ALTER TABLE answered RENAME COLUMN response TO answer;
+  UPDATE answered SET answer = json_remove(answer, '$.type', '$.id');
+  `,
 ];

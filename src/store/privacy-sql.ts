@@ -1,4 +1,5 @@
 import type { Redaction } from '../engine/state.js';
+import { ACTOR_PLAYER_SQL, NOW_SQL } from './journal-input.js';
 
 /** One SQL statement with its parameters, run by the commit writer inside a commit's transaction. */
 export type Statement = readonly [sql: string, params: Readonly<Record<string, string | number | null>>];
@@ -8,13 +9,13 @@ const REDACTED_COMMAND = `json_set(input, '$.command', json_object('type', json_
 
 /**
  * Journal rows about a player: those the runtime tagged with the player among their `subjects`
- * (src/runtime/journal-entry.ts), and, for rows journaled before tags existed, those acting as the
- * player or naming them (a `player.add` by the name it had). The erase itself stays: it is the checkpoint
+ * (src/runtime/journal-entry.ts), those acting as the player (whose `subjects` a row leaves out when
+ * they are just the actor: journal-input.ts), and, for rows journaled before tags existed, those naming them (a `player.add` by the name it had). The erase itself stays: it is the checkpoint
  * replay starts after.
  */
 const ABOUT_PLAYER = `(
   EXISTS (SELECT 1 FROM json_each(input, '$.subjects') WHERE value = @player)
-  OR json_extract(input, '$.actor.player') = @player
+  OR ${ACTOR_PLAYER_SQL} = @player
   OR json_extract(input, '$.command.player') = @player
   OR (json_extract(input, '$.command.type') IN ('player.edit', 'player.remove') AND json_extract(input, '$.command.id') = @player)
   OR (json_extract(input, '$.command.type') = 'player.add' AND json_extract(input, '$.command.name') = @name)
@@ -33,19 +34,19 @@ export function redactionStatements(redaction: Redaction): Statement[] {
       [`UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${ABOUT_PLAYER}`, { player, name }],
       // Logged `player.added` / `player.changed` broadcasts, replayed to resuming admins.
       [
-        `UPDATE broadcast SET message = json_set(message, '$.event.player.name', @pseudonym, '$.event.player.phone', NULL)
-         WHERE json_extract(message, '$.event.player.id') = @player`,
+        `UPDATE broadcast SET event = json_set(event, '$.player.name', @pseudonym, '$.player.phone', NULL)
+         WHERE json_extract(event, '$.player.id') = @player`,
         views,
       ],
       // Stored answers that are a player view (player.add/edit/remove, team.assign) or carry one (auth.login).
       [
-        `UPDATE answered SET response = json_set(response, '$.result.name', @pseudonym, '$.result.phone', NULL)
-         WHERE json_extract(response, '$.result.id') = @player AND json_type(response, '$.result.removed') IN ('true', 'false')`,
+        `UPDATE answered SET answer = json_set(answer, '$.result.name', @pseudonym, '$.result.phone', NULL)
+         WHERE json_extract(answer, '$.result.id') = @player AND json_type(answer, '$.result.removed') IN ('true', 'false')`,
         views,
       ],
       [
-        `UPDATE answered SET response = json_set(response, '$.result.player.name', @pseudonym, '$.result.player.phone', NULL)
-         WHERE json_extract(response, '$.result.player.id') = @player`,
+        `UPDATE answered SET answer = json_set(answer, '$.result.player.name', @pseudonym, '$.result.player.phone', NULL)
+         WHERE json_extract(answer, '$.result.player.id') = @player`,
         views,
       ],
     ];
@@ -53,8 +54,8 @@ export function redactionStatements(redaction: Redaction): Statement[] {
   const { session, from, to, players, teams } = redaction;
   const list = (ids: readonly number[] | null): string | null => (ids === null ? null : JSON.stringify(ids));
   const params = { session, from, to, players: list(players) };
-  const reports = `json_extract(input, '$.session') = @session AND json_extract(input, '$.now') BETWEEN @from AND @to
-    AND (@players IS NULL OR COALESCE(json_extract(input, '$.command.player'), json_extract(input, '$.actor.player'))
+  const reports = `json_extract(input, '$.session') = @session AND ${NOW_SQL} BETWEEN @from AND @to
+    AND (@players IS NULL OR COALESCE(json_extract(input, '$.command.player'), ${ACTOR_PLAYER_SQL})
       IN (SELECT value FROM json_each(@players)))`;
   return [
     [
@@ -68,8 +69,8 @@ export function redactionStatements(redaction: Redaction): Statement[] {
     ],
     [
       `DELETE FROM broadcast WHERE stream = CAST(CAST(@session AS INTEGER) AS TEXT) AND at BETWEEN @from AND @to
-       AND json_extract(message, '$.event.type') = 'location'
-       AND (@teams IS NULL OR json_extract(message, '$.event.team') IN (SELECT value FROM json_each(@teams)))`,
+       AND json_extract(event, '$.type') = 'location'
+       AND (@teams IS NULL OR json_extract(event, '$.team') IN (SELECT value FROM json_each(@teams)))`,
       { session, from, to, teams: list(teams) },
     ],
   ];

@@ -2,16 +2,26 @@ import Database from 'better-sqlite3';
 import { dirname, join } from 'node:path';
 import type { PeriodRecord, TeamRecord } from '../engine/game/types.js';
 import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
-import type { Recipients } from '../runtime/audience.js';
+import { encodeLoggedBroadcast } from '../protocol/encode.js';
+import { loggedRecipients, sessionOfStream } from '../runtime/audience.js';
 import { CommitWriter } from './commit-writer.js';
 import { BACKUPS_DIR, createPrivateFile, DATABASE_FILE, makeDataDirPrivate } from './data-dir.js';
 import type { IntegrityCheck } from './integrity-check.js';
 import { integrityProblems } from './integrity-problems.js';
 import { MIGRATIONS } from './migrations.js';
+import { PRUNED_KEY } from './broadcast-log.js';
 import { teamCore } from './period-rows.js';
 import { checkVersion, refuseDamaged, refuseMissing } from './soundness.js';
 import { restoreHint, StartRefusal } from './start-refusal.js';
-import type { AnsweredKey, LoggedBroadcast, MutableState, Store, StoreStatus, StoreWriter } from './store.js';
+import type {
+  AnsweredKey,
+  LatestLocation,
+  LoggedBroadcast,
+  MutableState,
+  Store,
+  StoreStatus,
+  StoreWriter,
+} from './store.js';
 
 export { DATABASE_FILE } from './data-dir.js';
 /** How long a connection waits for another's lock before its statement fails (better-sqlite3's default). */
@@ -38,6 +48,11 @@ const LAST_SEQ_OF_EACH_STREAM = `
   SELECT stream, (SELECT MAX(seq) FROM broadcast WHERE broadcast.stream = streams.stream) AS seq
   FROM streams WHERE stream IS NOT NULL`;
 
+/** The latest logged location of each team, stream and recipients (RESUME-3). */
+const LATEST_LOCATIONS = `
+  SELECT stream, json_extract(event, '$.team') AS team, recipients, MAX(seq) AS seq FROM broadcast
+  WHERE json_extract(event, '$.type') = 'location' GROUP BY stream, team, recipients`;
+
 /**
  * The durable store: SQLite in WAL mode with synchronous=FULL (DURABILITY-1). This connection loads
  * and reads; while the server runs, the commit writer (commit-writer.ts) is the one that writes. Automatic
@@ -60,7 +75,7 @@ export class SqliteStore implements Store {
       put: db.prepare('INSERT OR REPLACE INTO entity (kind, id, doc) VALUES (?, ?, ?)'),
       period: db.prepare('INSERT INTO period (team, idx, doc) VALUES (?, ?, ?)'),
       meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
-      answered: db.prepare('SELECT response FROM answered WHERE client = ? AND request = ?').pluck(),
+      answered: db.prepare('SELECT answer FROM answered WHERE client = ? AND request = ?').pluck(),
       firstAnsweredKeys: db
         .prepare('SELECT at, request, client FROM answered ORDER BY at, request, client LIMIT ?')
         .raw(),
@@ -70,10 +85,12 @@ export class SqliteStore implements Store {
             'ORDER BY at, request, client LIMIT ?',
         )
         .raw(),
-      since: db.prepare(
-        'SELECT stream, seq, at, recipients, message FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
-      ),
-      oldest: db.prepare('SELECT MIN(seq) FROM broadcast WHERE stream = ?').pluck(),
+      since: db
+        .prepare(
+          'SELECT seq, at, recipients, event FROM broadcast WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
+        )
+        .raw(),
+      pruned: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       blobInfo: db.prepare('SELECT mime, size, sha256 FROM blob WHERE key = ?'),
       blobRange: db.prepare('SELECT substr(data, ?, ?) FROM blob WHERE key = ?').pluck(),
     };
@@ -261,22 +278,36 @@ export class SqliteStore implements Store {
     return rows.map(([at, requestId, clientKey]) => ({ at, requestId, clientKey }));
   }
 
-  /** The stored response to an already answered request, if any (IDEMPOTENCY-1). */
-  answeredResponse(client: string, request: string): string | undefined {
+  /** The kept answer (without its envelope) to an already answered request, if any (IDEMPOTENCY-1). */
+  keptAnswer(client: string, request: string): string | undefined {
     return this.statements.answered.get(client, request) as string | undefined;
   }
 
-  /** Logged broadcasts of a stream after `seq`, oldest first. */
-  broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[] {
-    const rows = this.statements.since.all(stream, seq, limit) as (Omit<LoggedBroadcast, 'recipients'> & {
-      recipients: string;
-    })[];
-    return rows.map((row) => ({ ...row, recipients: JSON.parse(row.recipients) as Recipients }));
+  /** Logged broadcasts of a stream after `seq`, oldest first, their frames rendered from their events. */
+  broadcastsSince(stream: string, after: number, limit: number): LoggedBroadcast[] {
+    const rows = this.statements.since.all(stream, after, limit) as [number, number, string | null, string][];
+    const session = sessionOfStream(stream);
+    return rows.map(([seq, at, recipients, event]) => ({
+      stream,
+      seq,
+      at,
+      recipients: loggedRecipients(recipients),
+      event,
+      message: encodeLoggedBroadcast({ session, seq, at, event }),
+    }));
   }
 
-  /** The oldest sequence number still in a stream's log, or undefined when the log is empty. */
-  oldestBroadcast(stream: string): number | undefined {
-    return (this.statements.oldest.get(stream) as number | null) ?? undefined;
+  /** The last sequence number of a stream that retention took out of its log (0: none yet). */
+  prunedThrough(stream: string): number {
+    return Number(this.statements.pruned.get(`${PRUNED_KEY}${stream}`) ?? 0);
+  }
+
+  /**
+   * The last logged location broadcast of each team, stream and recipients (RESUME-3). One pass over the
+   * log at start: superseding keeps its location rows to one per team, stream and recipients.
+   */
+  latestLocations(): LatestLocation[] {
+    return this.db.prepare(LATEST_LOCATIONS).all() as LatestLocation[];
   }
 
   /**

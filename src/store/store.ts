@@ -3,21 +3,39 @@ import type { TableName, Tables, Write } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
 import type { Statement } from './privacy-sql.js';
 
-/** One broadcast as it is logged: `message` is the exact frame sent to clients, `recipients` who get it. */
+/**
+ * One broadcast as it is logged: the log keeps its `event` (JSON) and, beside stream, seq and time, its
+ * `recipients`; `message` is the exact frame sent to clients, rendered from those (encode.ts).
+ */
 export interface LoggedBroadcast {
   readonly stream: string;
   readonly seq: number;
   readonly at: number;
   readonly recipients: Recipients;
+  readonly event: string;
   readonly message: string;
+  /** The seq of the earlier location broadcast on this stream this one takes out of the log (RESUME-3). */
+  readonly supersedes?: number;
 }
 
-/** A request's answer kept for idempotency (IDEMPOTENCY-1): `response` is the exact frame sent. */
+/**
+ * A request's answer kept for idempotency (IDEMPOTENCY-1): `answer` is the response without its envelope
+ * (`{"ok":…}`), which `encodeResponse` puts back around it when the request is sent again.
+ */
 export interface AnsweredRequest {
   readonly client: string;
   readonly request: string;
   readonly at: number;
-  readonly response: string;
+  readonly answer: string;
+}
+
+/** A logged location broadcast that a later one of the same team, stream and recipients supersedes. */
+export interface LatestLocation {
+  readonly stream: string;
+  readonly team: number;
+  /** The recipients as stored (null: every follower of the stream). */
+  readonly recipients: string | null;
+  readonly seq: number;
 }
 
 /** Where a kept answer sits in the store's key index: when it was answered, and by whom under which id. */
@@ -120,12 +138,14 @@ export interface Store extends BlobSource {
   reading(work: () => void): void;
   /** Up to `limit` keys of kept answers after `after`, oldest first (read in pages after start). */
   answeredKeysAfter(after: AnsweredKey | undefined, limit: number): AnsweredKey[];
-  /** The stored response to an already answered request, if any (IDEMPOTENCY-1). */
-  answeredResponse(client: string, request: string): string | undefined;
+  /** The kept answer (without its envelope) to an already answered request, if any (IDEMPOTENCY-1). */
+  keptAnswer(client: string, request: string): string | undefined;
   /** Logged broadcasts of a stream after `seq`, oldest first. */
   broadcastsSince(stream: string, seq: number, limit: number): LoggedBroadcast[];
-  /** The oldest sequence number still in a stream's log, or undefined when the log is empty. */
-  oldestBroadcast(stream: string): number | undefined;
+  /** The last sequence number of a stream that retention took out of its log (0: none yet). */
+  prunedThrough(stream: string): number;
+  /** The last logged location broadcast of each team, stream and recipients (RESUME-3), read at start. */
+  latestLocations(): LatestLocation[];
   /** Whether the store is open and its schema up to date (readiness, HEALTH-2). */
   status(): StoreStatus;
   /** The writer (one per store) that makes the runtime's batches durable. */

@@ -1,3 +1,4 @@
+import { encodeResponse } from '../../src/protocol/encode.js';
 import type { StepInput } from '../../src/engine/step.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
 import type { Tracked } from './load.js';
@@ -31,7 +32,7 @@ function indexed(store: StoreSnapshot): Indexed {
     journal: new Map(),
     ids: new Map(),
   };
-  for (const row of store.answered) index.answers.set(`${row.client}\0${row.request}`, row.response);
+  for (const row of store.answered) index.answers.set(`${row.client}\0${row.request}`, row.answer);
   for (const e of store.entities) {
     if (e.kind === 'session' || e.kind === 'player') {
       const kind = e.kind === 'session' ? 'session.add' : 'player.add';
@@ -42,7 +43,7 @@ function indexed(store: StoreSnapshot): Indexed {
     }
   }
   for (const row of store.broadcasts) {
-    const event = (JSON.parse(row.message) as BroadcastMessage).event;
+    const event = JSON.parse(row.event) as BroadcastMessage['event'];
     if (event.type === 'session.added') count(index.broadcasts, `session.add\0${event.session.name}`);
     else if (event.type === 'player.added') count(index.broadcasts, `player.add\0${event.player.name}`);
     else if (event.type === 'pinged') count(index.broadcasts, `ping\0${String(event.text)}`);
@@ -56,8 +57,10 @@ function indexed(store: StoreSnapshot): Indexed {
   return index;
 }
 
+/** The kept answer to a tracked request, as the response frame a re-send gets (IDEMPOTENCY-1). */
 export function answered(store: StoreSnapshot, t: Tracked): string | undefined {
-  return indexed(store).answers.get(`admin/${t.client}\0${t.id}`);
+  const answer = indexed(store).answers.get(`admin/${t.client}\0${t.id}`);
+  return answer === undefined ? undefined : encodeResponse(t.id, answer);
 }
 
 interface Effects {

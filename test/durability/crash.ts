@@ -10,7 +10,7 @@ import { spawnServer, type SpawnedServer } from '../helpers/server.js';
 import { withTimeout } from '../helpers/wait.js';
 import { runLoad, type Tracked } from './load.js';
 import { allOrNothing, answered, exactlyOnce } from './checks.js';
-import { broadcastLogProblems, readStore, WireClient, type StoreSnapshot } from './support.js';
+import { broadcastLogProblems, loggedFrame, readStore, WireClient, type StoreSnapshot } from './support.js';
 
 /**
  * The crash test (issue 3, "nothing lost, nothing doubled"). Each cycle runs the real server as a child
@@ -205,7 +205,7 @@ class CrashRun {
     );
     // Announcements in the log at or before its position were delivered before it connected.
     for (const row of recovered.broadcasts) {
-      const event = (JSON.parse(row.message) as BroadcastMessage).event;
+      const event = JSON.parse(row.event) as BroadcastMessage['event'];
       if (event.type === 'announcement') watcher.deliveredBefore.add(event.text);
     }
 
@@ -404,9 +404,7 @@ class Watcher {
     const streams = new Set([...store.broadcasts.map((b) => b.stream), ...received.keys()]);
     for (const stream of streams) {
       const from = this.start[stream] ?? 0;
-      const logged = store.broadcasts
-        .filter((b) => b.stream === stream && b.seq > from)
-        .map((b) => b.message);
+      const logged = store.broadcasts.filter((b) => b.stream === stream && b.seq > from).map(loggedFrame);
       const got = (received.get(stream) ?? []).map((b) => JSON.stringify(b));
       if (JSON.stringify(got) !== JSON.stringify(logged)) {
         problems.push(

@@ -51,8 +51,7 @@ function sessionEffects(
   return {
     records: store.entities.filter((e) => e.kind === 'session' && e.doc.name === name).length,
     broadcasts: store.broadcasts.filter(
-      (b) =>
-        b.message.includes(`"type":"session.added"`) && b.message.includes(`"name":${JSON.stringify(name)}`),
+      (b) => b.event.includes(`"type":"session.added"`) && b.event.includes(`"name":${JSON.stringify(name)}`),
     ).length,
     journal: store.journal.filter(
       (j) => j.input.includes(`"type":"session.add"`) && j.input.includes(`"name":${JSON.stringify(name)}`),
@@ -66,7 +65,7 @@ const once = { records: 1, broadcasts: 1, journal: 1 };
 function keepAnswers(dataDir: string, count: number, at: number): void {
   const db = new Database(join(dataDir, DATABASE_FILE));
   try {
-    const insert = db.prepare('INSERT INTO answered (client, request, at, response) VALUES (?, ?, ?, ?)');
+    const insert = db.prepare('INSERT INTO answered (client, request, at, answer) VALUES (?, ?, ?, ?)');
     db.transaction(() => {
       for (let i = 0; i < count; i++) insert.run('admin/filler', `f-${i}`, at, `{"id":"f-${i}"}`);
     })();
@@ -108,7 +107,7 @@ describe('[IDEMPOTENCY-1] re-sending a request id', () => {
     // A ping's effect is its broadcast: re-sent, it is not broadcast again.
     const ping = await a.answer('r5', { type: 'ping', text: 'only once' });
     expect((await a.answer('r5', { type: 'ping', text: 'only once' })).text).toBe(ping.text);
-    const pings = readStore(server.dataDir).broadcasts.filter((b) => b.message.includes('"only once"'));
+    const pings = readStore(server.dataDir).broadcasts.filter((b) => b.event.includes('"only once"'));
     expect(pings).toHaveLength(1);
     expect(a.broadcasts.filter((b) => b.event.type === 'pinged')).toHaveLength(1);
     expect(a.violations).toEqual([]);

@@ -10,12 +10,25 @@ import { PassphraseSealer } from '../../src/runtime/passphrase.js';
 import { hashPlayerToken } from '../../src/runtime/player-tokens.js';
 import { replayJournal } from '../../src/runtime/replay.js';
 import { actorOfToken } from '../../src/runtime/tokens.js';
+import { encodeResponse } from '../../src/protocol/encode.js';
+import { readJournalInput } from '../../src/store/journal-input.js';
+import { readJournal } from '../../src/store/journal-query.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
-import { removeTempDirs, tempDir } from '../helpers/index.js';
-import { MemoryPeer, openRuntime } from './support.js';
+import { found, removeTempDirs, tempDir } from '../helpers/index.js';
+import { LOGS_OF_VERSION_7, MemoryPeer, openRuntime } from './support.js';
 
 afterEach(() => removeTempDirs());
+
+/** A logged broadcast frame as versions before 8 kept it: an announcement `text <seq>`. */
+const announcementFrame = (stream: string, seq: number, at: number): string =>
+  JSON.stringify({
+    type: 'broadcast',
+    session: stream === 'global' ? null : Number(stream),
+    seq,
+    at,
+    event: { type: 'announcement', text: `text ${seq}` },
+  });
 
 /** A store in a fresh data directory as version `version` wrote it (its first migrations only). */
 function storeOfVersion(version: number): { dir: string; old: Database.Database } {
@@ -40,7 +53,9 @@ describe('migrations', () => {
 
     const store = SqliteStore.open(dir);
     try {
-      expect(store.answeredResponse('admin/c-1', 'r-1')).toBe(
+      // Kept without its envelope since version 8; sent again in it (encodeResponse), as it was.
+      expect(store.keptAnswer('admin/c-1', 'r-1')).toBe('{"ok":true,"result":1}');
+      expect(encodeResponse('r-1', found(store.keptAnswer('admin/c-1', 'r-1'), 'the answer'))).toBe(
         '{"type":"response","id":"r-1","ok":true,"result":1}',
       );
       expect(store.answeredKeysAfter(undefined, 10)).toEqual([
@@ -73,11 +88,13 @@ describe('migrations', () => {
     ])
       player.run(id, JSON.stringify({ id, name: `P${id}`, session: 1, team }));
     const log = old.prepare(
-      "INSERT INTO broadcast (stream, seq, at, audience, message) VALUES ('1', ?, 0, ?, '{}')",
+      "INSERT INTO broadcast (stream, seq, at, audience, message) VALUES ('1', ?, 0, ?, ?)",
     );
     // As versions before wrote them: bare words first, then JSON.
     const audiences = ['all', 'admins', '"all"', '"admins"', '{"exceptTeams":[10]}', '{"exceptTeams":[]}'];
-    audiences.forEach((audience, index) => log.run(index + 1, audience));
+    audiences.forEach((audience, index) =>
+      log.run(index + 1, audience, announcementFrame('1', index + 1, 0)),
+    );
     old.close();
 
     const store = SqliteStore.open(dir);
@@ -115,13 +132,19 @@ describe('[AUTH-8] the migration to hashed player tokens', () => {
     await runtime.shutdown();
 
     const db = new Database(join(dir, DATABASE_FILE));
+    db.exec(LOGS_OF_VERSION_7);
     const login = db.prepare(`SELECT seq, input FROM journal WHERE input LIKE '%"auth.login"%'`).get() as {
       seq: number;
       input: string;
     };
-    const { tokenHash: _hash, ...input } = JSON.parse(login.input) as { seed: string; tokenHash: string };
-    const token = seededRng(input.seed).hex(24);
-    db.prepare('UPDATE journal SET input = ? WHERE seq = ?').run(JSON.stringify(input), login.seq);
+    // Logins journal no seed now (they draw nothing from it): the legacy login drew its token from one.
+    const { tokenHash: _hash, ...input } = JSON.parse(login.input) as { seed?: string; tokenHash: string };
+    const seed = input.seed ?? randomBytes(16).toString('hex');
+    const token = seededRng(seed).hex(24);
+    db.prepare('UPDATE journal SET input = ? WHERE seq = ?').run(
+      JSON.stringify({ ...input, seed }),
+      login.seq,
+    );
     const record = db.prepare("SELECT id, doc FROM entity WHERE kind = 'token'").get() as {
       id: number;
       doc: string;
@@ -153,13 +176,13 @@ describe('[AUTH-8] the migration to hashed player tokens', () => {
         expect.objectContaining({ tokenHash: hashPlayerToken(token) }),
       ]);
       expect(actorOfToken(state, 'some admin token', token)).toMatchObject({ kind: 'player' });
-      expect(store.answeredResponse('guest/1', 'login-1')).toBeUndefined();
+      expect(store.keptAnswer('guest/1', 'login-1')).toBeUndefined();
       const journal = [...store.journal()].map((e) => e.input).join('\n');
       expect(journal).toContain(hashPlayerToken(token));
       // The seed no longer makes the token.
       for (const entry of store.journal()) {
-        const { seed } = JSON.parse(entry.input) as { seed: string };
-        expect(seededRng(seed).hex(24)).not.toBe(token);
+        const { seed } = JSON.parse(entry.input) as { seed?: string };
+        if (seed !== undefined) expect(seededRng(seed).hex(24)).not.toBe(token);
       }
       expect(replayJournal(store)).toMatchObject({ equal: true, refused: [] });
     } finally {
@@ -168,3 +191,133 @@ describe('[AUTH-8] the migration to hashed player tokens', () => {
     for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).includes(token)).toBe(false);
   });
 });
+
+describe('[RESUME-3] the migration of the broadcast log to events (version 8)', () => {
+  const EVERYONE = '{"to":"stream","exceptPlayers":[]}';
+  const HIDDEN = '{"to":"stream","exceptPlayers":[3]}';
+  const locationFrame = (seq: number, team: number): string =>
+    JSON.stringify({
+      type: 'broadcast',
+      session: 1,
+      seq,
+      at: seq * 1000,
+      event: { type: 'location', team, location: { lat: 47 + seq / 1000, lon: 8.5, accuracy: 10 } },
+    });
+
+  it('keeps the events, each team’s last location per recipients, and marks what retention took', () => {
+    const { dir, old } = storeOfVersion(7);
+    const log = old.prepare(
+      'INSERT INTO broadcast (stream, seq, at, recipients, message) VALUES (?, ?, ?, ?, ?)',
+    );
+    // Session 1's log starts at 2 (retention took 1); the global stream's was pruned whole.
+    const rows: [number, string, string][] = [
+      [2, EVERYONE, locationFrame(2, 1)],
+      [3, EVERYONE, announcementFrame('1', 3, 3000)],
+      [4, EVERYONE, locationFrame(4, 1)],
+      [5, HIDDEN, locationFrame(5, 2)],
+      [6, HIDDEN, locationFrame(6, 1)],
+      [7, EVERYONE, locationFrame(7, 1)],
+    ];
+    for (const [seq, recipients, frame] of rows) log.run('1', seq, seq * 1000, recipients, frame);
+    const meta = old.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    meta.run('stream:1', '7');
+    meta.run('stream:global', '4');
+    old.close();
+
+    const store = SqliteStore.open(dir);
+    try {
+      const resumed = store.broadcastsSince('1', 0, 100);
+      // Resumes send the frames as they were sent live.
+      const kept = rows.filter(([seq]) => [3, 5, 6, 7].includes(seq));
+      expect(resumed.map((b) => b.message)).toEqual(kept.map(([, , frame]) => frame));
+      expect(resumed.map((b) => b.recipients)).toEqual(
+        kept.map(([, recipients]) => JSON.parse(recipients) as unknown),
+      );
+      expect([store.prunedThrough('1'), store.prunedThrough('global'), store.prunedThrough('2')]).toEqual([
+        1, 4, 0,
+      ]);
+      expect(store.latestLocations()).toEqual(
+        expect.arrayContaining([
+          { stream: '1', team: 1, recipients: null, seq: 7 },
+          { stream: '1', team: 1, recipients: HIDDEN, seq: 6 },
+          { stream: '1', team: 2, recipients: HIDDEN, seq: 5 },
+        ]),
+      );
+      expect(store.latestLocations()).toHaveLength(3);
+    } finally {
+      store.close();
+    }
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    try {
+      const stored = db.prepare('SELECT seq, recipients, event FROM broadcast ORDER BY seq').all() as {
+        seq: number;
+        recipients: string | null;
+        event: string;
+      }[];
+      expect(stored[0]).toEqual({
+        seq: 3,
+        recipients: null,
+        event: '{"type":"announcement","text":"text 3"}',
+      });
+      const locations = stored.slice(1).map((row) => {
+        const event = JSON.parse(row.event) as { type: string; team: number };
+        return [row.seq, row.recipients, event.type, event.team];
+      });
+      expect(locations).toEqual([
+        [5, HIDDEN, 'location', 2],
+        [6, HIDDEN, 'location', 1],
+        [7, null, 'location', 1],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('[DURABILITY-9] journal rows as older versions wrote them', () => {
+  it('replay and the audit read them as they read the compact ones', async () => {
+    const dir = tempDir();
+    const runtime = openRuntime(dir, new FakeClock());
+    const admin = new MemoryPeer(runtime, 'admin');
+    const session = await admin.call<{ id: number }>({ type: 'session.add', name: 'Zug' });
+    await admin.call({ type: 'team.add', name: 'Rot' }, session.id);
+    await admin.call({ type: 'session.edit', name: 'Zug 2' }, session.id);
+    await runtime.shutdown();
+    const path = join(dir, DATABASE_FILE);
+    const query = { session: null, since: 0, limit: 100 };
+    const compact = readJournal(path, query);
+    expect(compact.rows).toHaveLength(3);
+
+    // Every row as versions before 8 wrote it: the actor as an object, the clock reading, always a seed.
+    const db = new Database(path);
+    const rewrite = db.prepare('UPDATE journal SET input = ? WHERE seq = ?');
+    for (const row of db.prepare('SELECT seq, at, input FROM journal').all() as JournalRow[]) {
+      const { command, actor, session: inSession, now, seed, tokenHash, subjects } = readJournalInput(row);
+      const full = {
+        command,
+        actor,
+        session: inSession,
+        now,
+        seed: seed ?? randomBytes(16).toString('hex'),
+        tokenHash,
+        ...(subjects.length > 0 ? { subjects } : {}),
+      };
+      rewrite.run(JSON.stringify(full), row.seq);
+    }
+    db.close();
+
+    expect(readJournal(path, query)).toEqual(compact);
+    const store = SqliteStore.open(dir);
+    try {
+      expect(replayJournal(store)).toMatchObject({ entries: 3, equal: true, refused: [] });
+    } finally {
+      store.close();
+    }
+  });
+});
+
+interface JournalRow {
+  seq: number;
+  at: number;
+  input: string;
+}

@@ -12,6 +12,7 @@ import { MemoryPeer, RuntimeDriver } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
 import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from '../game/support/setup.js';
 import { accepted, fix, HB, north } from '../game/support/world.js';
+import { LOGS_OF_VERSION_7 } from './support.js';
 
 const open: RuntimeDriver[] = [];
 afterEach(async () => {
@@ -84,7 +85,7 @@ function readRows(dir: string): Rows {
   }
 }
 
-/** Turns a store back into the layout of version 6: every team's periods inside its entity row. */
+/** Turns a store back into the layout of version 6: every team's periods inside its entity row, whole frames logged. */
 function toVersion6(dir: string): void {
   const db = new Database(join(dir, DATABASE_FILE));
   try {
@@ -99,6 +100,7 @@ function toVersion6(dir: string): void {
       put.run(JSON.stringify({ ...core, periods: list }), id);
     }
     db.exec('DROP TABLE period');
+    db.exec(LOGS_OF_VERSION_7);
     db.pragma('user_version = 6');
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {

@@ -12,7 +12,9 @@ import {
   type ServerMessage,
   type Welcome,
 } from '../../src/protocol/envelope.js';
+import { encodeLoggedBroadcast } from '../../src/protocol/encode.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
+import { sessionOfStream } from '../../src/runtime/audience.js';
 import type { Clock } from '../../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
 import { Runtime } from '../../src/runtime/runtime.js';
@@ -273,14 +275,15 @@ export interface LoggedRow {
   readonly stream: string;
   readonly seq: number;
   readonly at: number;
-  readonly recipients: string;
-  readonly message: string;
+  /** Null: every follower of the stream. */
+  readonly recipients: string | null;
+  readonly event: string;
 }
 export interface AnsweredRow {
   readonly client: string;
   readonly request: string;
   readonly at: number;
-  readonly response: string;
+  readonly answer: string;
 }
 export interface JournalRow {
   readonly seq: number;
@@ -323,30 +326,65 @@ export function readStore(dataDir: string): StoreSnapshot {
 }
 
 /**
- * Problems with the broadcast log: each stream must be numbered 1, 2, 3, … without a gap, each row's
- * frame must carry its own stream and number, and the stream's remembered last number must match.
+ * Problems with the broadcast log: each stream must be numbered 1, 2, 3, … in order, without a gap but
+ * where a later location superseded one (RESUME-3: a gap must be followed by a location row), with at
+ * most one location per team and recipients, each row's event must parse, and the stream's remembered
+ * last number must be its last row's.
  */
 export function broadcastLogProblems(snapshot: StoreSnapshot): string[] {
   const problems: string[] = [];
   const byStream = new Map<string, LoggedRow[]>();
   for (const row of snapshot.broadcasts) byStream.set(row.stream, [...(byStream.get(row.stream) ?? []), row]);
   for (const [stream, rows] of byStream) {
+    const locations = new Set<string>();
+    let gapAt: number | undefined;
     rows.forEach((row, index) => {
-      if (row.seq !== index + 1) problems.push(`stream ${stream}: row ${index} has seq ${row.seq}`);
-      const frame = JSON.parse(row.message) as BroadcastMessage;
-      if (frame.seq !== row.seq || String(frame.session ?? 'global') !== stream)
-        problems.push(`stream ${stream}: frame ${row.message} does not match its row`);
+      const expected = index === 0 ? 1 : (rows[index - 1]?.seq ?? 0) + 1;
+      if (row.seq < expected) problems.push(`stream ${stream}: row ${index} has seq ${row.seq}`);
+      if (row.seq > expected) gapAt ??= expected;
+      const event = JSON.parse(row.event) as BroadcastMessage['event'];
+      if (event.type !== 'location') return;
+      const key = `${event.team} ${row.recipients}`;
+      if (locations.has(key)) problems.push(`stream ${stream}: a second location of ${key} at ${row.seq}`);
+      locations.add(key);
+      if (gapAt !== undefined && gapAt < row.seq) gapAt = undefined;
     });
+    if (gapAt !== undefined) problems.push(`stream ${stream}: seq ${gapAt} is missing`);
     const remembered = Number(snapshot.meta[`stream:${stream}`]);
-    if (remembered !== rows.length)
-      problems.push(`stream ${stream}: meta says ${remembered}, log has ${rows.length}`);
+    const last = rows.at(-1)?.seq;
+    if (remembered !== last) problems.push(`stream ${stream}: meta says ${remembered}, log ends at ${last}`);
   }
   return problems;
 }
 
-/** The broadcast frames of the log, parsed, per stream in order. */
+/** A logged broadcast's frame as a resume sends it. */
+export function loggedFrame(row: LoggedRow): string {
+  return encodeLoggedBroadcast({ ...row, session: sessionOfStream(row.stream) });
+}
+
+/** The broadcast frames of the log as resumes send them, parsed, per stream in order. */
 export function loggedFrames(snapshot: StoreSnapshot, stream?: string): BroadcastMessage[] {
   return snapshot.broadcasts
     .filter((row) => stream === undefined || row.stream === stream)
-    .map((row) => JSON.parse(row.message) as BroadcastMessage);
+    .map((row) => JSON.parse(loggedFrame(row)) as BroadcastMessage);
 }
+
+/**
+ * SQL that turns this version's broadcast log and kept answers back into what versions 4 to 7 had (whole
+ * frames, recipients always stored, answers in their envelopes), for tests that make a store of an older
+ * version out of one this version wrote.
+ */
+export const LOGS_OF_VERSION_7 = `
+  ALTER TABLE answered RENAME COLUMN answer TO response;
+  UPDATE answered SET response = json_set(response, '$.type', 'response', '$.id', request);
+  CREATE TABLE broadcast_old (
+    stream TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, recipients TEXT NOT NULL,
+    message TEXT NOT NULL, PRIMARY KEY (stream, seq)
+  ) WITHOUT ROWID;
+  INSERT INTO broadcast_old SELECT stream, seq, at, COALESCE(recipients, '{"to":"stream","exceptPlayers":[]}'),
+    json_object('type', 'broadcast', 'session', CASE WHEN stream = 'global' THEN NULL ELSE CAST(stream AS INTEGER) END,
+      'seq', seq, 'at', at, 'event', json(event))
+    FROM broadcast;
+  DROP TABLE broadcast;
+  ALTER TABLE broadcast_old RENAME TO broadcast;
+  CREATE INDEX broadcast_at ON broadcast (at);`;

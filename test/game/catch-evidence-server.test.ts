@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/node.js';
 import { TruinlagError } from '../../src/client/errors.js';
-import type { StepInput } from '../../src/engine/step.js';
+import { readJournalInput } from '../../src/store/journal-input.js';
 import type { FakeClock } from '../../src/runtime/clock.js';
 import { closeClients, removeTempDirs, stopTestServers, type TestServer } from '../helpers/index.js';
 import {
@@ -91,8 +91,9 @@ describe('catch evidence through a real server', () => {
   });
 
   it('[CATCH-6][DURABILITY-3] the journal keeps the game master’s override with the catch', () => {
+    // The rows' times are not what this reads (journal-input.ts fills a missing clock reading from them).
     const catches = journalInputs(server.dataDir)
-      .map((text) => JSON.parse(text) as StepInput)
+      .map((input) => readJournalInput({ at: 0, input }))
       .filter((input) => input.command.type === 'catch');
     const overridden = catches.filter((input) => 'override' in input.command && input.command.override);
     expect(overridden.length).toBe(CATCH_CASES.filter((c) => c.override === true && c.as === 'admin').length);

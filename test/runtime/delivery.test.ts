@@ -5,7 +5,7 @@ import { Delivery } from '../../src/runtime/delivery.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
 import { sequence } from '../../src/runtime/sequencer.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { LoggedBroadcast, MutableState, Store } from '../../src/store/store.js';
+import type { CommitBatch, LoggedBroadcast, MutableState, Store } from '../../src/store/store.js';
 import { removeTempDirs, tempDir } from '../helpers/index.js';
 import { stateWithPlayers } from './support.js';
 
@@ -43,19 +43,20 @@ const announce = (
   session: number | null,
   audience: Audience,
   text: string,
-): LoggedBroadcast =>
-  sequence(state, { session, audience, event: { type: 'announcement', text } }, 1_000, []);
+  at = 1_000,
+): LoggedBroadcast => sequence(state, { session, audience, event: { type: 'announcement', text } }, at, []);
 
-/** A real store with `broadcasts` logged through its writer. */
-async function storeWith(broadcasts: LoggedBroadcast[]): Promise<Store> {
+/** A real store with `broadcasts` logged through its writer, then what is older than `prune` pruned. */
+async function storeWith(broadcasts: LoggedBroadcast[], prune?: number): Promise<Store> {
   const store = SqliteStore.open(tempDir());
   stores.push(store);
   const writer = store.openWriter();
-  await new Promise<void>((resolve, reject) =>
-    writer.commit({ writes: [], broadcasts, journal: [], answers: [] }, (result) =>
-      result.ok ? resolve() : reject(result.error),
-    ),
-  );
+  const commit = (batch: CommitBatch): Promise<void> =>
+    new Promise<void>((resolve, reject) =>
+      writer.commit(batch, (result) => (result.ok ? resolve() : reject(result.error))),
+    );
+  await commit({ writes: [], broadcasts, journal: [], answers: [] });
+  if (prune !== undefined) await commit({ writes: [], broadcasts: [], journal: [], answers: [], prune });
   await writer.close();
   return store;
 }
@@ -137,8 +138,9 @@ describe('delivery', () => {
 
   it('a stream the log no longer reaches back on, or a client ahead of the server, gets a resync', async () => {
     const state = gameState();
-    const logged = [announce(state, 1, 'all', 'one'), announce(state, 1, 'all', 'two')];
-    const store = await storeWith(logged.slice(1));
+    const logged = [announce(state, 1, 'all', 'one', 500), announce(state, 1, 'all', 'two', 1_000)];
+    // Retention took the first out of the log.
+    const store = await storeWith(logged, 600);
     const delivery = new Delivery(state.streams);
     const admin = new Recorder('admin', { kind: 'admin' });
     delivery.resume(admin, { '1': 0, '9': 3 }, [1], store);

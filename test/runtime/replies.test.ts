@@ -38,7 +38,7 @@ describe('idempotency and in-flight joining (IDEMPOTENCY-1)', () => {
   });
 
   it('an answered request gets its stored response and does not run again, across restarts', async () => {
-    const stored = new Map([['admin/c r0', 'stored frame of r0']]);
+    const stored = new Map([['admin/c r0', '{"ok":true,"result":"kept r0"}']]);
     const lookups: string[] = [];
     const lookup = (client: string, request: string): string | undefined => {
       lookups.push(request);
@@ -49,19 +49,20 @@ describe('idempotency and in-flight joining (IDEMPOTENCY-1)', () => {
     await replies.learnKept(pagesOf([key('r0')]), () => false);
     const peer = new Recorder('p');
     expect(replies.joinExisting(peer, key('r0'))).toBe(true);
-    expect(peer.sent).toEqual(['stored frame of r0']);
+    // The answer is kept without its envelope, and sent again in one (encode.ts).
+    expect(peer.sent).toEqual(['{"type":"response","id":"r0","ok":true,"result":"kept r0"}']);
     // Answered now: recorded with the commit, then found the same way.
     expect(replies.joinExisting(peer, key('r1'))).toBe(false);
-    expect(replies.record(key('r1'), 'frame of r1', 42)).toEqual({
+    expect(replies.record(key('r1'), '{"ok":false,"error":"r1"}', 42)).toEqual({
       client: 'admin/c',
       request: 'r1',
       at: 42,
-      response: 'frame of r1',
+      answer: '{"ok":false,"error":"r1"}',
     });
     replies.settle(key('r1'));
-    stored.set('admin/c r1', 'frame of r1');
+    stored.set('admin/c r1', '{"ok":false,"error":"r1"}');
     expect(replies.joinExisting(peer, key('r1'))).toBe(true);
-    expect(peer.sent).toEqual(['stored frame of r0', 'frame of r1']);
+    expect(peer.sent.at(-1)).toBe('{"type":"response","id":"r1","ok":false,"error":"r1"}');
     // The store is asked only about ids that may have been answered: never about r1 before it was.
     expect(lookups).toEqual(['r0', 'r1']);
   });
@@ -70,7 +71,7 @@ describe('idempotency and in-flight joining (IDEMPOTENCY-1)', () => {
     const lookups: string[] = [];
     const replies = new Replies((_client, request) => {
       lookups.push(request);
-      return request === 'r0' ? 'stored frame of r0' : undefined;
+      return request === 'r0' ? '{"ok":true}' : undefined;
     });
     const kept = Array.from({ length: 12_345 }, (_, i) => key(`k${i}`));
     const learning = replies.learnKept(pagesOf([key('r0'), ...kept]), () => false);

@@ -7,7 +7,7 @@ import {
   zkaffRolls,
 } from '../../../src/engine/generation/slots.js';
 import { phaseAt } from '../../../src/engine/generation/phase.js';
-import { seededRng } from '../../../src/engine/rng.js';
+import { seededRng, type Rng } from '../../../src/engine/rng.js';
 import { at, makeCatalogue, makeContext, makeTeam, rngWith, share, testConfig, Z } from './fixtures.js';
 
 const catalogue = makeCatalogue();
@@ -110,14 +110,12 @@ describe('[HAND-5] ZKaff rolls', () => {
   // Example 8, observed through the slots the phase produces at real local times (wiggle off).
   const config = testConfig();
   const ctx = ctxIn(Z.z110);
-  const slotsAt = (hhmm: string, rng: ReturnType<typeof seededRng>): Slot[] => {
+  const slotsAt = (hhmm: string, rng: Rng): Slot[] => {
     const { phase } = phaseAt(at(`2025-06-16T${hhmm}:00+02:00`), 'Europe/Zurich', config, rng);
     return buildSlots(phase, ctx, rng);
   };
-  const outerIsZkaff = (hhmm: string) => (rng: ReturnType<typeof seededRng>) =>
-    slotsAt(hhmm, rng)[0]?.label === 'zkaff-sector';
-  const innerIsZkaff = (hhmm: string) => (rng: ReturnType<typeof seededRng>) =>
-    slotsAt(hhmm, rng)[1]?.label === 'zkaff-sector';
+  const outerIsZkaff = (hhmm: string) => (rng: Rng) => slotsAt(hhmm, rng)[0]?.label === 'zkaff-sector';
+  const innerIsZkaff = (hhmm: string) => (rng: Rng) => slotsAt(hhmm, rng)[1]?.label === 'zkaff-sector';
 
   it('at 15:00 (r = 0.3333) the outer slot is ZKaff with p ≈ 0.6666, the inner never', () => {
     const outer = share(20000, outerIsZkaff('15:00'));

@@ -45,30 +45,38 @@ export interface CatchCase {
   readonly expected: Expected;
 }
 
+/** Units of a coordinate on LOCATION-7's grid: validation rounds positions to 7 decimals. */
+const GRID = 1e7;
+
+/** A position as validation leaves it (LOCATION-7), so that both runs measure the same points. */
+const onGrid = (p: LatLon): LatLon => ({
+  lat: Math.round(p.lat * GRID) / GRID,
+  lon: Math.round(p.lon * GRID) / GRID,
+});
+
 /**
  * The last and the first point east of `from` within / beyond `metres`, as the haversine measures them
- * (neighbouring doubles of longitude).
+ * (neighbouring longitudes of 7 decimals: nothing finer reaches the engine, LOCATION-7).
  */
 function edgeEastOf(from: LatLon, metres: number): { lastIn: LatLon; firstOut: LatLon } {
-  let inside = east(from, metres - 0.01).lon;
-  let outside = east(from, metres + 0.01).lon;
-  for (;;) {
-    const middle = (inside + outside) / 2;
-    if (middle === inside || middle === outside) break;
-    if (haversineMetres(from, { lat: from.lat, lon: middle }) <= metres) inside = middle;
+  const at = (units: number): LatLon => ({ lat: from.lat, lon: units / GRID });
+  let inside = Math.round(east(from, metres - 0.05).lon * GRID);
+  let outside = Math.round(east(from, metres + 0.05).lon * GRID);
+  while (outside - inside > 1) {
+    const middle = Math.floor((inside + outside) / 2);
+    if (haversineMetres(from, at(middle)) <= metres) inside = middle;
     else outside = middle;
   }
-  return { lastIn: { lat: from.lat, lon: inside }, firstOut: { lat: from.lat, lon: outside } };
+  return { lastIn: at(inside), firstOut: at(outside) };
 }
 
-/** A spot 30 m north of HB from which a point lies exactly 300.0 m east (most spots have none). */
+/** A spot 30 m north of HB, and the last and first points within and beyond 300 m east of it. */
 const EDGE_BASE: LatLon = { lat: 47.3781562, lon: HB.lon };
 const edge = edgeEastOf(EDGE_BASE, 300);
-if (haversineMetres(edge.lastIn, EDGE_BASE) !== 300) throw new Error('no point exactly 300 m east');
 
 const fresh = (at: LatLon): Report => ({ at, ageMs: 0 });
-const near = east(HB, 120);
-const far = north(HB, 95_000);
+const near = onGrid(east(HB, 120));
+const far = onGrid(north(HB, 95_000));
 
 const tooFar = (metres: number): Expected => ({
   code: 'TEAMS_TOO_FAR',
@@ -86,7 +94,7 @@ export const CATCH_CASES: readonly CatchCase[] = [
     expected: { ok: true },
   },
   {
-    title: '[CATCH-2][CATCH-6] exactly 300 m apart still counts',
+    title: '[CATCH-2][CATCH-6] the last point within 300 m still counts',
     caught: fresh(EDGE_BASE),
     position: fresh(edge.lastIn),
     as: 'player',
