@@ -46,8 +46,16 @@ export interface PlayerRecord {
   readonly phone: string | null;
   readonly picture: number | null;
   /** The last reported coordinates, to ignore repeats (LOCATION-2). */
-  /** The player's last recorded report (LOCATION-2); `at` is missing in records from before it was kept. */
-  readonly lastLocation: { readonly lat: number; readonly lon: number; readonly at?: number } | null;
+  /**
+   * The player's last recorded report (LOCATION-2): where, when the server took it (`at`) and its device
+   * time as clamped (`timestamp`, LOCATION-8); both are missing in records from before they were kept.
+   */
+  readonly lastLocation: {
+    readonly lat: number;
+    readonly lon: number;
+    readonly at?: number;
+    readonly timestamp?: number;
+  } | null;
   readonly removed: boolean;
   /** Set when the player was erased (PRIVACY-2): the name is a pseudonym and nothing personal is left. */
   readonly erased?: true;

@@ -1,6 +1,7 @@
 import type { Actor, Outcome } from '../engine/handler.js';
 import { seededRng } from '../engine/rng.js';
 import { step, type StepResult } from '../engine/step.js';
+import type { Command } from '../protocol/commands/index.js';
 import { encodeHttpFailure, encodeHttpResult, encodeResponse } from '../protocol/encode.js';
 import type { LatestLocation, LoggedBroadcast, MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
@@ -75,7 +76,12 @@ export class Stepper {
     const frame =
       reply === undefined || answer === undefined ? undefined : encodeResponse(reply.requestId, answer);
     // An answer carrying a fresh token is not kept: the store would hold the token (AUTH-8).
-    if (reply !== undefined && answer !== undefined && issued === undefined && isRecorded(result))
+    if (
+      reply !== undefined &&
+      answer !== undefined &&
+      issued === undefined &&
+      isRecorded(item.command, result)
+    )
       batch.answers.push(this.replies.record(reply, answer, now));
     return { item, result, frame, broadcasts };
   }
@@ -84,9 +90,12 @@ export class Stepper {
 /**
  * An answer is kept only where re-running its request could apply something twice: the request changed or
  * announced something (IDEMPOTENCY-5). Reads and refusals keep nothing: a refused request changed nothing
- * (DURABILITY-2), so a re-send is run again, and whatever the engine decides then applies once.
+ * (DURABILITY-2), so a re-send is run again, and whatever the engine decides then applies once. Nor does
+ * a location report: run again, it is not newer than itself and is not taken (LOCATION-8) — and it is
+ * most of a day's requests.
  */
-function isRecorded(result: StepResult): boolean {
+function isRecorded(command: Command, result: StepResult): boolean {
+  if (command.type === 'location.send') return false;
   return result.writes.length > 0 || result.broadcasts.length > 0;
 }
 

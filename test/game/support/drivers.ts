@@ -214,8 +214,7 @@ export class MemoryPeer implements Peer {
     this.runtime.detach(this);
   }
 
-  submit(command: Command, session?: number): string {
-    const id = `${this.id}-${this.nextId++}`;
+  submit(command: Command, session?: number, id = `${this.id}-${this.nextId++}`): string {
     this.runtime.submit({
       source: 'client',
       peer: this,
@@ -281,6 +280,12 @@ export class RuntimeDriver implements GameDriver {
   async call(call: Call): Promise<Reply> {
     const peer = this.peerFor(call);
     return await peer.answer(peer.submit(call.command, call.session));
+  }
+
+  /** Sends a call under a request id of the test's choosing (a re-send keeps its id). */
+  async callWithId(call: Call, requestId: string): Promise<Reply> {
+    const peer = this.peerFor(call);
+    return await peer.answer(peer.submit(call.command, call.session, requestId));
   }
 
   async callAll(calls: readonly Call[]): Promise<Reply[]> {

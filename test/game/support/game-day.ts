@@ -245,6 +245,10 @@ export async function playGameDay(d: GameDriver): Promise<GameDayReport> {
   expect(refusedWith(await catchBy(K, R1, 3))).toBe('BAD_DATA');
   expect(refusedWith(await catchBy(R2, R1, 0))).toBe('TEAM_IS_RUNNER');
   expect(refusedWith(await catchBy(K, R1, 0, asTeam(R1)))).toBe('UNAUTHORISED');
+  // K's phone reports where it still is, so that the catch's own position is that report again (LOCATION-2)
+  // and the undo below finds K exactly as it was.
+  const stillAt = fix(teamOf(d.state(), K).location ?? HB, d.now());
+  accepted(await game({ type: 'location.send', location: stillAt }, asTeam(K)));
   const beforeCatch = { K: standingCopy(teamOf(d.state(), K)), R1: standingCopy(teamOf(d.state(), R1)) };
   const doCatch = async (): Promise<void> => {
     const caught = accepted<{ period: number; team: TeamView }>(await catchBy(K, R1, 0));

@@ -48,12 +48,15 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
     ctx.now - (last.at ?? 0) < SAME_POSITION_REFRESH_MS
   )
     return ok({ accepted: false, reason: 'same-position' });
-  ctx.tx.put('player', { ...player, lastLocation: { lat: input.lat, lon: input.lon, at: ctx.now } });
-  const fix: LocationFix = {
-    ...input,
-    timestamp: Math.min(input.timestamp, ctx.now + MAX_CLOCK_AHEAD_MS),
-    receivedAt: ctx.now,
-  };
+  const timestamp = Math.min(input.timestamp, ctx.now + MAX_CLOCK_AHEAD_MS);
+  // A report is never taken twice, nor after a later one of the same phone (LOCATION-8, IDEMPOTENCY-5).
+  if (last?.timestamp !== undefined && isNotNewer(last as Required<typeof last>, input, timestamp))
+    return ok({ accepted: false, reason: 'not-newer' });
+  ctx.tx.put('player', {
+    ...player,
+    lastLocation: { lat: input.lat, lon: input.lon, at: ctx.now, timestamp },
+  });
+  const fix: LocationFix = { ...input, timestamp, receivedAt: ctx.now };
   if (!accepts(team.location, fix)) return ok({ accepted: false, reason: 'less-precise' });
   // In grace, the catchers of this moment are kept from this position for good (VISIBILITY-3, VISIBILITY-4).
   const hidden = hiddenFromNow(ctx, team);
@@ -71,6 +74,16 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
   });
   return ok({ accepted: true });
 };
+
+/** Older than the player's last recorded report, or that very report again (LOCATION-8). */
+function isNotNewer(
+  last: { lat: number; lon: number; timestamp: number },
+  input: { lat: number; lon: number },
+  timestamp: number,
+): boolean {
+  if (timestamp !== last.timestamp) return timestamp < last.timestamp;
+  return input.lat === last.lat && input.lon === last.lon;
+}
 
 /** Which report becomes the team's position when several phones send (LOCATION-3). */
 function accepts(current: LocationFix | null, fix: LocationFix): boolean {
