@@ -2,7 +2,12 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import type { Logger } from 'pino';
 import { admitConnection } from '../transport/admission.js';
 import { CLOSE_CODES } from '../transport/close-codes.js';
-import { Connection, type ConnectionServices, type TransportSide } from '../transport/connection.js';
+import {
+  BINARY_FRAME_TEXT,
+  Connection,
+  type ConnectionServices,
+  type TransportSide,
+} from '../transport/connection.js';
 import {
   connectionOf,
   FramePieces,
@@ -77,7 +82,7 @@ class RelayedSide implements TransportSide {
     const bytes = fields.size ?? frame.length;
     connection.receive({
       bytes,
-      text: () => (fields.binary === true ? '\u0000binary' : frame.toString('utf8')),
+      text: () => (fields.binary === true ? BINARY_FRAME_TEXT : frame.toString('utf8')),
     });
   }
 

@@ -375,3 +375,6 @@ interface Identity {
   readonly actor: Actor;
   readonly clientKey: (client: string | undefined) => string;
 }
+
+/** What a binary WebSocket frame reads as: not JSON text, so it is refused as MALFORMED. */
+export const BINARY_FRAME_TEXT = '\u0000binary';

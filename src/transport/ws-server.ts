@@ -6,7 +6,7 @@ import { clientAddress } from './address.js';
 import { admitConnection } from './admission.js';
 import type { Slot } from './address-slots.js';
 import { CLOSE_CODES } from './close-codes.js';
-import { Connection, type ConnectionServices } from './connection.js';
+import { BINARY_FRAME_TEXT, Connection, type ConnectionServices } from './connection.js';
 import { closeGracefully, type Closable } from './graceful-close.js';
 
 /** The handler of plain HTTP requests on the same server: the router (src/server/http-app.ts). */
@@ -115,7 +115,7 @@ export class WsTransport {
         ? data.reduce((n, b) => n + b.length, 0)
         : (data as Buffer).byteLength;
       // A binary frame is not JSON text: it is decoded as text that says so, and refused as MALFORMED.
-      connection.receive({ bytes, text: () => (isBinary ? '\u0000binary' : rawText(data)) });
+      connection.receive({ bytes, text: () => (isBinary ? BINARY_FRAME_TEXT : rawText(data)) });
     });
     // The client's close reason is text it chose: it is not passed on (it must not reach a log, OPS-2).
     socket.on('close', (code) => connection.ended(code));
