@@ -160,7 +160,7 @@ export interface CpuShare {
   readonly commitsPerSecond?: number;
   readonly requestsPerCommit?: number;
   readonly commitMs?: number;
-  /** Engine only: WAL checkpoints per second between commits, and the mean time of one (ms). */
+  /** Engine only: WAL checkpoints per second (beside or between commits), and the mean time of one (ms). */
   readonly checkpointsPerSecond?: number;
   readonly checkpointMs?: number;
 }

@@ -402,7 +402,7 @@ function table(r: Results): string {
       ` (${r.machine.cpus * 100}% = every core busy); srv µs/op = server CPU time per operation;` +
       ' loop µs/op = the same of its main thread alone (the loop, without the commit thread);',
     "commits/s, req/commit, commit ms = the engine's group commits (answered requests per commit, mean time of one commit incl. fsync);" +
-      ' ckpt/s, ckpt ms = its WAL checkpoints, run between commits (per second, mean time of one)',
+      ' ckpt/s, ckpt ms = its WAL checkpoints, beside the commits or between them (per second, mean time of one)',
     '',
     line(header),
     ...rows.slice(1).map(line),
