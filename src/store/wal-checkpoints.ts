@@ -16,9 +16,10 @@ export interface CheckpointPolicy {
   /** Frames committed after which a checkpoint starts. */
   readonly frames: number;
   /**
-   * A WAL this long (as the last checkpoint found it) has not restarted: a checkpoint beside steady
-   * commits copies only what was committed when it began, and SQLite restarts the WAL only once all of it
-   * is copied. The next checkpoint then runs between transactions, where nothing is committed meanwhile.
+   * A WAL this long (the last count, plus the frames estimated since) has not restarted: a checkpoint
+   * beside steady commits copies only what was committed when it began, and SQLite restarts the WAL only
+   * once all of it is copied. The next checkpoint then runs between transactions, where nothing is
+   * committed meanwhile (the only checkpoints that commits wait for).
    */
   readonly restartFrames: number;
 }
@@ -35,7 +36,7 @@ export interface CheckpointResult {
 /** Where checkpoints run: here, between transactions, or beside them (reporting to `finished`). */
 export interface CheckpointRunner {
   here(): CheckpointResult;
-  /** Starts one beside the commits; false if there is no checkpointer (it failed to start). */
+  /** Starts one beside the commits; false if the checkpointer is not ready (still starting, or gone). */
   beside(): boolean;
 }
 
