@@ -55,7 +55,13 @@ const stop = (): void => {
 
 process.on('message', (message: ParentCommand) => {
   if (message.kind === 'cpu')
-    send({ kind: 'cpu', usage: process.cpuUsage(), peers: wss.clients.size, commits: null });
+    send({
+      kind: 'cpu',
+      usage: process.cpuUsage(),
+      loopMicros: null,
+      peers: wss.clients.size,
+      commits: null,
+    });
   else if (message.kind === 'stop') stop();
 });
 process.on('disconnect', stop);

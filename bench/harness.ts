@@ -59,7 +59,12 @@ export interface Child {
   readonly url: string;
   /** The engine's admin token: bench clients say hello with it (without one a connection is a guest). */
   readonly token: string | undefined;
-  cpu(): Promise<{ usage: NodeJS.CpuUsage; peers: number; commits: CommitStats | null }>;
+  cpu(): Promise<{
+    usage: NodeJS.CpuUsage;
+    loopMicros: number | null;
+    peers: number;
+    commits: CommitStats | null;
+  }>;
   /** Reports each detached connection (engine only) while on. */
   watch(on: boolean, onDetached?: (at: number, peers: number) => void): void;
   stop(): Promise<void>;
@@ -112,8 +117,8 @@ async function startChild(script: string, args: readonly string[]): Promise<Chil
     cpu: async () => {
       const reply = next('cpu');
       command({ kind: 'cpu' });
-      const { usage, peers, commits } = await reply;
-      return { usage, peers, commits };
+      const { usage, loopMicros, peers, commits } = await reply;
+      return { usage, loopMicros, peers, commits };
     },
     watch: (on, listener) => {
       onDetached = listener;
@@ -146,6 +151,8 @@ export const startEcho = (): Promise<Child> => startChild('echo-child.ts', [temp
 /** CPU time over a window, in % of one core: the server child, this process, and the whole machine. */
 export interface CpuShare {
   readonly server: number;
+  /** Engine only: the server's main thread alone (the loop, without the commit writer's thread). */
+  readonly loop?: number;
   readonly clients: number;
   /** Every process on the machine (from /proc/stat); what is not server or clients is other load. */
   readonly machine: number | null;
@@ -153,7 +160,7 @@ export interface CpuShare {
   readonly commitsPerSecond?: number;
   readonly requestsPerCommit?: number;
   readonly commitMs?: number;
-  /** Engine only: WAL checkpoints per second between commits, and the mean time of one (ms). */
+  /** Engine only: WAL checkpoints per second (beside or between commits), and the mean time of one (ms). */
   readonly checkpointsPerSecond?: number;
   readonly checkpointMs?: number;
 }
@@ -174,17 +181,18 @@ function machineTicks(): { busy: number; total: number } | undefined {
 export async function cpuMeter(server: Child): Promise<() => Promise<CpuShare>> {
   const wall0 = performance.now();
   const own0 = process.cpuUsage();
-  const { usage: srv0, commits: commits0 } = await server.cpu();
+  const { usage: srv0, loopMicros: loop0, commits: commits0 } = await server.cpu();
   const machine0 = machineTicks();
   return async () => {
     const wall = performance.now() - wall0;
     const own = process.cpuUsage(own0);
-    const { usage: srv, commits: commits1 } = await server.cpu();
+    const { usage: srv, loopMicros: loop1, commits: commits1 } = await server.cpu();
     const machine1 = machineTicks();
     const pct = (micros: number): number => round((micros / 1_000 / wall) * 100, 0);
     const cores = os.cpus().length;
     return {
       server: pct(srv.user - srv0.user + srv.system - srv0.system),
+      ...(loop0 === null || loop1 === null ? {} : { loop: pct(loop1 - loop0) }),
       clients: pct(own.user + own.system),
       machine:
         machine0 === undefined || machine1 === undefined || machine1.total === machine0.total
@@ -321,6 +329,8 @@ export interface LoopSummary extends Summary {
   readonly cpu: CpuShare;
   /** Server CPU time per operation (µs): less sensitive to other load on the machine than ops/s. */
   readonly serverCpuUsPerOp: number;
+  /** The same of the main thread alone (engine only): the loop's cost per operation sets its ceiling. */
+  readonly loopCpuUsPerOp?: number;
   readonly firstError?: string;
 }
 
@@ -334,6 +344,9 @@ export function summariseRun(run: LoopRun): LoopSummary {
     ...summary,
     cpu: run.cpu,
     serverCpuUsPerOp: round((run.cpu.server * 10_000) / Math.max(1, summary.perSecond), 0),
+    ...(run.cpu.loop === undefined
+      ? {}
+      : { loopCpuUsPerOp: round((run.cpu.loop * 10_000) / Math.max(1, summary.perSecond), 0) }),
     ...(run.firstError === undefined ? {} : { firstError: run.firstError }),
   };
 }

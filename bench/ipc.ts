@@ -8,6 +8,8 @@ export type ChildReply =
   | {
       readonly kind: 'cpu';
       readonly usage: NodeJS.CpuUsage;
+      /** Engine only: CPU time of the main thread alone (the loop), µs; null where /proc is not readable. */
+      readonly loopMicros: number | null;
       readonly peers: number;
       /** Engine only: group commits so far, the answered requests they made durable, and their total time. */
       readonly commits: CommitStats | null;

@@ -333,6 +333,7 @@ function table(r: Results): string {
     'max ms',
     'CPU srv/cli/all',
     'srv µs/op',
+    'loop µs/op',
     'commits/s',
     'req/commit',
     'commit ms',
@@ -351,6 +352,7 @@ function table(r: Results): string {
       s.maxMs.toFixed(2),
       s.cpu === undefined ? '-' : `${s.cpu.server}/${s.cpu.clients}/${s.cpu.machine ?? '?'}%`,
       s.serverCpuUsPerOp === undefined ? '-' : String(s.serverCpuUsPerOp),
+      s.loopCpuUsPerOp === undefined ? '-' : String(s.loopCpuUsPerOp),
       s.cpu?.commitsPerSecond === undefined ? '-' : String(s.cpu.commitsPerSecond),
       s.cpu?.requestsPerCommit === undefined ? '-' : String(s.cpu.requestsPerCommit),
       s.cpu?.commitMs === undefined ? '-' : s.cpu.commitMs.toFixed(2),
@@ -397,9 +399,10 @@ function table(r: Results): string {
       r.runs.map((run) => `${run.loadAverage.start.join(' ')} → ${run.loadAverage.end.join(' ')}`).join('; '),
     `setup: ${r.setup.servers}; ${r.setup.warmupMs} ms warm-up + ${r.setup.durationMs} ms measured per case`,
     'CPU = % of one core over the measured window: server child / bench process (clients) / whole machine' +
-      ` (${r.machine.cpus * 100}% = every core busy); srv µs/op = server CPU time per operation;`,
+      ` (${r.machine.cpus * 100}% = every core busy); srv µs/op = server CPU time per operation;` +
+      ' loop µs/op = the same of its main thread alone (the loop, without the commit thread);',
     "commits/s, req/commit, commit ms = the engine's group commits (answered requests per commit, mean time of one commit incl. fsync);" +
-      ' ckpt/s, ckpt ms = its WAL checkpoints, run between commits (per second, mean time of one)',
+      ' ckpt/s, ckpt ms = its WAL checkpoints, beside the commits or between them (per second, mean time of one)',
     '',
     line(header),
     ...rows.slice(1).map(line),

@@ -9,6 +9,7 @@
  * {kind:'watch', on:true} it reports every detached connection ({kind:'detached', at, peers}) so the
  * benchmark can see when a slow consumer is cut off; {kind:'stop'} shuts the server down and exits.
  */
+import { readFileSync } from 'node:fs';
 import type { Peer } from '../src/runtime/peer.js';
 import type * as ServerConfigModule from '../src/server/config.js';
 import type * as ServerModule from '../src/server/server.js';
@@ -21,6 +22,9 @@ import type { ChildReply, ParentCommand } from './ipc.js';
 const built = (module: string): string => new URL(`../dist/${module}`, import.meta.url).href;
 const { resolveServerConfig } = (await import(built('server/config.js'))) as typeof ServerConfigModule;
 const { startServer } = (await import(built('server/server.js'))) as typeof ServerModule;
+
+/** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
+const CLOCK_TICK_MICROS = 10_000;
 
 const [dataDir, maxQueue] = process.argv.slice(2);
 if (dataDir === undefined || maxQueue === undefined)
@@ -58,10 +62,30 @@ runtime.detach = (peer: Peer): void => {
   if (watching) send({ kind: 'detached', at: Date.now(), peers });
 };
 
+/**
+ * The main thread's CPU time (µs): the loop's own cost, apart from the commit writer's thread. Linux
+ * reports it per thread in /proc (utime and stime, in clock ticks of 10 ms); the main thread's id is the pid.
+ */
+function mainThreadMicros(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MICROS;
+  } catch {
+    return null;
+  }
+}
+
 process.on('message', (message: ParentCommand) => {
   switch (message.kind) {
     case 'cpu':
-      send({ kind: 'cpu', usage: process.cpuUsage(), peers, commits: { ...runtime.commitStats } });
+      send({
+        kind: 'cpu',
+        usage: process.cpuUsage(),
+        loopMicros: mainThreadMicros(),
+        peers,
+        commits: { ...runtime.commitStats },
+      });
       return;
     case 'watch':
       watching = message.on;

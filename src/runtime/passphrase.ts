@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Command } from '../protocol/commands/index.js';
 import { makeError, type ProtocolError } from '../protocol/errors.js';
 import { isStrongPassphrase, PASSPHRASE_STRENGTH } from '../protocol/passphrase-strength.js';
@@ -16,8 +16,12 @@ import { RandomPool } from './random-pool.js';
  */
 export class PassphraseSealer {
   private readonly random = new RandomPool();
+  /** The key as a key object, made once: an HMAC keyed with a Buffer imports the key again each time. */
+  private readonly key: KeyObject;
 
-  constructor(private readonly key: Buffer) {}
+  constructor(key: Buffer) {
+    this.key = createSecretKey(key);
+  }
 
   seal(passphrase: string): string {
     const salt = this.random.hex(16);

@@ -19,7 +19,7 @@ import { DELETE_SUPERSEDED, RECORD_PRUNED } from './broadcast-log.js';
 import type { CommitRows } from './commit-rows.js';
 import { decodeRows } from './commit-text.js';
 import type { StoredBlob } from './store.js';
-import { CheckpointSchedule, type CheckpointResult } from './wal-checkpoints.js';
+import { CheckpointSchedule, CheckpointThread, type CheckpointResult } from './wal-checkpoints.js';
 
 /**
  * Inserts run as multi-row statements of up to this many rows: per row that is 2–3× cheaper than one
@@ -46,6 +46,7 @@ class Thread {
   private readonly write: (batches: CommitRows[]) => void;
   private readonly writeBlobs: (blobs: readonly StoredBlob[]) => void;
   private readonly checkpoints: CheckpointSchedule;
+  private readonly checkpointer: CheckpointThread;
   /** After a failed commit: everything queued behind it is refused until a reset. */
   private refusing = false;
 
@@ -55,7 +56,7 @@ class Thread {
   ) {
     this.db = new Database(data.databasePath, { timeout: data.busyTimeoutMs });
     this.db.pragma('synchronous = FULL');
-    // Checkpoints run between transactions, never inside one that answers requests (wal-checkpoints.ts).
+    // Checkpoints run beside or between transactions, never inside one that answers requests (wal-checkpoints.ts).
     this.db.pragma('wal_autocheckpoint = 0');
     this.db.pragma('foreign_keys = ON');
     // Deleted and rewritten content is overwritten with zeros, so that erased personal data does not linger
@@ -81,9 +82,13 @@ class Thread {
         this.single.blob.run(key, mime, data.length, sha256, data);
       }
     });
-    this.checkpoints = new CheckpointSchedule(() => {
-      const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
-      return result ?? { log: 0, checkpointed: 0 };
+    this.checkpointer = new CheckpointThread(data, (result, ms) => this.checkpoints.finished(result, ms));
+    this.checkpoints = new CheckpointSchedule({
+      here: () => {
+        const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+        return result ?? { log: 0, checkpointed: 0 };
+      },
+      beside: () => this.checkpointer.start(),
     });
     port.on('message', (first: ToThread) => this.drain(first));
   }
@@ -97,6 +102,7 @@ class Thread {
     let next: ToThread | undefined = first;
     while (next !== undefined) {
       if (next === CLOSE) {
+        this.checkpointer.close();
         this.db.close();
         this.port.close();
         return;
@@ -114,7 +120,7 @@ class Thread {
         next = this.pull();
       }
       this.writeGroup(group);
-      this.checkpoints.maybeRun(next === undefined);
+      this.checkpoints.maybeRun();
     }
   }
 
