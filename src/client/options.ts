@@ -46,12 +46,13 @@ export interface ClientOptions {
 }
 
 /**
- * The options of `connect`, the same in Node and the browser: a WebSocket `url` (`ws://host:port`), or
- * — in Node only — the path of the server's local Unix `socket` (trusted as admin without a token).
+ * The options of `connect`, the same in Node and the browser: a WebSocket `url` (`ws://host:port`, or a
+ * list of them: the nodes of a cluster, tried in turn, one per reconnect), or — in Node only — the path
+ * of the server's local Unix `socket` (trusted as admin without a token).
  */
 export type ConnectOptions = ClientOptions &
   (
-    | { readonly url: string; readonly socket?: undefined }
+    | { readonly url: string | readonly string[]; readonly socket?: undefined }
     | { readonly socket: string; readonly url?: undefined }
   );
 

@@ -19,10 +19,20 @@ export interface WebSocketLike {
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
-/** A WebSocket transport over any WebSocket implementation. */
-export function webSocketTransport(url: string, Impl: WebSocketConstructor): () => ClientTransport {
+/**
+ * A WebSocket transport over any WebSocket implementation. Given several URLs (the nodes of a cluster),
+ * it starts at a random one, to spread clients, and takes the next one for each reconnect: a node that
+ * is gone is left behind at the next attempt.
+ */
+export function webSocketTransport(
+  urls: string | readonly string[],
+  Impl: WebSocketConstructor,
+): () => ClientTransport {
+  const list = typeof urls === 'string' ? [urls] : urls;
+  if (list.length === 0) throw new TypeError('Pass at least one URL.');
+  let next = Math.floor(Math.random() * list.length);
   return () => {
-    const socket = new Impl(url);
+    const socket = new Impl(list[next++ % list.length] as string);
     let closed = false;
     const transport: ClientTransport = {
       send: (text) => socket.send(text),

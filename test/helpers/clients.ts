@@ -2,7 +2,8 @@ import { connect, type ConnectOptions, type TruinlagClient } from '../../src/cli
 import type { BroadcastMessage, Notice } from '../../src/protocol/envelope.js';
 import { withTimeout } from './wait.js';
 
-export type ClientTarget = { readonly url: string; readonly token?: string } | { readonly socket: string };
+export type ClientTarget =
+  { readonly url: string | readonly string[]; readonly token?: string } | { readonly socket: string };
 
 const open = new Set<TruinlagClient>();
 
