@@ -57,6 +57,14 @@ describe('blob keys', () => {
       "INSERT INTO blob (key, mime, size, sha256, data) SELECT 'picture/77', mime, size, sha256, data FROM blob WHERE key = ?",
     ).run(`picture/${picture.id}`);
     db.pragma('user_version = 4');
+    // The logs as they were before migration 8 too, which runs again after this one: whole frames.
+    db.exec(`
+      ALTER TABLE answered RENAME COLUMN answer TO response;
+      ALTER TABLE broadcast RENAME COLUMN event TO message;
+      UPDATE broadcast SET
+        message = json_object('type', 'broadcast', 'seq', seq, 'at', at, 'event', json(message)),
+        recipients = COALESCE(recipients, '{"to":"stream","exceptPlayers":[]}');
+    `);
     // And bytes no picture names (a job's work the engine then refused).
     const stray = Buffer.from('stray bytes');
     db.prepare('INSERT INTO blob (key, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?)').run(

@@ -1,7 +1,7 @@
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../../src/client/node.js';
-import { east, north } from '../../game/support/world.js';
+import { east, north, onGrid } from '../../game/support/world.js';
 import { closeClients, openClient } from '../../helpers/clients.js';
 import { found, theOne } from '../../helpers/found.js';
 import { launchChromium } from '../support/chromium.js';
@@ -71,9 +71,11 @@ const fix = (place: { lat: number; lon: number }) => ({
   timestamp: Date.now(),
 });
 
-/** The marker of a team at a place, on the live map. */
-const markerAt = (page: Page, team: number, place: { lat: number; lon: number }) =>
-  page.locator(`.team-marker[data-team="${team}"][data-lat="${place.lat}"][data-lon="${place.lon}"]`);
+/** The marker of a team at a place (as validation rounds it, LOCATION-7), on the live map. */
+const markerAt = (page: Page, team: number, place: { lat: number; lon: number }) => {
+  const { lat, lon } = onGrid(place);
+  return page.locator(`.team-marker[data-team="${team}"][data-lat="${lat}"][data-lon="${lon}"]`);
+};
 
 /**
  * The dashboard follows the game live from broadcasts (issue 13, item 10): two scripted phones move and

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../../src/client/node.js';
-import { east, north } from '../../game/support/world.js';
+import { east, north, onGrid } from '../../game/support/world.js';
 import { closeClients, openClient } from '../../helpers/clients.js';
 import { found, theOne } from '../../helpers/found.js';
 import { launchChromium } from '../support/chromium.js';
@@ -13,8 +13,8 @@ const HB = { lat: 47.3779, lon: 8.5403 };
 const TRACK_STEP_MS = 10_500;
 /** Each team's known track: three places 500 m apart, reported one track step after the other. */
 const PATHS = {
-  Rot: [HB, north(HB, 500), north(HB, 1_000)],
-  Blau: [east(HB, 400), east(HB, 900), east(HB, 1_400)],
+  Rot: [HB, north(HB, 500), north(HB, 1_000)].map(onGrid),
+  Blau: [east(HB, 400), east(HB, 900), east(HB, 1_400)].map(onGrid),
 } as const;
 type TeamName = keyof typeof PATHS;
 

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { ERROR_CODES } from '../../../src/protocol/errors.js';
 import { haversineMetres, type LatLon } from '../../../src/protocol/geo.js';
-import { east, fix, HB, north } from './world.js';
+import { east, fix, GRID, HB, north, onGrid } from './world.js';
 
 /**
  * The catch evidence rule (CATCH-6) as a table of cases, run both through the pure engine step and through
@@ -44,15 +44,6 @@ export interface CatchCase {
   readonly override?: boolean;
   readonly expected: Expected;
 }
-
-/** Units of a coordinate on LOCATION-7's grid: validation rounds positions to 7 decimals. */
-const GRID = 1e7;
-
-/** A position as validation leaves it (LOCATION-7), so that both runs measure the same points. */
-const onGrid = (p: LatLon): LatLon => ({
-  lat: Math.round(p.lat * GRID) / GRID,
-  lon: Math.round(p.lon * GRID) / GRID,
-});
 
 /**
  * The last and the first point east of `from` within / beyond `metres`, as the haversine measures them

@@ -45,6 +45,15 @@ export const east = (from: { lat: number; lon: number }, metres: number): { lat:
   lon: from.lon + deg(metres / EARTH_RADIUS_M / Math.cos((from.lat * Math.PI) / 180)),
 });
 
+/** Units of a coordinate on LOCATION-7's grid: validation rounds positions to 7 decimals. */
+export const GRID = 1e7;
+
+/** A position as validation leaves it (LOCATION-7). */
+export const onGrid = (p: { lat: number; lon: number }): { lat: number; lon: number } => ({
+  lat: Math.round(p.lat * GRID) / GRID,
+  lon: Math.round(p.lon * GRID) / GRID,
+});
+
 /** A position `metres` north (negative: south) of `from`. */
 export const north = (from: { lat: number; lon: number }, metres: number): { lat: number; lon: number } => ({
   lat: from.lat + deg(metres / EARTH_RADIUS_M),
