@@ -2,7 +2,7 @@ import type { Browser, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients } from '../helpers/clients.js';
 import { launchChromium } from './support/chromium.js';
-import { startGame, startGameServer, type GameServer } from './support/game.js';
+import { completionsOf, startGame, startGameServer, type GameServer } from './support/game.js';
 import { logIn, openPhone, screenshot, type TestPhone } from './support/phones.js';
 
 const HB = { latitude: 47.3779, longitude: 8.5403 };
@@ -68,10 +68,7 @@ describe('[IDEMPOTENCY-4] a completion whose answer was lost', { timeout: 240_00
     await game?.server.stop();
   });
 
-  const completions = (): number =>
-    game.server.server.runtime.current.tables.team
-      .get(runner)
-      ?.periods.filter((p) => p.context.type === 'completed').length ?? -1;
+  const completions = (): number => completionsOf(game, runner);
 
   it('is applied once although the app sent it twice: the second time it gets the first answer', async () => {
     await phone.page

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients } from '../helpers/clients.js';
 import { launchChromium } from './support/chromium.js';
-import { startGame, startGameServer, type GameServer } from './support/game.js';
+import { completionsOf, startGame, startGameServer, type GameServer } from './support/game.js';
 import { logIn, openPhone, screenshot, serviceWorkerReady, type TestPhone } from './support/phones.js';
 
 const HB = { latitude: 47.3779, longitude: 8.5403 };
@@ -29,10 +29,7 @@ describe('a completion in a tunnel', { timeout: 240_000 }, () => {
     await game?.server.stop();
   });
 
-  const completions = (): number =>
-    game.server.server.runtime.current.tables.team
-      .get(runner)
-      ?.periods.filter((p) => p.context.type === 'completed').length ?? -1;
+  const completions = (): number => completionsOf(game, runner);
 
   it('is stored while offline and survives a reload and a closed app', async () => {
     await phone.context.setOffline(true);

@@ -96,3 +96,9 @@ export function clientDriver(server: TestServer, admin: TruinlagClient): GameDri
     seenBy: unused,
   };
 }
+
+/** How many challenges a team has completed, as the engine's state says now (-1: no such team). */
+export const completionsOf = (game: GameServer, team: number): number =>
+  game.server.server.runtime.current.tables.team
+    .get(team)
+    ?.periods.filter((p) => p.context.type === 'completed').length ?? -1;

@@ -50,8 +50,7 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
     return ok({ accepted: false, reason: 'same-position' });
   const timestamp = Math.min(input.timestamp, ctx.now + MAX_CLOCK_AHEAD_MS);
   // A report is never taken twice, nor after a later one of the same phone (LOCATION-8, IDEMPOTENCY-5).
-  if (last?.timestamp !== undefined && isNotNewer(last as Required<typeof last>, input, timestamp))
-    return ok({ accepted: false, reason: 'not-newer' });
+  if (isNotNewer(last, input, timestamp)) return ok({ accepted: false, reason: 'not-newer' });
   ctx.tx.put('player', {
     ...player,
     lastLocation: { lat: input.lat, lon: input.lon, at: ctx.now, timestamp },
@@ -77,10 +76,11 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
 
 /** Older than the player's last recorded report, or that very report again (LOCATION-8). */
 function isNotNewer(
-  last: { lat: number; lon: number; timestamp: number },
+  last: { lat: number; lon: number; timestamp?: number } | null,
   input: { lat: number; lon: number },
   timestamp: number,
 ): boolean {
+  if (last?.timestamp === undefined) return false;
   if (timestamp !== last.timestamp) return timestamp < last.timestamp;
   return input.lat === last.lat && input.lon === last.lon;
 }
