@@ -226,4 +226,27 @@ describe('location intake: each rule that does not take a position says which it
     await d.advance(31_000);
     expect(await send(second, north(HB, 200), 80)).toEqual({ accepted: true });
   });
+
+  it('[LOCATION-3] a precise report older than the team position does not move the team back', async () => {
+    const d = new StepDriver(zurich(9, 0), 5, await demoCatalogueState());
+    const s = await setUpSession(d, { teams: 3, perTeam: 2, config: { numCatchers: 1 } });
+    const team = s.teams[0] as number;
+    const [first, second] = [playerOf(s, team, 0), playerOf(s, team, 1)];
+    accepted(await d.call({ command: { type: 'game.start' }, session: s.session }));
+    const sendAt = async (as: typeof first, at: { lat: number; lon: number }, timestamp: number) =>
+      accepted<{ accepted: boolean; reason?: string }>(
+        await d.call({
+          command: { type: 'location.send', location: fix(at, timestamp, 5) },
+          session: s.session,
+          as,
+        }),
+      );
+    const queuedAt = d.now();
+    await d.advance(120_000);
+    expect(await sendAt(first, north(HB, 3_000), d.now())).toEqual({ accepted: true });
+    // The second phone comes out of a tunnel with a precise fix from two minutes ago.
+    expect(await sendAt(second, HB, queuedAt)).toEqual({ accepted: false, reason: 'older' });
+    expect(teamOf(d.state(), team).location).toMatchObject({ timestamp: d.now() });
+    expect(await sendAt(second, north(HB, 3_100), d.now())).toEqual({ accepted: true });
+  });
 });

@@ -231,6 +231,7 @@ const NOT_TAKEN: Record<LocationRefusal, string> = {
   'no-game': 'no game is running in the session (positions are only recorded during a game)',
   'same-position': "the same coordinates as the player's previous position",
   'not-newer': "no newer than the player's last recorded position (a repeat, or a phone clock gone back)",
+  older: "older than the team's current position (a team-mate's phone sent a newer one)",
   'less-precise': "less precise than the team's current position, which is too recent to be replaced",
 };
 interface CatchOptions {

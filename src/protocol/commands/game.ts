@@ -224,10 +224,16 @@ export const graceEnd = defineCommand({
 
 /**
  * Which intake rule did not take a position: no game is running, the player's previous coordinates
- * again, not newer than the player's last recorded report, or less precise than the team's position and
- * not old enough to replace it.
+ * again, not newer than the player's last recorded report, older than the team's position, or less
+ * precise than the team's position and not old enough to replace it.
  */
-export const locationRefusalSchema = z.enum(['no-game', 'same-position', 'not-newer', 'less-precise']);
+export const locationRefusalSchema = z.enum([
+  'no-game',
+  'same-position',
+  'not-newer',
+  'older',
+  'less-precise',
+]);
 export type LocationRefusal = z.infer<typeof locationRefusalSchema>;
 
 export const locationSend = defineCommand({

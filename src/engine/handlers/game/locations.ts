@@ -56,7 +56,11 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
     lastLocation: { lat: input.lat, lon: input.lon, at: ctx.now, timestamp },
   });
   const fix: LocationFix = { ...input, timestamp, receivedAt: ctx.now };
-  if (!accepts(team.location, fix)) return ok({ accepted: false, reason: 'less-precise' });
+  const current = team.location;
+  // A team-mate's phone may have sent a newer position meanwhile (a report queued in a tunnel arrives
+  // late): an older one, however precise, never moves the team back (LOCATION-3).
+  if (current !== null && fix.timestamp < current.timestamp) return ok({ accepted: false, reason: 'older' });
+  if (!accepts(current, fix)) return ok({ accepted: false, reason: 'less-precise' });
   // In grace, the catchers of this moment are kept from this position for good (VISIBILITY-3, VISIBILITY-4).
   const hidden = hiddenFromNow(ctx, team);
   const { locationHiddenFrom: _previous, ...rest } = team;
@@ -85,7 +89,7 @@ function isNotNewer(
   return input.lat === last.lat && input.lon === last.lon;
 }
 
-/** Which report becomes the team's position when several phones send (LOCATION-3). */
+/** Which report, no older than the team's position, becomes it when several phones send (LOCATION-3). */
 function accepts(current: LocationFix | null, fix: LocationFix): boolean {
   if (current === null || fix.accuracy < PRECISE_M) return true;
   const ratio = current.accuracy === 0 ? Infinity : fix.accuracy / current.accuracy;
