@@ -49,9 +49,13 @@ export class Delivery {
     return this.peers.values();
   }
 
-  /** Sends a response to those of the waiting connections that are still attached. */
-  respond(peerIds: Iterable<string>, frame: string): void {
-    for (const id of peerIds) this.peers.get(id)?.send(frame, 'response');
+  /** Sends a response to those of the waiting connections that are still attached; `flush`: at once. */
+  respond(peerIds: Iterable<string>, frame: string, flush = false): void {
+    for (const id of peerIds) {
+      const peer = this.peers.get(id);
+      peer?.send(frame, 'response');
+      if (flush) peer?.flush?.();
+    }
   }
 
   /**

@@ -13,7 +13,7 @@ import { Delivery } from './delivery.js';
 import { cutRevokedGameMasters } from './gm-tokens.js';
 import type { Inbound } from './inbound.js';
 import { BackgroundJobs, type JobRunners } from './jobs.js';
-import { Mailbox } from './mailbox.js';
+import { Mailbox, type Lanes } from './mailbox.js';
 import { SILENT_RUNTIME, type RuntimeLoad, type RuntimeObserver } from './observer.js';
 import type { Peer } from './peer.js';
 import { PruneSchedule } from './prune.js';
@@ -72,7 +72,7 @@ export class Runtime {
   private readonly state: MutableState;
   /** The store's one writer: the loop's commits, and the bytes picture jobs store beside them. */
   readonly writer: StoreWriter;
-  private readonly mailbox = new Mailbox<Inbound>(() => this.turn());
+  private readonly mailbox = new Mailbox<Inbound>(() => this.turn(), INBOUND_LANES);
   private readonly turns = new TurnQueue<Stepped>();
   /** What the turns held back changed: which answers need not wait for them (PROTOCOL-8). */
   private readonly uncommitted = new Uncommitted();
@@ -371,7 +371,8 @@ export class Runtime {
     if (item.reply !== undefined && frame !== undefined) {
       if (result.outcome.ok === false)
         this.observer.refused(result.outcome.error.code, item.command.type, peerOf(item));
-      this.answer(item.reply, frame);
+      // Nothing else of this turn is for it: it leaves now, not when the turn is over.
+      this.answer(item.reply, frame, true);
     }
     this.submitReports(result);
   }
@@ -382,10 +383,21 @@ export class Runtime {
       this.submit({ source: 'system', command, ...(session === undefined ? {} : { session }) });
   }
 
-  private answer(reply: ReplyKey, frame: string): void {
-    this.delivery.respond(this.replies.settle(reply), frame);
+  private answer(reply: ReplyKey, frame: string, flush = false): void {
+    this.delivery.respond(this.replies.settle(reply), frame, flush);
   }
 }
+
+/**
+ * A text-less ping reads nothing and changes nothing: it is stepped ahead of the writes queued before it
+ * (unless its own connection has one waiting), so its answer waits for neither their steps nor their
+ * commits (PROTOCOL-8).
+ */
+const INBOUND_LANES: Lanes<Inbound> = {
+  express: (item) =>
+    item.source === 'client' && item.command.type === 'ping' && item.command.text === undefined,
+  from: (item) => (item.source === 'client' ? item.peer.id : undefined),
+};
 
 const isRuntimeCommand = (type: string): boolean =>
   (RUNTIME_COMMAND_TYPES as readonly string[]).includes(type);

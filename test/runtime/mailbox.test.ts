@@ -42,3 +42,47 @@ describe('the mailbox', () => {
     expect(turns).toBe(0);
   });
 });
+
+describe('the mailbox express lane (PROTOCOL-8)', () => {
+  interface Item {
+    readonly from: string;
+    readonly name: string;
+    readonly express: boolean;
+  }
+  const item = (from: string, name: string, express = false): Item => ({ from, name, express });
+  const lanes = { express: (i: Item) => i.express, from: (i: Item) => i.from };
+  const drain = (mailbox: Mailbox<Item>): string[] => {
+    const taken: string[] = [];
+    for (let next = mailbox.take(); next !== undefined; next = mailbox.take()) taken.push(next.name);
+    return taken;
+  };
+
+  it('[PROTOCOL-8] an express item of another connection is taken before the writes queued ahead of it', () => {
+    const mailbox = new Mailbox<Item>(() => undefined, lanes);
+    mailbox.post(item('a', 'a-write'));
+    mailbox.post(item('b', 'b-write'));
+    mailbox.post(item('c', 'c-ping', true));
+    mailbox.post(item('a', 'a-write-2'));
+    expect(mailbox.size).toBe(4);
+    expect(drain(mailbox)).toEqual(['c-ping', 'a-write', 'b-write', 'a-write-2']);
+  });
+
+  it("[PROTOCOL-8] an express item keeps its own connection's order behind that connection's writes", () => {
+    const mailbox = new Mailbox<Item>(() => undefined, lanes);
+    mailbox.post(item('a', 'a-write'));
+    mailbox.post(item('a', 'a-ping', true));
+    mailbox.post(item('b', 'b-ping', true));
+    expect(drain(mailbox)).toEqual(['b-ping', 'a-write', 'a-ping']);
+    // Once a's write is taken, a's next ping is express again.
+    mailbox.post(item('c', 'c-write'));
+    mailbox.post(item('a', 'a-ping-2', true));
+    expect(drain(mailbox)).toEqual(['a-ping-2', 'c-write']);
+  });
+
+  it('without lanes every item keeps arrival order', () => {
+    const mailbox = new Mailbox<Item>(() => undefined);
+    mailbox.post(item('a', 'a-write'));
+    mailbox.post(item('b', 'b-ping', true));
+    expect(drain(mailbox)).toEqual(['a-write', 'b-ping']);
+  });
+});

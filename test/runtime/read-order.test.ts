@@ -48,6 +48,33 @@ const answered = (peer: MemoryPeer): string[] =>
   peer.inbox.all.flatMap((m) => (m.type === 'response' ? [m.id] : []));
 
 describe('[PROTOCOL-8] answers that wait for no commit', () => {
+  it("a text-less ping is stepped ahead of other connections' queued writes, not behind them", async () => {
+    const runtime = new Runtime({
+      store: SqliteStore.open(tempDir()),
+      clock: new FakeClock(),
+      logger: pino({ level: 'silent' }),
+      // One item per turn: the order of the steps shows in which turn each one is answered.
+      maxBatch: 1,
+    });
+    runtimes.push(runtime);
+    const writers = [1, 2, 3, 4].map((n) => new MemoryPeer(runtime, `writer-${n}`));
+    const reader = new MemoryPeer(runtime, 'reader');
+    const pinger = new MemoryPeer(runtime, 'pinger');
+    const adds = writers.map((w, n) => w.submit({ type: 'session.add', name: `Zug ${n}` }));
+    const ownAdd = reader.submit({ type: 'session.add', name: 'Chur' });
+    const ownPing = reader.submit({ type: 'ping' });
+    const ping = pinger.submit({ type: 'ping' });
+    await nextTurn();
+    // The first turn took the pinger's ping, queued last, ahead of five adds and the reader's ping.
+    expect(answered(pinger)).toEqual([ping]);
+    expect(runtime.load.mailbox).toBe(6);
+    // The reader's ping waited behind its own add, and its answers came in the order it asked.
+    expect(await reader.inbox.answer(ownPing)).toMatchObject({ ok: true });
+    expect(answered(reader)).toEqual([ownAdd, ownPing]);
+    for (const [n, add] of adds.entries())
+      expect(await (writers[n] as MemoryPeer).inbox.answer(add)).toMatchObject({ ok: true });
+  });
+
   it('a text-less ping of another connection is answered while a commit waits for the disk', async () => {
     const { dir, runtime } = setUp();
     const writer = new MemoryPeer(runtime, 'writer');
