@@ -10,9 +10,16 @@ export interface Dashboard {
   readonly outside: string[];
 }
 
-/** Opens the dashboard in a 1280×800 window that refuses and records requests to any other host. */
-export async function openDashboard(browser: Browser, base: string): Promise<Dashboard> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+/**
+ * Opens the dashboard in a window (default the laptop's 1280×800) that refuses and records requests to
+ * any other host.
+ */
+export async function openDashboard(
+  browser: Browser,
+  base: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<Dashboard> {
+  const context = await browser.newContext({ viewport, locale: 'en-GB' });
   const outside: string[] = [];
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
