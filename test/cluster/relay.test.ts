@@ -1,4 +1,6 @@
+import { connect as connectNats } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { relayHeaders, relaySubjects } from '../../src/cluster/relay-subjects.js';
 import type { TruinlagClient } from '../../src/client/client.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
 import { collect, makeWorld, settle } from '../auth/support.js';
@@ -230,5 +232,36 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
       expect((await refused.closed).code).toBe(CLOSE_CODES.TOO_MANY_CONNECTIONS);
     }
     for (const raw of held) raw.close();
+  });
+
+  it('[CLUSTER-10] a relayed connection the owner ends because frames were lost is on its board as relay-lost', async () => {
+    const { first, standbys, token } = await cluster(2);
+    const standby = found(standbys[0], 'the standby');
+    const admin = client([first.url], { token, clientId: 'admin-on-owner' });
+    await admin.ready;
+    // Listen in on what relays send the owner, to learn the relayed connection's subject.
+    const nc = await connectNats({ servers: found(nats, 'NATS').urls.split(',') });
+    try {
+      const subjects: string[] = [];
+      nc.subscribe(relaySubjects.allToOwner(first.name), {
+        callback: (_e, m) => void subjects.push(m.subject),
+      });
+      await nc.flush();
+      const raw = await RawWsClient.open(standby.url);
+      const welcome = await raw.hello({ token, client: 'raw-relayed-client' });
+      const connection = found(welcome.type === 'welcome' ? welcome.connection : undefined, 'the welcome');
+      const subject = await waitFor(() => subjects[0], 10_000, 'the relayed hello on NATS');
+      // A frame numbered far past the next one: to the owner, frames were lost on the way.
+      nc.publish(subject, '{}', { headers: relayHeaders({ kind: 'f', n: 1_000 }) });
+      expect((await raw.closed).code).toBe(CLOSE_CODES.RELAY_LOST);
+      const board = await admin.request({ type: 'admin.connections' });
+      expect(board.ended.find((c) => c.id === connection)).toMatchObject({
+        by: 'server',
+        code: CLOSE_CODES.RELAY_LOST,
+        reason: 'relay-lost',
+      });
+    } finally {
+      await nc.close();
+    }
   });
 });
