@@ -2,7 +2,8 @@
  * Cluster bench (`tsx bench/cluster.ts [kills]`, after `npm run build`; needs /usr/sbin/nats-server): in
  * one run, durable commands/s and p50/p99 of one node on SQLite, of one node on a three-server JetStream
  * cluster, and of three nodes on it with the clients spread over all three (so two thirds relayed) — 8
- * lanes of `session.add`, each answered only once durable — then the takeover time over `kills`
+ * lanes of `session.add`, each answered only once durable; and three nodes with every client on the
+ * owner, which tells the standbys' cost from the relay's — then the takeover time over `kills`
  * (default 20) `kill -9`s of the owner of a three-node cluster (kill → first acknowledged request on the
  * new owner). Compare the ratios, not the numbers: the machine's load moves them (the load average is
  * printed beside them).
@@ -72,17 +73,20 @@ async function sqliteNode(): Promise<LoadResult> {
 
 /**
  * `count` nodes on the JetStream cluster, one client starting on each (every node's URL in its list):
- * with more than one node, the clients of the standbys are relayed to the owner.
+ * with more than one node, the clients of the standbys are relayed to the owner. `onOwner` starts them
+ * all on the owner instead: what the standbys' following of the log costs, without relaying.
  */
-async function jetStreamNodes(natsUrls: string, count: number): Promise<LoadResult> {
+async function jetStreamNodes(natsUrls: string, count: number, onOwner = false): Promise<LoadResult> {
   const { dirs, adminToken } = clusterDataDirs(count);
-  const nodes = await Promise.all(dirs.map((dir, i) => startNode(`bench-${count}-${i + 1}`, dir, natsUrls)));
+  // One log for every case: names unique across them (a node replays the earlier cases' sessions).
+  const label = `jetstream-${count}${onOwner ? '-on-owner' : ''}`;
+  const nodes = await Promise.all(dirs.map((dir, i) => startNode(`${label}-${i + 1}`, dir, natsUrls)));
   const first = await owner(nodes);
   await Promise.all(nodes.filter((n) => n !== first).map((n) => standbyReady(n, first)));
   const urls = nodes.map((n) => n.url);
-  const clients = urls.map((url) => clientStartingOn(url, urls, { token: adminToken }));
+  const clients = urls.map((url) => clientStartingOn(onOwner ? first.url : url, urls, { token: adminToken }));
   await Promise.all(clients.map((c) => c.ready));
-  const result = await durableLoad(clients, `jetstream-${count}`);
+  const result = await durableLoad(clients, label);
   for (const client of clients) client.close();
   await killNodes(nodes);
   return result;
@@ -141,16 +145,20 @@ try {
   process.stderr.write(`1 node on JetStream: ${JSON.stringify(jetstream)}\n`);
   const threeNodes = await jetStreamNodes(nats.urls, 3);
   process.stderr.write(`3 nodes on JetStream: ${JSON.stringify(threeNodes)}\n`);
+  const threeNodesOnOwner = await jetStreamNodes(nats.urls, 3, true);
+  process.stderr.write(`3 nodes on JetStream, clients on the owner: ${JSON.stringify(threeNodesOnOwner)}\n`);
   const loadAfterLoads = loadAverage();
   const takeoverMs = await takeovers(nats.urls, kills);
   const report = {
     sqlite,
     jetstream,
     threeNodes,
+    threeNodesOnOwner,
     ratios: {
       jetstreamToSqlite: ratio(jetstream, sqlite),
       threeNodesToSqlite: ratio(threeNodes, sqlite),
       threeNodesToJetstream: ratio(threeNodes, jetstream),
+      threeNodesOnOwnerToJetstream: ratio(threeNodesOnOwner, jetstream),
     },
     takeoverMs,
     takeover: distribution(takeoverMs),

@@ -61,23 +61,23 @@ interface Watched {
  * `SESSIONS` sessions, each with a player watching from one node and an admin client adding teams from
  * another, spread over all three nodes; every client has every node's URL and moves on by itself.
  */
-async function watchedSessions(urls: readonly string[], token: string, admin: TruinlagClient) {
-  const made = [];
-  for (let i = 0; i < SESSIONS; i++) {
-    const session = await admin.request({ type: 'session.add', name: `Session ${i}` });
-    const passphrase = `watcher-${i}-secret-phrase`;
-    await admin.request({ type: 'player.add', name: `W${i}`, passphrase, session: session.id });
-    made.push({ session: session.id, passphrase });
-  }
+async function watchedSessions(
+  urls: readonly string[],
+  token: string,
+  admin: TruinlagClient,
+): Promise<Watched[]> {
+  const watchers: Omit<Watched, 'load'>[] = [];
   // One login at a time: they all come from one address, whose login budget (LIMIT-8) a success gives back.
-  const watchers = [];
-  for (const [i, { session, passphrase }] of made.entries()) {
+  for (let i = 0; i < SESSIONS; i++) {
+    const { id: session } = await admin.request({ type: 'session.add', name: `Session ${i}` });
+    const passphrase = `watcher-${i}-secret-phrase`;
+    await admin.request({ type: 'player.add', name: `W${i}`, passphrase, session });
     const watcher = kept(clientStartingOn(urls[(i + 1) % 3] as string, urls, { clientId: `watcher-${i}` }));
     await watcher.login(passphrase);
     watchers.push({ session, watcher, seen: collect(watcher) });
   }
   // The loads start once every watcher is in its session, so that each sees every team added.
-  return watchers.map((w, i): Watched => {
+  return watchers.map((w, i) => {
     const loader = clientStartingOn(urls[i % 3] as string, urls, {
       token,
       clientId: `loader-${i}`,
