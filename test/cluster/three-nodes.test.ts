@@ -128,7 +128,7 @@ describe('three nodes, twenty sessions, the owner killed twice', { timeout: CHIL
       );
       const current = await owner(alive);
       // A durable timer in every session that falls due after the kill: only a new owner can fire it.
-      const due = Date.now() + 4_000;
+      const due = Date.now() + 5_000;
       await Promise.all(
         watched.map((w) =>
           admin.request(
