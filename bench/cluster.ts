@@ -1,22 +1,29 @@
 /**
  * Cluster bench (`tsx bench/cluster.ts [kills]`, after `npm run build`; needs /usr/sbin/nats-server): in
- * one run, durable commands/s and p99 of one node on SQLite and of one node on a three-server JetStream
- * cluster (8 lanes of `session.add`, each answered only once durable), then the takeover time over a few
- * `kill -9`s of the owner of a two-node cluster (kill → first acknowledged request). Compare the ratio.
+ * one run, durable commands/s and p50/p99 of one node on SQLite, of one node on a three-server JetStream
+ * cluster, and of three nodes on it with the clients spread over all three (so two thirds relayed) — 8
+ * lanes of `session.add`, each answered only once durable; and three nodes with every client on the
+ * owner, which tells the standbys' cost from the relay's — then the takeover time over `kills`
+ * (default 20) `kill -9`s of the owner of a three-node cluster (kill → first acknowledged request on the
+ * new owner). Compare the ratios, not the numbers: the machine's load moves them (the load average is
+ * printed beside them).
  */
+import os from 'node:os';
 import { connect } from '../src/client/node.js';
 import type { TruinlagClient } from '../src/client/client.js';
 import { spawnServer, killSpawnedServers } from '../test/helpers/server.js';
 import { removeTempDirs, tempDir } from '../test/helpers/temp.js';
 import {
-  clusterClient,
+  clientStartingOn,
   clusterDataDirs,
   killNodes,
   owner,
+  standbyReady,
   startNode,
   type NodeProcess,
 } from '../test/cluster/support/cluster-nodes.js';
 import { startNatsCluster } from '../test/cluster/support/nats-cluster.js';
+import { percentile, round } from './harness.js';
 
 const LOAD_MS = 5_000;
 const LANES = 8;
@@ -29,12 +36,16 @@ interface LoadResult {
 
 process.env.TRUINLAG_TEST_DIST = '1';
 
-/** Sends `session.add` from `LANES` lanes for `LOAD_MS`; commands/s and p50/p99 latency (ms). */
-async function durableLoad(client: TruinlagClient, prefix: string): Promise<LoadResult> {
+/**
+ * Sends `session.add` from `LANES` lanes for `LOAD_MS`, the lanes spread over `clients` in turn;
+ * commands/s and p50/p99 latency (ms).
+ */
+async function durableLoad(clients: readonly TruinlagClient[], prefix: string): Promise<LoadResult> {
   const latencies: number[] = [];
   const end = Date.now() + LOAD_MS;
   await Promise.all(
     Array.from({ length: LANES }, async (_, lane) => {
+      const client = clients[lane % clients.length] as TruinlagClient;
       for (let n = 0; Date.now() < end; n++) {
         const started = performance.now();
         await client.request({ type: 'session.add', name: `${prefix}-${lane}-${n}` });
@@ -43,36 +54,50 @@ async function durableLoad(client: TruinlagClient, prefix: string): Promise<Load
     }),
   );
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number =>
-    Number((latencies[Math.floor(q * (latencies.length - 1))] ?? 0).toFixed(2));
-  return { perSecond: Math.round((latencies.length * 1000) / LOAD_MS), p50: at(0.5), p99: at(0.99) };
+  return {
+    perSecond: Math.round((latencies.length * 1000) / LOAD_MS),
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+  };
 }
 
 async function sqliteNode(): Promise<LoadResult> {
   const server = await spawnServer(tempDir());
   const client = connect({ url: server.url, token: server.adminToken });
   await client.ready;
-  const result = await durableLoad(client, 'sqlite');
+  const result = await durableLoad([client], 'sqlite');
   client.close();
   await killSpawnedServers();
   return result;
 }
 
-async function jetStreamNode(natsUrls: string): Promise<LoadResult> {
-  const { dirs, adminToken } = clusterDataDirs(1);
-  const nodes = [await startNode('bench-1', dirs[0] as string, natsUrls)];
-  await owner(nodes);
-  const client = clusterClient(nodes, { token: adminToken });
-  await client.ready;
-  const result = await durableLoad(client, 'jetstream');
-  client.close();
+/**
+ * `count` nodes on the JetStream cluster, one client starting on each (every node's URL in its list):
+ * with more than one node, the clients of the standbys are relayed to the owner. `onOwner` starts them
+ * all on the owner instead: what the standbys' following of the log costs, without relaying.
+ */
+async function jetStreamNodes(natsUrls: string, count: number, onOwner = false): Promise<LoadResult> {
+  const { dirs, adminToken } = clusterDataDirs(count);
+  // One log for every case: names unique across them (a node replays the earlier cases' sessions).
+  const label = `jetstream-${count}${onOwner ? '-on-owner' : ''}`;
+  const nodes = await Promise.all(dirs.map((dir, i) => startNode(`${label}-${i + 1}`, dir, natsUrls)));
+  const first = await owner(nodes);
+  await Promise.all(nodes.filter((n) => n !== first).map((n) => standbyReady(n, first)));
+  const urls = nodes.map((n) => n.url);
+  const clients = urls.map((url) => clientStartingOn(onOwner ? first.url : url, urls, { token: adminToken }));
+  await Promise.all(clients.map((c) => c.ready));
+  const result = await durableLoad(clients, label);
+  for (const client of clients) client.close();
   await killNodes(nodes);
   return result;
 }
 
-/** Kills the owner of a two-node cluster `kills` times (restarting it as a standby): ms until served again. */
+/**
+ * Kills the owner of a three-node cluster `kills` times (restarting it as a standby each time): ms from
+ * the kill until a fresh client of the new owner had a durable request acknowledged.
+ */
 async function takeovers(natsUrls: string, kills: number): Promise<number[]> {
-  const { dirs, adminToken } = clusterDataDirs(2);
+  const { dirs, adminToken } = clusterDataDirs(3);
   const nodes: NodeProcess[] = await Promise.all(
     dirs.map((dir, i) => startNode(`take-${i + 1}`, dir, natsUrls)),
   );
@@ -85,27 +110,61 @@ async function takeovers(natsUrls: string, kills: number): Promise<number[]> {
       nodes.filter((n) => n !== current),
       30_000,
     );
-    // A fresh client of the new owner: the first acknowledged request after the kill.
     const client = connect({ url: next.url, token: adminToken });
     await client.request({ type: 'session.add', name: `after-${kill}` });
     times.push(Date.now() - killedAt);
     client.close();
+    process.stderr.write(`kill ${kill + 1}: ${times.at(-1)} ms\n`);
     nodes[nodes.indexOf(current)] = await startNode(current.name, current.dataDir, natsUrls);
   }
   await killNodes(nodes);
   return times;
 }
 
-const kills = Number(process.argv[2] ?? 5);
+/** min, p50, p90 and max of `values` (ms). */
+function distribution(values: readonly number[]): Record<string, number> {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    min: sorted[0] ?? Number.NaN,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+const ratio = (a: LoadResult, b: LoadResult): number => round(a.perSecond / Math.max(1, b.perSecond), 3);
+const loadAverage = (): number[] => os.loadavg().map((l) => round(l, 2));
+
+const kills = Number(process.argv[2] ?? 20);
 const nats = await startNatsCluster();
 try {
+  const loadAtStart = loadAverage();
   const sqlite = await sqliteNode();
   process.stderr.write(`1 node on SQLite: ${JSON.stringify(sqlite)}\n`);
-  const jetstream = await jetStreamNode(nats.urls);
+  const jetstream = await jetStreamNodes(nats.urls, 1);
   process.stderr.write(`1 node on JetStream: ${JSON.stringify(jetstream)}\n`);
+  const threeNodes = await jetStreamNodes(nats.urls, 3);
+  process.stderr.write(`3 nodes on JetStream: ${JSON.stringify(threeNodes)}\n`);
+  const threeNodesOnOwner = await jetStreamNodes(nats.urls, 3, true);
+  process.stderr.write(`3 nodes on JetStream, clients on the owner: ${JSON.stringify(threeNodesOnOwner)}\n`);
+  const loadAfterLoads = loadAverage();
   const takeoverMs = await takeovers(nats.urls, kills);
-  const ratio = Number((jetstream.perSecond / Math.max(1, sqlite.perSecond)).toFixed(3));
-  console.log(JSON.stringify({ sqlite, jetstream, jetstreamToSqlite: ratio, takeoverMs }, null, 2));
+  const report = {
+    sqlite,
+    jetstream,
+    threeNodes,
+    threeNodesOnOwner,
+    ratios: {
+      jetstreamToSqlite: ratio(jetstream, sqlite),
+      threeNodesToSqlite: ratio(threeNodes, sqlite),
+      threeNodesToJetstream: ratio(threeNodes, jetstream),
+      threeNodesOnOwnerToJetstream: ratio(threeNodesOnOwner, jetstream),
+    },
+    takeoverMs,
+    takeover: distribution(takeoverMs),
+    loadAverage: { start: loadAtStart, afterLoads: loadAfterLoads, end: loadAverage() },
+  };
+  console.log(JSON.stringify(report, null, 2));
 } finally {
   await nats.stop();
   removeTempDirs();

@@ -33,6 +33,8 @@ export const CONNECTION_END_REASONS = [
   'unauthorised',
   'dead',
   'shutdown',
+  /** A relayed connection whose frames may have been lost on the way through the cluster (CLUSTER-10). */
+  'relay-lost',
   'closed-by-client',
   'other',
 ] as const;

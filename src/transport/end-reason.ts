@@ -11,6 +11,7 @@ const BY_CODE: ReadonlyMap<number, ConnectionEndReason> = new Map([
   [CLOSE_CODES.UNAUTHORISED, 'unauthorised'],
   [CLOSE_CODES.DEAD, 'dead'],
   [CLOSE_CODES.SHUTDOWN, 'shutdown'],
+  [CLOSE_CODES.RELAY_LOST, 'relay-lost'],
 ]);
 
 /** Why a connection ended, in the words of `admin.connections` (OPS-3): from the server's close code. */

@@ -1,4 +1,6 @@
+import { connect as connectNats } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { relayHeaders, relaySubjects } from '../../src/cluster/relay-subjects.js';
 import type { TruinlagClient } from '../../src/client/client.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
 import { collect, makeWorld, settle } from '../auth/support.js';
@@ -10,6 +12,7 @@ import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 import {
+  clientStartingOn,
   clusterDataDirs,
   killNodes,
   owner,
@@ -18,7 +21,7 @@ import {
   urlClient,
   type NodeProcess,
 } from './support/cluster-nodes.js';
-import { globalStreamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
+import { streamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
 import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
 
 let nats: NatsCluster | undefined;
@@ -129,10 +132,11 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     const { first, standbys, token } = await cluster(3);
     const standby = found(standbys[0], 'a standby');
     // One client starts on the owner and goes round every node; the other knows only the standby.
-    const rotating = client([first.url, ...standbys.map((n) => n.url)], {
+    const rotating = clientStartingOn(first.url, [first.url, ...standbys.map((n) => n.url)], {
       token,
       clientId: 'rotating-client',
     });
+    clients.push(rotating);
     const relayed = client([standby.url], { token, clientId: 'relayed-client' });
     await Promise.all([rotating.ready, relayed.ready]);
     const [seenRotating, seenRelayed] = [collect(rotating), collect(relayed)];
@@ -165,7 +169,7 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     expect(await notExactlyOnce(relayed, [...everything, once.name])).toEqual([]);
     await settle(rotating, [rotating, relayed], 'after the kill');
     for (const seen of [seenRotating, seenRelayed]) {
-      expect(globalStreamGaps(seen)).toEqual([]);
+      expect(streamGaps(seen, null)).toEqual([]);
       const added = seen.flatMap((m) => (m.event.type === 'session.added' ? [m.event.session.name] : []));
       expect(everything.filter((name) => added.filter((n) => n === name).length !== 1)).toEqual([]);
     }
@@ -228,5 +232,36 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
       expect((await refused.closed).code).toBe(CLOSE_CODES.TOO_MANY_CONNECTIONS);
     }
     for (const raw of held) raw.close();
+  });
+
+  it('[CLUSTER-10] a relayed connection the owner ends because frames were lost is on its board as relay-lost', async () => {
+    const { first, standbys, token } = await cluster(2);
+    const standby = found(standbys[0], 'the standby');
+    const admin = client([first.url], { token, clientId: 'admin-on-owner' });
+    await admin.ready;
+    // Listen in on what relays send the owner, to learn the relayed connection's subject.
+    const nc = await connectNats({ servers: found(nats, 'NATS').urls.split(',') });
+    try {
+      const subjects: string[] = [];
+      nc.subscribe(relaySubjects.allToOwner(first.name), {
+        callback: (_e, m) => void subjects.push(m.subject),
+      });
+      await nc.flush();
+      const raw = await RawWsClient.open(standby.url);
+      const welcome = await raw.hello({ token, client: 'raw-relayed-client' });
+      const connection = found(welcome.type === 'welcome' ? welcome.connection : undefined, 'the welcome');
+      const subject = await waitFor(() => subjects[0], 10_000, 'the relayed hello on NATS');
+      // A frame numbered far past the next one: to the owner, frames were lost on the way.
+      nc.publish(subject, '{}', { headers: relayHeaders({ kind: 'f', n: 1_000 }) });
+      expect((await raw.closed).code).toBe(CLOSE_CODES.RELAY_LOST);
+      const board = await admin.request({ type: 'admin.connections' });
+      expect(board.ended.find((c) => c.id === connection)).toMatchObject({
+        by: 'server',
+        code: CLOSE_CODES.RELAY_LOST,
+        reason: 'relay-lost',
+      });
+    } finally {
+      await nc.close();
+    }
   });
 });

@@ -119,24 +119,51 @@ export async function killNodes(nodes: readonly NodeProcess[]): Promise<void> {
 }
 
 /**
- * A WebSocket transport that goes through the given URLs in turn, one per (re)connect: a node that cannot
- * relay to an owner now closes with RELAY_LOST, and the client tries the next one.
+ * The `ws` WebSocket, writing down each URL it opens in `reached`: which node a client went to, on each
+ * (re)connect, as the client library's own URL list chose it.
  */
-export function rotatingTransport(
-  urls: readonly string[],
-): () => ReturnType<ReturnType<typeof webSocketTransport>> {
-  let next = 0;
-  return () =>
-    webSocketTransport(urls[next++ % urls.length] as string, WebSocket as unknown as WebSocketConstructor)();
+function recordingWebSocket(reached: string[]): WebSocketConstructor {
+  return class extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      reached.push(url);
+    }
+  } as unknown as WebSocketConstructor;
 }
 
-/** A client of the given node URLs (in turn, one per reconnect), with quick retries. */
-export function urlClient(urls: readonly string[], options: ClientOptions = {}): TruinlagClient {
-  return new TruinlagClient(rotatingTransport(urls), {
+/**
+ * A client of the given node URLs through the client library's URL list (a random one first, the next one
+ * on each reconnect: a node that cannot relay to an owner closes with RELAY_LOST, and the client moves
+ * on), with quick retries. `reached` collects the URL of every connection it opened, oldest first.
+ */
+export function urlClient(
+  urls: readonly string[],
+  options: ClientOptions = {},
+  reached: string[] = [],
+): TruinlagClient {
+  return new TruinlagClient(webSocketTransport(urls, recordingWebSocket(reached)), {
     backoff: { initialMs: 50, maxMs: 300 },
     requestTimeoutMs: 30_000,
     ...options,
   });
+}
+
+/**
+ * A client of every URL in `urls` whose first connection goes to `start`: the client library starts at
+ * a random URL of its list, so clients are made (and closed at once) until one starts there.
+ */
+export function clientStartingOn(
+  start: string,
+  urls: readonly string[],
+  options: ClientOptions = {},
+): TruinlagClient {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const reached: string[] = [];
+    const client = urlClient(urls, options, reached);
+    if (reached[0] === start) return client;
+    client.close();
+  }
+  throw new Error(`no client started on ${start} in 100 attempts`);
 }
 
 /** A client of the whole cluster: every node's URL, quick retries. */

@@ -51,14 +51,80 @@ export class SessionLoad {
 /** Problems with `names`: each must name exactly one session of the state. */
 export async function notExactlyOnce(client: TruinlagClient, names: readonly string[]): Promise<string[]> {
   const { sessions } = await client.request({ type: 'state.get' });
+  return notOnceIn(
+    names,
+    sessions.map((s) => s.name),
+  );
+}
+
+/** Problems with `names`: each must be in `present` exactly once (`name: count` for each that is not). */
+export function notOnceIn(names: readonly string[], present: readonly string[]): string[] {
   const counts = new Map<string, number>();
-  for (const session of sessions) counts.set(session.name, (counts.get(session.name) ?? 0) + 1);
+  for (const name of present) counts.set(name, (counts.get(name) ?? 0) + 1);
   return names.filter((name) => counts.get(name) !== 1).map((name) => `${name}: ${counts.get(name) ?? 0}`);
 }
 
-/** Gaps or repeats in the global stream's sequence numbers as a client received them. */
-export function globalStreamGaps(received: readonly BroadcastMessage[]): string[] {
-  const seqs = received.filter((b) => b.session === null).map((b) => b.seq);
+/** One acknowledged request of a {@link TeamLoad}: the team's name, when it was sent and answered. */
+export interface TeamAck {
+  readonly name: string;
+  readonly sentAt: number;
+  readonly ackedAt: number;
+}
+
+/**
+ * Mutating requests in one session over one client, one at a time with a short pause, until stopped:
+ * each adds a team under a name unique in the session (`<tag><n>`: short, so that no two are similar
+ * enough for TEAM-1 to refuse one), so that its effect can be counted in the state and the journal.
+ */
+export class TeamLoad {
+  readonly acks: TeamAck[] = [];
+  /** Names an owner refused while it stepped down: not acknowledged. */
+  readonly refused: string[] = [];
+  private running = true;
+  private readonly lane: Promise<void>;
+
+  constructor(
+    private readonly client: TruinlagClient,
+    readonly session: number,
+    private readonly tag: string,
+    private readonly pauseMs: number,
+  ) {
+    this.lane = this.run();
+  }
+
+  /** When the first request sent at or after `at` was acknowledged (undefined while none is). */
+  servedAfter(at: number): number | undefined {
+    return this.acks.find((a) => a.sentAt >= at)?.ackedAt;
+  }
+
+  /** Stops sending and waits for the request out to be answered. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.lane;
+  }
+
+  private async run(): Promise<void> {
+    for (let n = 0; this.running; n++) {
+      const name = `${this.tag}${n}`;
+      const sentAt = Date.now();
+      try {
+        await this.client.request({ type: 'team.add', name }, { session: this.session });
+        this.acks.push({ name, sentAt, ackedAt: Date.now() });
+      } catch (error) {
+        if (!(error instanceof TruinlagError) || !STEP_DOWN_REFUSALS.has(error.code)) throw error;
+        this.refused.push(name);
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
+    }
+  }
+}
+
+/**
+ * Gaps or repeats in the sequence numbers of one stream (a session's, or the global one: null) as a
+ * client received them.
+ */
+export function streamGaps(received: readonly BroadcastMessage[], session: number | null): string[] {
+  const seqs = received.filter((b) => b.session === session).map((b) => b.seq);
   const problems: string[] = [];
   for (let i = 1; i < seqs.length; i++)
     if (seqs[i] !== (seqs[i - 1] as number) + 1) problems.push(`${seqs[i - 1]} → ${seqs[i]}`);

@@ -16,6 +16,7 @@ const REASON_TEXT = {
   unauthorised: 'token refused or revoked',
   dead: 'no answer to pings',
   shutdown: 'server shutting down',
+  'relay-lost': 'relayed frames lost in the cluster',
   'closed-by-client': 'closed by the client',
   other: 'closed by the server',
 } as const;
