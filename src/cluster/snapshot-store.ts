@@ -65,8 +65,8 @@ export class SnapshotStore {
     if (result === null) throw new Error(`Snapshot ${snapshot.name} is gone from the bucket.`);
     const data = Readable.fromWeb(result.data as unknown as WebReadableStream<Uint8Array>);
     await pipeline(data, createWriteStream(file, { mode: PRIVATE_FILE_MODE }));
-    const failure = await result.error;
-    if (failure !== null) throw failure;
+    // Rejects when the bytes read do not match the object's digest.
+    await result.error;
   }
 
   async delete(snapshot: SnapshotRef): Promise<void> {
