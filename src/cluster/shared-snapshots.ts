@@ -16,8 +16,9 @@ import { Snapshotter } from './snapshotter.js';
 export interface SnapshotLoader {
   /**
    * Downloads the newest snapshot into the data directory's snapshots folder, checks that it is a store
-   * holding the position it is named by, and returns the file; throws when no snapshot reaches the log's
-   * `firstSequence` (the entries in between would be missing).
+   * holding the position it is named by, and returns the file. Only snapshots that reach back to the log's
+   * `firstSequence` will do (else entries in between would be missing); when the newest cannot be read,
+   * the older one is tried. Throws when none will do.
    */
   fetchNewest(dataDir: string, firstSequence: number): Promise<string>;
 }
@@ -65,26 +66,40 @@ export class SharedSnapshots implements SnapshotLoader {
   }
 
   async fetchNewest(dataDir: string, firstSequence: number): Promise<string> {
-    const newest = (await this.store.list())[0];
-    if (newest === undefined || needsSnapshot(newest.position, firstSequence))
-      throw new Error(
-        `The batch log starts at sequence ${firstSequence}, and no snapshot reaches it ` +
-          `(newest: ${newest?.position ?? 'none'}).`,
-      );
+    const usable = (await this.store.list()).filter((s) => !needsSnapshot(s.position, firstSequence));
+    let failure: unknown = new Error(
+      `The batch log starts at sequence ${firstSequence}, and no snapshot reaches back to it.`,
+    );
+    // The newest first; an older one still reaching the log's start if the newest cannot be read.
+    for (const snapshot of usable) {
+      try {
+        return await this.fetch(snapshot, dataDir);
+      } catch (error) {
+        this.logger.warn({ err: error, snapshot: snapshot.name }, 'snapshot not usable');
+        failure = error;
+      }
+    }
+    throw failure;
+  }
+
+  /** Downloads one snapshot and checks it is a store holding the position it is named by. */
+  private async fetch(snapshot: StoredSnapshot, dataDir: string): Promise<string> {
     const file = snapshotFile(dataDir, 'incoming.db');
     removeSqliteFile(file);
     const started = performance.now();
     try {
-      await this.store.download(newest, file);
+      await this.store.download(snapshot, file);
       const position = positionInFile(file);
-      if (position !== newest.position)
-        throw new Error(`Snapshot ${newest.name} holds log position ${position}, not ${newest.position}.`);
+      if (position !== snapshot.position)
+        throw new Error(
+          `Snapshot ${snapshot.name} holds log position ${position}, not ${snapshot.position}.`,
+        );
     } catch (error) {
       removeSqliteFile(file);
       throw error;
     }
     const ms = Math.round(performance.now() - started);
-    this.logger.info({ snapshot: newest.name, bytes: newest.size, ms }, 'snapshot downloaded');
+    this.logger.info({ snapshot: snapshot.name, bytes: snapshot.size, ms }, 'snapshot downloaded');
     return file;
   }
 
