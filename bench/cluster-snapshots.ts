@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { BatchLog } from '../src/cluster/batch-log.js';
+import { BATCH_STREAM, BatchLog } from '../src/cluster/batch-log.js';
 import { POSITION_KEY } from '../src/cluster/snapshot-file.js';
 import { DATABASE_FILE } from '../src/store/data-dir.js';
 import {
@@ -61,11 +61,13 @@ try {
   await owner([first]);
   const client = urlClient([first.url], { token: adminToken });
   const nc = await connect({ servers: nats.urls.split(',') });
-  const log = new BatchLog(jetstream(nc), await jetstreamManager(nc));
+  const jsm = await jetstreamManager(nc);
+  const log = new BatchLog(jetstream(nc), jsm);
   let load = new SessionLoad(client, 'a', 8);
   await waitFor(async () => (await log.lastSequence()) >= ENTRIES - 100, 600_000, 'the log filled', 200);
   await load.stop();
   const replayed = await log.bounds();
+  const logBytes = (await jsm.streams.info(BATCH_STREAM)).state.bytes;
   const replayMs = await timeToCurrent('replay', replayDir, nats.urls, replayed.last);
 
   load = new SessionLoad(client, 'b', 2);
@@ -76,7 +78,10 @@ try {
   const stored = /"msg":"snapshot stored"/.exec(first.output()) === null ? undefined : first.output();
   const line = (text: string | undefined, msg: string): string =>
     text?.split('\n').find((l) => l.includes(`"msg":"${msg}"`)) ?? '(none)';
-  console.log(`log of ${replayed.last} entries, replayed from 1 by an empty node: ${replayMs.toFixed(0)} ms`);
+  console.log(
+    `log of ${replayed.last} entries (${(logBytes / 1e6).toFixed(1)} MB), replayed from 1 by an empty node: ` +
+      `${replayMs.toFixed(0)} ms`,
+  );
   console.log(`owner: ${line(stored, 'snapshot stored')}`);
   console.log(
     `log trimmed to ${trimmed.first}..${trimmed.last}; an empty node from the snapshot: ${snapshotMs.toFixed(0)} ms`,
