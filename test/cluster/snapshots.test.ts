@@ -113,4 +113,52 @@ describe('shared snapshots and a trimmed log', { timeout: CHILD_PROCESS_TEST_MS 
     const login = await after.request({ type: 'auth.login', passphrase: PASSPHRASE });
     expect(login).toBeDefined();
   });
+
+  it('[CLUSTER-8] a standby killed and left down while the log was trimmed past it loads a snapshot over its old store', async () => {
+    nats = await startNatsCluster();
+    const urls = nats.urls;
+    const { dirs, adminToken } = clusterDataDirs(2);
+    const [ownerDir, standbyDir] = dirs as [string, string];
+    const first = await startNode('node-a', ownerDir, urls, SNAPSHOTS);
+    nodes.push(first);
+    await owner([first]);
+    const client = urlClient([first.url], { token: adminToken });
+    clients.push(client);
+    const standby = await startNode('node-b', standbyDir, urls, SNAPSHOTS);
+    nodes.push(standby);
+    const early = new SessionLoad(client, 'early', 2);
+    await waitFor(() => early.acknowledged.length >= 20, 30_000, '20 early requests');
+    await early.stop();
+    const { last } = (await clusterView(urls)).bounds;
+    await waitFor(() => storedPosition(standbyDir) >= last, 30_000, 'the standby caught up', 100);
+    // Killed: its store keeps what it applied, part of it perhaps only in its WAL.
+    standby.signal('SIGKILL');
+    await standby.exited;
+    const behind = storedPosition(standbyDir);
+
+    const late = new SessionLoad(client, 'late', 2);
+    await waitFor(
+      async () => (await clusterView(urls)).bounds.first > behind + 20,
+      60_000,
+      'the log trimmed past the stopped standby',
+      200,
+    );
+    await late.stop();
+    const again = await startNode('node-b', standbyDir, urls, { ...SNAPSHOTS, TRUINLAG_LOG_LEVEL: 'info' });
+    nodes.push(again);
+    const current = (await clusterView(urls)).bounds.last;
+    await waitFor(
+      () => storedPosition(standbyDir) >= current,
+      30_000,
+      'the restarted standby caught up',
+      100,
+    );
+    expect(again.output()).toMatch(/"msg":"snapshot downloaded"/);
+
+    first.signal('SIGKILL');
+    await owner([again], TEST_LEASE_MS * 10);
+    const after = urlClient([again.url], { token: adminToken });
+    clients.push(after);
+    expect(await notExactlyOnce(after, [...early.acknowledged, ...late.acknowledged])).toEqual([]);
+  });
 });
