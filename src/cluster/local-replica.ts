@@ -89,7 +89,7 @@ export class LocalReplica {
 
   /** Replaces the store by the newest snapshot (checked before, swapped in while closed), then reopens. */
   private async loadSnapshot(firstSequence: number): Promise<void> {
-    const file = await this.snapshots.fetchNewest(this.dataDir, firstSequence);
+    const file = await this.snapshots.fetchNewest(firstSequence);
     await this.close();
     try {
       swapIntoDataDir(this.dataDir, file);

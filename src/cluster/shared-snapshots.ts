@@ -2,7 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { StoreWriter } from '../store/store.js';
 import type { BatchLog } from './batch-log.js';
-import { positionInFile, removeSqliteFile, snapshotFile } from './snapshot-file.js';
+import { checkedPositionInFile, positionInFile, removeSqliteFile, snapshotFile } from './snapshot-file.js';
 import {
   keptSnapshots,
   needsSnapshot,
@@ -20,7 +20,7 @@ export interface SnapshotLoader {
    * `firstSequence` will do (else entries in between would be missing); when the newest cannot be read,
    * the older one is tried. Throws when none will do.
    */
-  fetchNewest(dataDir: string, firstSequence: number): Promise<string>;
+  fetchNewest(firstSequence: number): Promise<string>;
 }
 
 /**
@@ -65,7 +65,7 @@ export class SharedSnapshots implements SnapshotLoader {
     );
   }
 
-  async fetchNewest(dataDir: string, firstSequence: number): Promise<string> {
+  async fetchNewest(firstSequence: number): Promise<string> {
     const usable = (await this.store.list()).filter((s) => !needsSnapshot(s.position, firstSequence));
     let failure: unknown = new Error(
       `The batch log starts at sequence ${firstSequence}, and no snapshot reaches back to it.`,
@@ -73,7 +73,7 @@ export class SharedSnapshots implements SnapshotLoader {
     // The newest first; an older one still reaching the log's start if the newest cannot be read.
     for (const snapshot of usable) {
       try {
-        return await this.fetch(snapshot, dataDir);
+        return await this.fetch(snapshot);
       } catch (error) {
         this.logger.warn({ err: error, snapshot: snapshot.name }, 'snapshot not usable');
         failure = error;
@@ -83,13 +83,13 @@ export class SharedSnapshots implements SnapshotLoader {
   }
 
   /** Downloads one snapshot and checks it is a store holding the position it is named by. */
-  private async fetch(snapshot: StoredSnapshot, dataDir: string): Promise<string> {
-    const file = snapshotFile(dataDir, 'incoming.db');
+  private async fetch(snapshot: StoredSnapshot): Promise<string> {
+    const file = snapshotFile(this.dataDir, 'incoming.db');
     removeSqliteFile(file);
     const started = performance.now();
     try {
       await this.store.download(snapshot, file);
-      const position = positionInFile(file);
+      const position = checkedPositionInFile(file);
       if (position !== snapshot.position)
         throw new Error(
           `Snapshot ${snapshot.name} holds log position ${position}, not ${snapshot.position}.`,

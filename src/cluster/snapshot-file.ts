@@ -15,11 +15,10 @@ export function snapshotFile(dataDir: string, name: string): string {
 }
 
 /**
- * The log position a snapshot file holds, after checking it is a truinlag store this version can open;
- * throws when it is not, or names no position.
+ * The log position a snapshot file holds (one lookup: the owner reads its fresh copy beside its loop);
+ * throws when it names none.
  */
 export function positionInFile(file: string): number {
-  SqliteStore.verifyFile(file);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const value = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(POSITION_KEY);
@@ -30,6 +29,12 @@ export function positionInFile(file: string): number {
   } finally {
     db.close();
   }
+}
+
+/** As positionInFile, after checking the file is a truinlag store this version can open (a download). */
+export function checkedPositionInFile(file: string): number {
+  SqliteStore.verifyFile(file);
+  return positionInFile(file);
 }
 
 /** Deletes a SQLite file and whatever WAL and shared-memory files a connection left beside it. */
