@@ -37,6 +37,22 @@ export class FencedError extends Error {
   }
 }
 
+/**
+ * The entries after a reader's position were trimmed from the log (a snapshot holds them now): the
+ * reader must load a snapshot first (CLUSTER-8).
+ */
+export class LogTrimmedError extends Error {
+  constructor(after: number, first: number) {
+    super(`The batch log was trimmed: it continues at sequence ${first}, not after ${after}.`);
+  }
+}
+
+/** Where the log starts and ends: its first sequence (0 when it never held anything) and its last. */
+export interface LogBounds {
+  readonly first: number;
+  readonly last: number;
+}
+
 /** How long an append keeps retrying a lost answer (a NATS server restarting, a stream leader moving). */
 const APPEND_PATIENCE_MS = 15_000;
 const APPEND_TIMEOUT_MS = 2_000;
@@ -68,7 +84,21 @@ export class BatchLog {
 
   /** The sequence of the stream's last entry (0 when it is empty). */
   async lastSequence(): Promise<number> {
-    return (await this.jsm.streams.info(BATCH_STREAM)).state.last_seq;
+    return (await this.bounds()).last;
+  }
+
+  /** The stream's first and last sequence (after a trim of everything, first is last + 1). */
+  async bounds(): Promise<LogBounds> {
+    const { state } = await this.jsm.streams.info(BATCH_STREAM);
+    return { first: state.first_seq, last: state.last_seq };
+  }
+
+  /**
+   * Removes every entry up to and including `seq` (a snapshot holds their effect). The stream's last
+   * sequence stays, so the expected-last-sequence check of appends is untouched.
+   */
+  async trimThrough(seq: number): Promise<number> {
+    return (await this.jsm.streams.purge(BATCH_STREAM, { seq: seq + 1 })).purged;
   }
 
   /**
@@ -97,7 +127,10 @@ export class BatchLog {
     }
   }
 
-  /** Calls `each` for every entry after `after` up to and including `until`, in order. */
+  /**
+   * Calls `each` for every entry after `after` up to and including `until`, in order. Throws
+   * LogTrimmedError when the entry right after `after` is no longer in the log.
+   */
   async read(
     after: number,
     until: number,
@@ -112,6 +145,8 @@ export class BatchLog {
     while (seq < until) {
       const messages = await consumer.fetch({ max_messages: Math.min(512, until - seq), expires: 5_000 });
       for await (const message of messages) {
+        // The consumer starts at the first entry still there: a later one means the next was trimmed.
+        if (message.seq !== seq + 1) throw new LogTrimmedError(seq, message.seq);
         seq = message.seq;
         await each(seq, message.json<LogEntry>());
         if (seq >= until) break;

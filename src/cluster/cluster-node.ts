@@ -5,15 +5,17 @@ import type { ServerConfig } from '../server/config.js';
 import { startServer, type RunningServer, type ServerExtras } from '../server/server.js';
 import { CommitWriter } from '../store/commit-writer.js';
 import { PeriodTracker } from '../store/period-rows.js';
-import { BUSY_TIMEOUT_MS, SqliteStore } from '../store/sqlite-store.js';
+import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
 import { BatchLog, ensureBatchStream, FencedError } from './batch-log.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterStore } from './cluster-store.js';
 import { ClusterWriter } from './cluster-writer.js';
 import { ENGINE_LEASE_KEY, Lease, type LeaseHolder } from './engine-lease.js';
 import { ConnectionRelay } from './connection-relay.js';
-import { LocalReplica } from './local-replica.js';
+import { LocalReplica, positionOf } from './local-replica.js';
 import { RelayHost } from './relay-host.js';
+import { SharedSnapshots } from './shared-snapshots.js';
+import type { Snapshotter } from './snapshotter.js';
 import { StandbyServer } from './standby-server.js';
 
 /** How often a takeover tries again to append its marker when another append got in first. */
@@ -37,6 +39,8 @@ export class ClusterNode {
   /** While it does not: its clients' sockets, relayed to the owner. */
   private readonly relay: ConnectionRelay;
   private owner: LeaseHolder | undefined;
+  /** While this node owns the engine: takes the shared snapshots (CLUSTER-8). */
+  private snapshotter: Snapshotter | undefined;
   private tickTimer: ReturnType<typeof setTimeout> | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRenewed = 0;
@@ -54,6 +58,7 @@ export class ClusterNode {
     private readonly extras: ServerExtras,
     private readonly nats: NatsConnection,
     private readonly log: BatchLog,
+    private readonly snapshots: SharedSnapshots,
     private readonly logger: Logger,
     /** Told every role change (the CLI prints it). */
     private readonly onRole: (role: NodeRole, detail: string) => void,
@@ -80,16 +85,9 @@ export class ClusterNode {
     const jsm = await jetstreamManager(nats);
     await ensureBatchStream(jsm, cluster.replicas);
     const js = jetstream(nats, { timeout: 5_000 });
-    const node = new ClusterNode(
-      config,
-      cluster,
-      extras,
-      nats,
-      new BatchLog(js, jsm),
-      logger,
-      onRole,
-      config.port,
-    );
+    const log = new BatchLog(js, jsm);
+    const snapshots = await SharedSnapshots.open(js, log, { ...cluster, dataDir: config.dataDir, logger });
+    const node = new ClusterNode(config, cluster, extras, nats, log, snapshots, logger, onRole, config.port);
     await node.enterStandby();
     // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
     const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
@@ -139,7 +137,7 @@ export class ClusterNode {
   }
 
   private async enterStandby(): Promise<void> {
-    const replica = new LocalReplica(SqliteStore.open(this.config.dataDir, { mustExist: false }));
+    const replica = new LocalReplica(this.config.dataDir, this.snapshots);
     const server = new StandbyServer({
       node: this.cluster.node,
       owner: () => this.owner,
@@ -244,18 +242,19 @@ export class ClusterNode {
   }
 
   private clusterStore(local: SqliteStore, term: number, marker: number): ClusterStore {
-    return new ClusterStore(
-      local,
-      (busyTimeoutMs) =>
-        new ClusterWriter(
-          this.log,
-          new CommitWriter(local.path, busyTimeoutMs ?? BUSY_TIMEOUT_MS),
-          { node: this.cluster.node, term },
-          marker,
-          (error) => void this.stepDown(`an append failed: ${error.message}`),
-          new PeriodTracker(local.teamsAsLoaded()),
-        ),
-    );
+    return new ClusterStore(local, (busyTimeoutMs) => {
+      const writer = new ClusterWriter(
+        this.log,
+        new CommitWriter(local.path, busyTimeoutMs ?? BUSY_TIMEOUT_MS),
+        { node: this.cluster.node, term },
+        marker,
+        (error) => void this.stepDown(`an append failed: ${error.message}`),
+        new PeriodTracker(local.teamsAsLoaded()),
+      );
+      this.snapshotter?.stop();
+      this.snapshotter = this.snapshots.startTaking(writer, () => positionOf(local));
+      return writer;
+    });
   }
 
   private scheduleRenew(): void {
@@ -287,6 +286,8 @@ export class ClusterNode {
     const host = this.host;
     this.server = undefined;
     this.host = undefined;
+    this.snapshotter?.stop();
+    this.snapshotter = undefined;
     host?.stopOpening();
     await server?.shutdown();
     host?.close();

@@ -1,10 +1,11 @@
 import type { CommitRows } from '../store/commit-rows.js';
 import { CommitWriter } from '../store/commit-writer.js';
-import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
-import type { BatchLog, LogEntry } from './batch-log.js';
+import { BUSY_TIMEOUT_MS, SqliteStore } from '../store/sqlite-store.js';
+import { LogTrimmedError, type BatchLog, type LogEntry } from './batch-log.js';
+import { POSITION_KEY, swapIntoDataDir } from './snapshot-file.js';
+import type { SnapshotLoader } from './shared-snapshots.js';
+import { needsSnapshot } from './snapshot-policy.js';
 
-/** The meta key under which a node's SQLite store records the last log entry it holds. */
-export const POSITION_KEY = 'cluster:position';
 const NO_ROWS: CommitRows = { entities: [], periods: [], meta: [], journal: [], broadcasts: [], answers: [] };
 
 /**
@@ -22,18 +23,25 @@ export function positionOf(store: SqliteStore): number {
 }
 
 /**
- * A standby node's copy of the state: its own SQLite store (the snapshot, with its log position),
- * brought up to date by applying the log's entries in order. The owner opens the same store afterwards,
- * so a takeover is a load of this copy plus a replay of the few entries it has not applied yet.
+ * A standby node's copy of the state: its own SQLite store (with its log position), brought up to date by
+ * applying the log's entries in order. The owner opens the same store afterwards, so a takeover is a load
+ * of this copy plus a replay of the few entries it has not applied yet. When the entries after its
+ * position were trimmed (an empty data directory, a node down for long), it first loads the newest shared
+ * snapshot into its data directory (CLUSTER-8).
  */
 export class LocalReplica {
-  private readonly writer: CommitWriter;
+  private store: SqliteStore;
+  private writer: CommitWriter;
   private applied: number;
   private failure: Error | undefined;
 
-  constructor(private readonly store: SqliteStore) {
-    this.writer = new CommitWriter(store.path, BUSY_TIMEOUT_MS);
-    this.applied = positionOf(store);
+  constructor(
+    private readonly dataDir: string,
+    private readonly snapshots: SnapshotLoader,
+  ) {
+    this.store = SqliteStore.open(dataDir, { mustExist: false });
+    this.writer = new CommitWriter(this.store.path, BUSY_TIMEOUT_MS);
+    this.applied = positionOf(this.store);
   }
 
   /** The last log entry this copy holds. */
@@ -41,23 +49,54 @@ export class LocalReplica {
     return this.applied;
   }
 
-  /** Applies every log entry after this copy's position up to `until` (default: the log's end). */
+  /**
+   * Applies every log entry after this copy's position up to `until` (default: the log's end), loading
+   * the newest snapshot first when the log no longer holds the entries right after the position.
+   */
   async catchUp(log: BatchLog, until?: number): Promise<number> {
-    const end = until ?? (await log.lastSequence());
-    await log.read(this.applied, end, (seq, entry) => {
-      this.writer.commitRows(rowsAt(entry, seq), (result) => {
-        if (result.ok) this.applied = seq;
-        else this.failure ??= result.error;
-      });
-      return Promise.resolve();
-    });
-    await this.writer.idle();
-    if (this.failure !== undefined) throw this.failure;
-    return this.applied;
+    for (let attempt = 1; ; attempt++) {
+      const bounds = await log.bounds();
+      if (needsSnapshot(this.applied, bounds.first)) await this.loadSnapshot(bounds.first);
+      try {
+        await this.apply(log, until ?? bounds.last);
+        return this.applied;
+      } catch (error) {
+        // Trimmed between the look at the bounds and the read: once more, from a snapshot.
+        if (!(error instanceof LogTrimmedError) || attempt >= 2) throw error;
+      }
+    }
   }
 
   async close(): Promise<void> {
     await this.writer.close();
     this.store.close();
+  }
+
+  private async apply(log: BatchLog, until: number): Promise<void> {
+    try {
+      await log.read(this.applied, until, (seq, entry) => {
+        this.writer.commitRows(rowsAt(entry, seq), (result) => {
+          if (result.ok) this.applied = seq;
+          else this.failure ??= result.error;
+        });
+        return Promise.resolve();
+      });
+    } finally {
+      await this.writer.idle();
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Replaces the store by the newest snapshot (checked before, swapped in while closed), then reopens. */
+  private async loadSnapshot(firstSequence: number): Promise<void> {
+    const file = await this.snapshots.fetchNewest(firstSequence);
+    await this.close();
+    try {
+      swapIntoDataDir(this.dataDir, file);
+    } finally {
+      this.store = SqliteStore.open(this.dataDir, { mustExist: false });
+      this.writer = new CommitWriter(this.store.path, BUSY_TIMEOUT_MS);
+      this.applied = positionOf(this.store);
+    }
   }
 }

@@ -1,0 +1,75 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { StorageType, type JetStreamClient } from '@nats-io/jetstream';
+import { Objm, type ObjectStore } from '@nats-io/obj';
+import { PRIVATE_FILE_MODE } from '../store/data-dir.js';
+import type { SnapshotRef } from './snapshot-policy.js';
+
+/** The object store bucket of the engine's snapshots (CLUSTER-8). */
+export const SNAPSHOT_BUCKET = 'truinlag_snapshots';
+/**
+ * Snapshot names: this prefix and the log position the copy holds. Per-session ownership (not built yet)
+ * would name each session's snapshots `session.<id>.<position>` beside them.
+ */
+const ENGINE_PREFIX = 'engine.';
+/** How long one chunk's upload may wait for its acknowledgement (ms). */
+const CHUNK_TIMEOUT_MS = 30_000;
+
+/** A stored snapshot: its name, the log position its copy holds, and its size in bytes. */
+export interface StoredSnapshot extends SnapshotRef {
+  readonly size: number;
+}
+
+/**
+ * The engine's snapshots in a JetStream object store: SQLite copies of a node's store, each named by the
+ * log position it holds. JetStream chunks each file, replicates it like the log and checks its SHA-256
+ * digest on the way back.
+ */
+export class SnapshotStore {
+  private constructor(private readonly bucket: ObjectStore) {}
+
+  /** Opens the bucket, creating it when missing: file storage, `replicas` copies (as the log). */
+  static async open(js: JetStreamClient, replicas: number): Promise<SnapshotStore> {
+    return new SnapshotStore(
+      await new Objm(js).create(SNAPSHOT_BUCKET, { storage: StorageType.File, replicas }),
+    );
+  }
+
+  /** The engine's snapshots in the bucket, newest (highest position) first. */
+  async list(): Promise<StoredSnapshot[]> {
+    const snapshots: StoredSnapshot[] = [];
+    for (const info of await this.bucket.list()) {
+      const position = Number(info.name.slice(ENGINE_PREFIX.length));
+      if (info.name.startsWith(ENGINE_PREFIX) && Number.isInteger(position) && position > 0)
+        snapshots.push({ name: info.name, position, size: info.size });
+    }
+    return snapshots.sort((a, b) => b.position - a.position);
+  }
+
+  /** Uploads the copy in `file`, which holds log position `position`, streaming it from disk. */
+  async put(file: string, position: number): Promise<StoredSnapshot> {
+    const data = Readable.toWeb(createReadStream(file)) as WebReadableStream<Uint8Array>;
+    const info = await this.bucket.put(
+      { name: `${ENGINE_PREFIX}${position}`, description: `truinlag store at log position ${position}` },
+      data as unknown as ReadableStream<Uint8Array>,
+      { timeout: CHUNK_TIMEOUT_MS },
+    );
+    return { name: info.name, position, size: info.size };
+  }
+
+  /** Downloads a snapshot into `file` (private to this user); rejects when its digest does not match. */
+  async download(snapshot: SnapshotRef, file: string): Promise<void> {
+    const result = await this.bucket.get(snapshot.name);
+    if (result === null) throw new Error(`Snapshot ${snapshot.name} is gone from the bucket.`);
+    const data = Readable.fromWeb(result.data as unknown as WebReadableStream<Uint8Array>);
+    await pipeline(data, createWriteStream(file, { mode: PRIVATE_FILE_MODE }));
+    // Rejects when the bytes read do not match the object's digest.
+    await result.error;
+  }
+
+  async delete(snapshot: SnapshotRef): Promise<void> {
+    await this.bucket.delete(snapshot.name);
+  }
+}
