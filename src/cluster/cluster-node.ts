@@ -7,6 +7,8 @@ import { CommitWriter } from '../store/commit-writer.js';
 import { PeriodTracker } from '../store/period-rows.js';
 import { BUSY_TIMEOUT_MS, SqliteStore } from '../store/sqlite-store.js';
 import { BatchLog, ensureBatchStream, FencedError } from './batch-log.js';
+import { BlobMirror } from './blob-mirror.js';
+import { BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterStore } from './cluster-store.js';
 import { ClusterWriter } from './cluster-writer.js';
@@ -30,7 +32,7 @@ export type NodeRole = 'standby' | 'owner' | 'stopped';
  */
 export class ClusterNode {
   private role: NodeRole = 'standby';
-  private standby: { server: StandbyServer; replica: LocalReplica } | undefined;
+  private standby: { server: StandbyServer; replica: LocalReplica; mirror: BlobMirror } | undefined;
   private server: RunningServer | undefined;
   /** While this node owns the engine: the connections other nodes relay to it. */
   private host: RelayHost | undefined;
@@ -54,6 +56,7 @@ export class ClusterNode {
     private readonly extras: ServerExtras,
     private readonly nats: NatsConnection,
     private readonly log: BatchLog,
+    private readonly blobs: BlobObjects,
     private readonly logger: Logger,
     /** Told every role change (the CLI prints it). */
     private readonly onRole: (role: NodeRole, detail: string) => void,
@@ -86,6 +89,7 @@ export class ClusterNode {
       extras,
       nats,
       new BatchLog(js, jsm),
+      await BlobObjects.open(js, cluster.replicas),
       logger,
       onRole,
       config.port,
@@ -139,7 +143,9 @@ export class ClusterNode {
   }
 
   private async enterStandby(): Promise<void> {
-    const replica = new LocalReplica(SqliteStore.open(this.config.dataDir, { mustExist: false }));
+    const store = SqliteStore.open(this.config.dataDir, { mustExist: false });
+    const replica = new LocalReplica(store);
+    const mirror = new BlobMirror(store, this.blobs, (stored) => replica.storeBlobs(stored), this.logger);
     const server = new StandbyServer({
       node: this.cluster.node,
       owner: () => this.owner,
@@ -148,7 +154,7 @@ export class ClusterNode {
       trustProxy: this.config.limits.trustProxy,
       ...(this.extras.staticApp === undefined ? {} : { staticApp: this.extras.staticApp }),
     });
-    this.standby = { server, replica };
+    this.standby = { server, replica, mirror };
     const address = await server.listen(this.config.host, this.port);
     this.port = address.port;
     this.role = 'standby';
@@ -180,6 +186,7 @@ export class ClusterNode {
       this.owner = await lease.holderNow();
       this.standby?.server.ownerIs(this.owner);
       await this.standby?.replica.catchUp(this.log);
+      await this.standby?.mirror.fetchMissing();
     } catch (error) {
       this.logger.warn({ err: error }, 'standby: lease or log not reachable');
     }
@@ -192,11 +199,13 @@ export class ClusterNode {
    */
   private async takeOver(term: number): Promise<void> {
     const replica = this.standby?.replica;
-    if (this.role !== 'standby' || replica === undefined) return;
+    const mirror = this.standby?.mirror;
+    if (this.role !== 'standby' || replica === undefined || mirror === undefined) return;
     this.lastRenewed = Date.now();
     this.scheduleRenew();
     try {
       const marker = await this.appendMarker(replica, term);
+      await mirror.beforeServing();
       await this.leaveStandby();
       await replica.close();
       await this.serve(term, marker);
@@ -254,6 +263,8 @@ export class ClusterNode {
           marker,
           (error) => void this.stepDown(`an append failed: ${error.message}`),
           new PeriodTracker(local.teamsAsLoaded()),
+          this.blobs,
+          this.logger,
         ),
     );
   }

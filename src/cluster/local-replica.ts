@@ -1,6 +1,7 @@
 import type { CommitRows } from '../store/commit-rows.js';
 import { CommitWriter } from '../store/commit-writer.js';
 import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
+import type { StoredBlob } from '../store/store.js';
 import type { BatchLog, LogEntry } from './batch-log.js';
 
 /** The meta key under which a node's SQLite store records the last log entry it holds. */
@@ -54,6 +55,11 @@ export class LocalReplica {
     await this.writer.idle();
     if (this.failure !== undefined) throw this.failure;
     return this.applied;
+  }
+
+  /** Stores picture bytes in the copy, behind the entries applied so far (CLUSTER-9). */
+  storeBlobs(blobs: readonly StoredBlob[]): Promise<void> {
+    return this.writer.storeBlobs(blobs);
   }
 
   async close(): Promise<void> {
