@@ -168,4 +168,48 @@ describe('pictures in a cluster', { timeout: CHILD_PROCESS_TEST_MS }, () => {
     expect(await download(next.url, playerToken, `/pictures/${picture.id}`)).toEqual(full);
     expect(await download(next.url, playerToken, `/pictures/${picture.id}/thumb`)).toEqual(thumb);
   });
+
+  it('[CLUSTER-9] an erased picture is deleted from the cluster, not brought back by a standby, and missing on the new owner; unnamed bytes go at a takeover', async () => {
+    const { first, standby, token } = await cluster();
+    const admin = urlClient([standby.url], { token, clientId: 'admin-client' });
+    clients.push(admin);
+    await admin.ready;
+    const world = await makeWorld(admin, 'E', 1);
+    const me = found(world.players[0], 'the player');
+    const { token: playerToken } = await playerOn(standby.url, found(world.passphrases[0], 'passphrase'));
+    const image = await makeImage('jpeg', 320, 240, { noise: true });
+    const picture = uploaded(
+      await uploadHttp(httpBase(standby.url), playerToken, { kind: 'player', player: me.id }, image),
+    );
+    const keys = blobKeysOf(first);
+    expect(keys).toHaveLength(2);
+    await waitFor(
+      () => blobKeysOf(standby).length === 2,
+      TEST_LEASE_MS * 10,
+      'the standby fetching the bytes',
+    );
+
+    await admin.request({ type: 'player.erase', id: me.id });
+    // The erasure is answered once the cluster's copy is gone.
+    for (const key of keys) expect(await inBucket(key)).toBe(false);
+    expect(blobKeysOf(first)).toEqual([]);
+    await waitFor(
+      () => blobKeysOf(standby).length === 0,
+      TEST_LEASE_MS * 10,
+      'the standby applying the erasure',
+    );
+    // Bytes no picture names (as a refused upload's would be) are dropped by the next owner.
+    await (await blobBucket()).putBlob({ name: 'picture/unnamed' }, new Uint8Array([1, 2, 3]));
+    // Four more looks at the log: the standby does not fetch the erased bytes again.
+    await new Promise((resolve) => setTimeout(resolve, TEST_LEASE_MS));
+    expect(blobKeysOf(standby)).toEqual([]);
+
+    first.signal('SIGKILL');
+    const next = await owner([standby], 30_000);
+    const gone = await download(next.url, token, `/pictures/${picture.id}`);
+    expect(gone.status).toBe(404);
+    expect(blobKeysOf(next)).toEqual([]);
+    expect(await inBucket('picture/unnamed')).toBe(false);
+    for (const key of keys) expect(await inBucket(key)).toBe(false);
+  });
 });
