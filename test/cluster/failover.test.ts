@@ -119,7 +119,7 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
       await (await fetch(`${first.url.replace('ws://', 'http://')}/app-config.json`)).json(),
     );
     // The owner answers (CLUSTER-9): an upload without a token is its 401, metrics are its own.
-    const upload = await fetch(`${http}/pictures`, { method: 'POST', body: 'no token' });
+    const upload = await fetch(`${http}/pictures`, { method: 'POST' });
     expect(upload.status).toBe(401);
     expect(await upload.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORISED' } });
     const metrics = await fetch(`${http}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } });

@@ -27,7 +27,7 @@ describe('a standby forwarding HTTP to the owner', () => {
     expect(unknown.headers.get('retry-after')).toBe('1');
     expect(await unknown.json()).toMatchObject({
       ok: false,
-      message: expect.stringContaining('no owner is known'),
+      message: expect.stringContaining('no owner is known') as string,
     });
 
     // A port nothing listens on: the owner's machine is gone.
@@ -45,7 +45,7 @@ describe('a standby forwarding HTTP to the owner', () => {
       expect(answer.status).toBe(503);
       expect(await answer.json()).toMatchObject({
         ok: false,
-        message: expect.stringContaining(`owner-node at http://127.0.0.1:${port} is not reachable`),
+        message: expect.stringContaining(`owner-node at http://127.0.0.1:${port} is not reachable`) as string,
         owner,
         node: 'standby-node',
       });

@@ -141,14 +141,15 @@ describe('pictures in a cluster', { timeout: CHILD_PROCESS_TEST_MS }, () => {
     expect(full.bytes.length).toBe(picture.bytes);
     expect(thumb.bytes.length).toBe(picture.thumb.bytes);
     expect(await download(first.url, playerToken, `/pictures/${picture.id}`)).toEqual(full);
-    // A refusal comes back as the owner answered it.
+    // A refusal comes back as the owner answered it (an empty body: the owner refuses a body unread).
     const refused = await uploadHttp(
       httpBase(standby.url),
       'not-a-token',
       { kind: 'player', player: me.id },
-      image,
+      Buffer.alloc(0),
     );
-    expect(refused.status).toBe(401);
+    expect(refused).toMatchObject({ status: 401, body: { ok: false, error: { code: 'UNAUTHORISED' } } });
+    expect((await download(standby.url, 'not-a-token', `/pictures/${picture.id}`)).status).toBe(401);
 
     // The cluster holds the bytes (the picture and its thumbnail), and the standby fetches them.
     const bucket = await blobBucket();
