@@ -1,21 +1,8 @@
 import type { Logger } from 'pino';
 import { blobKey, type PictureRecord } from '../engine/pictures/records.js';
-import type { CommitRows } from '../store/commit-rows.js';
-import { blobDeleteStatement } from '../store/privacy-sql.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { StoredBlob } from '../store/store.js';
 import type { BlobObjects } from './blob-objects.js';
-
-/** The SQL of a blob delete in a commit's statements (PRIVACY-1, PRIVACY-2): how an erasure names its keys. */
-const BLOB_DELETE_SQL = blobDeleteStatement('')[0];
-
-/** The keys of the blobs a commit's statements delete. */
-export function deletedBlobKeys(rows: CommitRows): string[] {
-  const keys: string[] = [];
-  for (const [sql, params] of rows.statements ?? [])
-    if (sql === BLOB_DELETE_SQL && typeof params.key === 'string') keys.push(params.key);
-  return keys;
-}
 
 /** The blob keys of the pictures in a store with an id above `afterId`, each with its picture's id. */
 function namedBlobs(store: SqliteStore, afterId: number): { id: number; keys: string[] }[] {

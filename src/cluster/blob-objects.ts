@@ -1,11 +1,24 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
+import type { CommitRows } from '../store/commit-rows.js';
+import { blobDeleteStatement } from '../store/privacy-sql.js';
 import type { StoredBlob } from '../store/store.js';
 
 /** The JetStream object store holding every picture's bytes in a cluster, under the blob's content key. */
 export const BLOB_BUCKET = 'truinlag_blobs';
 /** Bytes per message of an object: NATS caps it at the server's max_payload (1 MiB by default) anyway. */
 const CHUNK_BYTES = 1024 * 1024;
+
+/** The SQL of a blob delete in a commit's statements (PRIVACY-1, PRIVACY-2): how an erasure names its keys. */
+const BLOB_DELETE_SQL = blobDeleteStatement('')[0];
+
+/** The keys of the blobs a commit's statements delete. */
+export function deletedBlobKeys(rows: CommitRows): string[] {
+  const keys: string[] = [];
+  for (const [sql, params] of rows.statements ?? [])
+    if (sql === BLOB_DELETE_SQL && typeof params.key === 'string') keys.push(params.key);
+  return keys;
+}
 
 /**
  * Picture bytes replicated through JetStream (CLUSTER-9): the owner puts each blob here before it stores

@@ -11,8 +11,7 @@ import type {
 import type { CommitWriter } from '../store/commit-writer.js';
 import type { Logger } from 'pino';
 import type { BatchLog, Writer } from './batch-log.js';
-import { deletedBlobKeys } from './blob-mirror.js';
-import type { BlobObjects } from './blob-objects.js';
+import { deletedBlobKeys, type BlobObjects } from './blob-objects.js';
 import { rowsAt } from './local-replica.js';
 
 interface Waiting {
@@ -72,7 +71,7 @@ export class ClusterWriter implements StoreWriter {
   async storeBlobs(blobs: readonly StoredBlob[]): Promise<void> {
     const stopped = this.stopped;
     if (stopped !== undefined) throw stopped;
-    for (const blob of blobs) await this.blobs.put(blob);
+    await Promise.all(blobs.map((blob) => this.blobs.put(blob)));
     await this.local.storeBlobs(blobs);
   }
 
