@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LeaseHolder } from '../../src/cluster/engine-lease.js';
+import { FORWARD_HEADERS_TIMEOUT_MS } from '../../src/cluster/owner-forward.js';
 import { standbyHttp } from '../../src/cluster/standby-http.js';
 import { requestHandler } from '../../src/server/http-app.js';
 import { freePort } from './support/nats-cluster.js';
@@ -20,7 +21,7 @@ async function standbyAt(owner: LeaseHolder | undefined): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-describe('a standby forwarding HTTP to the owner', () => {
+describe('a standby forwarding HTTP to the owner', { timeout: FORWARD_HEADERS_TIMEOUT_MS * 3 }, () => {
   it('[CLUSTER-9] with no owner known, or an owner not reachable, the answer is 503 naming it, with Retry-After', async () => {
     const unknown = await fetch(`${await standbyAt(undefined)}/pictures/1`);
     expect(unknown.status).toBe(503);
@@ -49,6 +50,25 @@ describe('a standby forwarding HTTP to the owner', () => {
         owner,
         node: 'standby-node',
       });
+    }
+  });
+
+  it('[CLUSTER-9] an owner that takes the connection but never answers is answered 503 after the timeout', async () => {
+    // A frozen owner: its kernel accepts the connection, nothing reads or answers it.
+    const silent = createNetServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const base = await standbyAt({ node: 'frozen-node', url: `ws://127.0.0.1:${port}` });
+      const answer = await fetch(`${base}/pictures/7/thumb`);
+      expect(answer.status).toBe(503);
+      expect(await answer.json()).toMatchObject({
+        message: expect.stringContaining(
+          `frozen-node at http://127.0.0.1:${port} did not answer within ${FORWARD_HEADERS_TIMEOUT_MS / 1000} s`,
+        ) as string,
+      });
+    } finally {
+      silent.close();
     }
   });
 });
