@@ -7,6 +7,8 @@ import { CommitWriter } from '../store/commit-writer.js';
 import { PeriodTracker } from '../store/period-rows.js';
 import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
 import { BatchLog, ensureBatchStream, FencedError } from './batch-log.js';
+import { BlobMirror } from './blob-mirror.js';
+import { BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterStore } from './cluster-store.js';
 import { ClusterWriter } from './cluster-writer.js';
@@ -32,7 +34,7 @@ export type NodeRole = 'standby' | 'owner' | 'stopped';
  */
 export class ClusterNode {
   private role: NodeRole = 'standby';
-  private standby: { server: StandbyServer; replica: LocalReplica } | undefined;
+  private standby: { server: StandbyServer; replica: LocalReplica; mirror: BlobMirror } | undefined;
   private server: RunningServer | undefined;
   /** While this node owns the engine: the connections other nodes relay to it. */
   private host: RelayHost | undefined;
@@ -59,6 +61,7 @@ export class ClusterNode {
     private readonly nats: NatsConnection,
     private readonly log: BatchLog,
     private readonly snapshots: SharedSnapshots,
+    private readonly blobs: BlobObjects,
     private readonly logger: Logger,
     /** Told every role change (the CLI prints it). */
     private readonly onRole: (role: NodeRole, detail: string) => void,
@@ -87,7 +90,19 @@ export class ClusterNode {
     const js = jetstream(nats, { timeout: 5_000 });
     const log = new BatchLog(js, jsm);
     const snapshots = await SharedSnapshots.open(js, log, { ...cluster, dataDir: config.dataDir, logger });
-    const node = new ClusterNode(config, cluster, extras, nats, log, snapshots, logger, onRole, config.port);
+    const blobs = await BlobObjects.open(js, cluster.replicas);
+    const node = new ClusterNode(
+      config,
+      cluster,
+      extras,
+      nats,
+      log,
+      snapshots,
+      blobs,
+      logger,
+      onRole,
+      config.port,
+    );
     await node.enterStandby();
     // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
     const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
@@ -138,6 +153,13 @@ export class ClusterNode {
 
   private async enterStandby(): Promise<void> {
     const replica = new LocalReplica(this.config.dataDir, this.snapshots);
+    // The replica's store: a snapshot loaded while catching up replaces it (CLUSTER-8).
+    const mirror = new BlobMirror(
+      () => replica.copy,
+      this.blobs,
+      (stored) => replica.storeBlobs(stored),
+      this.logger,
+    );
     const server = new StandbyServer({
       node: this.cluster.node,
       owner: () => this.owner,
@@ -146,7 +168,7 @@ export class ClusterNode {
       trustProxy: this.config.limits.trustProxy,
       ...(this.extras.staticApp === undefined ? {} : { staticApp: this.extras.staticApp }),
     });
-    this.standby = { server, replica };
+    this.standby = { server, replica, mirror };
     const address = await server.listen(this.config.host, this.port);
     this.port = address.port;
     this.role = 'standby';
@@ -178,6 +200,7 @@ export class ClusterNode {
       this.owner = await lease.holderNow();
       this.standby?.server.ownerIs(this.owner);
       await this.standby?.replica.catchUp(this.log);
+      await this.standby?.mirror.fetchMissing();
     } catch (error) {
       this.logger.warn({ err: error }, 'standby: lease or log not reachable');
     }
@@ -190,11 +213,13 @@ export class ClusterNode {
    */
   private async takeOver(term: number): Promise<void> {
     const replica = this.standby?.replica;
-    if (this.role !== 'standby' || replica === undefined) return;
+    const mirror = this.standby?.mirror;
+    if (this.role !== 'standby' || replica === undefined || mirror === undefined) return;
     this.lastRenewed = Date.now();
     this.scheduleRenew();
     try {
       const marker = await this.appendMarker(replica, term);
+      await mirror.beforeServing();
       await this.leaveStandby();
       await replica.close();
       await this.serve(term, marker);
@@ -250,6 +275,8 @@ export class ClusterNode {
         marker,
         (error) => void this.stepDown(`an append failed: ${error.message}`),
         new PeriodTracker(local.teamsAsLoaded()),
+        this.blobs,
+        this.logger,
       );
       this.snapshotter?.stop();
       this.snapshotter = this.snapshots.startTaking(writer, () => positionOf(local));

@@ -9,7 +9,9 @@ import type {
   WriterStats,
 } from '../store/store.js';
 import type { CommitWriter } from '../store/commit-writer.js';
+import type { Logger } from 'pino';
 import type { BatchLog, Writer } from './batch-log.js';
+import { deletedBlobKeys, type BlobObjects } from './blob-objects.js';
 import { rowsAt } from './local-replica.js';
 
 interface Waiting {
@@ -42,6 +44,9 @@ export class ClusterWriter implements StoreWriter {
     private readonly onFailure: (error: Error) => void,
     /** What the local store holds of each team's periods: a batch carries only the periods that changed. */
     private readonly periods: PeriodTracker,
+    /** The cluster's copy of picture bytes (CLUSTER-9). */
+    private readonly blobs: BlobObjects,
+    private readonly logger: Pick<Logger, 'warn'>,
   ) {}
 
   get stopped(): Error | undefined {
@@ -58,9 +63,16 @@ export class ClusterWriter implements StoreWriter {
     this.appendNext();
   }
 
-  /** Picture bytes stay on this node's disk: replicating blobs is not built yet (docs/cluster.md). */
-  storeBlobs(blobs: readonly StoredBlob[]): Promise<void> {
-    return this.local.storeBlobs(blobs);
+  /**
+   * Puts the picture bytes in the cluster's object store, then in the local copy (CLUSTER-9): the picture
+   * job reports the picture to the engine only after this resolves, so its record is never committed
+   * before every node can fetch its bytes. A fenced writer stores nothing.
+   */
+  async storeBlobs(blobs: readonly StoredBlob[]): Promise<void> {
+    const stopped = this.stopped;
+    if (stopped !== undefined) throw stopped;
+    await Promise.all(blobs.map((blob) => this.blobs.put(blob)));
+    await this.local.storeBlobs(blobs);
   }
 
   backup(file: string): Promise<BackupResult> {
@@ -89,12 +101,19 @@ export class ClusterWriter implements StoreWriter {
       (seq) => {
         this.lastSequence = seq;
         this.queue.shift();
-        this.local.commitRows(rowsAt({ kind: 'batch', ...this.writer, rows }, seq), (result) => {
-          this.stats.commits++;
-          this.stats.ms += performance.now() - started;
-          next.done(result);
-        });
-        this.appended();
+        const commitLocally = (): void => {
+          this.local.commitRows(rowsAt({ kind: 'batch', ...this.writer, rows }, seq), (result) => {
+            this.stats.commits++;
+            this.stats.ms += performance.now() - started;
+            next.done(result);
+          });
+          this.appended();
+        };
+        const erased = deletedBlobKeys(rows);
+        if (erased.length === 0) commitLocally();
+        // The erasure is answered once the cluster's copy of its bytes is gone too. Local commits keep
+        // their order: the next append waits (erasures are rare).
+        else void this.deleteBlobs(erased).then(commitLocally);
       },
       (error: unknown) => {
         this.failure = error instanceof Error ? error : new Error(String(error));
@@ -103,6 +122,18 @@ export class ClusterWriter implements StoreWriter {
         this.onFailure(this.failure);
       },
     );
+  }
+
+  /**
+   * Deletes erased blobs from the object store. The batch is in the log whatever happens here: a delete
+   * that fails is logged, and the next owner's sweep of unnamed objects takes the bytes (CLUSTER-9).
+   */
+  private async deleteBlobs(keys: readonly string[]): Promise<void> {
+    try {
+      for (const key of keys) await this.blobs.delete(key);
+    } catch (error) {
+      this.logger.warn({ err: error, keys }, 'erased picture bytes not deleted from the cluster');
+    }
   }
 
   private appended(): void {

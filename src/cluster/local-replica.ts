@@ -5,6 +5,7 @@ import { LogTrimmedError, type BatchLog, type LogEntry } from './batch-log.js';
 import { POSITION_KEY, swapIntoDataDir } from './snapshot-file.js';
 import type { SnapshotLoader } from './shared-snapshots.js';
 import { needsSnapshot } from './snapshot-policy.js';
+import type { StoredBlob } from '../store/store.js';
 
 const NO_ROWS: CommitRows = { entities: [], periods: [], meta: [], journal: [], broadcasts: [], answers: [] };
 
@@ -44,6 +45,11 @@ export class LocalReplica {
     this.applied = positionOf(this.store);
   }
 
+  /** The copy's store as it is now (loading a snapshot replaces it). */
+  get copy(): SqliteStore {
+    return this.store;
+  }
+
   /** The last log entry this copy holds. */
   get position(): number {
     return this.applied;
@@ -65,6 +71,11 @@ export class LocalReplica {
         if (!(error instanceof LogTrimmedError) || attempt >= 2) throw error;
       }
     }
+  }
+
+  /** Stores picture bytes in the copy, behind the entries applied so far (CLUSTER-9). */
+  storeBlobs(blobs: readonly StoredBlob[]): Promise<void> {
+    return this.writer.storeBlobs(blobs);
   }
 
   async close(): Promise<void> {

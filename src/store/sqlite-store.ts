@@ -242,6 +242,17 @@ export class SqliteStore implements Store {
       .changes;
   }
 
+  /**
+   * The records of one table with an id above `afterId`, in id order, read as they are stored: a cluster
+   * standby's look for the pictures whose bytes its copy lacks (src/cluster), without loading the state.
+   */
+  *recordsAfter(table: TableName, afterId: number): IterableIterator<{ id: number; doc: unknown }> {
+    const rows = this.db
+      .prepare('SELECT kind, id, doc FROM entity WHERE kind = ? AND id > ? ORDER BY id')
+      .iterate(table, afterId) as Iterable<EntityRow>;
+    for (const row of rows) yield { id: row.id, doc: parseRow(row) };
+  }
+
   /** A blob's type, size and hash, or undefined when there is none under the key. */
   blobInfo(key: string): BlobInfo | undefined {
     return this.statements.blobInfo.get(key) as BlobInfo | undefined;

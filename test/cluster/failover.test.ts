@@ -100,8 +100,8 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     expect(await notExactlyOnce(client, ['before the handover', 'after the handover'])).toEqual([]);
   });
 
-  it('[CLUSTER-7] a standby is healthy with its role, ready once it knows the owner, serves the app, and names the owner for pictures', async () => {
-    await cluster(2);
+  it('[CLUSTER-7] a standby is healthy with its role, ready once it knows the owner, serves the app, and passes pictures and metrics on to the owner', async () => {
+    const { adminToken } = await cluster(2);
     const first = await owner(nodes);
     const standby = nodes.find((n) => n !== first) as NodeProcess;
     await standbyReady(standby, first);
@@ -118,9 +118,13 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     expect(await appConfig.json()).toEqual(
       await (await fetch(`${first.url.replace('ws://', 'http://')}/app-config.json`)).json(),
     );
-    const upload = await fetch(`${http}/pictures`, { method: 'POST', body: 'not here' });
-    expect(upload.status).toBe(503);
-    expect(await upload.json()).toMatchObject({ ok: false, ...standing });
+    // The owner answers (CLUSTER-9): an upload without a token is its 401, metrics are its own.
+    const upload = await fetch(`${http}/pictures`, { method: 'POST' });
+    expect(upload.status).toBe(401);
+    expect(await upload.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORISED' } });
+    const metrics = await fetch(`${http}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('truinlag_');
     expect((await fetch(`${first.url.replace('ws://', 'http://')}/healthz`)).status).toBe(200);
   });
 
