@@ -4,6 +4,7 @@ import type { StepInput, StepResult } from '../engine/step.js';
 import { blobDeleteStatement, redactionStatements } from '../store/privacy-sql.js';
 import { journalText } from '../store/journal-input.js';
 import { toStateDocument } from '../store/state-json.js';
+import type { BlobsInFlight } from './blobs-in-flight.js';
 import type { TurnBatch } from './turn-batch.js';
 
 /**
@@ -54,12 +55,19 @@ function subjectsOf(actor: Actor, writes: readonly Write[]): number[] {
  * Adds a step's privacy outputs to its turn's commit (PRIVACY-1, PRIVACY-2): blob deletes, the redaction
  * of journal and log rows, and — since redacted rows no longer replay to the same state — a checkpoint:
  * the state after this step (the live state, right after its writes) becomes the journal's base, which
- * replay starts from. The step's own row is the batch's last journal row.
+ * replay starts from. The step's own row is the batch's last journal row. Bytes a picture job stored for a
+ * picture not recorded yet stay (`inFlight`): the new picture is about to name them.
  */
-export function addPrivacy(batch: TurnBatch, result: StepResult, state: EngineState): void {
+export function addPrivacy(
+  batch: TurnBatch,
+  result: StepResult,
+  state: EngineState,
+  inFlight: BlobsInFlight,
+): void {
   if (result.redactions === undefined && result.blobDeletes === undefined) return;
+  const blobDeletes = (result.blobDeletes ?? []).filter((key) => !inFlight.has(key));
   batch.statements.push(
-    ...(result.blobDeletes ?? []).map(blobDeleteStatement),
+    ...blobDeletes.map(blobDeleteStatement),
     ...(result.redactions ?? []).flatMap(redactionStatements),
   );
   if (result.redactions === undefined) return;

@@ -4,8 +4,9 @@ import type { StepResult } from '../engine/step.js';
 import { RUNTIME_COMMAND_TYPES } from '../protocol/commands/oversight.js';
 import { encodeFailure, encodeResult } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
-import type { BackupResult, MutableState, Store, StoreWriter } from '../store/store.js';
+import type { BackupResult, MutableState, Store, StoredBlob, StoreWriter } from '../store/store.js';
 import { backupJob } from './backup-job.js';
+import { BlobsInFlight } from './blobs-in-flight.js';
 import type { Clock } from './clock.js';
 import { CoalescedSignal } from './coalesced-signal.js';
 import { ConnectionBoard, ENDED_KEPT } from './connection-board.js';
@@ -77,6 +78,7 @@ export class Runtime {
   /** What the turns held back changed: which answers need not wait for them (PROTOCOL-8). */
   private readonly uncommitted = new Uncommitted();
   private readonly replies: Replies;
+  private readonly blobsInFlight = new BlobsInFlight();
   /**
    * Resolves once the keys of the answers kept before this start are read (until then every request is
    * looked up in the store, IDEMPOTENCY-1), or once shutdown stopped the reading.
@@ -116,7 +118,7 @@ export class Runtime {
       (after, limit) => store.answeredKeysAfter(after, limit),
       () => this.closing || !store.status().open,
     );
-    this.stepper = new Stepper(this.state, clock, this.replies, store.latestLocations());
+    this.stepper = new Stepper(this.state, clock, this.replies, this.blobsInFlight, store.latestLocations());
     this.delivery = new Delivery(this.state.streams);
     this.prune = new PruneSchedule(options.retentionMs);
     const runners = {
@@ -176,6 +178,20 @@ export class Runtime {
     const stopped = this.writer.stopped;
     if (stopped !== undefined) reasons.push(`The commit writer has stopped: ${stopped.message}`);
     return reasons;
+  }
+
+  /**
+   * Stores a picture job's bytes through the writer, beside the commits (PICTURE-4); until the job's
+   * `picture.processed` is stepped, an erasure leaves these keys alone (blobs-in-flight.ts).
+   */
+  async storeBlobs(blobs: readonly StoredBlob[]): Promise<void> {
+    this.blobsInFlight.hold(blobs);
+    try {
+      await this.writer.storeBlobs(blobs);
+    } catch (error) {
+      this.blobsInFlight.release(blobs.map((blob) => blob.key));
+      throw error;
+    }
   }
 
   /** An online, consistent backup of the store in `file` (through the store's writer). */

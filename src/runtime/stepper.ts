@@ -1,10 +1,12 @@
 import type { Actor, Outcome } from '../engine/handler.js';
+import { blobKey } from '../engine/pictures/records.js';
 import { seededRng } from '../engine/rng.js';
 import { step, type StepResult } from '../engine/step.js';
 import type { Command } from '../protocol/commands/index.js';
 import { encodeHttpFailure, encodeHttpResult, encodeResponse } from '../protocol/encode.js';
 import type { LatestLocation, LoggedBroadcast, MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
+import type { BlobsInFlight } from './blobs-in-flight.js';
 import { addPrivacy, journalInput } from './journal-entry.js';
 import type { Clock } from './clock.js';
 import type { Inbound } from './inbound.js';
@@ -40,6 +42,7 @@ export class Stepper {
     private readonly state: MutableState,
     private readonly clock: Clock,
     private readonly replies: Replies,
+    private readonly blobsInFlight: BlobsInFlight,
     loggedLocations: Iterable<LatestLocation> = [],
   ) {
     this.locations = new LatestLocations(loggedLocations);
@@ -69,7 +72,10 @@ export class Stepper {
         // A step that drew nothing from its RNG replays without a seed (DURABILITY-9).
         input: journalInput(input, result, now, rng.drawn ? seed : undefined, tokenHash),
       });
-    addPrivacy(batch, result, this.state);
+    // The bytes of a processed picture are named by its record now, or by nothing (refused).
+    if (item.command.type === 'picture.processed' && item.command.result.ok)
+      this.blobsInFlight.release([item.command.result.full, item.command.result.thumb].map(blobKey));
+    addPrivacy(batch, result, this.state, this.blobsInFlight);
     const reply = item.reply;
     const outcome = issued === undefined ? result.outcome : withIssuedToken(result.outcome, issued);
     const answer = reply === undefined ? undefined : answerOf(outcome);

@@ -81,7 +81,7 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
   const metrics = new ServerMetrics((): RuntimeLoad => runtime.load);
   const telemetry = new Telemetry(metrics, logger, config.slowTurnMs);
   const uploadFolder = join(config.dataDir, UPLOADS_FOLDER);
-  const storeBlobs: PictureJobServices['storeBlobs'] = (blobs) => runtime.writer.storeBlobs(blobs);
+  const storeBlobs: PictureJobServices['storeBlobs'] = (blobs) => runtime.storeBlobs(blobs);
   const jobs = { ...pictureJobs({ store, storeBlobs, uploads: uploadFolder }), ...auditJobs(store.path) };
   let runtime: Runtime;
   try {

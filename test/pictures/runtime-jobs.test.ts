@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../src/protocol/commands/index.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import type { FrameKind, Peer } from '../../src/runtime/peer.js';
+import { PassphraseSealer } from '../../src/runtime/passphrase.js';
 import { pictureJobs } from '../../src/runtime/picture-jobs.js';
 import type { JobRunner, JobRunners } from '../../src/runtime/jobs.js';
 import { Runtime } from '../../src/runtime/runtime.js';
@@ -102,7 +103,7 @@ describe('picture jobs in the runtime', () => {
       store,
       clock: new FakeClock(),
       logger,
-      jobs: pictureJobs({ store, storeBlobs: (blobs) => runtime.writer.storeBlobs(blobs), uploads }),
+      jobs: pictureJobs({ store, storeBlobs: (blobs) => runtime.storeBlobs(blobs), uploads }),
     });
     runtimes.push(runtime);
     const peer = await withTeam(runtime);
@@ -120,5 +121,58 @@ describe('picture jobs in the runtime', () => {
       size: thumb.bytes,
     });
     expect(store.readBlob(`picture/${record?.sha256}`, 0, 3)?.toString('hex')).toBe('ffd8ff');
+  });
+
+  it('[PICTURE-4] an erasure while a job waits to record the same bytes leaves them: the new picture shows', async () => {
+    const store = SqliteStore.open(tempDir());
+    const uploads = tempDir();
+    // The test holds a picture job between storing its bytes and reporting back to the engine.
+    let opened: () => void = () => undefined;
+    let gate: Promise<void> = Promise.resolve();
+    let stored: () => void = () => undefined;
+    const held = (): Promise<void> => new Promise((resolve) => (stored = resolve));
+    const storeBlobs = async (blobs: Parameters<Runtime['storeBlobs']>[0]): Promise<void> => {
+      await runtime.storeBlobs(blobs);
+      stored();
+      await gate;
+    };
+    const runtime: Runtime = new Runtime({
+      store,
+      clock: new FakeClock(),
+      logger,
+      jobs: pictureJobs({ store, storeBlobs, uploads }),
+    });
+    runtimes.push(runtime);
+    const peer = new MemoryPeer(runtime, 'admin-1');
+    // The runtime alone: the passphrase is sealed here, as a connection would before submitting it.
+    const sealer = new PassphraseSealer(Buffer.alloc(32, 7));
+    const playerOf = async (name: string): Promise<number> => {
+      const passphrase = sealer.seal(`${name} rides the S12 home`);
+      const added = await peer.answer({ type: 'player.add', name, passphrase });
+      expect(added).toMatchObject({ ok: true });
+      return (added as { result: { id: number } }).result.id;
+    };
+    const [anna, beat] = [await playerOf('Anna'), await playerOf('Beat')];
+    const image = (await makeImage('jpeg', 64, 48)).toString('base64');
+    const upload = (player: number) =>
+      peer.answer({ type: 'picture.upload', target: { kind: 'player', player }, data: image }) as Promise<{
+        ok: boolean;
+        result: { id: number };
+      }>;
+    const first = await upload(anna);
+    expect(first.ok).toBe(true);
+    gate = new Promise((resolve) => (opened = resolve));
+    const isStored = held();
+    const second = upload(beat);
+    // Beat's picture has the same bytes: stored (kept as they were), not yet recorded, when Anna is erased.
+    await isStored;
+    expect(await peer.answer({ type: 'player.erase', id: anna })).toMatchObject({ ok: true });
+    opened();
+    const recorded = await second;
+    expect(recorded.ok).toBe(true);
+    const picture = runtime.current.tables.picture.get(recorded.result.id);
+    expect(runtime.current.tables.picture.has(first.result.id)).toBe(false);
+    expect(store.readBlob(`picture/${picture?.sha256}`, 0, 3)?.toString('hex')).toBe('ffd8ff');
+    expect(store.blobInfo(`picture/${picture?.thumb.sha256}`)).toBeDefined();
   });
 });

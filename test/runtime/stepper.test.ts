@@ -9,6 +9,7 @@ import type { Inbound } from '../../src/runtime/inbound.js';
 import type { Peer } from '../../src/runtime/peer.js';
 import { Replies } from '../../src/runtime/replies.js';
 import { Stepper } from '../../src/runtime/stepper.js';
+import { BlobsInFlight } from '../../src/runtime/blobs-in-flight.js';
 import { TurnBatch } from '../../src/runtime/turn-batch.js';
 import { readJournalInput } from '../../src/store/journal-input.js';
 import type { MutableState } from '../../src/store/store.js';
@@ -25,7 +26,11 @@ const admin: Peer = {
 function setUp(): { state: MutableState; stepper: Stepper; clock: FakeClock } {
   const state = emptyState() as unknown as MutableState;
   const clock = new FakeClock();
-  return { state, clock, stepper: new Stepper(state, clock, new Replies(() => undefined)) };
+  return {
+    state,
+    clock,
+    stepper: new Stepper(state, clock, new Replies(() => undefined), new BlobsInFlight()),
+  };
 }
 
 const request = (requestId: string, command: Command, actor?: Actor): Inbound => ({
