@@ -3,30 +3,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients } from '../helpers/clients.js';
 import { launchChromium } from './support/chromium.js';
 import { startGame, startGameServer, type GameServer } from './support/game.js';
-import { axeViolations, logIn, openPhone, openTab, screenshot, type TestPhone } from './support/phones.js';
+import {
+  axeViolations,
+  linesOf,
+  logIn,
+  openPhone,
+  openTab,
+  screenshot,
+  sticksOut,
+  type TestPhone,
+} from './support/phones.js';
 
 const HB = { latitude: 47.3779, longitude: 8.5403 };
 
-/** Saves the screen and checks it with axe. */
+/** Saves the screen and checks it with axe, and that nothing sticks out of the phone's width. */
 async function look(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);
   await screenshot(page, name);
   expect(await axeViolations(page), name).toEqual([]);
+  expect(await sticksOut(page), name).toEqual({ page: 0, cutOff: [] });
 }
 
 /**
- * Every screen of the player app, in English on a light phone and in German on a dark one: each is saved
- * as a screenshot (test-artifacts/screens) and has no axe violation.
+ * Every screen of the player app, in English on a light phone, in German on a dark one and on a small
+ * one: each is saved as a screenshot (test-artifacts/screens), has no axe violation, and nothing on it
+ * sticks out of the screen's width.
  */
-describe('every screen, light and dark, English and German', { timeout: 300_000 }, () => {
+describe('every screen, light and dark, English and German, small', { timeout: 300_000 }, () => {
   let browser: Browser;
   let game: GameServer;
   const phones: { phone: TestPhone; tag: string; passphrase: string }[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium();
-    game = await startGameServer(['Rot', 'Blau']);
-    const [first, second] = game.teams;
+    game = await startGameServer(['Rot', 'Blau', 'Grün']);
+    const [first, second, third] = game.teams;
     phones.push({
       phone: await openPhone(browser, game.base, { position: HB, locale: 'en-GB', colorScheme: 'light' }),
       tag: 'en-light',
@@ -36,6 +47,13 @@ describe('every screen, light and dark, English and German', { timeout: 300_000 
       phone: await openPhone(browser, game.base, { position: HB, locale: 'de-CH', colorScheme: 'dark' }),
       tag: 'de-dark',
       passphrase: second?.passphrase as string,
+    });
+    // A small phone (360×640) in German, whose labels are the longest.
+    const small = { width: 360, height: 640 };
+    phones.push({
+      phone: await openPhone(browser, game.base, { position: HB, locale: 'de-CH', viewport: small }),
+      tag: 'de-small',
+      passphrase: third?.passphrase as string,
     });
   });
   afterAll(async () => {
@@ -71,6 +89,8 @@ describe('every screen, light and dark, English and German', { timeout: 300_000 
       expect(await page.locator('[data-phase]').textContent()).toMatch(
         /^(Normal|Perimeter|ZKaff|Specific|Spezifisch|End game|Endspiel)$/,
       );
+      // The phase's name is one word: never broken inside it, also on the small phone.
+      expect(await linesOf(page.locator('[data-phase]')), tag).toBe(1);
       await look(page, `${tag}-game`);
       await openTab(page, 'me');
       await look(page, `${tag}-me`);

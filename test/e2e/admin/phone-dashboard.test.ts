@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients } from '../../helpers/clients.js';
 import { launchChromium } from '../support/chromium.js';
 import { startGame, startGameServer, type GameServer } from '../support/game.js';
+import { linesOf, sticksOut } from '../support/phones.js';
 import { logIn, look, openDashboard, type Dashboard } from './dashboard-page.js';
 
 /** A game master following the game day from a phone. */
@@ -10,42 +11,9 @@ const PHONE = { width: 390, height: 844 };
 const LONG_NAME = 'Zürcher Oberland Herbstausflug der Klasse 4b 2026';
 const TABS = ['Live', 'Set-up', 'Feed', 'Photos', 'Catalogue', 'Past games', 'Connections'] as const;
 
-/**
- * What sticks out of the screen's width: the page's own overflow, and the visible elements whose right
- * edge is past it, except the map's tiles and what a box of its own scrolls sideways on purpose (a wide
- * table in an `overflow-x: auto` box; the tab's `main` itself does not count as such a box).
- */
-async function overflow(page: Page): Promise<{ page: number; cutOff: string[] }> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const scrollsItself = (element: Element): boolean => {
-      for (let box = element.parentElement; box !== null && box.tagName !== 'MAIN'; box = box.parentElement)
-        if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) return true;
-      return false;
-    };
-    const cutOff = Array.from(document.querySelectorAll('body *'))
-      .filter((element) => {
-        if (element.closest('.leaflet-container') !== null || scrollsItself(element)) return false;
-        const box = element.getBoundingClientRect();
-        return box.width > 0 && box.height > 0 && (box.left < -0.5 || box.right > width + 0.5);
-      })
-      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
-    return { page: document.documentElement.scrollWidth - width, cutOff: [...new Set(cutOff)].slice(0, 8) };
-  });
-}
-
 /** How far the live tab's side (the game clock and the scoreboard) would scroll sideways. */
 const sideOverflow = (page: Page): Promise<number> =>
   page.locator('.live .side').evaluate((side) => side.scrollWidth - side.clientWidth);
-
-/** How many lines a button's text takes (the distinct tops of its text's line boxes). */
-async function linesOf(page: Page, name: string): Promise<number> {
-  return page.getByRole('button', { name }).evaluate((button) => {
-    const range = document.createRange();
-    range.selectNodeContents(button);
-    return new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top))).size;
-  });
-}
 
 /**
  * The dashboard on a 390×844 phone, with a session whose name is long: every tab fits the screen's width
@@ -80,7 +48,10 @@ describe('the dashboard on a phone', { timeout: 300_000 }, () => {
       await page.getByRole('link', { name: tab, exact: true }).click();
       await page.waitForTimeout(300);
       await look(page, `phone-${tab.toLowerCase().replace(' ', '-')}`);
-      found[tab] = { ...(await overflow(page)), logOutLines: await linesOf(page, 'Log out') };
+      found[tab] = {
+        ...(await sticksOut(page)),
+        logOutLines: await linesOf(page.getByRole('button', { name: 'Log out' })),
+      };
       fits[tab] = { page: 0, cutOff: [], logOutLines: 1 };
     }
     expect(found).toEqual(fits);

@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../helpers/server.js';
 
 /** Where the screenshots of every screen go (git-ignored test artefacts). */
@@ -30,15 +30,17 @@ export interface PhoneOptions {
   readonly position: Position;
   readonly locale?: string;
   readonly colorScheme?: 'light' | 'dark';
+  /** The screen (default 390×844). */
+  readonly viewport?: { readonly width: number; readonly height: number };
 }
 
 /**
- * A phone: a browser context of 390×844 with touch, a position, and a guard that refuses (and records)
+ * A phone: a browser context of 390×844 (or `viewport`) with touch, a position, and a guard that refuses (and records)
  * every request to another host than the server's 127.0.0.1 — the app must make none.
  */
 export async function openPhone(browser: Browser, base: string, options: PhoneOptions): Promise<TestPhone> {
   const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
+    viewport: options.viewport ?? { width: 390, height: 844 },
     deviceScaleFactor: 1,
     hasTouch: true,
     locale: options.locale ?? 'en-GB',
@@ -120,4 +122,37 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return result.violations.map(
     (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
+}
+
+/**
+ * What sticks out of the screen's width: the page's own overflow, and the visible elements whose right
+ * edge is past it, except the map's tiles and what a box of its own scrolls sideways on purpose (a wide
+ * table in an `overflow-x: auto` box; a page's `main` itself does not count as such a box).
+ */
+export async function sticksOut(page: Page): Promise<{ page: number; cutOff: string[] }> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const scrollsItself = (element: Element): boolean => {
+      for (let box = element.parentElement; box !== null && box.tagName !== 'MAIN'; box = box.parentElement)
+        if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) return true;
+      return false;
+    };
+    const cutOff = Array.from(document.querySelectorAll('body *'))
+      .filter((element) => {
+        if (element.closest('.leaflet-container') !== null || scrollsItself(element)) return false;
+        const box = element.getBoundingClientRect();
+        return box.width > 0 && box.height > 0 && (box.left < -0.5 || box.right > width + 0.5);
+      })
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+    return { page: document.documentElement.scrollWidth - width, cutOff: [...new Set(cutOff)].slice(0, 8) };
+  });
+}
+
+/** How many lines an element's text takes (the distinct tops of its text's line boxes). */
+export async function linesOf(element: Locator): Promise<number> {
+  return element.evaluate((node) => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top))).size;
+  });
 }
