@@ -1,13 +1,12 @@
-import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { CommitRows } from '../store/commit-rows.js';
 import { blobDeleteStatement } from '../store/privacy-sql.js';
 import type { StoredBlob } from '../store/store.js';
+import { setUpPatiently } from './jetstream-errors.js';
 
 /** The JetStream object store holding every picture's bytes in a cluster, under the blob's content key. */
 export const BLOB_BUCKET = 'truinlag_blobs';
-/** How long a node's start keeps trying to open the bucket when the cluster does not answer in time. */
-const OPEN_PATIENCE_MS = 30_000;
 /** Bytes per message of an object: NATS caps it at the server's max_payload (1 MiB by default) anyway. */
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -30,22 +29,12 @@ export function deletedBlobKeys(rows: CommitRows): string[] {
 export class BlobObjects {
   private constructor(private readonly objects: ObjectStore) {}
 
-  /**
-   * Opens the bucket, creating it when missing: file storage, `replicas` copies (as the batch log). Nodes
-   * starting together create it at once, and a loaded cluster may take longer than a request's timeout to
-   * set up the replicas: a timeout is tried again for a while (creating it again is harmless).
-   */
+  /** Opens the bucket, creating it when missing: file storage, `replicas` copies (as the batch log). */
   static async open(js: JetStreamClient, replicas: number): Promise<BlobObjects> {
-    const deadline = Date.now() + OPEN_PATIENCE_MS;
-    for (;;) {
-      try {
-        const objects = await new Objm(js).create(BLOB_BUCKET, { storage: StorageType.File, replicas });
-        return new BlobObjects(objects);
-      } catch (error) {
-        if (error instanceof JetStreamApiError || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
+    const objects = await setUpPatiently(() =>
+      new Objm(js).create(BLOB_BUCKET, { storage: StorageType.File, replicas }),
+    );
+    return new BlobObjects(objects);
   }
 
   /**

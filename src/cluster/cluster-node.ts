@@ -13,6 +13,7 @@ import type { ClusterConfig } from './cluster-config.js';
 import { ClusterStore } from './cluster-store.js';
 import { ClusterWriter } from './cluster-writer.js';
 import { ENGINE_LEASE_KEY, Lease, type LeaseHolder } from './engine-lease.js';
+import { setUpPatiently } from './jetstream-errors.js';
 import { ConnectionRelay } from './connection-relay.js';
 import { LocalReplica, positionOf } from './local-replica.js';
 import { RelayHost } from './relay-host.js';
@@ -85,31 +86,38 @@ export class ClusterNode {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     });
-    const jsm = await jetstreamManager(nats);
-    await ensureBatchStream(jsm, cluster.replicas);
-    const js = jetstream(nats, { timeout: 5_000 });
-    const log = new BatchLog(js, jsm);
-    const snapshots = await SharedSnapshots.open(js, log, { ...cluster, dataDir: config.dataDir, logger });
-    const blobs = await BlobObjects.open(js, cluster.replicas);
-    const node = new ClusterNode(
-      config,
-      cluster,
-      extras,
-      nats,
-      log,
-      snapshots,
-      blobs,
-      logger,
-      onRole,
-      config.port,
-    );
-    await node.enterStandby();
-    // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
-    const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
-    node.lease = await Lease.open(js, leaseJs, ENGINE_LEASE_KEY, node.holder, {
-      ttlMs: cluster.leaseMs,
-      replicas: cluster.replicas,
-    });
+    let node: ClusterNode | undefined;
+    try {
+      const jsm = await jetstreamManager(nats);
+      await setUpPatiently(() => ensureBatchStream(jsm, cluster.replicas));
+      const js = jetstream(nats, { timeout: 5_000 });
+      const log = new BatchLog(js, jsm);
+      const snapshots = await SharedSnapshots.open(js, log, { ...cluster, dataDir: config.dataDir, logger });
+      const blobs = await BlobObjects.open(js, cluster.replicas);
+      node = new ClusterNode(
+        config,
+        cluster,
+        extras,
+        nats,
+        log,
+        snapshots,
+        blobs,
+        logger,
+        onRole,
+        config.port,
+      );
+      await node.enterStandby();
+      // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
+      const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
+      node.lease = await Lease.open(js, leaseJs, ENGINE_LEASE_KEY, node.holder, {
+        ttlMs: cluster.leaseMs,
+        replicas: cluster.replicas,
+      });
+    } catch (error) {
+      // A node that could not join leaves nothing running (no socket, no NATS connection): it exits.
+      await (node?.stop() ?? nats.close()).catch(() => undefined);
+      throw error;
+    }
     node.scheduleTick(0);
     return node;
   }

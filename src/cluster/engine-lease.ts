@@ -1,6 +1,6 @@
 import { StorageType, type JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { isWrongLastSequence } from './jetstream-errors.js';
+import { isWrongLastSequence, setUpPatiently } from './jetstream-errors.js';
 
 /** The bucket of ownership leases. Its TTL is the lease's: a key not renewed within it is gone. */
 export const LEASE_BUCKET = 'truinlag_leases';
@@ -47,14 +47,16 @@ export class Lease {
     options: { ttlMs: number; replicas: number },
   ): Promise<Lease> {
     // Reads from the stream's leader, not from any replica: who holds a lease is never read stale.
-    await new Kvm(js).create(LEASE_BUCKET, {
-      ttl: options.ttlMs,
-      history: 1,
-      replicas: options.replicas,
-      storage: StorageType.File,
-      allow_direct: false,
-    });
-    const kv = await new Kvm(quickJs).open(LEASE_BUCKET, { allow_direct: false });
+    await setUpPatiently(() =>
+      new Kvm(js).create(LEASE_BUCKET, {
+        ttl: options.ttlMs,
+        history: 1,
+        replicas: options.replicas,
+        storage: StorageType.File,
+        allow_direct: false,
+      }),
+    );
+    const kv = await setUpPatiently(() => new Kvm(quickJs).open(LEASE_BUCKET, { allow_direct: false }));
     return new Lease(kv, key, holder);
   }
 

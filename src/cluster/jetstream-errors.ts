@@ -11,3 +11,24 @@ export function isWrongLastSequence(error: unknown): boolean {
       error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
   );
 }
+
+/** How long a node's start keeps trying to set up a stream or bucket when the cluster does not answer. */
+const SETUP_PATIENCE_MS = 30_000;
+
+/**
+ * Runs a set-up request (creating or opening a stream or bucket) until it is answered. Nodes starting
+ * together create the same buckets at once, and a cluster whose servers just started (no meta leader yet)
+ * or a loaded one may take longer than a request's timeout to set up replicas: a request that was not
+ * answered is sent again for a while (creating what exists is harmless). A refusal (an API error) is not.
+ */
+export async function setUpPatiently<T>(request: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + SETUP_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof JetStreamApiError || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

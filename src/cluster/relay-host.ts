@@ -33,6 +33,7 @@ class RelayedSide implements TransportSide {
   readonly transport = 'ws';
   readonly remote: string;
   readonly address: string;
+  readonly via: string;
   connection: Connection | undefined;
   private sent = 0;
   /** Frames published and not yet acknowledged: each with the number of its last piece. */
@@ -48,6 +49,7 @@ class RelayedSide implements TransportSide {
   ) {
     this.remote = `${request.remote} via ${request.relay}`;
     this.address = request.address;
+    this.via = request.relay;
   }
 
   write(frame: string, written: () => void): void {

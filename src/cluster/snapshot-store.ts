@@ -5,6 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { StorageType, type JetStreamClient } from '@nats-io/jetstream';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { PRIVATE_FILE_MODE } from '../store/data-dir.js';
+import { setUpPatiently } from './jetstream-errors.js';
 import type { SnapshotRef } from './snapshot-policy.js';
 
 /** The object store bucket of the engine's snapshots (CLUSTER-8). */
@@ -33,7 +34,9 @@ export class SnapshotStore {
   /** Opens the bucket, creating it when missing: file storage, `replicas` copies (as the log). */
   static async open(js: JetStreamClient, replicas: number): Promise<SnapshotStore> {
     return new SnapshotStore(
-      await new Objm(js).create(SNAPSHOT_BUCKET, { storage: StorageType.File, replicas }),
+      await setUpPatiently(() =>
+        new Objm(js).create(SNAPSHOT_BUCKET, { storage: StorageType.File, replicas }),
+      ),
     );
   }
 

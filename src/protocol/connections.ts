@@ -7,6 +7,8 @@ export const connectionSchema = z
   .object({
     id: z.string(),
     transport: z.enum(['ws', 'unix']),
+    /** In a cluster, the node a relayed connection reached (its socket is there); absent when direct. */
+    via: z.string().optional(),
     /** `none` until its hello was accepted. */
     role: z.union([roleSchema, z.literal('none')]),
     /** The player it is logged in as, or null. */

@@ -48,6 +48,8 @@ export interface TransportSide extends FrameSink {
   readonly address: string;
   /** The connection's place in its address's count (WebSocket): given up when it ends or is an admin. */
   readonly slot?: Slot;
+  /** The cluster node whose socket this connection is relayed from (CLUSTER-4), if it is relayed. */
+  readonly via?: string;
 }
 
 /** One inbound frame: its size in bytes, and its text, read only if the frame is going to be decoded. */
@@ -123,6 +125,7 @@ export class Connection implements Peer, ConnectionInfo {
     return {
       id: this.id,
       transport: this.transport,
+      ...(this.side.via === undefined ? {} : { via: this.side.via }),
       role: this.role,
       player: actor.kind === 'player' ? actor.player : null,
       gameMaster: actor.kind === 'admin' ? (actor.gm ?? null) : null,

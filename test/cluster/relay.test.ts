@@ -88,12 +88,13 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     const team = await admin.request({ type: 'team.add', name: 'Relayed' }, { session: world.session.id });
     const state = await onStandby.request({ type: 'session.state' });
     expect(state.teams.map((t) => t.id)).toContain(team.id);
-    // The owner runs the relayed connections: its own admin sees them on its board.
+    // The owner runs the relayed connections: its own admin sees them on its board, with their node.
     const local = client([first.url], { token, clientId: 'admin-on-owner' });
     const { connections } = await local.request({ type: 'admin.connections' });
-    const ids = connections.map((c) => c.id);
-    expect(ids).toContain(admin.welcome?.connection);
-    expect(ids).toContain(onStandby.welcome?.connection);
+    const viaOf = (id: string | undefined) => connections.find((c) => c.id === id)?.via ?? 'direct';
+    expect(viaOf(admin.welcome?.connection)).toBe(standby.name);
+    expect(viaOf(onStandby.welcome?.connection)).toBe(standby.name);
+    expect(viaOf(local.welcome?.connection)).toBe('direct');
   });
 
   it('[CLUSTER-4] broadcasts reach clients on the owner and on a standby by the owner’s audience', async () => {
@@ -256,6 +257,8 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
       expect((await raw.closed).code).toBe(CLOSE_CODES.RELAY_LOST);
       const board = await admin.request({ type: 'admin.connections' });
       expect(board.ended.find((c) => c.id === connection)).toMatchObject({
+        transport: 'ws',
+        via: standby.name,
         by: 'server',
         code: CLOSE_CODES.RELAY_LOST,
         reason: 'relay-lost',

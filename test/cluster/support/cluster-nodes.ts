@@ -28,6 +28,12 @@ export interface NodeProcess {
 }
 
 /**
+ * Every node these helpers started that has not exited: a node whose sibling failed to start (in a
+ * `Promise.all`) is in no test's list, and would otherwise live on into the next test.
+ */
+const started = new Set<NodeProcess>();
+
+/**
  * Data directories for `count` nodes of one cluster: the first gets new secrets, the others copies of them
  * (every node must check passphrases and admin tokens alike). Returns the directories and the admin token.
  */
@@ -84,6 +90,8 @@ export async function startNode(
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
+  started.add(node);
+  void exited.then(() => started.delete(node));
   await waitFor(() => roles.length > 0 || child.exitCode !== null, 60_000, `node ${name} start`, 50).catch(
     (error: unknown) => {
       throw new Error(`${String(error)}\n${text.slice(-4_000)}`);
@@ -109,13 +117,17 @@ export function owner(nodes: readonly NodeProcess[], timeoutMs = 15_000): Promis
   });
 }
 
-/** SIGKILLs every node still running and waits for them to be gone. */
+/**
+ * SIGKILLs the given nodes, and every other node started here that still runs, and waits for them to be
+ * gone.
+ */
 export async function killNodes(nodes: readonly NodeProcess[]): Promise<void> {
-  for (const node of nodes) {
+  const all = [...new Set([...nodes, ...started])];
+  for (const node of all) {
     node.signal('SIGCONT');
     node.signal('SIGKILL');
   }
-  await Promise.all(nodes.map((n) => n.exited));
+  await Promise.all(all.map((n) => n.exited));
 }
 
 /**
@@ -194,5 +206,8 @@ export async function standbyReady(standby: NodeProcess, owner: NodeProcess): Pr
     TEST_LEASE_MS * 10,
     `standby ${standby.name} naming ${owner.name}`,
     50,
-  );
+  ).catch((error: unknown) => {
+    const printed = [standby, owner].map((n) => `--- ${n.name}\n${n.output().slice(-4_000)}`).join('\n');
+    throw new Error(`${String(error)}\n${printed}`);
+  });
 }

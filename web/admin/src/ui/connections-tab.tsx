@@ -151,7 +151,10 @@ function Identity({ c, who }: { c: ConnectionStatus; who: Who }) {
       <td>{role}</td>
       <td>{who.player(c.player)}</td>
       <td>{who.team(c.player)}</td>
-      <td>{c.transport === 'ws' ? 'WebSocket' : 'Unix socket'}</td>
+      <td>
+        {c.transport === 'ws' ? 'WebSocket' : 'Unix socket'}
+        {c.via === undefined ? '' : ` via ${c.via}`}
+      </td>
       <td>{c.app === null ? '—' : `${c.app.name} ${c.app.version}`}</td>
     </>
   );
