@@ -1,44 +1,32 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/client.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
-import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   clusterClient,
   clusterDataDirs,
-  killNodes,
   owner,
   readiness,
   standbyReady,
   startNode,
   type NodeProcess,
 } from './support/cluster-nodes.js';
+import { clusterRunPerTest } from './support/cluster-run.js';
 import { streamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { startNatsCluster } from './support/nats-cluster.js';
 
-let nats: NatsCluster | undefined;
-let nodes: NodeProcess[] = [];
-const clients: TruinlagClient[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await killNodes(nodes);
-  nodes = [];
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
-});
+const run = clusterRunPerTest();
 
 /** Three NATS servers, `count` truinlag nodes on them, and an admin client of the whole cluster. */
 async function cluster(count: number): Promise<{ client: TruinlagClient; adminToken: string }> {
-  nats = await startNatsCluster();
+  run.nats = await startNatsCluster();
   const { dirs, adminToken } = clusterDataDirs(count);
-  const urls = nats.urls;
-  nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls)));
-  await owner(nodes);
-  const client = clusterClient(nodes, { token: adminToken, clientId: 'cluster-admin-client' });
-  clients.push(client);
+  const urls = run.nats.urls;
+  run.nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls)));
+  await owner(run.nodes);
+  const client = clusterClient(run.nodes, { token: adminToken, clientId: 'cluster-admin-client' });
+  run.clients.push(client);
   await client.ready;
   return { client, adminToken };
 }
@@ -56,12 +44,12 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     const load = new SessionLoad(client, 'kill');
     await waitFor(() => load.acknowledged.length >= 40, 20_000, '40 acknowledged requests');
 
-    const first = await owner(nodes);
+    const first = await owner(run.nodes);
     first.signal('SIGKILL');
     const killedAt = Date.now();
     const ackedAtKill = load.acknowledged.length;
     const second = await owner(
-      nodes.filter((n) => n !== first),
+      run.nodes.filter((n) => n !== first),
       10_000,
     );
     await waitFor(
@@ -90,20 +78,20 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
   it('[CLUSTER-1] an owner stopped with SIGTERM exits cleanly and another node serves on', async () => {
     const { client } = await cluster(2);
     await client.request({ type: 'session.add', name: 'before the handover' });
-    const first = await owner(nodes);
+    const first = await owner(run.nodes);
     first.signal('SIGTERM');
     await first.exited;
     expect(first.child.exitCode).toBe(0);
     expect(first.roles.at(-1)).toBe('stopped');
-    await owner(nodes.filter((n) => n !== first));
+    await owner(run.nodes.filter((n) => n !== first));
     await client.request({ type: 'session.add', name: 'after the handover' });
     expect(await notExactlyOnce(client, ['before the handover', 'after the handover'])).toEqual([]);
   });
 
   it('[CLUSTER-7] a standby is healthy with its role, ready once it knows the owner, serves the app, and passes pictures and metrics on to the owner', async () => {
     const { adminToken } = await cluster(2);
-    const first = await owner(nodes);
-    const standby = nodes.find((n) => n !== first) as NodeProcess;
+    const first = await owner(run.nodes);
+    const standby = run.nodes.find((n) => n !== first) as NodeProcess;
     await standbyReady(standby, first);
     const http = standby.url.replace('ws://', 'http://');
     const standing = { role: 'standby', node: standby.name, owner: { node: first.name, url: first.url } };
@@ -132,7 +120,7 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
     const { client } = await cluster(2);
     const load = new SessionLoad(client, 'nats-down');
     await waitFor(() => load.acknowledged.length >= 30, 20_000, '30 acknowledged requests');
-    await nats?.servers[0]?.stop('SIGKILL');
+    await run.nats?.servers[0]?.stop('SIGKILL');
     const ackedAtStop = load.acknowledged.length;
     await waitFor(
       () => load.acknowledged.length >= ackedAtStop + 30,

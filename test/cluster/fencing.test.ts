@@ -1,37 +1,25 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchLog, type Writer } from '../../src/cluster/batch-log.js';
 import { TruinlagClient } from '../../src/client/client.js';
 import { webSocketTransport, type WebSocketConstructor } from '../../src/client/transport.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
-import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   clusterClient,
   clusterDataDirs,
-  killNodes,
   owner,
   startNode,
   TEST_LEASE_MS,
   type NodeProcess,
 } from './support/cluster-nodes.js';
+import { clusterRunPerTest } from './support/cluster-run.js';
 import { notExactlyOnce, SessionLoad } from './support/load.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { startNatsCluster } from './support/nats-cluster.js';
 
-let nats: NatsCluster | undefined;
-let nodes: NodeProcess[] = [];
-const clients: TruinlagClient[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await killNodes(nodes);
-  nodes = [];
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
-});
+const run = clusterRunPerTest();
 
 /** Every entry's sequence, kind and writer, read back from the batch stream. */
 async function logEntries(urls: string): Promise<{ seq: number; kind: string; writer: Writer }[]> {
@@ -72,12 +60,12 @@ function writerProblems(entries: readonly { seq: number; kind: string; writer: W
 
 describe('an owner frozen past its lease', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-2] cannot append once thawed, steps down, and the log never has two writers', async () => {
-    nats = await startNatsCluster();
+    run.nats = await startNatsCluster();
     const { dirs, adminToken } = clusterDataDirs(2);
-    const urls = nats.urls;
-    nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls)));
-    const frozen = await owner(nodes);
-    const other = nodes.find((n) => n !== frozen) as NodeProcess;
+    const urls = run.nats.urls;
+    run.nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls)));
+    const frozen = await owner(run.nodes);
+    const other = run.nodes.find((n) => n !== frozen) as NodeProcess;
 
     // A client of the owner alone, which does not move on: its request is read only after the thaw.
     const stale = new TruinlagClient(
@@ -87,7 +75,7 @@ describe('an owner frozen past its lease', { timeout: CHILD_PROCESS_TEST_MS }, (
         reconnect: false,
       },
     );
-    clients.push(stale);
+    run.clients.push(stale);
     await stale.ready;
     await stale.request({ type: 'session.add', name: 'before the freeze' });
 
@@ -98,7 +86,7 @@ describe('an owner frozen past its lease', { timeout: CHILD_PROCESS_TEST_MS }, (
     );
     await owner([other], TEST_LEASE_MS * 5);
     const client = clusterClient([other], { token: adminToken });
-    clients.push(client);
+    run.clients.push(client);
     const load = new SessionLoad(client, 'new-owner', 2);
     await waitFor(() => load.acknowledged.length >= 10, 20_000, 'requests served by the new owner');
 

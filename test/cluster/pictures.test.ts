@@ -10,12 +10,10 @@ import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import { makeWorld } from '../auth/support.js';
 import { found } from '../helpers/found.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
-import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 import { httpBase, makeImage, uploadHttp } from '../pictures/support.js';
 import {
   clusterDataDirs,
-  killNodes,
   owner,
   startNode,
   standbyReady,
@@ -23,33 +21,27 @@ import {
   urlClient,
   type NodeProcess,
 } from './support/cluster-nodes.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { clusterRunPerTest } from './support/cluster-run.js';
+import { startNatsCluster } from './support/nats-cluster.js';
 
-let nats: NatsCluster | undefined;
 let natsClient: NatsConnection | undefined;
-let nodes: NodeProcess[] = [];
-const clients: TruinlagClient[] = [];
+const run = clusterRunPerTest();
 
+// Registered after the run's clean-up, so run before it: the NATS client goes before its servers.
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
   await natsClient?.close();
   natsClient = undefined;
-  await killNodes(nodes);
-  nodes = [];
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
 });
 
 /** Two nodes on three NATS servers: the owner, and the standby once it knows the owner. */
 async function cluster(): Promise<{ first: NodeProcess; standby: NodeProcess; token: string }> {
-  nats = await startNatsCluster(3);
+  run.nats = await startNatsCluster(3);
   const { dirs, adminToken } = clusterDataDirs(2);
-  const urls = nats.urls;
-  nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls)));
-  const first = await owner(nodes);
+  const urls = run.nats.urls;
+  run.nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls)));
+  const first = await owner(run.nodes);
   const standby = found(
-    nodes.find((n) => n !== first),
+    run.nodes.find((n) => n !== first),
     'the standby',
   );
   await standbyReady(standby, first);
@@ -58,7 +50,7 @@ async function cluster(): Promise<{ first: NodeProcess; standby: NodeProcess; to
 
 /** The cluster's picture bucket, read by the test as any NATS client would. */
 async function blobBucket(): Promise<ObjectStore> {
-  natsClient ??= await connect({ servers: found(nats, 'the NATS cluster').urls.split(',') });
+  natsClient ??= await connect({ servers: found(run.nats, 'the NATS cluster').urls.split(',') });
   return await new Objm(natsClient).open(BLOB_BUCKET);
 }
 
@@ -81,7 +73,7 @@ function blobKeysOf(node: NodeProcess): string[] {
 /** A player's login on `url`: the client (kept for the clean-up) and the token for HTTP. */
 async function playerOn(url: string, passphrase: string): Promise<{ client: TruinlagClient; token: string }> {
   const client = urlClient([url], { clientId: `player-client-${passphrase}` });
-  clients.push(client);
+  run.clients.push(client);
   await client.ready;
   const { token } = await client.login(passphrase);
   return { client, token };
@@ -113,7 +105,7 @@ describe('pictures in a cluster', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-9] a player on a standby uploads and downloads through it; after the owner is killed the new owner serves the same bytes', async () => {
     const { first, standby, token } = await cluster();
     const admin = urlClient([first.url], { token, clientId: 'admin-client' });
-    clients.push(admin);
+    run.clients.push(admin);
     await admin.ready;
     const world = await makeWorld(admin, 'P', 1);
     const me = found(world.players[0], 'the player');
@@ -173,7 +165,7 @@ describe('pictures in a cluster', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-9] an erased picture is deleted from the cluster, not brought back by a standby, and missing on the new owner; unnamed bytes go at a takeover', async () => {
     const { first, standby, token } = await cluster();
     const admin = urlClient([standby.url], { token, clientId: 'admin-client' });
-    clients.push(admin);
+    run.clients.push(admin);
     await admin.ready;
     const world = await makeWorld(admin, 'E', 1);
     const me = found(world.players[0], 'the player');

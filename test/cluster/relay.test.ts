@@ -1,5 +1,5 @@
 import { connect as connectNats } from '@nats-io/transport-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { relayHeaders, relaySubjects } from '../../src/cluster/relay-subjects.js';
 import type { TruinlagClient } from '../../src/client/client.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
@@ -9,33 +9,21 @@ import { nextBroadcast } from '../helpers/clients.js';
 import { found } from '../helpers/found.js';
 import { RawWsClient } from '../helpers/raw.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
-import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   clientStartingOn,
   clusterDataDirs,
-  killNodes,
   owner,
   startNode,
   standbyReady,
   urlClient,
   type NodeProcess,
 } from './support/cluster-nodes.js';
+import { clusterRunPerTest } from './support/cluster-run.js';
 import { streamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { startNatsCluster } from './support/nats-cluster.js';
 
-let nats: NatsCluster | undefined;
-let nodes: NodeProcess[] = [];
-const clients: TruinlagClient[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await killNodes(nodes);
-  nodes = [];
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
-});
+const run = clusterRunPerTest();
 
 /** `count` nodes on three NATS servers: the owner, and the standbys once each knows the owner. */
 async function cluster(
@@ -43,12 +31,12 @@ async function cluster(
   env: Record<string, string> = {},
   maxPayload?: number,
 ): Promise<{ first: NodeProcess; standbys: NodeProcess[]; token: string }> {
-  nats = await startNatsCluster(3, maxPayload);
+  run.nats = await startNatsCluster(3, maxPayload);
   const { dirs, adminToken } = clusterDataDirs(count);
-  const urls = nats.urls;
-  nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls, env)));
-  const first = await owner(nodes);
-  const standbys = nodes.filter((n) => n !== first);
+  const urls = run.nats.urls;
+  run.nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, urls, env)));
+  const first = await owner(run.nodes);
+  const standbys = run.nodes.filter((n) => n !== first);
   await Promise.all(standbys.map((n) => standbyReady(n, first)));
   return { first, standbys, token: adminToken };
 }
@@ -56,7 +44,7 @@ async function cluster(
 /** A client of the given URLs only (in turn on each reconnect), remembered for the clean-up. */
 function client(urls: readonly string[], options: Parameters<typeof urlClient>[1] = {}): TruinlagClient {
   const made = urlClient(urls, options);
-  clients.push(made);
+  run.clients.push(made);
   return made;
 }
 
@@ -137,7 +125,7 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
       token,
       clientId: 'rotating-client',
     });
-    clients.push(rotating);
+    run.clients.push(rotating);
     const relayed = client([standby.url], { token, clientId: 'relayed-client' });
     await Promise.all([rotating.ready, relayed.ready]);
     const [seenRotating, seenRelayed] = [collect(rotating), collect(relayed)];
@@ -241,7 +229,7 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     const admin = client([first.url], { token, clientId: 'admin-on-owner' });
     await admin.ready;
     // Listen in on what relays send the owner, to learn the relayed connection's subject.
-    const nc = await connectNats({ servers: found(nats, 'NATS').urls.split(',') });
+    const nc = await connectNats({ servers: found(run.nats, 'NATS').urls.split(',') });
     try {
       const subjects: string[] = [];
       nc.subscribe(relaySubjects.allToOwner(first.name), {

@@ -2,39 +2,19 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchLog, type LogBounds } from '../../src/cluster/batch-log.js';
 import { POSITION_KEY } from '../../src/cluster/snapshot-file.js';
 import { SnapshotStore, type StoredSnapshot } from '../../src/cluster/snapshot-store.js';
-import type { TruinlagClient } from '../../src/client/client.js';
 import { DATABASE_FILE } from '../../src/store/data-dir.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
-import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
-import {
-  clusterDataDirs,
-  killNodes,
-  owner,
-  startNode,
-  TEST_LEASE_MS,
-  urlClient,
-  type NodeProcess,
-} from './support/cluster-nodes.js';
+import { clusterDataDirs, owner, startNode, TEST_LEASE_MS, urlClient } from './support/cluster-nodes.js';
+import { clusterRunPerTest } from './support/cluster-run.js';
 import { notExactlyOnce, SessionLoad } from './support/load.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { startNatsCluster } from './support/nats-cluster.js';
 
-let nats: NatsCluster | undefined;
-let nodes: NodeProcess[] = [];
-const clients: TruinlagClient[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await killNodes(nodes);
-  nodes = [];
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
-});
+const run = clusterRunPerTest();
 
 /** A snapshot every 10 log entries, so that a few dozen requests make several and trim the log. */
 const SNAPSHOTS = { TRUINLAG_SNAPSHOT_EVERY: '10' };
@@ -64,17 +44,17 @@ function storedPosition(dataDir: string): number {
 
 describe('shared snapshots and a trimmed log', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-8] a node started empty after the log was trimmed loads the newest snapshot, replays the rest and takes over with all data', async () => {
-    nats = await startNatsCluster();
-    const urls = nats.urls;
+    run.nats = await startNatsCluster();
+    const urls = run.nats.urls;
     const { dirs, adminToken } = clusterDataDirs(2);
     const [firstDir, emptyDir] = dirs as [string, string];
     const first = await startNode('node-a', firstDir, urls, SNAPSHOTS);
-    nodes.push(first);
+    run.nodes.push(first);
     await owner([first]);
 
     const options = { token: adminToken, clientId: 'snapshot-client' };
     const client = urlClient([first.url], options);
-    clients.push(client);
+    run.clients.push(client);
     const kept = await client.request({ type: 'session.add', name: 'made first' }, { id: 'first-add' });
     await client.request({ type: 'player.add', name: 'Pia', passphrase: PASSPHRASE, session: kept.id });
     const load = new SessionLoad(client, 'before', 2);
@@ -91,7 +71,7 @@ describe('shared snapshots and a trimmed log', { timeout: CHILD_PROCESS_TEST_MS 
     expect(view.bounds.first - 1).toBe(view.snapshots.at(-1)?.position);
 
     const fresh = await startNode('node-b', emptyDir, urls, { ...SNAPSHOTS, TRUINLAG_LOG_LEVEL: 'info' });
-    nodes.push(fresh);
+    run.nodes.push(fresh);
     const { last } = (await clusterView(urls)).bounds;
     await waitFor(() => storedPosition(emptyDir) >= last, 30_000, 'the new node caught up', 100).catch(
       (error: unknown) => {
@@ -103,7 +83,7 @@ describe('shared snapshots and a trimmed log', { timeout: CHILD_PROCESS_TEST_MS 
     first.signal('SIGKILL');
     await owner([fresh], TEST_LEASE_MS * 10);
     const after = urlClient([fresh.url], options);
-    clients.push(after);
+    run.clients.push(after);
     // Re-sent under its id, the first request is answered from the snapshot's answers, not run again.
     const again = await after.request({ type: 'session.add', name: 'made first' }, { id: 'first-add' });
     expect(again.id).toBe(kept.id);
@@ -115,17 +95,17 @@ describe('shared snapshots and a trimmed log', { timeout: CHILD_PROCESS_TEST_MS 
   });
 
   it('[CLUSTER-8] a standby killed and left down while the log was trimmed past it loads a snapshot over its old store', async () => {
-    nats = await startNatsCluster();
-    const urls = nats.urls;
+    run.nats = await startNatsCluster();
+    const urls = run.nats.urls;
     const { dirs, adminToken } = clusterDataDirs(2);
     const [ownerDir, standbyDir] = dirs as [string, string];
     const first = await startNode('node-a', ownerDir, urls, SNAPSHOTS);
-    nodes.push(first);
+    run.nodes.push(first);
     await owner([first]);
     const client = urlClient([first.url], { token: adminToken });
-    clients.push(client);
+    run.clients.push(client);
     const standby = await startNode('node-b', standbyDir, urls, SNAPSHOTS);
-    nodes.push(standby);
+    run.nodes.push(standby);
     const early = new SessionLoad(client, 'early', 2);
     await waitFor(() => early.acknowledged.length >= 20, 30_000, '20 early requests');
     await early.stop();
@@ -145,7 +125,7 @@ describe('shared snapshots and a trimmed log', { timeout: CHILD_PROCESS_TEST_MS 
     );
     await late.stop();
     const again = await startNode('node-b', standbyDir, urls, { ...SNAPSHOTS, TRUINLAG_LOG_LEVEL: 'info' });
-    nodes.push(again);
+    run.nodes.push(again);
     const current = (await clusterView(urls)).bounds.last;
     await waitFor(
       () => storedPosition(standbyDir) >= current,
@@ -158,7 +138,7 @@ describe('shared snapshots and a trimmed log', { timeout: CHILD_PROCESS_TEST_MS 
     first.signal('SIGKILL');
     await owner([again], TEST_LEASE_MS * 10);
     const after = urlClient([again.url], { token: adminToken });
-    clients.push(after);
+    run.clients.push(after);
     expect(await notExactlyOnce(after, [...early.acknowledged, ...late.acknowledged])).toEqual([]);
   });
 });

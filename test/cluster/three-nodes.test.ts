@@ -1,26 +1,24 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/client.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
 import { readJournalInput } from '../../src/store/journal-input.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import { collect, settle } from '../auth/support.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
-import { removeTempDirs } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   clientStartingOn,
   clusterDataDirs,
-  killNodes,
   owner,
   standbyReady,
   startNode,
   urlClient,
-  type NodeProcess,
 } from './support/cluster-nodes.js';
+import { clusterRunPerTest } from './support/cluster-run.js';
 import { notOnceIn, streamGaps, TeamLoad } from './support/load.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { startNatsCluster } from './support/nats-cluster.js';
 
 const SESSIONS = 20;
 /** The owner is killed this often; each time the next one must take over (three nodes: twice). */
@@ -30,22 +28,11 @@ const SERVED_AGAIN_MS = 10_000;
 /** Each session's loader waits this long between requests: twenty of them, on a small shared machine. */
 const PAUSE_MS = 50;
 
-let nats: NatsCluster | undefined;
-let nodes: NodeProcess[] = [];
-const clients: TruinlagClient[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await killNodes(nodes);
-  nodes = [];
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
-});
+const run = clusterRunPerTest();
 
 /** Remembers a client for the clean-up. */
 function kept(client: TruinlagClient): TruinlagClient {
-  clients.push(client);
+  run.clients.push(client);
   return client;
 }
 
@@ -106,18 +93,18 @@ function journaledTeams(dataDir: string, session: number): string[] {
 
 describe('three nodes, twenty sessions, the owner killed twice', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-1] every session is served again within 10 s of each kill; nothing acknowledged is lost or doubled, clients resume with no gap or repeat, and timers fire on the new owner', async () => {
-    nats = await startNatsCluster();
-    const natsUrls = nats.urls;
+    run.nats = await startNatsCluster();
+    const natsUrls = run.nats.urls;
     const { dirs, adminToken } = clusterDataDirs(3);
-    nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, natsUrls)));
-    const first = await owner(nodes);
-    await Promise.all(nodes.filter((n) => n !== first).map((n) => standbyReady(n, first)));
-    const urls = nodes.map((n) => n.url);
+    run.nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${i + 1}`, dir, natsUrls)));
+    const first = await owner(run.nodes);
+    await Promise.all(run.nodes.filter((n) => n !== first).map((n) => standbyReady(n, first)));
+    const urls = run.nodes.map((n) => n.url);
     const admin = kept(urlClient(urls, { token: adminToken, clientId: 'setup-admin', broadcasts: false }));
     const watched = await watchedSessions(urls, adminToken, admin);
     const loads = watched.map((w) => w.load);
 
-    let alive = [...nodes];
+    let alive = [...run.nodes];
     const servedAgainMs: number[][] = [];
     for (let kill = 1; kill <= KILLS; kill++) {
       const ackedBefore = loads.map((l) => l.acks.length);
