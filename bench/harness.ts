@@ -144,6 +144,29 @@ export const startEngine = (maxQueueBytes: number): Promise<Child> =>
 /** The baselines: a plain `ws` echo and fan-out server in a child process, with a data dir for its SQLite log. */
 export const startEcho = (): Promise<Child> => startChild('echo-child.ts', [tempDir()]);
 
+/**
+ * Pings from a client in its own process (pinger-child.ts), closed loop, over a warm-up and a measured
+ * window of `durationMs`: the latencies it saw, summarised.
+ */
+export async function pingsFromChild(server: Child, durationMs = DURATION_MS): Promise<Summary> {
+  const child = fork(
+    join(BENCH_DIR, 'pinger-child.ts'),
+    [server.url, server.token ?? '', String(WARMUP_MS), String(durationMs)],
+    { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const report = await within(
+    WARMUP_MS + durationMs + 20_000,
+    'pinger child',
+    new Promise<{ latencies: number[]; seconds: number }>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as { latencies: number[]; seconds: number }));
+      child.once('exit', (code) => reject(new Error(`pinger child exited (${code}) without a report`)));
+    }),
+  );
+  return summarise(report.latencies, report.seconds);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // CPU meters
 // ---------------------------------------------------------------------------------------------------

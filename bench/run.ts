@@ -15,7 +15,8 @@
  *      and when that client is cut off (close code 4008) at a 256 KiB outbound bound;
  *  (e) the player app in headless Chromium: time from back online to "synced" for 10 queued actions, and
  *      the size of the JavaScript it loads before its first screen;
- *  (f) one client's text-less pings on an idle server and beside 50 clients adding players (PROTOCOL-8);
+ *  (f) one client's text-less pings on an idle server and beside 50 clients adding players (PROTOCOL-8); the
+ *      pinger runs in its own process, so that reading the writers' answers does not delay its reads;
  *  (g) start-up against `node -e 0` in the same run: a restart of the built server with a day's data
  *      directory (it plays 200,000 commands first; BENCH_DAY_COMMANDS sets fewer) to its first answer,
  *      and the CLI's one-shot calls.
