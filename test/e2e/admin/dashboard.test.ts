@@ -134,6 +134,11 @@ describe('the game master’s dashboard', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: 'Pause the game' }).waitFor();
     const session = (await admin.request({ type: 'session.list' }))[0];
     expect(session?.game).not.toBeNull();
+    // The session picker follows the start without a reload.
+    await page
+      .getByRole('combobox', { name: 'Session' })
+      .getByText('Züri (running)')
+      .waitFor({ state: 'attached' });
   });
 
   it('follows two scripted phones on the map and the scoreboard within a second, and undoes a catch', async () => {
@@ -173,6 +178,16 @@ describe('the game master’s dashboard', { timeout: 300_000 }, () => {
     );
     expect(followed).toBeLessThan(FOLLOW_MS);
     await look(page, 'live');
+    // On a small laptop the header's controls share one row; the tabs take the next.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const middle = async (name: string, role: 'heading' | 'button'): Promise<number> => {
+      const box = await page.getByRole(role, { name }).boundingBox();
+      return box === null ? Number.NaN : box.y + box.height / 2;
+    };
+    const headerGap = (await middle('Log out', 'button')) - (await middle('TrainLag game master', 'heading'));
+    await look(page, 'live-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(Math.abs(headerGap)).toBeLessThan(8);
 
     const before = await admin.request({ type: 'session.state' }, { session: sessionId });
     const standing = (teams: typeof before.teams) =>

@@ -197,6 +197,7 @@ export class Desk {
     const e = b.event;
     if (e.type === 'session.added' || e.type === 'session.changed')
       this.sessions.value = upsert(this.sessions.value, e.session);
+    if (b.session !== null) this.followSessionGame(b.session, e);
     if (e.type === 'player.added' || e.type === 'player.changed')
       this.players.value = upsert(this.players.value, e.player);
     if (e.type === 'game.ended') this.gamesEnded.value++;
@@ -214,6 +215,16 @@ export class Desk {
       void this.request({ type: 'catch.refusals' }).then((r) => (this.refusals.value = r));
     // After its end, the snapshot carries the ended game's course with its authors (AUTH-7).
     if (applied.refetch || e.type === 'game.ended') void this.refetchSession();
+  }
+
+  /** Keeps the session picker's "(running)" and pause marks true as games start, end and pause. */
+  private followSessionGame(id: number, e: BroadcastMessage['event']): void {
+    const session = this.sessions.value.find((s) => s.id === id);
+    if (session === undefined) return;
+    const game = e.type === 'game.started' ? e.game.id : e.type === 'game.ended' ? null : session.game;
+    const paused = e.type === 'clock.paused' ? true : e.type === 'clock.resumed' ? false : session.paused;
+    if (game !== session.game || paused !== session.paused)
+      this.sessions.value = upsert(this.sessions.value, { ...session, game, paused });
   }
 
   private addTrackPoint(team: number, point: TrackPoint): void {
