@@ -83,11 +83,11 @@ export function partOfStep(input: StepInput, before: EngineState): StepPart {
 }
 
 /**
- * The parts a step's writes touch, each once. A record belongs to a part by its table (`partsOfRecord`);
- * a put or delete touches the record's part before and after (a record that moved would touch both). A
- * `nextId` write hands out the ids from the table's counter before the step up to it: it belongs to the
- * parts of the records created under those ids in the same step. (The counters are still shared by all
- * parts: ids per part are step 2 of docs/cluster.md.)
+ * The parts a step's writes touch, each once. A record belongs to a part by its table (`partOfRecord`); a
+ * put or delete touches the record's part before and after (a record that moved would touch both). A
+ * `nextId` write hands out ids for the records the step creates, whose puts name their parts: it adds no
+ * part of its own. (The counters are still shared by all parts: ids per part are step 2 of
+ * docs/cluster.md.)
  */
 export function partsOfWrites(writes: readonly Write[], before: EngineState): Part[] {
   const after = new Map<string, Tables[TableName] | null>();
@@ -101,12 +101,9 @@ export function partsOfWrites(writes: readonly Write[], before: EngineState): Pa
     },
   };
   const parts = new Map<string, Part>();
-  const add = (part: Part): void => void parts.set(partKey(part), part);
   for (const w of writes) {
-    if (w.op === 'nextId') {
-      for (let id = before.nextIds[w.table]; id < w.next; id++)
-        if (after.has(`${w.table}/${id}`)) partsOfChange(w.table, id, records).forEach(add);
-    } else partsOfChange(w.table, w.id, records).forEach(add);
+    if (w.op === 'nextId') continue;
+    for (const part of partsOfChange(w.table, w.id, records)) parts.set(partKey(part), part);
   }
   return [...parts.values()];
 }

@@ -111,7 +111,7 @@ describe('[CLUSTER-11] the part model', () => {
     expect(parts([{ op: 'delete', table: 'challenge', id: 1 }])).toEqual(['global']);
   });
 
-  it('[CLUSTER-11] a new id belongs to the part of the record made with it', () => {
+  it('[CLUSTER-11] a new id adds no part of its own: the record made with it names the part', () => {
     const next = d.state().nextIds.trackPoint;
     const point = { id: next, team: team(1).id, lat: 47.37, lon: 8.54, timestamp: d.now() };
     expect(
