@@ -132,7 +132,7 @@ function partsOfChange(table: TableName, id: number, records: Records): Part[] {
   const old = records.before(table, id);
   const doc = records.after(table, id);
   if (table === 'session')
-    return partsOfSessionChange(old as SessionRecord | undefined, doc as SessionRecord);
+    return partsOfSessionChange(old as SessionRecord | undefined, doc as SessionRecord | undefined);
   return [old, doc].flatMap((record) => (record === undefined ? [] : [partOfRecord(table, record, records)]));
 }
 
@@ -151,7 +151,11 @@ function partsOfChange(table: TableName, id: number, records: Records): Part[] {
  *   picture belongs to its player, who is global (`session` there only widens who may see it).
  * `session` records are split by field (`partsOfSessionChange`).
  */
-function partOfRecord(table: TableName, record: Tables[TableName], records: Records): Part {
+function partOfRecord(
+  table: Exclude<TableName, 'session'>,
+  record: Tables[TableName],
+  records: Records,
+): Part {
   switch (table) {
     case 'challenge':
     case 'challengeSet':
@@ -160,7 +164,6 @@ function partOfRecord(table: TableName, record: Tables[TableName], records: Reco
     case 'player':
     case 'token':
     case 'gameMaster':
-    case 'session':
       return GLOBAL;
     case 'team':
     case 'pastGame':
