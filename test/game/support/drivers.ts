@@ -90,6 +90,8 @@ export class StepDriver implements GameDriver {
   private clock: number;
   /** The result of the latest step (its writes and broadcasts). */
   last: StepResult | undefined;
+  /** Sees every step (reported ones and due timers included) before its writes are applied to `before`. */
+  onStep: ((input: StepInput, result: StepResult, before: EngineState) => void) | undefined;
 
   constructor(start: number, seed: number, state?: MutableState) {
     this.clock = start;
@@ -109,17 +111,18 @@ export class StepDriver implements GameDriver {
    * Runs one step and applies it, then the internal commands it reported, as the runtime does (CATCH-7);
    * returns the step's full result (writes, broadcasts, outcome).
    */
-  exec(input: StepInput): StepResult {
-    const result = this.apply(input);
+  exec(input: StepInput, loginTokenHash?: string): StepResult {
+    const result = this.apply(input, loginTokenHash);
     this.last = result;
     for (const report of result.reports ?? [])
       this.apply({ command: report.command, actor: { kind: 'system' }, session: report.session });
     return result;
   }
 
-  private apply(input: StepInput): StepResult {
+  private apply(input: StepInput, loginTokenHash?: string): StepResult {
     const seed = this.seeds.int(0, 2 ** 32 - 1);
-    const result = step(this.current, input, { now: this.clock, rng: seededRng(seed) });
+    const result = step(this.current, input, { now: this.clock, rng: seededRng(seed), loginTokenHash });
+    this.onStep?.(input, result, this.current);
     applyWrites(this.current, result.writes);
     if (result.writes.length > 0) this.journal.push({ input, now: this.clock, seed });
     for (const b of result.broadcasts) {

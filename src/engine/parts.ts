@@ -1,0 +1,217 @@
+import { COMMANDS, type CommandType } from '../protocol/commands/index.js';
+import type { StepInput } from './step.js';
+import type { EngineState, SessionRecord, TableName, Tables, Write } from './state.js';
+
+/**
+ * The parts of the state (CLUSTER-11, docs/cluster.md "Per-session ownership"): the global part
+ * (catalogue, players' global fields, game-master accounts, the list of sessions) and one part per game
+ * session (what that session's game writes). Per-session ownership needs every step to write inside one
+ * part, so that each part can have its own owner; this module says which part a step runs in and which
+ * parts its writes touch. Nothing here changes what the engine does.
+ */
+export type Part = { readonly kind: 'global' } | { readonly kind: 'session'; readonly session: number };
+
+export const GLOBAL: Part = { kind: 'global' };
+export const sessionPart = (session: number): Part => ({ kind: 'session', session });
+
+/** A part as a string (`global`, `session:3`), to compare parts and keep them in sets. */
+export const partKey = (part: Part): string =>
+  part.kind === 'global' ? 'global' : `session:${part.session}`;
+
+/**
+ * The commands whose steps may write outside their own part, and why. Every other command writes only
+ * the part it runs in; the test over every command (test/engine/parts.test.ts) refuses any other step
+ * that crosses, and any entry here that no step of its corpus needs.
+ */
+export const CROSS_PART: { readonly [T in CommandType]?: string } = {
+  'location.send':
+    "writes the player's last position on the global player record: until player positions/teams are " +
+    'session-owned (positions)',
+  catch:
+    "a catch with a position records it as a location report, which writes the catcher's last position " +
+    'on the global player record: until player positions/teams are session-owned (positions)',
+  'team.assign':
+    "writes the player's team and clears their last position on the global player record: until player " +
+    'positions/teams are session-owned (positions)',
+  'team.remove':
+    "clears its members' team on the global player record: until player positions/teams are " +
+    'session-owned (positions)',
+  'game.stop':
+    "clears its players' last positions on the global player record (until player positions/teams are " +
+    'session-owned, positions); and arms the retention timer, which runs on wall time, not on the ' +
+    "session's game clock, so it is a timer of no session (global)",
+  'game.end': "the end alarm ends the game as `game.stop` does (see `game.stop`'s reasons)",
+  'player.edit':
+    "a global command: moving a player to another session takes them out of their old session's team",
+  'player.remove': "a global command: removing a player takes them out of their session's team",
+  'player.erase':
+    "a global command: erasure reaches every session the player played in (their teams' trails, places " +
+    'and pictures, live and archived)',
+  'privacy.expire':
+    'runs from the retention timer, a global timer (wall time, not a game clock), and clears one ' +
+    "session's archived game: its tracks, places and proof pictures",
+  'picture.processed':
+    "pictures are global commands (a profile picture belongs to its player), but a team's picture or a " +
+    "period's proof is written onto the team, in the team's session",
+  'session.edit':
+    "a session command that changes the session's name, mode or time zone: the global part's list of " +
+    'sessions, where names are unique across sessions (refused while its game runs)',
+};
+
+/** The part a step runs in and the command that decides it (CLUSTER-11). */
+export interface StepPart {
+  readonly part: Part;
+  /** The step's command, or for a due timer the command it runs (whose `CROSS_PART` entry applies). */
+  readonly command: CommandType;
+}
+
+/**
+ * The part a step runs in: a session command's is the session the request names (the engine checks that
+ * a player names their own, AUTH-3); a global command's is the global part; a due timer (`timer.fire`, a
+ * global internal command) runs its command in the timer's session, or in the global part for a timer of
+ * no session.
+ */
+export function partOfStep(input: StepInput, before: EngineState): StepPart {
+  const { command } = input;
+  if (command.type === 'timer.fire') {
+    const timer = before.tables.timer.get(command.timer);
+    if (timer !== undefined) return { part: partOfTimer(timer), command: timer.command.type };
+  }
+  const scope = COMMANDS.get(command.type)?.scope;
+  const part = scope === 'session' && input.session !== undefined ? sessionPart(input.session) : GLOBAL;
+  return { part, command: command.type };
+}
+
+/**
+ * The parts a step's writes touch, each once. A record belongs to a part by its table (`partOfRecord`); a
+ * put or delete touches the record's part before and after (a record that moved would touch both). A
+ * `nextId` write hands out ids for the records the step creates, whose puts name their parts: it adds no
+ * part of its own. (The counters are still shared by all parts: ids per part are step 2 of
+ * docs/cluster.md.)
+ */
+export function partsOfWrites(writes: readonly Write[], before: EngineState): Part[] {
+  const after = new Map<string, Tables[TableName] | null>();
+  for (const w of writes)
+    if (w.op !== 'nextId') after.set(`${w.table}/${w.id}`, w.op === 'put' ? w.doc : null);
+  const records: Records = {
+    before: (table, id) => (before.tables[table] as ReadonlyMap<number, Tables[TableName]>).get(id),
+    after: (table, id) => {
+      const key = `${table}/${id}`;
+      return after.has(key) ? (after.get(key) ?? undefined) : records.before(table, id);
+    },
+  };
+  const parts = new Map<string, Part>();
+  for (const w of writes) {
+    if (w.op === 'nextId') continue;
+    for (const part of partsOfChange(w.table, w.id, records)) parts.set(partKey(part), part);
+  }
+  return [...parts.values()];
+}
+
+/**
+ * Whether a step stays in its part (CLUSTER-11): the parts its writes touch outside the one it runs in,
+ * and whether its command is allowed to (`CROSS_PART`). Empty `outside`: the step stays in its part.
+ */
+export function crossings(
+  input: StepInput,
+  writes: readonly Write[],
+  before: EngineState,
+): { readonly step: StepPart; readonly outside: Part[]; readonly allowed: boolean } {
+  const step = partOfStep(input, before);
+  const outside = partsOfWrites(writes, before).filter((p) => partKey(p) !== partKey(step.part));
+  return { step, outside, allowed: CROSS_PART[step.command] !== undefined };
+}
+
+/** Records by table and id, before the step and after its writes. */
+interface Records {
+  before(table: TableName, id: number): Tables[TableName] | undefined;
+  after(table: TableName, id: number): Tables[TableName] | undefined;
+}
+
+function partsOfChange(table: TableName, id: number, records: Records): Part[] {
+  const old = records.before(table, id);
+  const doc = records.after(table, id);
+  if (table === 'session')
+    return partsOfSessionChange(old as SessionRecord | undefined, doc as SessionRecord | undefined);
+  return [old, doc].flatMap((record) => (record === undefined ? [] : [partOfRecord(table, record, records)]));
+}
+
+/**
+ * Which part a record belongs to, by its table:
+ * - `challenge`, `challengeSet`, `zone`, `sector`: the catalogue, shared by every session's game (read
+ *   there, written only by global commands);
+ * - `player`: a player exists across sessions (a login, a name, a passphrase) and moves between them;
+ * - `token`: a player's login, made by the global `auth.login`;
+ * - `gameMaster`: the accounts of the installation;
+ * - `team`, `pastGame`, `catchRefusal`: a session's game and its archive, each record names its session;
+ * - `trackPoint`: a team's trail, in the team's session;
+ * - `timer`: the session whose game clock it runs on; a timer of no session (the retention timer, on wall
+ *   time) is global;
+ * - `picture`: a team's picture or a period's proof is the team's session's (its `session`); a profile
+ *   picture belongs to its player, who is global (`session` there only widens who may see it).
+ * `session` records are split by field (`partsOfSessionChange`).
+ */
+function partOfRecord(
+  table: Exclude<TableName, 'session'>,
+  record: Tables[TableName],
+  records: Records,
+): Part {
+  switch (table) {
+    case 'challenge':
+    case 'challengeSet':
+    case 'zone':
+    case 'sector':
+    case 'player':
+    case 'token':
+    case 'gameMaster':
+      return GLOBAL;
+    case 'team':
+    case 'pastGame':
+    case 'catchRefusal':
+      return sessionPart((record as Tables['team' | 'pastGame' | 'catchRefusal']).session);
+    case 'trackPoint': {
+      const teamId = (record as Tables['trackPoint']).team;
+      const team = (records.after('team', teamId) ?? records.before('team', teamId)) as
+        Tables['team'] | undefined;
+      if (team === undefined)
+        throw new Error(`Track point ${record.id} names team ${teamId}, which is unknown.`);
+      return sessionPart(team.session);
+    }
+    case 'timer':
+      return partOfTimer(record as Tables['timer']);
+    case 'picture': {
+      const picture = record as Tables['picture'];
+      return picture.kind === 'player' || picture.session === null ? GLOBAL : sessionPart(picture.session);
+    }
+  }
+}
+
+const partOfTimer = (timer: Tables['timer']): Part =>
+  timer.session === null ? GLOBAL : sessionPart(timer.session);
+
+/** The fields of a session record its game writes; the others are its entry in the global part. */
+const SESSION_GAME_FIELDS: readonly (keyof SessionRecord)[] = [
+  'config',
+  'game',
+  'gamesPlayed',
+  'clockPausedAt',
+];
+
+/**
+ * A session record is split by field. Its game fields (config, the running game, the games played, the
+ * clock's pause) are the session's part. Its name, mode and time zone are its entry in the global part's
+ * list of sessions (`session.list`; names are unique across sessions). Creating a session is the global
+ * part's (`session.add`): the new record's game fields are the defaults its part starts from. Removing
+ * one (no command does yet) would end its part and its entry: both.
+ */
+function partsOfSessionChange(old: SessionRecord | undefined, doc: SessionRecord | undefined): Part[] {
+  if (old === undefined) return [GLOBAL];
+  if (doc === undefined) return [GLOBAL, sessionPart(old.id)];
+  const fields = new Set([...Object.keys(old), ...Object.keys(doc)] as (keyof SessionRecord)[]);
+  const changed = [...fields].filter((field) => JSON.stringify(doc[field]) !== JSON.stringify(old[field]));
+  const game = changed.filter((field) => SESSION_GAME_FIELDS.includes(field));
+  return [
+    ...(changed.length > game.length ? [GLOBAL] : []),
+    ...(game.length > 0 ? [sessionPart(doc.id)] : []),
+  ];
+}

@@ -1,0 +1,208 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  CROSS_PART,
+  crossings,
+  GLOBAL,
+  partKey,
+  partOfStep,
+  partsOfWrites,
+  sessionPart,
+} from '../../src/engine/parts.js';
+import type { EngineState, Write } from '../../src/engine/state.js';
+import type { StepInput, StepResult } from '../../src/engine/step.js';
+import { COMMAND_DEFS } from '../../src/protocol/commands/index.js';
+import { RUNTIME_COMMAND_TYPES } from '../../src/protocol/commands/oversight.js';
+import { StepDriver } from '../game/support/drivers.js';
+import { DAY_START, zurich } from '../game/support/game-day.js';
+import { demoCatalogueState, setUpSession, type SessionSetup } from '../game/support/setup.js';
+import { found } from '../helpers/index.js';
+import { playCorpus } from './support/parts-corpus.js';
+
+/** What the steps of a run did, by command: which ran (accepted), which wrote outside their part. */
+class Census {
+  readonly ran = new Set<string>();
+  readonly crossed = new Set<string>();
+  /** Steps that wrote outside their part although CROSS_PART does not list their command. */
+  readonly unlisted: string[] = [];
+
+  /** Counts one step, before its writes are applied to `before` (the driver's `onStep`). */
+  readonly see = (input: StepInput, result: StepResult, before: EngineState): void => {
+    if (result.outcome.ok === false) return;
+    const { step, outside, allowed } = crossings(input, result.writes, before);
+    this.ran.add(input.command.type);
+    // A due timer runs its command inside its own step: that command ran too, when it was accepted.
+    const fired = input.command.type === 'timer.fire' && result.outcome.ok === true;
+    if (fired && (result.outcome.result as { fired: boolean }).fired) this.ran.add(step.command);
+    if (outside.length === 0) return;
+    if (allowed) this.crossed.add(step.command);
+    else
+      this.unlisted.push(`${step.command} in ${partKey(step.part)} wrote ${outside.map(partKey).join(', ')}`);
+  };
+}
+
+describe('[CLUSTER-11] every step writes inside one part', () => {
+  const census = new Census();
+
+  beforeAll(async () => {
+    const driver = new StepDriver(DAY_START, 20261205);
+    driver.onStep = census.see;
+    await playCorpus(driver);
+  });
+
+  it('[CLUSTER-11] the corpus runs every command of the protocol that the engine answers', () => {
+    const engineCommands = COMMAND_DEFS.map((def) => def.type).filter(
+      (type) => !(RUNTIME_COMMAND_TYPES as readonly string[]).includes(type),
+    );
+    expect(engineCommands.filter((type) => !census.ran.has(type))).toEqual([]);
+  });
+
+  it('[CLUSTER-11] each step of the corpus writes only its own part, unless CROSS_PART lists its command', () => {
+    expect(census.unlisted).toEqual([]);
+  });
+
+  it('[CLUSTER-11] each command CROSS_PART lists does write outside its part in the corpus (no stale entry)', () => {
+    expect(Object.keys(CROSS_PART).filter((type) => !census.crossed.has(type))).toEqual([]);
+  });
+});
+
+describe('[CLUSTER-11] the part model', () => {
+  let d: StepDriver;
+  let s: SessionSetup;
+
+  beforeAll(async () => {
+    d = new StepDriver(zurich(9, 30), 3, await demoCatalogueState());
+    s = await setUpSession(d, { teams: 2, perTeam: 1, config: { numCatchers: 1 } });
+  });
+
+  const session = (): number => s.session;
+  const team = (i: number) => found(d.state().tables.team.get(found(s.teams[i], `team ${i}`)), `team ${i}`);
+  const parts = (writes: Write[]): string[] => partsOfWrites(writes, d.state()).map(partKey).sort();
+
+  it('[CLUSTER-11] a step that writes outside its part and is not listed is found', () => {
+    // A session command that (by a bug) edits a catalogue record.
+    const zone = found([...d.state().tables.zone.values()][0], 'a zone');
+    const writes: Write[] = [
+      { op: 'put', table: 'zone', id: zone.id, doc: { ...zone, mongus: !zone.mongus } },
+    ];
+    const input: StepInput = { command: { type: 'team.list' }, actor: { kind: 'admin' }, session: session() };
+    expect(crossings(input, writes, d.state())).toEqual({
+      step: { part: sessionPart(session()), command: 'team.list' },
+      outside: [GLOBAL],
+      allowed: false,
+    });
+    const census = new Census();
+    census.see(input, { ...stepResult(), writes }, d.state());
+    expect(census.unlisted).toEqual([`team.list in session:${session()} wrote global`]);
+  });
+
+  it('[CLUSTER-11] game records are their session’s, a track point by its team, player and catalogue records global', () => {
+    const t = team(0);
+    const point = { id: 900, team: t.id, lat: 47.37, lon: 8.54, timestamp: d.now() };
+    expect(parts([{ op: 'put', table: 'team', id: t.id, doc: { ...t, points: 1 } }])).toEqual([
+      `session:${session()}`,
+    ]);
+    expect(parts([{ op: 'put', table: 'trackPoint', id: point.id, doc: point }])).toEqual([
+      `session:${session()}`,
+    ]);
+    const player = found(d.state().tables.player.get(found(s.players[0], 'a player')), 'the player');
+    expect(parts([{ op: 'put', table: 'player', id: player.id, doc: { ...player, phone: '079' } }])).toEqual([
+      'global',
+    ]);
+    expect(parts([{ op: 'delete', table: 'challenge', id: 1 }])).toEqual(['global']);
+  });
+
+  it('[CLUSTER-11] a new id adds no part of its own: the record made with it names the part', () => {
+    const next = d.state().nextIds.trackPoint;
+    const point = { id: next, team: team(1).id, lat: 47.37, lon: 8.54, timestamp: d.now() };
+    expect(
+      parts([
+        { op: 'nextId', table: 'trackPoint', next: next + 1 },
+        { op: 'put', table: 'trackPoint', id: next, doc: point },
+      ]),
+    ).toEqual([`session:${session()}`]);
+    expect(partsOfWrites([{ op: 'nextId', table: 'trackPoint', next: next + 1 }], d.state())).toEqual([]);
+  });
+
+  it('[CLUSTER-11] a session record: its game fields are its part, its name the global part, its creation global', () => {
+    const record = found(d.state().tables.session.get(session()), 'the session');
+    const put = (doc: typeof record): Write[] => [{ op: 'put', table: 'session', id: doc.id, doc }];
+    expect(parts(put({ ...record, config: { numCatchers: 2 } }))).toEqual([`session:${session()}`]);
+    expect(parts(put({ ...record, clockPausedAt: d.now() }))).toEqual([`session:${session()}`]);
+    expect(parts(put({ ...record, name: 'Anders' }))).toEqual(['global']);
+    expect(parts(put({ ...record, name: 'Anders', gamesPlayed: 4 }))).toEqual([
+      'global',
+      `session:${session()}`,
+    ]);
+    expect(parts(put({ ...record, id: 999 }))).toEqual(['global']);
+    expect(parts([{ op: 'delete', table: 'session', id: record.id }])).toEqual([
+      'global',
+      `session:${session()}`,
+    ]);
+  });
+
+  it('[CLUSTER-11] timers and pictures: a session’s timer or team picture is its part; others are global', () => {
+    const timer = { id: 901, dueAt: d.now(), pausedRemainingMs: null } as const;
+    const ends: Write = {
+      op: 'put',
+      table: 'timer',
+      id: timer.id,
+      doc: { ...timer, session: session(), command: { type: 'game.end', game: 1 } },
+    };
+    const expires: Write = {
+      op: 'put',
+      table: 'timer',
+      id: timer.id,
+      doc: { ...timer, session: null, command: { type: 'privacy.expire', pastGame: 1 } },
+    };
+    expect(parts([ends])).toEqual([`session:${session()}`]);
+    expect(parts([expires])).toEqual(['global']);
+    const image = { width: 1, height: 1, bytes: 1, mime: 'image/jpeg', sha256: '0'.repeat(64) };
+    const picture = {
+      id: 902,
+      ...image,
+      thumb: image,
+      period: null,
+      session: session(),
+      uploadedBy: null,
+      createdAt: d.now(),
+    };
+    const teamPicture = { ...picture, kind: 'team', owner: team(0).id } as const;
+    const profile = { ...picture, kind: 'player', owner: found(s.players[0], 'a player') } as const;
+    expect(parts([{ op: 'put', table: 'picture', id: picture.id, doc: teamPicture }])).toEqual([
+      `session:${session()}`,
+    ]);
+    expect(parts([{ op: 'put', table: 'picture', id: picture.id, doc: profile }])).toEqual(['global']);
+  });
+
+  it('[CLUSTER-11] a step runs in the session it names, a global command in the global part, a due timer in its own', () => {
+    const asAdmin = { actor: { kind: 'admin' }, session: undefined } as const;
+    expect(partOfStep({ ...asAdmin, command: { type: 'game.start' }, session: 7 }, d.state())).toEqual({
+      part: sessionPart(7),
+      command: 'game.start',
+    });
+    expect(partOfStep({ ...asAdmin, command: { type: 'player.list' } }, d.state())).toEqual({
+      part: GLOBAL,
+      command: 'player.list',
+    });
+    d.run({ type: 'announcement.schedule', text: 'Bald', at: d.now() + 60_000 }, session());
+    const armed = found(
+      [...d.state().tables.timer.values()].find((t) => t.command.type === 'announcement.deliver'),
+      'the announcement timer',
+    );
+    const fire = { command: { type: 'timer.fire', timer: armed.id }, actor: { kind: 'system' } } as const;
+    expect(partOfStep({ ...fire, session: undefined }, d.state())).toEqual({
+      part: sessionPart(session()),
+      command: 'announcement.deliver',
+    });
+  });
+});
+
+/** An accepted step's result with nothing in it (the writes are added by the test). */
+const stepResult = (): StepResult => ({
+  outcome: { ok: true, result: null },
+  writes: [],
+  broadcasts: [],
+  jobs: [],
+  shutdown: false,
+  reads: new Set(),
+});
