@@ -37,19 +37,15 @@ export const CROSS_PART: { readonly [T in CommandType]?: string } = {
     "clears its members' team on the global player record: until player positions/teams are " +
     'session-owned (positions)',
   'game.stop':
-    "clears its players' last positions on the global player record (until player positions/teams are " +
-    'session-owned, positions); and arms the retention timer, which runs on wall time, not on the ' +
-    "session's game clock, so it is a timer of no session (global)",
-  'game.end': "the end alarm ends the game as `game.stop` does (see `game.stop`'s reasons)",
+    "clears its players' last positions on the global player record: until player positions/teams are " +
+    'session-owned (positions)',
+  'game.end': "the end alarm ends the game as `game.stop` does (see `game.stop`'s reason)",
   'player.edit':
     "a global command: moving a player to another session takes them out of their old session's team",
   'player.remove': "a global command: removing a player takes them out of their session's team",
   'player.erase':
     "a global command: erasure reaches every session the player played in (their teams' trails, places " +
     'and pictures, live and archived)',
-  'privacy.expire':
-    'runs from the retention timer, a global timer (wall time, not a game clock), and clears one ' +
-    "session's archived game: its tracks, places and proof pictures",
   'picture.processed':
     "pictures are global commands (a profile picture belongs to its player), but a team's picture or a " +
     "period's proof is written onto the team, in the team's session",
@@ -145,8 +141,9 @@ function partsOfChange(table: TableName, id: number, records: Records): Part[] {
  * - `gameMaster`: the accounts of the installation;
  * - `team`, `pastGame`, `catchRefusal`: a session's game and its archive, each record names its session;
  * - `trackPoint`: a team's trail, in the team's session;
- * - `timer`: the session whose game clock it runs on; a timer of no session (the retention timer, on wall
- *   time) is global;
+ * - `timer`: its session (whose game clock it runs on, or, for the retention timer, whose archive it
+ *   clears on wall time); a timer of no session is global (retention timers armed before they named
+ *   their session);
  * - `picture`: a team's picture or a period's proof is the team's session's (its `session`); a profile
  *   picture belongs to its player, who is global (`session` there only widens who may see it).
  * `session` records are split by field (`partsOfSessionChange`).

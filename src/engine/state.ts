@@ -88,6 +88,11 @@ export interface TimerRecord {
   readonly command: Command;
   /** The session whose game clock this timer runs on, if any: pausing that clock pauses the timer. */
   readonly session: number | null;
+  /**
+   * The timer belongs to `session` but runs on wall time: pausing the session's game clock leaves it alone
+   * (the retention timer of a finished game, PRIVACY-1).
+   */
+  readonly wallClock?: true;
   /** Set while the session's clock is paused: the time that was left when it paused. */
   readonly pausedRemainingMs: number | null;
 }

@@ -27,9 +27,10 @@ async function started(
   return { d, s, catcher, runners: s.teams.filter((t) => t !== catcher) };
 }
 
+/** The timers on a session's game clock (not the wall-clock retention timer of an ended game, PRIVACY-1). */
 const timersOf = (d: StepDriver, session: number): { type: string; dueAt: number; paused: number | null }[] =>
   [...d.state().tables.timer.values()]
-    .filter((t) => t.session === session)
+    .filter((t) => t.session === session && t.wallClock !== true)
     .map((t) => ({ type: t.command.type, dueAt: t.dueAt, paused: t.pausedRemainingMs }));
 
 describe('stopping a game', () => {

@@ -71,6 +71,21 @@ describe('[PRIVACY-1] retention of a finished game', () => {
     }
   }, 60_000);
 
+  it('[PRIVACY-1] the retention timer belongs to the game session but runs on wall time: a paused game clock does not hold it', async () => {
+    const { owner, clock, server, world, pastGame } = await playedGame();
+    const timers = [...server.server.runtime.current.tables.timer.values()];
+    expect(timers.filter((t) => t.command.type === 'privacy.expire')).toMatchObject([
+      { session: world.session, wallClock: true, pausedRemainingMs: null },
+    ]);
+    await owner.request({ type: 'clock.pause' }, { session: world.session });
+    clock.advance(30 * DAY_MS);
+    await waitFor(
+      () => server.server.runtime.current.tables.pastGame.get(pastGame)?.expiredAt,
+      5_000,
+      'expiry while the clock is paused',
+    );
+  }, 60_000);
+
   it('[PRIVACY-1] the retention period is a session setting of at least a day', async () => {
     const game = await playedGame();
     const session = game.world.session;

@@ -14,13 +14,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const pseudonymOf = (player: number): string => `Erased player ${player}`;
 
 /**
- * Arms the retention timer of a game that just ended (PRIVACY-1): on wall time, not on the session's
- * game clock, which no longer runs for it.
+ * Arms the retention timer of a game that just ended (PRIVACY-1): in the game's session, whose archive
+ * it clears (CLUSTER-11: the session's part), but on wall time, not on the session's game clock.
  */
 export function armRetention(ctx: HandlerContext, session: SessionRecord, past: PastGameRecord): void {
   armTimer(ctx, {
     dueAt: past.endedAt + configOf(session).retentionDays * DAY_MS,
-    session: null,
+    session: session.id,
+    wallClock: true,
     command: { type: 'privacy.expire', pastGame: past.id },
   });
 }

@@ -29,7 +29,10 @@ export function armTimer(
   timer: Omit<TimerRecord, 'id' | 'pausedRemainingMs'>,
   id: number = ctx.tx.newId('timer'),
 ): TimerRecord {
-  const paused = timer.session !== null && ctx.tx.get('session', timer.session)?.clockPausedAt != null;
+  const paused =
+    timer.session !== null &&
+    timer.wallClock !== true &&
+    ctx.tx.get('session', timer.session)?.clockPausedAt != null;
   return ctx.tx.put('timer', {
     ...timer,
     id,
@@ -40,7 +43,7 @@ export function armTimer(
 /** Pauses every timer on a session's game clock, keeping the time each had left. */
 export function pauseSessionTimers(ctx: HandlerContext, session: number): void {
   for (const timer of ctx.tx.all('timer')) {
-    if (timer.session !== session || timer.pausedRemainingMs !== null) continue;
+    if (timer.session !== session || timer.wallClock === true || timer.pausedRemainingMs !== null) continue;
     ctx.tx.put('timer', { ...timer, pausedRemainingMs: Math.max(0, timer.dueAt - ctx.now) });
   }
 }

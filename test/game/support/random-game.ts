@@ -197,7 +197,8 @@ function checkInvariants(
     if (alarms[0]?.command.type === 'game.end' && alarms[0].command.game !== game.id)
       found('the alarm of another game');
   }
-  // Grace ⇔ its timer; paused clock ⇔ every timer of the session paused.
+  // Grace ⇔ its timer; paused clock ⇔ every timer on the session's game clock paused (a wall-clock
+  // timer, PRIVACY-1's retention, never is).
   const graceTimers = timers.filter((t) => t.command.type === 'grace.end');
   for (const t of teams) {
     const mine = graceTimers.filter((g) => g.command.type === 'grace.end' && g.command.team === t.id);
@@ -206,8 +207,9 @@ function checkInvariants(
   }
   const paused = session.clockPausedAt !== null;
   for (const t of timers) {
-    if ((t.pausedRemainingMs !== null) !== paused)
-      found(`timer ${t.id} ${paused ? 'runs while the clock is paused' : 'is paused while the clock runs'}`);
+    const onGameClock = t.wallClock !== true;
+    if ((t.pausedRemainingMs !== null) !== (paused && onGameClock))
+      found(`timer ${t.id} ${paused && onGameClock ? 'runs while the clock is paused' : 'is paused'}`);
   }
 }
 
