@@ -51,7 +51,10 @@ export async function joinSharedSecrets(
   const winner = await putFirst(kv, own);
   if (hasOwn) refuseDifferent(dataDir, own, winner);
   else writeMissingSecretFiles(dataDir, winner);
-  if (winner !== own) return hasOwn ? 'same' : 'taken';
+  // Equal values mean this node's put won (new secrets are random; a put sent again after a lost answer
+  // finds its own value there).
+  const won = winner.secretKey === own.secretKey && winner.adminToken === own.adminToken;
+  if (!won) return hasOwn ? 'same' : 'taken';
   return hasOwn ? 'offered' : 'new';
 }
 
@@ -70,7 +73,8 @@ async function openBucket(js: JetStreamClient, replicas: number): Promise<KV> {
 
 /** The bucket's secrets, undefined when it has none; damaged ones are an error, never adopted. */
 async function bucketSecrets(kv: KV): Promise<SecretFiles | undefined> {
-  const entry = await kv.get(INSTALLATION_KEY);
+  // A bucket just created may not answer until its replicas have a leader: asked again meanwhile.
+  const entry = await setUpPatiently(() => kv.get(INSTALLATION_KEY));
   if (entry === null || entry.operation !== 'PUT') return undefined;
   const value = entry.json<Partial<SecretFiles> | null>();
   const files = { secretKey: String(value?.secretKey), adminToken: String(value?.adminToken) };
@@ -88,10 +92,13 @@ function ownSecrets(dataDir: string): SecretFiles {
   return { secretKey, adminToken };
 }
 
-/** Creates the bucket's key with `mine`; resolves with what the bucket holds after (mine, or the winner's). */
+/**
+ * Creates the bucket's key with `mine` (only possible while it is absent); resolves with what the bucket
+ * holds after: mine, or the winner's.
+ */
 async function putFirst(kv: KV, mine: SecretFiles): Promise<SecretFiles> {
   try {
-    await kv.create(INSTALLATION_KEY, JSON.stringify(mine));
+    await setUpPatiently(() => kv.create(INSTALLATION_KEY, JSON.stringify(mine)));
     return mine;
   } catch (error) {
     if (!isWrongLastSequence(error)) throw error;

@@ -102,6 +102,31 @@ export async function startNode(
 }
 
 /**
+ * Runs `truinlag` with `args` to its end (at most `limitMs`, then SIGKILL): its exit code (null: it was
+ * still running) and everything it printed. For a node that must refuse to start.
+ */
+export function runToEnd(args: string[], limitMs: number): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [...cliEntry(), ...args], {
+    cwd: REPO_ROOT,
+    env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', TRUINLAG_LEASE_MS: String(TEST_LEASE_MS) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => {
+    const limit = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({ code: null, output });
+    }, limitMs);
+    child.once('exit', (code) => {
+      clearTimeout(limit);
+      resolve({ code, output });
+    });
+  });
+}
+
+/**
  * The node whose last announced role is `owner` among `nodes`, once there is one (waits up to
  * `timeoutMs`; on timeout the error carries what the nodes printed).
  */
