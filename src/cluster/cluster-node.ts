@@ -104,10 +104,7 @@ export class ClusterNode {
       await setUpPatiently(() => ensureBatchStream(jsm, cluster.replicas));
       const js = jetstream(nats, { timeout: 5_000 });
       const joining = performance.now();
-      // Short requests, asked again when not answered: a bucket just made by another node may not answer
-      // until its replicas elect a leader, and the rest of the start waits for this step.
-      const secretsJs = jetstream(nats, { timeout: 1_000 });
-      const outcome = await joinSharedSecrets(secretsJs, config.dataDir, cluster.replicas);
+      const outcome = await joinSharedSecrets(nats, config.dataDir, cluster.replicas);
       reports.secrets(outcome, Math.round(performance.now() - joining));
       const log = new BatchLog(js, jsm);
       const snapshots = await SharedSnapshots.open(js, log, { ...cluster, dataDir: config.dataDir, logger });

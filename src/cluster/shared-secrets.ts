@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { StorageType, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, StorageType, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
 import {
   ADMIN_TOKEN_FILE,
@@ -18,6 +19,11 @@ import { isWrongLastSequence, setUpPatiently } from './jetstream-errors.js';
 export const SECRETS_BUCKET = 'truinlag_secrets';
 /** The one key: both secrets in one value, so that they are put (and won) together. */
 export const INSTALLATION_KEY = 'installation';
+/**
+ * How long one request of the join may go unanswered before it is sent again: a bucket just made by
+ * another node may not answer until its replicas elect a leader, and the rest of the start waits.
+ */
+const REQUEST_TIMEOUT_MS = 1_000;
 
 /**
  * What a node's join did with the secrets: `new` (neither its data directory nor the bucket had any: it
@@ -34,11 +40,11 @@ export type SecretsOutcome = 'new' | 'offered' | 'taken' | 'same';
  * overwritten on either side.
  */
 export async function joinSharedSecrets(
-  js: JetStreamClient,
+  nats: NatsConnection,
   dataDir: string,
   replicas: number,
 ): Promise<SecretsOutcome> {
-  const kv = await openBucket(js, replicas);
+  const kv = await openBucket(jetstream(nats, { timeout: REQUEST_TIMEOUT_MS }), replicas);
   const local = readSecretFiles(dataDir);
   const hasOwn = local.secretKey !== undefined || local.adminToken !== undefined;
   const bucket = await bucketSecrets(kv);

@@ -1,10 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { connect } from '@nats-io/transport-node';
-import { describe, expect, it } from 'vitest';
-import { INSTALLATION_KEY, SECRETS_BUCKET } from '../../src/cluster/shared-secrets.js';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setUpPatiently } from '../../src/cluster/jetstream-errors.js';
+import { INSTALLATION_KEY, joinSharedSecrets, SECRETS_BUCKET } from '../../src/cluster/shared-secrets.js';
 import { ADMIN_TOKEN_FILE, loadOrCreateSecrets, SECRET_FILE } from '../../src/runtime/secrets.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
@@ -20,6 +21,10 @@ import { clusterRunPerTest } from './support/cluster-run.js';
 import { startNatsCluster } from './support/nats-cluster.js';
 
 const run = clusterRunPerTest();
+const connections: NatsConnection[] = [];
+afterEach(async () => {
+  for (const nc of connections.splice(0)) await nc.close();
+});
 const PASSPHRASE = 'harbour-violet-kettle';
 
 /** The two secret files of a data directory, as written. */
@@ -27,12 +32,20 @@ function secretFilesOf(dataDir: string): string[] {
   return [SECRET_FILE, ADMIN_TOKEN_FILE].map((file) => readFileSync(join(dataDir, file), 'utf8'));
 }
 
+/** A NATS connection of its own, closed after the test. */
+async function natsClient(urls: string): Promise<NatsConnection> {
+  const nc = await connect({ servers: urls.split(',') });
+  connections.push(nc);
+  return nc;
+}
+
 /** The bucket's secrets entry as a NATS client reads it: its revision and value (null: none). */
 async function bucketEntry(urls: string): Promise<{ revision: number; value: string } | null> {
   const nc = await connect({ servers: urls.split(',') });
   try {
-    const kv = await new Kvm(jetstream(nc)).open(SECRETS_BUCKET);
-    const entry = await kv.get(INSTALLATION_KEY);
+    // From the leader, asked again while a bucket just made does not answer yet (as the nodes ask).
+    const kv = await new Kvm(jetstream(nc)).open(SECRETS_BUCKET, { allow_direct: false });
+    const entry = await setUpPatiently(() => kv.get(INSTALLATION_KEY));
     return entry === null ? null : { revision: entry.revision, value: entry.string() };
   } finally {
     await nc.close();
@@ -91,20 +104,42 @@ describe('the installation secrets shared through the cluster', { timeout: CHILD
     expect(new Set([second, third])).toEqual(new Set(['node-b', 'node-c']));
   });
 
-  it('[CLUSTER-13] two first nodes started at once with empty data directories end up with the same secrets', async () => {
+  it('[CLUSTER-13] of two first joins at once with empty data directories one makes the secrets and the other takes them', async () => {
     run.nats = await startNatsCluster();
     const urls = run.nats.urls;
     const dirs = [tempDir(), tempDir()];
-    const nodes = await Promise.all(dirs.map((dir, i) => startNode(`node-${'ab'[i]}`, dir, urls)));
-    run.nodes.push(...nodes);
+    const clients = await Promise.all(dirs.map(() => natsClient(urls)));
+    const outcomes = await Promise.all(
+      dirs.map((dir, i) => joinSharedSecrets(clients[i] as NatsConnection, dir, 3)),
+    );
+    expect(outcomes.sort()).toEqual(['new', 'taken']);
     expect(secretFilesOf(dirs[1] as string)).toEqual(secretFilesOf(dirs[0] as string));
-    const made = nodes.filter((n) => /secrets: made for a new installation/.test(n.output()));
-    expect(made).toHaveLength(1);
-    const stored = await bucketEntry(urls);
-    expect(JSON.parse(stored?.value ?? 'null')).toEqual({
-      secretKey: secretFilesOf(dirs[0] as string)[0],
-      adminToken: secretFilesOf(dirs[0] as string)[1],
-    });
+    const [secretKey, adminToken] = secretFilesOf(dirs[0] as string);
+    expect(JSON.parse((await bucketEntry(urls))?.value ?? 'null')).toEqual({ secretKey, adminToken });
+  });
+
+  it('[CLUSTER-13] a data directory’s own secrets go into an empty bucket; a missing file is written from it, a differing one refused', async () => {
+    run.nats = await startNatsCluster();
+    const urls = run.nats.urls;
+    const nc = await natsClient(urls);
+    const existing = tempDir();
+    loadOrCreateSecrets(existing);
+    expect(await joinSharedSecrets(nc, existing, 3)).toBe('offered');
+    const [secretKey, adminToken] = secretFilesOf(existing);
+    expect(JSON.parse((await bucketEntry(urls))?.value ?? 'null')).toEqual({ secretKey, adminToken });
+    expect(await joinSharedSecrets(nc, existing, 3)).toBe('same');
+
+    const keyOnly = tempDir();
+    writeFileSync(join(keyOnly, SECRET_FILE), secretKey ?? '');
+    expect(await joinSharedSecrets(nc, keyOnly, 3)).toBe('taken');
+    expect(secretFilesOf(keyOnly)).toEqual(secretFilesOf(existing));
+
+    const otherToken = tempDir();
+    writeFileSync(join(otherToken, ADMIN_TOKEN_FILE), 'another-admin-token-of-enough-length');
+    const refusal = joinSharedSecrets(nc, otherToken, 3);
+    await expect(refusal).rejects.toThrow(`${join(otherToken, ADMIN_TOKEN_FILE)} differs from the secrets`);
+    await expect(refusal).rejects.not.toThrow(join(otherToken, SECRET_FILE));
+    expect(existsSync(join(otherToken, SECRET_FILE))).toBe(false);
   });
 
   it('[CLUSTER-13] a node whose secret files differ from the cluster’s is refused; neither its files nor the bucket change', async () => {
