@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkedPositionInFile } from '../../src/cluster/snapshot-file.js';
 import { SNAPSHOT_BUCKET, SnapshotStore } from '../../src/cluster/snapshot-store.js';
-import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
+import { found } from '../helpers/found.js';
+import { CHILD_PROCESS_TEST_MS, REPO_ROOT } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 import { clusterDataDirs, owner, startNode, urlClient } from './support/cluster-nodes.js';
@@ -42,6 +44,37 @@ async function cutOffUpload(js: JetStreamClient, chunks: number): Promise<string
   return id;
 }
 
+/**
+ * Starts uploading a 24 MiB snapshot (`position` 99) in a child process and SIGKILLs it once at least 16
+ * of its chunks are stored: what an owner killed during an upload leaves. Returns the upload's object id
+ * and how many chunks it left.
+ */
+async function killedUpload(
+  urls: string,
+  nc: NatsConnection,
+  file: string,
+  liveIds: readonly string[],
+): Promise<{ id: string; chunks: number }> {
+  writeFileSync(file, randomBytes(24 * 1024 * 1024));
+  const args = ['--import', 'tsx', 'test/cluster/support/snapshot-upload-child.ts', urls, file, '99'];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const chunksOf = async (): Promise<[string, number] | undefined> => {
+    const info = await (await jetstreamManager(nc)).streams.info(STREAM, { subjects_filter: `${CHUNKS}>` });
+    return Object.entries(info.state.subjects ?? {})
+      .map(([subject, count]): [string, number] => [subject.slice(CHUNKS.length), count])
+      .find(([id]) => !liveIds.includes(id));
+  };
+  try {
+    await waitFor(async () => ((await chunksOf())?.[1] ?? 0) >= 16, 60_000, '16 chunks of the upload', 20);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  const [id, chunks] = found(await chunksOf(), 'the chunks of the killed upload');
+  return { id, chunks };
+}
+
 /** The snapshot stream's chunk subjects (by object id) and its bytes. */
 async function streamView(nc: NatsConnection): Promise<{ ids: string[]; bytes: number }> {
   const info = await (await jetstreamManager(nc)).streams.info(STREAM, { subjects_filter: `${CHUNKS}>` });
@@ -68,7 +101,8 @@ describe('sweeping what cut-off snapshot uploads left', { timeout: CHILD_PROCESS
     const liveIds = (await streamView(nc)).ids;
     expect(liveIds).toHaveLength(2);
 
-    const killed = await cutOffUpload(js, 8);
+    const { id: killed, chunks } = await killedUpload(run.nats.urls, nc, join(dir, 'big'), liveIds);
+    expect((await store.list()).map((s) => s.position).sort()).toEqual([10, 20]);
     await pause(GRACE_MS + 200);
     const underWay = await cutOffUpload(js, 2);
     const before = await streamView(nc);
@@ -79,11 +113,11 @@ describe('sweeping what cut-off snapshot uploads left', { timeout: CHILD_PROCESS
     expect(after.ids).toEqual([...liveIds, underWay].sort());
     expect(swept).toMatchObject({
       subjects: 1,
-      messages: 8,
+      messages: chunks,
       bytesBefore: before.bytes,
       bytesAfter: after.bytes,
     });
-    expect(before.bytes - after.bytes).toBeGreaterThanOrEqual(8 * CHUNK_BYTES);
+    expect(before.bytes - after.bytes).toBeGreaterThanOrEqual(chunks * CHUNK_BYTES);
     for (const { position, bytes } of live) {
       const file = join(dir, `back-${position}`);
       await store.download({ name: `engine.${position}`, position }, file);
