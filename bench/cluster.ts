@@ -27,6 +27,11 @@ import { percentile, round } from './harness.js';
 
 const LOAD_MS = 5_000;
 const LANES = 8;
+/**
+ * The data directory whose secrets every case's nodes get: the cases share one NATS cluster, which refuses
+ * nodes with other secrets than its first one's (CLUSTER-13).
+ */
+const installation = clusterDataDirs(1).dirs[0];
 
 interface LoadResult {
   readonly perSecond: number;
@@ -77,7 +82,7 @@ async function sqliteNode(): Promise<LoadResult> {
  * all on the owner instead: what the standbys' following of the log costs, without relaying.
  */
 async function jetStreamNodes(natsUrls: string, count: number, onOwner = false): Promise<LoadResult> {
-  const { dirs, adminToken } = clusterDataDirs(count);
+  const { dirs, adminToken } = clusterDataDirs(count, installation);
   // One log for every case: names unique across them (a node replays the earlier cases' sessions).
   const label = `jetstream-${count}${onOwner ? '-on-owner' : ''}`;
   const nodes = await Promise.all(dirs.map((dir, i) => startNode(`${label}-${i + 1}`, dir, natsUrls)));
@@ -97,7 +102,7 @@ async function jetStreamNodes(natsUrls: string, count: number, onOwner = false):
  * the kill until a fresh client of the new owner had a durable request acknowledged.
  */
 async function takeovers(natsUrls: string, kills: number): Promise<number[]> {
-  const { dirs, adminToken } = clusterDataDirs(3);
+  const { dirs, adminToken } = clusterDataDirs(3, installation);
   const nodes: NodeProcess[] = await Promise.all(
     dirs.map((dir, i) => startNode(`take-${i + 1}`, dir, natsUrls)),
   );

@@ -17,6 +17,7 @@ import { setUpPatiently } from './jetstream-errors.js';
 import { ConnectionRelay } from './connection-relay.js';
 import { LocalReplica, positionOf } from './local-replica.js';
 import { RelayHost } from './relay-host.js';
+import { joinSharedSecrets, type SecretsOutcome } from './shared-secrets.js';
 import { SharedSnapshots } from './shared-snapshots.js';
 import type { Snapshotter } from './snapshotter.js';
 import { StandbyServer } from './standby-server.js';
@@ -26,6 +27,14 @@ const MARKER_ATTEMPTS = 5;
 
 /** What the node is doing now. */
 export type NodeRole = 'standby' | 'owner' | 'stopped';
+
+/** What a starting node tells (the CLI prints it). */
+export interface NodeReports {
+  /** Each role change. */
+  role(role: NodeRole, detail: string): void;
+  /** What the join did with the installation's secrets (CLUSTER-13), and how long it took. */
+  secrets(outcome: SecretsOutcome, ms: number): void;
+}
 
 /**
  * One truinlag node of a cluster. On standby it keeps its SQLite copy current from the batch log, refuses
@@ -72,13 +81,16 @@ export class ClusterNode {
     void this.watchNats();
   }
 
-  /** Connects to NATS, creates the stream and the lease bucket when missing, and starts on standby. */
+  /**
+   * Connects to NATS, creates the stream and the buckets when missing, makes the data directory hold the
+   * cluster's secrets (before anything reads them), and starts on standby.
+   */
   static async start(
     config: ServerConfig,
     cluster: ClusterConfig,
     extras: ServerExtras,
     logger: Logger,
-    onRole: (role: NodeRole, detail: string) => void,
+    reports: NodeReports,
   ): Promise<ClusterNode> {
     const nats = await connect({
       servers: [...cluster.servers],
@@ -91,6 +103,9 @@ export class ClusterNode {
       const jsm = await jetstreamManager(nats);
       await setUpPatiently(() => ensureBatchStream(jsm, cluster.replicas));
       const js = jetstream(nats, { timeout: 5_000 });
+      const joining = performance.now();
+      const outcome = await joinSharedSecrets(nats, config.dataDir, cluster.replicas);
+      reports.secrets(outcome, Math.round(performance.now() - joining));
       const log = new BatchLog(js, jsm);
       const snapshots = await SharedSnapshots.open(js, log, { ...cluster, dataDir: config.dataDir, logger });
       const blobs = await BlobObjects.open(js, cluster.replicas);
@@ -103,7 +118,7 @@ export class ClusterNode {
         snapshots,
         blobs,
         logger,
-        onRole,
+        (role, detail) => reports.role(role, detail),
         config.port,
       );
       await node.enterStandby();

@@ -56,6 +56,7 @@ export class SharedSnapshots implements SnapshotLoader {
    * holds. Stop the returned snapshotter when the node stops owning the engine.
    */
   startTaking(writer: Pick<StoreWriter, 'backup'>, position: () => number): Snapshotter {
+    void this.sweepLeftovers();
     return new Snapshotter(
       this.settings,
       position,
@@ -125,6 +126,7 @@ export class SharedSnapshots implements SnapshotLoader {
       const stored = await this.store.put(file, position);
       const uploaded = performance.now();
       const trimmed = await this.prune();
+      await this.sweepLeftovers();
       this.logger.info(
         {
           snapshot: stored.name,
@@ -139,6 +141,19 @@ export class SharedSnapshots implements SnapshotLoader {
     } finally {
       removeSqliteFile(file);
       this.taking = false;
+    }
+  }
+
+  /**
+   * Purges what uploads cut off by a kill left in the bucket (CLUSTER-14); run by the owner at takeover
+   * and after each upload. A failure is logged: the next upload sweeps again.
+   */
+  private async sweepLeftovers(): Promise<void> {
+    try {
+      const swept = await this.store.sweepLeftovers(this.settings.leftoverGraceMs);
+      if (swept.subjects > 0) this.logger.info(swept, 'snapshot leftovers swept');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'snapshot leftovers not swept: trying again after the next upload');
     }
   }
 

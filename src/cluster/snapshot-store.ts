@@ -2,10 +2,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { StorageType, type JetStreamClient } from '@nats-io/jetstream';
+import { StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { PRIVATE_FILE_MODE } from '../store/data-dir.js';
 import { setUpPatiently } from './jetstream-errors.js';
+import { sweepLeftoverChunks, type SweptLeftovers } from './snapshot-leftovers.js';
 import type { SnapshotRef } from './snapshot-policy.js';
 
 /** The object store bucket of the engine's snapshots (CLUSTER-8). */
@@ -29,15 +30,17 @@ export interface StoredSnapshot extends SnapshotRef {
  * digest on the way back.
  */
 export class SnapshotStore {
-  private constructor(private readonly bucket: ObjectStore) {}
+  private constructor(
+    private readonly bucket: ObjectStore,
+    private readonly jsm: JetStreamManager,
+  ) {}
 
   /** Opens the bucket, creating it when missing: file storage, `replicas` copies (as the log). */
   static async open(js: JetStreamClient, replicas: number): Promise<SnapshotStore> {
-    return new SnapshotStore(
-      await setUpPatiently(() =>
-        new Objm(js).create(SNAPSHOT_BUCKET, { storage: StorageType.File, replicas }),
-      ),
+    const bucket = await setUpPatiently(() =>
+      new Objm(js).create(SNAPSHOT_BUCKET, { storage: StorageType.File, replicas }),
     );
+    return new SnapshotStore(bucket, await setUpPatiently(() => js.jetstreamManager()));
   }
 
   /** The engine's snapshots in the bucket, newest (highest position) first. */
@@ -74,5 +77,15 @@ export class SnapshotStore {
 
   async delete(snapshot: SnapshotRef): Promise<void> {
     await this.bucket.delete(snapshot.name);
+  }
+
+  /**
+   * Purges the chunks of uploads cut off by a kill (CLUSTER-14): those no object in the bucket names, whose
+   * newest chunk is older than `graceMs`. The ids in use are read before the chunks are listed, so an
+   * upload that finishes in between is among the recent ones.
+   */
+  async sweepLeftovers(graceMs: number): Promise<SweptLeftovers> {
+    const inUse = new Set((await this.bucket.list()).map((info) => info.nuid));
+    return sweepLeftoverChunks(this.jsm, SNAPSHOT_BUCKET, inUse, graceMs);
   }
 }

@@ -3,6 +3,7 @@ import type { ServerConfig } from '../server/config.js';
 import { stderrSink } from '../server/log-sink.js';
 import type { ServerExtras } from '../server/server.js';
 import { loadOrCreateSecrets } from '../runtime/secrets.js';
+import type { SecretsOutcome } from './shared-secrets.js';
 import { resolveClusterConfig } from './cluster-config.js';
 import { ClusterNode } from './cluster-node.js';
 
@@ -13,11 +14,18 @@ export interface ServingNode {
   shutdown(): Promise<void>;
 }
 
+/** What the CLI prints of a node's join with the cluster's secrets (CLUSTER-13). */
+const SECRETS_DONE: Record<SecretsOutcome, string> = {
+  new: 'made for a new installation and shared through the cluster',
+  offered: "this data directory's shared through the cluster",
+  taken: "the cluster's written to this data directory",
+  same: "this data directory's match the cluster's",
+};
+
 /**
- * `truinlag serve --nats … --node …`: joins the cluster and prints each role change on stdout (one line
- * each: `node <name> standby …`, `node <name> owner …`, `node <name> stopped`). Every node of a cluster
- * needs the same secret.key and admin.token in its data directory (docs/cluster.md): a node whose
- * directory has none makes them, to be copied to the others before they start.
+ * `truinlag serve --nats … --node …`: joins the cluster and prints on stdout what it did with the
+ * installation's secrets (`node <name> secrets: …`, CLUSTER-13: every node shares the cluster's) and each
+ * role change (one line each: `node <name> standby …`, `node <name> owner …`, `node <name> stopped`).
  */
 export async function startClusterNode(
   config: ServerConfig,
@@ -25,14 +33,17 @@ export async function startClusterNode(
   extras: ServerExtras,
 ): Promise<ServingNode> {
   const cluster = resolveClusterConfig(input);
-  const secrets = loadOrCreateSecrets(config.dataDir);
   const logger = pino({ level: config.logLevel, base: { node: cluster.node } }, stderrSink());
-  if (secrets.created)
-    process.stdout.write(
-      `admin token (shown once, copy secret.key and admin.token to every node): ${secrets.adminToken}\n`,
-    );
-  const node = await ClusterNode.start(config, cluster, extras, logger, (role, detail) =>
-    process.stdout.write(`node ${cluster.node} ${role}: ${detail}\n`),
-  );
+  const print = (line: string): boolean => process.stdout.write(`${line}\n`);
+  const node = await ClusterNode.start(config, cluster, extras, logger, {
+    role: (role, detail) => print(`node ${cluster.node} ${role}: ${detail}`),
+    secrets: (outcome, ms) => {
+      print(`node ${cluster.node} secrets: ${SECRETS_DONE[outcome]} (${ms} ms)`);
+      if (outcome === 'new')
+        print(
+          `admin token (shown once; every node of the cluster shares it): ${loadOrCreateSecrets(config.dataDir).adminToken}`,
+        );
+    },
+  });
   return { logger, closed: node.stopped, shutdown: () => node.stop() };
 }

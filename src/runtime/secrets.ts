@@ -25,6 +25,54 @@ export function hasSecrets(dataDir: string): boolean {
   return existsSync(join(dataDir, SECRET_FILE));
 }
 
+/** The contents of the two secret files, as written to disk. */
+export interface SecretFiles {
+  /** `secret.key`: 64 hexadecimal digits. */
+  readonly secretKey: string;
+  /** `admin.token`. */
+  readonly adminToken: string;
+}
+
+/** New random secrets for a new installation. */
+export function freshSecretFiles(): SecretFiles {
+  return { secretKey: randomBytes(32).toString('hex'), adminToken: randomBytes(24).toString('base64url') };
+}
+
+/** Whether secrets from elsewhere (a cluster's bucket) would pass the checks the files get at start. */
+export function validSecretFiles(files: SecretFiles): boolean {
+  return SECRET_KEY.test(files.secretKey) && files.adminToken.length >= MIN_ADMIN_TOKEN_LENGTH;
+}
+
+/** The secret files the data directory holds (trimmed), each undefined when missing. */
+export function readSecretFiles(dataDir: string): Partial<SecretFiles> {
+  const read = (file: string): string | undefined =>
+    existsSync(join(dataDir, file)) ? readFileSync(join(dataDir, file), 'utf8').trim() : undefined;
+  const secretKey = read(SECRET_FILE);
+  const adminToken = read(ADMIN_TOKEN_FILE);
+  return {
+    ...(secretKey === undefined ? {} : { secretKey }),
+    ...(adminToken === undefined ? {} : { adminToken }),
+  };
+}
+
+/**
+ * Writes the secret files the data directory lacks (mode 0600), never replacing one that exists (the
+ * exclusive flag makes that true even against a concurrent writer). Returns whether it wrote any.
+ */
+export function writeMissingSecretFiles(dataDir: string, files: SecretFiles): boolean {
+  makeDataDirPrivate(dataDir);
+  let wrote = false;
+  for (const [file, text] of [
+    [SECRET_FILE, files.secretKey],
+    [ADMIN_TOKEN_FILE, files.adminToken],
+  ] as const) {
+    if (existsSync(join(dataDir, file))) continue;
+    writeFileSync(join(dataDir, file), text, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    wrote = true;
+  }
+  return wrote;
+}
+
 /**
  * Reads the installation's secrets from the data directory, creating what is missing (mode 0600) on
  * first start. A secret file that exists but is empty or malformed is refused (DURABILITY-6), not
@@ -32,14 +80,9 @@ export function hasSecrets(dataDir: string): boolean {
  * new `secret.key` would make every stored passphrase digest stop matching.
  */
 export function loadOrCreateSecrets(dataDir: string): Secrets {
-  makeDataDirPrivate(dataDir);
+  const created = writeMissingSecretFiles(dataDir, freshSecretFiles());
   const keyPath = join(dataDir, SECRET_FILE);
   const tokenPath = join(dataDir, ADMIN_TOKEN_FILE);
-  const created = !existsSync(keyPath) || !existsSync(tokenPath);
-  if (!existsSync(keyPath))
-    writeFileSync(keyPath, randomBytes(32).toString('hex'), { mode: PRIVATE_FILE_MODE });
-  if (!existsSync(tokenPath))
-    writeFileSync(tokenPath, randomBytes(24).toString('base64url'), { mode: PRIVATE_FILE_MODE });
   const key = readFileSync(keyPath, 'utf8').trim();
   if (!SECRET_KEY.test(key)) {
     throw new StartRefusal(

@@ -7,6 +7,7 @@ import type { ClientOptions } from '../../../src/client/options.js';
 import { webSocketTransport, type WebSocketConstructor } from '../../../src/client/transport.js';
 import { ADMIN_TOKEN_FILE, loadOrCreateSecrets, SECRET_FILE } from '../../../src/runtime/secrets.js';
 import { childEnv, cliEntry, REPO_ROOT } from '../../helpers/server.js';
+import { found } from '../../helpers/found.js';
 import { tempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/wait.js';
 import { freePort } from './nats-cluster.js';
@@ -35,14 +36,16 @@ const started = new Set<NodeProcess>();
 
 /**
  * Data directories for `count` nodes of one cluster: the first gets new secrets, the others copies of them
- * (every node must check passphrases and admin tokens alike). Returns the directories and the admin token.
+ * (every node must check passphrases and admin tokens alike, CLUSTER-13). With `secretsOf` (a data
+ * directory of an earlier set on the same NATS cluster) every one gets copies of that one's instead: the
+ * cluster refuses nodes with other secrets. Returns the directories and the admin token.
  */
-export function clusterDataDirs(count: number): { dirs: string[]; adminToken: string } {
+export function clusterDataDirs(count: number, secretsOf?: string): { dirs: string[]; adminToken: string } {
   const dirs = Array.from({ length: count }, () => tempDir());
-  const first = dirs[0] as string;
-  const { adminToken } = loadOrCreateSecrets(first);
-  for (const dir of dirs.slice(1))
-    for (const file of [SECRET_FILE, ADMIN_TOKEN_FILE]) copyFileSync(join(first, file), join(dir, file));
+  const source = secretsOf ?? found(dirs[0], 'a data directory (count must be at least 1)');
+  const { adminToken } = loadOrCreateSecrets(source);
+  for (const dir of dirs.filter((d) => d !== source))
+    for (const file of [SECRET_FILE, ADMIN_TOKEN_FILE]) copyFileSync(join(source, file), join(dir, file));
   return { dirs, adminToken };
 }
 
@@ -99,6 +102,31 @@ export async function startNode(
   );
   if (roles.length === 0) throw new Error(`node ${name} exited before standby:\n${text}`);
   return node;
+}
+
+/**
+ * Runs `truinlag` with `args` to its end (at most `limitMs`, then SIGKILL): its exit code (null: it was
+ * still running) and everything it printed. For a node that must refuse to start.
+ */
+export function runToEnd(args: string[], limitMs: number): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [...cliEntry(), ...args], {
+    cwd: REPO_ROOT,
+    env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', TRUINLAG_LEASE_MS: String(TEST_LEASE_MS) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => {
+    const limit = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({ code: null, output });
+    }, limitMs);
+    child.once('exit', (code) => {
+      clearTimeout(limit);
+      resolve({ code, output });
+    });
+  });
 }
 
 /**
