@@ -26,6 +26,7 @@ function fingerprint(state: EngineState): string {
     [...tables.session.values()],
     [...tables.player.values()],
     [...tables.team.values()],
+    [...tables.position.values()],
     [...tables.timer.values()],
     [...tables.trackPoint.keys()],
     [...tables.pastGame.keys()],
