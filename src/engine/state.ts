@@ -162,9 +162,7 @@ export type ReadonlyTables = {
 };
 
 export function emptyState(): EngineState {
-  const tables = Object.fromEntries(
-    TABLE_NAMES.map((name) => [name, tableOf(name)]),
-  );
+  const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, tableOf(name)]));
   const nextIds = Object.fromEntries(TABLE_NAMES.map((name) => [name, 1]));
   return {
     tables: tables as unknown as EngineState['tables'],

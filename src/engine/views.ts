@@ -24,4 +24,5 @@ export const playerView = (p: PlayerRecord, team: number | null): Player => ({
 });
 
 /** A player as clients see them, with the team that lists them in the state as a step's writes left it. */
-export const playerViewIn = (tx: Tx, p: PlayerRecord): Player => playerView(p, tx.teamOfPlayer(p.id)?.id ?? null);
+export const playerViewIn = (tx: Tx, p: PlayerRecord): Player =>
+  playerView(p, tx.teamOfPlayer(p.id)?.id ?? null);

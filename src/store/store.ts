@@ -63,7 +63,11 @@ export interface CommitBatch {
 /** Mutable view of the state that only the store (loading) and the runtime (applying writes) use. */
 export type MutableState = {
   tables: {
-    [K in TableName]: K extends 'player' ? PlayerTable : K extends 'team' ? TeamTable : Map<number, Tables[K]>;
+    [K in TableName]: K extends 'player'
+      ? PlayerTable
+      : K extends 'team'
+        ? TeamTable
+        : Map<number, Tables[K]>;
   };
   nextIds: Record<TableName, number>;
   streams: Map<string, number>;

@@ -33,7 +33,8 @@ export const playerAdd: Handler<'player.add'> = (command, { tx, now }) => {
   return ok(playerView(player, null));
 };
 
-export const playerList: Handler<'player.list'> = (_command, { tx }) => ok(tx.all('player').map((p) => playerViewIn(tx, p)));
+export const playerList: Handler<'player.list'> = (_command, { tx }) =>
+  ok(tx.all('player').map((p) => playerViewIn(tx, p)));
 
 export const playerGet: Handler<'player.get'> = (command, { tx }) => {
   const player = tx.get('player', command.id);

@@ -138,7 +138,11 @@ export const teamAssign: Handler<'team.assign'> = (command, ctx) => {
   }
   forgetPosition(ctx.tx, player.id);
   const moved = playerView(player, target?.id ?? null);
-  ctx.tx.broadcast({ session: session.id, audience: 'all', event: { type: 'player.changed', player: moved } });
+  ctx.tx.broadcast({
+    session: session.id,
+    audience: 'all',
+    event: { type: 'player.changed', player: moved },
+  });
   return ok(moved);
 };
 
