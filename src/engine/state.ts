@@ -173,7 +173,7 @@ export function emptyState(): EngineState {
 
 function tableOf(name: TableName): Map<number, unknown> {
   if (name === 'player') return new PlayerTable();
-  return name === 'team' ? new TeamTable() : new Map();
+  return name === 'team' ? new TeamTable() : new Map<number, unknown>();
 }
 
 /** A state change produced by a step; the runtime applies it to memory and to the store in one commit. */

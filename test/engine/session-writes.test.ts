@@ -5,7 +5,7 @@ import type { Player } from '../../src/protocol/entities.js';
 import type { MutableState } from '../../src/store/store.js';
 import { StepDriver } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
-import { demoCatalogueState, playerOf, setUpSession } from '../game/support/setup.js';
+import { demoCatalogueState, setUpSession } from '../game/support/setup.js';
 import { accepted, fix, HB, north } from '../game/support/world.js';
 import { found } from '../helpers/index.js';
 

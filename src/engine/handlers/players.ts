@@ -43,8 +43,9 @@ export const playerGet: Handler<'player.get'> = (command, { tx }) => {
 
 /**
  * Name, passphrase (unique, PLAYER-3), phone, or session. Moving to another session takes the player out of
- * their team and forgets their last report: the one global command that writes a session's records too
- * (their old session's team and position, CLUSTER-12), so that no team lists a player of another session.
+ * their team and forgets their last report: like `player.remove` and `player.erase`, a global command that
+ * writes their old session's team and position in the same step (CLUSTER-12), so that no team lists a
+ * player of another session.
  */
 export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
   const player = tx.get('player', command.id);
