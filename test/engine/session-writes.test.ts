@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { TableName } from '../../src/engine/state.js';
 import type { StepResult } from '../../src/engine/step.js';
 import type { Player } from '../../src/protocol/entities.js';
+import { journalInput } from '../../src/runtime/journal-entry.js';
+import { readJournalInput } from '../../src/store/journal-input.js';
 import type { MutableState } from '../../src/store/store.js';
 import { StepDriver } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
@@ -44,6 +46,22 @@ describe('[CLUSTER-12] a session’s commands write no player record', () => {
     expect(moved.outcome).toMatchObject({ result: { accepted: true } });
     expect(tablesWritten(moved).has('player')).toBe(false);
     expect(d.state().tables.team.teamOf(player)?.id).toBe(teams[0]);
+  });
+
+  it('[CLUSTER-12][PRIVACY-2] a game master’s report for a player names that player in its journal row', async () => {
+    const { d, session, players } = await twoTeams();
+    d.run({ type: 'game.start' }, session);
+    const player = found(players[1], 'a player');
+    const input = {
+      command: { type: 'location.send', player, location: fix(HB, d.now()) },
+      actor: { kind: 'admin' },
+      session,
+    } as const;
+    const result = d.exec(input);
+    expect(tablesWritten(result).has('position')).toBe(true);
+    // Its row is about the player (erasing them redacts it) though their own record was not written.
+    const row = journalInput(input, result, d.now(), undefined, undefined);
+    expect(readJournalInput({ at: d.now(), input: row }).subjects).toEqual([player]);
   });
 
   it('[CLUSTER-12] team.assign moves a player by writing the two teams and forgetting the position, not the player', async () => {
