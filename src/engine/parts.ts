@@ -24,25 +24,12 @@ export const partKey = (part: Part): string =>
  * that crosses, and any entry here that no step of its corpus needs.
  */
 export const CROSS_PART: { readonly [T in CommandType]?: string } = {
-  'location.send':
-    "writes the player's last position on the global player record: until player positions/teams are " +
-    'session-owned (positions)',
-  catch:
-    "a catch with a position records it as a location report, which writes the catcher's last position " +
-    'on the global player record: until player positions/teams are session-owned (positions)',
-  'team.assign':
-    "writes the player's team and clears their last position on the global player record: until player " +
-    'positions/teams are session-owned (positions)',
-  'team.remove':
-    "clears its members' team on the global player record: until player positions/teams are " +
-    'session-owned (positions)',
-  'game.stop':
-    "clears its players' last positions on the global player record: until player positions/teams are " +
-    'session-owned (positions)',
-  'game.end': "the end alarm ends the game as `game.stop` does (see `game.stop`'s reason)",
   'player.edit':
-    "a global command: moving a player to another session takes them out of their old session's team",
-  'player.remove': "a global command: removing a player takes them out of their session's team",
+    "a global command: moving a player to another session takes them out of their old session's team " +
+    'and forgets their position there (CLUSTER-12)',
+  'player.remove':
+    "a global command: removing a player takes them out of their session's team and forgets their " +
+    'position there (CLUSTER-12)',
   'player.erase':
     "a global command: erasure reaches every session the player played in (their teams' trails, places " +
     'and pictures, live and archived)',
@@ -140,6 +127,7 @@ function partsOfChange(table: TableName, id: number, records: Records): Part[] {
  * - `token`: a player's login, made by the global `auth.login`;
  * - `gameMaster`: the accounts of the installation;
  * - `team`, `pastGame`, `catchRefusal`: a session's game and its archive, each record names its session;
+ * - `position`: a player's last report in their session's game (CLUSTER-12), naming that session;
  * - `trackPoint`: a team's trail, in the team's session;
  * - `timer`: its session (whose game clock it runs on, or, for the retention timer, whose archive it
  *   clears on wall time); a timer of no session is global (retention timers armed before they named
@@ -163,9 +151,10 @@ function partOfRecord(
     case 'gameMaster':
       return GLOBAL;
     case 'team':
+    case 'position':
     case 'pastGame':
     case 'catchRefusal':
-      return sessionPart((record as Tables['team' | 'pastGame' | 'catchRefusal']).session);
+      return sessionPart((record as Tables['team' | 'position' | 'pastGame' | 'catchRefusal']).session);
     case 'trackPoint': {
       const teamId = (record as Tables['trackPoint']).team;
       const team = (records.after('team', teamId) ?? records.before('team', teamId)) as

@@ -12,6 +12,7 @@ import type {
 } from './game/types.js';
 import type { PictureRecord } from './pictures/records.js';
 import { PlayerTable, type ReadonlyPlayerTable } from './player-table.js';
+import { TeamTable, type ReadonlyTeamTable } from './team-table.js';
 
 /** A passphrase as the engine stores it: never the text itself (AUTH-4). See src/runtime/passphrase.ts. */
 export interface SealedPassphrase {
@@ -35,31 +36,38 @@ export type SessionRecord = SessionGameFields & {
   readonly clockPausedAt: number | null;
 };
 
+/**
+ * A player as the global part knows them (CLUSTER-12): name, login, session and profile. What a session's
+ * game writes about a player lives in that session's records: their team is the team whose `players`
+ * list them, and their last reported position is their {@link PositionRecord}.
+ */
 export interface PlayerRecord {
   readonly id: number;
   readonly name: string;
   readonly session: number | null;
-  /** The team of its session the player is in, if any (a player is in at most one team). */
-  readonly team: number | null;
   /** Null for a removed player: nobody can log in as them any more. */
   readonly passphrase: SealedPassphrase | null;
   readonly phone: string | null;
   readonly picture: number | null;
-  /** The last reported coordinates, to ignore repeats (LOCATION-2). */
-  /**
-   * The player's last recorded report (LOCATION-2): where, when the server took it (`at`) and its device
-   * time as clamped (`timestamp`, LOCATION-8); both are missing in records from before they were kept.
-   */
-  readonly lastLocation: {
-    readonly lat: number;
-    readonly lon: number;
-    readonly at?: number;
-    readonly timestamp?: number;
-  } | null;
   readonly removed: boolean;
   /** Set when the player was erased (PRIVACY-2): the name is a pseudonym and nothing personal is left. */
   readonly erased?: true;
   readonly createdAt: number;
+}
+
+/**
+ * A player's last recorded location report in their session's game (LOCATION-2, LOCATION-8), owned by that
+ * session (CLUSTER-12). Its id is the player's: a player has at most one, so none is ever handed out.
+ * Where, when the server took it (`at`) and its device time as clamped (`timestamp`, LOCATION-8); both
+ * times are missing in records from before they were kept.
+ */
+export interface PositionRecord {
+  readonly id: number;
+  readonly session: number;
+  readonly lat: number;
+  readonly lon: number;
+  readonly at?: number;
+  readonly timestamp?: number;
 }
 
 /**
@@ -116,6 +124,7 @@ export interface Tables {
   picture: PictureRecord;
   gameMaster: GameMasterRecord;
   catchRefusal: CatchRefusalRecord;
+  position: PositionRecord;
 }
 export type TableName = keyof Tables;
 export const TABLE_NAMES: readonly TableName[] = [
@@ -133,6 +142,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'picture',
   'gameMaster',
   'catchRefusal',
+  'position',
 ];
 
 /** The whole game state held in memory by the runtime. The engine only reads it. */
@@ -147,21 +157,28 @@ export interface EngineState {
   readonly streams: ReadonlyMap<string, number>;
 }
 
-/** Every table by id; the player table also by passphrase. */
+/** Every table by id; the player table also by passphrase, the team table also by member. */
 export type ReadonlyTables = {
-  readonly [K in TableName]: K extends 'player' ? ReadonlyPlayerTable : ReadonlyMap<number, Tables[K]>;
+  readonly [K in TableName]: K extends 'player'
+    ? ReadonlyPlayerTable
+    : K extends 'team'
+      ? ReadonlyTeamTable
+      : ReadonlyMap<number, Tables[K]>;
 };
 
 export function emptyState(): EngineState {
-  const tables = Object.fromEntries(
-    TABLE_NAMES.map((name) => [name, name === 'player' ? new PlayerTable() : new Map()]),
-  );
+  const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, tableOf(name)]));
   const nextIds = Object.fromEntries(TABLE_NAMES.map((name) => [name, 1]));
   return {
     tables: tables as unknown as EngineState['tables'],
     nextIds: nextIds as Record<TableName, number>,
     streams: new Map(),
   };
+}
+
+function tableOf(name: TableName): Map<number, unknown> {
+  if (name === 'player') return new PlayerTable();
+  return name === 'team' ? new TeamTable() : new Map<number, unknown>();
 }
 
 /** A state change produced by a step; the runtime applies it to memory and to the store in one commit. */

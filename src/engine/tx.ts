@@ -1,3 +1,4 @@
+import type { TeamRecord } from './game/types.js';
 import type {
   EngineState,
   PendingBroadcast,
@@ -98,6 +99,21 @@ export class Tx {
     // The index is of the base state: the record may have been changed or deleted in this buffer.
     const current = indexed === undefined ? undefined : this.get('player', indexed.id);
     return current?.passphrase?.lookup === lookup ? current : undefined;
+  }
+
+  /**
+   * The team that lists the player (CLUSTER-12), including this buffer's writes: a team this buffer wrote
+   * counts as it now is, and the index of the base state is believed only while its team still lists them.
+   */
+  teamOfPlayer(player: number): TeamRecord | undefined {
+    this.read.add('team');
+    const overlay = this.puts.get('team');
+    for (const doc of overlay?.values() ?? []) {
+      if (doc !== null && (doc as TeamRecord).players.includes(player)) return doc as TeamRecord;
+    }
+    const indexed = this.state.tables.team.teamOf(player);
+    const current = indexed === undefined ? undefined : this.get('team', indexed.id);
+    return current?.players.includes(player) === true ? current : undefined;
   }
 
   put<K extends TableName>(table: K, doc: Tables[K]): Tables[K] {

@@ -32,11 +32,9 @@ export interface Viewer {
 export function resolveRecipients(state: EngineState, audience: Audience): Recipients {
   if (audience === 'all') return EVERY_FOLLOWER;
   if (audience === 'admins') return ADMINS_ONLY;
-  const exceptPlayers: number[] = [];
-  for (const player of state.tables.player.values()) {
-    if (player.team !== null && audience.exceptTeams.includes(player.team)) exceptPlayers.push(player.id);
-  }
-  return { to: 'stream', exceptPlayers };
+  // The teams' member lists say who is in them (CLUSTER-12); in player id order, as the log has them.
+  const exceptPlayers = audience.exceptTeams.flatMap((team) => state.tables.team.get(team)?.players ?? []);
+  return { to: 'stream', exceptPlayers: exceptPlayers.sort((a, b) => a - b) };
 }
 
 /**

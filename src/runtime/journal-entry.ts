@@ -32,13 +32,15 @@ export function journalInput(
 }
 
 /**
- * The players a row is about: the acting player, and every player whose record, login or picture the
- * command wrote (a name, passphrase, phone or position in its parameters belongs to one of those).
+ * The players a row is about: the acting player, and every player whose record, login, picture or last
+ * position the command wrote (a name, passphrase, phone or position in its parameters belongs to one of
+ * those). A position's id is its player's, deleted ones included (CLUSTER-12).
  */
 function subjectsOf(actor: Actor, writes: readonly Write[]): number[] {
   const subjects = new Set<number>();
   if (actor.kind === 'player') subjects.add(actor.player);
   for (const write of writes) {
+    if (write.table === 'position' && write.op !== 'nextId') subjects.add(write.id);
     if (write.op !== 'put') continue;
     if (write.table === 'player') subjects.add(write.id);
     const doc = write.doc as { player?: unknown; kind?: unknown; owner?: unknown; uploadedBy?: unknown };

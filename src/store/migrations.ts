@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { splitTeamPeriods } from './period-migration.js';
+import { moveSessionFieldsOffPlayers } from './position-migration.js';
 import { hashStoredPlayerTokens } from './token-migration.js';
 
 /** One migration: SQL, or a function for what SQL alone cannot do (it runs inside the same transaction). */
@@ -131,4 +132,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE answered RENAME COLUMN response TO answer;
   UPDATE answered SET answer = json_remove(answer, '$.type', '$.id');
   `,
+  // 9: what a session's game writes about a player leaves the (global) player record (CLUSTER-12): the
+  // team is the one whose member list names them, the last report a position record of the session.
+  moveSessionFieldsOffPlayers,
 ];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { emptyState, TABLE_NAMES, type EngineState, type TableName } from '../engine/state.js';
 import type { MutableState } from './store.js';
+import { splitPlayers, type StoredRecord } from './position-migration.js';
 import { withHashedToken } from './token-migration.js';
 
 export const STATE_FORMAT = 'truinlag-state';
@@ -30,7 +31,9 @@ export function fromStateDocument(document: unknown): MutableState {
     throw new Error(`Not a ${STATE_FORMAT} v${STATE_FORMAT_VERSION} document.`);
   }
   const state = emptyState() as unknown as MutableState;
-  for (const [name, records] of Object.entries(doc.tables ?? {})) {
+  // Documents exported before CLUSTER-12 keep players' team and last report in their records.
+  const tables = splitPlayers((doc.tables ?? {}) as Record<string, StoredRecord[]>);
+  for (const [name, records] of Object.entries(tables)) {
     if (!(TABLE_NAMES as readonly string[]).includes(name)) throw new Error(`Unknown table "${name}".`);
     const table = state.tables[name as TableName] as Map<number, unknown>;
     // Documents exported before AUTH-8 carry plain-text tokens: only their hashes are taken in.

@@ -1,4 +1,5 @@
 import type { PlayerTable } from '../engine/player-table.js';
+import type { TeamTable } from '../engine/team-table.js';
 import type { TableName, Tables, Write } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
 import type { Statement } from './privacy-sql.js';
@@ -61,7 +62,13 @@ export interface CommitBatch {
 
 /** Mutable view of the state that only the store (loading) and the runtime (applying writes) use. */
 export type MutableState = {
-  tables: { [K in TableName]: K extends 'player' ? PlayerTable : Map<number, Tables[K]> };
+  tables: {
+    [K in TableName]: K extends 'player'
+      ? PlayerTable
+      : K extends 'team'
+        ? TeamTable
+        : Map<number, Tables[K]>;
+  };
   nextIds: Record<TableName, number>;
   streams: Map<string, number>;
 };

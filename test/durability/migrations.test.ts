@@ -15,6 +15,11 @@ import { readJournalInput } from '../../src/store/journal-input.js';
 import { readJournal } from '../../src/store/journal-query.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
+import { fromStateDocument, stateHash, toStateDocument } from '../../src/store/state-json.js';
+import { RuntimeDriver, StepDriver } from '../game/support/drivers.js';
+import { zurich } from '../game/support/game-day.js';
+import { demoCatalogueState, setUpSession } from '../game/support/setup.js';
+import { accepted, fix, HB } from '../game/support/world.js';
 import { found, removeTempDirs, tempDir } from '../helpers/index.js';
 import { LOGS_OF_VERSION_7, MemoryPeer, openRuntime } from './support.js';
 
@@ -321,3 +326,112 @@ interface JournalRow {
   at: number;
   input: string;
 }
+
+describe('[CLUSTER-12] the migration of the players’ team and last report to the session’s records (version 9)', () => {
+  /**
+   * Rewrites a data directory back to how version 8 kept players: each record names its team and holds its
+   * last report as `lastLocation`, and there are no position records.
+   */
+  function asVersion8(dir: string): void {
+    const db = new Database(join(dir, DATABASE_FILE));
+    const rows = (kind: string): { id: number; doc: string }[] =>
+      db.prepare('SELECT id, doc FROM entity WHERE kind = ?').all(kind) as { id: number; doc: string }[];
+    const teamOf = new Map<number, number>();
+    for (const row of rows('team'))
+      for (const player of (JSON.parse(row.doc) as { players: number[] }).players) teamOf.set(player, row.id);
+    const positions = new Map(
+      rows('position').map((r) => [r.id, JSON.parse(r.doc) as Record<string, unknown>]),
+    );
+    const put = db.prepare("UPDATE entity SET doc = ? WHERE kind = 'player' AND id = ?");
+    for (const row of rows('player')) {
+      const { id: _id, session: _session, ...lastLocation } = positions.get(row.id) ?? {};
+      const legacy = {
+        ...(JSON.parse(row.doc) as object),
+        team: teamOf.get(row.id) ?? null,
+        lastLocation: positions.has(row.id) ? lastLocation : null,
+      };
+      put.run(JSON.stringify(legacy), row.id);
+    }
+    db.exec("DELETE FROM entity WHERE kind = 'position'; DELETE FROM meta WHERE key = 'nextId:position'");
+    db.pragma('user_version = 8');
+    db.close();
+  }
+
+  it('a data directory of version 8 opens with the same state, and replay still verifies', async () => {
+    const dir = tempDir();
+    const d = new RuntimeDriver(dir, zurich(9, 0), await demoCatalogueState());
+    const s = await setUpSession(d, { teams: 2, perTeam: 2, config: { numCatchers: 1 } });
+    accepted(await d.call({ command: { type: 'game.start' }, session: s.session }));
+    const reporter = found(s.members.get(found(s.teams[0], 'a team'))?.[0], 'a player');
+    accepted(
+      await d.call({
+        command: { type: 'location.send', location: fix(HB, d.now()) },
+        session: s.session,
+        as: { kind: 'player', player: reporter },
+      }),
+    );
+    const before = stateHash(d.state());
+    expect(d.state().tables.position.get(reporter)).toMatchObject({ session: s.session, lat: HB.lat });
+    await d.close();
+    asVersion8(dir);
+    const legacy = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    const doc = legacy
+      .prepare("SELECT doc FROM entity WHERE kind = 'player' AND id = ?")
+      .pluck()
+      .get(reporter);
+    legacy.close();
+    expect(JSON.parse(doc as string)).toMatchObject({ team: s.teams[0], lastLocation: { lat: HB.lat } });
+
+    const store = SqliteStore.open(dir);
+    try {
+      const state = store.load();
+      expect(stateHash(state)).toBe(before);
+      expect(state.tables.team.teamOf(reporter)?.id).toBe(s.teams[0]);
+      for (const player of state.tables.player.values()) {
+        expect(player).not.toHaveProperty('team');
+        expect(player).not.toHaveProperty('lastLocation');
+      }
+      expect(replayJournal(store)).toMatchObject({ equal: true, refused: [] });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a state document exported before imports with the same state (and a journal base is migrated too)', async () => {
+    const d = new StepDriver(zurich(9, 0), 3, await demoCatalogueState());
+    const s = await setUpSession(d, { teams: 2, perTeam: 1, config: { numCatchers: 1 } });
+    accepted(await d.call({ command: { type: 'game.start' }, session: s.session }));
+    const player = found(s.players[0], 'a player');
+    d.run({ type: 'location.send', location: fix(HB, d.now()) }, s.session, { kind: 'player', player });
+    const current = toStateDocument(d.state());
+    const position = found(d.state().tables.position.get(player), 'the position');
+    const { id: _id, session: _session, ...lastLocation } = position;
+    const { position: _positions, ...tables } = current.tables;
+    const legacy = {
+      ...current,
+      nextIds: Object.fromEntries(Object.entries(current.nextIds).filter(([t]) => t !== 'position')),
+      tables: {
+        ...tables,
+        player: (tables.player as { id: number }[]).map((p) => ({
+          ...p,
+          team: d.state().tables.team.teamOf(p.id)?.id ?? null,
+          lastLocation: p.id === player ? lastLocation : null,
+        })),
+      },
+    };
+    expect(stateHash(fromStateDocument(legacy))).toBe(stateHash(d.state()));
+
+    // The same document as a version-8 store's journal base.
+    const { dir, old } = storeOfVersion(8);
+    old.prepare("INSERT INTO meta (key, value) VALUES ('journalBase', ?)").run(JSON.stringify(legacy));
+    old.close();
+    const store = SqliteStore.open(dir);
+    try {
+      const base = JSON.parse(found(store.journalBase(), 'the journal base')) as typeof current;
+      expect(base.tables.position).toEqual([position]);
+      expect(base.tables.player?.every((p) => !Object.hasOwn(p as object, 'team'))).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+});

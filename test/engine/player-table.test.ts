@@ -9,11 +9,9 @@ const player = (id: number, lookup: string | null): PlayerRecord => ({
   id,
   name: `P${id}`,
   session: null,
-  team: null,
   passphrase: lookup === null ? null : { lookup, salt: 's', hash: 'h' },
   phone: null,
   picture: null,
-  lastLocation: null,
   removed: lookup === null,
   createdAt: 0,
 });

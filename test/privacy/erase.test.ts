@@ -55,8 +55,10 @@ describe('[PRIVACY-2] erasing a player', () => {
       passphrase: null,
       phone: null,
       picture: null,
-      team: null,
     });
+    // What the session's game kept about them is in its own records (CLUSTER-12): no team, no position.
+    expect(state.tables.team.teamOf(player)).toBeUndefined();
+    expect(state.tables.position.get(player)).toBeUndefined();
     expect([...state.tables.token.values()].filter((t) => t.player === player)).toEqual([]);
     for (const id of game.pictures) expect(state.tables.picture.get(id)).toBeUndefined();
     expect(blobRows(server.dataDir).map((b) => b.key)).toEqual([]);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/engine/handler.js';
-import type { PlayerRecord } from '../../src/engine/state.js';
 import type { BroadcastEvent } from '../../src/protocol/broadcasts.js';
 import {
   ADMINS_ONLY,
@@ -100,8 +99,11 @@ describe('sequencing', () => {
     const hiddenFromTen = sequence(state, { session: 1, audience: { exceptTeams: [10] }, event }, 1, []);
     // Afterwards player 1 moves to team 20 and player 4 joins team 10: the logged recipients still leave
     // out players 1 and 2 (a replay on resume decides the same), and not player 4.
-    const move = (id: number, team: number): void => {
-      state.tables.player.set(id, { ...(state.tables.player.get(id) as PlayerRecord), team });
+    const move = (id: number, to: number): void => {
+      for (const team of state.tables.team.values()) {
+        const players = team.id === to ? [...team.players, id] : team.players.filter((p) => p !== id);
+        state.tables.team.set(team.id, { ...team, players });
+      }
     };
     move(1, 20);
     move(4, 10);

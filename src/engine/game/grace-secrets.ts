@@ -22,7 +22,7 @@ export function hiddenFromNow(ctx: HandlerContext, team: TeamRecord): readonly n
  */
 export function readerTeam(ctx: HandlerContext): number | undefined {
   if (ctx.actor.kind !== 'player' || sessionOf(ctx).game === null) return undefined;
-  return ctx.tx.get('player', ctx.actor.player)?.team ?? undefined;
+  return ctx.tx.teamOfPlayer(ctx.actor.player)?.id;
 }
 
 /** Whether something recorded as hidden from `hiddenFrom` is hidden from the reader's team. */

@@ -1,6 +1,6 @@
 import { fail, ok, type Handler } from '../handler.js';
 import { parseSealedPassphrase } from '../passphrase.js';
-import { playerView } from '../views.js';
+import { playerViewIn } from '../views.js';
 
 /**
  * Login (AUTH-4, AUTH-5, AUTH-8): the runtime sealed the passphrase, so the player is found by its keyed
@@ -22,7 +22,7 @@ export const authLogin: Handler<'auth.login'> = (command, { tx, now, loginTokenH
     });
   }
   tx.put('token', { id: tx.newId('token'), player: player.id, tokenHash: loginTokenHash, createdAt: now });
-  return ok({ token: loginTokenHash, player: playerView(player) });
+  return ok({ token: loginTokenHash, player: playerViewIn(tx, player) });
 };
 
 /** Ends the login this connection was opened with: its token no longer opens (or keeps) a connection. */

@@ -1,7 +1,7 @@
 import type { Actor, Handler } from '../handler.js';
 import { fail, ok } from '../handler.js';
 import type { Tx } from '../tx.js';
-import { playerView, sessionView } from '../views.js';
+import { playerViewIn, sessionView } from '../views.js';
 
 /**
  * Without a text a liveness check: only answered, so it changes and announces nothing and costs no
@@ -27,7 +27,7 @@ function pingStream(tx: Tx, actor: Actor): number | null | undefined {
 export const stateGet: Handler<'state.get'> = (_command, { tx }) =>
   ok({
     sessions: tx.all('session').map(sessionView),
-    players: tx.all('player').map(playerView),
+    players: tx.all('player').map((p) => playerViewIn(tx, p)),
     seq: Object.fromEntries(tx.base.streams),
   });
 

@@ -19,7 +19,7 @@ import {
 } from '../pictures/records.js';
 import type { PlayerRecord } from '../state.js';
 import type { Tx } from '../tx.js';
-import { playerView } from '../views.js';
+import { playerViewIn } from '../views.js';
 import { broadcastTeam } from './game/teams.js';
 
 /**
@@ -115,7 +115,7 @@ export const pictureProcessed: Handler<'picture.processed'> = (command, ctx) => 
   tx.put('picture', record);
   if (target.kind === 'player') {
     const player = tx.put('player', { ...target.player, picture: id });
-    const event = { type: 'player.changed', player: playerView(player) } as const;
+    const event = { type: 'player.changed', player: playerViewIn(tx, player) } as const;
     tx.broadcast({ session: null, audience: 'admins', event });
     if (player.session !== null) tx.broadcast({ session: player.session, audience: 'all', event });
   } else if (target.kind === 'team') {

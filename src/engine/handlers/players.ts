@@ -2,7 +2,9 @@ import { fail, notFound, ok, type Handler, type Outcome } from '../handler.js';
 import { parseSealedPassphrase } from '../passphrase.js';
 import type { PlayerRecord } from '../state.js';
 import type { Tx } from '../tx.js';
-import { playerView } from '../views.js';
+import { forgetPosition } from '../game/positions.js';
+import type { TeamRecord } from '../game/types.js';
+import { playerView, playerViewIn } from '../views.js';
 
 export const playerAdd: Handler<'player.add'> = (command, { tx, now }) => {
   const passphrase = parseSealedPassphrase(command.passphrase);
@@ -16,11 +18,9 @@ export const playerAdd: Handler<'player.add'> = (command, { tx, now }) => {
     id: tx.newId('player'),
     name: command.name,
     session,
-    team: null,
     passphrase,
     phone: null,
     picture: null,
-    lastLocation: null,
     removed: false,
     createdAt: now,
   };
@@ -28,19 +28,25 @@ export const playerAdd: Handler<'player.add'> = (command, { tx, now }) => {
   tx.broadcast({
     session: null,
     audience: 'admins',
-    event: { type: 'player.added', player: playerView(player) },
+    event: { type: 'player.added', player: playerView(player, null) },
   });
-  return ok(playerView(player));
+  return ok(playerView(player, null));
 };
 
-export const playerList: Handler<'player.list'> = (_command, { tx }) => ok(tx.all('player').map(playerView));
+export const playerList: Handler<'player.list'> = (_command, { tx }) =>
+  ok(tx.all('player').map((p) => playerViewIn(tx, p)));
 
 export const playerGet: Handler<'player.get'> = (command, { tx }) => {
   const player = tx.get('player', command.id);
-  return player === undefined ? notFound('player', command.id) : ok(playerView(player));
+  return player === undefined ? notFound('player', command.id) : ok(playerViewIn(tx, player));
 };
 
-/** Name, passphrase (unique, PLAYER-3), phone, or session (which takes the player out of their team). */
+/**
+ * Name, passphrase (unique, PLAYER-3), phone, or session. Moving to another session takes the player out of
+ * their team and forgets their last report: like `player.remove` and `player.erase`, a global command that
+ * writes their old session's team and position in the same step (CLUSTER-12), so that no team lists a
+ * player of another session.
+ */
 export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
   const player = tx.get('player', command.id);
   if (player === undefined || player.removed) return notFound('player', command.id);
@@ -57,9 +63,11 @@ export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
   const session = command.session === undefined ? player.session : command.session;
   if (session !== null && tx.get('session', session) === undefined) return notFound('session', session);
   const moving = session !== player.session;
-  if (moving && player.team !== null) {
-    const refused = leaveTeam(tx, player.id, player.team);
+  const team = tx.teamOfPlayer(player.id);
+  if (moving) {
+    const refused = team === undefined ? undefined : leaveTeam(tx, player.id, team);
     if (refused) return refused;
+    forgetPosition(tx, player.id);
   }
   const edited = tx.put('player', {
     ...player,
@@ -67,47 +75,38 @@ export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
     passphrase,
     phone: command.phone === undefined ? player.phone : command.phone,
     session,
-    team: moving ? null : player.team,
-    lastLocation: moving ? null : player.lastLocation,
   });
-  tx.broadcast({
-    session: null,
-    audience: 'admins',
-    event: { type: 'player.changed', player: playerView(edited) },
-  });
-  return ok(playerView(edited));
+  const view = playerView(edited, moving ? null : (team?.id ?? null));
+  tx.broadcast({ session: null, audience: 'admins', event: { type: 'player.changed', player: view } });
+  return ok(view);
 };
 
-/** Removing keeps the player's history but ends their part: no team, no session, no login (PLAYER-4). */
+/**
+ * Removing keeps the player's history but ends their part: no team, no session, no login (PLAYER-4). Like a
+ * move, it writes their session's team and position too (CLUSTER-12).
+ */
 export const playerRemove: Handler<'player.remove'> = (command, { tx }) => {
   const player = tx.get('player', command.id);
   if (player === undefined || player.removed) return notFound('player', command.id);
-  if (player.team !== null) {
-    const refused = leaveTeam(tx, player.id, player.team);
-    if (refused) return refused;
-  }
+  const team = tx.teamOfPlayer(player.id);
+  const refused = team === undefined ? undefined : leaveTeam(tx, player.id, team);
+  if (refused) return refused;
+  forgetPosition(tx, player.id);
   for (const token of tx.all('token')) if (token.player === player.id) tx.delete('token', token.id);
   const removed = tx.put('player', {
     ...player,
     session: null,
-    team: null,
     passphrase: null,
     phone: null,
-    lastLocation: null,
     removed: true,
   });
-  tx.broadcast({
-    session: null,
-    audience: 'admins',
-    event: { type: 'player.changed', player: playerView(removed) },
-  });
-  return ok(playerView(removed));
+  const view = playerView(removed, null);
+  tx.broadcast({ session: null, audience: 'admins', event: { type: 'player.changed', player: view } });
+  return ok(view);
 };
 
 /** Takes a player out of their team; refused while that team's session plays (LOCK-1). */
-function leaveTeam(tx: Tx, player: number, teamId: number): Outcome<never> | undefined {
-  const team = tx.get('team', teamId);
-  if (team === undefined) return undefined;
+function leaveTeam(tx: Tx, player: number, team: TeamRecord): Outcome<never> | undefined {
   if (tx.get('session', team.session)?.game != null) {
     return fail('GAME_IN_PROGRESS', 'Team membership is locked while the game runs.');
   }

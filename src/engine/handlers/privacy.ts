@@ -1,3 +1,4 @@
+import { forgetPosition } from '../game/positions.js';
 import { configOf } from '../game/teams.js';
 import type { PastGameRecord, TeamRecord } from '../game/types.js';
 import { teamView } from '../game/views.js';
@@ -63,7 +64,7 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
   const { tx } = ctx;
   const player = tx.get('player', command.id);
   if (player === undefined || player.erased === true) return notFound('player', command.id);
-  const current = player.team === null ? undefined : tx.get('team', player.team);
+  const current = tx.teamOfPlayer(player.id);
   if (current !== undefined && tx.get('session', current.session)?.game != null) {
     return fail('GAME_IN_PROGRESS', "The player's team is playing: erase them after the game.");
   }
@@ -75,7 +76,7 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
   );
   deletePictures(tx, pictures);
   const tracked = eraseFromArchives(tx, player.id, pictures);
-  if (player.team !== null) tracked.add(player.team);
+  if (current !== undefined) tracked.add(current.id);
   for (const team of tx.all('team')) {
     if (tracked.has(team.id)) stripLiveTeam(tx, team, pictures);
     else if (showsAny(team, pictures)) tx.put('team', withoutPictures(team, pictures));
@@ -84,15 +85,16 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
       tx.put('team', { ...now, players: now.players.filter((p) => p !== player.id) });
   }
   for (const token of tx.all('token')) if (token.player === player.id) tx.delete('token', token.id);
+  forgetPosition(tx, player.id);
   const pseudonym = pseudonymOf(player.id);
   const erased = tx.put('player', erasedPlayer(player, pseudonym));
   tx.redact({ kind: 'player', player: player.id, pseudonym, name: player.name });
   tx.broadcast({
     session: null,
     audience: 'admins',
-    event: { type: 'player.changed', player: playerView(erased) },
+    event: { type: 'player.changed', player: playerView(erased, null) },
   });
-  return ok(playerView(erased));
+  return ok(playerView(erased, null));
 };
 
 /**
@@ -132,11 +134,9 @@ const erasedPlayer = (player: PlayerRecord, pseudonym: string): PlayerRecord => 
   id: player.id,
   name: pseudonym,
   session: null,
-  team: null,
   passphrase: null,
   phone: null,
   picture: null,
-  lastLocation: null,
   removed: true,
   erased: true,
   createdAt: player.createdAt,
@@ -148,7 +148,7 @@ export const playerExport: Handler<'player.export'> = (command, { tx, actor, now
     return fail('UNAUTHORISED', 'A player may export only their own data.');
   const player = tx.get('player', command.id);
   if (player === undefined) return notFound('player', command.id);
-  const team = player.team === null ? undefined : tx.get('team', player.team);
+  const team = tx.teamOfPlayer(player.id);
   const games = tx.all('pastGame').flatMap((g) => {
     const played = g.teams.find((t) => t.players.includes(player.id));
     if (played === undefined) return [];
@@ -159,7 +159,7 @@ export const playerExport: Handler<'player.export'> = (command, { tx, actor, now
   });
   return ok({
     exportedAt: now,
-    player: playerView(player),
+    player: playerView(player, team?.id ?? null),
     pictures: tx
       .all('picture')
       .filter((p) => isPlayersPicture(p, player.id))

@@ -26,6 +26,7 @@ function fingerprint(state: EngineState): string {
     [...tables.session.values()],
     [...tables.player.values()],
     [...tables.team.values()],
+    [...tables.position.values()],
     [...tables.timer.values()],
     [...tables.trackPoint.keys()],
     [...tables.pastGame.keys()],
@@ -132,6 +133,16 @@ function checkInvariants(
   if (session === undefined) return found('the session vanished');
   const teams = teamsIn(state, s.session);
   const accepted = reply?.ok === true;
+  // Membership is the teams' member lists (CLUSTER-12): each player of the session in one team at most,
+  // and a last report only for a player of the session while its game runs.
+  const listed = teams.flatMap((t) => t.players);
+  if (new Set(listed).size !== listed.length) found(`a player is listed by two teams: ${listed.join(', ')}`);
+  for (const p of listed)
+    if (state.tables.player.get(p)?.session !== s.session) found(`team lists player ${p} of another session`);
+  for (const position of state.tables.position.values()) {
+    if (position.session !== state.tables.player.get(position.id)?.session || session.game === null)
+      found(`player ${position.id} has a position of session ${position.session}`);
+  }
   // Points and bounties are never negative.
   for (const t of teams)
     if (t.points < 0 || t.bounty < 0) found(`team ${t.id}: ${t.points} points, ${t.bounty} bounty`);

@@ -7,7 +7,7 @@ import { eventsOf, teamView } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../../handler.js';
 import type { SessionRecord } from '../../state.js';
 import { isTimeZone, localClockText, localDateText } from '../../time-zone.js';
-import { playerView, sessionView } from '../../views.js';
+import { playerViewIn, sessionView } from '../../views.js';
 import { unknownTimeZone } from '../sessions.js';
 import { armTimer } from '../timers.js';
 import { locationVisible } from './teams.js';
@@ -71,7 +71,7 @@ export const sessionState: Handler<'session.state'> = (_command, ctx) => {
     players: ctx.tx
       .all('player')
       .filter((p) => p.session === session.id)
-      .map(playerView),
+      .map((p) => playerViewIn(ctx.tx, p)),
     events: eventsOf(teams),
     seq: { global: ctx.tx.base.streams.get('global') ?? 0, [stream]: ctx.tx.base.streams.get(stream) ?? 0 },
   });
@@ -257,10 +257,9 @@ function endGame(
   armRetention(ctx, session, past);
   // Refused catches matter only while their game runs (CATCH-7).
   dropRefusals(ctx, session.id);
-  for (const player of ctx.tx.all('player')) {
-    if (player.session === session.id && player.lastLocation !== null)
-      ctx.tx.put('player', { ...player, lastLocation: null });
-  }
+  // The players' last reports are forgotten with the game (LOCATION-6): the session's own records.
+  for (const position of ctx.tx.all('position'))
+    if (position.session === session.id) ctx.tx.delete('position', position.id);
   const saved = ctx.tx.put('session', { ...session, game: null });
   ctx.tx.broadcast({
     session: session.id,

@@ -4,6 +4,7 @@ import { findTeam, isOutcome, sessionOf, teamsOf } from '../../game/teams.js';
 import type { LocationFix, TeamRecord } from '../../game/types.js';
 import { eventsOf } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext } from '../../handler.js';
+import type { PositionRecord } from '../../state.js';
 import { trailVisible } from './teams.js';
 
 /** Location intake constants (LOCATION-3, LOCATION-5). */
@@ -36,12 +37,14 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
   const player = ctx.tx.get('player', playerId);
   if (player === undefined || player.session !== session.id || player.removed)
     return notFound('player', playerId);
-  if (player.team === null)
+  const listed = ctx.tx.teamOfPlayer(player.id);
+  if (listed === undefined)
     return fail('NOT_FOUND', `Player ${player.id} is in no team.`, { entity: 'team' });
-  const team = findTeam(ctx, player.team);
+  const team = findTeam(ctx, listed.id);
   if (isOutcome(team)) return team;
   const input = command.location;
-  const last = player.lastLocation;
+  // The session's record of the player's last report, not the global player record (CLUSTER-12).
+  const last = ctx.tx.get('position', player.id);
   if (
     last?.lat === input.lat &&
     last.lon === input.lon &&
@@ -51,9 +54,13 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
   const timestamp = Math.min(input.timestamp, ctx.now + MAX_CLOCK_AHEAD_MS);
   // A report is never taken twice, nor after a later one of the same phone (LOCATION-8, IDEMPOTENCY-5).
   if (isNotNewer(last, input, timestamp)) return ok({ accepted: false, reason: 'not-newer' });
-  ctx.tx.put('player', {
-    ...player,
-    lastLocation: { lat: input.lat, lon: input.lon, at: ctx.now, timestamp },
+  ctx.tx.put('position', {
+    id: player.id,
+    session: session.id,
+    lat: input.lat,
+    lon: input.lon,
+    at: ctx.now,
+    timestamp,
   });
   const fix: LocationFix = { ...input, timestamp, receivedAt: ctx.now };
   const current = team.location;
@@ -80,7 +87,7 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
 
 /** Older than the player's last recorded report, or that very report again (LOCATION-8). */
 function isNotNewer(
-  last: { lat: number; lon: number; timestamp?: number } | null,
+  last: PositionRecord | undefined,
   input: { lat: number; lon: number },
   timestamp: number,
 ): boolean {

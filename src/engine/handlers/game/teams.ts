@@ -13,6 +13,7 @@ import {
 import type { TeamRecord } from '../../game/types.js';
 import { teamView } from '../../game/views.js';
 import { fail, notFound, ok, type Handler, type HandlerContext } from '../../handler.js';
+import { forgetPosition } from '../../game/positions.js';
 import { playerView } from '../../views.js';
 
 /** Tells the session about a changed team (without its location, which travels on its own). */
@@ -84,10 +85,7 @@ export const teamRemove: Handler<'team.remove'> = (command, ctx) => {
   if (locked) return locked;
   const team = findTeam(ctx, command.team);
   if (isOutcome(team)) return team;
-  for (const id of team.players) {
-    const player = ctx.tx.get('player', id);
-    if (player !== undefined) ctx.tx.put('player', { ...player, team: null });
-  }
+  // Its players are in no team once no team lists them (CLUSTER-12): their records stay as they are.
   ctx.tx.delete('team', team.id);
   ctx.tx.broadcast({
     session: team.session,
@@ -131,21 +129,21 @@ export const teamAssign: Handler<'team.assign'> = (command, ctx) => {
   }
   const target = command.team === null ? null : findTeam(ctx, command.team);
   if (target !== null && isOutcome(target)) return target;
-  if (player.team !== null && player.team !== target?.id) {
-    const old = ctx.tx.get('team', player.team);
-    if (old !== undefined)
-      broadcastTeam(ctx, ctx.tx.put('team', { ...old, players: old.players.filter((p) => p !== player.id) }));
-  }
+  // Membership is the teams' member lists (CLUSTER-12): this writes teams of the session, never the player.
+  const old = ctx.tx.teamOfPlayer(player.id);
+  if (old !== undefined && old.id !== target?.id)
+    broadcastTeam(ctx, ctx.tx.put('team', { ...old, players: old.players.filter((p) => p !== player.id) }));
   if (target !== null && !target.players.includes(player.id)) {
     broadcastTeam(ctx, ctx.tx.put('team', { ...target, players: [...target.players, player.id] }));
   }
-  const moved = ctx.tx.put('player', { ...player, team: target?.id ?? null, lastLocation: null });
+  forgetPosition(ctx.tx, player.id);
+  const moved = playerView(player, target?.id ?? null);
   ctx.tx.broadcast({
     session: session.id,
     audience: 'all',
-    event: { type: 'player.changed', player: playerView(moved) },
+    event: { type: 'player.changed', player: moved },
   });
-  return ok(playerView(moved));
+  return ok(moved);
 };
 
 /** A game master's override: only the role changes (TEAM-7). */
