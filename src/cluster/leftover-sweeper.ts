@@ -32,7 +32,10 @@ export class LeftoverSweeper {
       if (swept.subjects > 0) this.logger.info({ bucket: this.bucket, ...swept }, 'leftover chunks swept');
     } catch (error) {
       if (!this.stopped)
-        this.logger.warn({ err: error, bucket: this.bucket }, 'leftover chunks not swept: trying again later');
+        this.logger.warn(
+          { err: error, bucket: this.bucket },
+          'leftover chunks not swept: trying again later',
+        );
     }
     if (!this.stopped) this.timer = setTimeout(() => void this.run(), this.periodMs);
   }
