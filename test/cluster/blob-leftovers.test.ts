@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BLOB_BUCKET, BlobObjects } from '../../src/cluster/blob-objects.js';
 import type { StoredBlob } from '../../src/store/store.js';
 import { found } from '../helpers/found.js';
@@ -13,23 +11,15 @@ import { waitFor } from '../helpers/wait.js';
 import { clusterDataDirs, owner, startNode } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
 import { bucketStream, cutOffUpload, killedUpload } from './support/cut-off-uploads.js';
+import { natsClientsPerTest } from './support/nats-clients.js';
 import { startNatsCluster } from './support/nats-cluster.js';
 
 const run = clusterRunPerTest();
-const connections: NatsConnection[] = [];
-afterEach(async () => {
-  for (const nc of connections.splice(0)) await nc.close();
-});
+const natsClient = natsClientsPerTest();
 
 /** The chunk size of the picture bucket's puts, which a cut-off put leaves behind in whole chunks. */
 const CHUNK_BYTES = 1024 * 1024;
 const GRACE_MS = 1_500;
-
-async function natsClient(urls: string): Promise<{ js: JetStreamClient; nc: NatsConnection }> {
-  const nc = await connect({ servers: urls.split(',') });
-  connections.push(nc);
-  return { js: jetstream(nc), nc };
-}
 
 /** A blob of `size` random bytes under `key`, as the picture job stores one. */
 function blobOf(key: string, size: number): StoredBlob {

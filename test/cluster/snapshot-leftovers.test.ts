@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { checkedPositionInFile } from '../../src/cluster/snapshot-file.js';
 import { SNAPSHOT_BUCKET, SnapshotStore } from '../../src/cluster/snapshot-store.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
@@ -12,24 +11,16 @@ import { waitFor } from '../helpers/wait.js';
 import { clusterDataDirs, owner, startNode, urlClient } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
 import { bucketStream, cutOffUpload, killedUpload } from './support/cut-off-uploads.js';
+import { natsClientsPerTest } from './support/nats-clients.js';
 import { SessionLoad } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
 
 const run = clusterRunPerTest();
-const connections: NatsConnection[] = [];
-afterEach(async () => {
-  for (const nc of connections.splice(0)) await nc.close();
-});
+const natsClient = natsClientsPerTest();
 
 /** The object store client's chunk size, which a cut-off upload leaves behind in whole chunks. */
 const CHUNK_BYTES = 128 * 1024;
 const GRACE_MS = 1_500;
-
-async function natsClient(urls: string): Promise<{ js: JetStreamClient; nc: NatsConnection }> {
-  const nc = await connect({ servers: urls.split(',') });
-  connections.push(nc);
-  return { js: jetstream(nc), nc };
-}
 
 /**
  * Starts uploading a 24 MiB snapshot (`position` 99) in a child process and SIGKILLs it once at least 16
