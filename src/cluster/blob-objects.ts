@@ -1,9 +1,10 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { CommitRows } from '../store/commit-rows.js';
 import { blobDeleteStatement } from '../store/privacy-sql.js';
 import type { StoredBlob } from '../store/store.js';
 import { setUpPatiently } from './jetstream-errors.js';
+import { sweepLeftoverChunks, type SweptLeftovers } from './leftover-chunks.js';
 
 /** The JetStream object store holding every picture's bytes in a cluster, under the blob's content key. */
 export const BLOB_BUCKET = 'truinlag_blobs';
@@ -27,14 +28,17 @@ export function deletedBlobKeys(rows: CommitRows): string[] {
  * are content hashes (PICTURE-4), so an object under a key never changes.
  */
 export class BlobObjects {
-  private constructor(private readonly objects: ObjectStore) {}
+  private constructor(
+    private readonly objects: ObjectStore,
+    private readonly jsm: JetStreamManager,
+  ) {}
 
   /** Opens the bucket, creating it when missing: file storage, `replicas` copies (as the batch log). */
   static async open(js: JetStreamClient, replicas: number): Promise<BlobObjects> {
     const objects = await setUpPatiently(() =>
       new Objm(js).create(BLOB_BUCKET, { storage: StorageType.File, replicas }),
     );
-    return new BlobObjects(objects);
+    return new BlobObjects(objects, await setUpPatiently(() => js.jetstreamManager()));
   }
 
   /**
@@ -73,5 +77,15 @@ export class BlobObjects {
   /** The keys of every blob the bucket holds. */
   async keys(): Promise<string[]> {
     return (await this.objects.list()).filter((info) => !info.deleted).map((info) => info.name);
+  }
+
+  /**
+   * Purges the chunks of puts cut off by a kill (CLUSTER-14): those no live blob names, whose newest chunk
+   * is older than `graceMs`. The ids in use are read before the chunks are listed, so a put that finishes
+   * in between is among the recent ones.
+   */
+  async sweepLeftovers(graceMs: number): Promise<SweptLeftovers> {
+    const inUse = new Set((await this.objects.list()).map((info) => info.nuid));
+    return sweepLeftoverChunks(this.jsm, BLOB_BUCKET, inUse, graceMs);
   }
 }

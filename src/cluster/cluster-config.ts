@@ -8,12 +8,22 @@ export interface ClusterConfig {
   readonly leaseMs: number;
   /** Copies JetStream keeps of the batch log and the lease bucket (3 in a 3-server cluster). */
   readonly replicas: number;
+  /**
+   * Chunks no object names in the object stores (uploads cut off by a kill) are swept once their newest is
+   * this old (ms, CLUSTER-14): far longer than an upload waits for any one chunk, so an upload under way
+   * is never swept. The owner sweeps the picture bucket this often, too.
+   */
+  readonly leftoverGraceMs: number;
 }
 
 const DEFAULT_LEASE_MS = 5_000;
+const DEFAULT_LEFTOVER_GRACE_MS = 10 * 60_000;
 const NODE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The cluster settings from the flags and `TRUINLAG_LEASE_MS` / `TRUINLAG_NATS_REPLICAS`. */
+/**
+ * The cluster settings from the flags and `TRUINLAG_LEASE_MS`, `TRUINLAG_NATS_REPLICAS` and
+ * `TRUINLAG_LEFTOVER_MS`.
+ */
 export function resolveClusterConfig(
   input: { nats: string; node: string | undefined },
   env: NodeJS.ProcessEnv = process.env,
@@ -28,9 +38,12 @@ export function resolveClusterConfig(
     throw new Error('--node must name this node: 1–64 letters, digits, "-" or "_", unique in the cluster.');
   const leaseMs = Number(env.TRUINLAG_LEASE_MS ?? DEFAULT_LEASE_MS);
   const replicas = Number(env.TRUINLAG_NATS_REPLICAS ?? Math.min(3, servers.length));
+  const leftoverGraceMs = Number(env.TRUINLAG_LEFTOVER_MS ?? DEFAULT_LEFTOVER_GRACE_MS);
   if (!Number.isInteger(leaseMs) || leaseMs < 1_000)
     throw new Error('TRUINLAG_LEASE_MS must be at least 1000.');
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5)
     throw new Error('TRUINLAG_NATS_REPLICAS must be 1 to 5.');
-  return { servers, node, leaseMs, replicas };
+  if (!Number.isInteger(leftoverGraceMs) || leftoverGraceMs < 1_000)
+    throw new Error('TRUINLAG_LEFTOVER_MS must be at least 1000.');
+  return { servers, node, leaseMs, replicas, leftoverGraceMs };
 }

@@ -8,13 +8,14 @@ import { PeriodTracker } from '../store/period-rows.js';
 import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
 import { BatchLog, ensureBatchStream, FencedError } from './batch-log.js';
 import { BlobMirror } from './blob-mirror.js';
-import { BlobObjects } from './blob-objects.js';
+import { BLOB_BUCKET, BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterStore } from './cluster-store.js';
 import { ClusterWriter } from './cluster-writer.js';
 import { ENGINE_LEASE_KEY, Lease, type LeaseHolder } from './engine-lease.js';
 import { setUpPatiently } from './jetstream-errors.js';
 import { ConnectionRelay } from './connection-relay.js';
+import { LeftoverSweeper } from './leftover-sweeper.js';
 import { LocalReplica, positionOf } from './local-replica.js';
 import { RelayHost } from './relay-host.js';
 import { joinSharedSecrets, type SecretsOutcome } from './shared-secrets.js';
@@ -53,6 +54,8 @@ export class ClusterNode {
   private owner: LeaseHolder | undefined;
   /** While this node owns the engine: takes the shared snapshots (CLUSTER-8). */
   private snapshotter: Snapshotter | undefined;
+  /** While this node owns the engine: sweeps what cut-off picture puts left (CLUSTER-14). */
+  private blobSweeper: LeftoverSweeper | undefined;
   private tickTimer: ReturnType<typeof setTimeout> | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRenewed = 0;
@@ -269,10 +272,21 @@ export class ClusterNode {
       this.config.heartbeatMs,
       this.logger,
     );
+    this.blobSweeper = this.sweepBlobLeftovers();
     this.role = 'owner';
     this.owner = this.holder;
     server.runtime.onShutdownRequested = () => void this.stop();
     this.onRole('owner', `owner at ${this.url}, term ${term}, log position ${marker}`);
+  }
+
+  /**
+   * Sweeps the picture bucket's leftovers now and every grace period: a put is cut off only by a kill, so
+   * its chunks are younger than the grace at the takeover that follows, and a later sweep must purge them.
+   * It runs on its own timer, not with the snapshots, which an idle owner never takes.
+   */
+  private sweepBlobLeftovers(): LeftoverSweeper {
+    const graceMs = this.cluster.leftoverGraceMs;
+    return new LeftoverSweeper(BLOB_BUCKET, () => this.blobs.sweepLeftovers(graceMs), graceMs, this.logger);
   }
 
   /** Catches up and appends the marker; another append in between (an older owner's) means: again. */
@@ -338,6 +352,8 @@ export class ClusterNode {
     this.host = undefined;
     this.snapshotter?.stop();
     this.snapshotter = undefined;
+    this.blobSweeper?.stop();
+    this.blobSweeper = undefined;
     host?.stopOpening();
     await server?.shutdown();
     host?.close();

@@ -37,6 +37,8 @@ export class SharedSnapshots implements SnapshotLoader {
     private readonly log: BatchLog,
     private readonly dataDir: string,
     private readonly settings: SnapshotSettings,
+    /** How old unnamed chunks must be before they are swept (CLUSTER-14). */
+    private readonly leftoverGraceMs: number,
     private readonly logger: Logger,
   ) {}
 
@@ -44,11 +46,12 @@ export class SharedSnapshots implements SnapshotLoader {
   static async open(
     js: JetStreamClient,
     log: BatchLog,
-    options: { dataDir: string; replicas: number; logger: Logger },
+    options: { dataDir: string; replicas: number; leftoverGraceMs: number; logger: Logger },
   ): Promise<SharedSnapshots> {
     const settings = resolveSnapshotSettings();
     const store = await SnapshotStore.open(js, options.replicas);
-    return new SharedSnapshots(store, log, options.dataDir, settings, options.logger);
+    const { dataDir, leftoverGraceMs, logger } = options;
+    return new SharedSnapshots(store, log, dataDir, settings, leftoverGraceMs, logger);
   }
 
   /**
@@ -150,7 +153,7 @@ export class SharedSnapshots implements SnapshotLoader {
    */
   private async sweepLeftovers(): Promise<void> {
     try {
-      const swept = await this.store.sweepLeftovers(this.settings.leftoverGraceMs);
+      const swept = await this.store.sweepLeftovers(this.leftoverGraceMs);
       if (swept.subjects > 0) this.logger.info(swept, 'snapshot leftovers swept');
     } catch (error) {
       this.logger.warn({ err: error }, 'snapshot leftovers not swept: trying again after the next upload');

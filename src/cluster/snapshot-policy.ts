@@ -4,11 +4,6 @@ export interface SnapshotSettings {
   readonly everyEntries: number;
   /** … or once this long has passed since the last one, if anything was appended at all (ms). */
   readonly everyMs: number;
-  /**
-   * Unnamed chunks in the bucket are swept once their newest is this old (ms, CLUSTER-14): far longer
-   * than an upload waits for any one chunk, so an upload under way is never swept.
-   */
-  readonly leftoverGraceMs: number;
 }
 
 /** Snapshots kept in the bucket: the newest, and one before it in case the newest cannot be read. */
@@ -16,23 +11,16 @@ export const KEPT_SNAPSHOTS = 2;
 
 const DEFAULT_EVERY_ENTRIES = 10_000;
 const DEFAULT_EVERY_MS = 15 * 60_000;
-const DEFAULT_LEFTOVER_GRACE_MS = 10 * 60_000;
 
-/**
- * The settings from `TRUINLAG_SNAPSHOT_EVERY` (entries), `TRUINLAG_SNAPSHOT_MS` and
- * `TRUINLAG_SNAPSHOT_LEFTOVER_MS`.
- */
+/** The settings from `TRUINLAG_SNAPSHOT_EVERY` (entries) and `TRUINLAG_SNAPSHOT_MS`. */
 export function resolveSnapshotSettings(env: NodeJS.ProcessEnv = process.env): SnapshotSettings {
   const everyEntries = Number(env.TRUINLAG_SNAPSHOT_EVERY ?? DEFAULT_EVERY_ENTRIES);
   const everyMs = Number(env.TRUINLAG_SNAPSHOT_MS ?? DEFAULT_EVERY_MS);
-  const leftoverGraceMs = Number(env.TRUINLAG_SNAPSHOT_LEFTOVER_MS ?? DEFAULT_LEFTOVER_GRACE_MS);
   if (!Number.isInteger(everyEntries) || everyEntries < 1)
     throw new Error('TRUINLAG_SNAPSHOT_EVERY must be a whole number of log entries, at least 1.');
   if (!Number.isInteger(everyMs) || everyMs < 1_000)
     throw new Error('TRUINLAG_SNAPSHOT_MS must be at least 1000.');
-  if (!Number.isInteger(leftoverGraceMs) || leftoverGraceMs < 1_000)
-    throw new Error('TRUINLAG_SNAPSHOT_LEFTOVER_MS must be at least 1000.');
-  return { everyEntries, everyMs, leftoverGraceMs };
+  return { everyEntries, everyMs };
 }
 
 /** The last snapshot taken (or found in the bucket): its log position and when. */

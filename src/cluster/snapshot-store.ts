@@ -6,7 +6,7 @@ import { StorageType, type JetStreamClient, type JetStreamManager } from '@nats-
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { PRIVATE_FILE_MODE } from '../store/data-dir.js';
 import { setUpPatiently } from './jetstream-errors.js';
-import { sweepLeftoverChunks, type SweptLeftovers } from './snapshot-leftovers.js';
+import { sweepLeftoverChunks, type SweptLeftovers } from './leftover-chunks.js';
 import type { SnapshotRef } from './snapshot-policy.js';
 
 /** The object store bucket of the engine's snapshots (CLUSTER-8). */

@@ -1,86 +1,44 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { checkedPositionInFile } from '../../src/cluster/snapshot-file.js';
 import { SNAPSHOT_BUCKET, SnapshotStore } from '../../src/cluster/snapshot-store.js';
-import { found } from '../helpers/found.js';
-import { CHILD_PROCESS_TEST_MS, REPO_ROOT } from '../helpers/server.js';
+import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
 import { clusterDataDirs, owner, startNode, urlClient } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
+import { bucketStream, cutOffUpload, killedUpload } from './support/cut-off-uploads.js';
+import { natsClientsPerTest } from './support/nats-clients.js';
 import { SessionLoad } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
 
 const run = clusterRunPerTest();
-const connections: NatsConnection[] = [];
-afterEach(async () => {
-  for (const nc of connections.splice(0)) await nc.close();
-});
+const natsClient = natsClientsPerTest();
 
-const STREAM = `OBJ_${SNAPSHOT_BUCKET}`;
-const CHUNKS = `$O.${SNAPSHOT_BUCKET}.C.`;
 /** The object store client's chunk size, which a cut-off upload leaves behind in whole chunks. */
 const CHUNK_BYTES = 128 * 1024;
 const GRACE_MS = 1_500;
 
-async function natsClient(urls: string): Promise<{ js: JetStreamClient; nc: NatsConnection }> {
-  const nc = await connect({ servers: urls.split(',') });
-  connections.push(nc);
-  return { js: jetstream(nc), nc };
-}
-
-/**
- * Writes what an upload killed after `chunks` chunks leaves: chunks under a new object id, and no object
- * info naming it (the object store client writes the info last). Returns the id.
- */
-async function cutOffUpload(js: JetStreamClient, chunks: number): Promise<string> {
-  const id = randomBytes(11).toString('hex');
-  for (let i = 0; i < chunks; i++) await js.publish(`${CHUNKS}${id}`, randomBytes(CHUNK_BYTES));
-  return id;
-}
-
 /**
  * Starts uploading a 24 MiB snapshot (`position` 99) in a child process and SIGKILLs it once at least 16
- * of its chunks are stored: what an owner killed during an upload leaves. Returns the upload's object id
- * and how many chunks it left.
+ * of its chunks are stored: what an owner killed during an upload leaves.
  */
-async function killedUpload(
+function killedSnapshotUpload(
   urls: string,
   nc: NatsConnection,
   file: string,
   liveIds: readonly string[],
 ): Promise<{ id: string; chunks: number }> {
   writeFileSync(file, randomBytes(24 * 1024 * 1024));
-  const args = ['--import', 'tsx', 'test/cluster/support/snapshot-upload-child.ts', urls, file, '99'];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const chunksOf = async (): Promise<[string, number] | undefined> => {
-    const info = await (await jetstreamManager(nc)).streams.info(STREAM, { subjects_filter: `${CHUNKS}>` });
-    return Object.entries(info.state.subjects ?? {})
-      .map(([subject, count]): [string, number] => [subject.slice(CHUNKS.length), count])
-      .find(([id]) => !liveIds.includes(id));
-  };
-  try {
-    await waitFor(async () => ((await chunksOf())?.[1] ?? 0) >= 16, 60_000, '16 chunks of the upload', 20);
-  } finally {
-    child.kill('SIGKILL');
-    await exited;
-  }
-  const [id, chunks] = found(await chunksOf(), 'the chunks of the killed upload');
-  return { id, chunks };
+  const script = 'test/cluster/support/snapshot-upload-child.ts';
+  return killedUpload(nc, SNAPSHOT_BUCKET, { script, args: [urls, file, '99'], liveIds, minChunks: 16 });
 }
 
 /** The snapshot stream's chunk subjects (by object id) and its bytes. */
-async function streamView(nc: NatsConnection): Promise<{ ids: string[]; bytes: number }> {
-  const info = await (await jetstreamManager(nc)).streams.info(STREAM, { subjects_filter: `${CHUNKS}>` });
-  const ids = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(CHUNKS.length));
-  return { ids: ids.sort(), bytes: info.state.bytes };
-}
+const streamView = (nc: NatsConnection) => bucketStream(nc, SNAPSHOT_BUCKET);
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -101,10 +59,10 @@ describe('sweeping what cut-off snapshot uploads left', { timeout: CHILD_PROCESS
     const liveIds = (await streamView(nc)).ids;
     expect(liveIds).toHaveLength(2);
 
-    const { id: killed, chunks } = await killedUpload(run.nats.urls, nc, join(dir, 'big'), liveIds);
+    const { id: killed, chunks } = await killedSnapshotUpload(run.nats.urls, nc, join(dir, 'big'), liveIds);
     expect((await store.list()).map((s) => s.position).sort()).toEqual([10, 20]);
     await pause(GRACE_MS + 200);
-    const underWay = await cutOffUpload(js, 2);
+    const underWay = await cutOffUpload(js, SNAPSHOT_BUCKET, 2, CHUNK_BYTES);
     const before = await streamView(nc);
     expect(before.ids).toEqual([...liveIds, killed, underWay].sort());
 
@@ -135,10 +93,10 @@ describe('sweeping what cut-off snapshot uploads left', { timeout: CHILD_PROCESS
     const urls = run.nats.urls;
     const { js, nc } = await natsClient(urls);
     await SnapshotStore.open(js, 3);
-    const beforeStart = await cutOffUpload(js, 4);
+    const beforeStart = await cutOffUpload(js, SNAPSHOT_BUCKET, 4, CHUNK_BYTES);
     await pause(1_200);
     const { dirs, adminToken } = clusterDataDirs(1);
-    const env = { TRUINLAG_SNAPSHOT_EVERY: '10', TRUINLAG_SNAPSHOT_LEFTOVER_MS: '1000' };
+    const env = { TRUINLAG_SNAPSHOT_EVERY: '10', TRUINLAG_LEFTOVER_MS: '1000' };
     const node = await startNode('node-a', dirs[0] as string, urls, env);
     run.nodes.push(node);
     await owner([node]);
@@ -152,7 +110,7 @@ describe('sweeping what cut-off snapshot uploads left', { timeout: CHILD_PROCESS
     const client = urlClient([node.url], { token: adminToken });
     run.clients.push(client);
     const load = new SessionLoad(client, 'sweep', 2);
-    const whileServing = await cutOffUpload(js, 4);
+    const whileServing = await cutOffUpload(js, SNAPSHOT_BUCKET, 4, CHUNK_BYTES);
     // Gone only with a later upload: the owner sweeps after each one.
     await waitFor(
       async () => !(await streamView(nc)).ids.includes(whileServing),

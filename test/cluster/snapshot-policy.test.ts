@@ -6,7 +6,7 @@ import {
   snapshotDue,
 } from '../../src/cluster/snapshot-policy.js';
 
-const settings = { everyEntries: 100, everyMs: 60_000, leftoverGraceMs: 600_000 };
+const settings = { everyEntries: 100, everyMs: 60_000 };
 const snapshot = (position: number) => ({ name: `engine.${position}`, position });
 
 describe('when snapshots are taken and which are kept (CLUSTER-8)', () => {
@@ -43,23 +43,10 @@ describe('when snapshots are taken and which are kept (CLUSTER-8)', () => {
   });
 
   it('reads its settings from the environment and refuses nonsense', () => {
-    expect(resolveSnapshotSettings({})).toEqual({
-      everyEntries: 10_000,
-      everyMs: 900_000,
-      leftoverGraceMs: 600_000,
-    });
-    const env = {
-      TRUINLAG_SNAPSHOT_EVERY: '20',
-      TRUINLAG_SNAPSHOT_MS: '5000',
-      TRUINLAG_SNAPSHOT_LEFTOVER_MS: '2000',
-    };
-    expect(resolveSnapshotSettings(env)).toEqual({
-      everyEntries: 20,
-      everyMs: 5_000,
-      leftoverGraceMs: 2_000,
-    });
+    expect(resolveSnapshotSettings({})).toEqual({ everyEntries: 10_000, everyMs: 900_000 });
+    const env = { TRUINLAG_SNAPSHOT_EVERY: '20', TRUINLAG_SNAPSHOT_MS: '5000' };
+    expect(resolveSnapshotSettings(env)).toEqual({ everyEntries: 20, everyMs: 5_000 });
     expect(() => resolveSnapshotSettings({ TRUINLAG_SNAPSHOT_EVERY: '0' })).toThrow(/SNAPSHOT_EVERY/);
     expect(() => resolveSnapshotSettings({ TRUINLAG_SNAPSHOT_MS: '10' })).toThrow(/SNAPSHOT_MS/);
-    expect(() => resolveSnapshotSettings({ TRUINLAG_SNAPSHOT_LEFTOVER_MS: 'soon' })).toThrow(/LEFTOVER_MS/);
   });
 });

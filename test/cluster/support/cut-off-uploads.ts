@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { found } from '../../helpers/found.js';
+import { REPO_ROOT } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
+
+/** The subject prefix of an object store bucket's chunks: an object's chunks go under `<prefix><id>`. */
+const chunkPrefix = (bucket: string): string => `$O.${bucket}.C.`;
+
+/** A bucket's chunk subjects (by object id, with their message counts) and its stream's bytes. */
+export async function bucketStream(
+  nc: NatsConnection,
+  bucket: string,
+): Promise<{ chunks: Map<string, number>; ids: string[]; bytes: number }> {
+  const prefix = chunkPrefix(bucket);
+  const jsm = await jetstreamManager(nc);
+  const info = await jsm.streams.info(`OBJ_${bucket}`, { subjects_filter: `${prefix}>` });
+  const chunks = new Map(
+    Object.entries(info.state.subjects ?? {}).map(([subject, count]) => [
+      subject.slice(prefix.length),
+      count,
+    ]),
+  );
+  return { chunks, ids: [...chunks.keys()].sort(), bytes: info.state.bytes };
+}
+
+/**
+ * Writes what an upload cut off after `chunks` chunks leaves: chunks under a new object id, and no object
+ * info naming it (the object store client writes the info last). Returns the id.
+ */
+export async function cutOffUpload(
+  js: JetStreamClient,
+  bucket: string,
+  chunks: number,
+  chunkBytes: number,
+): Promise<string> {
+  const id = randomBytes(11).toString('hex');
+  for (let i = 0; i < chunks; i++) await js.publish(`${chunkPrefix(bucket)}${id}`, randomBytes(chunkBytes));
+  return id;
+}
+
+/**
+ * Runs `script` (a test support file uploading to `bucket` as an owner does) with `args` in a child
+ * process and SIGKILLs it once at least `minChunks` chunks of a new object are stored: what an owner killed
+ * during an upload leaves. Returns the upload's object id and how many chunks it left.
+ */
+export async function killedUpload(
+  nc: NatsConnection,
+  bucket: string,
+  run: { script: string; args: readonly string[]; liveIds: readonly string[]; minChunks: number },
+): Promise<{ id: string; chunks: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', run.script, ...run.args], {
+    cwd: REPO_ROOT,
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const upload = async (): Promise<[string, number] | undefined> =>
+    [...(await bucketStream(nc, bucket)).chunks].find(([id]) => !run.liveIds.includes(id));
+  try {
+    const enough = async (): Promise<boolean> => ((await upload())?.[1] ?? 0) >= run.minChunks;
+    await waitFor(enough, 60_000, `${run.minChunks} chunks of the upload`, 20);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  const [id, chunks] = found(await upload(), 'the chunks of the killed upload');
+  return { id, chunks };
+}
