@@ -20,6 +20,7 @@ import { LocalReplica, positionOf } from './local-replica.js';
 import { RelayHost } from './relay-host.js';
 import { joinSharedSecrets, type SecretsOutcome } from './shared-secrets.js';
 import { SharedSnapshots } from './shared-snapshots.js';
+import { SNAPSHOT_BUCKET } from './snapshot-store.js';
 import type { Snapshotter } from './snapshotter.js';
 import { StandbyServer } from './standby-server.js';
 
@@ -55,7 +56,7 @@ export class ClusterNode {
   /** While this node owns the engine: takes the shared snapshots (CLUSTER-8). */
   private snapshotter: Snapshotter | undefined;
   /** While this node owns the engine: sweeps what cut-off picture puts left (CLUSTER-14). */
-  private blobSweeper: LeftoverSweeper | undefined;
+  private sweepers: LeftoverSweeper[] = [];
   private tickTimer: ReturnType<typeof setTimeout> | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRenewed = 0;
@@ -272,7 +273,7 @@ export class ClusterNode {
       this.config.heartbeatMs,
       this.logger,
     );
-    this.blobSweeper = this.sweepBlobLeftovers();
+    this.sweepers = this.sweepLeftovers();
     this.role = 'owner';
     this.owner = this.holder;
     server.runtime.onShutdownRequested = () => void this.stop();
@@ -280,13 +281,16 @@ export class ClusterNode {
   }
 
   /**
-   * Sweeps the picture bucket's leftovers now and every grace period: a put is cut off only by a kill, so
-   * its chunks are younger than the grace at the takeover that follows, and a later sweep must purge them.
-   * It runs on its own timer, not with the snapshots, which an idle owner never takes.
+   * Sweeps the picture and snapshot buckets' leftovers now and every grace period (CLUSTER-14): a put is
+   * cut off only by a kill, so its chunks are younger than the grace at the takeover that follows, and a
+   * later sweep must purge them. They run on their own timers: an idle owner takes no snapshots.
    */
-  private sweepBlobLeftovers(): LeftoverSweeper {
+  private sweepLeftovers(): LeftoverSweeper[] {
     const graceMs = this.cluster.leftoverGraceMs;
-    return new LeftoverSweeper(BLOB_BUCKET, () => this.blobs.sweepLeftovers(graceMs), graceMs, this.logger);
+    return [
+      new LeftoverSweeper(BLOB_BUCKET, () => this.blobs.sweepLeftovers(graceMs), graceMs, this.logger),
+      new LeftoverSweeper(SNAPSHOT_BUCKET, () => this.snapshots.sweepLeftovers(), graceMs, this.logger),
+    ];
   }
 
   /** Catches up and appends the marker; another append in between (an older owner's) means: again. */
@@ -352,8 +356,7 @@ export class ClusterNode {
     this.host = undefined;
     this.snapshotter?.stop();
     this.snapshotter = undefined;
-    this.blobSweeper?.stop();
-    this.blobSweeper = undefined;
+    for (const sweeper of this.sweepers.splice(0)) sweeper.stop();
     host?.stopOpening();
     await server?.shutdown();
     host?.close();

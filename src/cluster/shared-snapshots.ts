@@ -2,6 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { StoreWriter } from '../store/store.js';
 import type { BatchLog } from './batch-log.js';
+import type { SweptLeftovers } from './leftover-chunks.js';
 import { checkedPositionInFile, positionInFile, removeSqliteFile, snapshotFile } from './snapshot-file.js';
 import {
   keptSnapshots,
@@ -59,7 +60,6 @@ export class SharedSnapshots implements SnapshotLoader {
    * holds. Stop the returned snapshotter when the node stops owning the engine.
    */
   startTaking(writer: Pick<StoreWriter, 'backup'>, position: () => number): Snapshotter {
-    void this.sweepLeftovers();
     return new Snapshotter(
       this.settings,
       position,
@@ -129,7 +129,11 @@ export class SharedSnapshots implements SnapshotLoader {
       const stored = await this.store.put(file, position);
       const uploaded = performance.now();
       const trimmed = await this.prune();
-      await this.sweepLeftovers();
+      await this.sweepLeftovers().then(
+        (swept) => swept.subjects > 0 && this.logger.info(swept, 'snapshot leftovers swept'),
+        (error: unknown) =>
+          this.logger.warn({ err: error }, 'snapshot leftovers not swept: swept again later'),
+      );
       this.logger.info(
         {
           snapshot: stored.name,
@@ -148,16 +152,11 @@ export class SharedSnapshots implements SnapshotLoader {
   }
 
   /**
-   * Purges what uploads cut off by a kill left in the bucket (CLUSTER-14); run by the owner at takeover
-   * and after each upload. A failure is logged: the next upload sweeps again.
+   * Purges what uploads cut off by a kill left in the bucket (CLUSTER-14); run after each upload here, and
+   * by the owner's sweeper at takeover and every grace period.
    */
-  private async sweepLeftovers(): Promise<void> {
-    try {
-      const swept = await this.store.sweepLeftovers(this.leftoverGraceMs);
-      if (swept.subjects > 0) this.logger.info(swept, 'snapshot leftovers swept');
-    } catch (error) {
-      this.logger.warn({ err: error }, 'snapshot leftovers not swept: trying again after the next upload');
-    }
+  sweepLeftovers(): Promise<SweptLeftovers> {
+    return this.store.sweepLeftovers(this.leftoverGraceMs);
   }
 
   /** Deletes the snapshots no longer kept, then trims the log through the oldest kept one. */

@@ -88,7 +88,7 @@ describe('sweeping what cut-off snapshot uploads left', { timeout: CHILD_PROCESS
     expect((await streamView(nc)).ids).toEqual(liveIds);
   });
 
-  it('[CLUSTER-14] the owner sweeps at takeover and after each upload; its snapshots still load', async () => {
+  it('[CLUSTER-14] the owner sweeps at takeover, after each upload and while idle; its snapshots still load', async () => {
     run.nats = await startNatsCluster();
     const urls = run.nats.urls;
     const { js, nc } = await natsClient(urls);
@@ -119,6 +119,14 @@ describe('sweeping what cut-off snapshot uploads left', { timeout: CHILD_PROCESS
       100,
     );
     await load.stop();
+    // An idle owner takes no snapshots; its sweeper's timer still purges a leftover.
+    const whileIdle = await cutOffUpload(js, SNAPSHOT_BUCKET, 4, CHUNK_BYTES);
+    await waitFor(
+      async () => !(await streamView(nc)).ids.includes(whileIdle),
+      15_000,
+      'the periodic sweep',
+      100,
+    );
     const store = await SnapshotStore.open(js, 3);
     const snapshots = await store.list();
     expect(snapshots.length).toBeGreaterThan(0);
