@@ -1,5 +1,5 @@
 /**
- * Benchmark helper: the engine server — the built one in dist/, as `npm start` runs it — in its own
+ * Benchmark helper: the engine server — the built one in dist/ (tsc's modules; `npm start` runs the same code bundled) — in its own
  * process (forked by bench/run.ts with an IPC channel), so that on a small machine the server and the load-generating clients each get their own core and the
  * clients' work is not counted as server time. Listens on 127.0.0.1, port 0, in the data dir given as
  * argv[2], with maxQueueBytes from argv[3].

@@ -1,5 +1,5 @@
 /**
- * Case (g), start-up: a restart of the built server with a full day's data directory, to its first answer,
+ * Case (g), start-up: a restart of the built server (the bundle `npm start` runs) with a full day's data directory, to its first answer,
  * and the CLI's one-shot commands against a running server, each as a ratio to `node -e 0` (the cost of
  * starting Node at all) measured in the same run. Every time is spawn to exit (or to the first answer)
  * of a fresh process, as a user meets it; the median of the repeats.
@@ -8,9 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { connect, type TruinlagClient } from '../src/client/node.js';
+import { BUILT_CLI } from '../test/helpers/server.js';
 import { BENCH_DIR, percentile, round, tempDir, within } from './harness.js';
 
-const CLI = join(BENCH_DIR, '..', 'dist', 'cli', 'main.js');
+const CLI = join(BENCH_DIR, '..', BUILT_CLI);
 /** Commands of a synthetic full day (the issue's measured day had 202,084). */
 const DAY_COMMANDS = Number(process.env.BENCH_DAY_COMMANDS ?? 200_000);
 const DAY_PLAYERS = 30;

@@ -63,7 +63,7 @@ server_process() {
   local child
   for child in $(pgrep -P "$1"); do
     if [[ "$(ps -o comm= -p "$child")" == node ]] &&
-      tr '\0' ' ' <"/proc/$child/cmdline" | grep -q 'dist/cli/main.js serve'; then
+      tr '\0' ' ' <"/proc/$child/cmdline" | grep -q 'dist/bin/truinlag.js serve'; then
       echo "$child"
       return
     fi

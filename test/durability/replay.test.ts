@@ -28,14 +28,19 @@ describe('[DURABILITY-3] truinlag replay', () => {
     const client = await openClient({ url: server.url, token: server.adminToken });
     let stop = false;
     let n = 0;
+    let flowing = (): void => {};
+    const firstAnswers = new Promise<void>((resolve) => (flowing = resolve));
     const load = (async () => {
       while (!stop) {
         await Promise.all(
           Array.from({ length: 5 }, () => client.request({ type: 'session.add', name: `replayed ${n++}` })),
         );
+        flowing();
       }
     })();
     try {
+      // The first answers wait for the server's first commit; the built CLI's replay can end before them.
+      await firstAnswers;
       for (let run = 0; run < 2; run++) {
         const before = n;
         const result = await runCli(['replay', '--data', server.dataDir, '--json'], { timeoutMs: 60_000 });

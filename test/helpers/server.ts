@@ -199,13 +199,14 @@ export async function killSpawnedServers(): Promise<void> {
   children.clear();
 }
 
+/** The built CLI as the package ships it (package.json `bin`, `npm start`): the bundle of scripts/bundle.ts. */
+export const BUILT_CLI = 'dist/bin/truinlag.js';
+
 /**
  * How to start the CLI in a child process: from source through tsx, or — when `npm test` has just built
- * it and says so with TRUINLAG_TEST_DIST=1 — the compiled `dist/cli/main.js`, which starts several
- * times faster on a loaded machine.
+ * it and says so with TRUINLAG_TEST_DIST=1 — the built bundle, which starts several times faster on a
+ * loaded machine and is what users run.
  */
 export function cliEntry(): string[] {
-  return process.env.TRUINLAG_TEST_DIST === '1'
-    ? ['dist/cli/main.js']
-    : ['--import', 'tsx', 'src/cli/main.ts'];
+  return process.env.TRUINLAG_TEST_DIST === '1' ? [BUILT_CLI] : ['--import', 'tsx', 'src/cli/main.ts'];
 }
