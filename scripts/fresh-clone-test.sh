@@ -30,7 +30,15 @@ cleanup() {
   for pid in "$server_pid" "$npm_pid"; do
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
   done
-  if [[ "${FRESH_CLONE_KEEP:-}" == 1 ]]; then echo "kept: $root"; else rm -rf "$root"; fi
+  # A failed run keeps its logs (the summary names them); the clone itself goes.
+  if [[ "${FRESH_CLONE_KEEP:-}" == 1 ]]; then
+    echo "kept: $root"
+  elif [[ "$failed" != 0 ]]; then
+    rm -rf "$clone"
+    echo "logs kept: $log_dir"
+  else
+    rm -rf "$root"
+  fi
 }
 trap cleanup EXIT
 
