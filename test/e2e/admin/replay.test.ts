@@ -30,7 +30,8 @@ async function markerAt(page: Page, team: number): Promise<{ lat: number; lon: n
 
 /**
  * Moves the replay's time slider to the first whole second since the start at or after `at`, as dragging it
- * does (the game ends between two whole seconds: the last one stops at the end).
+ * does (the game ends between two whole seconds: the last one stops at the end), and waits until the map
+ * has drawn that moment.
  */
 async function replayAt(page: Page, game: { startedAt: number; endedAt: number }, at: number): Promise<void> {
   const from = game.startedAt;
@@ -41,6 +42,8 @@ async function replayAt(page: Page, game: { startedAt: number; endedAt: number }
   }, seconds);
   const moment = Math.min(from + Number(seconds) * 1_000, game.endedAt);
   await page.locator(`[data-replay-at="${moment}"]`).waitFor();
+  // The map draws after the moment is shown (an effect): wait until it shows that moment too.
+  await page.locator(`[data-replay-map][data-drawn-at="${moment}"]`).waitFor();
 }
 
 /**

@@ -76,6 +76,8 @@ export function ReplayMap({
       trackFor(team, track, -Infinity)?.addTo(layer.current);
       markerFor(team, at)?.addTo(layer.current);
     }
+    // The effect runs after the slider's moment is shown: say which moment the map now shows.
+    element.current?.setAttribute('data-drawn-at', String(at));
   }, [teams, events, at]);
 
   return <div ref={element} class="map" role="region" aria-label="Map of the replay" data-replay-map />;
