@@ -14,11 +14,7 @@ export function withoutSessionFields(record: StoredRecord): {
   position?: StoredRecord;
 } {
   if (!('team' in record) && !('lastLocation' in record)) return { player: record };
-  const {
-    team,
-    lastLocation,
-    ...player
-  } = record as StoredRecord & {
+  const { team, lastLocation, ...player } = record as StoredRecord & {
     team?: unknown;
     lastLocation?: Record<string, unknown> | null;
   };

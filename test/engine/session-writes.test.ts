@@ -122,7 +122,9 @@ describe('[CLUSTER-12] a session’s commands write no player record', () => {
 describe('[CLUSTER-15] global commands that take a player out of a session write only the global part', () => {
   /** What a global step must not leave behind in the session a player left: a team or position naming them. */
   const sessionRecordsNaming = (d: StepDriver, player: number): string[] => [
-    ...[...d.state().tables.team.values()].filter((t) => t.players.includes(player)).map((t) => `team ${t.id}`),
+    ...[...d.state().tables.team.values()]
+      .filter((t) => t.players.includes(player))
+      .map((t) => `team ${t.id}`),
     ...(d.state().tables.position.has(player) ? ['position'] : []),
   ];
 
@@ -151,7 +153,12 @@ describe('[CLUSTER-15] global commands that take a player out of a session write
 
   it('[CLUSTER-15][PLAYER-3] a player on a team keeps their name, phone and passphrase editable', async () => {
     const { d, teams, players } = await twoTeams();
-    const renamed = d.run({ type: 'player.edit', id: found(players[1], 'a player'), name: 'Anna', phone: '079' });
+    const renamed = d.run({
+      type: 'player.edit',
+      id: found(players[1], 'a player'),
+      name: 'Anna',
+      phone: '079',
+    });
     expect(tablesWritten(renamed)).toEqual(new Set(['player']));
     expect(renamed.outcome).toMatchObject({ result: { name: 'Anna', phone: '079', team: teams[0] } });
   });
@@ -187,7 +194,10 @@ describe('[CLUSTER-15] global commands that take a player out of a session write
 
   it('[CLUSTER-15][TEAM-5] removing a team forgets its players’ last reports too', async () => {
     const { d, session, teams, players } = await twoTeams();
-    const [member, stranger] = [found(players[0], 'a player of team 0'), found(players[2], 'a player of team 1')];
+    const [member, stranger] = [
+      found(players[0], 'a player of team 0'),
+      found(players[2], 'a player of team 1'),
+    ];
     for (const player of [member, stranger])
       (d.state() as MutableState).tables.position.set(player, { id: player, session, lat: 1, lon: 2 });
     const removed = d.run({ type: 'team.remove', team: found(teams[0], 'team 0') }, session);

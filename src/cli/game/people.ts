@@ -160,7 +160,9 @@ export function registerPlayerExtras(group: Command, { globals }: CliContext): v
 
   group
     .command('remove <player>')
-    .description('remove a player (by name or id): off their team first, then out of their session, no more logins')
+    .description(
+      'remove a player (by name or id): off their team first, then out of their session, no more logins',
+    )
     .action((ref: string) =>
       withConnection(globals(), async (client) => {
         const player = await findPlayer(client, ref);
