@@ -60,7 +60,7 @@ export function LeaveControls({
         </select>
       </td>
       <td>
-        <button type="button" class="danger" onClick={remove}>
+        <button type="button" class="secondary" onClick={remove}>
           Remove {player.name}
         </button>
       </td>
