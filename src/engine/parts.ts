@@ -21,8 +21,9 @@ export const partKey = (part: Part): string =>
 
 /**
  * The commands whose steps may write outside their own part, and why: only `player.erase` (CLUSTER-15).
- * Every other command writes only the part it runs in; the test over every command (test/engine/parts.test.ts) refuses any other step
- * that crosses, and any entry here that no step of its corpus needs.
+ * Every other command writes only the part it runs in; the test over every command
+ * (test/engine/parts.test.ts) refuses any other step that crosses, and any entry here that no step of its
+ * corpus needs.
  */
 export const CROSS_PART: { readonly [T in CommandType]?: string } = {
   'player.erase':
