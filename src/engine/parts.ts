@@ -1,4 +1,5 @@
 import { COMMANDS, type CommandType } from '../protocol/commands/index.js';
+import type { PictureTarget } from '../protocol/pictures.js';
 import type { StepInput } from './step.js';
 import type { EngineState, SessionRecord, TableName, Tables, Write } from './state.js';
 
@@ -19,26 +20,15 @@ export const partKey = (part: Part): string =>
   part.kind === 'global' ? 'global' : `session:${part.session}`;
 
 /**
- * The commands whose steps may write outside their own part, and why. Every other command writes only
- * the part it runs in; the test over every command (test/engine/parts.test.ts) refuses any other step
- * that crosses, and any entry here that no step of its corpus needs.
+ * The commands whose steps may write outside their own part, and why: only `player.erase` (CLUSTER-15).
+ * Every other command writes only the part it runs in; the test over every command
+ * (test/engine/parts.test.ts) refuses any other step that crosses, and any entry here that no step of its
+ * corpus needs.
  */
 export const CROSS_PART: { readonly [T in CommandType]?: string } = {
-  'player.edit':
-    "a global command: moving a player to another session takes them out of their old session's team " +
-    'and forgets their position there (CLUSTER-12)',
-  'player.remove':
-    "a global command: removing a player takes them out of their session's team and forgets their " +
-    'position there (CLUSTER-12)',
   'player.erase':
     "a global command: erasure reaches every session the player played in (their teams' trails, places " +
     'and pictures, live and archived)',
-  'picture.processed':
-    "pictures are global commands (a profile picture belongs to its player), but a team's picture or a " +
-    "period's proof is written onto the team, in the team's session",
-  'session.edit':
-    "a session command that changes the session's name, mode or time zone: the global part's list of " +
-    'sessions, where names are unique across sessions (refused while its game runs)',
 };
 
 /** The part a step runs in and the command that decides it (CLUSTER-11). */
@@ -52,7 +42,9 @@ export interface StepPart {
  * The part a step runs in: a session command's is the session the request names (the engine checks that
  * a player names their own, AUTH-3); a global command's is the global part; a due timer (`timer.fire`, a
  * global internal command) runs its command in the timer's session, or in the global part for a timer of
- * no session.
+ * no session. Two commands run where they write, whatever their scope on the wire (CLUSTER-15):
+ * `session.edit` in the global part (it changes only the session's entry in the list of sessions) and
+ * `picture.processed` in the part of the picture it records.
  */
 export function partOfStep(input: StepInput, before: EngineState): StepPart {
   const { command } = input;
@@ -60,6 +52,9 @@ export function partOfStep(input: StepInput, before: EngineState): StepPart {
     const timer = before.tables.timer.get(command.timer);
     if (timer !== undefined) return { part: partOfTimer(timer), command: timer.command.type };
   }
+  if (command.type === 'session.edit') return { part: GLOBAL, command: command.type };
+  if (command.type === 'picture.processed')
+    return { part: partOfPictureTarget(command.target, before), command: command.type };
   const scope = COMMANDS.get(command.type)?.scope;
   const part = scope === 'session' && input.session !== undefined ? sessionPart(input.session) : GLOBAL;
   return { part, command: command.type };
@@ -170,6 +165,17 @@ function partOfRecord(
       return picture.kind === 'player' || picture.session === null ? GLOBAL : sessionPart(picture.session);
     }
   }
+}
+
+/**
+ * The part of the picture a job's result records (as `partOfRecord` places the record): a profile
+ * picture's is global, a team's picture or a period's proof the team's session. A team that is gone by
+ * then makes the step refuse, writing nothing: it runs in the global part.
+ */
+function partOfPictureTarget(target: PictureTarget, before: EngineState): Part {
+  if (target.kind === 'player') return GLOBAL;
+  const team = before.tables.team.get(target.team);
+  return team === undefined ? GLOBAL : sessionPart(team.session);
 }
 
 const partOfTimer = (timer: Tables['timer']): Part =>

@@ -34,6 +34,8 @@ export const ERROR_CODES = {
     'The caught team has sent no location: have the runners open their app, or ask the game master.',
   TARGET_LOCATION_STALE:
     'The caught team’s latest location is too old: have the runners open their app, or ask the game master.',
+  PLAYER_ON_TEAM:
+    'The player is on a team of their session: take them off the team first (team.assign with team null).',
   MALFORMED: 'The message is not valid protocol JSON.',
   UNKNOWN_COMMAND: 'No such command.',
   TOO_LARGE: 'The message is larger than the frame limit.',

@@ -14,16 +14,15 @@ export function withoutSessionFields(record: StoredRecord): {
   position?: StoredRecord;
 } {
   if (!('team' in record) && !('lastLocation' in record)) return { player: record };
-  const {
-    team: _team,
-    lastLocation,
-    ...player
-  } = record as StoredRecord & {
+  const { team, lastLocation, ...player } = record as StoredRecord & {
     team?: unknown;
     lastLocation?: Record<string, unknown> | null;
   };
   const session = player.session;
+  // A report of a player on no team is never read (a report needs a team, LOCATION-2; joining one forgets
+  // it, TEAM-6): it is dropped, so that no position names a player a global step may move (CLUSTER-15).
   if (lastLocation === null || lastLocation === undefined || typeof session !== 'number') return { player };
+  if (team === null || team === undefined) return { player };
   return { player, position: { id: record.id, session, ...lastLocation } };
 }
 

@@ -125,7 +125,10 @@ describe('[AUTH-5] auth.login', () => {
     const passphrase = found(world.passphrases[0], 'world.passphrases[0]');
     const player = await playerClient(server, passphrase);
     const token = found(player.token, 'token of the logged-in player');
-    await admin.request({ type: 'player.remove', id: found(world.players[0], 'world.players[0]').id });
+    const removed = found(world.players[0], 'world.players[0]').id;
+    // Off their team first: the global step leaves the session's teams alone (CLUSTER-15).
+    await admin.request({ type: 'team.assign', player: removed, team: null }, { session: world.session.id });
+    await admin.request({ type: 'player.remove', id: removed });
     // The open connection is refused every request from now on…
     expect(await codeOf(player.request({ type: 'session.state' }, { session: world.session.id }))).toBe(
       'UNAUTHORISED',

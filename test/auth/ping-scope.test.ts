@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/node.js';
 import type { BroadcastMessage } from '../../src/protocol/envelope.js';
-import { closeClients, removeTempDirs, stopTestServers, type TestServer } from '../helpers/index.js';
+import { closeClients, found, removeTempDirs, stopTestServers, type TestServer } from '../helpers/index.js';
 import {
   adminClient,
   collect,
@@ -65,7 +65,9 @@ describe('[PING-2] who hears a ping, over real sockets with two sessions', () =>
   it('a player taken out of every session is only answered: no one hears the text', async () => {
     const c = await makeWorld(admin, 'PC', 1);
     const nomad = await playerClient(server, c.passphrases[0] as string);
-    await admin.request({ type: 'player.edit', id: c.players[0]?.id as number, session: null });
+    const nomadId = found(c.players[0], 'a player of PC').id;
+    await admin.request({ type: 'team.assign', player: nomadId, team: null }, { session: c.session.id });
+    await admin.request({ type: 'player.edit', id: nomadId, session: null });
     const watched = collect(admin);
     await expect(nomad.request({ type: 'ping', text: 'from nowhere' })).resolves.toEqual({
       text: 'from nowhere',

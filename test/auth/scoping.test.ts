@@ -158,9 +158,11 @@ describe('[VISIBILITY-1] broadcasts reach only the clients of their session', ()
   it('a player moved to another session sees that session from then on (looked up at send time)', async () => {
     const [pa0] = playersA as [TruinlagClient];
     const moved = found(a.players[0], 'a.players[0]').id;
-    // Games lock membership (LOCK-1): stop A's game first; moving takes the player out of their team.
+    // Games lock membership (LOCK-1): stop A's game first; the player leaves their team, then the session
+    // (CLUSTER-15).
     await admin.request({ type: 'game.stop' }, { session: a.session.id });
     await admin.request({ type: 'game.stop' }, { session: b.session.id });
+    await admin.request({ type: 'team.assign', player: moved, team: null }, { session: a.session.id });
     await admin.request({ type: 'player.edit', id: moved, session: b.session.id });
     const seen = collect(pa0);
     await admin.request({ type: 'team.add', name: 'After move A' }, { session: a.session.id });

@@ -382,6 +382,51 @@ describe('truinlag game CLI', () => {
     SLOW,
   );
   it(
+    '[CLUSTER-15][PLAYER-4] player edit and remove take a player off their team first, and say so when the second step is refused',
+    async () => {
+      const session = await client.request({ type: 'session.add', name: 'Leaving', timeZone: 'UTC' });
+      const on = { session: session.id };
+      const team = await client.request({ type: 'team.add', name: 'Stayers' }, on);
+      const add = async (name: string): Promise<Player> => {
+        const player = await client.request({
+          type: 'player.add',
+          name,
+          passphrase: `${name}-pass-secret`,
+          session: session.id,
+        });
+        await client.request({ type: 'team.assign', player: player.id, team: team.id }, on);
+        return player;
+      };
+      const [finn, gina] = [await add('Finn'), await add('Gina')];
+      const teamOf = async (id: number) => (await client.request({ type: 'player.get', id })).team;
+
+      // The second step is refused (a weak passphrase): the first was done, and the error says how to undo it.
+      const refused = await cli(socket, ['player', 'edit', 'Finn', '--no-session', '--passphrase', 'abcdef']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('INVALID: ');
+      expect(refused.stderr).toContain(
+        `Finn was taken off their team first and is now on none: \`truinlag --session ${session.id} assign ${finn.id} ${team.id}\` puts them back.`,
+      );
+      expect(await teamOf(finn.id)).toBeNull();
+      const back = await cli(socket, [
+        '--session',
+        String(session.id),
+        'assign',
+        String(finn.id),
+        String(team.id),
+      ]);
+      expect(back.code, back.stderr).toBe(0);
+      expect(await teamOf(finn.id)).toBe(team.id);
+
+      const moved = await cliJson<Player>(socket, ['player', 'edit', 'Finn', '--no-session']);
+      expect(moved).toMatchObject({ id: finn.id, session: null, team: null });
+      const removed = await cliJson<Player>(socket, ['player', 'remove', 'Gina']);
+      expect(removed).toMatchObject({ id: gina.id, removed: true, team: null });
+      expect((await client.request({ type: 'team.list' }, on))[0]?.players).toEqual([]);
+    },
+    SLOW,
+  );
+  it(
     '[LOCK-1] during a game: config locked unless --override, config get/reset, role, grace end, new hand; rename after',
     async () => {
       const session = await client.request({ type: 'session.add', name: 'Running', timeZone: 'UTC' });

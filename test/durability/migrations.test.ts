@@ -14,6 +14,7 @@ import { encodeResponse } from '../../src/protocol/encode.js';
 import { readJournalInput } from '../../src/store/journal-input.js';
 import { readJournal } from '../../src/store/journal-query.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
+import { withoutSessionFields } from '../../src/store/position-migration.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import { fromStateDocument, stateHash, toStateDocument } from '../../src/store/state-json.js';
 import { RuntimeDriver, StepDriver } from '../game/support/drivers.js';
@@ -433,5 +434,17 @@ describe('[CLUSTER-12] the migration of the players’ team and last report to t
     } finally {
       store.close();
     }
+  });
+
+  it('[CLUSTER-15] a last report of a player on no team is dropped, one of a team member kept', () => {
+    const lastLocation = { lat: HB.lat, lon: HB.lon, at: 1, timestamp: 1 };
+    const legacy = { id: 7, name: 'Anna', session: 2, lastLocation };
+    expect(withoutSessionFields({ ...legacy, team: null })).toEqual({
+      player: { id: 7, name: 'Anna', session: 2 },
+    });
+    expect(withoutSessionFields({ ...legacy, team: 3 })).toEqual({
+      player: { id: 7, name: 'Anna', session: 2 },
+      position: { id: 7, session: 2, ...lastLocation },
+    });
   });
 });

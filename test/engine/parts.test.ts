@@ -7,10 +7,12 @@ import {
   partOfStep,
   partsOfWrites,
   sessionPart,
+  type Part,
 } from '../../src/engine/parts.js';
 import type { EngineState, Write } from '../../src/engine/state.js';
 import type { StepInput, StepResult } from '../../src/engine/step.js';
 import { COMMAND_DEFS } from '../../src/protocol/commands/index.js';
+import type { PictureTarget } from '../../src/protocol/pictures.js';
 import { RUNTIME_COMMAND_TYPES } from '../../src/protocol/commands/oversight.js';
 import { StepDriver } from '../game/support/drivers.js';
 import { DAY_START, zurich } from '../game/support/game-day.js';
@@ -194,6 +196,66 @@ describe('[CLUSTER-11] the part model', () => {
       part: sessionPart(session()),
       command: 'announcement.deliver',
     });
+  });
+});
+
+describe('[CLUSTER-15] every step but an erasure runs in one part', () => {
+  let d: StepDriver;
+  let s: SessionSetup;
+
+  beforeAll(async () => {
+    d = new StepDriver(zurich(9, 30), 4, await demoCatalogueState());
+    s = await setUpSession(d, { teams: 1, perTeam: 1, config: { numCatchers: 1 } });
+  });
+
+  it('[CLUSTER-15] only player.erase may write outside its part', () => {
+    expect(Object.keys(CROSS_PART)).toEqual(['player.erase']);
+  });
+
+  /** Runs a step; what `crossings` says of it, computed on the state before its writes. */
+  const crossingsOf = (input: StepInput): { ok: boolean; crossed: ReturnType<typeof crossings> } => {
+    let seen: ReturnType<typeof crossings> | undefined;
+    d.onStep = (stepped, result, before) => {
+      if (stepped === input) seen = crossings(stepped, result.writes, before);
+    };
+    const result = d.exec(input);
+    d.onStep = undefined;
+    return { ok: result.outcome.ok === true, crossed: found(seen, 'the step') };
+  };
+
+  it('[CLUSTER-15] session.edit runs in the global part and writes only the session’s entry there', () => {
+    const { ok, crossed } = crossingsOf({
+      command: { type: 'session.edit', name: 'Anderswo', mode: 'Traditional' },
+      actor: { kind: 'admin' },
+      session: s.session,
+    });
+    expect(ok).toBe(true);
+    expect(crossed).toEqual({ step: { part: GLOBAL, command: 'session.edit' }, outside: [], allowed: false });
+  });
+
+  it('[CLUSTER-15] picture.processed runs in the part of the picture it records', () => {
+    const team = found(s.teams[0], 'a team');
+    const player = found(s.players[0], 'a player');
+    const image = { width: 4, height: 4, bytes: 64, mime: 'image/jpeg', sha256: '1'.repeat(64) };
+    const result = { ok: true, full: image, thumb: image } as const;
+    const cases: [PictureTarget, Part, boolean][] = [
+      [{ kind: 'player', player }, GLOBAL, true],
+      [{ kind: 'team', team }, sessionPart(s.session), true],
+      // A team gone while the job ran: refused, nothing written.
+      [{ kind: 'team', team: 999_999 }, GLOBAL, false],
+    ];
+    for (const [target, part, accepted] of cases) {
+      const { ok, crossed } = crossingsOf({
+        command: { type: 'picture.processed', target, uploadedBy: null, result },
+        actor: { kind: 'system' },
+        session: undefined,
+      });
+      expect({ ok, part: crossed.step.part, outside: crossed.outside }).toEqual({
+        ok: accepted,
+        part,
+        outside: [],
+      });
+    }
   });
 });
 

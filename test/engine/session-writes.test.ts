@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { crossings, partKey } from '../../src/engine/parts.js';
 import type { TableName } from '../../src/engine/state.js';
 import type { StepResult } from '../../src/engine/step.js';
 import type { Player } from '../../src/protocol/entities.js';
 import { journalInput } from '../../src/runtime/journal-entry.js';
 import { readJournalInput } from '../../src/store/journal-input.js';
+import { stateHash } from '../../src/store/state-json.js';
 import type { MutableState } from '../../src/store/store.js';
 import { StepDriver } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
@@ -117,35 +119,102 @@ describe('[CLUSTER-12] a session’s commands write no player record', () => {
   });
 });
 
-describe('[CLUSTER-12] global commands that take a player out of a session', () => {
-  it('[CLUSTER-12] player.edit to another session takes them off their team in the same step (cross-part)', async () => {
+describe('[CLUSTER-15] global commands that take a player out of a session write only the global part', () => {
+  /** What a global step must not leave behind in the session a player left: a team or position naming them. */
+  const sessionRecordsNaming = (d: StepDriver, player: number): string[] => [
+    ...[...d.state().tables.team.values()]
+      .filter((t) => t.players.includes(player))
+      .map((t) => `team ${t.id}`),
+    ...(d.state().tables.position.has(player) ? ['position'] : []),
+  ];
+
+  it('[CLUSTER-15][PLAYER-3][PLAYER-4] moving or removing a player on a team is refused, naming the team, and changes nothing', async () => {
     const { d, teams, players } = await twoTeams();
     const other = accepted<{ id: number }>(await d.call({ command: { type: 'session.add', name: 'Bern' } }));
     const player = found(players[0], 'a player');
-    const moved = d.run({ type: 'player.edit', id: player, session: other.id });
-    expect(tablesWritten(moved)).toEqual(new Set(['player', 'team']));
-    expect(moved.outcome).toMatchObject({ ok: true, result: { session: other.id, team: null } });
-    expect(d.state().tables.team.get(found(teams[0], 'team 0'))?.players).not.toContain(player);
-    const renamed = d.run({ type: 'player.edit', id: found(players[1], 'a team-mate'), name: 'Anna' });
-    expect(tablesWritten(renamed)).toEqual(new Set(['player']));
-    expect(renamed.outcome).toMatchObject({ result: { name: 'Anna', team: teams[0] } });
+    const before = stateHash(d.state());
+    for (const command of [
+      { type: 'player.edit', id: player, session: other.id },
+      { type: 'player.edit', id: player, session: null, name: 'Anna' },
+      { type: 'player.remove', id: player },
+    ] as const) {
+      const refused = d.run(command);
+      expect(refused.outcome).toMatchObject({
+        ok: false,
+        error: { code: 'PLAYER_ON_TEAM', details: { entity: 'team', id: teams[0] } },
+      });
+      expect(refused.outcome.ok === false && refused.outcome.error.message).toMatch(
+        /on the team "[^"]+": take them off the team/,
+      );
+      expect(refused.writes).toEqual([]);
+    }
+    expect(stateHash(d.state())).toBe(before);
   });
 
-  it('[CLUSTER-12] player.remove leaves no team listing them', async () => {
+  it('[CLUSTER-15][PLAYER-3] a player on a team keeps their name, phone and passphrase editable', async () => {
     const { d, teams, players } = await twoTeams();
-    const player = found(players[0], 'a player');
-    const removed = d.run({ type: 'player.remove', id: player });
-    expect(tablesWritten(removed)).toEqual(new Set(['player', 'team']));
-    expect(d.state().tables.team.teamOf(player)).toBeUndefined();
-    expect(d.state().tables.team.get(found(teams[0], 'team 0'))?.players).not.toContain(player);
+    const renamed = d.run({
+      type: 'player.edit',
+      id: found(players[1], 'a player'),
+      name: 'Anna',
+      phone: '079',
+    });
+    expect(tablesWritten(renamed)).toEqual(new Set(['player']));
+    expect(renamed.outcome).toMatchObject({ result: { name: 'Anna', phone: '079', team: teams[0] } });
   });
 
-  it('[CLUSTER-12] a running game keeps its players: moving one out is refused and writes nothing', async () => {
+  it('[CLUSTER-15][TEAM-6] off the team in the session first, then moved by the global step: each writes its own part', async () => {
+    const { d, session, players } = await twoTeams();
+    const other = accepted<{ id: number }>(await d.call({ command: { type: 'session.add', name: 'Bern' } }));
+    const [moved, removed] = [found(players[0], 'a player'), found(players[2], 'another player')];
+    // Last reports left from before (a store migrated from the player record's `lastLocation`).
+    for (const player of [moved, removed])
+      (d.state() as MutableState).tables.position.set(player, { id: player, session, lat: 1, lon: 2 });
+    const parts: string[] = [];
+    d.onStep = (input, result, before) => {
+      const { step, outside } = crossings(input, result.writes, before);
+      parts.push(`${input.command.type} in ${partKey(step.part)}${outside.length > 0 ? ' crossed' : ''}`);
+    };
+    for (const player of [moved, removed])
+      expect(d.run({ type: 'team.assign', player, team: null }, session).outcome.ok).toBe(true);
+    const edit = d.run({ type: 'player.edit', id: moved, session: other.id });
+    const remove = d.run({ type: 'player.remove', id: removed });
+    d.onStep = undefined;
+    expect(edit.outcome).toMatchObject({ ok: true, result: { session: other.id, team: null } });
+    expect(remove.outcome).toMatchObject({ ok: true, result: { removed: true, session: null } });
+    expect([tablesWritten(edit), tablesWritten(remove)]).toEqual([new Set(['player']), new Set(['player'])]);
+    expect(parts).toEqual([
+      `team.assign in session:${session}`,
+      `team.assign in session:${session}`,
+      'player.edit in global',
+      'player.remove in global',
+    ]);
+    expect([...sessionRecordsNaming(d, moved), ...sessionRecordsNaming(d, removed)]).toEqual([]);
+  });
+
+  it('[CLUSTER-15][TEAM-5] removing a team forgets its players’ last reports too', async () => {
+    const { d, session, teams, players } = await twoTeams();
+    const [member, stranger] = [
+      found(players[0], 'a player of team 0'),
+      found(players[2], 'a player of team 1'),
+    ];
+    for (const player of [member, stranger])
+      (d.state() as MutableState).tables.position.set(player, { id: player, session, lat: 1, lon: 2 });
+    const removed = d.run({ type: 'team.remove', team: found(teams[0], 'team 0') }, session);
+    expect(removed.writes).toContainEqual({ op: 'delete', table: 'position', id: member });
+    expect(sessionRecordsNaming(d, member)).toEqual([]);
+    expect(d.state().tables.position.has(stranger)).toBe(true);
+  });
+
+  it('[CLUSTER-15][LOCK-1] during a game a player on a team is refused; taking them off the team is locked', async () => {
     const { d, session, players } = await twoTeams();
     d.run({ type: 'game.start' }, session);
     const other = accepted<{ id: number }>(await d.call({ command: { type: 'session.add', name: 'Bern' } }));
-    const refused = d.run({ type: 'player.edit', id: found(players[0], 'a player'), session: other.id });
-    expect(refused.outcome).toMatchObject({ ok: false, error: { code: 'GAME_IN_PROGRESS' } });
+    const player = found(players[0], 'a player');
+    const refused = d.run({ type: 'player.edit', id: player, session: other.id });
+    expect(refused.outcome).toMatchObject({ ok: false, error: { code: 'PLAYER_ON_TEAM' } });
     expect(refused.writes).toEqual([]);
+    const locked = d.run({ type: 'team.assign', player, team: null }, session);
+    expect(locked.outcome).toMatchObject({ ok: false, error: { code: 'GAME_IN_PROGRESS' } });
   });
 });

@@ -170,12 +170,16 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
       teams.push((await admin.request({ type: 'team.add', name }, inS)).id);
     await refused(admin, { type: 'team.add', name: 'rot' }, 'TEAM_EXISTS', S);
     const passphrases = new Map<number, string>();
+    const members: number[] = [];
     for (const [i, team] of teams.entries()) {
       const passphrase = `geheim ${i} ${team} passwort`;
       const player = await admin.request({ type: 'player.add', name: `P${i}`, passphrase, session: S });
       await admin.request({ type: 'team.assign', player: player.id, team }, inS);
       passphrases.set(team, passphrase);
+      members.push(player.id);
     }
+    // A global step leaves the session's teams alone: a player on one is taken off it first (CLUSTER-15).
+    await refused(admin, { type: 'player.remove', id: found(members[0], 'a member') }, 'PLAYER_ON_TEAM');
     await refused(admin, { type: 'config.set', changes: { startTime: '25:00' } }, 'INVALID', S);
     await refused(admin, { type: 'game.stop' }, 'GAME_NOT_RUNNING', S);
     await refused(admin, { type: 'game.start' }, 'TOO_FEW_CHALLENGES', S);

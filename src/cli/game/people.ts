@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { TruinlagClient } from '../../client/node.js';
+import { TruinlagError } from '../../client/node.js';
 import { generatePassphrase } from '../../client/passphrase.js';
 import type { Player } from '../../protocol/entities.js';
 import { MODES } from '../../protocol/vocabulary.js';
@@ -118,7 +119,7 @@ export function registerPlayerExtras(group: Command, { globals }: CliContext): v
     .command('edit <player>')
     .description(
       'change a player (by name or id): --name, --passphrase, --phone; the global --session S moves ' +
-        'them to session S (out of their team), --no-session out of any session',
+        'them to session S, --no-session out of any session (first taking them off their team)',
     )
     .option('--name <name>', 'new name')
     .option('--passphrase <passphrase>', 'new login passphrase (unique)')
@@ -148,7 +149,9 @@ export function registerPlayerExtras(group: Command, { globals }: CliContext): v
               'INVALID',
               'Nothing to change: give --name, --passphrase, --phone, --no-phone, --session or --no-session.',
             );
-          const edited = await client.request({ type: 'player.edit', id: player.id, ...changes });
+          const edit = () => client.request({ type: 'player.edit', id: player.id, ...changes });
+          const moving = session !== undefined && session !== player.session;
+          const edited = moving ? await offTeamThen(client, player, edit) : await edit();
           const names = await peopleNames(client, [edited], await client.request({ type: 'session.list' }));
           show(options, edited, () => playerRow(edited, names.session, names.team));
         });
@@ -157,14 +160,44 @@ export function registerPlayerExtras(group: Command, { globals }: CliContext): v
 
   group
     .command('remove <player>')
-    .description('remove a player (by name or id): out of every team and session, no more logins')
+    .description(
+      'remove a player (by name or id): off their team first, then out of their session, no more logins',
+    )
     .action((ref: string) =>
       withConnection(globals(), async (client) => {
         const player = await findPlayer(client, ref);
-        const removed = await client.request({ type: 'player.remove', id: player.id });
+        const removed = await offTeamThen(client, player, () =>
+          client.request({ type: 'player.remove', id: player.id }),
+        );
         show(globals(), removed, () => ({ removed: `${removed.name} (id ${removed.id})` }));
       }),
     );
+}
+
+/**
+ * Runs a global command that takes a player out of their session (`player.edit` to another session or
+ * none, `player.remove`). The server refuses it while a team of the session lists the player
+ * (`PLAYER_ON_TEAM`, CLUSTER-15), so a player on a team is first taken off it by the session's
+ * `team.assign` with no team. A refusal of the second step says that the first was done and how to undo it.
+ */
+async function offTeamThen(
+  client: TruinlagClient,
+  player: Player,
+  leave: () => Promise<Player>,
+): Promise<Player> {
+  if (player.team === null || player.session === null) return leave();
+  await client.request({ type: 'team.assign', player: player.id, team: null }, { session: player.session });
+  try {
+    return await leave();
+  } catch (error) {
+    const code = error instanceof TruinlagError ? error.code : 'CLI_ERROR';
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError(
+      code,
+      `${message} (${player.name} was taken off their team first and is now on none: ` +
+        `\`truinlag --session ${player.session} assign ${player.id} ${player.team}\` puts them back.)`,
+    );
+  }
 }
 
 async function findPlayer(client: TruinlagClient, ref: string): Promise<Player> {

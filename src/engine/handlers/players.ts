@@ -1,8 +1,6 @@
 import { fail, notFound, ok, type Handler, type Outcome } from '../handler.js';
 import { parseSealedPassphrase } from '../passphrase.js';
 import type { PlayerRecord } from '../state.js';
-import type { Tx } from '../tx.js';
-import { forgetPosition } from '../game/positions.js';
 import type { TeamRecord } from '../game/types.js';
 import { playerView, playerViewIn } from '../views.js';
 
@@ -42,10 +40,10 @@ export const playerGet: Handler<'player.get'> = (command, { tx }) => {
 };
 
 /**
- * Name, passphrase (unique, PLAYER-3), phone, or session. Moving to another session takes the player out of
- * their team and forgets their last report: like `player.remove` and `player.erase`, a global command that
- * writes their old session's team and position in the same step (CLUSTER-12), so that no team lists a
- * player of another session.
+ * Name, passphrase (unique, PLAYER-3), phone, or session. A global step (CLUSTER-15): moving a player who
+ * is on a team of their session is refused (`PLAYER_ON_TEAM`); the game master takes them off the team
+ * first with the session's `team.assign`, which also forgets their last report. So the move writes only
+ * the player record, and no record of the old session names the player afterwards.
  */
 export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
   const player = tx.get('player', command.id);
@@ -64,11 +62,7 @@ export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
   if (session !== null && tx.get('session', session) === undefined) return notFound('session', session);
   const moving = session !== player.session;
   const team = tx.teamOfPlayer(player.id);
-  if (moving) {
-    const refused = team === undefined ? undefined : leaveTeam(tx, player.id, team);
-    if (refused) return refused;
-    forgetPosition(tx, player.id);
-  }
+  if (moving && team !== undefined) return onTeam(player, team, 'moving them to another session');
   const edited = tx.put('player', {
     ...player,
     name: command.name ?? player.name,
@@ -76,22 +70,20 @@ export const playerEdit: Handler<'player.edit'> = (command, { tx }) => {
     phone: command.phone === undefined ? player.phone : command.phone,
     session,
   });
-  const view = playerView(edited, moving ? null : (team?.id ?? null));
+  const view = playerView(edited, team?.id ?? null);
   tx.broadcast({ session: null, audience: 'admins', event: { type: 'player.changed', player: view } });
   return ok(view);
 };
 
 /**
- * Removing keeps the player's history but ends their part: no team, no session, no login (PLAYER-4). Like a
- * move, it writes their session's team and position too (CLUSTER-12).
+ * Removing keeps the player's history but ends their part: no session, no login (PLAYER-4). Like a move,
+ * refused while they are on a team (CLUSTER-15), so that it writes only the global part.
  */
 export const playerRemove: Handler<'player.remove'> = (command, { tx }) => {
   const player = tx.get('player', command.id);
   if (player === undefined || player.removed) return notFound('player', command.id);
   const team = tx.teamOfPlayer(player.id);
-  const refused = team === undefined ? undefined : leaveTeam(tx, player.id, team);
-  if (refused) return refused;
-  forgetPosition(tx, player.id);
+  if (team !== undefined) return onTeam(player, team, 'removing them');
   for (const token of tx.all('token')) if (token.player === player.id) tx.delete('token', token.id);
   const removed = tx.put('player', {
     ...player,
@@ -105,11 +97,14 @@ export const playerRemove: Handler<'player.remove'> = (command, { tx }) => {
   return ok(view);
 };
 
-/** Takes a player out of their team; refused while that team's session plays (LOCK-1). */
-function leaveTeam(tx: Tx, player: number, team: TeamRecord): Outcome<never> | undefined {
-  if (tx.get('session', team.session)?.game != null) {
-    return fail('GAME_IN_PROGRESS', 'Team membership is locked while the game runs.');
-  }
-  tx.put('team', { ...team, players: team.players.filter((p) => p !== player) });
-  return undefined;
+/**
+ * The refusal of a global step that would take a player out of their session while a team of it lists
+ * them (CLUSTER-15): the team is the session's part, which a global step does not write.
+ */
+function onTeam(player: PlayerRecord, team: TeamRecord, doing: string): Outcome<never> {
+  return fail(
+    'PLAYER_ON_TEAM',
+    `${player.name} is on the team "${team.name}": take them off the team before ${doing}.`,
+    { entity: 'team', id: team.id },
+  );
 }

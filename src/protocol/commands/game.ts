@@ -23,7 +23,7 @@ const periodResult = z.object({ period: z.number().int(), team: teamSchema });
 export const playerEdit = defineCommand({
   type: 'player.edit',
   summary:
-    "Changes a player's name, passphrase (unique), phone or session (leaving any team of the old one).",
+    "Changes a player's name, passphrase (unique), phone or session (not while on a team: `PLAYER_ON_TEAM`).",
   scope: 'global',
   access: 'admin',
   params: {
@@ -38,7 +38,8 @@ export const playerEdit = defineCommand({
 export const playerRemove = defineCommand({
   type: 'player.remove',
   summary:
-    'Removes a player: out of every team, no session, and nobody can log in as them (their history stays).',
+    'Removes a player (not while on a team: `PLAYER_ON_TEAM`): no session, and nobody can log in as them ' +
+    '(their history stays).',
   scope: 'global',
   access: 'admin',
   params: { id: idSchema },

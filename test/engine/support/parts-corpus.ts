@@ -201,8 +201,9 @@ function pictures(run: Run, player: number, team: number): void {
 }
 
 /**
- * Players of the game day leave it: a team removed with its members, one moved to another session out of
- * their team, one removed, one exported and erased (which reaches the archived game they played in).
+ * Players of the game day leave it: a team removed with its members, one taken off their team and moved
+ * to another session, one taken off theirs and removed, one exported and erased (which reaches the
+ * archived game they played in).
  */
 function playersLeave(d: StepDriver, run: Run, S: number): void {
   run({ type: 'config.reset' }, S);
@@ -210,8 +211,13 @@ function playersLeave(d: StepDriver, run: Run, S: number): void {
   const member = (i: number, what: string): number => found(teams[i]?.players[0], what);
   const other = theOne([...d.state().tables.session.values()], (s) => s.id !== S, 'the other session').id;
   run({ type: 'team.remove', team: found(teams[0], 'a team with players').id }, S);
-  run({ type: 'player.edit', id: member(1, 'a player to move'), session: other });
-  run({ type: 'player.remove', id: member(2, 'a player to remove') });
+  // Off their team in the session first, then out of it by the global step (CLUSTER-15).
+  const moved = member(1, 'a player to move');
+  run({ type: 'team.assign', player: moved, team: null }, S);
+  run({ type: 'player.edit', id: moved, session: other });
+  const removed = member(2, 'a player to remove');
+  run({ type: 'team.assign', player: removed, team: null }, S);
+  run({ type: 'player.remove', id: removed });
   const erased = member(3, 'a player to erase');
   run({ type: 'player.export', id: erased });
   run({ type: 'player.erase', id: erased });

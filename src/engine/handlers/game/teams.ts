@@ -85,8 +85,11 @@ export const teamRemove: Handler<'team.remove'> = (command, ctx) => {
   if (locked) return locked;
   const team = findTeam(ctx, command.team);
   if (isOutcome(team)) return team;
-  // Its players are in no team once no team lists them (CLUSTER-12): their records stay as they are.
+  // Its players are in no team once no team lists them (CLUSTER-12): their records stay as they are. Their
+  // last reports go, as when they leave a team one by one (TEAM-6), so that no position of the session
+  // names a player on no team, whom a global step may then move or remove (CLUSTER-15).
   ctx.tx.delete('team', team.id);
+  for (const player of team.players) forgetPosition(ctx.tx, player);
   ctx.tx.broadcast({
     session: team.session,
     audience: 'all',

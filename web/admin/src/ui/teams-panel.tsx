@@ -4,6 +4,8 @@ import type { Team } from '../../../src/game/types.js';
 import { colourOf } from '../../../src/ui/common.js';
 import type { Desk } from '../desk.js';
 import { refusalText } from '../desk.js';
+import { AskedConfirmation, type Confirmation } from './confirm.js';
+import { LeaveControls } from './leave-controls.js';
 
 /** '#rrggbb' → the protocol's colour. */
 function rgbOf(hex: string): { r: number; g: number; b: number } {
@@ -80,11 +82,15 @@ function AssignmentBoard({
   );
 }
 
-/** Adds teams (name, colour) and puts the session's players into them (dragged, or picked per player). */
+/**
+ * Adds teams (name, colour) and puts the session's players into them (dragged, or picked per player); the
+ * table also moves a player to another session or removes them.
+ */
 export function TeamsPanel({ desk, session }: { desk: Desk; session: number }) {
   const name = useSignal('');
   const colour = useSignal('#d62828');
   const error = useSignal<string | undefined>(undefined);
+  const ask = useSignal<Confirmation | undefined>(undefined);
   const teams = desk.view.value?.state.teams ?? [];
   const players = desk.players.value.filter((p) => p.session === session && !p.removed);
   const attempt = async (work: () => Promise<unknown>): Promise<void> => {
@@ -116,11 +122,7 @@ export function TeamsPanel({ desk, session }: { desk: Desk; session: number }) {
         </label>
         <button type="submit">Add team</button>
       </form>
-      {error.value !== undefined && (
-        <p role="alert" class="error">
-          {error.value}
-        </p>
-      )}
+      <AskedConfirmation ask={ask} error={error} />
       <p class="hint">Drag a player onto a team, or pick a team per player in the table below.</p>
       <AssignmentBoard
         teams={teams}
@@ -133,6 +135,8 @@ export function TeamsPanel({ desk, session }: { desk: Desk; session: number }) {
           <tr>
             <th scope="col">Player</th>
             <th scope="col">Team</th>
+            <th scope="col">Session</th>
+            <th scope="col">Leave</th>
           </tr>
         </thead>
         <tbody>
@@ -157,6 +161,7 @@ export function TeamsPanel({ desk, session }: { desk: Desk; session: number }) {
                   ))}
                 </select>
               </td>
+              <LeaveControls desk={desk} player={player} ask={ask} />
             </tr>
           ))}
         </tbody>
