@@ -152,8 +152,19 @@ export const TABLE_NAMES: readonly TableName[] = [
  */
 export type IdSpace = 'shared' | 'per-session';
 
-/** The tables whose records a session owns and, in the `per-session` space, numbers (CLUSTER-16). */
-export type SessionIdTable = 'team' | 'trackPoint' | 'pastGame' | 'catchRefusal' | 'timer' | 'picture';
+/**
+ * The tables whose records a session owns and, in the `per-session` space, numbers (CLUSTER-16). A
+ * `position` is owned by a session too, but its id is its player's: none is handed out.
+ */
+export const SESSION_ID_TABLES = [
+  'team',
+  'trackPoint',
+  'pastGame',
+  'catchRefusal',
+  'timer',
+  'picture',
+] as const;
+export type SessionIdTable = (typeof SESSION_ID_TABLES)[number];
 
 /** The whole game state held in memory by the runtime. The engine only reads it. */
 export interface EngineState {

@@ -1,4 +1,5 @@
 import {
+  SESSION_ID_TABLES,
   sessionIdKey,
   TABLE_NAMES,
   type IdSpace,
@@ -27,7 +28,8 @@ export function counterName(key: string): CounterName | undefined {
   if (prefix !== 'nextId' || table === undefined || rest.length > 0 || !isTable(table)) return undefined;
   if (session === undefined) return { kind: 'shared', table };
   const id = Number(session);
-  return Number.isSafeInteger(id) && id > 0
+  const numbered = (SESSION_ID_TABLES as readonly string[]).includes(table);
+  return numbered && Number.isSafeInteger(id) && id > 0
     ? { kind: 'session', key: sessionIdKey(table as SessionIdTable, id) }
     : undefined;
 }
