@@ -34,7 +34,7 @@ export function counterName(key: string): CounterName | undefined {
     : undefined;
 }
 
-/** Reads the id space's meta value; anything but `per-session` is a store this version cannot read. */
+/** Reads the id space's meta value; undefined for one this version does not know (the store is refused). */
 export function idSpaceOf(value: string): IdSpace | undefined {
   return value === 'per-session' || value === 'shared' ? value : undefined;
 }
