@@ -1,4 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { partitionIds } from './id-partition.js';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../server/config.js';
@@ -263,7 +264,11 @@ export class ClusterNode {
   private async serve(term: number, marker: number): Promise<void> {
     const server = await startServer(
       { ...this.config, port: this.port },
-      { ...this.extras, runtimeStore: (local) => this.clusterStore(local, term, marker) },
+      {
+        ...this.extras,
+        runtimeStore: (local) => this.clusterStore(local, term, marker),
+        beforeServing: (runtime) => partitionIds(runtime, this.cluster.node, term),
+      },
     );
     this.server = server;
     this.host = new RelayHost(

@@ -63,14 +63,15 @@ export function partOfStep(input: StepInput, before: EngineState): StepPart {
 /**
  * The parts a step's writes touch, each once. A record belongs to a part by its table (`partOfRecord`); a
  * put or delete touches the record's part before and after (a record that moved would touch both). A
- * `nextId` write hands out ids for the records the step creates, whose puts name their parts: it adds no
- * part of its own. (The counters are still shared by all parts: ids per part are step 2 of
- * docs/cluster.md.)
+ * counter (`nextId`) depends on the id space (CLUSTER-16): in the `shared` space it hands out ids for the
+ * records the step creates, whose puts name their parts, and adds no part of its own; in the
+ * `per-session` space a session's counter belongs to that session's part and a shared counter to the
+ * global part. Switching the space (`idSpace`) is the global part's.
  */
 export function partsOfWrites(writes: readonly Write[], before: EngineState): Part[] {
   const after = new Map<string, Tables[TableName] | null>();
   for (const w of writes)
-    if (w.op !== 'nextId') after.set(`${w.table}/${w.id}`, w.op === 'put' ? w.doc : null);
+    if (w.op === 'put' || w.op === 'delete') after.set(`${w.table}/${w.id}`, w.op === 'put' ? w.doc : null);
   const records: Records = {
     before: (table, id) => (before.tables[table] as ReadonlyMap<number, Tables[TableName]>).get(id),
     after: (table, id) => {
@@ -80,8 +81,13 @@ export function partsOfWrites(writes: readonly Write[], before: EngineState): Pa
   };
   const parts = new Map<string, Part>();
   for (const w of writes) {
-    if (w.op === 'nextId') continue;
-    for (const part of partsOfChange(w.table, w.id, records)) parts.set(partKey(part), part);
+    const touched =
+      w.op === 'idSpace'
+        ? [GLOBAL]
+        : w.op === 'nextId'
+          ? partsOfCounter(w, before)
+          : partsOfChange(w.table, w.id, records);
+    for (const part of touched) parts.set(partKey(part), part);
   }
   return [...parts.values()];
 }
@@ -98,6 +104,12 @@ export function crossings(
   const step = partOfStep(input, before);
   const outside = partsOfWrites(writes, before).filter((p) => partKey(p) !== partKey(step.part));
   return { step, outside, allowed: CROSS_PART[step.command] !== undefined };
+}
+
+/** The part a counter's write touches (CLUSTER-16): none while every counter is shared. */
+function partsOfCounter(write: Extract<Write, { op: 'nextId' }>, before: EngineState): Part[] {
+  if (write.session !== undefined) return [sessionPart(write.session)];
+  return before.idSpace === 'per-session' ? [GLOBAL] : [];
 }
 
 /** Records by table and id, before the step and after its writes. */

@@ -145,11 +145,39 @@ export const TABLE_NAMES: readonly TableName[] = [
   'position',
 ];
 
+/**
+ * How ids are handed out (CLUSTER-16): `shared`, one counter per table (PROTOCOL-5); or `per-session`, where
+ * a record owned by a session takes its id from a counter of its table and session, so that owners of
+ * different sessions can never hand out the same id. A state switches to `per-session` once, for good.
+ */
+export type IdSpace = 'shared' | 'per-session';
+
+/**
+ * The tables whose records a session owns and, in the `per-session` space, numbers (CLUSTER-16). A
+ * `position` is owned by a session too, but its id is its player's: none is handed out.
+ */
+export const SESSION_ID_TABLES = [
+  'team',
+  'trackPoint',
+  'pastGame',
+  'catchRefusal',
+  'timer',
+  'picture',
+] as const;
+export type SessionIdTable = (typeof SESSION_ID_TABLES)[number];
+
 /** The whole game state held in memory by the runtime. The engine only reads it. */
 export interface EngineState {
   readonly tables: ReadonlyTables;
   /** The next id to hand out per table: ids are never reused (PROTOCOL-5). */
   readonly nextIds: Readonly<Record<TableName, number>>;
+  /** How ids are handed out (CLUSTER-16). */
+  readonly idSpace: IdSpace;
+  /**
+   * In the `per-session` space: the next number `n` per session-owned table and session, keyed
+   * `table:session` (`sessionIdKey`); a record's id is `session × 2^32 + n` (CLUSTER-16).
+   */
+  readonly sessionIds: ReadonlyMap<string, number>;
   /**
    * The last broadcast sequence number per stream (`global` or a session id). The runtime advances it
    * when it commits broadcasts; the engine reads it so that a snapshot says where to resume (RESUME-1).
@@ -172,6 +200,8 @@ export function emptyState(): EngineState {
   return {
     tables: tables as unknown as EngineState['tables'],
     nextIds: nextIds as Record<TableName, number>,
+    idSpace: 'shared',
+    sessionIds: new Map(),
     streams: new Map(),
   };
 }
@@ -185,7 +215,16 @@ function tableOf(name: TableName): Map<number, unknown> {
 export type Write =
   | { readonly op: 'put'; readonly table: TableName; readonly id: number; readonly doc: Tables[TableName] }
   | { readonly op: 'delete'; readonly table: TableName; readonly id: number }
-  | { readonly op: 'nextId'; readonly table: TableName; readonly next: number };
+  /**
+   * A counter moved on: the table's shared one, or with `session` that session's counter of a
+   * session-owned table (the `per-session` space, CLUSTER-16), whose `next` is the next number `n`.
+   */
+  | { readonly op: 'nextId'; readonly table: TableName; readonly next: number; readonly session?: number }
+  /** The state switched to the `per-session` space (CLUSTER-16). */
+  | { readonly op: 'idSpace'; readonly space: 'per-session' };
+
+/** The key of a session's counter of a table in `EngineState.sessionIds` and in the store. */
+export const sessionIdKey = (table: SessionIdTable, session: number): string => `${table}:${session}`;
 
 /**
  * Personal data a step removed from the state that the journal and the delivery logs still hold; the

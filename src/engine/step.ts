@@ -6,7 +6,7 @@ import { HANDLERS } from './handlers/index.js';
 import type { JobRequest } from './jobs.js';
 import type { Rng } from './rng.js';
 import type { EngineState, PendingBroadcast, Redaction, Write } from './state.js';
-import { Tx, type StepReads } from './tx.js';
+import { IdsExhausted, Tx, type StepReads } from './tx.js';
 
 export interface StepInput {
   readonly command: Command;
@@ -79,6 +79,7 @@ export function step(state: EngineState, input: StepInput, ctx: StepContext): St
     };
     outcome = dispatch(input.command, context);
   } catch (cause) {
+    if (cause instanceof IdsExhausted) return refused(makeError('IDS_EXHAUSTED', cause.message), tx.reads);
     const message = cause instanceof Error ? cause.message : String(cause);
     return refused(makeError('INTERNAL', `The command failed unexpectedly: ${message}`), tx.reads);
   }

@@ -1,6 +1,9 @@
 import type { TeamRecord } from './game/types.js';
+import { sessionIdKey } from './state.js';
 import type {
   EngineState,
+  IdSpace,
+  SessionIdTable,
   PendingBroadcast,
   PlayerRecord,
   Redaction,
@@ -8,6 +11,16 @@ import type {
   Tables,
   Write,
 } from './state.js';
+
+/** A session's ids are `session × SESSION_ID_BASE + n` in the `per-session` space (CLUSTER-16). */
+export const SESSION_ID_BASE = 2 ** 32;
+/** The largest `n` of a session's counter: `n` stays below `SESSION_ID_BASE`. */
+export const MAX_SESSION_ID_NUMBER = SESSION_ID_BASE - 1;
+/** Session ids from here on get no ids of their own: theirs would pass 2^53 (`Number.MAX_SAFE_INTEGER`). */
+export const MAX_ID_SESSIONS = 2 ** 21;
+
+/** No id can be handed out (CLUSTER-16); the step answers IDS_EXHAUSTED and changes nothing. */
+export class IdsExhausted extends Error {}
 
 /** What a step read: some tables, or everything (it used the state directly). */
 export type StepReads = 'everything' | ReadonlySet<TableName>;
@@ -19,6 +32,9 @@ export type StepReads = 'everything' | ReadonlySet<TableName>;
 export class Tx {
   private readonly puts = new Map<TableName, Map<number, Tables[TableName] | null>>();
   private readonly nextIds = new Map<TableName, number>();
+  /** Session counters this step moved on, by `sessionIdKey` (CLUSTER-16). */
+  private readonly sessionIds = new Map<string, { table: SessionIdTable; session: number; next: number }>();
+  private partitioned = false;
   readonly broadcasts: PendingBroadcast[] = [];
   /** Keys of blobs to delete in the same commit (PRIVACY-1, PRIVACY-2). */
   readonly blobDeletes: string[] = [];
@@ -132,6 +148,36 @@ export class Tx {
     return id;
   }
 
+  /**
+   * Hands out the id of a record a session owns (CLUSTER-16): in the `shared` space the table's next id;
+   * in the `per-session` space `session × 2^32 + n` from the session's own counter of the table, so that
+   * owners of different sessions never hand out the same id. A record of no session (a retention timer
+   * from before timers named their session, a profile picture) takes a shared id in both spaces.
+   * Throws an `IdsExhausted` when the id would not fit (a session id of 2^21 or more, or `n` past
+   * 2^32 − 1): the step is refused and changes nothing.
+   */
+  newIdIn(table: SessionIdTable, session: number | null): number {
+    if (this.idSpace() === 'shared' || session === null) return this.newId(table);
+    if (session >= MAX_ID_SESSIONS)
+      throw new IdsExhausted(`Session ${session} is too large for its own ids.`);
+    const key = sessionIdKey(table, session);
+    const n = this.sessionIds.get(key)?.next ?? this.state.sessionIds.get(key) ?? 1;
+    if (n > MAX_SESSION_ID_NUMBER)
+      throw new IdsExhausted(`Session ${session} has handed out every id of its ${table} table.`);
+    this.sessionIds.set(key, { table, session, next: n + 1 });
+    return session * SESSION_ID_BASE + n;
+  }
+
+  /** The id space, as this step leaves it. */
+  idSpace(): IdSpace {
+    return this.partitioned ? 'per-session' : this.state.idSpace;
+  }
+
+  /** Switches the state to the `per-session` id space, for good (CLUSTER-16). */
+  partitionIds(): void {
+    this.partitioned = true;
+  }
+
   broadcast(broadcast: PendingBroadcast): void {
     this.broadcasts.push(broadcast);
   }
@@ -149,7 +195,10 @@ export class Tx {
   /** The collected changes, in a stable order. */
   writes(): Write[] {
     const writes: Write[] = [];
+    if (this.partitioned) writes.push({ op: 'idSpace', space: 'per-session' });
     for (const [table, next] of this.nextIds) writes.push({ op: 'nextId', table, next });
+    for (const { table, session, next } of this.sessionIds.values())
+      writes.push({ op: 'nextId', table, session, next });
     for (const [table, overlay] of this.puts) {
       for (const [id, doc] of overlay) {
         writes.push(doc === null ? { op: 'delete', table, id } : { op: 'put', table, id, doc });

@@ -1,4 +1,4 @@
-import type { Write } from '../engine/state.js';
+import { sessionIdKey, type SessionIdTable, type Write } from '../engine/state.js';
 import type { MutableState } from '../store/store.js';
 
 /**
@@ -7,6 +7,21 @@ import type { MutableState } from '../store/store.js';
  */
 export function applyWrites(state: MutableState, writes: readonly Write[], undo?: (() => void)[]): void {
   for (const write of writes) {
+    if (write.op === 'idSpace') {
+      const previous = state.idSpace;
+      state.idSpace = write.space;
+      undo?.push(() => (state.idSpace = previous));
+      continue;
+    }
+    if (write.op === 'nextId' && write.session !== undefined) {
+      applySessionCounter(
+        state,
+        sessionIdKey(write.table as SessionIdTable, write.session),
+        write.next,
+        undo,
+      );
+      continue;
+    }
     if (write.op === 'nextId') {
       const previous = state.nextIds[write.table];
       state.nextIds[write.table] = write.next;
@@ -19,4 +34,13 @@ export function applyWrites(state: MutableState, writes: readonly Write[], undo?
     else table.delete(write.id);
     undo?.push(() => (previous === undefined ? table.delete(write.id) : table.set(write.id, previous)));
   }
+}
+
+/** Moves a session's counter of a table on (CLUSTER-16); `undo` puts it back (absent if it was). */
+function applySessionCounter(state: MutableState, key: string, next: number, undo?: (() => void)[]): void {
+  const previous = state.sessionIds.get(key);
+  state.sessionIds.set(key, next);
+  undo?.push(() =>
+    previous === undefined ? state.sessionIds.delete(key) : state.sessionIds.set(key, previous),
+  );
 }

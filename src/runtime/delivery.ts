@@ -79,7 +79,7 @@ export class Delivery {
   /** Logins a released change ended (`auth.logout`, `player.remove` delete their token records). */
   endLogins(writes: readonly Write[]): void {
     for (const write of writes)
-      if (write.table === 'token' && write.op === 'delete') this.endedLogins.add(write.id);
+      if (write.op === 'delete' && write.table === 'token') this.endedLogins.add(write.id);
   }
 
   /** Whether a broadcast goes to a connection: its recipients reach it, and its login has not ended. */

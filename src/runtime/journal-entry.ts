@@ -40,7 +40,7 @@ function subjectsOf(actor: Actor, writes: readonly Write[]): number[] {
   const subjects = new Set<number>();
   if (actor.kind === 'player') subjects.add(actor.player);
   for (const write of writes) {
-    if (write.table === 'position' && write.op !== 'nextId') subjects.add(write.id);
+    if ((write.op === 'put' || write.op === 'delete') && write.table === 'position') subjects.add(write.id);
     if (write.op !== 'put') continue;
     if (write.table === 'player') subjects.add(write.id);
     const doc = write.doc as { player?: unknown; kind?: unknown; owner?: unknown; uploadedBy?: unknown };

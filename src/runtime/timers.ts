@@ -31,7 +31,8 @@ export class DurableTimers {
 
   /** A released step: the timers it wrote, and the one it fired, are brought up to date. */
   released(writes: readonly Write[], command: Command): void {
-    for (const write of writes) if (write.table === 'timer' && write.op !== 'nextId') this.sync(write.id);
+    for (const write of writes)
+      if ((write.op === 'put' || write.op === 'delete') && write.table === 'timer') this.sync(write.id);
     if (command.type === 'timer.fire') this.sync(command.timer);
   }
 

@@ -49,7 +49,7 @@ export class Uncommitted {
     if (item.source === 'client') bump(this.peers, item.peer.id, by);
     if (changes(result)) this.changing += by;
     const written = new Set<TableName>();
-    for (const write of result.writes) written.add(write.table);
+    for (const write of result.writes) if (write.op !== 'idSpace') written.add(write.table);
     for (const table of written) bump(this.tables, table, by);
   }
 }

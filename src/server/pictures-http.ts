@@ -202,8 +202,10 @@ const TOKEN_IN_URL = makeError(
 function targetOf(query: URLSearchParams): PictureTarget | ProtocolError {
   const id = (name: string): number | undefined => {
     const text = query.get(name);
-    if (text === null || !/^[0-9]{1,15}$/.test(text)) return undefined;
-    return Number(text);
+    // Up to 2^53: a session's ids reach 16 digits in the per-session id space (CLUSTER-16).
+    if (text === null || !/^[0-9]{1,16}$/.test(text)) return undefined;
+    const value = Number(text);
+    return Number.isSafeInteger(value) ? value : undefined;
   };
   const kind = query.get('kind') ?? (query.has('period') ? 'period' : query.has('team') ? 'team' : 'player');
   const player = id('player');

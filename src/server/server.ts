@@ -45,6 +45,11 @@ export interface ServerExtras {
    * does, DURABILITY-8); started here otherwise.
    */
   readonly integrityCheck?: IntegrityCheck;
+  /**
+   * Runs through the runtime before any client can connect (cluster mode: the switch to per-session ids,
+   * CLUSTER-16); the server does not start when it fails.
+   */
+  readonly beforeServing?: (runtime: Runtime) => Promise<void>;
 }
 
 export interface RunningServer {
@@ -94,6 +99,12 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
     });
   } catch (error) {
     store.close();
+    throw error;
+  }
+  try {
+    await extras.beforeServing?.(runtime);
+  } catch (error) {
+    await runtime.shutdown();
     throw error;
   }
   const services: ConnectionServices = {

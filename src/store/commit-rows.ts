@@ -1,5 +1,6 @@
 import type { TeamRecord } from '../engine/game/types.js';
 import type { Write } from '../engine/state.js';
+import { counterKey, ID_SPACE_KEY } from './id-counters.js';
 import { teamCore, type PeriodRow, type PeriodTracker } from './period-rows.js';
 import { checkpointStatements, type Statement } from './privacy-sql.js';
 import { storedRecipients } from '../runtime/audience.js';
@@ -34,7 +35,8 @@ export function toRows(batch: CommitBatch, periods: PeriodTracker): CommitRows {
   const entities: CommitRows['entities'] = [];
   const periodRows: PeriodRow[] = [];
   for (const write of batch.writes) {
-    if (write.op === 'nextId') meta.set(`nextId:${write.table}`, String(write.next));
+    if (write.op === 'idSpace') meta.set(ID_SPACE_KEY, write.space);
+    else if (write.op === 'nextId') meta.set(counterKey(write), String(write.next));
     else entities.push(entityRow(write, periods, periodRows));
   }
   // Remember the last sequence number even after the log is pruned, so numbers stay gap-free.
@@ -78,7 +80,7 @@ function splitKey(key: string): [string, number] {
 
 /** The entity row of a put or delete; a team's also adds the rows of its periods that changed. */
 function entityRow(
-  write: Exclude<Write, { op: 'nextId' }>,
+  write: Extract<Write, { op: 'put' | 'delete' }>,
   periods: PeriodTracker,
   periodRows: PeriodRow[],
 ): CommitRows['entities'][number] {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { counterName, counterRows, ID_SPACE_KEY, idSpaceOf } from './id-counters.js';
 import { dirname, join } from 'node:path';
 import type { PeriodRecord, TeamRecord } from '../engine/game/types.js';
 import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
@@ -176,10 +177,8 @@ export class SqliteStore implements Store {
     }
     this.joinPeriods(state.tables.team);
     this.loadedTeams = state.tables.team;
-    for (const row of this.db.prepare('SELECT key, value FROM meta').iterate() as Iterable<MetaRow>) {
-      const table = row.key.startsWith('nextId:') ? row.key.slice('nextId:'.length) : undefined;
-      if (table !== undefined && isTable(table)) state.nextIds[table] = counterOf(row);
-    }
+    for (const row of this.db.prepare('SELECT key, value FROM meta').iterate() as Iterable<MetaRow>)
+      loadMetaRow(state, row);
     const streams = this.db.prepare(LAST_SEQ_OF_EACH_STREAM).all() as StreamRow[];
     for (const row of streams) state.streams.set(row.stream, row.seq);
     for (const row of this.db
@@ -328,7 +327,7 @@ export class SqliteStore implements Store {
   replaceState(state: MutableState, baseDocument: string): void {
     this.db.transaction(() => {
       this.db.exec(
-        "DELETE FROM entity; DELETE FROM period; DELETE FROM journal; DELETE FROM answered; DELETE FROM meta WHERE key = 'journalBaseSeq'",
+        "DELETE FROM entity; DELETE FROM period; DELETE FROM journal; DELETE FROM answered; DELETE FROM meta WHERE key = 'journalBaseSeq'; DELETE FROM meta WHERE key LIKE 'nextId:%' OR key = 'idSpace'",
       );
       for (const [kind, table] of Object.entries(state.tables)) {
         if (kind === 'team') continue;
@@ -338,8 +337,7 @@ export class SqliteStore implements Store {
         this.statements.put.run('team', team.id, teamCore(team));
         team.periods.forEach((p, index) => this.statements.period.run(team.id, index, JSON.stringify(p)));
       }
-      for (const [table, next] of Object.entries(state.nextIds))
-        this.statements.meta.run(`nextId:${table}`, String(next));
+      for (const [key, value] of counterRows(state)) this.statements.meta.run(key, value);
       this.statements.meta.run('journalBase', baseDocument);
     })();
   }
@@ -442,6 +440,20 @@ function parseRow(row: EntityRow): unknown {
 
 function missingPeriod(team: number, index: number): StartRefusal {
   return new StartRefusal(`Period ${index} of team ${team} is missing from the store's period table.`);
+}
+
+/** Takes a meta row's counter or id space into the state (CLUSTER-16); other rows are not the state's. */
+function loadMetaRow(state: MutableState, row: MetaRow): void {
+  if (row.key === ID_SPACE_KEY) {
+    const space = idSpaceOf(row.value);
+    if (space === undefined)
+      throw new StartRefusal(`The store's id space "${row.value}" is not one this version knows.`);
+    state.idSpace = space;
+    return;
+  }
+  const counter = counterName(row.key);
+  if (counter?.kind === 'shared') state.nextIds[counter.table] = counterOf(row);
+  else if (counter?.kind === 'session') state.sessionIds.set(counter.key, counterOf(row));
 }
 
 function counterOf(row: MetaRow): number {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { emptyState, TABLE_NAMES, type EngineState, type TableName } from '../engine/state.js';
 import type { MutableState } from './store.js';
+import { counterName, idSpaceOf } from './id-counters.js';
 import { splitPlayers, type StoredRecord } from './position-migration.js';
 import { withHashedToken } from './token-migration.js';
 
@@ -12,6 +13,10 @@ export interface StateDocument {
   readonly format: typeof STATE_FORMAT;
   readonly version: number;
   readonly nextIds: Record<string, number>;
+  /** `per-session` once the state switched (CLUSTER-16); absent in the `shared` space. */
+  readonly idSpace?: 'per-session';
+  /** The sessions' counters (`table:session` → next number), absent while there are none (CLUSTER-16). */
+  readonly sessionIds?: Record<string, number>;
   readonly tables: Record<string, unknown[]>;
 }
 
@@ -21,7 +26,15 @@ export function toStateDocument(state: EngineState): StateDocument {
   for (const name of [...TABLE_NAMES].sort()) {
     tables[name] = [...state.tables[name].values()].sort((a, b) => a.id - b.id);
   }
-  return { format: STATE_FORMAT, version: STATE_FORMAT_VERSION, nextIds: { ...state.nextIds }, tables };
+  // A `shared` state's document is as it was before CLUSTER-16, so its hash is too.
+  return {
+    format: STATE_FORMAT,
+    version: STATE_FORMAT_VERSION,
+    nextIds: { ...state.nextIds },
+    ...(state.idSpace === 'shared' ? {} : { idSpace: state.idSpace }),
+    ...(state.sessionIds.size === 0 ? {} : { sessionIds: Object.fromEntries(state.sessionIds) }),
+    tables,
+  };
 }
 
 /** Reads a state document back; throws a clear error for anything that is not one. */
@@ -42,6 +55,14 @@ export function fromStateDocument(document: unknown): MutableState {
   }
   for (const [name, next] of Object.entries(doc.nextIds ?? {})) {
     if ((TABLE_NAMES as readonly string[]).includes(name)) state.nextIds[name as TableName] = next;
+  }
+  if (doc.idSpace !== undefined && idSpaceOf(doc.idSpace) === undefined)
+    throw new Error(`Unknown id space "${String(doc.idSpace)}".`);
+  state.idSpace = doc.idSpace ?? 'shared';
+  for (const [key, next] of Object.entries(doc.sessionIds ?? {})) {
+    const counter = counterName(`nextId:${key}`);
+    if (counter?.kind !== 'session') throw new Error(`Unknown session counter "${key}".`);
+    state.sessionIds.set(counter.key, next);
   }
   return state;
 }

@@ -1,6 +1,6 @@
 import type { PlayerTable } from '../engine/player-table.js';
 import type { TeamTable } from '../engine/team-table.js';
-import type { TableName, Tables, Write } from '../engine/state.js';
+import type { IdSpace, TableName, Tables, Write } from '../engine/state.js';
 import type { Recipients } from '../runtime/audience.js';
 import type { Statement } from './privacy-sql.js';
 
@@ -70,6 +70,8 @@ export type MutableState = {
         : Map<number, Tables[K]>;
   };
   nextIds: Record<TableName, number>;
+  idSpace: IdSpace;
+  sessionIds: Map<string, number>;
   streams: Map<string, number>;
 };
 

@@ -8,8 +8,9 @@ import {
   partsOfWrites,
   sessionPart,
   type Part,
+  type StepPart,
 } from '../../src/engine/parts.js';
-import type { EngineState, Write } from '../../src/engine/state.js';
+import { SESSION_ID_TABLES, type EngineState, type Write } from '../../src/engine/state.js';
 import type { StepInput, StepResult } from '../../src/engine/step.js';
 import { COMMAND_DEFS } from '../../src/protocol/commands/index.js';
 import type { PictureTarget } from '../../src/protocol/pictures.js';
@@ -27,10 +28,16 @@ class Census {
   /** Steps that wrote outside their part although CROSS_PART does not list their command. */
   readonly unlisted: string[] = [];
 
+  /** Session steps that moved a shared counter of a session-owned table in the per-session space. */
+  readonly sharedSessionCounters: string[] = [];
+  /** The session counters (`table:session`) the steps moved on. */
+  readonly sessionCounters = new Set<string>();
+
   /** Counts one step, before its writes are applied to `before` (the driver's `onStep`). */
   readonly see = (input: StepInput, result: StepResult, before: EngineState): void => {
     if (result.outcome.ok === false) return;
     const { step, outside, allowed } = crossings(input, result.writes, before);
+    this.seeCounters(step, result.writes, before);
     this.ran.add(input.command.type);
     // A due timer runs its command inside its own step: that command ran too, when it was accepted.
     const fired = input.command.type === 'timer.fire' && result.outcome.ok === true;
@@ -40,32 +47,68 @@ class Census {
     else
       this.unlisted.push(`${step.command} in ${partKey(step.part)} wrote ${outside.map(partKey).join(', ')}`);
   };
+
+  private seeCounters(step: StepPart, writes: readonly Write[], before: EngineState): void {
+    for (const w of writes) {
+      if (w.op !== 'nextId') continue;
+      if (w.session !== undefined) this.sessionCounters.add(`${w.table}:${w.session}`);
+      else if (
+        before.idSpace === 'per-session' &&
+        step.part.kind === 'session' &&
+        SESSION_TABLES.has(w.table)
+      )
+        this.sharedSessionCounters.push(`${step.command} moved the shared ${w.table} counter`);
+    }
+  }
 }
 
-describe('[CLUSTER-11] every step writes inside one part', () => {
-  const census = new Census();
+/** The tables whose records a session owns and numbers in the per-session space (CLUSTER-16). */
+const SESSION_TABLES: ReadonlySet<string> = new Set(SESSION_ID_TABLES);
 
-  beforeAll(async () => {
-    const driver = new StepDriver(DAY_START, 20261205);
-    driver.onStep = census.see;
-    await playCorpus(driver);
-  });
+/** Makes the driver's state `per-session` (CLUSTER-16), as a cluster's first owner does before it serves. */
+function partitionIds(driver: StepDriver): void {
+  const result = driver.run({ type: 'ids.partition' }, undefined, { kind: 'system' });
+  if (result.outcome.ok !== true) throw new Error('ids.partition was refused');
+}
 
-  it('[CLUSTER-11] the corpus runs every command of the protocol that the engine answers', () => {
-    const engineCommands = COMMAND_DEFS.map((def) => def.type).filter(
-      (type) => !(RUNTIME_COMMAND_TYPES as readonly string[]).includes(type),
+describe.each(['shared', 'per-session'] as const)(
+  '[CLUSTER-11] every step writes inside one part (%s ids)',
+  (space) => {
+    const census = new Census();
+
+    beforeAll(async () => {
+      const driver = new StepDriver(DAY_START, 20261205);
+      driver.onStep = census.see;
+      if (space === 'per-session') partitionIds(driver);
+      await playCorpus(driver);
+      // The switch runs in both spaces: in the shared one at the end, once the corpus ran with shared ids.
+      if (space === 'shared') partitionIds(driver);
+    });
+
+    it('[CLUSTER-11] the corpus runs every command of the protocol that the engine answers', () => {
+      const engineCommands = COMMAND_DEFS.map((def) => def.type).filter(
+        (type) => !(RUNTIME_COMMAND_TYPES as readonly string[]).includes(type),
+      );
+      expect(engineCommands.filter((type) => !census.ran.has(type))).toEqual([]);
+    });
+
+    it('[CLUSTER-11] each step of the corpus writes only its own part, unless CROSS_PART lists its command', () => {
+      expect(census.unlisted).toEqual([]);
+    });
+
+    it('[CLUSTER-11] each command CROSS_PART lists does write outside its part in the corpus (no stale entry)', () => {
+      expect(Object.keys(CROSS_PART).filter((type) => !census.crossed.has(type))).toEqual([]);
+    });
+
+    it.runIf(space === 'per-session')(
+      '[CLUSTER-16] no session step moves a shared counter of a table whose records a session owns',
+      () => {
+        expect(census.sharedSessionCounters).toEqual([]);
+        expect(census.sessionCounters.size).toBeGreaterThan(0);
+      },
     );
-    expect(engineCommands.filter((type) => !census.ran.has(type))).toEqual([]);
-  });
-
-  it('[CLUSTER-11] each step of the corpus writes only its own part, unless CROSS_PART lists its command', () => {
-    expect(census.unlisted).toEqual([]);
-  });
-
-  it('[CLUSTER-11] each command CROSS_PART lists does write outside its part in the corpus (no stale entry)', () => {
-    expect(Object.keys(CROSS_PART).filter((type) => !census.crossed.has(type))).toEqual([]);
-  });
-});
+  },
+);
 
 describe('[CLUSTER-11] the part model', () => {
   let d: StepDriver;

@@ -15,7 +15,7 @@ import { found } from '../helpers/index.js';
 
 /** The tables a step wrote records of (its id counters left out). */
 const tablesWritten = (result: StepResult): Set<TableName> =>
-  new Set(result.writes.filter((w) => w.op !== 'nextId').map((w) => w.table));
+  new Set(result.writes.flatMap((w) => (w.op === 'put' || w.op === 'delete' ? [w.table] : [])));
 
 async function twoTeams(): Promise<{ d: StepDriver; session: number; teams: number[]; players: number[] }> {
   const d = new StepDriver(zurich(9, 0), 5, await demoCatalogueState());

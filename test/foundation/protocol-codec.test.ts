@@ -121,6 +121,7 @@ const VALID: { readonly [T in FoundationType]: readonly Record<string, unknown>[
     { type: 'session.add', name: 'Winter', mode: 'Gfrorefurz', timeZone: 'Europe/Zurich' },
   ],
   'session.list': [{ type: 'session.list' }],
+  'ids.partition': [{ type: 'ids.partition' }],
   'player.add': [
     { type: 'player.add', name: 'Anna', passphrase: 'four' },
     { type: 'player.add', name: 'Ben', passphrase: 'p'.repeat(200), session: 3 },

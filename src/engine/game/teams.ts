@@ -106,7 +106,7 @@ export function withPeriod(
   const location =
     team.location === null ? null : { lat: team.location.lat, lon: team.location.lon, timestamp: ctx.now };
   if (location !== null)
-    ctx.tx.put('trackPoint', { id: ctx.tx.newId('trackPoint'), team: team.id, ...location });
+    ctx.tx.put('trackPoint', { id: ctx.tx.newIdIn('trackPoint', team.session), team: team.id, ...location });
   const period: PeriodRecord = {
     index: team.periods.length,
     context,

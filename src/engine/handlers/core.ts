@@ -1,6 +1,7 @@
 import type { Actor, Handler } from '../handler.js';
 import { fail, ok } from '../handler.js';
-import type { Tx } from '../tx.js';
+import { TABLE_NAMES } from '../state.js';
+import { SESSION_ID_BASE, type Tx } from '../tx.js';
 import { playerViewIn, sessionView } from '../views.js';
 
 /**
@@ -30,6 +31,22 @@ export const stateGet: Handler<'state.get'> = (_command, { tx }) =>
     players: tx.all('player').map((p) => playerViewIn(tx, p)),
     seq: Object.fromEntries(tx.base.streams),
   });
+
+/**
+ * Switches to the `per-session` id space (CLUSTER-16); again in that space, it changes nothing. Every id
+ * handed out so far must stay below 2^32, the first id of session 1's range: a larger one could equal an id
+ * a session's counter hands out later.
+ */
+export const idsPartition: Handler<'ids.partition'> = (_command, { tx }) => {
+  if (tx.idSpace() === 'per-session') return ok({ space: 'per-session' as const });
+  const large = TABLE_NAMES.find((table) => tx.base.nextIds[table] > SESSION_ID_BASE);
+  if (large !== undefined)
+    return fail('IDS_EXHAUSTED', `The ${large} table has handed out ids of 2^32 or more: they cannot stay.`, {
+      entity: large,
+    });
+  tx.partitionIds();
+  return ok({ space: 'per-session' as const });
+};
 
 export const serverShutdown: Handler<'server.shutdown'> = (_command, { requestShutdown }) => {
   requestShutdown();

@@ -31,6 +31,7 @@ import * as timers from './timers.js';
 export const HANDLERS: { readonly [T in EngineCommandType]: Handler<T> } = {
   ping: core.ping,
   'state.get': core.stateGet,
+  'ids.partition': core.idsPartition,
   'server.shutdown': core.serverShutdown,
   'server.backup': core.serverBackup,
   'server.backup.done': core.serverBackupDone,

@@ -99,7 +99,8 @@ export const pictureProcessed: Handler<'picture.processed'> = (command, ctx) => 
   const target = resolveTarget(ctx, command.target, false);
   if ('ok' in target) return target;
   const { tx, now } = ctx;
-  const id = tx.newId('picture');
+  // A profile picture belongs to its player, in the global part; a team's or a proof to the team's session.
+  const id = tx.newIdIn('picture', target.kind === 'player' ? null : target.team.session);
   const { full, thumb } = result;
   const record: PictureRecord = {
     id,

@@ -27,7 +27,7 @@ export const timerFire: Handler<'timer.fire'> = (command, ctx) => {
 export function armTimer(
   ctx: HandlerContext,
   timer: Omit<TimerRecord, 'id' | 'pausedRemainingMs'>,
-  id: number = ctx.tx.newId('timer'),
+  id: number = ctx.tx.newIdIn('timer', timer.session),
 ): TimerRecord {
   const paused =
     timer.session !== null &&

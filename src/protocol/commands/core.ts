@@ -69,6 +69,20 @@ export const playerList = defineCommand({
   result: z.array(playerSchema),
 });
 
+/**
+ * Internal: switches the state to the `per-session` id space, for good (CLUSTER-16). A cluster's owner
+ * sends it through its runtime before it serves; a game master cannot (the switch is a deployment's, not a
+ * game's, and cannot be undone).
+ */
+export const idsPartition = defineCommand({
+  type: 'ids.partition',
+  summary: 'Switches id allocation to one counter per session and table, for good (sent by a cluster owner).',
+  scope: 'global',
+  access: 'internal',
+  params: {},
+  result: z.object({ space: z.literal('per-session') }),
+});
+
 export const serverShutdown = defineCommand({
   type: 'server.shutdown',
   summary: 'Shuts the server down cleanly: stop accepting, drain, tell clients, close.',

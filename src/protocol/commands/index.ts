@@ -21,6 +21,7 @@ export const COMMAND_DEFS = [
   core.sessionList,
   core.playerAdd,
   core.playerList,
+  core.idsPartition,
   core.serverShutdown,
   core.serverBackup,
   core.serverBackupDone,

@@ -38,7 +38,7 @@ export function reportRefusedCatch(
 export const catchRefused: Handler<'catch.refused'> = (command, ctx) => {
   const session = sessionOf(ctx);
   const { catcher, caught, by, reason, maxAgeMinutes } = command;
-  const id = ctx.tx.newId('catchRefusal');
+  const id = ctx.tx.newIdIn('catchRefusal', session.id);
   const refusal: CatchRefusal = { id, at: ctx.now, catcher, caught, by, reason, maxAgeMinutes };
   ctx.tx.put('catchRefusal', { ...refusal, session: session.id });
   ctx.tx.broadcast({ session: session.id, audience: 'admins', event: { type: 'catch.refused', refusal } });

@@ -235,7 +235,7 @@ function endGame(
   const points = ctx.tx.all('trackPoint');
   const endedBy = authorOf(ctx.tx, ctx.actor);
   const past: PastGameRecord = {
-    id: ctx.tx.newId('pastGame'),
+    id: ctx.tx.newIdIn('pastGame', session.id),
     session: session.id,
     name: game.name,
     mode: session.mode,

@@ -123,7 +123,7 @@ function extendTrack(
     return last;
   }
   const hiddenFrom = hidden.length === 0 ? {} : { hiddenFrom: hidden };
-  ctx.tx.put('trackPoint', { id: ctx.tx.newId('trackPoint'), team: team.id, ...point, ...hiddenFrom });
+  ctx.tx.put('trackPoint', { id: ctx.tx.newIdIn('trackPoint', team.session), team: team.id, ...point, ...hiddenFrom });
   return point;
 }
 

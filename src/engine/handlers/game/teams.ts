@@ -38,7 +38,7 @@ export const teamAdd: Handler<'team.add'> = (command, ctx) => {
     });
   const config = configOf(session);
   const team: TeamRecord = {
-    id: ctx.tx.newId('team'),
+    id: ctx.tx.newIdIn('team', session.id),
     session: session.id,
     name: command.name,
     colour: command.colour ?? freeColour(config, teams),
