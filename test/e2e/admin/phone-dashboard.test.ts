@@ -55,6 +55,10 @@ describe('the dashboard on a phone', { timeout: 300_000 }, () => {
       fits[tab] = { page: 0, cutOff: [], logOutLines: 1 };
     }
     expect(found).toEqual(fits);
+    // The assignment table (below the fold): four columns in the width of the phone.
+    await page.getByRole('link', { name: 'Set-up', exact: true }).click();
+    await page.locator('table.assign').scrollIntoViewIfNeeded();
+    await look(page, 'phone-set-up-assignment');
     await page.getByRole('link', { name: 'Live', exact: true }).click();
     // The scoreboard fits as it is: no column hidden beside the screen.
     expect(await sideOverflow(page)).toBe(0);

@@ -60,8 +60,8 @@ export function LeaveControls({
         </select>
       </td>
       <td>
-        <button type="button" class="secondary" onClick={remove}>
-          Remove {player.name}
+        <button type="button" class="secondary" onClick={remove} aria-label={`Remove ${player.name}`}>
+          Remove
         </button>
       </td>
     </>
