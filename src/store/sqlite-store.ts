@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { counterRows } from './id-counters.js';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { TeamRecord } from '../engine/game/types.js';
 import type { TableName } from '../engine/state.js';
 import { encodeLoggedBroadcast } from '../protocol/encode.js';
@@ -13,7 +13,7 @@ import { MIGRATIONS } from './migrations.js';
 import { PRUNED_KEY } from './broadcast-log.js';
 import { teamCore } from './period-rows.js';
 import { checkVersion, refuseDamaged, refuseMissing } from './soundness.js';
-import { restoreHint, StartRefusal } from './start-refusal.js';
+import { StartRefusal } from './start-refusal.js';
 import { parseRow, readStoredState, type EntityRow, type MetaRow } from './state-rows.js';
 import type {
   AnsweredKey,
@@ -163,15 +163,6 @@ export class SqliteStore implements Store {
 
   /** Loads the whole state into memory. */
   load(): MutableState {
-    try {
-      return this.loadRows();
-    } catch (error) {
-      if (!(error instanceof StartRefusal)) throw error;
-      throw new StartRefusal(`${error.message} ${restoreHint(dirname(this.path))}`);
-    }
-  }
-
-  private loadRows(): MutableState {
     const state = readStoredState(this.db);
     this.loadedTeams = state.tables.team;
     const streams = this.db.prepare(LAST_SEQ_OF_EACH_STREAM).all() as StreamRow[];

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
+import { dirname } from 'node:path';
 import type { PeriodRecord, TeamRecord } from '../engine/game/types.js';
 import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
 import { counterName, ID_SPACE_KEY, idSpaceOf } from './id-counters.js';
-import { StartRefusal } from './start-refusal.js';
+import { restoreHint, StartRefusal } from './start-refusal.js';
 import type { MutableState } from './store.js';
 
 /** A row of the entity table. */
@@ -24,11 +25,20 @@ export interface MetaRow {
 
 /**
  * The game state as the store's tables hold it: every record, each team with its periods joined back in
- * (period-rows.ts), the id counters and the id space. What cannot be read is refused by name
- * (DURABILITY-5). Delivery bookkeeping (the streams' sequence numbers) is not read here. Used by the
- * store's load and by migrations that need the state as a whole.
+ * (period-rows.ts), the id counters and the id space. What cannot be read is refused by name, with how to
+ * restore (DURABILITY-5). Delivery bookkeeping (the streams' sequence numbers) is not read here. Used by
+ * the store's load and by migrations that need the state as a whole.
  */
 export function readStoredState(db: Database.Database): MutableState {
+  try {
+    return readRows(db);
+  } catch (error) {
+    if (!(error instanceof StartRefusal)) throw error;
+    throw new StartRefusal(`${error.message} ${restoreHint(dirname(db.name))}`);
+  }
+}
+
+function readRows(db: Database.Database): MutableState {
   const state = emptyState() as unknown as MutableState;
   for (const row of db.prepare('SELECT kind, id, doc FROM entity').iterate() as Iterable<EntityRow>) {
     (state.tables[tableOf(row)] as Map<number, unknown>).set(row.id, parseRow(row));
