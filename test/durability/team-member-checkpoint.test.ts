@@ -22,50 +22,52 @@ const VERSION_BEFORE = 9;
 interface OldDirectory {
   readonly dir: string;
   readonly session: number;
-  /** The team member the old `player.remove` took off their team ("Rot"), and that team. */
-  readonly removed: number;
+  /** Team "Rot", and its two members. */
   readonly team: number;
-  /** Another member of that team, still on it. */
+  readonly member: number;
   readonly teammate: number;
+}
+
+/** What the game master did after the set-up, with the driver of the version-9 directory. */
+type Play = (d: RuntimeDriver, old: Omit<OldDirectory, 'dir'>) => Promise<void>;
+
+/**
+ * The current rules' two steps for what one old `player.remove` did: off the team, then removed. The
+ * directory's journal is made to hold the old step alone (see {@link directoryOfVersion9}).
+ */
+async function removeTeamMember(d: RuntimeDriver, session: number, player: number): Promise<void> {
+  accepted(await d.call({ command: { type: 'team.assign', player, team: null }, session }));
+  accepted(await d.call({ command: { type: 'player.remove', id: player } }));
 }
 
 /**
  * A data directory as version 9 left it: a session with two teams of two, the journal's base the imported
- * catalogue. With `removeTeamMember`, the game master removed a member of a team with one `player.remove`,
- * which took them off the team in the same step (the rules before CLUSTER-15). The current code cannot
- * journal that step, so the directory is made with the two steps it takes now, and the journal row of the
- * first (`team.assign` with no team) is deleted: the stored state is what the old step left, and the
- * journal holds the old step alone. Without it, only a name is edited (a `player.edit` naming no session).
+ * catalogue, then what `play` did. A `player.remove` of a team member (or a `player.edit` moving them to
+ * another session) took them off the team in the same step before CLUSTER-15; the current code cannot
+ * journal that, so `play` takes today's two steps (as {@link removeTeamMember} does) and the journal rows
+ * of the first (`team.assign` with no team; the set-up assigns only to teams) are deleted: the stored
+ * state is what the old step left, and the journal holds the old step alone.
  */
-async function directoryOfVersion9(removeTeamMember: boolean): Promise<OldDirectory> {
+async function directoryOfVersion9(play: Play): Promise<OldDirectory> {
   const dir = tempDir();
   const d = new RuntimeDriver(dir, zurich(9, 0), await demoCatalogueState());
   const s = await setUpSession(d, { teams: 2, perTeam: 2 });
   const team = found(s.teams[0], 'a team');
-  const [removed, teammate] = found(s.members.get(team), 'the team’s members');
-  const member = found(removed, 'a member');
-  if (removeTeamMember) {
-    accepted(
-      await d.call({ command: { type: 'team.assign', player: member, team: null }, session: s.session }),
-    );
-    accepted(await d.call({ command: { type: 'player.remove', id: member } }));
-  } else {
-    accepted(await d.call({ command: { type: 'player.edit', id: member, name: 'Renamed' } }));
-  }
+  const [member, teammate] = found(s.members.get(team), 'the team’s members');
+  const old = {
+    session: s.session,
+    team,
+    member: found(member, 'a member'),
+    teammate: found(teammate, 'a teammate'),
+  };
+  await play(d, old);
   await d.close();
   const db = new Database(join(dir, DATABASE_FILE));
-  if (removeTeamMember) {
-    const offTeam = db
-      .prepare(
-        "SELECT seq FROM journal WHERE json_extract(input, '$.command.type') = 'team.assign' ORDER BY seq DESC LIMIT 1",
-      )
-      .pluck()
-      .get() as number;
-    db.prepare('DELETE FROM journal WHERE seq = ?').run(offTeam);
-  }
+  db.exec(`DELETE FROM journal WHERE json_extract(input, '$.command.type') = 'team.assign'
+    AND json_type(input, '$.command.team') = 'null'`);
   db.pragma(`user_version = ${VERSION_BEFORE}`);
   db.close();
-  return { dir, session: s.session, removed: member, team, teammate: found(teammate, 'a teammate') };
+  return { dir, ...old };
 }
 
 /** One value read from a data directory's database without opening (and so migrating) the store. */
@@ -99,14 +101,14 @@ function withStore<T>(dir: string, use: (store: SqliteStore) => T): T {
 
 describe('[DURABILITY-3] a journal whose old rows the current rules refuse is checkpointed at the upgrade (version 10)', () => {
   it('a player.remove of a team member: the migrated state becomes the base, and replay finds it equal', async () => {
-    const old = await directoryOfVersion9(true);
+    const old = await directoryOfVersion9((d, o) => removeTeamMember(d, o.session, o.member));
     const removeSeq = readRaw(old.dir, 'SELECT MAX(seq) FROM journal');
     // The premise: replayed under the current rules from the old base, the old row is refused.
     expect(replayUnmigrated(old.dir)).toMatchObject({ equal: false, refused: [removeSeq] });
 
     withStore(old.dir, (store) => {
       const live = store.load();
-      expect(live.tables.player.get(old.removed)).toMatchObject({ removed: true, session: null });
+      expect(live.tables.player.get(old.member)).toMatchObject({ removed: true, session: null });
       expect(live.tables.team.get(old.team)?.players).toEqual([old.teammate]);
       expect(store.journalBaseSeq()).toBe(removeSeq);
       expect(JSON.parse(found(store.journalBase(), 'the journal base'))).toEqual(toStateDocument(live));
@@ -131,8 +133,28 @@ describe('[DURABILITY-3] a journal whose old rows the current rules refuse is ch
     });
   }, 60_000);
 
+  it('a player.edit that moved a team member to another session: checkpointed likewise', async () => {
+    const old = await directoryOfVersion9(async (d, o) => {
+      const other = accepted<{ id: number }>(
+        await d.call({ command: { type: 'session.add', name: 'Bern' } }),
+      );
+      accepted(
+        await d.call({ command: { type: 'team.assign', player: o.member, team: null }, session: o.session }),
+      );
+      accepted(await d.call({ command: { type: 'player.edit', id: o.member, session: other.id } }));
+    });
+    const moveSeq = readRaw(old.dir, 'SELECT MAX(seq) FROM journal');
+    expect(replayUnmigrated(old.dir)).toMatchObject({ equal: false, refused: [moveSeq] });
+    withStore(old.dir, (store) => {
+      expect(store.journalBaseSeq()).toBe(moveSeq);
+      expect(replayJournal(store)).toMatchObject({ entries: 0, equal: true, refused: [] });
+    });
+  });
+
   it('a journal without such rows keeps its base, and replay from it still verifies', async () => {
-    const old = await directoryOfVersion9(false);
+    const old = await directoryOfVersion9(async (d, o) => {
+      accepted(await d.call({ command: { type: 'player.edit', id: o.member, name: 'Renamed' } }));
+    });
     const rows = readRaw(old.dir, 'SELECT COUNT(*) FROM journal');
     const baseBefore = readRaw(old.dir, "SELECT value FROM meta WHERE key = 'journalBase'");
     expect(baseBefore).toEqual(expect.any(String));
@@ -140,6 +162,26 @@ describe('[DURABILITY-3] a journal whose old rows the current rules refuse is ch
       expect(store.journalBase()).toBe(baseBefore);
       expect(store.journalBaseSeq()).toBe(0);
       expect(replayJournal(store)).toMatchObject({ entries: rows, equal: true, refused: [] });
+    });
+  });
+
+  it('a journal whose such rows lie before its privacy checkpoint keeps that checkpoint', async () => {
+    const old = await directoryOfVersion9(async (d, o) => {
+      await removeTeamMember(d, o.session, o.member);
+      accepted(await d.call({ command: { type: 'player.erase', id: o.teammate } }));
+      accepted(await d.call({ command: { type: 'team.add', name: 'Grün' }, session: o.session }));
+    });
+    const removeSeq = readRaw(
+      old.dir,
+      "SELECT seq FROM journal WHERE json_extract(input, '$.command.type') = 'player.remove'",
+    );
+    const baseSeq = Number(readRaw(old.dir, "SELECT value FROM meta WHERE key = 'journalBaseSeq'"));
+    const base = readRaw(old.dir, "SELECT value FROM meta WHERE key = 'journalBase'");
+    expect(baseSeq).toBeGreaterThan(Number(removeSeq));
+    withStore(old.dir, (store) => {
+      expect(store.journalBaseSeq()).toBe(baseSeq);
+      expect(store.journalBase()).toBe(base);
+      expect(replayJournal(store)).toMatchObject({ entries: 1, equal: true, refused: [] });
     });
   });
 });
