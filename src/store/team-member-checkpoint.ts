@@ -18,7 +18,9 @@ const ROW_NOW_REFUSABLE = `SELECT 1 FROM journal WHERE seq > @after AND (
  * no longer replay to the stored state, so the stored state becomes the journal's base, a checkpoint at
  * its last row, as a privacy checkpoint makes one (PRIVACY-2): replay starts after it and verifies every
  * row journaled from then on. The base is the document export and the privacy checkpoint write
- * (`toStateDocument`) of the state as the store's load reads it. A journal without such rows keeps its base.
+ * (`toStateDocument`) of the state as the store's load reads it (`readStoredState`), so a later migration
+ * that changes how records are stored must leave this one a reader of the tables as they are now. A
+ * journal without such rows keeps its base.
  */
 export function checkpointJournalOfTeamMemberMoves(db: Database.Database): void {
   const after = db.prepare("SELECT value FROM meta WHERE key = 'journalBaseSeq'").pluck().get() as
