@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { splitTeamPeriods } from './period-migration.js';
 import { moveSessionFieldsOffPlayers } from './position-migration.js';
+import { checkpointJournalOfTeamMemberMoves } from './team-member-checkpoint.js';
 import { hashStoredPlayerTokens } from './token-migration.js';
 
 /** One migration: SQL, or a function for what SQL alone cannot do (it runs inside the same transaction). */
@@ -135,4 +136,7 @@ export const MIGRATIONS: readonly Migration[] = [
   // 9: what a session's game writes about a player leaves the (global) player record (CLUSTER-12): the
   // team is the one whose member list names them, the last report a position record of the session.
   moveSessionFieldsOffPlayers,
+  // 10: a journal holding a step that took a player off their team, which the current rules refuse
+  // (CLUSTER-15), is checkpointed at its last row, so that replay still finds the stored state (DURABILITY-3).
+  checkpointJournalOfTeamMemberMoves,
 ];

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { counterName, counterRows, ID_SPACE_KEY, idSpaceOf } from './id-counters.js';
-import { dirname, join } from 'node:path';
-import type { PeriodRecord, TeamRecord } from '../engine/game/types.js';
-import { emptyState, TABLE_NAMES, type TableName } from '../engine/state.js';
+import { counterRows } from './id-counters.js';
+import { join } from 'node:path';
+import type { TeamRecord } from '../engine/game/types.js';
+import type { TableName } from '../engine/state.js';
 import { encodeLoggedBroadcast } from '../protocol/encode.js';
 import { loggedRecipients, sessionOfStream } from '../runtime/audience.js';
 import { CommitWriter } from './commit-writer.js';
@@ -13,7 +13,8 @@ import { MIGRATIONS } from './migrations.js';
 import { PRUNED_KEY } from './broadcast-log.js';
 import { teamCore } from './period-rows.js';
 import { checkVersion, refuseDamaged, refuseMissing } from './soundness.js';
-import { restoreHint, StartRefusal } from './start-refusal.js';
+import { StartRefusal } from './start-refusal.js';
+import { parseRow, readStoredState, type EntityRow, type MetaRow } from './state-rows.js';
 import type {
   AnsweredKey,
   LatestLocation,
@@ -162,23 +163,8 @@ export class SqliteStore implements Store {
 
   /** Loads the whole state into memory. */
   load(): MutableState {
-    try {
-      return this.loadRows();
-    } catch (error) {
-      if (!(error instanceof StartRefusal)) throw error;
-      throw new StartRefusal(`${error.message} ${restoreHint(dirname(this.path))}`);
-    }
-  }
-
-  private loadRows(): MutableState {
-    const state = emptyState() as unknown as MutableState;
-    for (const row of this.db.prepare('SELECT kind, id, doc FROM entity').iterate() as Iterable<EntityRow>) {
-      (state.tables[tableOf(row)] as Map<number, unknown>).set(row.id, parseRow(row));
-    }
-    this.joinPeriods(state.tables.team);
+    const state = readStoredState(this.db);
     this.loadedTeams = state.tables.team;
-    for (const row of this.db.prepare('SELECT key, value FROM meta').iterate() as Iterable<MetaRow>)
-      loadMetaRow(state, row);
     const streams = this.db.prepare(LAST_SEQ_OF_EACH_STREAM).all() as StreamRow[];
     for (const row of streams) state.streams.set(row.stream, row.seq);
     for (const row of this.db
@@ -188,27 +174,6 @@ export class SqliteStore implements Store {
       state.streams.set(stream, Math.max(state.streams.get(stream) ?? 0, Number(row.value)));
     }
     return state;
-  }
-
-  /**
-   * Puts each team's periods back into its record (period-rows.ts); a team whose stored count of periods
-   * does not match its period rows is refused by name (DURABILITY-5).
-   */
-  private joinPeriods(teams: Map<number, TeamRecord>): void {
-    const periods = new Map<number, PeriodRecord[]>();
-    const rows = this.db.prepare('SELECT team, idx, doc FROM period ORDER BY team, idx').iterate();
-    for (const row of rows as Iterable<PeriodRow>) {
-      const list = periods.get(row.team) ?? [];
-      if (row.idx !== list.length) throw missingPeriod(row.team, list.length);
-      list.push(parseRow({ kind: 'period', id: row.idx, doc: row.doc }) as PeriodRecord);
-      periods.set(row.team, list);
-    }
-    for (const [id, core] of teams) {
-      const list = periods.get(id) ?? [];
-      const count = core.periods as unknown as number;
-      if (list.length !== count) throw missingPeriod(id, Math.min(list.length, count));
-      teams.set(id, { ...core, periods: list });
-    }
   }
 
   /**
@@ -403,69 +368,9 @@ export class SqliteStore implements Store {
   }
 }
 
-interface EntityRow {
-  kind: string;
-  id: number;
-  doc: string;
-}
-interface PeriodRow {
-  team: number;
-  idx: number;
-  doc: string;
-}
-interface MetaRow {
-  key: string;
-  value: string;
-}
 interface StreamRow {
   stream: string;
   seq: number;
-}
-
-/** The engine table an entity row belongs to; a row of an unknown kind is refused by name (DURABILITY-5). */
-function tableOf(row: EntityRow): TableName {
-  if (isTable(row.kind)) return row.kind;
-  throw new StartRefusal(`Row ${row.id} of the store's entity table has an unknown kind "${row.kind}".`);
-}
-
-/** An entity's document; one that cannot be read is refused naming its table and id (DURABILITY-5). */
-function parseRow(row: EntityRow): unknown {
-  try {
-    return JSON.parse(row.doc);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new StartRefusal(`The ${row.kind} record with id ${row.id} cannot be read (${why}).`);
-  }
-}
-
-function missingPeriod(team: number, index: number): StartRefusal {
-  return new StartRefusal(`Period ${index} of team ${team} is missing from the store's period table.`);
-}
-
-/** Takes a meta row's counter or id space into the state (CLUSTER-16); other rows are not the state's. */
-function loadMetaRow(state: MutableState, row: MetaRow): void {
-  if (row.key === ID_SPACE_KEY) {
-    const space = idSpaceOf(row.value);
-    if (space === undefined)
-      throw new StartRefusal(`The store's id space "${row.value}" is not one this version knows.`);
-    state.idSpace = space;
-    return;
-  }
-  const counter = counterName(row.key);
-  if (counter?.kind === 'shared') state.nextIds[counter.table] = counterOf(row);
-  else if (counter?.kind === 'session') state.sessionIds.set(counter.key, counterOf(row));
-}
-
-function counterOf(row: MetaRow): number {
-  const value = Number(row.value);
-  if (Number.isSafeInteger(value) && value >= 1) return value;
-  throw new StartRefusal(
-    `The counter "${row.key}" of the store's meta table is not a number: "${row.value}".`,
-  );
-}
-
-function isTable(name: string): name is TableName {
-  return (TABLE_NAMES as readonly string[]).includes(name);
 }
 
 /** How a data directory's store is opened. */
