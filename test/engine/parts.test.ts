@@ -242,7 +242,7 @@ describe('[CLUSTER-11] the part model', () => {
   });
 });
 
-describe('[CLUSTER-15] every step but an erasure runs in one part', () => {
+describe('[CLUSTER-15] two commands run in the part they write', () => {
   let d: StepDriver;
   let s: SessionSetup;
 
@@ -251,8 +251,8 @@ describe('[CLUSTER-15] every step but an erasure runs in one part', () => {
     s = await setUpSession(d, { teams: 1, perTeam: 1, config: { numCatchers: 1 } });
   });
 
-  it('[CLUSTER-15] only player.erase may write outside its part', () => {
-    expect(Object.keys(CROSS_PART)).toEqual(['player.erase']);
+  it('[CLUSTER-17] no command may write outside its part', () => {
+    expect(Object.keys(CROSS_PART)).toEqual([]);
   });
 
   /** Runs a step; what `crossings` says of it, computed on the state before its writes. */
