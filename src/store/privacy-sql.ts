@@ -1,5 +1,5 @@
 import type { Redaction } from '../engine/state.js';
-import { COMMAND_DEFS } from '../protocol/commands/index.js';
+import { SESSION_COMMANDS } from '../protocol/session-commands.js';
 import { streamOf } from '../runtime/audience.js';
 import { ACTOR_PLAYER_SQL, NOW_SQL } from './journal-input.js';
 
@@ -25,9 +25,7 @@ const ABOUT_PLAYER = `(
 ) AND json_extract(input, '$.command.type') NOT IN ('player.erase', 'player.forget')`;
 
 /** The session commands: a journal row of one that names a session is that session's (CLUSTER-17). */
-const SESSION_COMMANDS = JSON.stringify(
-  COMMAND_DEFS.filter((def) => def.scope === 'session').map((def) => def.type),
-);
+const SESSION_COMMAND_TYPES = JSON.stringify([...SESSION_COMMANDS]);
 
 /**
  * A journal row of the session `@session` (`player.forget`), or, with `@session` null, of the global part
@@ -58,7 +56,7 @@ function playerRedaction(redaction: Extract<Redaction, { kind: 'player' }>): Sta
   const rows: Statement[] = [
     [
       `UPDATE journal SET input = ${REDACTED_COMMAND} WHERE ${ABOUT_PLAYER} AND ${IN_PART}`,
-      { player, name, session, sessionCommands: SESSION_COMMANDS },
+      { player, name, session, sessionCommands: SESSION_COMMAND_TYPES },
     ],
     // Logged `player.added` / `player.changed` broadcasts, replayed to resuming admins.
     [
