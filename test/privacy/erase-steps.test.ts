@@ -3,7 +3,7 @@ import { replayJournal } from '../../src/runtime/replay.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { toStateDocument } from '../../src/store/state-json.js';
 import { closeClients, removeTempDirs, stopTestServers } from '../helpers/index.js';
-import { journalInputs } from '../pictures/support.js';
+import { blobRows, httpBase, journalInputs, makeImage, uploaded, uploadHttp } from '../pictures/support.js';
 import { erasePlayer, playedGame, storeBytes, traces } from './support.js';
 
 afterEach(async () => {
@@ -16,14 +16,20 @@ describe('[CLUSTER-17] erasure one part at a time', () => {
   it('[CLUSTER-17] a refused global erase changes nothing; forgetting in each session, then erasing, leaves nothing of the player in state, journal, logs, answers and bytes, and replay finds the state equal', async () => {
     const game = await playedGame();
     const { server, owner, world, player } = game;
-    // Off their team and into another session, on a team there and off it again: no record of that
-    // session names them any more, only its journal.
+    // Off their team and into another session, where they join a team and upload its picture, leave it,
+    // and move on to a third session: only the pictures and journal of the second one name them there.
     const other = (await owner.request({ type: 'session.add', name: 'Anderswo' })).id;
+    const third = (await owner.request({ type: 'session.add', name: 'Weiter' })).id;
     await owner.request({ type: 'team.assign', player, team: null }, { session: world.session });
     await owner.request({ type: 'player.edit', id: player, session: other });
     const team = await owner.request({ type: 'team.add', name: 'Gäste' }, { session: other });
     await owner.request({ type: 'team.assign', player, team: team.id }, { session: other });
+    const image = await makeImage('png', 64, 64, { noise: true });
+    const picture = uploaded(
+      await uploadHttp(httpBase(server.url), world.tokens.a0, { kind: 'team', team: team.id }, image),
+    );
     await owner.request({ type: 'team.assign', player, team: null }, { session: other });
+    await owner.request({ type: 'player.edit', id: player, session: third });
     const texts = [game.name, game.phone, game.coordinate];
     const journal = (): string => journalInputs(server.dataDir).join('\n');
     expect(traces(Buffer.from(journal()), texts, [])).toEqual(texts);
@@ -41,12 +47,19 @@ describe('[CLUSTER-17] erasure one part at a time', () => {
     const before = { state: state(), journal: journal() };
     await expect(owner.request({ type: 'player.erase', id: player })).rejects.toMatchObject({
       code: 'ERASE_SESSIONS_FIRST',
-      details: { sessions: [world.session] },
+      details: { sessions: [world.session, other] },
     });
     expect({ state: state(), journal: journal() }).toEqual(before);
 
     const { erased, done } = await erasePlayer(owner, player);
-    expect(done).toEqual([`forgotten in session ${other}`, `forgotten in session ${world.session}`]);
+    // Their session, the one they played in (their export says), the one the refusal names.
+    expect(done).toEqual([
+      `forgotten in session ${third}`,
+      `forgotten in session ${world.session}`,
+      `forgotten in session ${other}`,
+    ]);
+    expect(server.server.runtime.current.tables.picture.has(picture.id)).toBe(false);
+    expect(blobRows(server.dataDir)).toEqual([]);
     expect(erased).toMatchObject({ id: player, name: `Erased player ${player}`, session: null });
     expect(traces(Buffer.from(state()), texts, [])).toEqual([]);
     expect(traces(Buffer.from(journal()), texts, [])).toEqual([]);
@@ -55,9 +68,10 @@ describe('[CLUSTER-17] erasure one part at a time', () => {
       { type: 'team.assign', redacted: true },
     ]);
     const audit = await owner.request({ type: 'audit.list' });
-    expect(audit.entries.slice(-3).map((e) => [e.command, e.session ?? null])).toEqual([
-      ['player.forget', other],
+    expect(audit.entries.slice(-4).map((e) => [e.command, e.session ?? null])).toEqual([
+      ['player.forget', third],
       ['player.forget', world.session],
+      ['player.forget', other],
       ['player.erase', null],
     ]);
 
