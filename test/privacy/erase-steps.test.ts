@@ -85,4 +85,23 @@ describe('[CLUSTER-17] erasure one part at a time', () => {
       store.close();
     }
   }, 60_000);
+
+  it('[CLUSTER-17] player.forget redacts only its session’s rows: the global part keeps the name until the erase', async () => {
+    const game = await playedGame();
+    const { server, owner, world, player } = game;
+    await owner.request({ type: 'team.assign', player, team: null }, { session: world.session });
+    const forgotten = await owner.request({ type: 'player.forget', player }, { session: world.session });
+    expect(forgotten).toEqual({ player, session: world.session, pictures: 1, games: 1 });
+    const journal = Buffer.from(journalInputs(server.dataDir).join('\n'));
+    // The session's location report is redacted; the global player.edit that set name and phone is not.
+    expect(traces(journal, [game.name, game.phone, game.coordinate], [])).toEqual([game.name, game.phone]);
+    expect(server.server.runtime.current.tables.player.get(player)).toMatchObject({ name: game.name });
+    // The profile picture is the global part's: it stays until the erase.
+    expect(blobRows(server.dataDir)).toHaveLength(2);
+    await owner.request({ type: 'player.erase', id: player });
+    expect(
+      traces(Buffer.from(journalInputs(server.dataDir).join('\n')), [game.name, game.phone], []),
+    ).toEqual([]);
+    expect(blobRows(server.dataDir)).toEqual([]);
+  }, 60_000);
 });
