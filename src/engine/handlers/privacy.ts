@@ -2,7 +2,7 @@ import { forgetPosition } from '../game/positions.js';
 import { configOf } from '../game/teams.js';
 import type { PastGameRecord, TeamRecord } from '../game/types.js';
 import { teamView } from '../game/views.js';
-import { fail, notFound, ok, type Handler, type HandlerContext } from '../handler.js';
+import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../handler.js';
 import { blobKey, pictureView, type PictureRecord } from '../pictures/records.js';
 import type { PlayerRecord, SessionRecord } from '../state.js';
 import type { Tx } from '../tx.js';
@@ -68,18 +68,11 @@ export const playerForget: Handler<'player.forget'> = (command, ctx) => {
   const player = tx.get('player', command.player);
   if (player === undefined || player.erased === true) return notFound('player', command.player);
   const team = tx.teamOfPlayer(player.id);
-  if (team !== undefined && team.session === session) {
-    if (tx.get('session', session)?.game != null)
-      return fail('GAME_IN_PROGRESS', "The player's team is playing: erase them after the game.");
-    return fail('PLAYER_ON_TEAM', `${player.name} is on the team "${team.name}": take them off it first.`, {
-      entity: 'team',
-      id: team.id,
-    });
-  }
+  if (team !== undefined && team.session === session) return onTeam(tx, player, team);
   const pictures = new Set(
     tx
       .all('picture')
-      .filter((p) => p.session === session && p.kind !== 'player' && isPlayersPicture(p, player.id))
+      .filter((p) => p.session === session && isSessionPictureOf(p, player.id))
       .map((p) => p.id),
   );
   deletePictures(tx, pictures);
@@ -112,18 +105,7 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
   const player = tx.get('player', command.id);
   if (player === undefined || player.erased === true) return notFound('player', command.id);
   const current = tx.teamOfPlayer(player.id);
-  if (current !== undefined && tx.get('session', current.session)?.game != null) {
-    return fail('GAME_IN_PROGRESS', "The player's team is playing: erase them after the game.");
-  }
-  if (current !== undefined)
-    return fail(
-      'PLAYER_ON_TEAM',
-      `${player.name} is on the team "${current.name}": take them off it first.`,
-      {
-        entity: 'team',
-        id: current.id,
-      },
-    );
+  if (current !== undefined) return onTeam(tx, player, current);
   const sessions = sessionsHolding(tx, player.id);
   if (sessions.length > 0)
     return fail(
@@ -136,7 +118,7 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
     new Set(
       tx
         .all('picture')
-        .filter((p) => (p.kind === 'player' || p.session === null) && isPlayersPicture(p, player.id))
+        .filter((p) => isPlayersPicture(p, player.id) && !isSessionPictureOf(p, player.id))
         .map((p) => p.id),
     ),
   );
@@ -157,10 +139,10 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
  * they uploaded there, their last position, an archived game whose team of theirs keeps a trail or places,
  * or a live team that still shows such a game with its trail.
  */
-export function sessionsHolding(tx: Tx, player: number): number[] {
+function sessionsHolding(tx: Tx, player: number): number[] {
   const sessions = new Set<number>();
   for (const p of tx.all('picture'))
-    if (p.kind !== 'player' && p.session !== null && isPlayersPicture(p, player)) sessions.add(p.session);
+    if (p.session !== null && isSessionPictureOf(p, player)) sessions.add(p.session);
   const position = tx.get('position', player);
   if (position !== undefined) sessions.add(position.session);
   const points = tx.all('trackPoint');
@@ -174,6 +156,23 @@ export function sessionsHolding(tx: Tx, player: number): number[] {
   }
   return [...sessions].sort((a, b) => a - b);
 }
+
+/**
+ * The refusal while a team lists the player (CLUSTER-17): its game's (`GAME_IN_PROGRESS`), else
+ * `PLAYER_ON_TEAM` (taking them off is the session's `team.assign`).
+ */
+function onTeam(tx: Tx, player: PlayerRecord, team: TeamRecord): Outcome<never> {
+  if (tx.get('session', team.session)?.game != null)
+    return fail('GAME_IN_PROGRESS', "The player's team is playing: erase them after the game.");
+  return fail('PLAYER_ON_TEAM', `${player.name} is on the team "${team.name}": take them off it first.`, {
+    entity: 'team',
+    id: team.id,
+  });
+}
+
+/** A team's picture or a period's proof the player uploaded: a session's part (CLUSTER-11). */
+const isSessionPictureOf = (p: PictureRecord, player: number): boolean =>
+  p.kind !== 'player' && p.session !== null && p.uploadedBy === player;
 
 /** Whether a team (or an archive's copy of one) keeps a trail or a place. */
 const hasTrail = (team: TeamRecord & { readonly track: readonly unknown[] }): boolean =>
