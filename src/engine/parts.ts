@@ -20,16 +20,12 @@ export const partKey = (part: Part): string =>
   part.kind === 'global' ? 'global' : `session:${part.session}`;
 
 /**
- * The commands whose steps may write outside their own part, and why: only `player.erase` (CLUSTER-15).
- * Every other command writes only the part it runs in; the test over every command
- * (test/engine/parts.test.ts) refuses any other step that crosses, and any entry here that no step of its
- * corpus needs.
+ * The commands whose steps may write outside their own part, and why: none (CLUSTER-17: erasure is
+ * `player.forget` in each session, then the global `player.erase`). Every command writes only the part it
+ * runs in; the test over every command (test/engine/parts.test.ts) refuses any step that crosses without
+ * an entry here, and any entry that no step of its corpus needs.
  */
-export const CROSS_PART: { readonly [T in CommandType]?: string } = {
-  'player.erase':
-    "a global command: erasure reaches every session the player played in (their teams' trails, places " +
-    'and pictures, live and archived)',
-};
+export const CROSS_PART: { readonly [T in CommandType]?: string } = {};
 
 /** The part a step runs in and the command that decides it (CLUSTER-11). */
 export interface StepPart {

@@ -228,8 +228,9 @@ export const sessionIdKey = (table: SessionIdTable, session: number): string => 
 
 /**
  * Personal data a step removed from the state that the journal and the delivery logs still hold; the
- * runtime rewrites those rows in the step's own commit (PRIVACY-1, PRIVACY-2). `player`: every journal row
- * about the player is reduced to its command type, and logged answers and broadcasts carry the pseudonym;
+ * runtime rewrites those rows in the step's own commit (PRIVACY-1, PRIVACY-2). `player`: the journal rows
+ * about the player of one part (CLUSTER-17) are reduced to their command type, and logged answers and
+ * broadcasts carry the pseudonym;
  * `locations`: the positions of a session's journaled location reports and catches in a time window, and
  * its logged `location` broadcasts.
  */
@@ -240,6 +241,11 @@ export type Redaction =
       readonly pseudonym: string;
       /** The name the player had, to find rows journaled before rows named their subjects. */
       readonly name: string;
+      /**
+       * Whose rows (CLUSTER-17): a session's (`player.forget`: rows of its session commands, and its logged
+       * broadcasts), or null for the global part's (`player.erase`: every other row, and the stored answers).
+       */
+      readonly session: number | null;
     }
   | {
       readonly kind: 'locations';

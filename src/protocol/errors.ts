@@ -36,6 +36,8 @@ export const ERROR_CODES = {
     'The caught team’s latest location is too old: have the runners open their app, or ask the game master.',
   PLAYER_ON_TEAM:
     'The player is on a team of their session: take them off the team first (team.assign with team null).',
+  ERASE_SESSIONS_FIRST:
+    'Sessions still hold something of the player: run player.forget in each session details.sessions names first.',
   MALFORMED: 'The message is not valid protocol JSON.',
   UNKNOWN_COMMAND: 'No such command.',
   TOO_LARGE: 'The message is larger than the frame limit.',
@@ -53,7 +55,8 @@ export const ERROR_CODES = {
   TOO_MANY_UPLOADS: 'This login already has as many uploads running as it may; retry when one has finished.',
   UPLOADS_BUSY: 'The server is receiving as many uploads as it takes at once; retry shortly.',
   UPLOAD_TOO_SLOW: 'The upload arrived too slowly and was cut off; send it again.',
-  IDS_EXHAUSTED: 'No id can be handed out for this session any more (its id range is used up); nothing was changed.',
+  IDS_EXHAUSTED:
+    'No id can be handed out for this session any more (its id range is used up); nothing was changed.',
   INTERNAL: 'The server failed unexpectedly; nothing was changed.',
 } as const;
 

@@ -36,6 +36,7 @@ export const SESSION_COMMANDS: ReadonlySet<string> = new Set([
   'correction.endGrace',
   'correction.newHand',
   'correction.move',
+  'player.forget',
   'catch.refused',
   'catch.refusals',
 ]);

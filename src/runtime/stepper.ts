@@ -66,7 +66,9 @@ export class Stepper {
     });
     batch.writes.push(...result.writes);
     batch.broadcasts.push(...broadcasts);
-    if (result.writes.length > 0)
+    // A redacting step is journaled even when it wrote nothing (a `player.forget` in a session that holds
+    // nothing of the player but journal rows, CLUSTER-17): its row is the checkpoint replay starts after.
+    if (result.writes.length > 0 || result.redactions !== undefined)
       batch.journal.push({
         at: now,
         // A step that drew nothing from its RNG replays without a seed (DURABILITY-9).

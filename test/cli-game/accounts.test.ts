@@ -11,6 +11,9 @@ import {
   stopTestServers,
   tempDir,
 } from '../helpers/index.js';
+import { toStateDocument } from '../../src/store/state-json.js';
+import { journalInputs } from '../pictures/support.js';
+import { playedGame, traces } from '../privacy/support.js';
 import { cli, cliJson } from './support.js';
 
 afterEach(async () => {
@@ -64,5 +67,34 @@ describe('the CLI for game masters, the audit and privacy', { timeout: CHILD_PRO
     const audit = await cli(socket, ['audit']);
     expect(audit.stdout).toMatch(/player\.add\s+\(redacted\)/);
     expect(audit.stdout).not.toContain('Quirin');
+  });
+
+  it('[CLUSTER-17] player erase of a team member who played: one action of single-part steps; refused, it says nothing was changed', async () => {
+    const game = await playedGame();
+    const { server, owner, world, player } = game;
+    const socket = server.socketPath;
+    await owner.request({ type: 'game.start' }, { session: world.session });
+    const refused = await cli(socket, ['player', 'erase', String(player)]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('GAME_IN_PROGRESS');
+    expect(refused.stderr).toContain(`Nothing was changed. \`truinlag player erase ${player}\` again`);
+    await owner.request({ type: 'game.stop' }, { session: world.session });
+
+    const erased = await cliJson<{ name: string }>(socket, ['player', 'erase', String(player)]);
+    expect(erased.name).toBe(`Erased player ${player}`);
+    const audit = await owner.request({ type: 'audit.list' });
+    expect(audit.entries.slice(-3).map((e) => e.command)).toEqual([
+      'team.assign',
+      'player.forget',
+      'player.erase',
+    ]);
+    const state = server.server.runtime.current;
+    expect(state.tables.team.teamOf(player)).toBeUndefined();
+    expect(traces(Buffer.from(JSON.stringify(toStateDocument(state))), [game.name, game.phone], [])).toEqual(
+      [],
+    );
+    expect(
+      traces(Buffer.from(journalInputs(server.dataDir).join('\n')), [game.name, game.coordinate], []),
+    ).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { BLOB_BUCKET } from '../../src/cluster/blob-objects.js';
 import type { PictureView } from '../../src/protocol/pictures.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import { makeWorld } from '../auth/support.js';
+import { erasePlayer } from '../privacy/support.js';
 import { found } from '../helpers/found.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -182,7 +183,7 @@ describe('pictures in a cluster', { timeout: CHILD_PROCESS_TEST_MS }, () => {
       'the standby fetching the bytes',
     );
 
-    await admin.request({ type: 'player.erase', id: me.id });
+    await erasePlayer(admin, me.id);
     // The erasure is answered once the cluster's copy is gone.
     for (const key of keys) expect(await inBucket(key)).toBe(false);
     expect(blobKeysOf(first)).toEqual([]);

@@ -242,7 +242,7 @@ describe('[CLUSTER-11] the part model', () => {
   });
 });
 
-describe('[CLUSTER-15] every step but an erasure runs in one part', () => {
+describe('[CLUSTER-15] two commands run in the part they write', () => {
   let d: StepDriver;
   let s: SessionSetup;
 
@@ -251,8 +251,8 @@ describe('[CLUSTER-15] every step but an erasure runs in one part', () => {
     s = await setUpSession(d, { teams: 1, perTeam: 1, config: { numCatchers: 1 } });
   });
 
-  it('[CLUSTER-15] only player.erase may write outside its part', () => {
-    expect(Object.keys(CROSS_PART)).toEqual(['player.erase']);
+  it('[CLUSTER-17] no command may write outside its part', () => {
+    expect(Object.keys(CROSS_PART)).toEqual([]);
   });
 
   /** Runs a step; what `crossings` says of it, computed on the state before its writes. */
@@ -299,6 +299,76 @@ describe('[CLUSTER-15] every step but an erasure runs in one part', () => {
         outside: [],
       });
     }
+  });
+});
+
+describe('[CLUSTER-17] erasure is one step per part', () => {
+  let d: StepDriver;
+  let s: SessionSetup;
+
+  beforeAll(async () => {
+    d = new StepDriver(zurich(9, 30), 5, await demoCatalogueState());
+    s = await setUpSession(d, { teams: 1, perTeam: 1, config: { numCatchers: 1 } });
+  });
+
+  /** Runs a step: its result, and where it ran and what it wrote outside its part. */
+  const stepOf = (command: StepInput['command'], session?: number) => {
+    const input: StepInput = {
+      command,
+      actor: command.type === 'picture.processed' ? { kind: 'system' } : { kind: 'admin' },
+      session,
+    };
+    let seen: ReturnType<typeof crossings> | undefined;
+    d.onStep = (stepped, result, before) => {
+      if (stepped === input) seen = crossings(stepped, result.writes, before);
+    };
+    const result = d.exec(input);
+    d.onStep = undefined;
+    return { result, crossed: found(seen, command.type) };
+  };
+
+  it('[CLUSTER-17] off the team, forgotten in the session, then erased: each step writes only its own part; the refusals change nothing', () => {
+    const player = found(s.players[0], 'a player');
+    const team = found(s.teams[0], 'a team');
+    const image = { width: 4, height: 4, bytes: 64, mime: 'image/jpeg', sha256: '2'.repeat(64) };
+    const result = { ok: true, full: image, thumb: image } as const;
+    // A team picture the player uploaded: the session's part holds something of them.
+    const upload = stepOf({
+      type: 'picture.processed',
+      target: { kind: 'team', team },
+      uploadedBy: player,
+      result,
+    });
+    expect(upload.result.outcome.ok).toBe(true);
+
+    const unchanged = (step: ReturnType<typeof stepOf>, code: string) => {
+      expect(step.result.outcome).toMatchObject({ ok: false, error: { code } });
+      expect([step.result.writes, step.result.broadcasts, step.result.redactions]).toEqual([
+        [],
+        [],
+        undefined,
+      ]);
+    };
+    unchanged(stepOf({ type: 'player.erase', id: player }), 'PLAYER_ON_TEAM');
+    unchanged(stepOf({ type: 'player.forget', player }, s.session), 'PLAYER_ON_TEAM');
+    const off = stepOf({ type: 'team.assign', player, team: null }, s.session);
+    expect(off.crossed.outside).toEqual([]);
+    const refused = stepOf({ type: 'player.erase', id: player });
+    unchanged(refused, 'ERASE_SESSIONS_FIRST');
+    expect(refused.result.outcome).toMatchObject({ error: { details: { sessions: [s.session] } } });
+
+    const forget = stepOf({ type: 'player.forget', player }, s.session);
+    expect(forget.result.outcome).toMatchObject({ ok: true, result: { pictures: 1 } });
+    expect(forget.crossed).toMatchObject({ step: { part: sessionPart(s.session) }, outside: [] });
+    expect(forget.result.redactions).toEqual([
+      expect.objectContaining({ kind: 'player', player, session: s.session }),
+    ]);
+    const erase = stepOf({ type: 'player.erase', id: player });
+    expect(erase.result.outcome.ok).toBe(true);
+    expect(erase.crossed).toMatchObject({ step: { part: GLOBAL }, outside: [] });
+    expect(erase.result.redactions).toEqual([
+      expect.objectContaining({ kind: 'player', player, session: null }),
+    ]);
   });
 });
 

@@ -29,6 +29,7 @@ import {
   type TestServer,
 } from '../helpers/index.js';
 import { openUpload, type RawAnswer } from '../pictures/support.js';
+import { playedGame } from '../privacy/support.js';
 
 /**
  * Every error code of the protocol's table is reached over a real connection (WebSocket, real server,
@@ -405,6 +406,15 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     const session = await gm.request({ type: 'session.add', name: 'Zu gross' });
     expect(session.id).toBe(MAX_ID_SESSIONS);
     await refused(gm, { type: 'team.add', name: 'Rot' }, 'IDS_EXHAUSTED', session.id);
+  });
+
+  it('[CLUSTER-17] a global erase while a session holds something of the player: ERASE_SESSIONS_FIRST', async () => {
+    const { owner, world } = await playedGame();
+    await owner.request(
+      { type: 'team.assign', player: world.players.a0, team: null },
+      { session: world.session },
+    );
+    await refused(owner, { type: 'player.erase', id: world.players.a0 }, 'ERASE_SESSIONS_FIRST');
   });
 
   it('reached every code of the table', () => {

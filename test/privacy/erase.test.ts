@@ -20,7 +20,7 @@ import {
   uploaded,
   uploadHttp,
 } from '../pictures/support.js';
-import { playedGame, storeBytes, traces } from './support.js';
+import { erasePlayer, playedGame, storeBytes, traces } from './support.js';
 
 afterEach(async () => {
   closeClients();
@@ -46,7 +46,11 @@ describe('[PRIVACY-2] erasing a player', () => {
         ]),
       );
 
-    const erased = await owner.request({ type: 'player.erase', id: player });
+    const { erased, done } = await erasePlayer(owner, player);
+    expect(done).toEqual([
+      `taken off team ${game.world.teams.a}`,
+      `forgotten in session ${game.world.session}`,
+    ]);
     expect(erased).toMatchObject({ id: player, name: `Erased player ${player}`, phone: null, removed: true });
 
     // The live state.
@@ -105,7 +109,7 @@ describe('[PRIVACY-2] erasing a player', () => {
       code: 'GAME_IN_PROGRESS',
     });
     await owner.request({ type: 'game.stop' }, { session: world.session });
-    await owner.request({ type: 'player.erase', id: world.players.b0 });
+    await erasePlayer(owner, world.players.b0);
     await expect(owner.request({ type: 'player.erase', id: world.players.b0 })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -127,7 +131,7 @@ describe('[PRIVACY-2] erasing a player', () => {
     const keys = blobRows(server.dataDir).map((b) => b.key);
     expect(keys).toHaveLength(2);
 
-    await owner.request({ type: 'player.erase', id: world.players.a0 });
+    await erasePlayer(owner, world.players.a0);
     const state = server.server.runtime.current;
     expect(state.tables.picture.has(erasedOnes.id)).toBe(false);
     expect(blobRows(server.dataDir).map((b) => b.key)).toEqual(keys);
@@ -135,7 +139,7 @@ describe('[PRIVACY-2] erasing a player', () => {
     expect(full.status).toBe(200);
 
     // Once the last picture naming them goes, so do the bytes.
-    await owner.request({ type: 'player.erase', id: world.players.b0 });
+    await erasePlayer(owner, world.players.b0);
     expect(blobRows(server.dataDir)).toEqual([]);
   }, 60_000);
 });

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TruinlagClient } from '../../src/client/node.js';
+import { eraseInSteps } from '../../src/cli/admin/erase-steps.js';
+import type { Player } from '../../src/protocol/entities.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import { openClient, startTestServer, type TestServer } from '../helpers/index.js';
@@ -107,4 +109,17 @@ export function traces(bytes: Buffer, texts: readonly string[], pictures: readon
     if (bytes.includes(slice)) found.push(`picture bytes #${i}`);
   });
   return found;
+}
+
+/**
+ * Erases a player as the CLI's `player erase` does (CLUSTER-17): off their team, forgotten in each session
+ * that holds something of them, then the global erase. Answers the erased player and the steps done.
+ */
+export async function erasePlayer(
+  client: TruinlagClient,
+  id: number,
+): Promise<{ erased: Player; done: string[] }> {
+  const done: string[] = [];
+  const erased = await eraseInSteps(client, await client.request({ type: 'player.get', id }), done);
+  return { erased, done };
 }

@@ -30,8 +30,9 @@ export function registerPlayerPrivacy(group: Command, { globals }: CliContext): 
   group
     .command('erase <player>')
     .description(
-      'erase a player for good: name, passphrase, phone, pictures and tracks leave the state, past games ' +
-        'and journal; history shows a pseudonym',
+      'erase a player for good: off their team, forgotten in every session that holds something of them ' +
+        '(pictures, tracks), then name, passphrase, phone and logins leave the state and journal; history ' +
+        'shows a pseudonym',
     )
     .action((ref: string) => playerErase(globals(), ref));
   group

@@ -117,6 +117,7 @@ export const HANDLERS: { readonly [T in EngineCommandType]: Handler<T> } = {
   'audit.list': audit.auditList,
   'audit.found': audit.auditFound,
   'player.erase': privacy.playerErase,
+  'player.forget': privacy.playerForget,
   'player.export': privacy.playerExport,
   'privacy.expire': privacy.privacyExpire,
   'catch.refused': refusals.catchRefused,

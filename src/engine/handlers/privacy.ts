@@ -2,7 +2,7 @@ import { forgetPosition } from '../game/positions.js';
 import { configOf } from '../game/teams.js';
 import type { PastGameRecord, TeamRecord } from '../game/types.js';
 import { teamView } from '../game/views.js';
-import { fail, notFound, ok, type Handler, type HandlerContext } from '../handler.js';
+import { fail, notFound, ok, type Handler, type HandlerContext, type Outcome } from '../handler.js';
 import { blobKey, pictureView, type PictureRecord } from '../pictures/records.js';
 import type { PlayerRecord, SessionRecord } from '../state.js';
 import type { Tx } from '../tx.js';
@@ -55,40 +55,77 @@ export const privacyExpire: Handler<'privacy.expire'> = (command, ctx) => {
 };
 
 /**
- * Erases a player (PRIVACY-2): a pseudonym instead of the name; no passphrase, phone, login or team; their
- * profile pictures and every picture they uploaded deleted; the tracks and places of every team they
- * played in removed (a team travels together, so its trail is each member's track). Refused while their
- * team's game runs (LOCK-1). The runtime rewrites the journal and the logs in the same commit.
+ * Erases what one session holds of a player (PRIVACY-2, CLUSTER-17), the first step of erasure, writing
+ * only the session's part: the pictures they uploaded there (with their bytes), the trails and places of
+ * the session's teams they played in (archived, and live while a team still shows that game), their last
+ * position. Refused while a team of the session lists them (`GAME_IN_PROGRESS` while it plays, else
+ * `PLAYER_ON_TEAM`). The runtime rewrites the session's journal rows and logged broadcasts about them in
+ * the same commit, a checkpoint like the erase.
+ */
+export const playerForget: Handler<'player.forget'> = (command, ctx) => {
+  const { tx } = ctx;
+  const session = ctx.session as number;
+  const player = tx.get('player', command.player);
+  if (player === undefined || player.erased === true) return notFound('player', command.player);
+  const team = tx.teamOfPlayer(player.id);
+  if (team !== undefined && team.session === session) return onTeam(tx, player, team);
+  const pictures = new Set(
+    tx
+      .all('picture')
+      .filter((p) => p.session === session && isSessionPictureOf(p, player.id))
+      .map((p) => p.id),
+  );
+  deletePictures(tx, pictures);
+  const { games, tracked } = eraseFromArchives(tx, player.id, pictures, session);
+  for (const live of tx.all('team')) {
+    if (live.session !== session) continue;
+    if (tracked.has(live.id)) stripLiveTeam(tx, live, pictures);
+    else if (showsAny(live, pictures)) tx.put('team', withoutPictures(live, pictures));
+  }
+  if (tx.get('position', player.id)?.session === session) forgetPosition(tx, player.id);
+  tx.redact({
+    kind: 'player',
+    player: player.id,
+    pseudonym: pseudonymOf(player.id),
+    name: player.name,
+    session,
+  });
+  return ok({ player: player.id, session, pictures: pictures.size, games });
+};
+
+/**
+ * Erases a player's global data (PRIVACY-2, CLUSTER-17), writing only the global part: a pseudonym instead
+ * of the name; no passphrase, phone, session or login; their profile pictures deleted. Refused while a
+ * team lists them (`GAME_IN_PROGRESS` while it plays, else `PLAYER_ON_TEAM`) and while a session still
+ * holds something that `player.forget` erases (`ERASE_SESSIONS_FIRST`, naming the sessions: a read of
+ * their parts). The runtime rewrites the global journal rows, logs and answers in the same commit.
  */
 export const playerErase: Handler<'player.erase'> = (command, ctx) => {
   const { tx } = ctx;
   const player = tx.get('player', command.id);
   if (player === undefined || player.erased === true) return notFound('player', command.id);
   const current = tx.teamOfPlayer(player.id);
-  if (current !== undefined && tx.get('session', current.session)?.game != null) {
-    return fail('GAME_IN_PROGRESS', "The player's team is playing: erase them after the game.");
-  }
-  const pictures = new Set(
-    tx
-      .all('picture')
-      .filter((p) => isPlayersPicture(p, player.id))
-      .map((p) => p.id),
+  if (current !== undefined) return onTeam(tx, player, current);
+  const sessions = sessionsHolding(tx, player.id);
+  if (sessions.length > 0)
+    return fail(
+      'ERASE_SESSIONS_FIRST',
+      `Sessions ${sessions.join(', ')} still hold something of ${player.name}: run player.forget in each first.`,
+      { entity: 'player', id: player.id, sessions },
+    );
+  deletePictures(
+    tx,
+    new Set(
+      tx
+        .all('picture')
+        .filter((p) => isPlayersPicture(p, player.id) && !isSessionPictureOf(p, player.id))
+        .map((p) => p.id),
+    ),
   );
-  deletePictures(tx, pictures);
-  const tracked = eraseFromArchives(tx, player.id, pictures);
-  if (current !== undefined) tracked.add(current.id);
-  for (const team of tx.all('team')) {
-    if (tracked.has(team.id)) stripLiveTeam(tx, team, pictures);
-    else if (showsAny(team, pictures)) tx.put('team', withoutPictures(team, pictures));
-    const now = tx.get('team', team.id) as TeamRecord;
-    if (now.players.includes(player.id))
-      tx.put('team', { ...now, players: now.players.filter((p) => p !== player.id) });
-  }
   for (const token of tx.all('token')) if (token.player === player.id) tx.delete('token', token.id);
-  forgetPosition(tx, player.id);
   const pseudonym = pseudonymOf(player.id);
   const erased = tx.put('player', erasedPlayer(player, pseudonym));
-  tx.redact({ kind: 'player', player: player.id, pseudonym, name: player.name });
+  tx.redact({ kind: 'player', player: player.id, pseudonym, name: player.name, session: null });
   tx.broadcast({
     session: null,
     audience: 'admins',
@@ -98,13 +135,67 @@ export const playerErase: Handler<'player.erase'> = (command, ctx) => {
 };
 
 /**
- * Takes an erased player's pictures out of every archive, and the trail and places of each team they
- * played in (with a redaction of what its phones reported during that game). Returns the live teams that
- * still show such a game: their trails go too.
+ * The sessions that still hold something of the player that `player.forget` erases, in id order: a picture
+ * they uploaded there, their last position, an archived game whose team of theirs keeps a trail or places,
+ * or a live team that still shows such a game with its trail.
  */
-function eraseFromArchives(tx: Tx, player: number, pictures: ReadonlySet<number>): Set<number> {
-  const tracked = new Set<number>();
+function sessionsHolding(tx: Tx, player: number): number[] {
+  const sessions = new Set<number>();
+  for (const p of tx.all('picture'))
+    if (p.session !== null && isSessionPictureOf(p, player)) sessions.add(p.session);
+  const position = tx.get('position', player);
+  if (position !== undefined) sessions.add(position.session);
+  const points = tx.all('trackPoint');
   for (const past of tx.all('pastGame')) {
+    const played = past.teams.filter((t) => t.players.includes(player));
+    if (played.some(hasTrail)) sessions.add(past.session);
+    const ids = new Set(played.map((t) => t.id));
+    const live = liveTeamsOf(tx, past).filter((t) => ids.has(t.id));
+    if (live.some((t) => hasTrail({ ...t, track: points.filter((p) => p.team === t.id) })))
+      sessions.add(past.session);
+  }
+  return [...sessions].sort((a, b) => a - b);
+}
+
+/**
+ * The refusal while a team lists the player (CLUSTER-17): its game's (`GAME_IN_PROGRESS`), else
+ * `PLAYER_ON_TEAM` (taking them off is the session's `team.assign`).
+ */
+function onTeam(tx: Tx, player: PlayerRecord, team: TeamRecord): Outcome<never> {
+  if (tx.get('session', team.session)?.game != null)
+    return fail('GAME_IN_PROGRESS', "The player's team is playing: erase them after the game.");
+  return fail('PLAYER_ON_TEAM', `${player.name} is on the team "${team.name}": take them off it first.`, {
+    entity: 'team',
+    id: team.id,
+  });
+}
+
+/** A team's picture or a period's proof the player uploaded: a session's part (CLUSTER-11). */
+const isSessionPictureOf = (p: PictureRecord, player: number): boolean =>
+  p.kind !== 'player' && p.session !== null && p.uploadedBy === player;
+
+/** Whether a team (or an archive's copy of one) keeps a trail or a place. */
+const hasTrail = (team: TeamRecord & { readonly track: readonly unknown[] }): boolean =>
+  team.track.length > 0 ||
+  team.location !== null ||
+  team.lastTrackPoint !== null ||
+  team.periods.some((p) => p.location !== null);
+
+/**
+ * Takes a player's pictures out of the session's archives, and the trail and places of each team they
+ * played in (with a redaction of what its phones reported during that game). Returns how many archived
+ * games it changed that way, and the live teams that still show such a game: their trails go too.
+ */
+function eraseFromArchives(
+  tx: Tx,
+  player: number,
+  pictures: ReadonlySet<number>,
+  session: number,
+): { games: number; tracked: Set<number> } {
+  const tracked = new Set<number>();
+  let games = 0;
+  for (const past of tx.all('pastGame')) {
+    if (past.session !== session) continue;
     const played = new Set(past.teams.filter((t) => t.players.includes(player)).map((t) => t.id));
     if (played.size === 0 && !past.teams.some((t) => showsAny(t, pictures))) continue;
     tx.put('pastGame', {
@@ -116,6 +207,7 @@ function eraseFromArchives(tx: Tx, player: number, pictures: ReadonlySet<number>
       ),
     });
     if (played.size === 0) continue;
+    games += 1;
     for (const team of liveTeamsOf(tx, past)) if (played.has(team.id)) tracked.add(team.id);
     // A team travels together: what its phones reported during the game is the player's track as well.
     tx.redact({
@@ -127,7 +219,7 @@ function eraseFromArchives(tx: Tx, player: number, pictures: ReadonlySet<number>
       teams: [...played],
     });
   }
-  return tracked;
+  return { games, tracked };
 }
 
 const erasedPlayer = (player: PlayerRecord, pseudonym: string): PlayerRecord => ({

@@ -103,6 +103,7 @@ export const COMMAND_DEFS = [
   accounts.auditList,
   accounts.auditFound,
   privacy.playerErase,
+  privacy.playerForget,
   privacy.playerExport,
   privacy.privacyExpire,
   oversight.catchRefused,

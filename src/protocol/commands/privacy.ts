@@ -8,11 +8,31 @@ import { pictureSchema } from '../pictures.js';
 export const playerErase = defineCommand({
   type: 'player.erase',
   summary:
-    'Erases a player: name, passphrase, phone, pictures and tracks leave the state, past games and journal; history keeps a pseudonym.',
+    "Erases a player's global data: name, passphrase, phone, logins and profile pictures leave the state and journal; history keeps a pseudonym (after `player.forget` in each session that holds something of them: `ERASE_SESSIONS_FIRST`).",
   scope: 'global',
   access: 'admin',
   params: { id: idSchema },
   result: playerSchema,
+});
+
+/** What `player.forget` erased in its session. */
+export const playerForgetSchema = z.object({
+  player: idSchema,
+  session: idSchema,
+  /** Pictures the player uploaded in the session, deleted with their bytes. */
+  pictures: z.number().int().nonnegative(),
+  /** Archived games of the session whose trails and places of the player's teams were removed. */
+  games: z.number().int().nonnegative(),
+});
+
+export const playerForget = defineCommand({
+  type: 'player.forget',
+  summary:
+    "Erases what one session holds of a player (the first step of erasure): the pictures they uploaded there, their teams' trails and places, their position (not while on a team: `PLAYER_ON_TEAM`).",
+  scope: 'session',
+  access: 'admin',
+  params: { player: idSchema },
+  result: playerForgetSchema,
 });
 
 export const playerExportSchema = z.object({

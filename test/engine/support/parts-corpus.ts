@@ -202,8 +202,8 @@ function pictures(run: Run, player: number, team: number): void {
 
 /**
  * Players of the game day leave it: a team removed with its members, one taken off their team and moved
- * to another session, one taken off theirs and removed, one exported and erased (which reaches the
- * archived game they played in).
+ * to another session, one taken off theirs and removed, one exported and erased (forgotten in the session
+ * whose archived game they played in, then erased).
  */
 function playersLeave(d: StepDriver, run: Run, S: number): void {
   run({ type: 'config.reset' }, S);
@@ -220,5 +220,12 @@ function playersLeave(d: StepDriver, run: Run, S: number): void {
   run({ type: 'player.remove', id: removed });
   const erased = member(3, 'a player to erase');
   run({ type: 'player.export', id: erased });
+  // Erasure as the CLI runs it (CLUSTER-17): off the team, forgotten in each session the refusal names.
+  run({ type: 'team.assign', player: erased, team: null }, S);
+  const refused = d.run({ type: 'player.erase', id: erased }).outcome;
+  if (refused.ok !== false || refused.error.code !== 'ERASE_SESSIONS_FIRST')
+    throw new Error('player.erase of a player the game day holds was not refused with ERASE_SESSIONS_FIRST');
+  for (const session of refused.error.details?.sessions as number[])
+    run({ type: 'player.forget', player: erased }, session);
   run({ type: 'player.erase', id: erased });
 }

@@ -127,6 +127,8 @@ export const de: Messages = {
     ALREADY_EXISTS: 'Das gibt es schon.',
     GAME_IN_PROGRESS: 'Nicht während ein Spiel läuft.',
     GAME_NOT_RUNNING: 'Es läuft kein Spiel.',
+    ERASE_SESSIONS_FIRST:
+      'Sitzungen enthalten noch Daten dieser Person: sie zuerst in diesen Sitzungen vergessen.',
     PLAYER_ON_TEAM: 'Diese Person ist noch in einem Team: zuerst aus dem Team nehmen.',
     GAME_PAUSED: 'Das Spiel ist pausiert.',
     TEAM_IS_RUNNER: 'Euer Team ist jetzt ein Läuferteam.',

@@ -142,6 +142,8 @@ export const en = {
     ALREADY_EXISTS: 'That already exists.',
     GAME_IN_PROGRESS: 'Not while a game is running.',
     GAME_NOT_RUNNING: 'No game is running.',
+    ERASE_SESSIONS_FIRST:
+      'Sessions still hold something of that player: forget them in those sessions first.',
     PLAYER_ON_TEAM: 'That player is still on a team: take them off the team first.',
     GAME_PAUSED: 'The game is paused.',
     TEAM_IS_RUNNER: 'Your team is a runner team now.',
