@@ -63,8 +63,10 @@ async function directoryOfVersion9(play: Play): Promise<OldDirectory> {
   await play(d, old);
   await d.close();
   const db = new Database(join(dir, DATABASE_FILE));
-  db.exec(`DELETE FROM journal WHERE json_extract(input, '$.command.type') = 'team.assign'
-    AND json_type(input, '$.command.team') = 'null'`);
+  db.prepare(
+    `DELETE FROM journal WHERE json_extract(input, '$.command.type') = 'team.assign'
+    AND json_type(input, '$.command.team') = 'null' AND json_extract(input, '$.command.player') = ?`,
+  ).run(old.member);
   db.pragma(`user_version = ${VERSION_BEFORE}`);
   db.close();
   return { dir, ...old };
@@ -168,7 +170,13 @@ describe('[DURABILITY-3] a journal whose old rows the current rules refuse is ch
   it('a journal whose such rows lie before its privacy checkpoint keeps that checkpoint', async () => {
     const old = await directoryOfVersion9(async (d, o) => {
       await removeTeamMember(d, o.session, o.member);
-      accepted(await d.call({ command: { type: 'player.erase', id: o.teammate } }));
+      // An erasure in its steps (CLUSTER-17): off the team, forgotten by the session, erased.
+      const teammate = o.teammate;
+      accepted(
+        await d.call({ command: { type: 'team.assign', player: teammate, team: null }, session: o.session }),
+      );
+      accepted(await d.call({ command: { type: 'player.forget', player: teammate }, session: o.session }));
+      accepted(await d.call({ command: { type: 'player.erase', id: teammate } }));
       accepted(await d.call({ command: { type: 'team.add', name: 'Grün' }, session: o.session }));
     });
     const removeSeq = readRaw(
