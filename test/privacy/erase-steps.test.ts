@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { replayJournal } from '../../src/runtime/replay.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { toStateDocument } from '../../src/store/state-json.js';
 import { closeClients, removeTempDirs, stopTestServers } from '../helpers/index.js';
 import { blobRows, httpBase, journalInputs, makeImage, uploaded, uploadHttp } from '../pictures/support.js';
-import { erasePlayer, playedGame, storeBytes, traces } from './support.js';
+import { erasePlayer, playedGame, storeBytes, traces, replayOf } from './support.js';
 
 afterEach(async () => {
   closeClients();
@@ -78,12 +76,7 @@ describe('[CLUSTER-17] erasure one part at a time', () => {
     await server.stop();
     // The data directory (state, journal, broadcast log, stored answers, picture bytes) holds none of it.
     expect(traces(storeBytes(server.dataDir), texts, game.pictureBytes)).toEqual([]);
-    const store = SqliteStore.open(server.dataDir);
-    try {
-      expect(replayJournal(store)).toMatchObject({ equal: true, refused: [] });
-    } finally {
-      store.close();
-    }
+    expect(replayOf(server.dataDir)).toMatchObject({ equal: true, refused: [] });
   }, 60_000);
 
   it('[CLUSTER-17] player.forget redacts only its session’s rows: the global part keeps the name until the erase', async () => {

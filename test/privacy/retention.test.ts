@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { replayJournal } from '../../src/runtime/replay.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { closeClients, removeTempDirs, stopTestServers, waitFor } from '../helpers/index.js';
 import { blobRows, journalInputs } from '../pictures/support.js';
-import { playedGame } from './support.js';
+import { playedGame, replayOf } from './support.js';
 
 afterEach(async () => {
   closeClients();
@@ -63,12 +61,7 @@ describe('[PRIVACY-1] retention of a finished game', () => {
     expect(entries.at(-1)).toMatchObject({ command: 'timer.fire', by: { kind: 'engine' } });
     expect(entries.find((e) => e.command === 'location.send')).toMatchObject({ params: null });
     await server.stop();
-    const store = SqliteStore.open(server.dataDir);
-    try {
-      expect(replayJournal(store)).toMatchObject({ equal: true, refused: [] });
-    } finally {
-      store.close();
-    }
+    expect(replayOf(server.dataDir)).toMatchObject({ equal: true, refused: [] });
   }, 60_000);
 
   it('[PRIVACY-1] the retention timer belongs to the game session but runs on wall time: a paused game clock does not hold it', async () => {

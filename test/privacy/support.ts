@@ -4,7 +4,8 @@ import type { TruinlagClient } from '../../src/client/node.js';
 import { eraseInSteps } from '../../src/cli/admin/erase-steps.js';
 import type { Player } from '../../src/protocol/entities.js';
 import { FakeClock } from '../../src/runtime/clock.js';
-import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
+import { replayJournal } from '../../src/runtime/replay.js';
+import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import { openClient, startTestServer, type TestServer } from '../helpers/index.js';
 import {
   getHttp,
@@ -122,4 +123,14 @@ export async function erasePlayer(
   const done: string[] = [];
   const erased = await eraseInSteps(client, await client.request({ type: 'player.get', id }), done);
   return { erased, done };
+}
+
+/** The replay of a stopped server's journal (DURABILITY-3): whether it rebuilds the stored state. */
+export function replayOf(dataDir: string): ReturnType<typeof replayJournal> {
+  const store = SqliteStore.open(dataDir);
+  try {
+    return replayJournal(store);
+  } finally {
+    store.close();
+  }
 }
