@@ -14,7 +14,6 @@ import { FakeClock } from '../../src/runtime/clock.js';
 import { DEFAULT_EDGE_LIMITS } from '../../src/transport/limits.js';
 import { UPLOADS_FOLDER } from '../../src/server/server.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
-import { partitionIds } from '../../src/cluster/id-partition.js';
 import { MAX_ID_SESSIONS } from '../../src/engine/tx.js';
 import {
   closeClients,
@@ -22,6 +21,7 @@ import {
   openClient,
   RawWsClient,
   removeTempDirs,
+  startPartitionedServer,
   startTestServer,
   stopTestServers,
   waitFor,
@@ -391,17 +391,7 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
 
   it('[CLUSTER-16] a session whose ids would pass 2^53 gets none: IDS_EXHAUSTED', async () => {
     // A store whose next session id is 2^21, switched to per-session ids as a cluster's owner switches it.
-    const first = await startTestServer();
-    await first.stop();
-    const db = new Database(join(first.dataDir, DATABASE_FILE));
-    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('nextId:session', ?)").run(
-      String(MAX_ID_SESSIONS),
-    );
-    db.close();
-    const partitioned = await startTestServer({
-      dataDir: first.dataDir,
-      beforeServing: (runtime) => partitionIds(runtime, 'error-codes', 1),
-    });
+    const partitioned = await startPartitionedServer(MAX_ID_SESSIONS);
     const gm = await openClient({ url: partitioned.url, token: partitioned.adminToken });
     const session = await gm.request({ type: 'session.add', name: 'Zu gross' });
     expect(session.id).toBe(MAX_ID_SESSIONS);

@@ -11,3 +11,4 @@ export * from './cli.js';
 export * from './store.js';
 export * from './found.js';
 export * from './game-window.js';
+export * from './partitioned.js';

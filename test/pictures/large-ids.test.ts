@@ -1,14 +1,10 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { partitionIds } from '../../src/cluster/id-partition.js';
 import { MAX_ID_SESSIONS, SESSION_ID_BASE } from '../../src/engine/tx.js';
-import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import {
   closeClients,
   openClient,
   removeTempDirs,
-  startTestServer,
+  startPartitionedServer,
   stopTestServers,
 } from '../helpers/index.js';
 import { getHttp, httpBase, makeImage, uploaded, uploadHttp } from './support.js';
@@ -22,17 +18,7 @@ afterEach(async () => {
 describe('[CLUSTER-16] ids up to 2^53 over HTTP', () => {
   it('[CLUSTER-16] a team picture is uploaded and downloaded for the largest session ids there are', async () => {
     // A store whose next session is the last with ids of its own, switched to per-session ids.
-    const first = await startTestServer();
-    await first.stop();
-    const db = new Database(join(first.dataDir, DATABASE_FILE));
-    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('nextId:session', ?)").run(
-      String(MAX_ID_SESSIONS - 1),
-    );
-    db.close();
-    const server = await startTestServer({
-      dataDir: first.dataDir,
-      beforeServing: (runtime) => partitionIds(runtime, 'large-ids', 1),
-    });
+    const server = await startPartitionedServer(MAX_ID_SESSIONS - 1);
     const admin = await openClient({ url: server.url, token: server.adminToken });
     const session = await admin.request({ type: 'session.add', name: 'Letzte' });
     const team = await admin.request({ type: 'team.add', name: 'Rot' }, { session: session.id });
