@@ -72,6 +72,16 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * A step of a several-step action failed: its error (the server's code when it has one) with `context`
+ * after it, saying what the steps before it did and how to finish or undo them.
+ */
+export function failedStep(error: unknown, context: string): CliError {
+  const code = error instanceof TruinlagError ? error.code : 'CLI_ERROR';
+  const message = error instanceof Error ? error.message : String(error);
+  return new CliError(code, `${message} (${context})`);
+}
+
 /** Prints an error the CLI way and sets a failing exit code. */
 export function reportError(error: unknown, json: boolean): void {
   const code = error instanceof TruinlagError || error instanceof CliError ? error.code : 'CLI_ERROR';

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TruinlagClient } from '../../client/node.js';
-import { TruinlagError } from '../../client/node.js';
 import type { Player } from '../../protocol/entities.js';
-import { CliError, type GlobalOptions } from '../connection.js';
+import { failedStep, type GlobalOptions } from '../connection.js';
 import { show, withConnection } from '../game/call.js';
 import { printResult } from '../output.js';
 import { resolvePlayer } from '../game/resolve.js';
@@ -28,13 +27,8 @@ export function playerErase(options: GlobalOptions, ref: string): Promise<void> 
       const erased = await eraseInSteps(client, player, done);
       show(options, erased, () => `erased player ${player.id}: history now shows "${erased.name}"`);
     } catch (error) {
-      const code = error instanceof TruinlagError ? error.code : 'CLI_ERROR';
-      const message = error instanceof Error ? error.message : String(error);
       const so = done.length === 0 ? 'Nothing was changed' : `Done so far: ${done.join('; ')}`;
-      throw new CliError(
-        code,
-        `${message} (${so}. \`truinlag player erase ${player.id}\` again finishes the erasure.)`,
-      );
+      throw failedStep(error, `${so}. \`truinlag player erase ${player.id}\` again finishes the erasure.`);
     }
   });
 }

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import type { TruinlagClient } from '../../client/node.js';
-import { TruinlagError } from '../../client/node.js';
 import { generatePassphrase } from '../../client/passphrase.js';
 import type { Player } from '../../protocol/entities.js';
 import { MODES } from '../../protocol/vocabulary.js';
-import { CliError, type GlobalOptions } from '../connection.js';
+import { CliError, failedStep, type GlobalOptions } from '../connection.js';
 import type { CliContext } from '../program.js';
 import { findSession, namesFrom, printSections, show, withConnection, withSession } from './call.js';
 import { gameRecord, playerRow, teamRow } from './render.js';
@@ -190,12 +189,10 @@ async function offTeamThen(
   try {
     return await leave();
   } catch (error) {
-    const code = error instanceof TruinlagError ? error.code : 'CLI_ERROR';
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CliError(
-      code,
-      `${message} (${player.name} was taken off their team first and is now on none: ` +
-        `\`truinlag --session ${player.session} assign ${player.id} ${player.team}\` puts them back.)`,
+    throw failedStep(
+      error,
+      `${player.name} was taken off their team first and is now on none: ` +
+        `\`truinlag --session ${player.session} assign ${player.id} ${player.team}\` puts them back.`,
     );
   }
 }
