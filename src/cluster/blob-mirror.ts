@@ -4,9 +4,9 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import type { StoredBlob } from '../store/store.js';
 import type { BlobObjects } from './blob-objects.js';
 
-/** The blob keys of the pictures in a store with an id above `afterId`, each with its picture's id. */
-function namedBlobs(store: SqliteStore, afterId: number): { id: number; keys: string[] }[] {
-  return Array.from(store.recordsAfter('picture', afterId), ({ id, doc }) => {
+/** The blob keys of every picture in a store, each with its picture's id. */
+function namedBlobs(store: SqliteStore): { id: number; keys: string[] }[] {
+  return Array.from(store.recordsAfter('picture', 0), ({ id, doc }) => {
     const picture = doc as PictureRecord;
     return { id, keys: [blobKey(picture), blobKey(picture.thumb)] };
   });
@@ -21,8 +21,12 @@ function namedBlobs(store: SqliteStore, afterId: number): { id: number; keys: st
  * deleted blob is never brought back.
  */
 export class BlobMirror {
-  /** Every picture up to this id has its bytes here: pictures never change (PICTURE-4), ids never return. */
-  private checkedThrough = 0;
+  /**
+   * The pictures whose bytes are here: pictures never change (PICTURE-4) and ids never return. A set, not
+   * the highest id checked: per-session ids (CLUSTER-16) do not grow across sessions, so a picture of
+   * session 1 recorded after one of session 2 has the smaller id.
+   */
+  private readonly checked = new Set<number>();
 
   constructor(
     /** The copy's store as it is now (a loaded snapshot replaces it). */
@@ -36,7 +40,8 @@ export class BlobMirror {
   /** Fetches the blobs the copy's pictures name and it lacks; resolves with how many it stored. */
   async fetchMissing(): Promise<number> {
     let fetched = 0;
-    for (const { id, keys } of namedBlobs(this.copy(), this.checkedThrough)) {
+    for (const { id, keys } of namedBlobs(this.copy())) {
+      if (this.checked.has(id)) continue;
       for (const key of keys.filter((k) => this.copy().blobInfo(k) === undefined)) {
         const blob = await this.objects.get(key);
         if (blob === undefined) {
@@ -47,7 +52,7 @@ export class BlobMirror {
         await this.storeBlobs([blob]);
         fetched++;
       }
-      this.checkedThrough = id;
+      this.checked.add(id);
     }
     return fetched;
   }
@@ -75,7 +80,7 @@ export class BlobMirror {
    * job runs anywhere.
    */
   async dropUnnamed(): Promise<number> {
-    const named = new Set(namedBlobs(this.copy(), 0).flatMap((picture) => picture.keys));
+    const named = new Set(namedBlobs(this.copy()).flatMap((picture) => picture.keys));
     const unnamed = (await this.objects.keys()).filter((key) => !named.has(key));
     for (const key of unnamed) await this.objects.delete(key);
     return unnamed.length;
