@@ -23,6 +23,9 @@ export function positionOf(store: SqliteStore): number {
   return Number(store.metaValue(POSITION_KEY) ?? 0);
 }
 
+/** Catching up stops at the first entry of a part (per-session ownership): the runtime applies the rest. */
+class PartEntryReached extends Error {}
+
 /**
  * A standby node's copy of the state: its own SQLite store (with its log position), brought up to date by
  * applying the log's entries in order. The owner opens the same store afterwards, so a takeover is a load
@@ -86,12 +89,16 @@ export class LocalReplica {
   private async apply(log: BatchLog, until: number): Promise<void> {
     try {
       await log.read(this.applied, until, (seq, entry) => {
+        // A part's entry (CLUSTER-22) needs the engine's state to apply: the node's runtime applies it.
+        if ('part' in entry) throw new PartEntryReached();
         this.writer.commitRows(rowsAt(entry, seq), (result) => {
           if (result.ok) this.applied = seq;
           else this.failure ??= result.error;
         });
         return Promise.resolve();
       });
+    } catch (error) {
+      if (!(error instanceof PartEntryReached)) throw error;
     } finally {
       await this.writer.idle();
     }

@@ -19,6 +19,14 @@ export const sessionPart = (session: number): Part => ({ kind: 'session', sessio
 export const partKey = (part: Part): string =>
   part.kind === 'global' ? 'global' : `session:${part.session}`;
 
+/** The part a `partKey` names (a key from the cluster's log or leases); throws on anything else. */
+export function partOfKey(key: string): Part {
+  if (key === 'global') return GLOBAL;
+  const session = /^session:(\d+)$/.exec(key)?.[1];
+  if (session === undefined) throw new Error(`"${key}" is not a part's key.`);
+  return sessionPart(Number(session));
+}
+
 /**
  * The commands whose steps may write outside their own part, and why: none (CLUSTER-17: erasure is
  * `player.forget` in each session, then the global `player.erase`). Every command writes only the part it

@@ -1,5 +1,5 @@
 import { getRequestListener } from '@hono/node-server';
-import { Hono, type Handler } from 'hono';
+import { Hono, type Handler, type MiddlewareHandler } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { encodeHealth, encodeReadiness } from '../protocol/encode.js';
@@ -17,6 +17,11 @@ export interface HttpAppOptions {
   readonly metrics: MetricsRouteOptions;
   /** Serves the player app's files (src/server/web-app.ts) for every GET no route above takes. */
   readonly staticApp?: Handler<HttpEnv>;
+  /**
+   * Runs before `/pictures` (cluster mode with per-session ownership: passes them on to the node that
+   * holds the pictures' part, or calls `next` when it is this one).
+   */
+  readonly picturesElsewhere?: MiddlewareHandler<HttpEnv>;
 }
 
 /** Shown at `/` when the server runs without the player app. */
@@ -37,6 +42,10 @@ export function httpApp(options: HttpAppOptions): Hono<HttpEnv> {
   });
   app.get('/metrics', metricsHandler(options.metrics));
   app.all('/metrics', () => methodNotAllowed('GET'));
+  if (options.picturesElsewhere !== undefined) {
+    app.use('/pictures', options.picturesElsewhere);
+    app.use('/pictures/*', options.picturesElsewhere);
+  }
   app.route('/pictures', pictureRoutes(options.pictures));
   if (options.staticApp !== undefined) app.get('*', options.staticApp);
   else

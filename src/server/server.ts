@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Handler } from 'hono';
+import type { Handler, MiddlewareHandler } from 'hono';
 import { pino, type Logger } from 'pino';
 import { storedBlobKeys } from '../engine/pictures/records.js';
 import { auditJobs } from '../runtime/audit-job.js';
@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs, type PictureJobServices } from '../runtime/picture-jobs.js';
 import type { RuntimeLoad } from '../runtime/observer.js';
+import type { Ownership } from '../runtime/ownership.js';
 import { Runtime } from '../runtime/runtime.js';
 import { hasSecrets, loadOrCreateSecrets, type Secrets } from '../runtime/secrets.js';
 import { actorOfToken } from '../runtime/tokens.js';
@@ -50,6 +51,10 @@ export interface ServerExtras {
    * CLUSTER-16); the server does not start when it fails.
    */
   readonly beforeServing?: (runtime: Runtime) => Promise<void>;
+  /** Which parts the runtime steps and where the others go (cluster mode, per-session ownership). */
+  readonly ownership?: Ownership;
+  /** See `HttpAppOptions.picturesElsewhere`. */
+  readonly picturesElsewhere?: MiddlewareHandler<HttpEnv>;
 }
 
 export interface RunningServer {
@@ -96,6 +101,7 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
       logger,
       jobs,
       observer: telemetry,
+      ...(extras.ownership === undefined ? {} : { ownership: extras.ownership }),
     });
   } catch (error) {
     store.close();
@@ -134,6 +140,7 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
       isAdminToken: (token) => actorOfToken(runtime.current, secrets.adminToken, token)?.kind === 'admin',
     },
     ...(extras.staticApp === undefined ? {} : { staticApp: extras.staticApp }),
+    ...(extras.picturesElsewhere === undefined ? {} : { picturesElsewhere: extras.picturesElsewhere }),
   });
   const ws = new WsTransport(services, {
     host: config.host,

@@ -334,6 +334,14 @@ export class SqliteStore implements Store {
     return this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
   }
 
+  /** The meta rows whose keys start with `prefix`, as [key, value] pairs in key order. */
+  metaWithPrefix(prefix: string): [string, string][] {
+    const rows = this.db
+      .prepare("SELECT key, value FROM meta WHERE substr(key, 1, length(?)) = ? ORDER BY key")
+      .all(prefix, prefix) as { key: string; value: string }[];
+    return rows.map(({ key, value }) => [key, value]);
+  }
+
   /** The last journal row the base already includes (a privacy checkpoint), or 0: replay starts after it. */
   journalBaseSeq(): number {
     const value = this.db.prepare("SELECT value FROM meta WHERE key = 'journalBaseSeq'").pluck().get() as

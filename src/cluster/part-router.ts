@@ -1,0 +1,139 @@
+import type { Actor } from '../engine/handler.js';
+import { partKey, type Part } from '../engine/parts.js';
+import { encodeFailure } from '../protocol/encode.js';
+import type { Inbound } from '../runtime/inbound.js';
+import type { Ownership } from '../runtime/ownership.js';
+import type { FrameKind, Peer } from '../runtime/peer.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { AppliedPositions } from './applied-positions.js';
+import type { ForwardAnswer, ForwardRequest } from './forward-subjects.js';
+import { ForwardFailure, type OwnerLookup, type RequestForwarder } from './request-forwarder.js';
+
+/**
+ * Which parts this node steps, and where the others go (CLUSTER-22). A request or a job's result of a part
+ * the node does not own is forwarded to the part's owner with what this node's copy has applied; the
+ * owner's answer is given to the client once this node's copy has applied the answer's entry, so the
+ * client has its broadcasts first, as on one node. The owner's side (`host`) steps a forwarded request
+ * as a request of its own, from a connection that stands for the forwarding node's client.
+ */
+export class PartRouter implements Ownership {
+  private readonly owned = new Set<string>();
+  private runtime: Runtime | undefined;
+  /** Numbers the owner's connections of forwarded requests (one request may be forwarded twice at once). */
+  private forwarded = 0;
+
+  constructor(
+    private readonly forwarder: RequestForwarder,
+    private readonly applied: AppliedPositions,
+    /** The part's owner now, as the leases say. */
+    private readonly ownerOf: (part: Part) => OwnerLookup,
+    /** Per part held, the last sequence this node appended (its writer's). */
+    private readonly appended: () => Readonly<Record<string, number>>,
+  ) {}
+
+  /** The runtime whose requests this router routes (set once it exists). */
+  serve(runtime: Runtime): void {
+    this.runtime = runtime;
+  }
+
+  owns(part: Part): boolean {
+    return this.owned.has(partKey(part));
+  }
+
+  /** The parts this node steps now. */
+  get parts(): readonly string[] {
+    return [...this.owned];
+  }
+
+  own(part: string): void {
+    this.owned.add(part);
+    this.runtime?.ownershipChanged();
+  }
+
+  disown(part: string): void {
+    this.owned.delete(part);
+    this.runtime?.ownershipChanged();
+  }
+
+  route(item: Inbound, part: Part): void {
+    if (item.source === 'replica') return;
+    const reply = item.reply;
+    // A due timer of a part this node just gave up: its new owner fires it.
+    if (reply === undefined) return;
+    const request: ForwardRequest = {
+      source: item.source,
+      part,
+      ...(item.session === undefined ? {} : { session: item.session }),
+      actor: item.source === 'client' ? (item.actor ?? item.peer.actor) : SYSTEM,
+      clientKey: reply.clientKey,
+      requestId: reply.requestId,
+      command: item.command,
+      after: this.applied.snapshot(),
+    };
+    void this.forwarder.forward(this.ownerOf(part), request).then(
+      (answer) => this.runtime?.answerRouted(item, answer.frame),
+      (error: unknown) => {
+        const failure = error instanceof ForwardFailure ? error.error : undefined;
+        const frame = encodeFailure(reply.requestId, failure ?? { code: 'INTERNAL', message: String(error) });
+        this.runtime?.answerRouted(item, frame);
+      },
+    );
+  }
+
+  /** The owner's side: steps a request another node forwarded, if this node owns its part. */
+  host = async (request: ForwardRequest): Promise<ForwardAnswer> => {
+    const runtime = this.runtime;
+    if (runtime === undefined || !this.owns(request.part)) return { refused: 'NOT_OWNER' };
+    const peer = new ForwardedPeer(`forwarded/${++this.forwarded}`, request.actor);
+    runtime.attach(peer);
+    try {
+      runtime.submit({
+        source: 'client',
+        peer,
+        actor: request.actor,
+        reply: { clientKey: request.clientKey, requestId: request.requestId },
+        command: request.command,
+        session: request.session,
+      });
+      const frame = await peer.response;
+      const key = partKey(request.part);
+      return { frame, positions: { [key]: this.appended()[key] ?? 0 } };
+    } catch {
+      return { refused: 'INTERNAL' };
+    } finally {
+      runtime.detach(peer);
+    }
+  };
+}
+
+const SYSTEM: Actor = { kind: 'system' };
+
+/**
+ * The connection a forwarded request runs from on its part's owner: it stands for the forwarding node's
+ * client, takes the one response, and no broadcasts (the forwarding node delivers those from its copy).
+ */
+class ForwardedPeer implements Peer {
+  readonly session = null;
+  readonly broadcasts = false;
+  readonly response: Promise<string>;
+  private answered: (frame: string) => void = () => undefined;
+  private closed: (error: Error) => void = () => undefined;
+
+  constructor(
+    readonly id: string,
+    readonly actor: Actor,
+  ) {
+    this.response = new Promise((resolve, reject) => {
+      this.answered = resolve;
+      this.closed = reject;
+    });
+  }
+
+  send(frame: string, kind: FrameKind): void {
+    if (kind === 'response') this.answered(frame);
+  }
+
+  close(_code: number, reason: string): void {
+    this.closed(new Error(`The owner closed the forwarded request's connection: ${reason}`));
+  }
+}

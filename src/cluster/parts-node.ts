@@ -1,0 +1,330 @@
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import { GLOBAL, partKey, sessionPart, type Part } from '../engine/parts.js';
+import type { ServerConfig } from '../server/config.js';
+import type { HttpEnv } from '../server/http-answers.js';
+import { startServer, type RunningServer, type ServerExtras } from '../server/server.js';
+import { CommitWriter } from '../store/commit-writer.js';
+import { PeriodTracker } from '../store/period-rows.js';
+import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
+import { AppliedPositions } from './applied-positions.js';
+import { BatchLog, ensureBatchStream } from './batch-log.js';
+import { BlobMirror } from './blob-mirror.js';
+import { BLOB_BUCKET, BlobObjects } from './blob-objects.js';
+import type { ClusterConfig } from './cluster-config.js';
+import type { NodeReports } from './cluster-node.js';
+import { ClusterStore } from './cluster-store.js';
+import type { LeaseHolder } from './engine-lease.js';
+import { ForwardHost } from './forward-host.js';
+import { partitionIds } from './id-partition.js';
+import { setUpPatiently } from './jetstream-errors.js';
+import { LeftoverSweeper } from './leftover-sweeper.js';
+import { LocalReplica } from './local-replica.js';
+import { forwardToOwner } from './owner-forward.js';
+import { PartFollower } from './part-follower.js';
+import { PartLeases } from './part-leases.js';
+import { PartLog } from './part-log.js';
+import { PartRouter } from './part-router.js';
+import { partPositionKey, PartsWriter } from './parts-writer.js';
+import { RequestForwarder } from './request-forwarder.js';
+import { joinSharedSecrets } from './shared-secrets.js';
+import { SharedSnapshots } from './shared-snapshots.js';
+import { POSITION_KEY } from './snapshot-file.js';
+import { SNAPSHOT_BUCKET } from './snapshot-store.js';
+import type { Snapshotter } from './snapshotter.js';
+
+/** What runs while the node serves: started together, stopped together (and again after a failure). */
+interface Serving {
+  readonly server: RunningServer;
+  readonly writer: PartsWriter;
+  readonly follower: PartFollower;
+  readonly host: ForwardHost;
+  readonly router: PartRouter;
+  readonly mirror: BlobMirror;
+  /** The node's SQLite copy, as the server opened it. */
+  readonly local: SqliteStore;
+}
+
+/**
+ * One node of a cluster whose parts are owned apart (CLUSTER-22): every node serves clients with the
+ * ordinary server over a full copy of the state; it steps the parts it holds leases of (the global part,
+ * sessions), forwards requests of the others to their owners, and applies the other owners' batches
+ * from the log to its copy (memory, SQLite, its clients' broadcasts). Parts are spread over the live
+ * nodes by their leases (rendezvous hashing, CLUSTER-20); each part's batches go under its own subject,
+ * fenced per part (CLUSTER-19). The global part's owner takes the shared snapshots and sweeps leftovers.
+ */
+export class PartsNode {
+  private serving: Serving | undefined;
+  private leases: PartLeases | undefined;
+  private readonly applied = new AppliedPositions();
+  private readonly forwarder: RequestForwarder;
+  /** While this node holds the global part: snapshots and sweeps (CLUSTER-8, CLUSTER-14). */
+  private globalDuties: { snapshotter: Snapshotter; sweepers: LeftoverSweeper[] } | undefined;
+  private mirrorTimer: ReturnType<typeof setInterval> | undefined;
+  /** Parts are claimed once the copy has caught up with the log as it was at start. */
+  private caughtUp = false;
+  private stopping = false;
+  /** Starting over after a failure runs once at a time. */
+  private restarting: Promise<void> | undefined;
+  private markStopped: () => void = () => undefined;
+  readonly stopped = new Promise<void>((resolve) => (this.markStopped = resolve));
+
+  private constructor(
+    private readonly config: ServerConfig,
+    private readonly cluster: ClusterConfig,
+    private readonly extras: ServerExtras,
+    private readonly nats: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly log: PartLog,
+    /** The same stream read as a whole: catching up a copy, and the snapshots' trimming. */
+    private readonly stream: BatchLog,
+    private readonly snapshots: SharedSnapshots,
+    private readonly blobs: BlobObjects,
+    private readonly logger: Logger,
+    private readonly reports: NodeReports,
+  ) {
+    this.forwarder = new RequestForwarder(nats, { applied: this.applied });
+  }
+
+  /** Connects, sets up the stream and buckets, joins the secrets, catches up and serves. */
+  static async start(
+    config: ServerConfig,
+    cluster: ClusterConfig,
+    extras: ServerExtras,
+    logger: Logger,
+    reports: NodeReports,
+  ): Promise<PartsNode> {
+    const nats = await connect({
+      servers: [...cluster.servers],
+      name: `truinlag-${cluster.node}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+    let node: PartsNode | undefined;
+    try {
+      const jsm = await jetstreamManager(nats);
+      await setUpPatiently(() => ensureBatchStream(jsm, cluster.replicas));
+      const js = jetstream(nats, { timeout: 5_000 });
+      const joining = performance.now();
+      const outcome = await joinSharedSecrets(nats, config.dataDir, cluster.replicas);
+      reports.secrets(outcome, Math.round(performance.now() - joining));
+      const log = new PartLog(js, jsm);
+      const stream = new BatchLog(js, jsm);
+      const snapshots = await SharedSnapshots.open(js, stream, { ...cluster, dataDir: config.dataDir, logger });
+      const blobs = await BlobObjects.open(js, cluster.replicas);
+      node = new PartsNode(config, cluster, extras, nats, js, log, stream, snapshots, blobs, logger, reports);
+      await node.serve();
+      const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
+      node.leases = await PartLeases.open(js, leaseJs, { node: cluster.node, url: node.url }, cluster, {
+        parts: () => node?.claimable() ?? [],
+        gained: (part, term) => node?.gained(part, term) ?? Promise.resolve(),
+        handingOver: (part) => node?.handingOver(part) ?? Promise.resolve(),
+        lost: (part) => node?.lost(part),
+      });
+    } catch (error) {
+      await (node?.stop() ?? nats.close()).catch(() => undefined);
+      throw error;
+    }
+    return node;
+  }
+
+  get url(): string {
+    return this.serving?.server.url ?? `ws://${this.config.host}:${this.config.port}`;
+  }
+
+  /** Stops: gives every part up, shuts the server down (its clients are told), leaves NATS. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.restarting;
+    await this.leases?.stop();
+    await this.stopServing();
+    this.forwarder.close();
+    await this.nats.drain().catch(() => undefined);
+    this.reports.role('stopped', 'stopped');
+    this.markStopped();
+  }
+
+  /**
+   * Catches the SQLite copy up with what it can apply without the engine (a snapshot when it is behind the
+   * log's start, entries of a single-lease cluster), then serves: the runtime steps nothing yet, and the
+   * follower applies every later entry through it.
+   */
+  private async serve(): Promise<void> {
+    const replica = new LocalReplica(this.config.dataDir, this.snapshots);
+    await replica.catchUp(this.stream);
+    const cursor = replica.position;
+    await replica.close();
+    let writer: PartsWriter | undefined;
+    let copy: SqliteStore | undefined;
+    const router = new PartRouter(
+      this.forwarder,
+      this.applied,
+      (part) => async () => this.leases?.holderOf(partKey(part)),
+      () => writer?.appended() ?? {},
+    );
+    const server = await startServer(this.config, {
+      ...this.extras,
+      ownership: router,
+      picturesElsewhere: this.picturesToGlobalOwner(),
+      runtimeStore: (local) => {
+        copy = local;
+        return new ClusterStore(local, (busyTimeoutMs) => {
+          writer = this.writerOf(local, busyTimeoutMs);
+          return writer;
+        });
+      },
+    });
+    if (writer === undefined || copy === undefined) throw new Error('The server opened no store writer.');
+    const local = copy;
+    router.serve(server.runtime);
+    server.runtime.onShutdownRequested = () => void this.stop();
+    const follower = new PartFollower(
+      this.js,
+      server.runtime,
+      writer,
+      this.applied,
+      this.cluster.node,
+      this.logger,
+      (error) => this.startOver(`following the log failed: ${error.message}`),
+    );
+    writer.followed = () => follower.handled;
+    const host = new ForwardHost(this.nats, this.cluster.node, router.host, this.logger, {
+      applied: this.applied,
+    });
+    const copied = writer;
+    const mirror = new BlobMirror(() => local, this.blobs, (blobs) => copied.storeCopied(blobs), this.logger);
+    this.serving = { server, writer, follower, host, router, mirror, local };
+    const end = (await this.stream.bounds()).last;
+    this.caughtUp = false;
+    await follower.start(cursor);
+    void follower.handledUpTo(end).then(() => (this.caughtUp = true));
+    this.mirrorTimer = setInterval(
+      () => void mirror.fetchMissing().catch(() => undefined),
+      this.cluster.leaseMs / 4,
+    );
+    this.reports.role('serving', `serving at ${server.url}, log position ${cursor}`);
+  }
+
+  private writerOf(local: SqliteStore, busyTimeoutMs: number | undefined): PartsWriter {
+    return new PartsWriter(
+      this.log,
+      new CommitWriter(local.path, busyTimeoutMs ?? BUSY_TIMEOUT_MS),
+      this.cluster.node,
+      new PeriodTracker(local.teamsAsLoaded()),
+      this.blobs,
+      this.logger,
+      (error) => this.startOver(`an append failed: ${error.message}`),
+      storedPositions(local),
+    );
+  }
+
+  /** The parts to claim: none before the copy caught up; only the global part before ids are per session. */
+  private claimable(): string[] {
+    const runtime = this.serving?.server.runtime;
+    if (!this.caughtUp || runtime === undefined) return [];
+    const state = runtime.current;
+    if (state.idSpace !== 'per-session') return [partKey(GLOBAL)];
+    return [partKey(GLOBAL), ...[...state.tables.session.keys()].map((id) => partKey(sessionPart(id)))];
+  }
+
+  /**
+   * A part's lease is this node's: append the marker (fencing the part's older owner), wait until the copy
+   * has applied everything of the part before it, then step it.
+   */
+  private async gained(part: string, term: number): Promise<void> {
+    const serving = this.serving;
+    if (serving === undefined) return;
+    const marker = await this.log.takeOver(part, this.cluster.node, term);
+    serving.writer.hold(part, term, marker);
+    await this.applied.waitFor({ [part]: marker }, this.cluster.leaseMs * 2);
+    serving.router.own(part);
+    if (part === partKey(GLOBAL)) await this.becomeGlobalOwner(serving, term);
+    this.reports.role('owner', `owns ${part}, term ${term}, log position ${marker}`);
+  }
+
+  /** Another node ranks first for `part`: stop stepping it and let its appends finish; the lease goes next. */
+  private async handingOver(part: string): Promise<void> {
+    const serving = this.serving;
+    if (serving === undefined) return;
+    serving.router.disown(part);
+    await serving.writer.idle();
+    serving.writer.release(part);
+    if (part === partKey(GLOBAL)) this.stopGlobalDuties();
+    this.reports.role('handed-over', `handed ${part} over`);
+  }
+
+  /** The lease of `part` was lost (not renewed in time): its appends are refused from now on. */
+  private lost(part: string): void {
+    const serving = this.serving;
+    if (serving === undefined) return;
+    serving.router.disown(part);
+    serving.writer.release(part);
+    if (part === partKey(GLOBAL)) this.stopGlobalDuties();
+    this.reports.role('lost', `lost ${part}`);
+  }
+
+  private async becomeGlobalOwner(serving: Serving, term: number): Promise<void> {
+    await partitionIds(serving.server.runtime, this.cluster.node, term);
+    await serving.mirror.beforeServing();
+    const graceMs = this.cluster.leftoverGraceMs;
+    this.globalDuties = {
+      snapshotter: this.snapshots.startTaking(serving.writer, () => positionOfServing(serving)),
+      sweepers: [
+        new LeftoverSweeper(BLOB_BUCKET, () => this.blobs.sweepLeftovers(graceMs), graceMs, this.logger),
+        new LeftoverSweeper(SNAPSHOT_BUCKET, () => this.snapshots.sweepLeftovers(), graceMs, this.logger),
+      ],
+    };
+  }
+
+  private stopGlobalDuties(): void {
+    this.globalDuties?.snapshotter.stop();
+    for (const sweeper of this.globalDuties?.sweepers ?? []) sweeper.stop();
+    this.globalDuties = undefined;
+  }
+
+  /** `/pictures` and `/metrics` of the engine's pictures go to the global part's owner (CLUSTER-9). */
+  private picturesToGlobalOwner(): MiddlewareHandler<HttpEnv> {
+    return async (c, next) => {
+      const holder = this.leases?.holderOf(partKey(GLOBAL));
+      if (holder?.node === this.cluster.node) return next();
+      const owner: LeaseHolder | undefined = holder === undefined ? undefined : { node: holder.node, url: holder.url };
+      return forwardToOwner(c, owner, { role: 'serving', node: this.cluster.node, owner: owner ?? null });
+    };
+  }
+
+  /** After a failed append or read: every part is given up, the server stops, and the node serves anew. */
+  private startOver(reason: string): void {
+    if (this.stopping || this.restarting !== undefined) return;
+    this.logger.warn({ reason }, 'starting over from the copy and the log');
+    this.restarting = (async () => {
+      await this.leases?.releaseAll();
+      await this.stopServing();
+      await this.serve();
+    })()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'starting over failed'))
+      .finally(() => (this.restarting = undefined));
+  }
+
+  private async stopServing(): Promise<void> {
+    const serving = this.serving;
+    this.serving = undefined;
+    clearInterval(this.mirrorTimer);
+    this.stopGlobalDuties();
+    if (serving === undefined) return;
+    serving.follower.stop();
+    await serving.host.stop();
+    await serving.server.shutdown();
+  }
+}
+
+/** The copy's stored position per part (meta `cluster:part:<part>`). */
+function storedPositions(local: SqliteStore): Map<string, number> {
+  return new Map(local.metaWithPrefix(partPositionKey('')).map(([key, value]) => [key.slice(partPositionKey('').length), Number(value)]));
+}
+
+function positionOfServing(serving: Serving): number {
+  return Number(serving.local.metaValue(POSITION_KEY) ?? 0);
+}
