@@ -49,14 +49,6 @@ export const FORWARD_DEFAULTS = {
   applyGraceMs: 1_000,
 } as const;
 
-/** Refusals after which the forwarder asks for the owner again and tries once more. */
-const TRIED_AGAIN: ReadonlySet<ForwardRefusal> = new Set([
-  'NOT_OWNER',
-  'SHUTTING_DOWN',
-  'BEHIND',
-  'PIECES_LOST',
-]);
-
 /** What one try of a call came to, short of an answer (which settles the call from any try). */
 type Miss = 'no responders' | 'timed out' | 'not sent' | ForwardRefusal;
 
