@@ -108,12 +108,9 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     a.twins.push(b);
     const s = await setUpSession(a, { teams: 3, perTeam: 2, config: { numCatchers: 1 } });
     const { caught } = await playShortGame(a, s);
-    const renamed = a.admin.submit(
-      { type: 'team.rename', team: caught, name: 'Renamed' },
-      s.session,
-      'rename',
-    );
-    const answer = await a.admin.inbox.answer(renamed);
+    // A request that would do it again if run again: a second announcement (IDEMPOTENCY-1).
+    const announce = { type: 'announcement.schedule', text: 'Once', at: a.now() + 24 * 60 * MINUTE } as const;
+    const answer = await a.admin.inbox.answer(a.admin.submit(announce, s.session, 'announce'));
     await b.caughtUp();
 
     expect(b.applied.length).toBe(a.commits.reduce((n, c) => n + c.parts.length, 0));
@@ -161,7 +158,7 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     // B takes every part over: a request answered on A, sent again to B, gets A's kept answer (IDEMPOTENCY-1).
     b.owns = () => true;
     b.runtime.ownershipChanged();
-    const again = b.admin.submit({ type: 'team.rename', team: caught, name: 'Renamed' }, s.session, 'rename');
+    const again = b.admin.submit(announce, s.session, 'announce');
     expect(await b.admin.inbox.answer(again)).toEqual(answer);
     expect(b.stateText()).toBe(before);
     expect(journalLength(dirB)).toBe(journal);
