@@ -104,53 +104,97 @@ export class BatchLog {
   /**
    * Appends `entry` if the stream's last sequence is still `expected`; resolves with the entry's sequence
    * once a quorum of the stream's servers stored it. Throws FencedError when someone else appended
-   * meanwhile. A lost answer is retried under the same message id, so a retry of an append that did land
-   * is answered as a duplicate instead of being stored twice.
+   * meanwhile (see `appendOnce`).
    */
-  async append(entry: LogEntry, expected: number): Promise<number> {
-    const payload = JSON.stringify(entry);
-    const msgID = `${entry.node}:${entry.term}:${expected + 1}`;
-    const deadline = Date.now() + APPEND_PATIENCE_MS;
-    for (;;) {
-      try {
-        const ack = await this.js.publish(ENGINE_SUBJECT, payload, {
-          msgID,
-          expect: { lastSequence: expected },
-          timeout: APPEND_TIMEOUT_MS,
-        });
-        return ack.seq;
-      } catch (error) {
-        if (isWrongLastSequence(error)) throw new FencedError(expected);
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+  append(entry: LogEntry, expected: number): Promise<number> {
+    return appendOnce(this.js, {
+      subject: ENGINE_SUBJECT,
+      payload: JSON.stringify(entry),
+      msgID: `${entry.node}:${entry.term}:${expected + 1}`,
+      expect: { lastSequence: expected },
+      expected,
+    });
   }
 
   /**
    * Calls `each` for every entry after `after` up to and including `until`, in order. Throws
    * LogTrimmedError when the entry right after `after` is no longer in the log.
    */
-  async read(
-    after: number,
-    until: number,
-    each: (seq: number, entry: LogEntry) => Promise<void>,
-  ): Promise<void> {
-    if (until <= after) return;
-    const consumer = await this.js.consumers.get(BATCH_STREAM, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: after + 1,
-    });
-    let seq = after;
-    while (seq < until) {
-      const messages = await consumer.fetch({ max_messages: Math.min(512, until - seq), expires: 5_000 });
-      for await (const message of messages) {
-        // The consumer starts at the first entry still there: a later one means the next was trimmed.
-        if (message.seq !== seq + 1) throw new LogTrimmedError(seq, message.seq);
-        seq = message.seq;
-        await each(seq, message.json<LogEntry>());
-        if (seq >= until) break;
+  read(after: number, until: number, each: (seq: number, entry: LogEntry) => Promise<void>): Promise<void> {
+    return readInOrder(this.js, after, until, each);
+  }
+}
+
+/** One append: where, what, under which message id, and the sequence it expects (stream or subject). */
+export interface Append {
+  readonly subject: string;
+  readonly payload: string;
+  /** Unique per append of a writer: a retry of the same append reuses it. */
+  readonly msgID: string;
+  readonly expect: { readonly lastSequence: number } | { readonly lastSubjectSequence: number };
+  /** The sequence the expectation names (for the FencedError). */
+  readonly expected: number;
+}
+
+/**
+ * Publishes `append` and resolves with its stream sequence once a quorum of the stream's servers stored
+ * it; throws FencedError when the expectation failed (someone else appended meanwhile). A lost answer (a
+ * NATS server restarting, a stream leader moving) is retried under the same message id, so a retry of an
+ * append that did land is answered as a duplicate, with the first one's sequence, instead of being stored
+ * twice. JetStream checks the message id before an expected stream sequence, but after an expected
+ * subject sequence (nats-server 2.9, replicated): such a retry is refused instead, and `landedAs` says
+ * whether the entry that won the expectation is this append (its sequence) or another's (undefined).
+ */
+export async function appendOnce(
+  js: JetStreamClient,
+  append: Append,
+  landedAs: () => Promise<number | undefined> = () => Promise.resolve(undefined),
+): Promise<number> {
+  const deadline = Date.now() + APPEND_PATIENCE_MS;
+  for (;;) {
+    try {
+      const ack = await js.publish(append.subject, append.payload, {
+        msgID: append.msgID,
+        expect: append.expect,
+        timeout: APPEND_TIMEOUT_MS,
+      });
+      return ack.seq;
+    } catch (error) {
+      if (isWrongLastSequence(error)) {
+        const seq = await landedAs();
+        if (seq === undefined) throw new FencedError(append.expected);
+        return seq;
       }
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/**
+ * Calls `each` for every entry of the batch stream after `after` up to and including `until`, in order,
+ * whatever its subject. Throws LogTrimmedError when the entry right after `after` is no longer there.
+ */
+export async function readInOrder<Entry>(
+  js: JetStreamClient,
+  after: number,
+  until: number,
+  each: (seq: number, entry: Entry) => Promise<void>,
+): Promise<void> {
+  if (until <= after) return;
+  const consumer = await js.consumers.get(BATCH_STREAM, {
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: after + 1,
+  });
+  let seq = after;
+  while (seq < until) {
+    const messages = await consumer.fetch({ max_messages: Math.min(512, until - seq), expires: 5_000 });
+    for await (const message of messages) {
+      // The consumer starts at the first entry still there: a later one means the next was trimmed.
+      if (message.seq !== seq + 1) throw new LogTrimmedError(seq, message.seq);
+      seq = message.seq;
+      await each(seq, message.json<Entry>());
+      if (seq >= until) break;
     }
   }
 }

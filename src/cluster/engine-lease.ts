@@ -10,6 +10,29 @@ export const LEASE_BUCKET = 'truinlag_leases';
  */
 export const ENGINE_LEASE_KEY = 'engine';
 
+/**
+ * Opens (creating when missing) the lease bucket with the given TTL and replica count. The bucket is
+ * created through `js`; the leases' own requests go through `quickJs`, whose timeout is well inside the
+ * lease time, so that a lost answer leaves time to renew again.
+ */
+export async function openLeaseBucket(
+  js: JetStreamClient,
+  quickJs: JetStreamClient,
+  options: { ttlMs: number; replicas: number },
+): Promise<KV> {
+  // Reads from the stream's leader, not from any replica: who holds a lease is never read stale.
+  await setUpPatiently(() =>
+    new Kvm(js).create(LEASE_BUCKET, {
+      ttl: options.ttlMs,
+      history: 1,
+      replicas: options.replicas,
+      storage: StorageType.File,
+      allow_direct: false,
+    }),
+  );
+  return setUpPatiently(() => new Kvm(quickJs).open(LEASE_BUCKET, { allow_direct: false }));
+}
+
 /** Who holds a lease: the node's name and where its clients connect. */
 export interface LeaseHolder {
   readonly node: string;
@@ -34,11 +57,7 @@ export class Lease {
     private readonly holder: LeaseHolder,
   ) {}
 
-  /**
-   * Opens (creating when missing) the lease bucket with the given TTL and replica count. The bucket is
-   * created through `js`; the lease's own requests go through `quickJs`, whose timeout is well inside the
-   * lease time, so that a lost answer leaves time to renew again.
-   */
+  /** Opens the lease bucket (`openLeaseBucket`) and names the key this node takes. */
   static async open(
     js: JetStreamClient,
     quickJs: JetStreamClient,
@@ -46,18 +65,7 @@ export class Lease {
     holder: LeaseHolder,
     options: { ttlMs: number; replicas: number },
   ): Promise<Lease> {
-    // Reads from the stream's leader, not from any replica: who holds a lease is never read stale.
-    await setUpPatiently(() =>
-      new Kvm(js).create(LEASE_BUCKET, {
-        ttl: options.ttlMs,
-        history: 1,
-        replicas: options.replicas,
-        storage: StorageType.File,
-        allow_direct: false,
-      }),
-    );
-    const kv = await setUpPatiently(() => new Kvm(quickJs).open(LEASE_BUCKET, { allow_direct: false }));
-    return new Lease(kv, key, holder);
+    return new Lease(await openLeaseBucket(js, quickJs, options), key, holder);
   }
 
   /** The term of the current holding, 0 when this node does not hold the lease. */

@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   CLIENT_TOO_OLD: 'This app is older than the server accepts: update it (reload the page).',
   HELLO_REQUIRED: 'Send hello before anything else.',
   SHUTTING_DOWN: 'The server is shutting down.',
+  OWNER_UNAVAILABLE: 'The game session’s server is changing; try again.',
   TOO_MANY_UPLOADS: 'This login already has as many uploads running as it may; retry when one has finished.',
   UPLOADS_BUSY: 'The server is receiving as many uploads as it takes at once; retry shortly.',
   UPLOAD_TOO_SLOW: 'The upload arrived too slowly and was cut off; send it again.',

@@ -72,7 +72,15 @@ export function addPrivacy(
     ...blobDeletes.map(blobDeleteStatement),
     ...(result.redactions ?? []).flatMap(redactionStatements),
   );
-  if (result.redactions === undefined) return;
+  if (result.redactions !== undefined) checkpointAtLastRow(batch, state);
+}
+
+/**
+ * Makes the batch's last journal row the checkpoint: replay starts after it from `state`, the live state
+ * right after that row's changes (a redacting step's, or a replicated batch's that carried one: each
+ * node's base is its own state, never another node's).
+ */
+export function checkpointAtLastRow(batch: TurnBatch, state: EngineState): void {
   batch.checkpoint = {
     journalIndex: batch.journal.length - 1,
     base: JSON.stringify(toStateDocument(state)),

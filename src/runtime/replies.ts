@@ -62,6 +62,11 @@ export class Replies {
     return { client: reply.clientKey, request: reply.requestId, at, answer };
   }
 
+  /** An answer another node kept (a replicated batch's): a re-send here gets it from the store. */
+  learn(answer: AnsweredRequest): void {
+    this.answered.add(keyOf({ clientKey: answer.client, requestId: answer.request }));
+  }
+
   /** The connections waiting for the request's response; from now on it is no longer in flight. */
   settle(reply: ReplyKey): ReadonlySet<string> {
     const key = keyOf(reply);

@@ -1,10 +1,19 @@
 import type { Logger } from 'pino';
-import type { EngineState } from '../engine/state.js';
+import type { EngineState, Write } from '../engine/state.js';
 import type { StepResult } from '../engine/step.js';
 import { RUNTIME_COMMAND_TYPES } from '../protocol/commands/oversight.js';
 import { encodeFailure, encodeResult } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
-import type { BackupResult, MutableState, Store, StoredBlob, StoreWriter } from '../store/store.js';
+import type {
+  BackupResult,
+  CommitResult,
+  LoggedBroadcast,
+  MutableState,
+  Store,
+  StoredBlob,
+  StoreWriter,
+} from '../store/store.js';
+import { applyReplicated, type Applied, type ReplicaTargets } from './apply-replicated.js';
 import { backupJob } from './backup-job.js';
 import { BlobsInFlight } from './blobs-in-flight.js';
 import type { Clock } from './clock.js';
@@ -12,18 +21,21 @@ import { CoalescedSignal } from './coalesced-signal.js';
 import { ConnectionBoard, ENDED_KEPT } from './connection-board.js';
 import { Delivery } from './delivery.js';
 import { cutRevokedGameMasters } from './gm-tokens.js';
-import type { Inbound } from './inbound.js';
+import type { Inbound, Queued } from './inbound.js';
 import { BackgroundJobs, type JobRunners } from './jobs.js';
 import { Mailbox, type Lanes } from './mailbox.js';
+import { LatestLocations } from './latest-locations.js';
 import { SILENT_RUNTIME, type RuntimeLoad, type RuntimeObserver } from './observer.js';
+import { OWNS_EVERYTHING, partOfItem, type Ownership } from './ownership.js';
 import type { Peer } from './peer.js';
 import { PruneSchedule } from './prune.js';
+import type { ReplicatedBatch } from './replicated.js';
 import { Replies, type ReplyKey } from './replies.js';
 import { Stepper, type Stepped } from './stepper.js';
 import { DurableTimers } from './timers.js';
 import { TurnBatch } from './turn-batch.js';
 import { TurnQueue, type Turn } from './turns.js';
-import { Uncommitted } from './uncommitted.js';
+import { Uncommitted, type Held } from './uncommitted.js';
 
 export interface RuntimeOptions {
   readonly store: Store;
@@ -39,6 +51,8 @@ export interface RuntimeOptions {
   readonly busyTimeoutMs?: number;
   /** Where turns, commits, refusals and deliveries are reported (metrics and logs). */
   readonly observer?: RuntimeObserver;
+  /** Which parts this node steps (CLUSTER-18); default: every part, as the embedded server. */
+  readonly ownership?: Ownership;
 }
 
 /** Engine time one turn may spend stepping before it commits and lets I/O in. */
@@ -67,17 +81,24 @@ export interface CommitStats {
  * The exception is an answer that shows nothing pending: a step that changed nothing, read nothing a
  * held-back step changed, and whose connection waits for no earlier answer, is answered at once
  * (PROTOCOL-8, uncommitted.ts). It never awaits a client or the disk.
+ *
+ * In a cluster (CLUSTER-18) it steps only the parts its node owns: a request of another part goes to the
+ * router, and the other parts' batches, read from the cluster's log, are applied in turns of their own
+ * kind (`applyReplicated`) to the same memory, store and connections.
  */
 export class Runtime {
   private readonly store: Store;
   private readonly state: MutableState;
   /** The store's one writer: the loop's commits, and the bytes picture jobs store beside them. */
   readonly writer: StoreWriter;
-  private readonly mailbox = new Mailbox<Inbound>(() => this.turn(), INBOUND_LANES);
-  private readonly turns = new TurnQueue<Stepped>();
+  private readonly mailbox = new Mailbox<Queued>(() => this.turn(), INBOUND_LANES);
+  private readonly turns = new TurnQueue<Held>();
   /** What the turns held back changed: which answers need not wait for them (PROTOCOL-8). */
   private readonly uncommitted = new Uncommitted();
   private readonly replies: Replies;
+  /** What a replicated batch brings up to date besides the store: memory and the loop's caches. */
+  private readonly replica: ReplicaTargets;
+  private readonly ownership: Ownership;
   private readonly blobsInFlight = new BlobsInFlight();
   /**
    * Resolves once the keys of the answers kept before this start are read (until then every request is
@@ -118,7 +139,10 @@ export class Runtime {
       (after, limit) => store.answeredKeysAfter(after, limit),
       () => this.closing || !store.status().open,
     );
-    this.stepper = new Stepper(this.state, clock, this.replies, this.blobsInFlight, store.latestLocations());
+    const locations = new LatestLocations(store.latestLocations());
+    this.replica = { state: this.state, locations, replies: this.replies };
+    this.ownership = options.ownership ?? OWNS_EVERYTHING;
+    this.stepper = new Stepper(this.state, clock, this.replies, this.blobsInFlight, locations);
     this.delivery = new Delivery(this.state.streams);
     this.prune = new PruneSchedule(options.retentionMs);
     const runners = {
@@ -133,8 +157,11 @@ export class Runtime {
         this.answer(reply, encodeFailure(reply.requestId, makeError('INTERNAL', JOB_FAILED)));
       },
     });
-    this.timers = new DurableTimers(clock, this.state.tables.timer, (timer) =>
-      this.submit({ source: 'system', command: { type: 'timer.fire', timer } }),
+    this.timers = new DurableTimers(
+      clock,
+      this.state.tables.timer,
+      (timer) => this.submit({ source: 'system', command: { type: 'timer.fire', timer } }),
+      (timer) => this.ownership.owns(partOfItem(timerFire(timer), this.state)),
     );
     // Timers that fell due while the server was down fire now, in due order.
     this.timers.rearm();
@@ -241,6 +268,30 @@ export class Runtime {
     item.peer.send(frame, 'response');
   }
 
+  /**
+   * Queues another node's batch of a part this node does not own (read from the cluster's log), to be
+   * applied in arrival order with everything else; `done` is told once it is durable here and its
+   * broadcasts went out to this node's connections, or that it could not be saved (memory is back as
+   * it was). Ownership is not checked: the cluster feeds only batches of parts owned elsewhere.
+   */
+  applyReplicated(batch: ReplicatedBatch, done: (result: CommitResult) => void): void {
+    this.mailbox.post({ source: 'replica', batch, done });
+  }
+
+  /**
+   * The owner's response to a request routed away: sent to the connection that asked, at once (a job's
+   * result goes to the connections waiting for the request that started the job).
+   */
+  answerRouted(item: Inbound, frame: string): void {
+    if (item.source === 'client') this.delivery.respond([item.peer.id], frame, true);
+    else if (item.reply !== undefined) this.answer(item.reply, frame, true);
+  }
+
+  /** The node gained or lost parts: only the timers of the parts it owns now stay armed. */
+  ownershipChanged(): void {
+    this.timers.resync();
+  }
+
   /** Where each stream the peer may see stands (sent in the welcome; see Delivery.positions). */
   positions(peer: Peer): Record<string, number> {
     return this.delivery.positions(peer, this.state.tables.session.keys());
@@ -289,15 +340,26 @@ export class Runtime {
     const started = performance.now();
     const limit = this.options.maxBatch ?? MAX_BATCH;
     const batch = new TurnBatch();
-    const stepped: Stepped[] = [];
+    const stepped: Held[] = [];
     let taken = 0;
     this.store.reading(() => {
       while (taken < limit && this.mailbox.size > 0 && performance.now() - started < TURN_BUDGET_MS) {
-        const item = this.mailbox.take() as Inbound;
+        const item = this.mailbox.take() as Queued;
         taken++;
+        if (item.source === 'replica') {
+          const applied = applyReplicated(item, this.replica, batch);
+          this.uncommitted.hold(applied);
+          stepped.push(applied);
+          continue;
+        }
+        const part = partOfItem(item, this.state);
+        if (!this.ownership.owns(part)) {
+          this.ownership.route(item, part);
+          continue;
+        }
         // A request id already answered or in flight is not run again (IDEMPOTENCY-1).
         if (item.source === 'client' && this.replies.joinExisting(item.peer, item.reply)) continue;
-        const step = this.stepper.step(item, batch);
+        const step = this.stepper.step(item, batch, part);
         if (this.uncommitted.mayAnswerNow(step)) this.answerNow(step);
         else {
           this.uncommitted.hold(step);
@@ -317,7 +379,7 @@ export class Runtime {
   }
 
   /** Hands a turn's batch to the writer; when it reports, the turn (or, failed, every turn from it) settles. */
-  private commit(turn: Turn<Stepped>, batch: TurnBatch): void {
+  private commit(turn: Turn<Held>, batch: TurnBatch): void {
     const handedOver = performance.now();
     this.writer.commit(batch, (result) => {
       if (result.ok) {
@@ -326,7 +388,7 @@ export class Runtime {
         this.observer.committed(performance.now() - handedOver, batch.journal.length);
       } else {
         const failure = makeError('INTERNAL', 'The change could not be saved; nothing was changed.');
-        this.observer.commitFailed(result.error, this.turns.failFrom(turn, failure));
+        this.observer.commitFailed(result.error, this.turns.failFrom(turn, failure, result.error));
       }
       this.releaseReady();
     });
@@ -337,7 +399,7 @@ export class Runtime {
    * broadcast released flushes each connection it reaches as it goes (Delivery.publish).
    */
   private releaseReady(): void {
-    const released: [Stepped, Turn<Stepped>][] = [];
+    const released: [Held, Turn<Held>][] = [];
     for (let turn = this.turns.next(); turn !== undefined; turn = this.turns.next()) {
       for (const stepped of turn.items) {
         this.uncommitted.release(stepped);
@@ -345,14 +407,17 @@ export class Runtime {
       }
     }
     const lastPublishing = released.findLastIndex(([{ broadcasts }]) => broadcasts.length > 0);
-    released.forEach(([stepped, turn], index) => this.release(stepped, turn, index === lastPublishing));
+    released.forEach(([held, turn], index) => {
+      if ('result' in held) this.release(held, turn, index === lastPublishing);
+      else this.releaseApplied(held, turn, index === lastPublishing);
+    });
     this.timers.rearm();
   }
 
   /** Answers, broadcasts and starts what a durable (or rolled-back) step asked for. */
   private release(
     { item, result, frame, broadcasts }: Stepped,
-    turn: Turn<Stepped>,
+    turn: Turn<Held>,
     lastPublishing: boolean,
   ): void {
     const reply = item.reply;
@@ -368,18 +433,36 @@ export class Runtime {
     if (reply !== undefined && frame !== undefined) this.answer(reply, frame);
     if (result.outcome.ok === false)
       this.observer.refused(result.outcome.error.code, item.command.type, peerOf(item));
-    this.delivery.endLogins(result.writes);
-    cutRevokedGameMasters(this.delivery.attached, result.writes);
-    if (broadcasts.length > 0) {
-      let frames = 0;
-      for (const b of broadcasts)
-        frames += this.delivery.publish(b, lastPublishing && b === broadcasts.at(-1));
-      this.observer.published(broadcasts.length, frames);
-    }
+    this.deliver(result.writes, broadcasts, lastPublishing);
     this.timers.released(result.writes, item.command);
     for (const job of result.jobs) this.jobs.start(job, reply);
     this.submitReports(result);
     if (result.shutdown) this.onShutdownRequested();
+  }
+
+  /** A durable (or rolled-back) replicated batch: its broadcasts go out here as a local step's would. */
+  private releaseApplied({ item, broadcasts }: Applied, turn: Turn<Held>, lastPublishing: boolean): void {
+    if (turn.failure !== undefined) {
+      item.done({ ok: false, error: turn.error ?? new Error(turn.failure.message) });
+      return;
+    }
+    this.deliver(item.batch.writes, broadcasts, lastPublishing);
+    this.timers.released(item.batch.writes);
+    item.done({ ok: true });
+  }
+
+  /** What released writes end (logins, game-master connections), then the broadcasts, to this node's peers. */
+  private deliver(
+    writes: readonly Write[],
+    broadcasts: readonly LoggedBroadcast[],
+    lastPublishing: boolean,
+  ): void {
+    this.delivery.endLogins(writes);
+    cutRevokedGameMasters(this.delivery.attached, writes);
+    if (broadcasts.length === 0) return;
+    let frames = 0;
+    for (const b of broadcasts) frames += this.delivery.publish(b, lastPublishing && b === broadcasts.at(-1));
+    this.observer.published(broadcasts.length, frames);
   }
 
   /** A step that changed nothing and read only what is durable, answered ahead of the commits (PROTOCOL-8). */
@@ -409,11 +492,14 @@ export class Runtime {
  * (unless its own connection has one waiting), so its answer waits for neither their steps nor their
  * commits (PROTOCOL-8).
  */
-const INBOUND_LANES: Lanes<Inbound> = {
+const INBOUND_LANES: Lanes<Queued> = {
   express: (item) =>
     item.source === 'client' && item.command.type === 'ping' && item.command.text === undefined,
   from: (item) => (item.source === 'client' ? item.peer.id : undefined),
 };
+
+/** The step a due timer queues. */
+const timerFire = (timer: number): Inbound => ({ source: 'system', command: { type: 'timer.fire', timer } });
 
 const isRuntimeCommand = (type: string): boolean =>
   (RUNTIME_COMMAND_TYPES as readonly string[]).includes(type);

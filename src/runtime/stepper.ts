@@ -1,16 +1,18 @@
-import type { Actor, Outcome } from '../engine/handler.js';
+import type { Outcome } from '../engine/handler.js';
+import { partKey, type Part } from '../engine/parts.js';
 import { blobKey } from '../engine/pictures/records.js';
 import { seededRng } from '../engine/rng.js';
 import { step, type StepResult } from '../engine/step.js';
 import type { Command } from '../protocol/commands/index.js';
 import { encodeHttpFailure, encodeHttpResult, encodeResponse } from '../protocol/encode.js';
-import type { LatestLocation, LoggedBroadcast, MutableState } from '../store/store.js';
+import type { LoggedBroadcast, MutableState } from '../store/store.js';
 import { applyWrites } from './apply.js';
 import type { BlobsInFlight } from './blobs-in-flight.js';
 import { addPrivacy, journalInput } from './journal-entry.js';
 import type { Clock } from './clock.js';
-import type { Inbound } from './inbound.js';
+import { actorOf, type Inbound } from './inbound.js';
 import { LatestLocations } from './latest-locations.js';
+import { partOfItem } from './ownership.js';
 import { issuePlayerToken, withIssuedToken } from './player-tokens.js';
 import { RandomPool } from './random-pool.js';
 import type { Replies } from './replies.js';
@@ -26,32 +28,28 @@ export interface Stepped {
   readonly broadcasts: readonly LoggedBroadcast[];
 }
 
-const SYSTEM: Actor = { kind: 'system' };
-
 /**
  * Runs the pure engine for one inbound item against the live state, with the clock's reading and a fresh
  * seed, applies its writes to memory (undoably) and adds everything its commit needs to the turn's batch:
- * the writes, the sequenced broadcasts, the journal entry replay (and the audit) needs, the step's privacy statements, and the answer kept for IDEMPOTENCY-1.
+ * the writes, the sequenced broadcasts, the journal entry replay (and the audit) needs, the step's privacy statements, and the answer kept for IDEMPOTENCY-1,
+ * as one span of its part (CLUSTER-18).
  */
 export class Stepper {
   private readonly random = new RandomPool();
-
-  private readonly locations: LatestLocations;
 
   constructor(
     private readonly state: MutableState,
     private readonly clock: Clock,
     private readonly replies: Replies,
     private readonly blobsInFlight: BlobsInFlight,
-    loggedLocations: Iterable<LatestLocation> = [],
-  ) {
-    this.locations = new LatestLocations(loggedLocations);
-  }
+    private readonly locations = new LatestLocations([]),
+  ) {}
 
-  step(item: Inbound, batch: TurnBatch): Stepped {
+  /** Steps an item of `part` (the part its step runs in, decided before it). */
+  step(item: Inbound, batch: TurnBatch, part: Part = partOfItem(item, this.state)): Stepped {
     const now = this.clock.now();
     const seed = this.random.hex(16);
-    const actor = item.source === 'client' ? (item.actor ?? item.peer.actor) : SYSTEM;
+    const actor = actorOf(item);
     const input = { command: item.command, actor, session: item.session };
     // A login's token is drawn here, outside the seed, and only its hash goes in (AUTH-8).
     const issued = item.command.type === 'auth.login' ? issuePlayerToken() : undefined;
@@ -91,6 +89,7 @@ export class Stepper {
       isRecorded(item.command, result)
     )
       batch.answers.push(this.replies.record(reply, answer, now));
+    batch.endSpan(partKey(part));
     return { item, result, frame, broadcasts };
   }
 }

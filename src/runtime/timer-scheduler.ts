@@ -28,6 +28,11 @@ export class TimerScheduler {
     else this.due.set(id, record.dueAt);
   }
 
+  /** Whether a timer is on the schedule (a paused one is not). */
+  knows(id: number): boolean {
+    return this.due.has(id);
+  }
+
   /** Re-arms the single real timeout; call after a batch of `sync` calls. */
   rearm(): void {
     if (this.handle !== undefined) this.clock.clearTimeout(this.handle);

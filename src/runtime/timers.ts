@@ -9,6 +9,7 @@ const COMMIT_RETRY_MS = 1_000;
 /**
  * The state's durable timers on the clock: a due timer is handed to `fire` (which queues a `timer.fire`
  * for the engine). The schedule follows released changes only, so a timer fires from what is on disk.
+ * Only timers this node `owns` (of the parts it owns, CLUSTER-18) are armed.
  */
 export class DurableTimers {
   private readonly scheduler: TimerScheduler;
@@ -17,11 +18,12 @@ export class DurableTimers {
     private readonly clock: Clock,
     private readonly records: ReadonlyMap<number, TimerRecord>,
     fire: (timer: number) => void,
+    private readonly owns: (timer: number) => boolean = () => true,
   ) {
     this.scheduler = new TimerScheduler(clock, (ids) => {
       for (const id of ids) fire(id);
     });
-    for (const timer of records.values()) this.scheduler.sync(timer.id, timer);
+    for (const timer of records.values()) this.sync(timer.id);
   }
 
   /** Number of armed timers (for observability and tests). */
@@ -30,10 +32,22 @@ export class DurableTimers {
   }
 
   /** A released step: the timers it wrote, and the one it fired, are brought up to date. */
-  released(writes: readonly Write[], command: Command): void {
+  released(writes: readonly Write[], command?: Command): void {
     for (const write of writes)
       if ((write.op === 'put' || write.op === 'delete') && write.table === 'timer') this.sync(write.id);
-    if (command.type === 'timer.fire') this.sync(command.timer);
+    if (command?.type === 'timer.fire') this.sync(command.timer);
+  }
+
+  /**
+   * The node gained or lost parts: every timer is armed or disarmed by whether it owns it now, and the
+   * timeout re-armed (gained timers that are overdue fire at once, in due order). A timer whose
+   * ownership did not change is left as it is, so one that fired and waits for its step fires once.
+   */
+  resync(): void {
+    for (const [id, record] of this.records)
+      if (this.owns(id) !== this.scheduler.knows(id))
+        this.scheduler.sync(id, this.owns(id) ? record : undefined);
+    this.scheduler.rearm();
   }
 
   /**
@@ -57,6 +71,7 @@ export class DurableTimers {
   }
 
   private sync(id: number): void {
-    this.scheduler.sync(id, this.records.get(id));
+    const record = this.records.get(id);
+    this.scheduler.sync(id, record !== undefined && this.owns(id) ? record : undefined);
   }
 }

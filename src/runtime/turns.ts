@@ -12,6 +12,8 @@ export interface Turn<T> {
   committed: boolean;
   /** Set when the turn was rolled back: its items are answered with this instead. */
   failure?: ProtocolError;
+  /** Why it was rolled back: the commit's error (a replicated batch's sender is told this). */
+  error?: Error;
 }
 
 /**
@@ -37,7 +39,7 @@ export class TurnQueue<T> {
    * writer drops their changes too). Memory is put back as it was before `failed`, newest change first,
    * and each of those turns is released with `failure`. Returns how many turns were rolled back.
    */
-  failFrom(failed: Turn<T>, failure: ProtocolError): number {
+  failFrom(failed: Turn<T>, failure: ProtocolError, error?: Error): number {
     const index = this.turns.indexOf(failed);
     if (index < 0 || failed.failure !== undefined) return 0;
     const turns = this.turns.slice(index);
@@ -47,6 +49,7 @@ export class TurnQueue<T> {
     }
     for (const turn of turns) {
       turn.failure = failure;
+      if (error !== undefined) turn.error = error;
       turn.committed = true;
     }
     return turns.length;

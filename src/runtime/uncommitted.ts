@@ -1,6 +1,10 @@
 import type { TableName } from '../engine/state.js';
 import type { StepReads } from '../engine/tx.js';
+import type { Applied } from './apply-replicated.js';
 import type { Stepped } from './stepper.js';
+
+/** What a turn holds back until its commit: stepped requests and applied replicated batches. */
+export type Held = Stepped | Applied;
 
 /**
  * What the steps held back (stepped, not yet released) hold: the tables their writes changed, whether
@@ -18,14 +22,14 @@ export class Uncommitted {
   /** Per connection id, its requests whose answers are held back. */
   private readonly peers = new Map<string, number>();
 
-  /** A stepped item joins the turns waiting for their commits. */
-  hold(stepped: Stepped): void {
-    this.count(stepped, 1);
+  /** A stepped item (or an applied replicated batch) joins the turns waiting for their commits. */
+  hold(held: Held): void {
+    this.count(held, 1);
   }
 
   /** A held-back item was released (committed, or rolled back and refused). */
-  release(stepped: Stepped): void {
-    this.count(stepped, -1);
+  release(held: Held): void {
+    this.count(held, -1);
   }
 
   /**
@@ -45,11 +49,14 @@ export class Uncommitted {
     return true;
   }
 
-  private count({ item, result }: Stepped, by: 1 | -1): void {
-    if (item.source === 'client') bump(this.peers, item.peer.id, by);
-    if (changes(result)) this.changing += by;
+  private count(held: Held, by: 1 | -1): void {
+    if (held.item.source === 'client') bump(this.peers, held.item.peer.id, by);
+    // A replicated batch changes what it writes and announces, as the steps that made it did.
+    const stepped = 'result' in held;
+    const writes = stepped ? held.result.writes : held.item.batch.writes;
+    if (!stepped || changes(held.result)) this.changing += by;
     const written = new Set<TableName>();
-    for (const write of result.writes) if (write.op !== 'idSpace') written.add(write.table);
+    for (const write of writes) if (write.op !== 'idSpace') written.add(write.table);
     for (const table of written) bump(this.tables, table, by);
   }
 }

@@ -179,6 +179,7 @@ export const en = {
     VERSION_MISMATCH: 'The app is out of date: reload it.',
     HELLO_REQUIRED: 'The connection was not ready.',
     SHUTTING_DOWN: 'The server is restarting; it is sent again in a moment.',
+    OWNER_UNAVAILABLE: 'The game’s server is changing; try again in a moment.',
     IDS_EXHAUSTED: 'This game has used up its ids: ask the game master; nothing was changed.',
     INTERNAL: 'The server had a problem; nothing was changed.',
     DISCONNECTED: 'The connection was lost.',

@@ -1,0 +1,58 @@
+import type { BroadcastEvent } from '../protocol/broadcasts.js';
+import { encodeLoggedBroadcast } from '../protocol/encode.js';
+import type { LoggedBroadcast, MutableState } from '../store/store.js';
+import { applyWrites } from './apply.js';
+import { sessionOfStream } from './audience.js';
+import type { ReplicaItem } from './inbound.js';
+import { checkpointAtLastRow } from './journal-entry.js';
+import type { LatestLocations } from './latest-locations.js';
+import type { ReplicatedBroadcast } from './replicated.js';
+import type { Replies } from './replies.js';
+import type { TurnBatch } from './turn-batch.js';
+
+/** A replicated batch applied in a turn: released (published, its done told) once the turn is durable. */
+export interface Applied {
+  readonly item: ReplicaItem;
+  /** Its broadcasts as this node logs and sends them. */
+  readonly broadcasts: readonly LoggedBroadcast[];
+}
+
+/** What applying a replicated batch brings up to date besides the state. */
+export interface ReplicaTargets {
+  readonly state: MutableState;
+  readonly locations: LatestLocations;
+  readonly replies: Replies;
+}
+
+/**
+ * Applies another node's part batch to this copy, as the step that made it changed the owner's (CLUSTER-18):
+ * its writes to memory, its streams' positions, the latest locations (RESUME-3) and the answered request
+ * ids (IDEMPOTENCY-1), each undoable with the turn; its rows go into the turn's local commit as one span
+ * that is not this node's to append. A checkpoint's base is this copy's state after the batch.
+ */
+export function applyReplicated(item: ReplicaItem, to: ReplicaTargets, turn: TurnBatch): Applied {
+  const { batch } = item;
+  applyWrites(to.state, batch.writes, turn.undo);
+  const broadcasts = batch.broadcasts.map((b) => logged(b, to, turn.undo));
+  turn.writes.push(...batch.writes);
+  turn.broadcasts.push(...broadcasts);
+  turn.journal.push(...batch.journal);
+  for (const answer of batch.answers) to.replies.learn(answer);
+  turn.answers.push(...batch.answers);
+  turn.statements.push(...(batch.statements ?? []));
+  if (batch.checkpoint !== undefined) checkpointAtLastRow(turn, to.state);
+  turn.endSpan(undefined);
+  return { item, broadcasts };
+}
+
+/** A replicated broadcast as this node logs it: its stream moves to it, its frame is rendered again. */
+function logged(b: ReplicatedBroadcast, to: ReplicaTargets, undo: (() => void)[]): LoggedBroadcast {
+  const { stream, seq, at, event } = b;
+  const previous = to.state.streams.get(stream) ?? 0;
+  to.state.streams.set(stream, seq);
+  undo.push(() => to.state.streams.set(stream, previous));
+  const message = encodeLoggedBroadcast({ session: sessionOfStream(stream), seq, at, event });
+  const broadcast: LoggedBroadcast = { ...b, message };
+  const parsed = JSON.parse(event) as BroadcastEvent;
+  return parsed.type === 'location' ? to.locations.supersede(broadcast, parsed.team, undo) : broadcast;
+}
