@@ -7,10 +7,11 @@ import { CliError } from './connection.js';
 
 const FORCE_EXIT_MS = 10_000;
 
-/** `--nats` and `--node`: run as a node of a cluster (docs/cluster.md). */
+/** `--nats`, `--node` and `--ownership`: run as a node of a cluster (docs/cluster.md). */
 export interface ClusterInput {
   readonly nats: string;
   readonly node: string | undefined;
+  readonly ownership?: string | undefined;
 }
 
 /**

@@ -14,18 +14,25 @@ export interface ClusterConfig {
    * is never swept. The owner sweeps the picture bucket this often, too.
    */
   readonly leftoverGraceMs: number;
+  /**
+   * `engine`: one lease for the whole engine, one node runs it. `parts`: each game session and the global
+   * part have a lease of their own, spread over the live nodes (CLUSTER-22).
+   */
+  readonly ownership: OwnershipMode;
 }
+
+export type OwnershipMode = 'engine' | 'parts';
 
 const DEFAULT_LEASE_MS = 5_000;
 const DEFAULT_LEFTOVER_GRACE_MS = 10 * 60_000;
 const NODE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * The cluster settings from the flags and `TRUINLAG_LEASE_MS`, `TRUINLAG_NATS_REPLICAS` and
- * `TRUINLAG_LEFTOVER_MS`.
+ * The cluster settings from the flags and `TRUINLAG_LEASE_MS`, `TRUINLAG_NATS_REPLICAS`,
+ * `TRUINLAG_LEFTOVER_MS` and `TRUINLAG_OWNERSHIP` (the flag's default).
  */
 export function resolveClusterConfig(
-  input: { nats: string; node: string | undefined },
+  input: { nats: string; node: string | undefined; ownership?: string | undefined },
   env: NodeJS.ProcessEnv = process.env,
 ): ClusterConfig {
   const servers = input.nats
@@ -45,5 +52,8 @@ export function resolveClusterConfig(
     throw new Error('TRUINLAG_NATS_REPLICAS must be 1 to 5.');
   if (!Number.isInteger(leftoverGraceMs) || leftoverGraceMs < 1_000)
     throw new Error('TRUINLAG_LEFTOVER_MS must be at least 1000.');
-  return { servers, node, leaseMs, replicas, leftoverGraceMs };
+  const ownership = input.ownership ?? env.TRUINLAG_OWNERSHIP ?? 'engine';
+  if (ownership !== 'engine' && ownership !== 'parts')
+    throw new Error('--ownership must be "engine" or "parts".');
+  return { servers, node, leaseMs, replicas, leftoverGraceMs, ownership };
 }

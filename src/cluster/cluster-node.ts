@@ -28,8 +28,11 @@ import { StandbyServer } from './standby-server.js';
 /** How often a takeover tries again to append its marker when another append got in first. */
 const MARKER_ATTEMPTS = 5;
 
-/** What the node is doing now. */
-export type NodeRole = 'standby' | 'owner' | 'stopped';
+/**
+ * What the node is doing now. With one engine lease: `standby`, `owner`. With per-session ownership
+ * (CLUSTER-22): `serving`, then per part `owner` (took it), `handed-over`, `lost`.
+ */
+export type NodeRole = 'standby' | 'owner' | 'stopped' | 'serving' | 'handed-over' | 'lost';
 
 /** What a starting node tells (the CLI prints it). */
 export interface NodeReports {

@@ -86,7 +86,8 @@ export class PartFollower {
 
   private async take(seq: number, entry: PartEntry): Promise<void> {
     const { part } = entry;
-    if (entry.kind === 'batch' && entry.node === this.node) await this.writer.committed(part, entry.term, seq);
+    if (entry.kind === 'batch' && entry.node === this.node)
+      await this.writer.committed(part, entry.term, seq);
     if (entry.kind === 'takeover' || seq <= (this.writer.stored.get(part) ?? 0)) {
       this.previous = this.previous.then(() => this.handle(part, seq));
       return;

@@ -56,7 +56,6 @@ export class PartRouter implements Ownership {
   }
 
   route(item: Inbound, part: Part): void {
-    if (item.source === 'replica') return;
     const reply = item.reply;
     // A due timer of a part this node just gave up: its new owner fires it.
     if (reply === undefined) return;

@@ -112,7 +112,11 @@ export class PartsNode {
       reports.secrets(outcome, Math.round(performance.now() - joining));
       const log = new PartLog(js, jsm);
       const stream = new BatchLog(js, jsm);
-      const snapshots = await SharedSnapshots.open(js, stream, { ...cluster, dataDir: config.dataDir, logger });
+      const snapshots = await SharedSnapshots.open(js, stream, {
+        ...cluster,
+        dataDir: config.dataDir,
+        logger,
+      });
       const blobs = await BlobObjects.open(js, cluster.replicas);
       node = new PartsNode(config, cluster, extras, nats, js, log, stream, snapshots, blobs, logger, reports);
       await node.serve();
@@ -195,7 +199,12 @@ export class PartsNode {
       applied: this.applied,
     });
     const copied = writer;
-    const mirror = new BlobMirror(() => local, this.blobs, (blobs) => copied.storeCopied(blobs), this.logger);
+    const mirror = new BlobMirror(
+      () => local,
+      this.blobs,
+      (blobs) => copied.storeCopied(blobs),
+      this.logger,
+    );
     this.serving = { server, writer, follower, host, router, mirror, local };
     const end = (await this.stream.bounds()).last;
     this.caughtUp = false;
@@ -290,7 +299,8 @@ export class PartsNode {
     return async (c, next) => {
       const holder = this.leases?.holderOf(partKey(GLOBAL));
       if (holder?.node === this.cluster.node) return next();
-      const owner: LeaseHolder | undefined = holder === undefined ? undefined : { node: holder.node, url: holder.url };
+      const owner: LeaseHolder | undefined =
+        holder === undefined ? undefined : { node: holder.node, url: holder.url };
       return forwardToOwner(c, owner, { role: 'serving', node: this.cluster.node, owner: owner ?? null });
     };
   }
@@ -322,7 +332,11 @@ export class PartsNode {
 
 /** The copy's stored position per part (meta `cluster:part:<part>`). */
 function storedPositions(local: SqliteStore): Map<string, number> {
-  return new Map(local.metaWithPrefix(partPositionKey('')).map(([key, value]) => [key.slice(partPositionKey('').length), Number(value)]));
+  return new Map(
+    local
+      .metaWithPrefix(partPositionKey(''))
+      .map(([key, value]) => [key.slice(partPositionKey('').length), Number(value)]),
+  );
 }
 
 function positionOfServing(serving: Serving): number {

@@ -10,8 +10,8 @@ import type {
   StoreWriter,
   WriterStats,
 } from '../store/store.js';
-import { encodeReplicated, type PartBatch, type ReplicatedBatch } from '../runtime/replicated.js';
-import type { TurnBatch } from '../runtime/turn-batch.js';
+import { encodeReplicated, type ReplicatedBatch } from '../runtime/replicated.js';
+import type { PartBatch, TurnBatch } from '../runtime/turn-batch.js';
 import { deletedBlobKeys, type BlobObjects } from './blob-objects.js';
 import type { PartLog } from './part-log.js';
 import { POSITION_KEY } from './snapshot-file.js';

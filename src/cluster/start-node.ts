@@ -6,6 +6,7 @@ import { loadOrCreateSecrets } from '../runtime/secrets.js';
 import type { SecretsOutcome } from './shared-secrets.js';
 import { resolveClusterConfig } from './cluster-config.js';
 import { ClusterNode } from './cluster-node.js';
+import { PartsNode } from './parts-node.js';
 
 /** What `truinlag serve` needs of a running node, clustered or not. */
 export interface ServingNode {
@@ -29,13 +30,14 @@ const SECRETS_DONE: Record<SecretsOutcome, string> = {
  */
 export async function startClusterNode(
   config: ServerConfig,
-  input: { nats: string; node: string | undefined },
+  input: { nats: string; node: string | undefined; ownership?: string | undefined },
   extras: ServerExtras,
 ): Promise<ServingNode> {
   const cluster = resolveClusterConfig(input);
   const logger = pino({ level: config.logLevel, base: { node: cluster.node } }, stderrSink());
   const print = (line: string): boolean => process.stdout.write(`${line}\n`);
-  const node = await ClusterNode.start(config, cluster, extras, logger, {
+  const start = cluster.ownership === 'parts' ? PartsNode.start : ClusterNode.start;
+  const node = await start(config, cluster, extras, logger, {
     role: (role, detail) => print(`node ${cluster.node} ${role}: ${detail}`),
     secrets: (outcome, ms) => {
       print(`node ${cluster.node} secrets: ${SECRETS_DONE[outcome]} (${ms} ms)`);

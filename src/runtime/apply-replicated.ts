@@ -42,6 +42,7 @@ export function applyReplicated(item: ReplicaItem, to: ReplicaTargets, turn: Tur
   turn.statements.push(...(batch.statements ?? []));
   if (batch.checkpoint !== undefined) checkpointAtLastRow(turn, to.state);
   turn.endSpan(undefined);
+  turn.replicated.push(batch);
   return { item, broadcasts };
 }
 

@@ -1,6 +1,7 @@
 import type { Write } from '../engine/state.js';
 import type { Statement } from '../store/privacy-sql.js';
 import type { AnsweredRequest, CommitBatch, LoggedBroadcast } from '../store/store.js';
+import type { ReplicatedBatch } from './replicated.js';
 
 type JournalRow = { readonly at: number; readonly input: string };
 type Checkpoint = { readonly journalIndex: number; readonly base: string };
@@ -44,6 +45,8 @@ export class TurnBatch implements CommitBatch {
   checkpoint?: Checkpoint;
   /** Set when the commit also drops what is past retention. */
   prune?: number;
+  /** Other nodes' batches applied in this turn (the cluster's writer stores their log positions with them). */
+  readonly replicated: ReplicatedBatch[] = [];
   private readonly spans: Span[] = [];
   /** The checkpoint as the last span found it (a span that changes it carries the new one). */
   private spannedCheckpoint: Checkpoint | undefined;

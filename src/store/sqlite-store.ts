@@ -337,7 +337,7 @@ export class SqliteStore implements Store {
   /** The meta rows whose keys start with `prefix`, as [key, value] pairs in key order. */
   metaWithPrefix(prefix: string): [string, string][] {
     const rows = this.db
-      .prepare("SELECT key, value FROM meta WHERE substr(key, 1, length(?)) = ? ORDER BY key")
+      .prepare('SELECT key, value FROM meta WHERE substr(key, 1, length(?)) = ? ORDER BY key')
       .all(prefix, prefix) as { key: string; value: string }[];
     return rows.map(({ key, value }) => [key, value]);
   }

@@ -11,9 +11,19 @@ describe('the cluster settings', () => {
       leaseMs: 5_000,
       replicas: 2,
       leftoverGraceMs: 600_000,
+      ownership: 'engine',
     });
     expect(resolveClusterConfig(flags, { TRUINLAG_LEFTOVER_MS: '2000' }).leftoverGraceMs).toBe(2_000);
     expect(() => resolveClusterConfig(flags, { TRUINLAG_LEFTOVER_MS: 'soon' })).toThrow(/LEFTOVER_MS/);
     expect(() => resolveClusterConfig(flags, { TRUINLAG_LEFTOVER_MS: '999' })).toThrow(/LEFTOVER_MS/);
+  });
+
+  it('[CLUSTER-22] owns the engine whole unless --ownership (or TRUINLAG_OWNERSHIP) says parts', () => {
+    expect(resolveClusterConfig({ ...flags, ownership: 'parts' }, {}).ownership).toBe('parts');
+    expect(resolveClusterConfig(flags, { TRUINLAG_OWNERSHIP: 'parts' }).ownership).toBe('parts');
+    expect(
+      resolveClusterConfig({ ...flags, ownership: 'engine' }, { TRUINLAG_OWNERSHIP: 'parts' }).ownership,
+    ).toBe('engine');
+    expect(() => resolveClusterConfig({ ...flags, ownership: 'sessions' }, {})).toThrow(/--ownership/);
   });
 });

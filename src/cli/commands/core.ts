@@ -15,12 +15,25 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     .option('--data <dir>', 'data directory (default ./data or $TRUINLAG_DATA)')
     .option('--nats <urls>', 'join a cluster: the NATS servers, comma-separated (docs/cluster.md)')
     .option('--node <name>', "this node's name in the cluster (with --nats)")
+    .option(
+      '--ownership <how>',
+      'with --nats: "engine" (one node runs the whole engine) or "parts" (each game session and the global part owned apart, spread over the nodes)',
+    )
     .action(
-      async (options: { port?: number; host?: string; data?: string; nats?: string; node?: string }) => {
+      async (options: {
+        port?: number;
+        host?: string;
+        data?: string;
+        nats?: string;
+        node?: string;
+        ownership?: string;
+      }) => {
         const { serve } = await import('../serve.js');
         await serve(
           { port: options.port, host: options.host, dataDir: options.data },
-          options.nats === undefined ? undefined : { nats: options.nats, node: options.node },
+          options.nats === undefined
+            ? undefined
+            : { nats: options.nats, node: options.node, ownership: options.ownership },
         );
       },
     );
