@@ -1,4 +1,5 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
@@ -16,7 +17,7 @@ import { BLOB_BUCKET, BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
 import type { NodeReports } from './cluster-node.js';
 import { ClusterStore } from './cluster-store.js';
-import type { LeaseHolder } from './engine-lease.js';
+import { openLeaseBucket, type LeaseHolder } from './engine-lease.js';
 import { ForwardHost } from './forward-host.js';
 import { partitionIds } from './id-partition.js';
 import { setUpPatiently } from './jetstream-errors.js';
@@ -77,6 +78,8 @@ export class PartsNode {
     private readonly extras: ServerExtras,
     private readonly nats: NatsConnection,
     private readonly js: JetStreamClient,
+    /** The lease bucket (CLUSTER-20). */
+    private readonly kv: KV,
     private readonly log: PartLog,
     /** The same stream read as a whole: catching up a copy, and the snapshots' trimming. */
     private readonly stream: BatchLog,
@@ -118,15 +121,11 @@ export class PartsNode {
         logger,
       });
       const blobs = await BlobObjects.open(js, cluster.replicas);
-      node = new PartsNode(config, cluster, extras, nats, js, log, stream, snapshots, blobs, logger, reports);
-      await node.serve();
+      // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
       const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
-      node.leases = await PartLeases.open(js, leaseJs, { node: cluster.node, url: node.url }, cluster, {
-        parts: () => node?.claimable() ?? [],
-        gained: (part, term) => node?.gained(part, term) ?? Promise.resolve(),
-        handingOver: (part) => node?.handingOver(part) ?? Promise.resolve(),
-        lost: (part) => node?.lost(part),
-      });
+      const kv = await openLeaseBucket(js, leaseJs, { ttlMs: cluster.leaseMs, replicas: cluster.replicas });
+      node = new PartsNode(config, cluster, extras, nats, js, kv, log, stream, snapshots, blobs, logger, reports);
+      await node.serve();
     } catch (error) {
       await (node?.stop() ?? nats.close()).catch(() => undefined);
       throw error;
@@ -143,7 +142,6 @@ export class PartsNode {
     if (this.stopping) return;
     this.stopping = true;
     await this.restarting;
-    await this.leases?.stop();
     await this.stopServing();
     this.forwarder.close();
     await this.nats.drain().catch(() => undefined);
@@ -166,7 +164,7 @@ export class PartsNode {
     const router = new PartRouter(
       this.forwarder,
       this.applied,
-      (part) => async () => this.leases?.holderOf(partKey(part)),
+      (part) => this.ownerLookup(partKey(part)),
       () => writer?.appended() ?? {},
     );
     const server = await startServer(this.config, {
@@ -206,6 +204,7 @@ export class PartsNode {
       this.logger,
     );
     this.serving = { server, writer, follower, host, router, mirror, local };
+    this.leases = this.leasesFor(server.url);
     const end = (await this.stream.bounds()).last;
     this.caughtUp = false;
     await follower.start(cursor);
@@ -215,6 +214,33 @@ export class PartsNode {
       this.cluster.leaseMs / 4,
     );
     this.reports.role('serving', `serving at ${server.url}, log position ${cursor}`);
+  }
+
+  /**
+   * Where a request of `part` goes: the holder the leases knew at their last look, then, when the request
+   * is tried again (the holder may have changed), the holder the bucket names now.
+   */
+  private ownerLookup(part: string): () => Promise<LeaseHolder | undefined> {
+    let tries = 0;
+    return async () => {
+      const known = tries++ === 0 ? this.leases?.holderOf(part) : undefined;
+      return known ?? (await this.leases?.lookUp(part));
+    };
+  }
+
+  /** The node's leases, ticking from now on; its parts are claimed once its copy has caught up. */
+  private leasesFor(url: string): PartLeases {
+    const leases = new PartLeases(this.kv, { node: this.cluster.node, url }, this.cluster.leaseMs, () => this.claimable(), {
+      gained: (part, term) =>
+        void this.gained(part, term).catch((error: unknown) =>
+          this.startOver(`taking ${part} over failed: ${String(error)}`),
+        ),
+      handingOver: (part) => this.handingOver(part),
+      lost: (part) => this.lost(part),
+      failed: (what, error) => this.logger.warn({ err: error, what }, 'a lease request failed'),
+    });
+    leases.start();
+    return leases;
   }
 
   private writerOf(local: SqliteStore, busyTimeoutMs: number | undefined): PartsWriter {
@@ -310,7 +336,6 @@ export class PartsNode {
     if (this.stopping || this.restarting !== undefined) return;
     this.logger.warn({ reason }, 'starting over from the copy and the log');
     this.restarting = (async () => {
-      await this.leases?.releaseAll();
       await this.stopServing();
       await this.serve();
     })()
@@ -321,6 +346,8 @@ export class PartsNode {
   private async stopServing(): Promise<void> {
     const serving = this.serving;
     this.serving = undefined;
+    await this.leases?.stop();
+    this.leases = undefined;
     clearInterval(this.mirrorTimer);
     this.stopGlobalDuties();
     if (serving === undefined) return;

@@ -3,7 +3,7 @@ import { TruinlagError } from '../../../src/client/errors.js';
 import type { BroadcastMessage } from '../../../src/protocol/envelope.js';
 
 /** What an owner answers while it steps down: its shutdown refuses new work, a fenced commit fails. */
-const STEP_DOWN_REFUSALS: ReadonlySet<string> = new Set(['SHUTTING_DOWN', 'INTERNAL']);
+const STEP_DOWN_REFUSALS: ReadonlySet<string> = new Set(['SHUTTING_DOWN', 'INTERNAL', 'OWNER_UNAVAILABLE']);
 
 /**
  * Mutating requests sent over one cluster client in a few lanes until stopped: each adds a session under

@@ -1,0 +1,183 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TruinlagClient } from '../../src/client/client.js';
+import type { BroadcastMessage } from '../../src/protocol/envelope.js';
+import { readJournalInput } from '../../src/store/journal-input.js';
+import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
+import { collect, settle } from '../auth/support.js';
+import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
+import { clientStartingOn, clusterDataDirs, TEST_LEASE_MS, urlClient, type NodeProcess } from './support/cluster-nodes.js';
+import { clusterRunPerTest } from './support/cluster-run.js';
+import { notOnceIn, streamGaps, TeamLoad } from './support/load.js';
+import { startNatsCluster } from './support/nats-cluster.js';
+import { heldParts, holders, partEntries, partWriterProblems, startPartsNode } from './support/parts.js';
+
+const SESSIONS = 20;
+/** What the issue asks: every session served again within this long after a kill. */
+const SERVED_AGAIN_MS = 10_000;
+const PAUSE_MS = 50;
+
+const run = clusterRunPerTest();
+
+function kept(client: TruinlagClient): TruinlagClient {
+  run.clients.push(client);
+  return client;
+}
+
+interface Watched {
+  readonly session: number;
+  readonly load: TeamLoad;
+  readonly seen: BroadcastMessage[];
+}
+
+/** Sessions, each watched by a player on one node and loaded with team additions by an admin on another. */
+async function watchedSessions(urls: readonly string[], token: string, admin: TruinlagClient): Promise<Watched[]> {
+  const watchers: Omit<Watched, 'load'>[] = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const { id: session } = await admin.request({ type: 'session.add', name: `Session ${i}` });
+    const passphrase = `watcher-${i}-secret-phrase`;
+    await admin.request({ type: 'player.add', name: `W${i}`, passphrase, session });
+    const watcher = kept(clientStartingOn(urls[(i + 1) % 3] as string, urls, { clientId: `watcher-${i}` }));
+    await watcher.login(passphrase);
+    watchers.push({ session, seen: collect(watcher) });
+  }
+  return watchers.map((w, i) => {
+    const loader = clientStartingOn(urls[i % 3] as string, urls, {
+      token,
+      clientId: `loader-${i}`,
+      broadcasts: false,
+    });
+    return { ...w, load: new TeamLoad(kept(loader), w.session, 't', PAUSE_MS) };
+  });
+}
+
+/** The names of the teams added in `session` by the journal rows of a stopped node's copy. */
+function journaledTeams(dataDir: string, session: number): string[] {
+  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT at, input FROM journal ORDER BY seq').all() as { at: number; input: string }[];
+    return rows.flatMap((row) => {
+      const { command, session: of } = readJournalInput(row);
+      return command.type === 'team.add' && of === session ? [command.name] : [];
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const sessionPartOf = (session: number): string => `session:${session}`;
+
+describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST_MS }, () => {
+  it('[CLUSTER-22] spreads twenty sessions over three nodes; a kill moves only the killed node’s sessions, each served again within 10 s; nothing acknowledged is lost or doubled, clients resume with no gap, timers fire, and no part ever had two writers', async () => {
+    run.nats = await startNatsCluster();
+    const natsUrls = run.nats.urls;
+    const { dirs, adminToken } = clusterDataDirs(3);
+    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls)));
+    await holders(run.nodes, ['global']);
+    const urls = run.nodes.map((n) => n.url);
+    const admin = kept(urlClient(urls, { token: adminToken, clientId: 'setup-admin', broadcasts: false }));
+    const watched = await watchedSessions(urls, adminToken, admin);
+    const loads = watched.map((w) => w.load);
+    const parts = watched.map((w) => sessionPartOf(w.session));
+
+    const before = await holders(run.nodes, parts);
+    const spread = run.nodes.map((n) => parts.filter((p) => before.get(p) === n).length);
+    console.info(`sessions per node: ${JSON.stringify(spread)}`);
+    expect(spread.filter((count) => count > 0).length).toBe(3);
+
+    await waitFor(() => loads.every((l) => l.acks.length >= 5), 30_000, 'five requests acknowledged in every session');
+    // The node holding the most sessions is killed.
+    const victim = run.nodes.reduce((a, b) => (heldParts(b).size > heldParts(a).size ? b : a));
+    const moved = parts.filter((p) => before.get(p) === victim);
+    const stayed = parts.filter((p) => before.get(p) !== victim);
+    expect(moved.length).toBeGreaterThan(1);
+    const due = Date.now() + 5_000;
+    await Promise.all(
+      watched.map((w) =>
+        admin.request({ type: 'announcement.schedule', text: 'after the kill', at: due }, { session: w.session }),
+      ),
+    );
+    victim.signal('SIGKILL');
+    const killedAt = Date.now();
+    const alive = run.nodes.filter((n) => n !== victim);
+
+    const after = await holders(alive, parts, SERVED_AGAIN_MS * 3);
+    // Only the killed node's sessions moved.
+    for (const part of stayed) expect(after.get(part)).toBe(before.get(part));
+    const served = await waitFor(
+      () => {
+        const at = loads.map((l) => l.servedAfter(killedAt));
+        return at.every((t) => t !== undefined) ? at.map((t) => t - killedAt) : undefined;
+      },
+      SERVED_AGAIN_MS * 3,
+      'every session served after the kill',
+    );
+    console.info(`served again after the kill (ms, per session): ${JSON.stringify(served)}`);
+    expect(Math.max(...served)).toBeLessThan(SERVED_AGAIN_MS);
+    await waitFor(
+      () => watched.every((w) => w.seen.some((b) => b.event.type === 'announcement' && b.event.text === 'after the kill')),
+      SERVED_AGAIN_MS * 2,
+      'the announcements due after the kill',
+    );
+    await Promise.all(loads.map((l) => l.stop()));
+    await settle(admin, [], 'stopped');
+
+    for (const { session, load, seen } of watched) {
+      const acked = load.acks.map((a) => a.name);
+      const { teams } = await admin.request({ type: 'session.state' }, { session });
+      expect(notOnceIn(acked, teams.map((t) => t.name))).toEqual([]);
+      expect(streamGaps(seen, session)).toEqual([]);
+      const announced = seen.flatMap((b) => (b.event.type === 'team.changed' ? [b.event.team.name] : []));
+      expect(notOnceIn(acked, announced)).toEqual([]);
+      const fired = seen.flatMap((b) => (b.event.type === 'announcement' ? [b.event.text] : []));
+      expect(notOnceIn(['after the kill'], fired)).toEqual([]);
+    }
+    expect(partWriterProblems(await partEntries(natsUrls))).toEqual([]);
+
+    // Every surviving node's copy journaled each acknowledged request exactly once.
+    for (const node of alive) {
+      node.signal('SIGTERM');
+      await node.exited;
+      for (const { session, load } of watched)
+        expect(notOnceIn(load.acks.map((a) => a.name), journaledTeams(node.dataDir, session))).toEqual([]);
+    }
+  });
+
+  it('[CLUSTER-22] a node frozen past its leases cannot append when thawed, starts over, and no part ever had two writers', async () => {
+    run.nats = await startNatsCluster();
+    const natsUrls = run.nats.urls;
+    const { dirs, adminToken } = clusterDataDirs(3);
+    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls)));
+    await holders(run.nodes, ['global']);
+    const urls = run.nodes.map((n) => n.url);
+    const admin = kept(urlClient(urls, { token: adminToken, clientId: 'freeze-admin', broadcasts: false }));
+    const sessions: number[] = [];
+    for (let i = 0; i < 6; i++) sessions.push((await admin.request({ type: 'session.add', name: `S${i}` })).id);
+    const parts = sessions.map(sessionPartOf);
+    const before = await holders(run.nodes, parts);
+    const loads = sessions.map((session, i) => {
+      const loader = clientStartingOn(urls[i % 3] as string, urls, { token: adminToken, clientId: `l-${i}`, broadcasts: false });
+      return new TeamLoad(kept(loader), session, 'f', PAUSE_MS);
+    });
+    await waitFor(() => loads.every((l) => l.acks.length >= 3), 30_000, 'requests acknowledged in every session');
+
+    const frozen = run.nodes.find((n) => parts.some((p) => before.get(p) === n)) as NodeProcess;
+    frozen.signal('SIGSTOP');
+    const others = run.nodes.filter((n) => n !== frozen);
+    await holders(others, parts, TEST_LEASE_MS * 10);
+    const frozenAt = Date.now();
+    await waitFor(() => loads.every((l) => l.servedAfter(frozenAt) !== undefined), SERVED_AGAIN_MS * 3, 'served while frozen');
+    frozen.signal('SIGCONT');
+    await waitFor(() => frozen.output().includes('starting over') || frozen.output().includes('lost: lost'), TEST_LEASE_MS * 10, 'the thawed node gives its parts up');
+    await waitFor(() => loads.every((l) => l.acks.length >= 3 + 10), 30_000, 'more requests acknowledged after the thaw');
+    await Promise.all(loads.map((l) => l.stop()));
+
+    expect(partWriterProblems(await partEntries(natsUrls))).toEqual([]);
+    for (const load of loads) {
+      const { teams } = await admin.request({ type: 'session.state' }, { session: load.session });
+      expect(notOnceIn(load.acks.map((a) => a.name), teams.map((t) => t.name))).toEqual([]);
+    }
+  });
+});

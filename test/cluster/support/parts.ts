@@ -1,0 +1,89 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { BatchLog } from '../../../src/cluster/batch-log.js';
+import type { PartEntry } from '../../../src/cluster/part-log.js';
+import { waitFor } from '../../helpers/wait.js';
+import { startNode, TEST_LEASE_MS, type NodeProcess } from './cluster-nodes.js';
+
+/** A node of a cluster whose parts are owned apart (`--ownership parts`, CLUSTER-22). */
+export function startPartsNode(name: string, dataDir: string, natsUrls: string): Promise<NodeProcess> {
+  return startNode(name, dataDir, natsUrls, { TRUINLAG_OWNERSHIP: 'parts' });
+}
+
+/**
+ * The parts a node holds now, as it printed them: `owns <part>` adds one, `handed <part> over` and
+ * `lost <part>` take it away (whole lines only).
+ */
+export function heldParts(node: NodeProcess): Set<string> {
+  const held = new Set<string>();
+  if (node.child.exitCode !== null || node.child.signalCode !== null) return held;
+  const output = node.output();
+  const lines = output.slice(0, output.lastIndexOf('\n') + 1);
+  for (const [, verb, part] of lines.matchAll(/^node \S+ (owner: owns|handed-over: handed|lost: lost) ([^\s,]+)/gm))
+    if (verb === 'owner: owns') held.add(part as string);
+    else held.delete(part as string);
+  return held;
+}
+
+/** Which live node holds each part, once every one of `parts` has exactly one holder. */
+export function holders(
+  nodes: readonly NodeProcess[],
+  parts: readonly string[],
+  timeoutMs = TEST_LEASE_MS * 10,
+): Promise<Map<string, NodeProcess>> {
+  return waitFor(
+    () => {
+      const holding = new Map<string, NodeProcess[]>();
+      for (const node of nodes) for (const part of heldParts(node)) holding.set(part, [...(holding.get(part) ?? []), node]);
+      if (!parts.every((part) => holding.get(part)?.length === 1)) return undefined;
+      return new Map(parts.map((part) => [part, (holding.get(part) as NodeProcess[])[0] as NodeProcess]));
+    },
+    timeoutMs,
+    `one holder for each of ${parts.length} parts`,
+    50,
+  ).catch((error: unknown) => {
+    const printed = nodes.map((n) => `--- ${n.name}\n${n.output().slice(-3_000)}`).join('\n');
+    throw new Error(`${String(error)}\n${printed}`);
+  });
+}
+
+/** Every part entry of the batch stream, in order, with its sequence. */
+export async function partEntries(urls: string): Promise<{ seq: number; entry: PartEntry }[]> {
+  const nc = await connect({ servers: urls.split(',') });
+  try {
+    const log = new BatchLog(jetstream(nc), await jetstreamManager(nc));
+    const entries: { seq: number; entry: PartEntry }[] = [];
+    await log.read(0, await log.lastSequence(), (seq, entry) => {
+      if ('part' in entry) entries.push({ seq, entry: entry as unknown as PartEntry });
+      return Promise.resolve();
+    });
+    return entries;
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * Problems with each part's writers in the log: a part's terms (its lease revisions) never go down, each
+ * term is one node's, and each term starts with that node's takeover marker — so no part ever had two
+ * writers at once.
+ */
+export function partWriterProblems(entries: readonly { seq: number; entry: PartEntry }[]): string[] {
+  const problems: string[] = [];
+  const terms = new Map<string, { term: number; node: string }>();
+  for (const { seq, entry } of entries) {
+    const current = terms.get(entry.part);
+    if (entry.kind === 'takeover') {
+      if (current !== undefined && entry.term <= current.term)
+        problems.push(`#${seq} ${entry.part}: marker of term ${entry.term} after term ${current.term}`);
+      terms.set(entry.part, { term: entry.term, node: entry.node });
+      continue;
+    }
+    if (current === undefined) problems.push(`#${seq} ${entry.part}: a batch before any marker`);
+    else if (current.term !== entry.term || current.node !== entry.node)
+      problems.push(
+        `#${seq} ${entry.part}: ${entry.node} term ${entry.term} wrote in ${current.node}'s term ${current.term}`,
+      );
+  }
+  return problems;
+}
