@@ -52,6 +52,9 @@ export const FORWARD_DEFAULTS = {
 /** What one try of a call came to, short of an answer (which settles the call from any try). */
 type Miss = 'no responders' | 'timed out' | 'not sent' | ForwardRefusal;
 
+/** The wait a failed forward suggests to its client before it sends the request again. */
+const RETRY_AFTER_MS = 1_000;
+
 /**
  * Forwards single requests to the owner of their part (CLUSTER-21), over NATS request/reply. One
  * subscription takes the answers of all calls (`<inbox>.<call>.<try>`). A try that finds no owner, no
@@ -152,7 +155,7 @@ export class RequestForwarder {
     } catch (error) {
       if (!(error instanceof PositionsNotReached)) throw error;
       const message = 'This server has not caught up with the game session’s server yet; try again.';
-      throw new ForwardFailure(makeError('OWNER_UNAVAILABLE', message));
+      throw new ForwardFailure(makeError('OWNER_UNAVAILABLE', message, { retryAfterMs: RETRY_AFTER_MS }));
     }
   }
 
@@ -245,13 +248,14 @@ async function lookUp(owner: OwnerLookup, ms: number): Promise<{ readonly node: 
   }
 }
 
+/** Retryable: with the wait the client library's pacing of RATE_LIMITED also reads. */
 function unavailable(miss: Miss): ProtocolError {
-  return makeError('OWNER_UNAVAILABLE', undefined, { reason: miss });
+  return makeError('OWNER_UNAVAILABLE', undefined, { reason: miss, retryAfterMs: RETRY_AFTER_MS });
 }
 
 function refusalError(refused: 'OVERLOADED' | 'INTERNAL'): ProtocolError {
   if (refused === 'INTERNAL') return makeError('INTERNAL');
   const message =
     'The game session’s server is taking as many requests as it can: wait a moment, then send again.';
-  return makeError('RATE_LIMITED', message, { retryAfterMs: FORWARD_DEFAULTS.lastBackoffMs * 2 });
+  return makeError('RATE_LIMITED', message, { retryAfterMs: RETRY_AFTER_MS });
 }

@@ -1,9 +1,14 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppliedPositions } from '../../src/cluster/applied-positions.js';
 import { ForwardHost, type ForwardHandler, type ForwardHostOptions } from '../../src/cluster/forward-host.js';
-import type { ForwardReply, ForwardRequest } from '../../src/cluster/forward-subjects.js';
+import {
+  forwardSubjects,
+  readPieceHeaders,
+  type ForwardReply,
+  type ForwardRequest,
+} from '../../src/cluster/forward-subjects.js';
 import {
   ForwardFailure,
   RequestForwarder,
@@ -233,6 +238,34 @@ describe('forwarding single requests to their part’s owner', () => {
     held.open();
     expect(await Promise.all(calls.slice(0, 4))).toEqual(Array(4).fill('y'));
     expect(byOf(await x.forward(owner('y'), request()))).toBe('y');
+  });
+
+  it('[CLUSTER-21] the pieces of a request whose rest never comes are dropped, refused PIECES_LOST, and free their slot', async () => {
+    const nc = await node();
+    const owning = new ForwardHost(nc, 'y', answering('y'), silent, { maxInFlight: 1, piecesTimeoutMs: 100 });
+    hosts.push(owning);
+    const sender = await node();
+    const inbox = createInbox();
+    const answers = sender.subscribe(inbox, { max: 1 });
+    await Promise.all([nc.flush(), sender.flush()]);
+    const first = headers();
+    first.set('p', '0');
+    first.set('m', '1');
+    sender.publish(forwardSubjects.requests('y'), '{"part":', { reply: inbox, headers: first });
+    await expect.poll(() => owning.size).toBe(1);
+    for await (const answer of answers) expect(readPieceHeaders(answer.headers).refused).toBe('PIECES_LOST');
+    expect(owning.size).toBe(0);
+    const x = await forwarder();
+    expect(byOf(await x.forward(owner('y'), request()))).toBe('y');
+  });
+
+  it('[CLUSTER-21] a forwarder that closes fails its calls in progress, and later ones, SHUTTING_DOWN', async () => {
+    const x = await forwarder();
+    const waiting = failureOf(x.forward(owner('nobody'), request()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    x.close();
+    expect((await waiting).error.code).toBe('SHUTTING_DOWN');
+    expect((await failureOf(x.forward(owner('nobody'), request()))).error.code).toBe('SHUTTING_DOWN');
   });
 
   it('[CLUSTER-21] a stopping owner answers what it took and refuses the rest, which go to the next owner', async () => {
