@@ -276,6 +276,27 @@ describe('forwarding single requests to their part’s owner', () => {
     expect(byOf(await x.forward(owner('y'), request()))).toBe('y');
   });
 
+  it('[CLUSTER-21] a request in pieces larger than any forwarded request can be is dropped at once', async () => {
+    const nc = await node();
+    const owning = new ForwardHost(nc, 'y', answering('y'), silent);
+    hosts.push(owning);
+    const sender = await node();
+    const inbox = createInbox();
+    const answers = sender.subscribe(inbox, { max: 1 });
+    await Promise.all([nc.flush(), sender.flush()]);
+    for (let piece = 0; piece < 3; piece++) {
+      const h = headers();
+      h.set('p', String(piece));
+      h.set('m', '1');
+      sender.publish(forwardSubjects.requests('y'), Buffer.alloc(1_000_000, 32), {
+        reply: inbox,
+        headers: h,
+      });
+    }
+    for await (const answer of answers) expect(readPieceHeaders(answer.headers).refused).toBe('INTERNAL');
+    expect(owning.size).toBe(0);
+  });
+
   it('[CLUSTER-21] a forwarder that closes fails its calls in progress, and later ones, SHUTTING_DOWN', async () => {
     const x = await forwarder();
     const waiting = failureOf(x.forward(owner('nobody'), request()));
