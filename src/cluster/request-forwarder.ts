@@ -58,10 +58,12 @@ const RETRY_AFTER_MS = 1_000;
 /**
  * Forwards single requests to the owner of their part (CLUSTER-21), over NATS request/reply. One
  * subscription takes the answers of all calls (`<inbox>.<call>.<try>`). A try that finds no owner, no
- * responder (the owner's connection is gone), a `NOT_OWNER` or `SHUTTING_DOWN` refusal, or no answer in
- * `attemptMs`, is followed after a short wait (50 ms doubling to 500 ms) by a new lookup and try, until the
- * deadline; then the call fails `OWNER_UNAVAILABLE`. Sending the same request again is safe: the owner
- * answers a request id it has answered from its log (IDEMPOTENCY-1).
+ * responder (the owner's connection is gone), a refusal that passes (`NOT_OWNER`, `SHUTTING_DOWN`,
+ * `BEHIND`, a lost piece), or no answer in `attemptMs` (a request to a node that just went away can be
+ * lost on its way rather than refused), is followed after a short wait (50 ms doubling to 500 ms) by a new
+ * lookup and try, until the deadline; then the call fails `OWNER_UNAVAILABLE`. Sending the same request
+ * again is safe: the owner answers a request id it has answered from its log (IDEMPOTENCY-1). An owner at
+ * its cap (`OVERLOADED`) is answered `RATE_LIMITED` at once, which clients send again after a wait.
  */
 export class RequestForwarder {
   private readonly inbox = createInbox();
