@@ -29,11 +29,13 @@ afterEach(async () => {
   removeTempDirs();
 });
 
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** What a manager told, when (`performance.now()` of this process; `Date.now()` for a child's). */
 interface Told {
   readonly t: number;
   readonly node: string;
-  readonly event: 'gained' | 'lost' | 'handingOver' | 'update' | 'failed' | 'started';
+  readonly event: 'gained' | 'lost' | 'handingOver' | 'handedOver' | 'update' | 'failed' | 'started';
   readonly part?: string;
   readonly term?: number;
 }
@@ -64,7 +66,12 @@ async function manager(server: number, node: string, told: Told[]): Promise<Mana
   const leases = new PartLeases(kv, { node, url: `ws://${node}` }, LEASE_MS, () => PARTS, {
     gained: (part, term) => tell('gained', part, term),
     lost: (part) => tell('lost', part),
-    handingOver: (part) => Promise.resolve(tell('handingOver', part)),
+    // The node finishes its appends for a while: longer than a renewal may be missed.
+    handingOver: async (part) => {
+      tell('handingOver', part);
+      await pause(LEASE_MS);
+      tell('handedOver', part);
+    },
     failed: () => undefined,
   });
   managers.push(leases);
@@ -86,8 +93,8 @@ function settledOn(leases: readonly Manager[], nodes: readonly string[]): boolea
 }
 
 /**
- * Problems with the holdings told: per part, a holding runs from `gained` to `lost` or `handingOver` (the
- * node stops stepping it), the next one must start after it, and terms must go up.
+ * Problems with the holdings told: per part, a holding runs from `gained` to `lost` or the end of
+ * `handingOver` (the node has stopped stepping it), the next one must start after it, and terms go up.
  */
 function overlaps(told: readonly Told[]): string[] {
   const problems: string[] = [];
@@ -101,7 +108,7 @@ function overlaps(told: readonly Told[]): string[] {
         if (term <= lastTerm) problems.push(`${part}: term ${term} after term ${lastTerm}`);
         holder = { node, term };
         lastTerm = term;
-      } else if ((event === 'lost' || event === 'handingOver') && holder?.node === node) holder = undefined;
+      } else if ((event === 'lost' || event === 'handedOver') && holder?.node === node) holder = undefined;
     }
   }
   return problems;
@@ -156,6 +163,8 @@ describe('per-part leases (CLUSTER-20)', { timeout: 90_000 }, () => {
     const handedBack = told.filter((e) => e.event === 'handingOver').map((e) => e.part);
     expect(handedBack.sort()).toEqual([...moved].sort());
     expect(spread(holdings(again))).toEqual(first);
+    // Only c lost parts (when its connection closed): a and b kept renewing while they handed over.
+    expect(new Set(told.filter((e) => e.event === 'lost').map((e) => e.node))).toEqual(new Set(['c']));
     expect(overlaps(told)).toEqual([]);
   });
 
