@@ -73,7 +73,8 @@ const VALID_SHARE = 0.8;
 export class PartLeases {
   private readonly held = new Map<string, Holding>();
   private readonly holders = new Map<string, PartHolder>();
-  private readonly started = performance.now();
+  /** When `start` was called (`performance.now()`). */
+  private started = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -88,6 +89,7 @@ export class PartLeases {
 
   /** Starts ticking: the first tick announces this node at once. */
   start(): void {
+    this.started = performance.now();
     this.schedule(0);
   }
 
@@ -259,9 +261,11 @@ export class PartLeases {
   private onKey(part: string, work: (holding: Holding) => Promise<void> | void): Promise<void> {
     const holding = this.held.get(part);
     if (holding === undefined) return Promise.resolve();
-    holding.busy = holding.busy.then(async () => {
-      if (this.held.get(part) === holding) await work(holding);
-    });
+    holding.busy = holding.busy
+      .then(async () => {
+        if (this.held.get(part) === holding) await work(holding);
+      })
+      .catch((error: unknown) => this.events.failed(`the lease of ${part}`, error));
     return holding.busy;
   }
 }
