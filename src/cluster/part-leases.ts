@@ -148,7 +148,7 @@ export class PartLeases {
       await this.kv.put(`${NODE_PREFIX}${this.me.node}`, JSON.stringify(this.me));
       const live = new Set([...(await liveNodes(this.kv)), this.me.node]);
       const parts = this.parts();
-      await Promise.all(parts.map((part) => this.lookUp(part)));
+      await Promise.all(parts.filter((part) => !this.held.has(part)).map((part) => this.lookUp(part)));
       const claims = parts.map((part) => this.decide(part, rank(part, live)));
       await Promise.all(claims);
     } catch (error) {
