@@ -12,8 +12,8 @@ import { isWrongLastSequence } from './jetstream-errors.js';
 /** The stream every commit batch of the engine is appended to. */
 export const BATCH_STREAM = 'TRUINLAG_BATCHES';
 /**
- * The subject of the whole engine's batches. Per-session ownership (not built yet) appends each session's
- * batches under `truinlag.batches.session.<id>` and checks the last sequence per subject instead.
+ * The subject of the whole engine's batches. With an owner per part, each part's batches go under their
+ * own subject instead, checked by the last sequence per subject (`PartLog`, part-log.ts).
  */
 export const ENGINE_SUBJECT = 'truinlag.batches.engine';
 

@@ -5,8 +5,8 @@ import { isWrongLastSequence, setUpPatiently } from './jetstream-errors.js';
 /** The bucket of ownership leases. Its TTL is the lease's: a key not renewed within it is gone. */
 export const LEASE_BUCKET = 'truinlag_leases';
 /**
- * The key of the one lease this slice has: the whole engine. Per-session ownership (not built yet) adds a
- * key `session.<id>` per game session beside it, and `global` for the catalogue and accounts.
+ * The key of the lease of the whole engine. With an owner per part, the bucket holds a key per part
+ * (`part.global`, `part.session.<id>`) and one per live node instead (`PartLeases`, part-leases.ts).
  */
 export const ENGINE_LEASE_KEY = 'engine';
 

@@ -1,5 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { FRAME_LIMITS } from '../protocol/codec.js';
 import { PositionsNotReached, type AppliedPositions } from './applied-positions.js';
 import {
   encodeReply,
@@ -38,8 +39,11 @@ export const FORWARD_HOST_DEFAULTS = {
   piecesTimeoutMs: 10_000,
 } as const;
 
+/** The most a forwarded request can take: a client's largest frame, and room for the envelope. */
+const MAX_REQUEST_BYTES = 2 * FRAME_LIMITS.maxBytes;
+
 /** A request whose first pieces came and whose last has not. */
-interface Partial {
+interface HalfSent {
   readonly pieces: Pieces;
   readonly timer: ReturnType<typeof setTimeout>;
 }
@@ -53,7 +57,7 @@ interface Partial {
  */
 export class ForwardHost {
   private readonly subscription: Subscription;
-  private readonly partials = new Map<string, Partial>();
+  private readonly partials = new Map<string, HalfSent>();
   private readonly maxInFlight: number;
   private readonly afterTimeoutMs: number;
   private readonly piecesTimeoutMs: number;
@@ -106,6 +110,8 @@ export class ForwardHost {
     if (partial === undefined) return;
     const whole = partial.pieces.add(fields, message.data);
     if (whole === null) return this.drop(reply, 'PIECES_LOST');
+    // No node sends more (it forwards only frames within the limit): something is wrong, not worth memory.
+    if (partial.pieces.bytes > MAX_REQUEST_BYTES) return this.drop(reply, 'INTERNAL');
     if (whole === undefined) return;
     clearTimeout(partial.timer);
     this.partials.delete(reply);

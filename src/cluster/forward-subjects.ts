@@ -125,10 +125,13 @@ export function publishRefusal(nats: NatsConnection, subject: string, refused: F
  */
 export class Pieces {
   private readonly parts: Uint8Array[] = [];
+  /** The bytes of the pieces so far. */
+  bytes = 0;
 
   add(fields: PieceHeaders, data: Uint8Array): Buffer | undefined | null {
     if (fields.piece !== this.parts.length) return null;
     this.parts.push(data);
+    this.bytes += data.length;
     return fields.more ? undefined : Buffer.concat(this.parts);
   }
 }

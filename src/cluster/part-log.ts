@@ -14,6 +14,9 @@ export type PartEntry =
   | (Writer & { readonly kind: 'batch'; readonly part: string; readonly batch: string })
   | (Writer & { readonly kind: 'takeover'; readonly part: string });
 
+/** Every part's subject (and the engine's). */
+const PART_SUBJECTS = 'truinlag.batches.>';
+
 /** The subject of a part's entries: `truinlag.batches.global`, `truinlag.batches.session.<id>`. */
 export const subjectOf = (part: string): string => `truinlag.batches.${partToken(part)}`;
 
@@ -78,6 +81,23 @@ export class PartLog {
         if (!(error instanceof FencedError) || attempt >= TAKEOVER_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /**
+   * Removes every entry up to and including `seq` (a snapshot holds their effect) except each subject's
+   * last entry: JetStream checks an expected subject sequence against the subject's last entry still
+   * stored, so trimming it would refuse its owner's next append (and let an append expecting an empty
+   * subject in). The stream then has gaps before `seq`: a reader behind `seq` loads a snapshot first.
+   */
+  async trimThrough(seq: number): Promise<number> {
+    const { state } = await this.jsm.streams.info(BATCH_STREAM, { subjects_filter: PART_SUBJECTS });
+    let purged = 0;
+    for (const subject of Object.keys(state.subjects ?? {})) {
+      const last = await this.jsm.streams.getMessage(BATCH_STREAM, { last_by_subj: subject });
+      const keepFrom = Math.min(seq + 1, last?.seq ?? seq + 1);
+      purged += (await this.jsm.streams.purge(BATCH_STREAM, { filter: subject, seq: keepFrom })).purged;
+    }
+    return purged;
   }
 
   /**

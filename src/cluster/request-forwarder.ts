@@ -52,22 +52,18 @@ export const FORWARD_DEFAULTS = {
 /** What one try of a call came to, short of an answer (which settles the call from any try). */
 type Miss = 'no responders' | 'timed out' | 'not sent' | ForwardRefusal;
 
-/** One `forward` in progress: its answer may come from any of its tries (a slow owner's late answer too). */
-interface Call {
-  readonly pieces: Map<number, Pieces>;
-  /** The current try: a miss of an earlier one is old news. */
-  attempt: number;
-  answered: (reply: ForwardReply) => void;
-  missed: (attempt: number, miss: Miss) => void;
-}
+/** The wait a failed forward suggests to its client before it sends the request again. */
+const RETRY_AFTER_MS = 1_000;
 
 /**
  * Forwards single requests to the owner of their part (CLUSTER-21), over NATS request/reply. One
  * subscription takes the answers of all calls (`<inbox>.<call>.<try>`). A try that finds no owner, no
- * responder (the owner's connection is gone), a `NOT_OWNER` or `SHUTTING_DOWN` refusal, or no answer in
- * `attemptMs`, is followed after a short wait (50 ms doubling to 500 ms) by a new lookup and try, until the
- * deadline; then the call fails `OWNER_UNAVAILABLE`. Sending the same request again is safe: the owner
- * answers a request id it has answered from its log (IDEMPOTENCY-1).
+ * responder (the owner's connection is gone), a refusal that passes (`NOT_OWNER`, `SHUTTING_DOWN`,
+ * `BEHIND`, a lost piece), or no answer in `attemptMs` (a request to a node that just went away can be
+ * lost on its way rather than refused), is followed after a short wait (50 ms doubling to 500 ms) by a new
+ * lookup and try, until the deadline; then the call fails `OWNER_UNAVAILABLE`. Sending the same request
+ * again is safe: the owner answers a request id it has answered from its log (IDEMPOTENCY-1). An owner at
+ * its cap (`OVERLOADED`) is answered `RATE_LIMITED` at once, which clients send again after a wait.
  */
 export class RequestForwarder {
   private readonly inbox = createInbox();
@@ -95,23 +91,15 @@ export class RequestForwarder {
     const deadline = Date.now() + (options.deadlineMs ?? FORWARD_DEFAULTS.deadlineMs);
     const id = this.nextCall++;
     const payload = Buffer.from(JSON.stringify(request));
-    const outcome = new Outcomes();
-    const call: Call = {
-      pieces: new Map(),
-      attempt: 0,
-      answered: (reply) => outcome.answer(reply),
-      missed: (attempt, miss) => {
-        if (attempt === call.attempt) outcome.miss(miss);
-      },
-    };
+    const call = new Call();
     this.calls.set(id, call);
     try {
-      const reply = await this.tries(id, call, owner, payload, deadline, outcome);
+      const reply = await this.tries(id, call, owner, payload, deadline);
       await this.applied(reply, deadline);
       return reply;
     } finally {
       this.calls.delete(id);
-      outcome.clear();
+      call.clear();
     }
   }
 
@@ -128,11 +116,10 @@ export class RequestForwarder {
     owner: OwnerLookup,
     payload: Buffer,
     deadline: number,
-    outcome: Outcomes,
   ): Promise<ForwardReply> {
     for (let backoff: number = FORWARD_DEFAULTS.firstBackoffMs; ;) {
       const attempt = ++call.attempt;
-      const found = await owner().catch(() => undefined);
+      const found = await lookUp(owner, deadline - Date.now());
       let miss: Miss = 'not sent';
       if (found !== undefined && !this.closed) {
         try {
@@ -142,7 +129,7 @@ export class RequestForwarder {
             payload,
             `${this.inbox}.${id}.${attempt}`,
           );
-          const result = await outcome.next(Math.min(this.attemptMs, deadline - Date.now()));
+          const result = await call.next(Math.min(this.attemptMs, deadline - Date.now()));
           if (typeof result !== 'string') return result;
           miss = result;
         } catch {
@@ -154,7 +141,7 @@ export class RequestForwarder {
       const left = deadline - Date.now();
       if (left <= 0) throw new ForwardFailure(unavailable(miss));
       // A late answer of this try may still come while waiting for the next.
-      const late = await outcome.next(Math.min(backoff, left), true);
+      const late = await call.next(Math.min(backoff, left), true);
       if (typeof late !== 'string') return late;
       backoff = Math.min(backoff * 2, FORWARD_DEFAULTS.lastBackoffMs);
     }
@@ -170,7 +157,7 @@ export class RequestForwarder {
     } catch (error) {
       if (!(error instanceof PositionsNotReached)) throw error;
       const message = 'This server has not caught up with the game session’s server yet; try again.';
-      throw new ForwardFailure(makeError('OWNER_UNAVAILABLE', message));
+      throw new ForwardFailure(makeError('OWNER_UNAVAILABLE', message, { retryAfterMs: RETRY_AFTER_MS }));
     }
   }
 
@@ -182,14 +169,11 @@ export class RequestForwarder {
     if (isNoResponders(message)) return call.missed(attempt, 'no responders');
     const fields = readPieceHeaders(message.headers);
     if (fields.refused !== undefined) return call.missed(attempt, fields.refused);
-    const pieces = call.pieces.get(attempt) ?? new Pieces();
-    call.pieces.set(attempt, pieces);
-    const whole = pieces.add(fields, message.data);
+    const whole = call.piece(attempt, fields, message.data);
     if (whole === undefined) return;
-    call.pieces.delete(attempt);
     if (whole === null) return call.missed(attempt, 'PIECES_LOST');
     try {
-      call.answered(decodeReply(whole));
+      call.answer(decodeReply(whole));
     } catch {
       call.missed(attempt, 'PIECES_LOST');
     }
@@ -197,21 +181,35 @@ export class RequestForwarder {
 }
 
 /**
- * The outcomes of one call's tries, as they come: an answer settles the call whenever it comes; a miss
- * ends the try it belongs to. `next` waits for either, or for its time to pass.
+ * One `forward` in progress: the answer may come from any of its tries (a slow owner's late answer too)
+ * and settles the call whenever it comes; a miss ends the try it belongs to, and is old news for any
+ * other. `next` waits for either, or for its time to pass.
  */
-class Outcomes {
+class Call {
+  /** The current try. */
+  attempt = 0;
+  private readonly pieces = new Map<number, Pieces>();
   private reply: ForwardReply | undefined;
   private misses: Miss[] = [];
   private wake: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** A piece of a try's answer: the whole answer once it is there, null once a piece went missing. */
+  piece(attempt: number, fields: Parameters<Pieces['add']>[0], data: Uint8Array): Buffer | undefined | null {
+    const pieces = this.pieces.get(attempt) ?? new Pieces();
+    this.pieces.set(attempt, pieces);
+    const whole = pieces.add(fields, data);
+    if (whole !== undefined) this.pieces.delete(attempt);
+    return whole;
+  }
 
   answer(reply: ForwardReply): void {
     this.reply ??= reply;
     this.wake?.();
   }
 
-  miss(miss: Miss): void {
+  missed(attempt: number, miss: Miss): void {
+    if (attempt !== this.attempt) return;
     this.misses.push(miss);
     this.wake?.();
   }
@@ -239,13 +237,27 @@ class Outcomes {
   }
 }
 
+/** The owner's name, or undefined when the lookup fails, names none, or takes longer than `ms`. */
+async function lookUp(owner: OwnerLookup, ms: number): Promise<{ readonly node: string } | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(ms, 0))),
+  );
+  try {
+    return await Promise.race([owner().catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Retryable: with the wait the client library's pacing of RATE_LIMITED also reads. */
 function unavailable(miss: Miss): ProtocolError {
-  return makeError('OWNER_UNAVAILABLE', undefined, { reason: miss });
+  return makeError('OWNER_UNAVAILABLE', undefined, { reason: miss, retryAfterMs: RETRY_AFTER_MS });
 }
 
 function refusalError(refused: 'OVERLOADED' | 'INTERNAL'): ProtocolError {
   if (refused === 'INTERNAL') return makeError('INTERNAL');
   const message =
     'The game session’s server is taking as many requests as it can: wait a moment, then send again.';
-  return makeError('RATE_LIMITED', message, { retryAfterMs: FORWARD_DEFAULTS.lastBackoffMs * 2 });
+  return makeError('RATE_LIMITED', message, { retryAfterMs: RETRY_AFTER_MS });
 }

@@ -1,9 +1,14 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, createInbox, headers, RequestError, type NatsConnection } from '@nats-io/transport-node';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppliedPositions } from '../../src/cluster/applied-positions.js';
 import { ForwardHost, type ForwardHandler, type ForwardHostOptions } from '../../src/cluster/forward-host.js';
-import type { ForwardReply, ForwardRequest } from '../../src/cluster/forward-subjects.js';
+import {
+  forwardSubjects,
+  readPieceHeaders,
+  type ForwardReply,
+  type ForwardRequest,
+} from '../../src/cluster/forward-subjects.js';
 import {
   ForwardFailure,
   RequestForwarder,
@@ -12,6 +17,7 @@ import {
 } from '../../src/cluster/request-forwarder.js';
 import { GLOBAL, sessionPart } from '../../src/engine/parts.js';
 import { removeTempDirs } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
 
 const silent = pino({ level: 'silent' });
@@ -33,9 +39,12 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-/** A node's own NATS connection. */
-async function node(): Promise<NatsConnection> {
-  const nc = await connect({ servers: nats.urls });
+/**
+ * A node's own NATS connection, to the first server unless told: a subscription is known to a client of
+ * another server only once the servers have told each other, so tests that count tries use one server.
+ */
+async function node(server = 0): Promise<NatsConnection> {
+  const nc = await connect({ servers: nats.servers[server]?.url });
   connections.push(nc);
   return nc;
 }
@@ -53,8 +62,8 @@ async function host(
   return nc;
 }
 
-async function forwarder(options?: RequestForwarderOptions): Promise<RequestForwarder> {
-  const started = new RequestForwarder(await node(), options);
+async function forwarder(options?: RequestForwarderOptions, server = 0): Promise<RequestForwarder> {
+  const started = new RequestForwarder(await node(server), options);
   forwarders.push(started);
   return started;
 }
@@ -89,6 +98,14 @@ function request(fields: Partial<ForwardRequest> = {}): ForwardRequest {
     after: { global: 41, 'session:4': 16 },
     ...fields,
   };
+}
+
+/** Whether a request on `subject` is refused for want of a responder. */
+function hasNoResponders(nc: NatsConnection, subject: string): Promise<boolean> {
+  return nc.request(subject, '', { timeout: 500 }).then(
+    () => false,
+    (e: unknown) => e instanceof RequestError && e.isNoResponders(),
+  );
 }
 
 const byOf = (reply: ForwardReply): unknown =>
@@ -130,8 +147,13 @@ describe('forwarding single requests to their part’s owner', () => {
   it('[CLUSTER-21] an owner that goes away: the forwarder asks again and gets the next owner’s answer within the deadline', async () => {
     const first = await host('y1', answering('y1'));
     await host('y2', answering('y2'));
-    const x = await forwarder();
+    const sender = await node(1);
+    const x = new RequestForwarder(sender);
+    forwarders.push(x);
     await first.close();
+    // Until the servers have told each other that its subscription is gone, a request to it is lost
+    // rather than refused (the try's timeout covers that); here the test waits for that moment to pass.
+    await waitFor(() => hasNoResponders(sender, forwardSubjects.requests('y1')), 5_000, 'y1 gone');
     // The lease names the gone owner for a while (until it expires), then the next one.
     const named: string[] = [];
     const changesAt = Date.now() + 300;
@@ -192,7 +214,7 @@ describe('forwarding single requests to their part’s owner', () => {
     expect(lookups).toBe(2);
   });
 
-  it('[CLUSTER-21] a 2 MiB answer and a 1.5 MiB request travel in pieces and arrive whole', async () => {
+  it('[CLUSTER-21] a 2 MiB answer and a 1.5 MiB request travel in pieces and arrive whole, between two NATS servers', async () => {
     const frame = JSON.stringify({
       type: 'response',
       id: 'big',
@@ -202,7 +224,7 @@ describe('forwarding single requests to their part’s owner', () => {
     expect(Buffer.byteLength(frame)).toBeGreaterThan(2 * 1024 * 1024);
     const seen: ForwardRequest[] = [];
     await host('y', answering('y', seen, frame));
-    const x = await forwarder();
+    const x = await forwarder({}, 2);
     const big = request({
       command: { type: 'team.add', name: 'x'.repeat(1_500_000) } as ForwardRequest['command'],
     });
@@ -233,6 +255,55 @@ describe('forwarding single requests to their part’s owner', () => {
     held.open();
     expect(await Promise.all(calls.slice(0, 4))).toEqual(Array(4).fill('y'));
     expect(byOf(await x.forward(owner('y'), request()))).toBe('y');
+  });
+
+  it('[CLUSTER-21] the pieces of a request whose rest never comes are dropped, refused PIECES_LOST, and free their slot', async () => {
+    const nc = await node();
+    const owning = new ForwardHost(nc, 'y', answering('y'), silent, { maxInFlight: 1, piecesTimeoutMs: 100 });
+    hosts.push(owning);
+    const sender = await node();
+    const inbox = createInbox();
+    const answers = sender.subscribe(inbox, { max: 1 });
+    await Promise.all([nc.flush(), sender.flush()]);
+    const first = headers();
+    first.set('p', '0');
+    first.set('m', '1');
+    sender.publish(forwardSubjects.requests('y'), '{"part":', { reply: inbox, headers: first });
+    await expect.poll(() => owning.size).toBe(1);
+    for await (const answer of answers) expect(readPieceHeaders(answer.headers).refused).toBe('PIECES_LOST');
+    expect(owning.size).toBe(0);
+    const x = await forwarder();
+    expect(byOf(await x.forward(owner('y'), request()))).toBe('y');
+  });
+
+  it('[CLUSTER-21] a request in pieces larger than any forwarded request can be is dropped at once', async () => {
+    const nc = await node();
+    const owning = new ForwardHost(nc, 'y', answering('y'), silent);
+    hosts.push(owning);
+    const sender = await node();
+    const inbox = createInbox();
+    const answers = sender.subscribe(inbox, { max: 1 });
+    await Promise.all([nc.flush(), sender.flush()]);
+    for (let piece = 0; piece < 3; piece++) {
+      const h = headers();
+      h.set('p', String(piece));
+      h.set('m', '1');
+      sender.publish(forwardSubjects.requests('y'), Buffer.alloc(1_000_000, 32), {
+        reply: inbox,
+        headers: h,
+      });
+    }
+    for await (const answer of answers) expect(readPieceHeaders(answer.headers).refused).toBe('INTERNAL');
+    expect(owning.size).toBe(0);
+  });
+
+  it('[CLUSTER-21] a forwarder that closes fails its calls in progress, and later ones, SHUTTING_DOWN', async () => {
+    const x = await forwarder();
+    const waiting = failureOf(x.forward(owner('nobody'), request()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    x.close();
+    expect((await waiting).error.code).toBe('SHUTTING_DOWN');
+    expect((await failureOf(x.forward(owner('nobody'), request()))).error.code).toBe('SHUTTING_DOWN');
   });
 
   it('[CLUSTER-21] a stopping owner answers what it took and refuses the rest, which go to the next owner', async () => {

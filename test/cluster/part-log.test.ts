@@ -150,4 +150,27 @@ describe('the batch log per part (CLUSTER-19)', { timeout: 60_000 }, () => {
       FencedError,
     );
   });
+
+  it('CLUSTER-19: a trim keeps the last entry of each part, so that its owner appends on and an old owner stays fenced', async () => {
+    nats = await startNatsCluster();
+    const log = await partLog(nats.urls);
+    const x = new PartOwner(log, 'x');
+    const y = new PartOwner(log, 'y');
+    await x.takeOver('session:1', 1);
+    await x.append('session:1', 1, '{"a":1}');
+    await y.takeOver('session:1', 2);
+    await y.append('session:1', 2, '{"a":2}');
+    await x.takeOver('session:2', 3);
+    for (let i = 0; i < 3; i++) await x.append('session:2', 3, `{"b":${i}}`);
+    const end = await x.append('session:2', 3, '{"b":3}');
+
+    // Everything is trimmed but the last entry of session 1 (y's) and of session 2 (x's last).
+    expect(await log.trimThrough(end)).toBe(end - 2);
+    await y.append('session:1', 2, '{"a":3}');
+    await x.append('session:2', 3, '{"b":4}');
+    await expect(x.append('session:1', 1, '{"a":4}')).rejects.toBeInstanceOf(FencedError);
+    await expect(
+      log.append({ kind: 'batch', node: 'z', term: 4, part: 'session:1', batch: '{}' }, 0),
+    ).rejects.toBeInstanceOf(FencedError);
+  });
 });
