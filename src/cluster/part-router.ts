@@ -1,5 +1,5 @@
 import type { Actor } from '../engine/handler.js';
-import { partKey, type Part } from '../engine/parts.js';
+import { GLOBAL, partKey, type Part } from '../engine/parts.js';
 import { encodeFailure } from '../protocol/encode.js';
 import type { Inbound } from '../runtime/inbound.js';
 import type { Ownership } from '../runtime/ownership.js';
@@ -67,7 +67,9 @@ export class PartRouter implements Ownership {
       clientKey: reply.clientKey,
       requestId: reply.requestId,
       command: item.command,
-      after: this.applied.snapshot(),
+      // What the step reads that this node's client may have seen: a session's step reads its session and
+      // the global part; a global step may read any session (the checks of CLUSTER-15 and CLUSTER-17).
+      after: this.applied.snapshot(part.kind === 'session' ? [GLOBAL, part] : undefined),
     };
     void this.forwarder.forward(this.ownerOf(part), request).then(
       (answer) => this.runtime?.answerRouted(item, answer.frame),

@@ -32,9 +32,6 @@ import { partPositionKey, PartsWriter } from './parts-writer.js';
 import { RequestForwarder } from './request-forwarder.js';
 import { joinSharedSecrets } from './shared-secrets.js';
 import { SharedSnapshots } from './shared-snapshots.js';
-import { POSITION_KEY } from './snapshot-file.js';
-import { SNAPSHOT_BUCKET } from './snapshot-store.js';
-import type { Snapshotter } from './snapshotter.js';
 
 /** What runs while the node serves: started together, stopped together (and again after a failure). */
 interface Serving {
@@ -61,8 +58,8 @@ export class PartsNode {
   private leases: PartLeases | undefined;
   private readonly applied = new AppliedPositions();
   private readonly forwarder: RequestForwarder;
-  /** While this node holds the global part: snapshots and sweeps (CLUSTER-8, CLUSTER-14). */
-  private globalDuties: { snapshotter: Snapshotter; sweepers: LeftoverSweeper[] } | undefined;
+  /** While this node holds the global part: it sweeps what cut-off picture puts left (CLUSTER-14). */
+  private sweeper: LeftoverSweeper | undefined;
   private mirrorTimer: ReturnType<typeof setInterval> | undefined;
   /** Parts are claimed once the copy has caught up with the log as it was at start. */
   private caughtUp = false;
@@ -124,7 +121,20 @@ export class PartsNode {
       // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
       const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
       const kv = await openLeaseBucket(js, leaseJs, { ttlMs: cluster.leaseMs, replicas: cluster.replicas });
-      node = new PartsNode(config, cluster, extras, nats, js, kv, log, stream, snapshots, blobs, logger, reports);
+      node = new PartsNode(
+        config,
+        cluster,
+        extras,
+        nats,
+        js,
+        kv,
+        log,
+        stream,
+        snapshots,
+        blobs,
+        logger,
+        reports,
+      );
       await node.serve();
     } catch (error) {
       await (node?.stop() ?? nats.close()).catch(() => undefined);
@@ -230,15 +240,21 @@ export class PartsNode {
 
   /** The node's leases, ticking from now on; its parts are claimed once its copy has caught up. */
   private leasesFor(url: string): PartLeases {
-    const leases = new PartLeases(this.kv, { node: this.cluster.node, url }, this.cluster.leaseMs, () => this.claimable(), {
-      gained: (part, term) =>
-        void this.gained(part, term).catch((error: unknown) =>
-          this.startOver(`taking ${part} over failed: ${String(error)}`),
-        ),
-      handingOver: (part) => this.handingOver(part),
-      lost: (part) => this.lost(part),
-      failed: (what, error) => this.logger.warn({ err: error, what }, 'a lease request failed'),
-    });
+    const leases = new PartLeases(
+      this.kv,
+      { node: this.cluster.node, url },
+      this.cluster.leaseMs,
+      () => this.claimable(),
+      {
+        gained: (part, term) =>
+          void this.gained(part, term).catch((error: unknown) =>
+            this.startOver(`taking ${part} over failed: ${String(error)}`),
+          ),
+        handingOver: (part) => this.handingOver(part),
+        lost: (part) => this.lost(part),
+        failed: (what, error) => this.logger.warn({ err: error, what }, 'a lease request failed'),
+      },
+    );
     leases.start();
     return leases;
   }
@@ -301,23 +317,27 @@ export class PartsNode {
     this.reports.role('lost', `lost ${part}`);
   }
 
+  /**
+   * The global part's owner switches ids to per session once (CLUSTER-16: no session is claimed before),
+   * drops picture bytes no picture names and sweeps the picture bucket (CLUSTER-9, CLUSTER-14). It takes
+   * no snapshots: trimming the log would have to keep each part's last entry (CLUSTER-19), which leaves
+   * gaps that a copy's catch-up cannot read past yet.
+   */
   private async becomeGlobalOwner(serving: Serving, term: number): Promise<void> {
     await partitionIds(serving.server.runtime, this.cluster.node, term);
     await serving.mirror.beforeServing();
     const graceMs = this.cluster.leftoverGraceMs;
-    this.globalDuties = {
-      snapshotter: this.snapshots.startTaking(serving.writer, () => positionOfServing(serving)),
-      sweepers: [
-        new LeftoverSweeper(BLOB_BUCKET, () => this.blobs.sweepLeftovers(graceMs), graceMs, this.logger),
-        new LeftoverSweeper(SNAPSHOT_BUCKET, () => this.snapshots.sweepLeftovers(), graceMs, this.logger),
-      ],
-    };
+    this.sweeper = new LeftoverSweeper(
+      BLOB_BUCKET,
+      () => this.blobs.sweepLeftovers(graceMs),
+      graceMs,
+      this.logger,
+    );
   }
 
   private stopGlobalDuties(): void {
-    this.globalDuties?.snapshotter.stop();
-    for (const sweeper of this.globalDuties?.sweepers ?? []) sweeper.stop();
-    this.globalDuties = undefined;
+    this.sweeper?.stop();
+    this.sweeper = undefined;
   }
 
   /** `/pictures` and `/metrics` of the engine's pictures go to the global part's owner (CLUSTER-9). */
@@ -364,8 +384,4 @@ function storedPositions(local: SqliteStore): Map<string, number> {
       .metaWithPrefix(partPositionKey(''))
       .map(([key, value]) => [key.slice(partPositionKey('').length), Number(value)]),
   );
-}
-
-function positionOfServing(serving: Serving): number {
-  return Number(serving.local.metaValue(POSITION_KEY) ?? 0);
 }
