@@ -8,7 +8,13 @@ import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import { collect, settle } from '../auth/support.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
-import { clientStartingOn, clusterDataDirs, TEST_LEASE_MS, urlClient, type NodeProcess } from './support/cluster-nodes.js';
+import {
+  clientStartingOn,
+  clusterDataDirs,
+  TEST_LEASE_MS,
+  urlClient,
+  type NodeProcess,
+} from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
 import { notOnceIn, streamGaps, TeamLoad } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
@@ -33,7 +39,11 @@ interface Watched {
 }
 
 /** Sessions, each watched by a player on one node and loaded with team additions by an admin on another. */
-async function watchedSessions(urls: readonly string[], token: string, admin: TruinlagClient): Promise<Watched[]> {
+async function watchedSessions(
+  urls: readonly string[],
+  token: string,
+  admin: TruinlagClient,
+): Promise<Watched[]> {
   const watchers: Omit<Watched, 'load'>[] = [];
   for (let i = 0; i < SESSIONS; i++) {
     const { id: session } = await admin.request({ type: 'session.add', name: `Session ${i}` });
@@ -57,7 +67,10 @@ async function watchedSessions(urls: readonly string[], token: string, admin: Tr
 function journaledTeams(dataDir: string, session: number): string[] {
   const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT at, input FROM journal ORDER BY seq').all() as { at: number; input: string }[];
+    const rows = db.prepare('SELECT at, input FROM journal ORDER BY seq').all() as {
+      at: number;
+      input: string;
+    }[];
     return rows.flatMap((row) => {
       const { command, session: of } = readJournalInput(row);
       return command.type === 'team.add' && of === session ? [command.name] : [];
@@ -87,7 +100,11 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     console.info(`sessions per node: ${JSON.stringify(spread)}`);
     expect(spread.filter((count) => count > 0).length).toBe(3);
 
-    await waitFor(() => loads.every((l) => l.acks.length >= 5), 30_000, 'five requests acknowledged in every session');
+    await waitFor(
+      () => loads.every((l) => l.acks.length >= 5),
+      30_000,
+      'five requests acknowledged in every session',
+    );
     // The node holding the most sessions is killed.
     const victim = run.nodes.reduce((a, b) => (heldParts(b).size > heldParts(a).size ? b : a));
     const moved = parts.filter((p) => before.get(p) === victim);
@@ -96,7 +113,10 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const due = Date.now() + 5_000;
     await Promise.all(
       watched.map((w) =>
-        admin.request({ type: 'announcement.schedule', text: 'after the kill', at: due }, { session: w.session }),
+        admin.request(
+          { type: 'announcement.schedule', text: 'after the kill', at: due },
+          { session: w.session },
+        ),
       ),
     );
     victim.signal('SIGKILL');
@@ -117,7 +137,10 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     console.info(`served again after the kill (ms, per session): ${JSON.stringify(served)}`);
     expect(Math.max(...served)).toBeLessThan(SERVED_AGAIN_MS);
     await waitFor(
-      () => watched.every((w) => w.seen.some((b) => b.event.type === 'announcement' && b.event.text === 'after the kill')),
+      () =>
+        watched.every((w) =>
+          w.seen.some((b) => b.event.type === 'announcement' && b.event.text === 'after the kill'),
+        ),
       SERVED_AGAIN_MS * 2,
       'the announcements due after the kill',
     );
@@ -127,7 +150,12 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     for (const { session, load, seen } of watched) {
       const acked = load.acks.map((a) => a.name);
       const { teams } = await admin.request({ type: 'session.state' }, { session });
-      expect(notOnceIn(acked, teams.map((t) => t.name))).toEqual([]);
+      expect(
+        notOnceIn(
+          acked,
+          teams.map((t) => t.name),
+        ),
+      ).toEqual([]);
       expect(streamGaps(seen, session)).toEqual([]);
       const announced = seen.flatMap((b) => (b.event.type === 'team.changed' ? [b.event.team.name] : []));
       expect(notOnceIn(acked, announced)).toEqual([]);
@@ -141,7 +169,12 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
       node.signal('SIGTERM');
       await node.exited;
       for (const { session, load } of watched)
-        expect(notOnceIn(load.acks.map((a) => a.name), journaledTeams(node.dataDir, session))).toEqual([]);
+        expect(
+          notOnceIn(
+            load.acks.map((a) => a.name),
+            journaledTeams(node.dataDir, session),
+          ),
+        ).toEqual([]);
     }
   });
 
@@ -154,30 +187,56 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const urls = run.nodes.map((n) => n.url);
     const admin = kept(urlClient(urls, { token: adminToken, clientId: 'freeze-admin', broadcasts: false }));
     const sessions: number[] = [];
-    for (let i = 0; i < 6; i++) sessions.push((await admin.request({ type: 'session.add', name: `S${i}` })).id);
+    for (let i = 0; i < 6; i++)
+      sessions.push((await admin.request({ type: 'session.add', name: `S${i}` })).id);
     const parts = sessions.map(sessionPartOf);
     const before = await holders(run.nodes, parts);
     const loads = sessions.map((session, i) => {
-      const loader = clientStartingOn(urls[i % 3] as string, urls, { token: adminToken, clientId: `l-${i}`, broadcasts: false });
+      const loader = clientStartingOn(urls[i % 3] as string, urls, {
+        token: adminToken,
+        clientId: `l-${i}`,
+        broadcasts: false,
+      });
       return new TeamLoad(kept(loader), session, 'f', PAUSE_MS);
     });
-    await waitFor(() => loads.every((l) => l.acks.length >= 3), 30_000, 'requests acknowledged in every session');
+    await waitFor(
+      () => loads.every((l) => l.acks.length >= 3),
+      30_000,
+      'requests acknowledged in every session',
+    ).catch((e: unknown) => { console.log(run.nodes.map((n) => n.output().slice(-3000)).join('\n-----\n'), loads.map((l) => l.acks.length)); throw e; });
 
     const frozen = run.nodes.find((n) => parts.some((p) => before.get(p) === n)) as NodeProcess;
     frozen.signal('SIGSTOP');
     const others = run.nodes.filter((n) => n !== frozen);
     await holders(others, parts, TEST_LEASE_MS * 10);
     const frozenAt = Date.now();
-    await waitFor(() => loads.every((l) => l.servedAfter(frozenAt) !== undefined), SERVED_AGAIN_MS * 3, 'served while frozen');
+    await waitFor(
+      () => loads.every((l) => l.servedAfter(frozenAt) !== undefined),
+      SERVED_AGAIN_MS * 3,
+      'served while frozen',
+    );
     frozen.signal('SIGCONT');
-    await waitFor(() => frozen.output().includes('starting over') || frozen.output().includes('lost: lost'), TEST_LEASE_MS * 10, 'the thawed node gives its parts up');
-    await waitFor(() => loads.every((l) => l.acks.length >= 3 + 10), 30_000, 'more requests acknowledged after the thaw');
+    await waitFor(
+      () => frozen.output().includes('starting over') || frozen.output().includes('lost: lost'),
+      TEST_LEASE_MS * 10,
+      'the thawed node gives its parts up',
+    );
+    await waitFor(
+      () => loads.every((l) => l.acks.length >= 3 + 10),
+      30_000,
+      'more requests acknowledged after the thaw',
+    );
     await Promise.all(loads.map((l) => l.stop()));
 
     expect(partWriterProblems(await partEntries(natsUrls))).toEqual([]);
     for (const load of loads) {
       const { teams } = await admin.request({ type: 'session.state' }, { session: load.session });
-      expect(notOnceIn(load.acks.map((a) => a.name), teams.map((t) => t.name))).toEqual([]);
+      expect(
+        notOnceIn(
+          load.acks.map((a) => a.name),
+          teams.map((t) => t.name),
+        ),
+      ).toEqual([]);
     }
   });
 });

@@ -77,7 +77,9 @@ export async function startNode(
     printed += chunk;
     // Whole lines only: a chunk may end inside one.
     const lines = printed.slice(0, printed.lastIndexOf('\n') + 1);
-    const announced = [...lines.matchAll(/^node \S+ (standby|owner|stopped|serving|handed-over|lost):/gm)].map((m) => m[1] as string);
+    const announced = [
+      ...lines.matchAll(/^node \S+ (standby|owner|stopped|serving|handed-over|lost):/gm),
+    ].map((m) => m[1] as string);
     roles.splice(0, roles.length, ...announced);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

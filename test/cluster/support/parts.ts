@@ -19,7 +19,9 @@ export function heldParts(node: NodeProcess): Set<string> {
   if (node.child.exitCode !== null || node.child.signalCode !== null) return held;
   const output = node.output();
   const lines = output.slice(0, output.lastIndexOf('\n') + 1);
-  for (const [, verb, part] of lines.matchAll(/^node \S+ (owner: owns|handed-over: handed|lost: lost) ([^\s,]+)/gm))
+  for (const [, verb, part] of lines.matchAll(
+    /^node \S+ (owner: owns|handed-over: handed|lost: lost) ([^\s,]+)/gm,
+  ))
     if (verb === 'owner: owns') held.add(part as string);
     else held.delete(part as string);
   return held;
@@ -34,7 +36,8 @@ export function holders(
   return waitFor(
     () => {
       const holding = new Map<string, NodeProcess[]>();
-      for (const node of nodes) for (const part of heldParts(node)) holding.set(part, [...(holding.get(part) ?? []), node]);
+      for (const node of nodes)
+        for (const part of heldParts(node)) holding.set(part, [...(holding.get(part) ?? []), node]);
       if (!parts.every((part) => holding.get(part)?.length === 1)) return undefined;
       return new Map(parts.map((part) => [part, (holding.get(part) as NodeProcess[])[0] as NodeProcess]));
     },
