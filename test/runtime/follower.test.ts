@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GLOBAL, partKey, sessionPart, type Part } from '../../src/engine/parts.js';
 import type { ServerMessage } from '../../src/protocol/envelope.js';
 import { partitionIds } from '../../src/cluster/id-partition.js';
+import { replayJournal } from '../../src/runtime/replay.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { MemoryPeer } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
 import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from '../game/support/setup.js';
 import { accepted, fix, HB, north, sealed, teamOf, type TeamView } from '../game/support/world.js';
 import { found, journalLength, removeTempDirs, tempDir, waitFor } from '../helpers/index.js';
-import { FollowerNode, forwardTo, stateText } from './follower-support.js';
+import { FollowerNode, forwardTo, settle, stateText } from './follower-support.js';
 
 /**
  * CLUSTER-18: a runtime that owns some parts steps only those, routes the others' requests, hands each
@@ -39,6 +40,8 @@ const owning =
 type Broadcast = Extract<ServerMessage, { type: 'broadcast' }>;
 const broadcastsOf = (peer: MemoryPeer): Broadcast[] =>
   peer.inbox.all.filter((m): m is Broadcast => m.type === 'broadcast');
+const announcements = (peer: MemoryPeer): string[] =>
+  broadcastsOf(peer).flatMap((m) => (m.event.type === 'announcement' ? [m.event.text] : []));
 
 /** What a connection opened now gets by resuming from the start of every stream it may see. */
 function resumeFromStart(n: FollowerNode, actor: MemoryPeer['actor'], session: number | null): Broadcast[] {
@@ -118,16 +121,13 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     expect(b.stateText()).toBe(a.stateText());
     expect(b.runtime.armedTimers).toBe(0);
     // Every connection on B got what its twin on A got, frame for frame (same seqs, same audience).
-    for (const peer of a.connections()) {
-      const twin = found(
-        b.connections().find((p) => p.id === peer.id),
-        `twin of ${peer.id}`,
-      );
-      expect(broadcastsOf(twin)).toEqual(broadcastsOf(peer));
-    }
+    const twins = b.connections();
+    expect([...twins.keys()]).toEqual([...a.connections().keys()]);
+    for (const [key, peer] of a.connections())
+      expect(broadcastsOf(found(twins.get(key), key))).toEqual(broadcastsOf(peer));
     const locations = (peer: MemoryPeer): number =>
       broadcastsOf(peer).filter((m) => m.event.type === 'location').length;
-    const hiddenFrom = b.connections().find((p) => p.id === `p${String(s.members.get(caught)?.[0])}`);
+    const hiddenFrom = twins.get(`p${String(s.members.get(caught)?.[0])}`);
     expect(locations(found(hiddenFrom, 'a player of the caught team'))).toBeLessThan(locations(b.admin));
     // A resume on B replays what one on A does.
     const admin = { kind: 'admin' } as const;
@@ -155,11 +155,13 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
       [],
     );
 
-    // B takes every part over: a request answered on A, sent again to B, gets A's kept answer (IDEMPOTENCY-1).
+    // B takes every part over: A's game master reconnects to B and sends a request again; it gets A's
+    // kept answer (IDEMPOTENCY-1), and nothing runs again.
     b.owns = () => true;
     b.runtime.ownershipChanged();
-    const again = b.admin.submit(announce, s.session, 'announce');
-    expect(await b.admin.inbox.answer(again)).toEqual(answer);
+    const reconnected = new MemoryPeer(b.runtime, a.admin.id, { kind: 'admin' }, null);
+    const again = reconnected.submit(announce, s.session, 'announce');
+    expect(await reconnected.inbox.answer(again)).toEqual(answer);
     expect(b.stateText()).toBe(before);
     expect(journalLength(dirB)).toBe(journal);
 
@@ -170,5 +172,173 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     const state = reloaded.load();
     reloaded.close();
     expect(stateText(state)).toBe(a.stateText());
+  });
+
+  it('CLUSTER-18: with the sessions split over two nodes, each steps its own, routes the other’s and applies the other’s batches: both converge', async () => {
+    const a = await node('A', owning(GLOBAL, sessionPart(1)));
+    const b = await node('B', owning(sessionPart(2)));
+    a.followers.push(b);
+    b.followers.push(a);
+    a.twins.push(b);
+    a.router = forwardTo(a, b);
+    b.router = forwardTo(b, a);
+    await partitionIds(a.runtime, 'A', 1);
+    // Both sessions are set up through A: session 2's requests go to B and B's answers come back.
+    const s1 = await setUpSession(a, { name: 'Züri', teams: 3, perTeam: 1, config: { numCatchers: 1 } });
+    const s2 = await setUpSession(a, { name: 'Bern', teams: 3, perTeam: 1, config: { numCatchers: 1 } });
+    expect([s1.session, s2.session]).toEqual([1, 2]);
+    const routedByA = new Set(a.routed.map((r) => r.part));
+    expect(routedByA).toEqual(new Set([partKey(sessionPart(2))]));
+    await settle([a, b]);
+
+    // Each node plays its own session's game; session 2 also takes requests through A.
+    const game1 = await startGame(a, s1);
+    const game2 = await startGame(b, s2);
+    for (const [index, team] of s1.teams.entries()) await report(a, s1, team, 100 * index);
+    for (const [index, team] of s2.teams.entries()) await report(index === 0 ? a : b, s2, team, 100 * index);
+    accepted(
+      await a.call({
+        command: {
+          type: 'catch',
+          catcher: game2.catcher,
+          caught: found(game2.runners[0], 'runner'),
+          periodId: 0,
+          override: true,
+        },
+        session: s2.session,
+      }),
+    );
+    accepted(
+      await a.call({
+        command: {
+          type: 'catch',
+          catcher: game1.catcher,
+          caught: found(game1.runners[0], 'runner'),
+          periodId: 0,
+          override: true,
+        },
+        session: s1.session,
+      }),
+    );
+    a.clock.advance(30 * MINUTE);
+    b.clock.advance(30 * MINUTE);
+    await settle([a, b]);
+
+    expect([...a.applied, ...b.applied].every((result) => result.ok)).toBe(true);
+    expect(b.stateText()).toBe(a.stateText());
+    // Each stream's broadcasts, with the same seqs, on both nodes (the two sessions interleave differently).
+    const byStream = (frames: Broadcast[]): Broadcast[] =>
+      [...frames].sort((x, y) => String(x.session).localeCompare(String(y.session)) || x.seq - y.seq);
+    expect(byStream(broadcastsOf(b.admin))).toEqual(byStream(broadcastsOf(a.admin)));
+    const admin = { kind: 'admin' } as const;
+    expect(byStream(resumeFromStart(b, admin, null))).toEqual(byStream(resumeFromStart(a, admin, null)));
+    // Each node's journal replays to its state (DURABILITY-3), though their rows interleave differently.
+    for (const n of [a, b]) expect(replayJournal(n.store)).toMatchObject({ equal: true, refused: [] });
+  });
+
+  it('CLUSTER-18: a turn’s part batches are its steps by part, in first-step order, and together the whole commit', async () => {
+    const a = await node('A', () => true);
+    await partitionIds(a.runtime, 'A', 1);
+    const s1 = await setUpSession(a, { name: 'Züri', teams: 2, perTeam: 1 });
+    const s2 = await setUpSession(a, { name: 'Bern', teams: 2, perTeam: 1 });
+    const loner = accepted<{ id: number }>(
+      await a.call({
+        command: {
+          type: 'player.add',
+          name: 'Loner',
+          passphrase: sealed('loner-secret'),
+          session: s2.session,
+        },
+      }),
+    );
+    const [t1] = s1.teams as [number];
+    const [t2] = s2.teams as [number];
+    const replies = await a.callAll([
+      { command: { type: 'team.rename', team: t1, name: 'One' }, session: s1.session },
+      { command: { type: 'player.edit', id: loner.id, name: 'Lone' } },
+      { command: { type: 'player.forget', player: loner.id }, session: s2.session },
+      { command: { type: 'team.rename', team: t2, name: 'Two' }, session: s2.session },
+      { command: { type: 'team.rename', team: t1, name: 'Uno' }, session: s1.session },
+    ]);
+    for (const reply of replies) accepted(reply);
+    const { batch, parts } = found(a.commits.at(-1), 'the commit');
+    expect(parts.map((p) => p.part)).toEqual(['session:1', 'global', 'session:2']);
+    const commands = (journal: readonly { input: string }[]): string[] =>
+      journal.map((row) => (JSON.parse(row.input) as { command: { type: string } }).command.type);
+    expect(parts.map((p) => commands(p.journal))).toEqual([
+      ['team.rename', 'team.rename'],
+      ['player.edit'],
+      ['player.forget', 'team.rename'],
+    ]);
+    // The union of the parts is the commit, row for row.
+    const sorted = (rows: readonly unknown[]): string[] => rows.map((row) => JSON.stringify(row)).sort();
+    for (const key of ['writes', 'broadcasts', 'journal', 'answers', 'statements'] as const)
+      expect(sorted(parts.flatMap((p): readonly unknown[] => p[key] ?? []))).toEqual(
+        sorted(batch[key] ?? []),
+      );
+    // The redaction's checkpoint counts in its own part's journal: session 2's first row.
+    expect(parts.map((p) => p.checkpoint?.journalIndex)).toEqual([undefined, undefined, 0]);
+    expect(batch.checkpoint?.journalIndex).toBe(2);
+  });
+
+  it('CLUSTER-18: a replicated redaction checkpoints the follower’s journal at its own state, which replays', async () => {
+    const a = await node('A', () => true);
+    const b = await node('B', () => false);
+    a.followers.push(b);
+    const s = await setUpSession(a, { teams: 2, perTeam: 1 });
+    const loner = accepted<{ id: number }>(
+      await a.call({
+        command: {
+          type: 'player.add',
+          name: 'Loner',
+          passphrase: sealed('loner-secret'),
+          session: s.session,
+        },
+      }),
+    );
+    accepted(await a.call({ command: { type: 'player.forget', player: loner.id }, session: s.session }));
+    accepted(
+      await a.call({
+        command: { type: 'team.rename', team: found(s.teams[0], 'team'), name: 'After' },
+        session: s.session,
+      }),
+    );
+    await settle([a, b]);
+    expect(b.stateText()).toBe(a.stateText());
+    expect(b.store.journalBaseSeq()).toBeGreaterThan(0);
+    expect(replayJournal(b.store)).toMatchObject({ equal: true, refused: [] });
+  });
+
+  it('CLUSTER-18: a timer fires only on the owner of its part; a node that takes the part fires the overdue ones at once, in due order, once', async () => {
+    const a = await node('A', () => true);
+    const b = await node('B', () => false);
+    a.followers.push(b);
+    const s = await setUpSession(a, { teams: 2, perTeam: 1 });
+    const announce = (text: string, minutes: number) =>
+      ({ type: 'announcement.schedule', text, at: a.now() + minutes * MINUTE }) as const;
+    accepted(await a.call({ command: announce('second', 10), session: s.session }));
+    accepted(await a.call({ command: announce('first', 5), session: s.session }));
+    await settle([a, b]);
+    expect([a.runtime.armedTimers, b.runtime.armedTimers]).toEqual([2, 0]);
+
+    b.clock.advance(20 * MINUTE);
+    await settle([a, b]);
+    expect(b.routed).toEqual([]);
+    expect(announcements(b.admin)).toEqual([]);
+
+    // A hands the session over: its timers go with it.
+    a.owns = owning(GLOBAL);
+    a.runtime.ownershipChanged();
+    b.owns = owning(sessionPart(s.session));
+    b.runtime.ownershipChanged();
+    expect([a.runtime.armedTimers, b.runtime.armedTimers]).toEqual([0, 2]);
+    b.clock.advance(0);
+    await waitFor(() => announcements(b.admin).length === 2, 5_000, 'the overdue announcements on B');
+    b.clock.advance(60 * MINUTE);
+    a.clock.advance(60 * MINUTE);
+    await settle([a, b]);
+    expect(announcements(b.admin)).toEqual(['first', 'second']);
+    expect(announcements(a.admin)).toEqual([]);
+    expect(b.runtime.armedTimers).toBe(0);
   });
 });
