@@ -48,9 +48,11 @@ export function applyReplicated(item: ReplicaItem, to: ReplicaTargets, turn: Tur
 /** A replicated broadcast as this node logs it: its stream moves to it, its frame is rendered again. */
 function logged(b: ReplicatedBroadcast, to: ReplicaTargets, undo: (() => void)[]): LoggedBroadcast {
   const { stream, seq, at, event } = b;
-  const previous = to.state.streams.get(stream) ?? 0;
+  const previous = to.state.streams.get(stream);
   to.state.streams.set(stream, seq);
-  undo.push(() => to.state.streams.set(stream, previous));
+  undo.push(() =>
+    previous === undefined ? to.state.streams.delete(stream) : to.state.streams.set(stream, previous),
+  );
   const message = encodeLoggedBroadcast({ session: sessionOfStream(stream), seq, at, event });
   const broadcast: LoggedBroadcast = { ...b, message };
   const parsed = JSON.parse(event) as BroadcastEvent;

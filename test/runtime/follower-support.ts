@@ -64,6 +64,7 @@ export class FollowerNode implements GameDriver {
     start: number,
     initial: MutableState,
     public owns: (part: Part) => boolean,
+    busyTimeoutMs?: number,
   ) {
     this.clock = new FakeClock(start);
     this.store = SqliteStore.open(dataDir);
@@ -75,6 +76,7 @@ export class FollowerNode implements GameDriver {
       store: this.store,
       clock: this.clock,
       logger: silent,
+      ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }),
       ownership: {
         owns: (part) => this.owns(part),
         route: (item, part) => {

@@ -1,9 +1,12 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GLOBAL, partKey, sessionPart, type Part } from '../../src/engine/parts.js';
 import type { ServerMessage } from '../../src/protocol/envelope.js';
 import { partitionIds } from '../../src/cluster/id-partition.js';
 import { replayJournal } from '../../src/runtime/replay.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { encodeReplicated } from '../../src/runtime/replicated.js';
+import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import { MemoryPeer } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
 import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from '../game/support/setup.js';
@@ -26,8 +29,13 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-async function node(name: string, owns: (part: Part) => boolean, dir = tempDir()): Promise<FollowerNode> {
-  const created = new FollowerNode(name, dir, START, await demoCatalogueState(), owns);
+async function node(
+  name: string,
+  owns: (part: Part) => boolean,
+  dir = tempDir(),
+  busyTimeoutMs?: number,
+): Promise<FollowerNode> {
+  const created = new FollowerNode(name, dir, START, await demoCatalogueState(), owns, busyTimeoutMs);
   nodes.push(created);
   return created;
 }
@@ -341,4 +349,38 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     expect(announcements(a.admin)).toEqual([]);
     expect(b.runtime.armedTimers).toBe(0);
   });
+
+  it('CLUSTER-18: a replicated batch whose local commit fails is taken back and reported; fed again, it applies', async () => {
+    const a = await node('A', () => true);
+    const dirB = tempDir();
+    const b = await node('B', () => false, dirB, 200);
+    a.followers.push(b);
+    const before = b.stateText();
+    const lock = lockDatabase(dirB);
+    accepted(await a.call({ command: { type: 'session.add', name: 'Zug', timeZone: 'Europe/Zurich' } }));
+    await b.caughtUp();
+    lock.release();
+    expect(b.applied).toMatchObject([{ ok: false, error: expect.any(Error) }]);
+    expect(b.stateText()).toBe(before);
+    expect(broadcastsOf(b.admin)).toEqual([]);
+
+    // The cluster feeds it again (from the log): now it is applied, and announced here.
+    for (const part of found(a.commits.at(-1), 'the commit').parts) b.feed(a, encodeReplicated(part));
+    await b.caughtUp();
+    expect(b.applied.at(-1)).toEqual({ ok: true });
+    expect(b.stateText()).toBe(a.stateText());
+    expect(broadcastsOf(b.admin)).toEqual(broadcastsOf(a.admin));
+  });
 });
+
+/** Another connection takes the database's write lock, so that the node's commits wait for it and fail. */
+function lockDatabase(dir: string): { release: () => void } {
+  const locker = new Database(join(dir, DATABASE_FILE));
+  locker.prepare('BEGIN IMMEDIATE').run();
+  return {
+    release: () => {
+      locker.prepare('ROLLBACK').run();
+      locker.close();
+    },
+  };
+}
