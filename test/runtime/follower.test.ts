@@ -111,7 +111,7 @@ async function playShortGame(n: FollowerNode, s: SessionSetup): Promise<{ caught
 }
 
 describe('[CLUSTER-18] a runtime that owns some parts', () => {
-  it('CLUSTER-18: a node that owns nothing applies the owner’s part batches to the same state, store, broadcasts, resumes and kept answers, and routes its own requests', async () => {
+  it('[CLUSTER-18] a node that owns nothing applies the owner’s part batches to the same state, store, broadcasts, resumes and kept answers, and routes its own requests', async () => {
     const a = await node('A', () => true);
     const dirB = tempDir();
     const b = await node('B', () => false, dirB);
@@ -182,7 +182,7 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     expect(stateText(state)).toBe(a.stateText());
   });
 
-  it('CLUSTER-18: with the sessions split over two nodes, each steps its own, routes the other’s and applies the other’s batches: both converge', async () => {
+  it('[CLUSTER-18] with the sessions split over two nodes, each steps its own, routes the other’s and applies the other’s batches: both converge', async () => {
     const a = await node('A', owning(GLOBAL, sessionPart(1)));
     const b = await node('B', owning(sessionPart(2)));
     a.followers.push(b);
@@ -244,7 +244,7 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     for (const n of [a, b]) expect(replayJournal(n.store)).toMatchObject({ equal: true, refused: [] });
   });
 
-  it('CLUSTER-18: a turn’s part batches are its steps by part, in first-step order, and together the whole commit', async () => {
+  it('[CLUSTER-18] a turn’s part batches are its steps by part, in first-step order, and together the whole commit', async () => {
     const a = await node('A', () => true);
     await partitionIds(a.runtime, 'A', 1);
     const s1 = await setUpSession(a, { name: 'Züri', teams: 2, perTeam: 1 });
@@ -289,7 +289,7 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     expect(batch.checkpoint?.journalIndex).toBe(2);
   });
 
-  it('CLUSTER-18: a replicated redaction checkpoints the follower’s journal at its own state, which replays', async () => {
+  it('[CLUSTER-18] a replicated redaction checkpoints the follower’s journal at its own state, which replays', async () => {
     const a = await node('A', () => true);
     const b = await node('B', () => false);
     a.followers.push(b);
@@ -317,7 +317,7 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     expect(replayJournal(b.store)).toMatchObject({ equal: true, refused: [] });
   });
 
-  it('CLUSTER-18: a timer fires only on the owner of its part; a node that takes the part fires the overdue ones at once, in due order, once', async () => {
+  it('[CLUSTER-18] a timer fires only on the owner of its part; a node that takes the part fires the overdue ones at once, in due order, once', async () => {
     const a = await node('A', () => true);
     const b = await node('B', () => false);
     a.followers.push(b);
@@ -350,7 +350,7 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     expect(b.runtime.armedTimers).toBe(0);
   });
 
-  it('CLUSTER-18: a replicated batch whose local commit fails is taken back and reported; fed again, it applies', async () => {
+  it('[CLUSTER-18] a replicated batch whose local commit fails is taken back and reported; fed again, it applies', async () => {
     const a = await node('A', () => true);
     const dirB = tempDir();
     const b = await node('B', () => false, dirB, 200);
