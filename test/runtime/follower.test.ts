@@ -262,6 +262,8 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     const [t1] = s1.teams as [number];
     const [t2] = s2.teams as [number];
     const replies = await a.callAll([
+      // A read adds nothing to any part's batch.
+      { command: { type: 'team.list' }, session: s2.session },
       { command: { type: 'team.rename', team: t1, name: 'One' }, session: s1.session },
       { command: { type: 'player.edit', id: loner.id, name: 'Lone' } },
       { command: { type: 'player.forget', player: loner.id }, session: s2.session },
