@@ -144,17 +144,24 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     const player = playerOf(s, caught);
     expect(resumeFromStart(b, player, s.session)).toEqual(resumeFromStart(a, player, s.session));
 
-    // B's own requests, of a session and of the global part, go to the router and change nothing here.
+    // B's own requests, of a session and of the global part, and a due timer of the session (as the
+    // engine's own request), go to the router and change nothing here.
+    const timer = found(
+      [...b.state().tables.timer.values()].find((t) => t.session === s.session),
+      'a timer of the session',
+    ).id;
     const before = b.stateText();
     const journal = journalLength(dirB);
     const routedIds = [
       b.admin.submit({ type: 'team.rename', team: caught, name: 'Routed' }, s.session),
       b.admin.submit({ type: 'player.add', name: 'Routed', passphrase: sealed('routed-secret') }),
     ];
-    await waitFor(() => b.routed.length === 2, 5_000, 'B routing its requests');
+    b.runtime.submit({ source: 'system', command: { type: 'timer.fire', timer } });
+    await waitFor(() => b.routed.length === 3, 5_000, 'B routing its requests');
     expect(b.routed.map(({ item, part }) => [item.command.type, part])).toEqual([
       ['team.rename', partKey(sessionPart(s.session))],
       ['player.add', partKey(GLOBAL)],
+      ['timer.fire', partKey(sessionPart(s.session))],
     ]);
     await b.runtime.keptAnswersRead;
     expect(b.stateText()).toBe(before);
