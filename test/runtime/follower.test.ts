@@ -251,53 +251,6 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     for (const n of [a, b]) expect(replayJournal(n.store)).toMatchObject({ equal: true, refused: [] });
   });
 
-  it('[CLUSTER-18] a turn’s part batches are its steps by part, in first-step order, and together the whole commit', async () => {
-    const a = await node('A', () => true);
-    await partitionIds(a.runtime, 'A', 1);
-    const s1 = await setUpSession(a, { name: 'Züri', teams: 2, perTeam: 1 });
-    const s2 = await setUpSession(a, { name: 'Bern', teams: 2, perTeam: 1 });
-    const loner = accepted<{ id: number }>(
-      await a.call({
-        command: {
-          type: 'player.add',
-          name: 'Loner',
-          passphrase: sealed('loner-secret'),
-          session: s2.session,
-        },
-      }),
-    );
-    const [t1] = s1.teams as [number];
-    const [t2] = s2.teams as [number];
-    const replies = await a.callAll([
-      // A read adds nothing to any part's batch.
-      { command: { type: 'team.list' }, session: s2.session },
-      { command: { type: 'team.rename', team: t1, name: 'One' }, session: s1.session },
-      { command: { type: 'player.edit', id: loner.id, name: 'Lone' } },
-      { command: { type: 'player.forget', player: loner.id }, session: s2.session },
-      { command: { type: 'team.rename', team: t2, name: 'Two' }, session: s2.session },
-      { command: { type: 'team.rename', team: t1, name: 'Uno' }, session: s1.session },
-    ]);
-    for (const reply of replies) accepted(reply);
-    const { batch, parts } = found(a.commits.at(-1), 'the commit');
-    expect(parts.map((p) => p.part)).toEqual(['session:1', 'global', 'session:2']);
-    const commands = (journal: readonly { input: string }[]): string[] =>
-      journal.map((row) => (JSON.parse(row.input) as { command: { type: string } }).command.type);
-    expect(parts.map((p) => commands(p.journal))).toEqual([
-      ['team.rename', 'team.rename'],
-      ['player.edit'],
-      ['player.forget', 'team.rename'],
-    ]);
-    // The union of the parts is the commit, row for row.
-    const sorted = (rows: readonly unknown[]): string[] => rows.map((row) => JSON.stringify(row)).sort();
-    for (const key of ['writes', 'broadcasts', 'journal', 'answers', 'statements'] as const)
-      expect(sorted(parts.flatMap((p): readonly unknown[] => p[key] ?? []))).toEqual(
-        sorted(batch[key] ?? []),
-      );
-    // The redaction's checkpoint counts in its own part's journal: session 2's first row.
-    expect(parts.map((p) => p.checkpoint?.journalIndex)).toEqual([undefined, undefined, 0]);
-    expect(batch.checkpoint?.journalIndex).toBe(2);
-  });
-
   it('[CLUSTER-18] a replicated redaction checkpoints the follower’s journal at its own state, which replays', async () => {
     const a = await node('A', () => true);
     const b = await node('B', () => false);
