@@ -9,6 +9,7 @@ import { encodeReplicated } from '../../src/runtime/replicated.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import { MemoryPeer } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
+import { randomGame } from '../game/support/random-game.js';
 import { demoCatalogueState, playerOf, setUpSession, type SessionSetup } from '../game/support/setup.js';
 import { accepted, fix, HB, north, sealed, teamOf, type TeamView } from '../game/support/world.js';
 import { found, journalLength, removeTempDirs, tempDir, waitFor } from '../helpers/index.js';
@@ -249,6 +250,20 @@ describe('[CLUSTER-18] a runtime that owns some parts', () => {
     expect(byStream(resumeFromStart(b, admin, null))).toEqual(byStream(resumeFromStart(a, admin, null)));
     // Each node's journal replays to its state (DURABILITY-3), though their rows interleave differently.
     for (const n of [a, b]) expect(replayJournal(n.store)).toMatchObject({ equal: true, refused: [] });
+  });
+
+  it('[CLUSTER-18] a random game played on the owner ends in the same state on a follower, whose journal replays', async () => {
+    const a = await node('A', () => true);
+    const b = await node('B', () => false);
+    a.followers.push(b);
+    a.twins.push(b);
+    expect(await randomGame(a, 18, 150)).toEqual([]);
+    await settle([a, b]);
+    expect(b.applied.every((result) => result.ok)).toBe(true);
+    expect(b.stateText()).toBe(a.stateText());
+    for (const [key, peer] of a.connections())
+      expect(broadcastsOf(found(b.connections().get(key), key))).toEqual(broadcastsOf(peer));
+    expect(replayJournal(b.store)).toMatchObject({ equal: true, refused: [] });
   });
 
   it('[CLUSTER-18] a replicated redaction checkpoints the follower’s journal at its own state, which replays', async () => {
