@@ -25,10 +25,13 @@ export interface ReplicaTargets {
 }
 
 /**
- * Applies another node's part batch to this copy, as the step that made it changed the owner's (CLUSTER-18):
- * its writes to memory, its streams' positions, the latest locations (RESUME-3) and the answered request
- * ids (IDEMPOTENCY-1), each undoable with the turn; its rows go into the turn's local commit as one span
- * that is not this node's to append. A checkpoint's base is this copy's state after the batch.
+ * Applies another node's part batch to this copy, as the steps that made it changed the owner's
+ * (CLUSTER-18): its writes to memory, its streams' positions and the latest locations (RESUME-3), each
+ * undone with the turn if its commit fails, and the answered request ids (IDEMPOTENCY-1: a filter, so a
+ * key left from a rolled-back batch only costs a store look-up). Its rows go into the turn's local commit
+ * as one span that is not this node's to append. A batch with a checkpoint (DURABILITY-3) checkpoints
+ * this node's journal at the batch's last row, on this copy's state after the batch: replay then starts
+ * after rows whose changes the base already holds.
  */
 export function applyReplicated(item: ReplicaItem, to: ReplicaTargets, turn: TurnBatch): Applied {
   const { batch } = item;
@@ -49,9 +52,11 @@ export function applyReplicated(item: ReplicaItem, to: ReplicaTargets, turn: Tur
 /** A replicated broadcast as this node logs it: its stream moves to it, its frame is rendered again. */
 function logged(b: ReplicatedBroadcast, to: ReplicaTargets, undo: (() => void)[]): LoggedBroadcast {
   const { stream, seq, at, event } = b;
-  const previous = to.state.streams.get(stream) ?? 0;
+  const previous = to.state.streams.get(stream);
   to.state.streams.set(stream, seq);
-  undo.push(() => to.state.streams.set(stream, previous));
+  undo.push(() =>
+    previous === undefined ? to.state.streams.delete(stream) : to.state.streams.set(stream, previous),
+  );
   const message = encodeLoggedBroadcast({ session: sessionOfStream(stream), seq, at, event });
   const broadcast: LoggedBroadcast = { ...b, message };
   const parsed = JSON.parse(event) as BroadcastEvent;

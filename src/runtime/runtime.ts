@@ -340,7 +340,7 @@ export class Runtime {
     const started = performance.now();
     const limit = this.options.maxBatch ?? MAX_BATCH;
     const batch = new TurnBatch();
-    const stepped: Held[] = [];
+    const held: Held[] = [];
     let taken = 0;
     this.store.reading(() => {
       while (taken < limit && this.mailbox.size > 0 && performance.now() - started < TURN_BUDGET_MS) {
@@ -349,7 +349,7 @@ export class Runtime {
         if (item.source === 'replica') {
           const applied = applyReplicated(item, this.replica, batch);
           this.uncommitted.hold(applied);
-          stepped.push(applied);
+          held.push(applied);
           continue;
         }
         const part = partOfItem(item, this.state);
@@ -363,16 +363,16 @@ export class Runtime {
         if (this.uncommitted.mayAnswerNow(step)) this.answerNow(step);
         else {
           this.uncommitted.hold(step);
-          stepped.push(step);
+          held.push(step);
         }
       }
     });
     batch.prune = this.prune.due(this.options.clock.now());
-    if (stepped.length === 0 && batch.empty) {
+    if (held.length === 0 && batch.empty) {
       this.observer.turned(performance.now() - started, taken);
       return;
     }
-    const turn = this.turns.add(stepped, batch.undo, batch.empty);
+    const turn = this.turns.add(held, batch.undo, batch.empty);
     if (!batch.empty) this.commit(turn, batch);
     this.releaseReady();
     this.observer.turned(performance.now() - started, taken);
@@ -401,15 +401,15 @@ export class Runtime {
   private releaseReady(): void {
     const released: [Held, Turn<Held>][] = [];
     for (let turn = this.turns.next(); turn !== undefined; turn = this.turns.next()) {
-      for (const stepped of turn.items) {
-        this.uncommitted.release(stepped);
-        released.push([stepped, turn]);
+      for (const item of turn.items) {
+        this.uncommitted.release(item);
+        released.push([item, turn]);
       }
     }
     const lastPublishing = released.findLastIndex(([{ broadcasts }]) => broadcasts.length > 0);
-    released.forEach(([held, turn], index) => {
-      if ('result' in held) this.release(held, turn, index === lastPublishing);
-      else this.releaseApplied(held, turn, index === lastPublishing);
+    released.forEach(([item, turn], index) => {
+      if ('result' in item) this.release(item, turn, index === lastPublishing);
+      else this.releaseApplied(item, turn, index === lastPublishing);
     });
     this.timers.rearm();
   }

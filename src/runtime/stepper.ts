@@ -30,9 +30,9 @@ export interface Stepped {
 
 /**
  * Runs the pure engine for one inbound item against the live state, with the clock's reading and a fresh
- * seed, applies its writes to memory (undoably) and adds everything its commit needs to the turn's batch:
- * the writes, the sequenced broadcasts, the journal entry replay (and the audit) needs, the step's privacy statements, and the answer kept for IDEMPOTENCY-1,
- * as one span of its part (CLUSTER-18).
+ * seed, applies its writes to memory (undoably) and adds everything its commit needs to the turn's batch,
+ * as one span of the step's part (CLUSTER-18): the writes, the sequenced broadcasts, the journal entry
+ * replay (and the audit) needs, the step's privacy statements, and the answer kept for IDEMPOTENCY-1.
  */
 export class Stepper {
   private readonly random = new RandomPool();

@@ -44,9 +44,10 @@ export class DurableTimers {
    * ownership did not change is left as it is, so one that fired and waits for its step fires once.
    */
   resync(): void {
-    for (const [id, record] of this.records)
-      if (this.owns(id) !== this.scheduler.knows(id))
-        this.scheduler.sync(id, this.owns(id) ? record : undefined);
+    for (const [id, record] of this.records) {
+      const owned = this.owns(id);
+      if (owned !== this.scheduler.knows(id)) this.scheduler.sync(id, owned ? record : undefined);
+    }
     this.scheduler.rearm();
   }
 

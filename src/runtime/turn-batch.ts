@@ -67,6 +67,12 @@ export class TurnBatch implements CommitBatch {
     const checkpoint = this.checkpoint === this.spannedCheckpoint ? undefined : this.checkpoint;
     this.spannedCheckpoint = this.checkpoint;
     const { writes, broadcasts, journal, answers, statements } = this;
+    // A step that added nothing (a read) is no part's: its part gets no batch for it.
+    const last = this.spans.at(-1) ?? START;
+    const added =
+      writes.length + broadcasts.length + journal.length + answers.length + statements.length >
+      last.writes + last.broadcasts + last.journal + last.answers + last.statements;
+    if (!added && checkpoint === undefined) return;
     this.spans.push({
       part,
       writes: writes.length,

@@ -29,7 +29,7 @@ import { waitFor } from '../helpers/index.js';
 const silent = pino({ level: 'silent' });
 
 /** A state as the durability tests compare it: its document, and the streams' positions. */
-export const stateText = (state: MutableState): string =>
+export const stateText = (state: EngineState): string =>
   JSON.stringify([toStateDocument(state), [...state.streams].sort(([a], [b]) => a.localeCompare(b))]);
 
 /**
@@ -64,6 +64,7 @@ export class FollowerNode implements GameDriver {
     start: number,
     initial: MutableState,
     public owns: (part: Part) => boolean,
+    busyTimeoutMs?: number,
   ) {
     this.clock = new FakeClock(start);
     this.store = SqliteStore.open(dataDir);
@@ -75,6 +76,7 @@ export class FollowerNode implements GameDriver {
       store: this.store,
       clock: this.clock,
       logger: silent,
+      ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }),
       ownership: {
         owns: (part) => this.owns(part),
         route: (item, part) => {
@@ -83,7 +85,7 @@ export class FollowerNode implements GameDriver {
         },
       },
     });
-    this.admin = new MemoryPeer(this.runtime, 'admin', { kind: 'admin' }, null);
+    this.admin = new MemoryPeer(this.runtime, `${name}/admin`, { kind: 'admin' }, null);
   }
 
   now(): number {
@@ -107,9 +109,12 @@ export class FollowerNode implements GameDriver {
     return peer;
   }
 
-  /** Every connection, by id: the game master's and the players'. */
-  connections(): MemoryPeer[] {
-    return [this.admin, ...this.players.values()];
+  /** Every connection: the game master's (`admin`) and the players' (`p<id>`). */
+  connections(): Map<string, MemoryPeer> {
+    return new Map([
+      ['admin', this.admin],
+      ...[...this.players].map(([id, peer]) => [`p${id}`, peer] as const),
+    ]);
   }
 
   async call(call: Call): Promise<Reply> {
@@ -135,8 +140,13 @@ export class FollowerNode implements GameDriver {
   }
 
   connectPlayer(player: number, session: number): void {
-    this.players.set(player, new MemoryPeer(this.runtime, `p${player}`, { kind: 'player', player }, session));
+    this.connect(player, session);
     for (const twin of this.twins) twin.connectOnceApplied(this, player, session);
+  }
+
+  private connect(player: number, session: number): void {
+    const peer = new MemoryPeer(this.runtime, `${this.name}/p${player}`, { kind: 'player', player }, session);
+    this.players.set(player, peer);
   }
 
   /**
@@ -145,7 +155,7 @@ export class FollowerNode implements GameDriver {
    */
   private connectOnceApplied(source: FollowerNode, player: number, session: number): void {
     const mark = this.fedBy.get(source) ?? 0;
-    this.waiting.push({ source, mark, connect: () => this.connectPlayer(player, session) });
+    this.waiting.push({ source, mark, connect: () => this.connect(player, session) });
     this.connectWaiting();
   }
 
@@ -269,4 +279,13 @@ class ForwardPeer implements Peer {
   }
 
   close(): void {}
+}
+
+/** Waits until no node writes or applies anything more: every batch made is applied everywhere. */
+export async function settle(nodes: readonly FollowerNode[]): Promise<void> {
+  for (let round = 0; round < 3; round++)
+    for (const n of nodes) {
+      await n.runtime.writer.idle();
+      await n.caughtUp();
+    }
 }
