@@ -8,6 +8,9 @@ import { BATCH_STREAM, LogTrimmedError } from './batch-log.js';
 import type { PartEntry } from './part-log.js';
 import type { PartsWriter } from './parts-writer.js';
 
+/** How long the follower waits before it reads the stream again after its consumer ended. */
+const RETRY_MS = 250;
+
 /**
  * Keeps a node's copy current with the other nodes' parts (CLUSTER-22): it reads the whole batch stream in
  * order, from the copy's position on, as entries arrive, and hands every batch of another writer to the
@@ -53,14 +56,9 @@ export class PartFollower {
   }
 
   /** Follows the stream from the entry after `after` until stopped. */
-  async start(after: number): Promise<void> {
+  start(after: number): void {
     this.handledThrough = after;
-    const consumer = await this.js.consumers.get(BATCH_STREAM, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: after + 1,
-    });
-    this.messages = await consumer.consume();
-    void this.follow(this.messages, after);
+    void this.follow(after);
   }
 
   stop(): void {
@@ -68,19 +66,32 @@ export class PartFollower {
     void this.messages?.close();
   }
 
-  private async follow(messages: ConsumerMessages, after: number): Promise<void> {
+  /**
+   * Reads the stream in order from the entry after `after`, for as long as the node runs. A consumer that
+   * ends or fails (a NATS server gone, the stream's leader moved) is made again from the entry after the
+   * last one taken; a gap (the entries after it were trimmed) or a failed commit is the node's to handle.
+   */
+  private async follow(after: number): Promise<void> {
     let seq = after;
-    try {
-      for await (const message of messages) {
-        // The consumer starts at the first entry still there: a later one means the next was trimmed.
-        if (message.seq !== seq + 1) throw new LogTrimmedError(seq, message.seq);
-        seq = message.seq;
-        await this.take(seq, message.json<PartEntry>());
+    while (!this.stopping) {
+      try {
+        const consumer = await this.js.consumers.get(BATCH_STREAM, {
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: seq + 1,
+        });
+        this.messages = await consumer.consume();
+        for await (const message of this.messages) {
+          // The consumer starts at the first entry still there: a later one means the next was trimmed.
+          if (message.seq !== seq + 1) throw new LogTrimmedError(seq, message.seq);
+          await this.take(message.seq, message.json<PartEntry>());
+          seq = message.seq;
+        }
+      } catch (error) {
+        if (this.stopping) return;
+        if (error instanceof LogTrimmedError) return this.onFailure(error);
+        this.logger.warn({ err: error, after: seq }, 'following the batch log: reading again');
       }
-    } catch (error) {
-      if (this.stopping) return;
-      this.logger.warn({ err: error }, 'following the batch log failed');
-      this.onFailure(error instanceof Error ? error : new Error(String(error)));
+      if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
   }
 

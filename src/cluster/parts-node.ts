@@ -3,7 +3,7 @@ import type { KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import { GLOBAL, partKey, sessionPart, type Part } from '../engine/parts.js';
+import { GLOBAL, partKey, sessionPart } from '../engine/parts.js';
 import type { ServerConfig } from '../server/config.js';
 import type { HttpEnv } from '../server/http-answers.js';
 import { startServer, type RunningServer, type ServerExtras } from '../server/server.js';
@@ -118,9 +118,10 @@ export class PartsNode {
         logger,
       });
       const blobs = await BlobObjects.open(js, cluster.replicas);
-      // Lease requests give up well within the lease time, so that a renewal can be tried again in time.
-      const leaseJs = jetstream(nats, { timeout: Math.min(2_000, cluster.leaseMs / 3) });
-      const kv = await openLeaseBucket(js, leaseJs, { ttlMs: cluster.leaseMs, replicas: cluster.replicas });
+      // The leases' requests take the ordinary timeout: listing the live nodes makes a consumer, which after
+      // a NATS server's loss can take longer than a third of the lease for a while. A renewal that hangs is
+      // no risk: a part not renewed within 80 % of the lease counts as lost anyway (CLUSTER-20).
+      const kv = await openLeaseBucket(js, js, { ttlMs: cluster.leaseMs, replicas: cluster.replicas });
       node = new PartsNode(
         config,
         cluster,
@@ -217,7 +218,7 @@ export class PartsNode {
     this.leases = this.leasesFor(server.url);
     const end = (await this.stream.bounds()).last;
     this.caughtUp = false;
-    await follower.start(cursor);
+    follower.start(cursor);
     void follower.handledUpTo(end).then(() => (this.caughtUp = true));
     this.mirrorTimer = setInterval(
       () => void mirror.fetchMissing().catch(() => undefined),

@@ -5,7 +5,7 @@ import type { ServerExtras } from '../server/server.js';
 import { loadOrCreateSecrets } from '../runtime/secrets.js';
 import type { SecretsOutcome } from './shared-secrets.js';
 import { resolveClusterConfig } from './cluster-config.js';
-import { ClusterNode } from './cluster-node.js';
+import { ClusterNode, type NodeReports } from './cluster-node.js';
 import { PartsNode } from './parts-node.js';
 
 /** What `truinlag serve` needs of a running node, clustered or not. */
@@ -36,8 +36,7 @@ export async function startClusterNode(
   const cluster = resolveClusterConfig(input);
   const logger = pino({ level: config.logLevel, base: { node: cluster.node } }, stderrSink());
   const print = (line: string): boolean => process.stdout.write(`${line}\n`);
-  const start = cluster.ownership === 'parts' ? PartsNode.start : ClusterNode.start;
-  const node = await start(config, cluster, extras, logger, {
+  const reports: NodeReports = {
     role: (role, detail) => print(`node ${cluster.node} ${role}: ${detail}`),
     secrets: (outcome, ms) => {
       print(`node ${cluster.node} secrets: ${SECRETS_DONE[outcome]} (${ms} ms)`);
@@ -46,6 +45,10 @@ export async function startClusterNode(
           `admin token (shown once; every node of the cluster shares it): ${loadOrCreateSecrets(config.dataDir).adminToken}`,
         );
     },
-  });
+  };
+  const node =
+    cluster.ownership === 'parts'
+      ? await PartsNode.start(config, cluster, extras, logger, reports)
+      : await ClusterNode.start(config, cluster, extras, logger, reports);
   return { logger, closed: node.stopped, shutdown: () => node.stop() };
 }

@@ -2,6 +2,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { BatchLog } from '../../../src/cluster/batch-log.js';
 import type { PartEntry } from '../../../src/cluster/part-log.js';
+import type { TruinlagClient } from '../../../src/client/client.js';
+import { TruinlagError } from '../../../src/client/errors.js';
 import { waitFor } from '../../helpers/wait.js';
 import { startNode, TEST_LEASE_MS, type NodeProcess } from './cluster-nodes.js';
 
@@ -27,6 +29,14 @@ export function heldParts(node: NodeProcess): Set<string> {
   return held;
 }
 
+/** A failed wait's error, with the tail of what each node printed (for a failure on a loaded machine). */
+export function withOutputs(nodes: readonly NodeProcess[]): (error: unknown) => never {
+  return (error) => {
+    const printed = nodes.map((n) => `--- ${n.name}\n${n.output().slice(-4_000)}`).join('\n');
+    throw new Error(`${String(error)}\n${printed}`);
+  };
+}
+
 /** Which live node holds each part, once every one of `parts` has exactly one holder. */
 export function holders(
   nodes: readonly NodeProcess[],
@@ -44,17 +54,46 @@ export function holders(
     timeoutMs,
     `one holder for each of ${parts.length} parts`,
     50,
-  ).catch((error: unknown) => {
-    const printed = nodes.map((n) => `--- ${n.name}\n${n.output().slice(-3_000)}`).join('\n');
-    throw new Error(`${String(error)}\n${printed}`);
-  });
+  ).catch(withOutputs(nodes));
 }
 
-/** Every part entry of the batch stream, in order, with its sequence. */
+/**
+ * The names of a session's teams, read through any node. `OWNER_UNAVAILABLE` (the session's lease changing
+ * hands, as after a NATS server's loss) is retryable: it is tried again for up to 30 s.
+ */
+export async function teamNames(admin: TruinlagClient, session: number): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const { teams } = await admin.request({ type: 'session.state' }, { session });
+      return teams.map((t) => t.name);
+    } catch (error) {
+      if (!(error instanceof TruinlagError) || error.code !== 'OWNER_UNAVAILABLE' || Date.now() > deadline)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/**
+ * Every part entry of the batch stream, in order, with its sequence. Patient: after a NATS server's loss a
+ * request can be lost for a while (it is tried again, up to five times).
+ */
 export async function partEntries(urls: string): Promise<{ seq: number; entry: PartEntry }[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readPartEntries(urls);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
+}
+
+async function readPartEntries(urls: string): Promise<{ seq: number; entry: PartEntry }[]> {
   const nc = await connect({ servers: urls.split(',') });
   try {
-    const log = new BatchLog(jetstream(nc), await jetstreamManager(nc));
+    const js = jetstream(nc, { timeout: 5_000 });
+    const log = new BatchLog(js, await jetstreamManager(nc, { timeout: 5_000, checkAPI: false }));
     const entries: { seq: number; entry: PartEntry }[] = [];
     await log.read(0, await log.lastSequence(), (seq, entry) => {
       if ('part' in entry) entries.push({ seq, entry: entry as unknown as PartEntry });
