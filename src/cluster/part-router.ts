@@ -36,7 +36,13 @@ export class PartRouter implements Ownership {
     this.runtime = runtime;
   }
 
+  /**
+   * True for the parts this node holds, and for a session its copy does not know: the engine refuses a
+   * request naming one here (it has nothing of it to change), instead of a forward that finds no owner.
+   */
   owns(part: Part): boolean {
+    if (part.kind === 'session' && this.runtime?.current.tables.session.has(part.session) === false)
+      return true;
     return this.owned.has(partKey(part));
   }
 

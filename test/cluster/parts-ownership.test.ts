@@ -313,4 +313,39 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
       ),
     ).toEqual([]);
   });
+
+  it('[CLUSTER-21] a request for a session whose owner is frozen is answered OWNER_UNAVAILABLE after 10 s; one for a session no node knows is refused at once', async () => {
+    run.nats = await startNatsCluster();
+    const natsUrls = run.nats.urls;
+    const { dirs, adminToken } = clusterDataDirs(2);
+    // A lease far longer than a forward's 10 s deadline: the frozen owner keeps its lease meanwhile.
+    const env = { TRUINLAG_LEASE_MS: '15000' };
+    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls, env)));
+    await holders(run.nodes, ['global'], 60_000);
+    const urls = run.nodes.map((n) => n.url);
+    const setUp = kept(
+      urlClient(urls, { token: adminToken, clientId: 'unavailable-setup', broadcasts: false }),
+    );
+    const sessions: number[] = [];
+    for (let i = 0; i < 4; i++)
+      sessions.push((await setUp.request({ type: 'session.add', name: `U${i}` })).id);
+    const owners = await holders(run.nodes, sessions.map(sessionPartOf), 60_000);
+    const session = sessions.find((s) => owners.get(sessionPartOf(s)) !== owners.get('global'));
+    expect(session).toBeDefined();
+    const frozen = owners.get(sessionPartOf(session as number)) as NodeProcess;
+    const other = run.nodes.find((n) => n !== frozen) as NodeProcess;
+    const client = kept(
+      urlClient([other.url], { token: adminToken, clientId: 'unavailable-client', broadcasts: false }),
+    );
+    await expect(client.request({ type: 'session.state' }, { session: 987_654 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    frozen.signal('SIGSTOP');
+    const sent = Date.now();
+    await expect(client.request({ type: 'team.add', name: 'Frozen' }, { session })).rejects.toMatchObject({
+      code: 'OWNER_UNAVAILABLE',
+    });
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(9_000);
+    frozen.signal('SIGCONT');
+  });
 });

@@ -8,8 +8,13 @@ import { waitFor } from '../../helpers/wait.js';
 import { startNode, TEST_LEASE_MS, type NodeProcess } from './cluster-nodes.js';
 
 /** A node of a cluster whose parts are owned apart (`--ownership parts`, CLUSTER-22). */
-export function startPartsNode(name: string, dataDir: string, natsUrls: string): Promise<NodeProcess> {
-  return startNode(name, dataDir, natsUrls, { TRUINLAG_OWNERSHIP: 'parts' });
+export function startPartsNode(
+  name: string,
+  dataDir: string,
+  natsUrls: string,
+  env: Record<string, string> = {},
+): Promise<NodeProcess> {
+  return startNode(name, dataDir, natsUrls, { TRUINLAG_OWNERSHIP: 'parts', ...env });
 }
 
 /**
