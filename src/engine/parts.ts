@@ -1,7 +1,7 @@
 import { COMMANDS, type CommandType } from '../protocol/commands/index.js';
 import type { PictureTarget } from '../protocol/pictures.js';
 import type { StepInput } from './step.js';
-import type { EngineState, SessionRecord, TableName, Tables, Write } from './state.js';
+import type { EngineState, PendingBroadcast, SessionRecord, TableName, Tables, Write } from './state.js';
 
 /**
  * The parts of the state (CLUSTER-11, docs/cluster.md "Per-session ownership"): the global part
@@ -28,12 +28,18 @@ export function partOfKey(key: string): Part {
 }
 
 /**
- * The commands whose steps may write outside their own part, and why: none (CLUSTER-17: erasure is
- * `player.forget` in each session, then the global `player.erase`). Every command writes only the part it
- * runs in; the test over every command (test/engine/parts.test.ts) refuses any step that crosses without
- * an entry here, and any entry that no step of its corpus needs.
+ * The commands whose steps may touch a part besides their own, and why. No step writes a record of
+ * another part (CLUSTER-17: erasure is `player.forget` in each session, then the global `player.erase`);
+ * two global steps still broadcast on a session's stream, which numbers the broadcast in that session's
+ * part. The test over every command (test/engine/parts.test.ts) refuses any step that crosses without an
+ * entry here, and any entry that no step of its corpus needs.
  */
-export const CROSS_PART: { readonly [T in CommandType]?: string } = {};
+export const CROSS_PART: { readonly [T in CommandType]?: string } = {
+  // A broadcast is numbered on its stream by whoever steps it: these global steps number a session's
+  // stream, which the session's holder numbers too (with per-session ownership, two nodes; CLUSTER-22).
+  'session.edit': "announces the new name on the session's stream",
+  'picture.processed': "announces a player's new profile picture on the player's session's stream",
+};
 
 /** The part a step runs in and the command that decides it (CLUSTER-11). */
 export interface StepPart {
@@ -57,6 +63,12 @@ export function partOfStep(input: StepInput, before: EngineState): StepPart {
     if (timer !== undefined) return { part: partOfTimer(timer), command: timer.command.type };
   }
   if (command.type === 'session.edit') return { part: GLOBAL, command: command.type };
+  // A player's ping with a text is broadcast on the player's session's stream only (PING-2).
+  if (command.type === 'ping' && command.text !== undefined && input.actor.kind === 'player') {
+    const session = before.tables.player.get(input.actor.player)?.session;
+    if (session !== undefined && session !== null)
+      return { part: sessionPart(session), command: command.type };
+  }
   if (command.type === 'picture.processed')
     return { part: partOfPictureTarget(command.target, before), command: command.type };
   const scope = COMMANDS.get(command.type)?.scope;
@@ -104,9 +116,13 @@ export function crossings(
   input: StepInput,
   writes: readonly Write[],
   before: EngineState,
+  broadcasts: readonly PendingBroadcast[] = [],
 ): { readonly step: StepPart; readonly outside: Part[]; readonly allowed: boolean } {
   const step = partOfStep(input, before);
-  const outside = partsOfWrites(writes, before).filter((p) => partKey(p) !== partKey(step.part));
+  // A broadcast is logged on its stream with the stream's next number: the stream's part numbers it.
+  const streams = broadcasts.map((b) => (b.session === null ? GLOBAL : sessionPart(b.session)));
+  const touched = new Map([...partsOfWrites(writes, before), ...streams].map((p) => [partKey(p), p]));
+  const outside = [...touched.values()].filter((p) => partKey(p) !== partKey(step.part));
   return { step, outside, allowed: CROSS_PART[step.command] !== undefined };
 }
 
