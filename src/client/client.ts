@@ -354,8 +354,8 @@ export class TruinlagClient {
   /**
    * Whether a connection-level error refuses the hello itself (a bad or ended token, another protocol, an
    * app too old for the server, a hello that is not valid): saying hello again would be refused again.
-   * An unanswered hello is the only frame this client sends without a request id that the server
-   * can read (a caller's request id is checked before sending), so a MALFORMED without one refuses it.
+   * Every other frame this client sends carries a request id the server can read (a caller's id is
+   * checked before sending), so a MALFORMED without an id while a hello is unanswered refuses that hello.
    */
   private refusesHello(code: ErrorCode): boolean {
     return HELLO_REFUSALS.has(code) || (code === 'MALFORMED' && this.helloUnanswered);
