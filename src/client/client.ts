@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION, TRUINLAG_VERSION } from '../protocol/version.js';
 import { AsyncQueue } from './broadcast-stream.js';
 import { TruinlagError } from './errors.js';
 import type { ConnectionState } from './connection-state.js';
+import { helloOptionsProblem, requestIdProblem } from './option-checks.js';
 import type { ClientOptions, RequestOptions } from './options.js';
 import { RatePacer } from './rate-pacer.js';
 import type { ClientTransport } from './transport.js';
@@ -45,6 +46,8 @@ export class TruinlagClient {
   private welcomed = false;
   /** Whether the current connection's hello asked to resume (`since`). */
   private resuming = false;
+  /** Whether the last hello sent has had no welcome yet: a MALFORMED without an id now refuses it. */
+  private helloUnanswered = false;
   private closed = false;
   private nextId = 1;
   private attempt = 0;
@@ -55,7 +58,7 @@ export class TruinlagClient {
   private welcomeWaiters: { resolve: (w: Welcome) => void; reject: (e: Error) => void }[] = [];
   /** The token the next hello carries: the `token` option, then whatever `login` got. */
   private currentToken: string | undefined;
-  /** Set when the server refused the hello itself (a bad token): reconnecting cannot help. */
+  /** Set when the server refused the hello itself (a bad token, an invalid hello): reconnecting cannot help. */
   private refusal: TruinlagError | undefined;
   /** Resolves with the server's welcome on the first successful handshake. */
   readonly ready: Promise<Welcome>;
@@ -63,12 +66,15 @@ export class TruinlagClient {
 
   /**
    * Use `connect` (from `truinlag/client` or `truinlag/client/browser`), which picks the transport.
-   * `openTransport` makes a new connection for each (re)connect.
+   * `openTransport` makes a new connection for each (re)connect. Throws a MALFORMED TruinlagError for
+   * options the server would refuse the hello for (PROTOCOL-9), such as a `clientId` of the wrong length.
    */
   constructor(
     private readonly openTransport: () => ClientTransport,
     private readonly options: ClientOptions = {},
   ) {
+    const problem = helloOptionsProblem(options);
+    if (problem !== undefined) throw problem;
     this.clientId = options.clientId ?? `c-${randomHex(12)}`;
     this.currentToken = options.token;
     for (const [stream, seq] of Object.entries(options.since ?? {})) this.lastSeq.set(stream, seq);
@@ -83,6 +89,8 @@ export class TruinlagClient {
    */
   request<C extends AnyCommandInput>(command: C, options: RequestOptions = {}): Promise<ResultOf<C['type']>> {
     if (this.closed) return Promise.reject(TruinlagError.client('CLOSED'));
+    const badId = options.id === undefined ? undefined : requestIdProblem(options.id);
+    if (badId !== undefined) return Promise.reject(badId);
     const id = options.id ?? this.newRequestId();
     const inFlight = this.pending.get(id);
     if (inFlight !== undefined) return inFlight.answer as Promise<ResultOf<C['type']>>;
@@ -249,6 +257,7 @@ export class TruinlagClient {
   private sayHello(transport: ClientTransport): void {
     const since = this.since;
     this.resuming = this.lastSeq.size > 0;
+    this.helloUnanswered = true;
     transport.send(
       JSON.stringify({
         type: 'hello',
@@ -290,6 +299,7 @@ export class TruinlagClient {
         // only: the requests in flight were already sent on this connection.
         const fresh = !this.welcomed;
         this.welcomed = true;
+        this.helloUnanswered = false;
         this.attempt = 0;
         this.welcome = message;
         // A fresh start begins at the streams' current positions, so that everything after them can be
@@ -328,16 +338,27 @@ export class TruinlagClient {
           this.refusedOrSettled(message.id, error);
           return;
         }
-        // The hello itself was refused (a bad or ended token, another protocol, an app too old for the
-        // server): the server closes, and saying hello again would be refused again.
-        if (HELLO_REFUSALS.has(message.error.code)) {
+        if (this.refusesHello(message.error.code)) {
           this.refusal = error;
           this.rejectWelcomeWaiters(error);
+          // The server keeps the connection open after a hello that is not valid (PROTOCOL-9): the client
+          // ends it, and gives up with the server's error as for any refused hello.
+          this.transport?.close();
         }
         if (!this.welcomed) this.firstWelcome?.reject(error);
         return;
       }
     }
+  }
+
+  /**
+   * Whether a connection-level error refuses the hello itself (a bad or ended token, another protocol, an
+   * app too old for the server, a hello that is not valid): saying hello again would be refused again.
+   * Every other frame this client sends carries a request id the server can read (a caller's id is
+   * checked before sending), so a MALFORMED without an id while a hello is unanswered refuses that hello.
+   */
+  private refusesHello(code: ErrorCode): boolean {
+    return HELLO_REFUSALS.has(code) || (code === 'MALFORMED' && this.helloUnanswered);
   }
 
   /** Delivers each broadcast once: anything at or below the stream's last seen number is a repeat. */

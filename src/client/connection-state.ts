@@ -10,8 +10,8 @@ import type { TruinlagError } from './errors.js';
  * - `closed`: an open connection was lost, or the client stopped. `reason` says why (`DISCONNECTED`, or
  *   `CLOSED` after `close()`, or the server's refusal of the hello: `UNAUTHORISED` for a bad or ended
  *   token, `VERSION_MISMATCH`, `CLIENT_TOO_OLD` when the server needs a newer client: `details.minimum`
- *   names the oldest it accepts, and the app should update, or reload); `reconnecting` says whether a
- *   `connecting` follows.
+ *   names the oldest it accepts, and the app should update, or reload; `MALFORMED` for a hello that is
+ *   not valid, `details.issues` naming what); `reconnecting` says whether a `connecting` follows.
  */
 export type ConnectionState =
   | { readonly status: 'connecting'; readonly attempt: number }

@@ -10,6 +10,8 @@ export interface ClientOptions {
   /**
    * Stable client identity (8–64 chars) for idempotent re-sends (IDEMPOTENCY-2): an app that keeps its requests
    * across reloads (an offline outbox) persists it and passes it again. A random one per client by default.
+   * A `clientId`, `token` (1–200 chars) or `appName` of another length makes `connect` throw a MALFORMED
+   * TruinlagError at once, naming the option (PROTOCOL-9).
    */
   readonly clientId?: string | undefined;
   /**
@@ -61,7 +63,8 @@ export interface RequestOptions {
   /** The session for a session-scoped command (default: the client's option, else the welcome's). */
   readonly session?: number | undefined;
   /**
-   * The request id (1–128 chars; default: a new `newRequestId()`). An outbox that stored an action under
+   * The request id (1–128 chars, else the request rejects at once with MALFORMED; default: a new
+   * `newRequestId()`). An outbox that stored an action under
    * its id re-sends it under that id after a reload, with the same `clientId`: the server then applies it
    * at most once and answers with the first response (IDEMPOTENCY-1). Asking again for an id this client is still
    * waiting on returns that same pending answer.

@@ -51,7 +51,11 @@ export function decodeClientMessage(
   const hidden = mayHideKeys(text) ? hiddenKeyPath(raw, []) : undefined;
   if (hidden !== undefined) return fail(unrecognisedKey(hidden), id);
   const envelope = clientMessageSchema.safeParse(raw);
-  if (!envelope.success) return fail(schemaError(envelope.error, 'The message envelope is invalid.'), id);
+  if (!envelope.success) {
+    // A hello says so, so that its sender knows it is not welcome until it sends a valid one (PROTOCOL-9).
+    const what = isHello(raw) ? 'The hello is invalid.' : 'The message envelope is invalid.';
+    return fail(schemaError(envelope.error, what), id);
+  }
   const message = envelope.data;
   if (message.type === 'hello') return { ok: true, message: { kind: 'hello', hello: message } };
   const schema = schemaOfCommand(message.command.type);
@@ -115,6 +119,10 @@ function unrecognisedKey(path: string[]): ProtocolError {
 
 function fail(error: ProtocolError, id: string | null): DecodeResult {
   return { ok: false, error, id };
+}
+
+function isHello(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && 'type' in raw && raw.type === 'hello';
 }
 
 function recoverRequestId(raw: unknown): string | null {

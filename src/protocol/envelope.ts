@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { broadcastEventSchema } from './broadcasts.js';
 import { idSchema } from './entities.js';
 import { protocolErrorSchema } from './errors.js';
-import { MAX_RESUME_STREAMS } from './version.js';
+import { ENVELOPE_TEXT_LIMITS as LIMITS, MAX_RESUME_STREAMS } from './version.js';
 
 /** A request id is chosen by the client; responses carry it back (PROTOCOL-2). */
-export const requestIdSchema = z.string().min(1).max(128);
+export const requestIdSchema = z.string().min(LIMITS.requestId.min).max(LIMITS.requestId.max);
 
 /** A broadcast stream: `global`, or a session id written as a decimal string. */
 export const streamKeySchema = z.string().regex(/^(global|[1-9][0-9]*)$/);
@@ -31,7 +31,7 @@ export const versionSchema = z
  * from, which the server compares with the oldest version it accepts.
  */
 export const appSchema = z.strictObject({
-  name: z.string().min(1).max(64),
+  name: z.string().min(LIMITS.appName.min).max(LIMITS.appName.max),
   version: versionSchema,
 });
 export type App = z.infer<typeof appSchema>;
@@ -41,9 +41,9 @@ export const helloSchema = z.strictObject({
   type: z.literal('hello'),
   protocol: z.number().int(),
   /** A stable id the client keeps across reconnects; request ids are unique per client (IDEMPOTENCY-2). */
-  client: z.string().min(8).max(64).optional(),
+  client: z.string().min(LIMITS.clientId.min).max(LIMITS.clientId.max).optional(),
   /** An admin or player token. The local socket is admin without one. */
-  token: z.string().min(1).max(200).optional(),
+  token: z.string().min(LIMITS.token.min).max(LIMITS.token.max).optional(),
   /** Resume: for each stream, the last sequence number the client has (RESUME-2). */
   since: z
     .record(streamKeySchema, z.number().int().nonnegative())

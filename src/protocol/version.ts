@@ -31,3 +31,18 @@ export const MAX_JSON_DEPTH = 16;
 
 /** Most values (object members and array items) in one client frame (LIMIT-2). */
 export const MAX_JSON_VALUES = 10_000;
+
+/**
+ * Lengths, in characters, of the texts a hello and a request envelope carry: the schemas use them, and so
+ * does the client library, which checks its options against them before it connects (PROTOCOL-9).
+ */
+export const ENVELOPE_TEXT_LIMITS = {
+  /** The hello's `client`: a stable client id (IDEMPOTENCY-2). */
+  clientId: { min: 8, max: 64 },
+  /** The hello's `token`. */
+  token: { min: 1, max: 200 },
+  /** The hello's `app.name` (PROTOCOL-7). */
+  appName: { min: 1, max: 64 },
+  /** A request's `id` (PROTOCOL-2). */
+  requestId: { min: 1, max: 128 },
+} as const;
