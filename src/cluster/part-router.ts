@@ -37,12 +37,12 @@ export class PartRouter implements Ownership {
   }
 
   /**
-   * True for the parts this node holds, and for a session its copy does not know: the engine refuses a
-   * request naming one here (it has nothing of it to change), instead of a forward that finds no owner.
+   * True for the parts this node holds, and, when it holds the global part, for a session its copy does
+   * not know: the global part's holder knows every session, so its engine refuses a request naming none.
    */
   owns(part: Part): boolean {
     if (part.kind === 'session' && this.runtime?.current.tables.session.has(part.session) === false)
-      return true;
+      return this.owned.has(partKey(GLOBAL));
     return this.owned.has(partKey(part));
   }
 

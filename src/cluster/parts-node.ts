@@ -229,13 +229,19 @@ export class PartsNode {
 
   /**
    * Where a request of `part` goes: the holder the leases knew at their last look, then, when the request
-   * is tried again (the holder may have changed), the holder the bucket names now.
+   * is tried again (the holder may have changed), the holder the bucket names now. A session no node holds
+   * (one this node's copy does not know yet, or none at all) goes to the global part's holder: it knows
+   * every session, refuses a request naming none (its engine answers), and for a session not yet claimed
+   * answers `NOT_OWNER`, so that the request is tried again.
    */
   private ownerLookup(part: string): () => Promise<LeaseHolder | undefined> {
     let tries = 0;
+    const global = partKey(GLOBAL);
     return async () => {
       const known = tries++ === 0 ? this.leases?.holderOf(part) : undefined;
-      return known ?? (await this.leases?.lookUp(part));
+      const holder = known ?? (await this.leases?.lookUp(part));
+      if (holder !== undefined || part === global) return holder;
+      return this.leases?.holderOf(global) ?? (await this.leases?.lookUp(global));
     };
   }
 
