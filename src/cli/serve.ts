@@ -3,6 +3,7 @@ import { resolveServerConfig, type ServerConfig, type ServerConfigInput } from '
 import type { RunningServer, ServerExtras } from '../server/server.js';
 import { startIntegrityCheck } from '../store/integrity-check.js';
 import { StartRefusal } from '../store/start-refusal.js';
+import { PortInUse } from '../transport/ws-server.js';
 import { CliError } from './connection.js';
 
 const FORCE_EXIT_MS = 10_000;
@@ -53,7 +54,9 @@ export async function serve(input: ServerConfigInput, cluster?: ClusterInput): P
 
 /** A refused data directory is the user's to fix: its message, under its own code, without a trace. */
 function refusalAsCliError(error: unknown): never {
-  throw error instanceof StartRefusal ? new CliError(error.code, error.message) : error;
+  if (error instanceof StartRefusal || error instanceof PortInUse)
+    throw new CliError(error.code, error.message);
+  throw error;
 }
 
 /** Prints where the server listens (and, on first start, the admin token). */

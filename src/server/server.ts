@@ -155,7 +155,12 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
   prepareUploadFolder(uploadFolder);
   const dropped = store.dropBlobsExcept(storedBlobKeys(runtime.current));
   if (dropped > 0) logger.info({ blobs: dropped }, 'dropped picture bytes no picture names');
-  const address = await ws.listen();
+  const address = await ws.listen().catch(async (error: unknown) => {
+    // Nothing was served yet: close what is open, so that the caller can report and exit.
+    await unix.close();
+    await runtime.shutdown();
+    throw error;
+  });
   const url = `ws://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, socket: config.socketPath, data: config.dataDir }, 'truinlag listening');
 

@@ -24,6 +24,17 @@ export interface WsServerOptions {
  * heartbeat pings every client each `heartbeatMs`; a client that has not answered the previous ping is
  * closed as dead (CLOSE_CODES.DEAD).
  */
+/** The WebSocket's port is taken: another server (maybe another truinlag) listens there. */
+export class PortInUse extends Error {
+  override readonly name = 'PortInUse';
+  readonly code = 'PORT_IN_USE';
+  constructor(host: string, port: number) {
+    super(
+      `Port ${port} on ${host} is in use: another server listens there. Stop it, or choose another port with --port (0: any free port) or TRUINLAG_PORT.`,
+    );
+  }
+}
+
 export class WsTransport {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -39,12 +50,18 @@ export class WsTransport {
     // ws refuses frames past maxPayload by closing (1009); below it, our own limit answers TOO_LARGE.
     this.wss = new WebSocketServer({ server: this.http, maxPayload: MAX_FRAME_BYTES * 4 });
     this.wss.on('connection', (socket, req) => this.admit(socket, req));
+    // ws repeats the HTTP server's errors on itself: they are the HTTP server's, handled in `listen`.
+    this.wss.on('error', () => undefined);
   }
 
+  /** Listens; a port another process holds is refused with `PortInUse`, which names it (OPS-5). */
   async listen(): Promise<AddressInfo> {
+    const { host, port } = this.options;
     await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.options.port, this.options.host, () => resolve());
+      this.http.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new PortInUse(host, port) : error),
+      );
+      this.http.listen(port, host, () => resolve());
     });
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();

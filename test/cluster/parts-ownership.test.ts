@@ -314,7 +314,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     ).toEqual([]);
   });
 
-  it('[CLUSTER-21] a request for a session whose owner is frozen is answered OWNER_UNAVAILABLE after 10 s; one for a session no node knows is refused by the global part's holder', async () => {
+  it('[CLUSTER-21] a request for a session whose owner is frozen is answered OWNER_UNAVAILABLE after 10 s; one for a session no node knows is refused by the global part’s holder', async () => {
     run.nats = await startNatsCluster();
     const natsUrls = run.nats.urls;
     const { dirs, adminToken } = clusterDataDirs(2);

@@ -10,6 +10,8 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
@@ -155,5 +157,21 @@ describe('[DURABILITY-6] damaged secret files refuse the start', { timeout: CHIL
     const { code, stderr } = await serve(damaged((dir) => writeFileSync(join(dir, 'secret.key'), 'abc')));
     expect(code).toBe(1);
     expect(stderr).toMatch(/secret\.key is damaged/);
+  });
+});
+
+describe('[OPS-5] a port in use', { timeout: CHILD_PROCESS_TEST_MS }, () => {
+  it('exits 1 naming the port and what to do, not with a crash', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const run = await runCli(['serve', '--port', String(port), '--data', tempDir()], { timeoutMs: 60_000 });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`PORT_IN_USE: Port ${port} on 127.0.0.1 is in use`);
+      expect(run.stderr).not.toContain('Unhandled');
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 });
