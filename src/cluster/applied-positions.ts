@@ -38,11 +38,13 @@ export class AppliedPositions {
   private readonly applied = new Map<string, number>();
   /** Per part, the waits still short of it: each wanted position with its wait, in that order. */
   private readonly waiting = new Map<string, { readonly at: number; readonly waiter: Waiter }[]>();
+  /** Every entry of the log up to here is in the copy: every part is applied at least this far. */
+  private everywhere = 0;
   private stopped = false;
 
   /** How far the copy has applied `part` (0: nothing yet). */
   position(part: Part): number {
-    return this.applied.get(partKey(part)) ?? 0;
+    return this.positionOf(partKey(part));
   }
 
   /** The copy has applied `part` up to `position` (an older position changes nothing). */
@@ -50,6 +52,24 @@ export class AppliedPositions {
     const key = partKey(part);
     if (position <= (this.applied.get(key) ?? 0)) return;
     this.applied.set(key, position);
+    this.settleUpTo(key, position);
+  }
+
+  /**
+   * The copy holds every entry of the log up to `position` (the follower's contiguous position, also after
+   * a restart, when no entry of a part may come for a while): every part counts as applied that far.
+   */
+  advanceEverywhere(position: number): void {
+    if (position <= this.everywhere) return;
+    this.everywhere = position;
+    for (const key of [...this.waiting.keys()]) this.settleUpTo(key, position);
+  }
+
+  private positionOf(key: string): number {
+    return Math.max(this.applied.get(key) ?? 0, this.everywhere);
+  }
+
+  private settleUpTo(key: string, position: number): void {
     const queue = this.waiting.get(key);
     if (queue === undefined) return;
     let reached = 0;
@@ -61,7 +81,8 @@ export class AppliedPositions {
 
   /** The applied positions of `parts` (default: of every part applied so far), for a request's `after`. */
   snapshot(parts?: readonly Part[]): Positions {
-    if (parts === undefined) return Object.fromEntries(this.applied);
+    if (parts === undefined)
+      return Object.fromEntries([...this.applied.keys()].map((key) => [key, this.positionOf(key)]));
     return Object.fromEntries(parts.map((part) => [partKey(part), this.position(part)]));
   }
 
@@ -71,7 +92,7 @@ export class AppliedPositions {
    */
   waitFor(positions: Positions, timeoutMs: number): Promise<void> {
     if (this.stopped) return Promise.reject(new PositionsNotReached('stopped', this.missing(positions)));
-    const short = Object.entries(positions).filter(([key, at]) => (this.applied.get(key) ?? 0) < at);
+    const short = Object.entries(positions).filter(([key, at]) => this.positionOf(key) < at);
     if (short.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { wanted: positions, unmet: short.length, resolve, reject };
@@ -118,7 +139,7 @@ export class AppliedPositions {
   private missing(positions: Positions): PositionsNotReached['missing'] {
     return Object.fromEntries(
       Object.entries(positions)
-        .map(([key, wanted]) => [key, { wanted, applied: this.applied.get(key) ?? 0 }] as const)
+        .map(([key, wanted]) => [key, { wanted, applied: this.positionOf(key) }] as const)
         .filter(([, { wanted, applied }]) => applied < wanted),
     );
   }

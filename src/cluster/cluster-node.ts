@@ -1,26 +1,26 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { partitionIds } from './id-partition.js';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../server/config.js';
 import { startServer, type RunningServer, type ServerExtras } from '../server/server.js';
 import { CommitWriter } from '../store/commit-writer.js';
 import { PeriodTracker } from '../store/period-rows.js';
 import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
-import { BatchLog, ensureBatchStream, FencedError } from './batch-log.js';
+import { FencedError, type BatchLog } from './batch-log.js';
 import { BlobMirror } from './blob-mirror.js';
-import { BLOB_BUCKET, BlobObjects } from './blob-objects.js';
+import { BLOB_BUCKET, type BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
+import { connectToNats, joinCluster } from './cluster-join.js';
 import { ClusterStore } from './cluster-store.js';
 import { ClusterWriter } from './cluster-writer.js';
 import { ENGINE_LEASE_KEY, Lease, type LeaseHolder } from './engine-lease.js';
-import { setUpPatiently } from './jetstream-errors.js';
 import { ConnectionRelay } from './connection-relay.js';
 import { LeftoverSweeper } from './leftover-sweeper.js';
 import { LocalReplica, positionOf } from './local-replica.js';
 import { RelayHost } from './relay-host.js';
-import { joinSharedSecrets, type SecretsOutcome } from './shared-secrets.js';
-import { SharedSnapshots } from './shared-snapshots.js';
+import type { SecretsOutcome } from './shared-secrets.js';
+import type { SharedSnapshots } from './shared-snapshots.js';
 import { SNAPSHOT_BUCKET } from './snapshot-store.js';
 import type { Snapshotter } from './snapshotter.js';
 import { StandbyServer } from './standby-server.js';
@@ -100,23 +100,10 @@ export class ClusterNode {
     logger: Logger,
     reports: NodeReports,
   ): Promise<ClusterNode> {
-    const nats = await connect({
-      servers: [...cluster.servers],
-      name: `truinlag-${cluster.node}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    });
+    const nats = await connectToNats(cluster);
     let node: ClusterNode | undefined;
     try {
-      const jsm = await jetstreamManager(nats);
-      await setUpPatiently(() => ensureBatchStream(jsm, cluster.replicas));
-      const js = jetstream(nats, { timeout: 5_000 });
-      const joining = performance.now();
-      const outcome = await joinSharedSecrets(nats, config.dataDir, cluster.replicas);
-      reports.secrets(outcome, Math.round(performance.now() - joining));
-      const log = new BatchLog(js, jsm);
-      const snapshots = await SharedSnapshots.open(js, log, { ...cluster, dataDir: config.dataDir, logger });
-      const blobs = await BlobObjects.open(js, cluster.replicas);
+      const { js, stream: log, snapshots, blobs } = await joinCluster(nats, config, cluster, logger, reports);
       node = new ClusterNode(
         config,
         cluster,

@@ -1,6 +1,6 @@
 import { responseSchema } from '../protocol/envelope.js';
-import type { FrameKind, Peer } from '../runtime/peer.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { AnswerPeer } from './answer-peer.js';
 
 /**
  * Switches a cluster owner's state to the `per-session` id space before it serves (CLUSTER-16), so that
@@ -14,7 +14,7 @@ import type { Runtime } from '../runtime/runtime.js';
  */
 export async function partitionIds(runtime: Runtime, node: string, term: number): Promise<void> {
   if (runtime.current.idSpace === 'per-session') return;
-  const peer = new SwitchPeer(`ids.partition/${node}`);
+  const peer = new AnswerPeer(`ids.partition/${node}`, { kind: 'system' });
   runtime.attach(peer);
   try {
     runtime.submit({
@@ -29,30 +29,5 @@ export async function partitionIds(runtime: Runtime, node: string, term: number)
       throw new Error(`ids.partition was refused: ${answer.error.code} ${answer.error.message}`);
   } finally {
     runtime.detach(peer);
-  }
-}
-
-/** The switch's connection: the engine itself, answered once, no broadcasts. */
-class SwitchPeer implements Peer {
-  readonly actor = { kind: 'system' } as const;
-  readonly session = null;
-  readonly broadcasts = false;
-  readonly response: Promise<string>;
-  private answered: (frame: string) => void = () => undefined;
-  private closed: (error: Error) => void = () => undefined;
-
-  constructor(readonly id: string) {
-    this.response = new Promise((resolve, reject) => {
-      this.answered = resolve;
-      this.closed = reject;
-    });
-  }
-
-  send(frame: string, kind: FrameKind): void {
-    if (kind === 'response') this.answered(frame);
-  }
-
-  close(_code: number, reason: string): void {
-    this.closed(new Error(`The runtime closed the switch's connection: ${reason}`));
   }
 }

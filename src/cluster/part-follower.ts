@@ -58,6 +58,8 @@ export class PartFollower {
   /** Follows the stream from the entry after `after` until stopped. */
   start(after: number): void {
     this.handledThrough = after;
+    // The copy holds every entry up to its position: a part with no entry since is applied that far.
+    this.applied.advanceEverywhere(after);
     void this.follow(after);
   }
 
@@ -117,6 +119,7 @@ export class PartFollower {
   private handle(part: string, seq: number): void {
     this.handledThrough = seq;
     this.applied.advance(partOfKey(part), seq);
+    this.applied.advanceEverywhere(seq);
     for (let i = this.handledWaiters.length - 1; i >= 0; i--) {
       const waiter = this.handledWaiters[i];
       if (waiter !== undefined && waiter.seq <= seq) {

@@ -3,8 +3,8 @@ import { GLOBAL, partKey, type Part } from '../engine/parts.js';
 import { encodeFailure } from '../protocol/encode.js';
 import type { Inbound } from '../runtime/inbound.js';
 import type { Ownership } from '../runtime/ownership.js';
-import type { FrameKind, Peer } from '../runtime/peer.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { AnswerPeer } from './answer-peer.js';
 import type { AppliedPositions } from './applied-positions.js';
 import type { ForwardAnswer, ForwardRequest } from './forward-subjects.js';
 import { ForwardFailure, type OwnerLookup, type RequestForwarder } from './request-forwarder.js';
@@ -91,7 +91,7 @@ export class PartRouter implements Ownership {
   host = async (request: ForwardRequest): Promise<ForwardAnswer> => {
     const runtime = this.runtime;
     if (runtime === undefined || !this.owns(request.part)) return { refused: 'NOT_OWNER' };
-    const peer = new ForwardedPeer(`forwarded/${++this.forwarded}`, request.actor);
+    const peer = new AnswerPeer(`forwarded/${++this.forwarded}`, request.actor);
     runtime.attach(peer);
     try {
       runtime.submit({
@@ -114,33 +114,3 @@ export class PartRouter implements Ownership {
 }
 
 const SYSTEM: Actor = { kind: 'system' };
-
-/**
- * The connection a forwarded request runs from on its part's owner: it stands for the forwarding node's
- * client, takes the one response, and no broadcasts (the forwarding node delivers those from its copy).
- */
-class ForwardedPeer implements Peer {
-  readonly session = null;
-  readonly broadcasts = false;
-  readonly response: Promise<string>;
-  private answered: (frame: string) => void = () => undefined;
-  private closed: (error: Error) => void = () => undefined;
-
-  constructor(
-    readonly id: string,
-    readonly actor: Actor,
-  ) {
-    this.response = new Promise((resolve, reject) => {
-      this.answered = resolve;
-      this.closed = reject;
-    });
-  }
-
-  send(frame: string, kind: FrameKind): void {
-    if (kind === 'response') this.answered(frame);
-  }
-
-  close(_code: number, reason: string): void {
-    this.closed(new Error(`The owner closed the forwarded request's connection: ${reason}`));
-  }
-}

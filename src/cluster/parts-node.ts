@@ -1,6 +1,6 @@
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { GLOBAL, partKey, sessionPart } from '../engine/parts.js';
@@ -11,16 +11,16 @@ import { CommitWriter } from '../store/commit-writer.js';
 import { PeriodTracker } from '../store/period-rows.js';
 import { BUSY_TIMEOUT_MS, type SqliteStore } from '../store/sqlite-store.js';
 import { AppliedPositions } from './applied-positions.js';
-import { BatchLog, ensureBatchStream } from './batch-log.js';
+import type { BatchLog } from './batch-log.js';
 import { BlobMirror } from './blob-mirror.js';
-import { BLOB_BUCKET, BlobObjects } from './blob-objects.js';
+import { BLOB_BUCKET, type BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
+import { connectToNats, joinCluster } from './cluster-join.js';
 import type { NodeReports } from './cluster-node.js';
 import { ClusterStore } from './cluster-store.js';
 import { openLeaseBucket, type LeaseHolder } from './engine-lease.js';
 import { ForwardHost } from './forward-host.js';
 import { partitionIds } from './id-partition.js';
-import { setUpPatiently } from './jetstream-errors.js';
 import { LeftoverSweeper } from './leftover-sweeper.js';
 import { LocalReplica } from './local-replica.js';
 import { forwardToOwner } from './owner-forward.js';
@@ -30,8 +30,7 @@ import { PartLog } from './part-log.js';
 import { PartRouter } from './part-router.js';
 import { partPositionKey, PartsWriter } from './parts-writer.js';
 import { RequestForwarder } from './request-forwarder.js';
-import { joinSharedSecrets } from './shared-secrets.js';
-import { SharedSnapshots } from './shared-snapshots.js';
+import type { SharedSnapshots } from './shared-snapshots.js';
 
 /** What runs while the node serves: started together, stopped together (and again after a failure). */
 interface Serving {
@@ -96,28 +95,11 @@ export class PartsNode {
     logger: Logger,
     reports: NodeReports,
   ): Promise<PartsNode> {
-    const nats = await connect({
-      servers: [...cluster.servers],
-      name: `truinlag-${cluster.node}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    });
+    const nats = await connectToNats(cluster);
     let node: PartsNode | undefined;
     try {
-      const jsm = await jetstreamManager(nats);
-      await setUpPatiently(() => ensureBatchStream(jsm, cluster.replicas));
-      const js = jetstream(nats, { timeout: 5_000 });
-      const joining = performance.now();
-      const outcome = await joinSharedSecrets(nats, config.dataDir, cluster.replicas);
-      reports.secrets(outcome, Math.round(performance.now() - joining));
+      const { js, jsm, stream, snapshots, blobs } = await joinCluster(nats, config, cluster, logger, reports);
       const log = new PartLog(js, jsm);
-      const stream = new BatchLog(js, jsm);
-      const snapshots = await SharedSnapshots.open(js, stream, {
-        ...cluster,
-        dataDir: config.dataDir,
-        logger,
-      });
-      const blobs = await BlobObjects.open(js, cluster.replicas);
       // The leases' requests take the ordinary timeout: listing the live nodes makes a consumer, which after
       // a NATS server's loss can take longer than a third of the lease for a while. A renewal that hangs is
       // no risk: a part not renewed within 80 % of the lease counts as lost anyway (CLUSTER-20).

@@ -44,6 +44,21 @@ describe('applied log positions', () => {
     expect(applied.snapshot([sessionPart(9), GLOBAL])).toEqual({ 'session:9': 0, global: 5 });
   });
 
+  it('[CLUSTER-22] a copy that holds the whole log up to a position has every part applied that far, also one with no entry since (a restarted node)', async () => {
+    const applied = new AppliedPositions();
+    applied.advance(sessionPart(2), 9);
+    const wait = watch(applied.waitFor({ global: 6, 'session:2': 9 }, 10_000));
+    expect(await wait.state()).toBe('open');
+    applied.advanceEverywhere(5);
+    expect(await wait.state()).toBe('open');
+    applied.advanceEverywhere(7);
+    expect(await wait.state()).toBe('resolved');
+    expect(applied.position(GLOBAL)).toBe(7);
+    expect(applied.position(sessionPart(2))).toBe(9);
+    expect(applied.snapshot([GLOBAL, sessionPart(4)])).toEqual({ global: 7, 'session:4': 7 });
+    await expect(applied.waitFor({ 'session:4': 7 }, 1_000)).resolves.toBeUndefined();
+  });
+
   it('[CLUSTER-21] waits resolve in the order of their positions, ties in the order they began', async () => {
     const applied = new AppliedPositions();
     const order: string[] = [];

@@ -348,4 +348,45 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     expect(Date.now() - sent).toBeGreaterThanOrEqual(9_000);
     frozen.signal('SIGCONT');
   });
+
+  it('[CLUSTER-22] a node restarted with its data directory gets its sessions back by hand-over and serves the requests forwarded to it', async () => {
+    run.nats = await startNatsCluster();
+    const natsUrls = run.nats.urls;
+    const { dirs, adminToken } = clusterDataDirs(3);
+    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls)));
+    await holders(run.nodes, ['global']);
+    const urls = run.nodes.map((n) => n.url);
+    const admin = kept(urlClient(urls, { token: adminToken, clientId: 'restart-admin', broadcasts: false }));
+    const sessions: number[] = [];
+    for (let i = 0; i < 6; i++)
+      sessions.push((await admin.request({ type: 'session.add', name: `R${i}` })).id);
+    const parts = sessions.map(sessionPartOf);
+    const before = await holders(run.nodes, parts);
+    // A node holding sessions, not the global part: stopped, then started again on its data directory.
+    const restarted = run.nodes.find(
+      (n) => n !== before.get('global') && parts.some((p) => before.get(p) === n),
+    ) as NodeProcess;
+    const its = parts.filter((p) => before.get(p) === restarted);
+    restarted.signal('SIGTERM');
+    await restarted.exited;
+    const again = await startPartsNode(restarted.name, restarted.dataDir, natsUrls);
+    run.nodes = run.nodes.map((n) => (n === restarted ? again : n));
+    await waitFor(
+      async () => {
+        const now = await holders(run.nodes, parts);
+        return its.every((p) => now.get(p) === again);
+      },
+      TEST_LEASE_MS * 15,
+      'the restarted node holding its sessions again',
+    ).catch(withOutputs(run.nodes));
+    // Every other node forwards to it, and it steps what they send.
+    for (const node of run.nodes.filter((n) => n !== again)) {
+      const client = kept(
+        urlClient([node.url], { token: adminToken, clientId: `restart-via-${node.name}`, broadcasts: false }),
+      );
+      for (const session of sessions)
+        await client.request({ type: 'team.add', name: `v${node.name.slice(-1)}` }, { session });
+    }
+    for (const session of sessions) expect((await teamNames(admin, session)).sort()).toHaveLength(2);
+  });
 });
