@@ -148,7 +148,7 @@ async function partsCases(kills: number): Promise<Record<string, unknown>> {
   const threeNodes = await partsTeams(3);
   process.stderr.write(`team.add, 3 parts nodes, clients spread: ${JSON.stringify(threeNodes)}\n`);
   const loadAfterLoads = loadAverage();
-  const takeoverMs = await partsTakeovers(kills);
+  const takeovers = await partsTakeovers(kills);
   return {
     sqlite,
     oneNode,
@@ -158,8 +158,9 @@ async function partsCases(kills: number): Promise<Record<string, unknown>> {
       threeNodesToSqlite: ratio(threeNodes, sqlite),
       threeNodesToOneNode: ratio(threeNodes, oneNode),
     },
-    takeoverMsPerKill: takeoverMs,
-    takeover: distribution(takeoverMs.flat()),
+    takeoverMsPerKill: takeovers.perKill,
+    takeover: distribution(takeovers.perKill.flat()),
+    notServedThroughASurvivor: takeovers.notServed,
     loadAfterLoads,
   };
 }
