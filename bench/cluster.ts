@@ -1,12 +1,14 @@
 /**
- * Cluster bench (`tsx bench/cluster.ts [kills]`, after `npm run build`; needs /usr/sbin/nats-server): in
- * one run, durable commands/s and p50/p99 of one node on SQLite, of one node on a three-server JetStream
- * cluster, and of three nodes on it with the clients spread over all three (so two thirds relayed) — 8
- * lanes of `session.add`, each answered only once durable; and three nodes with every client on the
- * owner, which tells the standbys' cost from the relay's — then the takeover time over `kills`
- * (default 20) `kill -9`s of the owner of a three-node cluster (kill → first acknowledged request on the
- * new owner). Compare the ratios, not the numbers: the machine's load moves them (the load average is
- * printed beside them).
+ * Cluster bench (`tsx bench/cluster.ts [kills] [engine|parts]`, after `npm run build`; needs
+ * /usr/sbin/nats-server): in one run, durable commands/s and p50/p99 of one node on SQLite, of one node on a
+ * three-server JetStream cluster, and of three nodes on it with the clients spread over all three (so two
+ * thirds relayed) — 8 lanes of `session.add`, each answered only once durable; and three nodes with every
+ * client on the owner, which tells the standbys' cost from the relay's — then the takeover time over
+ * `kills` (default 20) `kill -9`s of the owner of a three-node cluster (kill → first acknowledged request
+ * on the new owner). Then the same for per-session ownership (bench/cluster-parts.ts): `team.add` in a
+ * session per lane on SQLite, on one parts node and on three (most requests forwarded), and the takeover
+ * of a killed node's sessions. Naming `engine` or `parts` runs only that group. Compare the ratios, not
+ * the numbers: the machine's load moves them (the load average is printed beside them).
  */
 import { connect } from '../src/client/node.js';
 import type { TruinlagClient } from '../src/client/client.js';
