@@ -1,14 +1,15 @@
 /**
- * Cluster bench (`tsx bench/cluster.ts [kills]`, after `npm run build`; needs /usr/sbin/nats-server): in
- * one run, durable commands/s and p50/p99 of one node on SQLite, of one node on a three-server JetStream
- * cluster, and of three nodes on it with the clients spread over all three (so two thirds relayed) — 8
- * lanes of `session.add`, each answered only once durable; and three nodes with every client on the
- * owner, which tells the standbys' cost from the relay's — then the takeover time over `kills`
- * (default 20) `kill -9`s of the owner of a three-node cluster (kill → first acknowledged request on the
- * new owner). Compare the ratios, not the numbers: the machine's load moves them (the load average is
- * printed beside them).
+ * Cluster bench (`tsx bench/cluster.ts [kills] [engine|parts]`, after `npm run build`; needs
+ * /usr/sbin/nats-server): in one run, durable commands/s and p50/p99 of one node on SQLite, of one node on a
+ * three-server JetStream cluster, and of three nodes on it with the clients spread over all three (so two
+ * thirds relayed) — 8 lanes of `session.add`, each answered only once durable; and three nodes with every
+ * client on the owner, which tells the standbys' cost from the relay's — then the takeover time over
+ * `kills` (default 20) `kill -9`s of the owner of a three-node cluster (kill → first acknowledged request
+ * on the new owner). Then the same for per-session ownership (bench/cluster-parts.ts): `team.add` in a
+ * session per lane on SQLite, on one parts node and on three (most requests forwarded), and the takeover
+ * of a killed node's sessions. Naming `engine` or `parts` runs only that group. Compare the ratios, not
+ * the numbers: the machine's load moves them (the load average is printed beside them).
  */
-import os from 'node:os';
 import { connect } from '../src/client/node.js';
 import type { TruinlagClient } from '../src/client/client.js';
 import { spawnServer, killSpawnedServers } from '../test/helpers/server.js';
@@ -23,47 +24,25 @@ import {
   type NodeProcess,
 } from '../test/cluster/support/cluster-nodes.js';
 import { startNatsCluster } from '../test/cluster/support/nats-cluster.js';
-import { percentile, round } from './harness.js';
+import { distribution, loadAverage, ratio, timedLanes, type LoadResult } from './cluster-load.js';
+import { partsTakeovers, partsTeams, sqliteTeams } from './cluster-parts.js';
 
-const LOAD_MS = 5_000;
-const LANES = 8;
 /**
  * The data directory whose secrets every case's nodes get: the cases share one NATS cluster, which refuses
  * nodes with other secrets than its first one's (CLUSTER-13).
  */
 const installation = clusterDataDirs(1).dirs[0];
 
-interface LoadResult {
-  readonly perSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-}
-
 process.env.TRUINLAG_TEST_DIST = '1';
 
-/**
- * Sends `session.add` from `LANES` lanes for `LOAD_MS`, the lanes spread over `clients` in turn;
- * commands/s and p50/p99 latency (ms).
- */
-async function durableLoad(clients: readonly TruinlagClient[], prefix: string): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const end = Date.now() + LOAD_MS;
-  await Promise.all(
-    Array.from({ length: LANES }, async (_, lane) => {
-      const client = clients[lane % clients.length] as TruinlagClient;
-      for (let n = 0; Date.now() < end; n++) {
-        const started = performance.now();
-        await client.request({ type: 'session.add', name: `${prefix}-${lane}-${n}` });
-        latencies.push(performance.now() - started);
-      }
+/** `session.add` from `LANES` lanes, the lanes spread over `clients` in turn. */
+function durableLoad(clients: readonly TruinlagClient[], prefix: string): Promise<LoadResult> {
+  return timedLanes((lane, n) =>
+    (clients[lane % clients.length] as TruinlagClient).request({
+      type: 'session.add',
+      name: `${prefix}-${lane}-${n}`,
     }),
   );
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: Math.round((latencies.length * 1000) / LOAD_MS),
-    p50: round(percentile(latencies, 50)),
-    p99: round(percentile(latencies, 99)),
-  };
 }
 
 async function sqliteNode(): Promise<LoadResult> {
@@ -126,51 +105,82 @@ async function takeovers(natsUrls: string, kills: number): Promise<number[]> {
   return times;
 }
 
-/** min, p50, p90 and max of `values` (ms). */
-function distribution(values: readonly number[]): Record<string, number> {
-  const sorted = [...values].sort((a, b) => a - b);
+/** The cases of one engine lease, on one NATS cluster shared by them all. */
+async function engineCases(kills: number): Promise<Record<string, unknown>> {
+  const nats = await startNatsCluster();
+  try {
+    const sqlite = await sqliteNode();
+    process.stderr.write(`1 node on SQLite: ${JSON.stringify(sqlite)}\n`);
+    const jetstream = await jetStreamNodes(nats.urls, 1);
+    process.stderr.write(`1 node on JetStream: ${JSON.stringify(jetstream)}\n`);
+    const threeNodes = await jetStreamNodes(nats.urls, 3);
+    process.stderr.write(`3 nodes on JetStream: ${JSON.stringify(threeNodes)}\n`);
+    const threeNodesOnOwner = await jetStreamNodes(nats.urls, 3, true);
+    process.stderr.write(
+      `3 nodes on JetStream, clients on the owner: ${JSON.stringify(threeNodesOnOwner)}\n`,
+    );
+    const loadAfterLoads = loadAverage();
+    const takeoverMs = await takeovers(nats.urls, kills);
+    return {
+      sqlite,
+      jetstream,
+      threeNodes,
+      threeNodesOnOwner,
+      ratios: {
+        jetstreamToSqlite: ratio(jetstream, sqlite),
+        threeNodesToSqlite: ratio(threeNodes, sqlite),
+        threeNodesToJetstream: ratio(threeNodes, jetstream),
+        threeNodesOnOwnerToJetstream: ratio(threeNodesOnOwner, jetstream),
+      },
+      takeoverMs,
+      takeover: distribution(takeoverMs),
+      loadAfterLoads,
+    };
+  } finally {
+    await nats.stop();
+  }
+}
+
+/** The cases of per-session ownership (bench/cluster-parts.ts), each parts case on its own NATS cluster. */
+async function partsCases(kills: number): Promise<Record<string, unknown>> {
+  const sqlite = await sqliteTeams();
+  process.stderr.write(`team.add, 1 node on SQLite: ${JSON.stringify(sqlite)}\n`);
+  const oneNode = await partsTeams(1);
+  process.stderr.write(`team.add, 1 parts node: ${JSON.stringify(oneNode)}\n`);
+  const threeNodes = await partsTeams(3);
+  process.stderr.write(`team.add, 3 parts nodes, clients spread: ${JSON.stringify(threeNodes)}\n`);
+  const loadAfterLoads = loadAverage();
+  const takeovers = await partsTakeovers(kills);
   return {
-    min: sorted[0] ?? Number.NaN,
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    max: sorted.at(-1) ?? Number.NaN,
+    sqlite,
+    oneNode,
+    threeNodes,
+    ratios: {
+      oneNodeToSqlite: ratio(oneNode, sqlite),
+      threeNodesToSqlite: ratio(threeNodes, sqlite),
+      threeNodesToOneNode: ratio(threeNodes, oneNode),
+    },
+    takeoverMsPerKill: takeovers.perKill,
+    takeover: distribution(takeovers.perKill.flat()),
+    notServedThroughASurvivor: takeovers.notServed,
+    loadAfterLoads,
   };
 }
 
-const ratio = (a: LoadResult, b: LoadResult): number => round(a.perSecond / Math.max(1, b.perSecond), 3);
-const loadAverage = (): number[] => os.loadavg().map((l) => round(l, 2));
-
 const kills = Number(process.argv[2] ?? 20);
-const nats = await startNatsCluster();
+/** Which cases run: both groups unless `engine` or `parts` is named. */
+const only = process.argv[3];
 try {
   const loadAtStart = loadAverage();
-  const sqlite = await sqliteNode();
-  process.stderr.write(`1 node on SQLite: ${JSON.stringify(sqlite)}\n`);
-  const jetstream = await jetStreamNodes(nats.urls, 1);
-  process.stderr.write(`1 node on JetStream: ${JSON.stringify(jetstream)}\n`);
-  const threeNodes = await jetStreamNodes(nats.urls, 3);
-  process.stderr.write(`3 nodes on JetStream: ${JSON.stringify(threeNodes)}\n`);
-  const threeNodesOnOwner = await jetStreamNodes(nats.urls, 3, true);
-  process.stderr.write(`3 nodes on JetStream, clients on the owner: ${JSON.stringify(threeNodesOnOwner)}\n`);
-  const loadAfterLoads = loadAverage();
-  const takeoverMs = await takeovers(nats.urls, kills);
+  const engine = only === 'parts' ? undefined : await engineCases(kills);
+  const loadAfterEngine = loadAverage();
+  const parts = only === 'engine' ? undefined : await partsCases(kills);
   const report = {
-    sqlite,
-    jetstream,
-    threeNodes,
-    threeNodesOnOwner,
-    ratios: {
-      jetstreamToSqlite: ratio(jetstream, sqlite),
-      threeNodesToSqlite: ratio(threeNodes, sqlite),
-      threeNodesToJetstream: ratio(threeNodes, jetstream),
-      threeNodesOnOwnerToJetstream: ratio(threeNodesOnOwner, jetstream),
-    },
-    takeoverMs,
-    takeover: distribution(takeoverMs),
-    loadAverage: { start: loadAtStart, afterLoads: loadAfterLoads, end: loadAverage() },
+    engine,
+    parts,
+    loadAverage: { start: loadAtStart, afterEngine: loadAfterEngine, end: loadAverage() },
   };
   console.log(JSON.stringify(report, null, 2));
 } finally {
-  await nats.stop();
   removeTempDirs();
 }
