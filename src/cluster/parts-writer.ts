@@ -2,27 +2,16 @@ import type { Logger } from 'pino';
 import { toRows } from '../store/commit-rows.js';
 import type { CommitWriter } from '../store/commit-writer.js';
 import type { PeriodTracker } from '../store/period-rows.js';
-import type {
-  BackupResult,
-  CommitBatch,
-  CommitResult,
-  StoredBlob,
-  StoreWriter,
-  WriterStats,
-} from '../store/store.js';
+import type { StoredBlob } from '../store/store.js';
 import { encodeReplicated, type ReplicatedBatch } from '../runtime/replicated.js';
 import type { PartBatch, TurnBatch } from '../runtime/turn-batch.js';
+import { AppendingWriter, type Waiting } from './appending-writer.js';
 import { deletedBlobKeys, type BlobObjects } from './blob-objects.js';
 import type { PartLog } from './part-log.js';
 import { POSITION_KEY } from './snapshot-file.js';
 
 /** The meta key of the last log sequence of a part this node's copy holds (CLUSTER-22). */
 export const partPositionKey = (part: string): string => `cluster:part:${part}`;
-
-interface Waiting {
-  readonly batch: CommitBatch;
-  readonly done: (result: CommitResult) => void;
-}
 
 /** A part this node may append to: the term it holds it in, and the last sequence it appended or its marker. */
 interface HeldPart {
@@ -47,9 +36,7 @@ export class PartNotHeldError extends Error {
  * go one turn at a time, in call order; a failed append fails its turn and every turn queued behind it,
  * and the writer takes nothing more (the node starts over from its copy and the log).
  */
-export class PartsWriter implements StoreWriter {
-  readonly stats: WriterStats = { commits: 0, ms: 0, checkpoints: 0, checkpointMs: 0 };
-  private readonly queue: Waiting[] = [];
+export class PartsWriter extends AppendingWriter {
   private readonly held = new Map<string, HeldPart>();
   /** The log positions of the other nodes' batches in the turns queued here (set by the follower). */
   private readonly positions = new WeakMap<ReplicatedBatch, number>();
@@ -57,28 +44,23 @@ export class PartsWriter implements StoreWriter {
   private readonly committing = new Map<number, Promise<void>>();
   /** Resolved each time a turn's appends settle (for `committed`). */
   private settleWaiters: (() => void)[] = [];
-  private appending = false;
-  private failure: Error | undefined;
   /** How far the follower has the copy hold every entry (set once the follower exists). */
   followed: () => number = () => 0;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly log: PartLog,
-    private readonly local: CommitWriter,
+    local: CommitWriter,
     private readonly node: string,
     /** What the local store holds of each team's periods: a batch carries only the periods that changed. */
     private readonly periods: PeriodTracker,
-    private readonly blobs: BlobObjects,
-    private readonly logger: Pick<Logger, 'warn'>,
+    blobs: BlobObjects,
+    logger: Pick<Logger, 'warn'>,
     /** Called once, when an append failed: the node must start over from its copy and the log. */
-    private readonly onFailure: (error: Error) => void,
+    onFailure: (error: Error) => void,
     /** Per part, the last log sequence the copy holds (read from its meta at start); kept current here. */
     readonly stored: Map<string, number>,
-  ) {}
-
-  get stopped(): Error | undefined {
-    return this.failure ?? this.local.stopped;
+  ) {
+    super(local, blobs, logger, onFailure);
   }
 
   /** This node took `part` over in `term`; its marker is at `marker`. */
@@ -116,46 +98,12 @@ export class PartsWriter implements StoreWriter {
     }
   }
 
-  commit(batch: CommitBatch, done: (result: CommitResult) => void): void {
-    const stopped = this.stopped;
-    if (stopped !== undefined) return done({ ok: false, error: stopped });
-    this.queue.push({ batch, done });
-    this.appendNext();
-  }
-
-  /** Puts picture bytes in the cluster's object store, then in the copy (CLUSTER-9). */
-  async storeBlobs(blobs: readonly StoredBlob[]): Promise<void> {
-    const stopped = this.stopped;
-    if (stopped !== undefined) throw stopped;
-    await Promise.all(blobs.map((blob) => this.blobs.put(blob)));
-    await this.local.storeBlobs(blobs);
-  }
-
   /** Stores picture bytes fetched from the cluster in the copy only (CLUSTER-9). */
   storeCopied(blobs: readonly StoredBlob[]): Promise<void> {
     return this.local.storeBlobs(blobs);
   }
 
-  backup(file: string): Promise<BackupResult> {
-    return this.local.backup(file);
-  }
-
-  async idle(): Promise<void> {
-    if (this.appending || this.queue.length > 0)
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    await this.local.idle();
-  }
-
-  async close(): Promise<void> {
-    await this.idle();
-    this.failure ??= new Error('The store writer is closed.');
-    await this.local.close();
-  }
-
-  private appendNext(): void {
-    const next = this.queue[0];
-    if (this.appending || next === undefined) return;
-    this.appending = true;
+  protected appendNext(next: Waiting): void {
     const started = performance.now();
     this.appendParts(next.batch as TurnBatch).then(
       async (appended) => {
@@ -185,12 +133,7 @@ export class PartsWriter implements StoreWriter {
         });
         this.settled();
       },
-      (error: unknown) => {
-        this.failure = error instanceof Error ? error : new Error(String(error));
-        for (const waiting of this.queue.splice(0)) waiting.done({ ok: false, error: this.failure });
-        this.settled();
-        this.onFailure(this.failure);
-      },
+      (error: unknown) => this.failed(error),
     );
   }
 
@@ -215,23 +158,12 @@ export class PartsWriter implements StoreWriter {
     return held.last;
   }
 
-  /** Deletes erased blobs from the object store; a failure is logged (the next sweep takes them, CLUSTER-9). */
-  private async deleteBlobs(keys: readonly string[]): Promise<void> {
-    try {
-      for (const key of keys) await this.blobs.delete(key);
-    } catch (error) {
-      this.logger.warn({ err: error, keys }, 'erased picture bytes not deleted from the cluster');
-    }
-  }
-
   private moveStored(part: string, seq: number): void {
     if (seq > (this.stored.get(part) ?? 0)) this.stored.set(part, seq);
   }
 
-  private settled(): void {
-    this.appending = false;
+  protected override settled(): void {
     for (const resolve of this.settleWaiters.splice(0)) resolve();
-    if (this.queue.length > 0) this.appendNext();
-    else for (const resolve of this.idleWaiters.splice(0)) resolve();
+    super.settled();
   }
 }

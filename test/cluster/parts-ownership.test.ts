@@ -1,12 +1,8 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/client.js';
-import type { BroadcastMessage } from '../../src/protocol/envelope.js';
-import { readJournalInput } from '../../src/store/journal-input.js';
-import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
-import { collect, settle } from '../auth/support.js';
+import { settle } from '../auth/support.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
+import { found } from '../helpers/found.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   clientStartingOn,
@@ -16,6 +12,7 @@ import {
   type NodeProcess,
 } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
+import { journaledTeams, watchedSessions } from './support/watched.js';
 import { notOnceIn, streamGaps, TeamLoad } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
 import {
@@ -40,66 +37,38 @@ function kept(client: TruinlagClient): TruinlagClient {
   return client;
 }
 
-interface Watched {
-  readonly session: number;
-  readonly load: TeamLoad;
-  readonly seen: BroadcastMessage[];
-}
-
-/** Sessions, each watched by a player on one node and loaded with team additions by an admin on another. */
-async function watchedSessions(
-  urls: readonly string[],
-  token: string,
-  admin: TruinlagClient,
-): Promise<Watched[]> {
-  const watchers: Omit<Watched, 'load'>[] = [];
-  for (let i = 0; i < SESSIONS; i++) {
-    const { id: session } = await admin.request({ type: 'session.add', name: `Session ${i}` });
-    const passphrase = `watcher-${i}-secret-phrase`;
-    await admin.request({ type: 'player.add', name: `W${i}`, passphrase, session });
-    const watcher = kept(clientStartingOn(urls[(i + 1) % 3] as string, urls, { clientId: `watcher-${i}` }));
-    await watcher.login(passphrase);
-    watchers.push({ session, seen: collect(watcher) });
-  }
-  return watchers.map((w, i) => {
-    const loader = clientStartingOn(urls[i % 3] as string, urls, {
-      token,
-      clientId: `loader-${i}`,
-      broadcasts: false,
-    });
-    return { ...w, load: new TeamLoad(kept(loader), w.session, 't', PAUSE_MS) };
-  });
-}
-
-/** The names of the teams added in `session` by the journal rows of a stopped node's copy. */
-function journaledTeams(dataDir: string, session: number): string[] {
-  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare('SELECT at, input FROM journal ORDER BY seq').all() as {
-      at: number;
-      input: string;
-    }[];
-    return rows.flatMap((row) => {
-      const { command, session: of } = readJournalInput(row);
-      return command.type === 'team.add' && of === session ? [command.name] : [];
-    });
-  } finally {
-    db.close();
-  }
-}
-
 const sessionPartOf = (session: number): string => `session:${session}`;
+
+/** A NATS cluster and `size` parts nodes on it, once one of them holds the global part. */
+async function partsCluster(
+  size: number,
+  env: Record<string, string> = {},
+): Promise<{ natsUrls: string; adminToken: string; urls: string[] }> {
+  run.nats = await startNatsCluster();
+  const natsUrls = run.nats.urls;
+  const { dirs, adminToken } = clusterDataDirs(size);
+  run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls, env)));
+  await holders(run.nodes, ['global'], 60_000);
+  return { natsUrls, adminToken, urls: run.nodes.map((n) => n.url) };
+}
+
+/** Adds `count` sessions named `<prefix><n>`; their ids. */
+async function addSessions(admin: TruinlagClient, count: number, prefix: string): Promise<number[]> {
+  const sessions: number[] = [];
+  for (let i = 0; i < count; i++)
+    sessions.push((await admin.request({ type: 'session.add', name: `${prefix}${i}` })).id);
+  return sessions;
+}
 
 describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-22] spreads twenty sessions over three nodes; a kill moves only the killed node’s sessions, each served again within 10 s; nothing acknowledged is lost or doubled, clients resume with no gap, timers fire, and no part ever had two writers', async () => {
-    run.nats = await startNatsCluster();
-    const natsUrls = run.nats.urls;
-    const { dirs, adminToken } = clusterDataDirs(3);
-    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls)));
-    await holders(run.nodes, ['global']);
-    const urls = run.nodes.map((n) => n.url);
+    const { natsUrls, adminToken, urls } = await partsCluster(3);
     const admin = kept(urlClient(urls, { token: adminToken, clientId: 'setup-admin', broadcasts: false }));
-    const watched = await watchedSessions(urls, adminToken, admin);
+    const watched = await watchedSessions(urls, adminToken, admin, {
+      count: SESSIONS,
+      pauseMs: PAUSE_MS,
+      keep: kept,
+    });
     const loads = watched.map((w) => w.load);
     const parts = watched.map((w) => sessionPartOf(w.session));
 
@@ -181,16 +150,9 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
   });
 
   it('[CLUSTER-22] a node frozen past its leases loses them, cannot append when thawed, gets its parts back by hand-over, and no part ever had two writers', async () => {
-    run.nats = await startNatsCluster();
-    const natsUrls = run.nats.urls;
-    const { dirs, adminToken } = clusterDataDirs(3);
-    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls)));
-    await holders(run.nodes, ['global']);
-    const urls = run.nodes.map((n) => n.url);
+    const { natsUrls, adminToken, urls } = await partsCluster(3);
     const setUp = kept(urlClient(urls, { token: adminToken, clientId: 'freeze-setup', broadcasts: false }));
-    const sessions: number[] = [];
-    for (let i = 0; i < 6; i++)
-      sessions.push((await setUp.request({ type: 'session.add', name: `S${i}` })).id);
+    const sessions = await addSessions(setUp, 6, 'S');
     const parts = sessions.map(sessionPartOf);
     const before = await holders(run.nodes, parts);
     // The node holding the first session is frozen; every client talks to the two others.
@@ -259,18 +221,12 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
   });
 
   it('[CLUSTER-22] loses nothing acknowledged and goes on serving in every session when a NATS server dies under load', async () => {
-    run.nats = await startNatsCluster();
-    const natsUrls = run.nats.urls;
-    const { dirs, adminToken } = clusterDataDirs(3);
-    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls)));
-    await holders(run.nodes, ['global']);
-    const urls = run.nodes.map((n) => n.url);
+    const { adminToken, urls } = await partsCluster(3);
+    const nats = found(run.nats, 'the NATS cluster');
     const admin = kept(
       urlClient(urls, { token: adminToken, clientId: 'nats-down-admin', broadcasts: false }),
     );
-    const sessions: number[] = [];
-    for (let i = 0; i < 6; i++)
-      sessions.push((await admin.request({ type: 'session.add', name: `N${i}` })).id);
+    const sessions = await addSessions(admin, 6, 'N');
     await holders(run.nodes, sessions.map(sessionPartOf));
     const loads = sessions.map((session, i) => {
       const loader = clientStartingOn(urls[i % 3] as string, urls, {
@@ -285,7 +241,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
       30_000,
       'requests acknowledged in every session',
     );
-    await run.nats.servers[0]?.stop('SIGKILL');
+    await nats.servers[0]?.stop('SIGKILL');
     const stoppedAt = Date.now();
     // The stream's leader may have been on the dead server: an election and the reconnects come first.
     await waitFor(
@@ -305,7 +261,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     expect(
       partWriterProblems(
         await partEntries(
-          run.nats.servers
+          nats.servers
             .slice(1)
             .map((s) => s.url)
             .join(','),
@@ -315,20 +271,12 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
   });
 
   it('[CLUSTER-21] a request for a session whose owner is frozen is answered OWNER_UNAVAILABLE after 10 s; one for a session no node knows is refused by the global part’s holder', async () => {
-    run.nats = await startNatsCluster();
-    const natsUrls = run.nats.urls;
-    const { dirs, adminToken } = clusterDataDirs(2);
     // A lease far longer than a forward's 10 s deadline: the frozen owner keeps its lease meanwhile.
-    const env = { TRUINLAG_LEASE_MS: '15000' };
-    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls, env)));
-    await holders(run.nodes, ['global'], 60_000);
-    const urls = run.nodes.map((n) => n.url);
+    const { adminToken, urls } = await partsCluster(2, { TRUINLAG_LEASE_MS: '15000' });
     const setUp = kept(
       urlClient(urls, { token: adminToken, clientId: 'unavailable-setup', broadcasts: false }),
     );
-    const sessions: number[] = [];
-    for (let i = 0; i < 4; i++)
-      sessions.push((await setUp.request({ type: 'session.add', name: `U${i}` })).id);
+    const sessions = await addSessions(setUp, 4, 'U');
     const owners = await holders(run.nodes, sessions.map(sessionPartOf), 60_000);
     const session = sessions.find((s) => owners.get(sessionPartOf(s)) !== owners.get('global'));
     expect(session).toBeDefined();
@@ -350,16 +298,9 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
   });
 
   it('[CLUSTER-22] a node restarted with its data directory gets its sessions back by hand-over and serves the requests forwarded to it', async () => {
-    run.nats = await startNatsCluster();
-    const natsUrls = run.nats.urls;
-    const { dirs, adminToken } = clusterDataDirs(3);
-    run.nodes = await Promise.all(dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls)));
-    await holders(run.nodes, ['global']);
-    const urls = run.nodes.map((n) => n.url);
+    const { natsUrls, adminToken, urls } = await partsCluster(3);
     const admin = kept(urlClient(urls, { token: adminToken, clientId: 'restart-admin', broadcasts: false }));
-    const sessions: number[] = [];
-    for (let i = 0; i < 6; i++)
-      sessions.push((await admin.request({ type: 'session.add', name: `R${i}` })).id);
+    const sessions = await addSessions(admin, 6, 'R');
     const parts = sessions.map(sessionPartOf);
     const before = await holders(run.nodes, parts);
     // A node holding sessions, not the global part: stopped, then started again on its data directory.

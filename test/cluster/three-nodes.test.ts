@@ -1,23 +1,12 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TruinlagClient } from '../../src/client/client.js';
-import type { BroadcastMessage } from '../../src/protocol/envelope.js';
-import { readJournalInput } from '../../src/store/journal-input.js';
-import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
-import { collect, settle } from '../auth/support.js';
+import { settle } from '../auth/support.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
-import {
-  clientStartingOn,
-  clusterDataDirs,
-  owner,
-  standbyReady,
-  startNode,
-  urlClient,
-} from './support/cluster-nodes.js';
+import { clusterDataDirs, owner, standbyReady, startNode, urlClient } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
-import { notOnceIn, streamGaps, TeamLoad } from './support/load.js';
+import { journaledTeams, watchedSessions } from './support/watched.js';
+import { notOnceIn, streamGaps } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
 
 const SESSIONS = 20;
@@ -36,61 +25,6 @@ function kept(client: TruinlagClient): TruinlagClient {
   return client;
 }
 
-/** One game session under load: who adds its teams, and a player of it who watches its broadcasts. */
-interface Watched {
-  readonly session: number;
-  readonly load: TeamLoad;
-  readonly seen: BroadcastMessage[];
-  readonly watcher: TruinlagClient;
-}
-
-/**
- * `SESSIONS` sessions, each with a player watching from one node and an admin client adding teams from
- * another, spread over all three nodes; every client has every node's URL and moves on by itself.
- */
-async function watchedSessions(
-  urls: readonly string[],
-  token: string,
-  admin: TruinlagClient,
-): Promise<Watched[]> {
-  const watchers: Omit<Watched, 'load'>[] = [];
-  // One login at a time: they all come from one address, whose login budget (LIMIT-8) a success gives back.
-  for (let i = 0; i < SESSIONS; i++) {
-    const { id: session } = await admin.request({ type: 'session.add', name: `Session ${i}` });
-    const passphrase = `watcher-${i}-secret-phrase`;
-    await admin.request({ type: 'player.add', name: `W${i}`, passphrase, session });
-    const watcher = kept(clientStartingOn(urls[(i + 1) % 3] as string, urls, { clientId: `watcher-${i}` }));
-    await watcher.login(passphrase);
-    watchers.push({ session, watcher, seen: collect(watcher) });
-  }
-  // The loads start once every watcher is in its session, so that each sees every team added.
-  return watchers.map((w, i) => {
-    const loader = clientStartingOn(urls[i % 3] as string, urls, {
-      token,
-      clientId: `loader-${i}`,
-      broadcasts: false,
-    });
-    return { ...w, load: new TeamLoad(kept(loader), w.session, 't', PAUSE_MS) };
-  });
-}
-
-/** The names of the teams added in `session` by journal rows of a stopped node's SQLite copy. */
-function journaledTeams(dataDir: string, session: number): string[] {
-  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare('SELECT at, input FROM journal ORDER BY seq').all() as {
-      at: number;
-      input: string;
-    }[];
-    return rows.flatMap((row) => {
-      const { command, session: of } = readJournalInput(row);
-      return command.type === 'team.add' && of === session ? [command.name] : [];
-    });
-  } finally {
-    db.close();
-  }
-}
-
 describe('three nodes, twenty sessions, the owner killed twice', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-1] every session is served again within 10 s of each kill; nothing acknowledged is lost or doubled, clients resume with no gap or repeat, and timers fire on the new owner', async () => {
     run.nats = await startNatsCluster();
@@ -101,7 +35,11 @@ describe('three nodes, twenty sessions, the owner killed twice', { timeout: CHIL
     await Promise.all(run.nodes.filter((n) => n !== first).map((n) => standbyReady(n, first)));
     const urls = run.nodes.map((n) => n.url);
     const admin = kept(urlClient(urls, { token: adminToken, clientId: 'setup-admin', broadcasts: false }));
-    const watched = await watchedSessions(urls, adminToken, admin);
+    const watched = await watchedSessions(urls, adminToken, admin, {
+      count: SESSIONS,
+      pauseMs: PAUSE_MS,
+      keep: kept,
+    });
     const loads = watched.map((w) => w.load);
 
     let alive = [...run.nodes];
