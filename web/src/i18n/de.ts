@@ -169,7 +169,8 @@ export const de: Messages = {
     HELLO_REQUIRED: 'Die Verbindung war noch nicht bereit.',
     SHUTTING_DOWN: 'Der Server startet neu; es wird gleich nochmals gesendet.',
     OWNER_UNAVAILABLE: 'Der Server des Spiels wechselt gerade; gleich nochmals versuchen.',
-    IDS_EXHAUSTED: 'Dieses Spiel hat alle seine IDs aufgebraucht: frag die Spielleitung; nichts wurde geändert.',
+    IDS_EXHAUSTED:
+      'Dieses Spiel hat alle seine IDs aufgebraucht: frag die Spielleitung; nichts wurde geändert.',
     INTERNAL: 'Der Server hatte ein Problem; nichts wurde geändert.',
     DISCONNECTED: 'Die Verbindung ist abgebrochen.',
     TIMEOUT: 'Der Server hat nicht rechtzeitig geantwortet.',
