@@ -52,6 +52,23 @@ async function partsCluster(
   return { natsUrls, adminToken, urls: run.nodes.map((n) => n.url) };
 }
 
+/** A team load in each session, from an admin client starting on each of `urls` in turn. */
+function teamLoads(
+  urls: readonly string[],
+  token: string,
+  sessions: readonly number[],
+  tag: string,
+): TeamLoad[] {
+  return sessions.map((session, i) => {
+    const loader = clientStartingOn(urls[i % urls.length] as string, urls, {
+      token,
+      clientId: `${tag}-loader-${i}`,
+      broadcasts: false,
+    });
+    return new TeamLoad(kept(loader), session, tag, PAUSE_MS);
+  });
+}
+
 /** Adds `count` sessions named `<prefix><n>`; their ids. */
 async function addSessions(admin: TruinlagClient, count: number, prefix: string): Promise<number[]> {
   const sessions: number[] = [];
@@ -163,14 +180,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const admin = kept(
       urlClient(otherUrls, { token: adminToken, clientId: 'freeze-admin', broadcasts: false }),
     );
-    const loads = sessions.map((session, i) => {
-      const loader = clientStartingOn(otherUrls[i % 2] as string, otherUrls, {
-        token: adminToken,
-        clientId: `freeze-loader-${i}`,
-        broadcasts: false,
-      });
-      return new TeamLoad(kept(loader), session, 'f', PAUSE_MS);
-    });
+    const loads = teamLoads(otherUrls, adminToken, sessions, 'f');
     await waitFor(
       () => loads.every((l) => l.acks.length >= 3),
       30_000,
@@ -228,14 +238,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     );
     const sessions = await addSessions(admin, 6, 'N');
     await holders(run.nodes, sessions.map(sessionPartOf));
-    const loads = sessions.map((session, i) => {
-      const loader = clientStartingOn(urls[i % 3] as string, urls, {
-        token: adminToken,
-        clientId: `nats-down-loader-${i}`,
-        broadcasts: false,
-      });
-      return new TeamLoad(kept(loader), session, 'n', PAUSE_MS);
-    });
+    const loads = teamLoads(urls, adminToken, sessions, 'n');
     await waitFor(
       () => loads.every((l) => l.acks.length >= 5),
       30_000,
