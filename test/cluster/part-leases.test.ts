@@ -210,8 +210,9 @@ describe('per-part leases (CLUSTER-20)', { timeout: 90_000 }, () => {
       'a and b holding every part',
       50,
     );
-    child.kill('SIGCONT');
+    // Taken before the signal: the child may report its loss before this process runs again.
     const thawedAt = Date.now();
+    child.kill('SIGCONT');
     await waitFor(
       () => mine.every((part) => childTold.some((e) => e.event === 'lost' && e.part === part)),
       2 * LEASE_MS,
