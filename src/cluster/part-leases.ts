@@ -99,6 +99,15 @@ export class PartLeases {
     return holding !== undefined && performance.now() < holding.validUntil ? holding.term : undefined;
   }
 
+  /**
+   * True while this node holds `part` in `term` and is not handing it over: a takeover still pending for
+   * it may go on (CLUSTER-20).
+   */
+  holds(part: string, term: number): boolean {
+    const holding = this.held.get(part);
+    return holding?.term === term && !holding.handingOver && this.termOf(part) === term;
+  }
+
   /** The parts this node holds now. */
   heldParts(): string[] {
     return [...this.held.keys()].filter((part) => this.termOf(part) !== undefined);

@@ -28,6 +28,7 @@ import { PartFollower } from './part-follower.js';
 import { PartLeases } from './part-leases.js';
 import { PartLog } from './part-log.js';
 import { PartRouter } from './part-router.js';
+import { takeOverPart } from './part-takeover.js';
 import { partPositionKey, PartsWriter } from './parts-writer.js';
 import { RequestForwarder } from './request-forwarder.js';
 import type { SharedSnapshots } from './shared-snapshots.js';
@@ -272,15 +273,24 @@ export class PartsNode {
 
   /**
    * A part's lease is this node's: append the marker (fencing the part's older owner), wait until the copy
-   * has applied everything of the part before it, then step it.
+   * has applied everything of the part before it, then step it — unless the lease was lost (or lost and
+   * claimed again) meanwhile: then this takeover ends and the newer one, if any, decides.
    */
   private async gained(part: string, term: number): Promise<void> {
     const serving = this.serving;
     if (serving === undefined) return;
-    const marker = await this.log.takeOver(part, this.cluster.node, term);
-    serving.writer.hold(part, term, marker);
-    await this.applied.waitFor({ [part]: marker }, this.cluster.leaseMs * 2);
-    serving.router.own(part);
+    const stillHeld = (): boolean => this.serving === serving && this.leases?.holds(part, term) === true;
+    const marker = await takeOverPart(
+      this.log,
+      this.applied,
+      { part, node: this.cluster.node, term, timeoutMs: this.cluster.leaseMs * 2 },
+      {
+        stillHeld,
+        hold: (marker) => serving.writer.hold(part, term, marker),
+        own: () => serving.router.own(part),
+      },
+    );
+    if (marker === undefined) return;
     if (part === partKey(GLOBAL)) await this.becomeGlobalOwner(serving, term);
     this.reports.role('owner', `owns ${part}, term ${term}, log position ${marker}`);
   }

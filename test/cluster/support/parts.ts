@@ -3,6 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { BatchLog } from '../../../src/cluster/batch-log.js';
 import type { PartEntry } from '../../../src/cluster/part-log.js';
 import type { TruinlagClient } from '../../../src/client/client.js';
+import { decodeReplicated } from '../../../src/runtime/replicated.js';
 import { TruinlagError } from '../../../src/client/errors.js';
 import { waitFor } from '../../helpers/wait.js';
 import { startNode, TEST_LEASE_MS, type NodeProcess } from './cluster-nodes.js';
@@ -34,11 +35,15 @@ export function heldParts(node: NodeProcess): Set<string> {
   return held;
 }
 
-/** A failed wait's error, with the tail of what each node printed (for a failure on a loaded machine). */
+/** The tail of what each node printed (for a failure on a loaded machine). */
+export function outputsOf(nodes: readonly NodeProcess[]): string {
+  return nodes.map((n) => `--- ${n.name}\n${n.output().slice(-4_000)}`).join('\n');
+}
+
+/** A failed wait's error, with the tail of what each node printed. */
 export function withOutputs(nodes: readonly NodeProcess[]): (error: unknown) => never {
   return (error) => {
-    const printed = nodes.map((n) => `--- ${n.name}\n${n.output().slice(-4_000)}`).join('\n');
-    throw new Error(`${String(error)}\n${printed}`);
+    throw new Error(`${String(error)}\n${outputsOf(nodes)}`);
   };
 }
 
@@ -113,11 +118,13 @@ async function readPartEntries(urls: string): Promise<{ seq: number; entry: Part
 /**
  * Problems with each part's writers in the log: a part's terms (its lease revisions) never go down, each
  * term is one node's, and each term starts with that node's takeover marker — so no part ever had two
- * writers at once.
+ * writers at once. And no batch moves an id counter back: a holder that stepped on a copy missing an
+ * earlier holder's entries hands out their ids again, and its rows replace theirs in every copy.
  */
 export function partWriterProblems(entries: readonly { seq: number; entry: PartEntry }[]): string[] {
   const problems: string[] = [];
   const terms = new Map<string, { term: number; node: string }>();
+  const counters = new Map<string, number>();
   for (const { seq, entry } of entries) {
     const current = terms.get(entry.part);
     if (entry.kind === 'takeover') {
@@ -126,11 +133,32 @@ export function partWriterProblems(entries: readonly { seq: number; entry: PartE
       terms.set(entry.part, { term: entry.term, node: entry.node });
       continue;
     }
+    problems.push(...countersMovedBack(seq, entry, counters));
     if (current === undefined) problems.push(`#${seq} ${entry.part}: a batch before any marker`);
     else if (current.term !== entry.term || current.node !== entry.node)
       problems.push(
         `#${seq} ${entry.part}: ${entry.node} term ${entry.term} wrote in ${current.node}'s term ${current.term}`,
       );
+  }
+  return problems;
+}
+
+/** The id counters a batch sets at or below where earlier batches had them (kept per table and session). */
+function countersMovedBack(
+  seq: number,
+  entry: Extract<PartEntry, { kind: 'batch' }>,
+  counters: Map<string, number>,
+): string[] {
+  const problems: string[] = [];
+  for (const write of decodeReplicated(entry.batch).writes) {
+    if (write.op !== 'nextId') continue;
+    const key = `${write.table}:${write.session ?? 'shared'}`;
+    const before = counters.get(key) ?? 0;
+    if (write.next <= before)
+      problems.push(
+        `#${seq} ${entry.part}: ${entry.node} term ${entry.term} set ${key} to ${write.next} after ${before}`,
+      );
+    counters.set(key, Math.max(before, write.next));
   }
   return problems;
 }
