@@ -12,6 +12,13 @@ import type { PartsWriter } from './parts-writer.js';
 const RETRY_MS = 250;
 
 /**
+ * How long each pull of the consumer lasts; the server sends heartbeats every half of it, and two missed
+ * make the consumer start over. The library's default (30 s) left a copy behind for more than 30 s when
+ * the NATS server that held the consumer died; with 2 s it is a few seconds, for a pull every 2 s at rest.
+ */
+const PULL_EXPIRES_MS = 2_000;
+
+/**
  * Keeps a node's copy current with the other nodes' parts (CLUSTER-22): it reads the whole batch stream in
  * order, from the copy's position on, as entries arrive, and hands every batch of another writer to the
  * runtime (`applyReplicated`: memory, the SQLite copy with the entry's position, the node's own clients'
@@ -81,7 +88,7 @@ export class PartFollower {
           deliver_policy: DeliverPolicy.StartSequence,
           opt_start_seq: seq + 1,
         });
-        this.messages = await consumer.consume();
+        this.messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
         for await (const message of this.messages) {
           // The consumer starts at the first entry still there: a later one means the next was trimmed.
           if (message.seq !== seq + 1) throw new LogTrimmedError(seq, message.seq);
