@@ -33,6 +33,9 @@ import { partPositionKey, PartsWriter } from './parts-writer.js';
 import { RequestForwarder } from './request-forwarder.js';
 import type { SharedSnapshots } from './shared-snapshots.js';
 
+/** The pause before starting over again after a failed start, times the attempt (up to five times). */
+const RESTART_PAUSE_MS = 500;
+
 /** What runs while the node serves: started together, stopped together (and again after a failure). */
 interface Serving {
   readonly server: RunningServer;
@@ -150,9 +153,13 @@ export class PartsNode {
    */
   private async serve(): Promise<void> {
     const replica = new LocalReplica(this.config.dataDir, this.snapshots);
-    await replica.catchUp(this.stream);
-    const cursor = replica.position;
-    await replica.close();
+    let cursor: number;
+    try {
+      await replica.catchUp(this.stream);
+      cursor = replica.position;
+    } finally {
+      await replica.close();
+    }
     let writer: PartsWriter | undefined;
     let copy: SqliteStore | undefined;
     const router = new PartRouter(
@@ -198,9 +205,10 @@ export class PartsNode {
       this.logger,
     );
     this.serving = { server, writer, follower, host, router, mirror, local };
+    // Nothing is claimed until this copy has caught up (a start over begins caught up from before).
+    this.caughtUp = false;
     this.leases = this.leasesFor(server.url);
     const end = (await this.stream.bounds()).last;
-    this.caughtUp = false;
     follower.start(cursor);
     void follower.handledUpTo(end).then(() => (this.caughtUp = true));
     this.mirrorTimer = setInterval(
@@ -350,13 +358,27 @@ export class PartsNode {
     };
   }
 
-  /** After a failed append or read: every part is given up, the server stops, and the node serves anew. */
+  /**
+   * After a failed append or read: every part is given up, the server stops, and the node serves anew. A
+   * start that fails (NATS not answering for a while, as after a server's loss) is cleaned up and tried
+   * again, a little later each time, until it succeeds or the node stops: a node never stays without a
+   * server.
+   */
   private startOver(reason: string): void {
     if (this.stopping || this.restarting !== undefined) return;
     this.logger.warn({ reason }, 'starting over from the copy and the log');
     this.restarting = (async () => {
       await this.stopServing();
-      await this.serve();
+      for (let attempt = 1; !this.stopping; attempt++) {
+        try {
+          await this.serve();
+          return;
+        } catch (error) {
+          this.logger.error({ err: error, attempt }, 'starting over failed: trying again');
+          await this.stopServing().catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * RESTART_PAUSE_MS));
+        }
+      }
     })()
       .catch((error: unknown) => this.logger.error({ err: error }, 'starting over failed'))
       .finally(() => (this.restarting = undefined));

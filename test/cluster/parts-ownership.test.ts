@@ -276,6 +276,39 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     ).toEqual([]);
   });
 
+  it('[CLUSTER-22] every NATS server down for several leases, then back: every node starts over until it can, serves every session again, and nothing acknowledged is lost', async () => {
+    const { natsUrls, adminToken, urls } = await partsCluster(3);
+    const nats = found(run.nats, 'the NATS cluster');
+    const admin = kept(urlClient(urls, { token: adminToken, clientId: 'outage-admin', broadcasts: false }));
+    const sessions = await addSessions(admin, 6, 'O');
+    await holders(run.nodes, sessions.map(sessionPartOf));
+    const loads = teamLoads(urls, adminToken, sessions, 'o');
+    await waitFor(
+      () => loads.every((l) => l.acks.length >= 5),
+      30_000,
+      'requests acknowledged in every session',
+    );
+    await Promise.all(nats.servers.map((server) => server.stop('SIGKILL')));
+    // Long enough for every lease to age out and every node's start over to fail (its requests time out).
+    await new Promise((resolve) => setTimeout(resolve, TEST_LEASE_MS * 10));
+    for (const server of nats.servers) server.start();
+    const backAt = Date.now();
+    await waitFor(
+      () => loads.every((l) => l.acks.filter((a) => a.sentAt >= backAt).length >= 5),
+      60_000,
+      `every session served after the outage (${loads.map((l) => l.refused.length).join(',')} refused)`,
+    ).catch(withOutputs(run.nodes));
+    await Promise.all(loads.map((l) => l.stop()));
+    for (const load of loads)
+      expect(
+        notOnceIn(
+          load.acks.map((a) => a.name),
+          await teamNames(admin, load.session).catch(withOutputs(run.nodes)),
+        ),
+      ).toEqual([]);
+    expect(partWriterProblems(await partEntries(natsUrls))).toEqual([]);
+  });
+
   it('[CLUSTER-21] a request for a session whose owner is frozen is answered OWNER_UNAVAILABLE after 10 s; one for a session no node knows is refused by the global part’s holder', async () => {
     // A lease far longer than a forward's 10 s deadline: the frozen owner keeps its lease meanwhile.
     const { adminToken, urls } = await partsCluster(2, { TRUINLAG_LEASE_MS: '15000' });
