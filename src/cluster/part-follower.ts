@@ -89,7 +89,10 @@ export class PartFollower {
           opt_start_seq: seq + 1,
         });
         this.messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
+        // Stopped while the consumer was being made: it must not live on beside the next follower.
+        if (this.stopping) return void this.messages.close();
         for await (const message of this.messages) {
+          if (this.stopping) return;
           // The consumer starts at the first entry still there: a later one means the next was trimmed.
           if (message.seq !== seq + 1) throw new LogTrimmedError(seq, message.seq);
           await this.take(message.seq, message.json<PartEntry>());
