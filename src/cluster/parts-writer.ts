@@ -42,6 +42,11 @@ export class PartsWriter extends AppendingWriter {
   private readonly positions = new WeakMap<ReplicatedBatch, number>();
   /** Own entries appended whose local commit is under way: the follower waits for them. */
   private readonly committing = new Map<number, Promise<void>>();
+  /**
+   * The parts and terms of the turn being appended, until its local commit is under way: the follower may
+   * read an entry before its acknowledgement reached this writer, and must wait for it.
+   */
+  private readonly appendingNow = new Set<string>();
   /** Resolved each time a turn's appends settle (for `committed`). */
   private settleWaiters: (() => void)[] = [];
   /** How far the follower has the copy hold every entry (set once the follower exists). */
@@ -85,15 +90,15 @@ export class PartsWriter extends AppendingWriter {
 
   /**
    * Resolves once the copy holds an entry this node appended in `term` of `part` (the follower reads it
-   * from the stream, possibly before the append's acknowledgement reached this writer). An entry of an
-   * earlier term is not in flight: it resolves at once.
+   * from the stream, possibly before the append's acknowledgement reached this writer), also when the part
+   * was lost or released meanwhile: its local commit still comes. An entry the copy holds already, or one
+   * this writer is not appending (of an earlier serving), resolves at once.
    */
   async committed(part: string, term: number, seq: number): Promise<void> {
-    if (this.held.get(part)?.term !== term) return;
     for (;;) {
       const local = this.committing.get(seq);
       if (local !== undefined) return local;
-      if (!this.appending || (this.stored.get(part) ?? 0) >= seq) return;
+      if ((this.stored.get(part) ?? 0) >= seq || !this.appendingNow.has(heldKey(part, term))) return;
       await new Promise<void>((resolve) => this.settleWaiters.push(resolve));
     }
   }
@@ -123,6 +128,7 @@ export class PartsWriter extends AppendingWriter {
         let settle: () => void = () => undefined;
         const local = new Promise<void>((resolve) => (settle = resolve));
         for (const [, seq] of appended) this.committing.set(seq, local);
+        this.appendingNow.clear();
         this.local.commitRows({ ...rows, meta }, (result) => {
           if (result.ok) for (const [part, seq] of positions) this.moveStored(part, seq);
           for (const [, seq] of appended) this.committing.delete(seq);
@@ -147,6 +153,7 @@ export class PartsWriter extends AppendingWriter {
   private async appendPart(group: PartBatch): Promise<number> {
     const held = this.held.get(group.part);
     if (held === undefined) throw new PartNotHeldError(group.part);
+    this.appendingNow.add(heldKey(group.part, held.term));
     const entry = {
       kind: 'batch',
       node: this.node,
@@ -162,8 +169,16 @@ export class PartsWriter extends AppendingWriter {
     if (seq > (this.stored.get(part) ?? 0)) this.stored.set(part, seq);
   }
 
+  protected override failed(error: unknown): void {
+    this.appendingNow.clear();
+    super.failed(error);
+  }
+
   protected override settled(): void {
     for (const resolve of this.settleWaiters.splice(0)) resolve();
     super.settled();
   }
 }
+
+/** A part held in a term, as a key. */
+const heldKey = (part: string, term: number): string => `${part}@${term}`;
