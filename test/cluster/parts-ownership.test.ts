@@ -119,8 +119,10 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const alive = run.nodes.filter((n) => n !== victim);
 
     const after = await holders(alive, parts, SERVED_AGAIN_MS * 3);
-    // Only the killed node's sessions moved.
-    for (const part of stayed) expect(after.get(part)).toBe(before.get(part));
+    // Only the killed node's sessions moved (a move of another would follow a lost lease: see the outputs).
+    const movedToo = stayed.filter((part) => after.get(part) !== before.get(part));
+    if (movedToo.length > 0) console.error(outputsOf(run.nodes));
+    expect(movedToo).toEqual([]);
     const served = await waitFor(
       () => {
         const at = loads.map((l) => l.servedAfter(killedAt));
