@@ -85,18 +85,27 @@ describe('[CLUSTER-22] global steps announce on a session’s stream through a s
     expect(global.result.broadcasts).toHaveLength(1);
     expect(admins).toMatchObject({ session: null, audience: 'admins', event: { type: 'player.changed' } });
     const event = found(admins, 'the admins’ broadcast').event;
-    expect(event).toMatchObject({ player: { id: player, picture: expect.any(Number) } });
+    const picture = found(d.state().tables.player.get(player), 'the player').picture;
+    expect(event).toMatchObject({ player: { id: player, picture } });
+    expect(picture).not.toBeNull();
     expectAnnounced(steps, event);
   });
 
   it('[CLUSTER-22] session.announce is the engine’s own: a game master or player sending it is refused UNAUTHORISED', () => {
     const command = {
       type: 'session.announce',
-      event: { type: 'session.changed', session: sessionView(found(d.state().tables.session.get(s.session), 's')) },
+      event: {
+        type: 'session.changed',
+        session: sessionView(found(d.state().tables.session.get(s.session), 's')),
+      },
     } as const;
     const player = found(s.players[0], 'a player');
     for (const actor of [{ kind: 'admin' }, { kind: 'player', player }] as const) {
-      const result = step(d.state(), { command, actor, session: s.session }, { now: d.now(), rng: seededRng(1) });
+      const result = step(
+        d.state(),
+        { command, actor, session: s.session },
+        { now: d.now(), rng: seededRng(1) },
+      );
       expect(result.outcome).toMatchObject({ ok: false, error: { code: 'UNAUTHORISED' } });
       expect([result.writes, result.broadcasts]).toEqual([[], []]);
     }

@@ -73,7 +73,8 @@ export const sessionEdit = defineCommand({
  */
 export const sessionAnnounce = defineCommand({
   type: 'session.announce',
-  summary: "Announces a change of a session's entry or of a player on the session's stream (sent by the engine).",
+  summary:
+    "Announces a change of a session's entry or of a player on the session's stream (sent by the engine).",
   scope: 'session',
   access: 'internal',
   params: {
