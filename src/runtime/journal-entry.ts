@@ -1,3 +1,4 @@
+import type { Actor } from '../engine/handler.js';
 import type { EngineState, Write } from '../engine/state.js';
 import type { StepInput, StepResult } from '../engine/step.js';
 import { blobDeleteStatement, redactionStatements } from '../store/privacy-sql.js';
@@ -25,7 +26,7 @@ export function journalInput(
     at: now,
     seed,
     tokenHash,
-    subjects: subjectsOf(input, result.writes),
+    subjects: subjectsOf(input.actor, result.writes),
     checkpoint: result.redactions !== undefined,
   });
 }
@@ -33,14 +34,11 @@ export function journalInput(
 /**
  * The players a row is about: the acting player, and every player whose record, login, picture or last
  * position the command wrote (a name, passphrase, phone or position in its parameters belongs to one of
- * those). A position's id is its player's, deleted ones included (CLUSTER-12). An announcement of a
- * player's change (`session.announce`) writes nothing but carries the player's view.
+ * those). A position's id is its player's, deleted ones included (CLUSTER-12).
  */
-function subjectsOf({ actor, command }: StepInput, writes: readonly Write[]): number[] {
+function subjectsOf(actor: Actor, writes: readonly Write[]): number[] {
   const subjects = new Set<number>();
   if (actor.kind === 'player') subjects.add(actor.player);
-  if (command.type === 'session.announce' && command.event.type === 'player.changed')
-    subjects.add(command.event.player.id);
   for (const write of writes) {
     if ((write.op === 'put' || write.op === 'delete') && write.table === 'position') subjects.add(write.id);
     if (write.op !== 'put') continue;
