@@ -18,10 +18,10 @@ import {
 } from './request-forwarder.js';
 
 /**
- * Which parts this node steps, and where the others go (CLUSTER-22). A request, a job's result or a step's
- * report of a part the node does not own is forwarded to the part's owner with what this node's copy has applied; the
- * owner's answer is given to the client once this node's copy has applied the answer's entry, so the
- * client has its broadcasts first, as on one node. The owner's side (`host`) steps a forwarded request
+ * Which parts this node steps, and where the others go (CLUSTER-22). A request, a job's result or a
+ * step's report of a part the node does not own is forwarded to the part's owner with what this node's
+ * copy has applied; the owner's answer is given to the client once this node's copy has applied the
+ * answer's entry, so the client has its broadcasts first, as on one node. The owner's side (`host`) steps a forwarded request
  * as a request of its own, from a connection that stands for the forwarding node's client.
  */
 export class PartRouter implements Ownership {
@@ -90,11 +90,12 @@ export class PartRouter implements Ownership {
   }
 
   /**
-   * A step's report of a part held elsewhere (a global step's `session.announce` for a session held by
-   * another node, CLUSTER-22) goes to its holder like a request, under a reply key of its own: a forward
-   * tried again is answered from the holder's log (IDEMPOTENCY-1), so the report runs once. Nobody waits
-   * for its answer; a holder busy with as many forwarded requests as it takes is asked again after the
-   * wait it names, and a report that reaches no holder by the forwarder's deadline is logged.
+   * The engine's own item without a reply key, of a part held elsewhere — a step's report, such as a
+   * global step's `session.announce` for a session another node holds (CLUSTER-22) — goes to its holder
+   * like a request, under a reply key of its own: a forward tried again is answered from the holder's log
+   * (IDEMPOTENCY-1), so the report runs once. Nobody waits for its answer; a holder busy with as many
+   * forwarded requests as it takes is asked again after the wait it names, and a report that reaches no
+   * holder by the forwarder's deadline is logged.
    */
   private forwardReport(item: Inbound, part: Part): void {
     const request = this.requestOf(item, part, { clientKey: `report/${this.node}`, requestId: randomUUID() });
