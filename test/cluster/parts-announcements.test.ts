@@ -7,6 +7,7 @@ import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import { collect, settle } from '../auth/support.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
+import { makeImage } from '../pictures/support.js';
 import { clientStartingOn, clusterDataDirs, urlClient, type NodeProcess } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
 import { notOnceIn, streamGaps, TeamLoad } from './support/load.js';
@@ -48,6 +49,8 @@ function forwardedReports(dataDir: string): string[] {
 
 const renamesIn = (events: readonly BroadcastEvent[]): string[] =>
   events.flatMap((e) => (e.type === 'session.changed' ? [e.session.name] : []));
+const picturesIn = (events: readonly BroadcastEvent[]): (number | null)[] =>
+  events.flatMap((e) => (e.type === 'player.changed' ? [e.player.picture] : []));
 const teamsIn = (events: readonly BroadcastEvent[]): string[] =>
   events.flatMap((e) => (e.type === 'team.changed' ? [e.team.name] : []));
 
@@ -55,7 +58,7 @@ describe(
   'a global step’s announcement on a session held elsewhere',
   { timeout: CHILD_PROCESS_TEST_MS },
   () => {
-    it('[CLUSTER-22] renames of a session held by another node than the global part reach a player on a third node once each, between the session’s own broadcasts, numbered 1, 2, 3, … in every copy', async () => {
+    it('[CLUSTER-22] renames and a profile picture, stepped by the global part’s holder, of a session another node holds reach a player on a third node once each, between the session’s own broadcasts, numbered 1, 2, 3, … in every copy', async () => {
       run.nats = await startNatsCluster();
       const natsUrls = run.nats.urls;
       const { dirs, adminToken } = clusterDataDirs(3);
@@ -80,7 +83,12 @@ describe(
 
       // A player of the session watches through the third node only; a load adds teams through the holder.
       const passphrase = 'announce-watcher-phrase';
-      await admin.request({ type: 'player.add', name: 'Watcher', passphrase, session });
+      const { id: player } = await admin.request({
+        type: 'player.add',
+        name: 'Watcher',
+        passphrase,
+        session,
+      });
       const watcher = kept(urlClient([third.url], { clientId: 'announce-watcher' }));
       await watcher.login(passphrase);
       const seen = collect(watcher);
@@ -103,6 +111,12 @@ describe(
         await renamer.request({ type: 'session.edit', name }, { session });
         await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
       }
+      // A profile picture: its job's result is a global step too, announced to the player's session.
+      const picture = await renamer.request({
+        type: 'picture.upload',
+        target: { kind: 'player', player },
+        data: (await makeImage('jpeg', 64, 64)).toString('base64'),
+      });
       await load.stop();
       await settle(admin, [], 'stopped');
       const teams = load.acks.map((a) => a.name);
@@ -111,12 +125,14 @@ describe(
       const events = (): BroadcastEvent[] => seen.filter((b) => b.session === session).map((b) => b.event);
       await waitFor(
         () =>
-          notOnceIn([...names], renamesIn(events())).length === 0 &&
-          notOnceIn(teams, teamsIn(events())).length === 0,
+          notOnceIn(names, renamesIn(events())).length === 0 &&
+          notOnceIn(teams, teamsIn(events())).length === 0 &&
+          picturesIn(events()).length > 0,
         30_000,
         'every rename and every team on the watcher',
       ).catch(withOutputs(run.nodes));
       expect(renamesIn(events())).toEqual(names);
+      expect(picturesIn(events())).toEqual([picture.id]);
       expect(notOnceIn(teams, teamsIn(events()))).toEqual([]);
       const seqs = seen.filter((b) => b.session === session).map((b) => b.seq);
       expect(streamGaps(seen, session)).toEqual([]);
@@ -131,9 +147,12 @@ describe(
         expect(logged.map((b) => b.seq)).toEqual(logged.map((_, i) => i + 1));
         expect(logged.length).toBe(seqs.at(-1));
         expect(renamesIn(logged.map((b) => b.event))).toEqual(names);
+        expect(picturesIn(logged.map((b) => b.event))).toEqual([picture.id]);
         expect(notOnceIn(teams, teamsIn(logged.map((b) => b.event)))).toEqual([]);
         // The announcements were the global holder's reports, run once each by the session's holder.
-        expect(forwardedReports(node.dataDir)).toEqual(names.map(() => `report/${global.name}`));
+        expect(forwardedReports(node.dataDir)).toEqual(
+          [...names, picture].map(() => `report/${global.name}`),
+        );
       }
     });
   },
