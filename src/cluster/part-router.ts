@@ -1,19 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Actor } from '../engine/handler.js';
 import { GLOBAL, partKey, type Part } from '../engine/parts.js';
 import { encodeFailure } from '../protocol/encode.js';
 import type { Inbound } from '../runtime/inbound.js';
 import type { Ownership } from '../runtime/ownership.js';
+import type { ReplyKey } from '../runtime/replies.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { AnswerPeer } from './answer-peer.js';
 import type { AppliedPositions } from './applied-positions.js';
 import type { ForwardAnswer, ForwardRequest } from './forward-subjects.js';
-import { ForwardFailure, type OwnerLookup, type RequestForwarder } from './request-forwarder.js';
+import {
+  FORWARD_DEFAULTS,
+  ForwardFailure,
+  type OwnerLookup,
+  type RequestForwarder,
+} from './request-forwarder.js';
 
 /**
- * Which parts this node steps, and where the others go (CLUSTER-22). A request or a job's result of a part
- * the node does not own is forwarded to the part's owner with what this node's copy has applied; the
- * owner's answer is given to the client once this node's copy has applied the answer's entry, so the
- * client has its broadcasts first, as on one node. The owner's side (`host`) steps a forwarded request
+ * Which parts this node steps, and where the others go (CLUSTER-22). A request, a job's result or a
+ * step's report of a part the node does not own is forwarded to the part's owner with what this node's
+ * copy has applied; the owner's answer is given to the client once this node's copy has applied the
+ * answer's entry, so the client has its broadcasts first, as on one node. The owner's side (`host`) steps a forwarded request
  * as a request of its own, from a connection that stands for the forwarding node's client.
  */
 export class PartRouter implements Ownership {
@@ -29,6 +37,9 @@ export class PartRouter implements Ownership {
     private readonly ownerOf: (part: Part) => OwnerLookup,
     /** Per part held, the last sequence this node appended (its writer's). */
     private readonly appended: () => Readonly<Record<string, number>>,
+    /** This node's name: the reply keys of its forwarded reports are its own (`report/<node>`). */
+    private readonly node: string,
+    private readonly logger: Logger,
   ) {}
 
   /** The runtime whose requests this router routes (set once it exists). */
@@ -63,9 +74,56 @@ export class PartRouter implements Ownership {
 
   route(item: Inbound, part: Part): void {
     const reply = item.reply;
-    // A due timer of a part this node just gave up: its new owner fires it.
-    if (reply === undefined) return;
-    const request: ForwardRequest = {
+    if (reply === undefined) {
+      // A due timer of a part this node just gave up: its new owner fires it.
+      if (item.command.type !== 'timer.fire') this.forwardReport(item, part);
+      return;
+    }
+    void this.forwarder.forward(this.ownerOf(part), this.requestOf(item, part, reply)).then(
+      (answer) => this.runtime?.answerRouted(item, answer.frame),
+      (error: unknown) => {
+        const failure = error instanceof ForwardFailure ? error.error : undefined;
+        const frame = encodeFailure(reply.requestId, failure ?? { code: 'INTERNAL', message: String(error) });
+        this.runtime?.answerRouted(item, frame);
+      },
+    );
+  }
+
+  /**
+   * The engine's own item without a reply key, of a part held elsewhere — a step's report, such as a
+   * global step's `session.announce` for a session another node holds (CLUSTER-22) — goes to its holder
+   * like a request, under a reply key of its own: a forward tried again is answered from the holder's log
+   * (IDEMPOTENCY-1), so the report runs once. Nobody waits for its answer; a holder busy with as many
+   * forwarded requests as it takes is asked again after the wait it names, and a report that reaches no
+   * holder by the forwarder's deadline is logged.
+   */
+  private forwardReport(item: Inbound, part: Part): void {
+    const request = this.requestOf(item, part, { clientKey: `report/${this.node}`, requestId: randomUUID() });
+    const deadline = Date.now() + FORWARD_DEFAULTS.deadlineMs;
+    const send = async (): Promise<void> => {
+      for (;;) {
+        try {
+          await this.forwarder.forward(this.ownerOf(part), request, { deadlineMs: deadline - Date.now() });
+          return;
+        } catch (error) {
+          const refusal = error instanceof ForwardFailure ? error.error : undefined;
+          const waitMs = Number(refusal?.details?.['retryAfterMs'] ?? 0);
+          if (refusal?.code !== 'RATE_LIMITED' || Date.now() + waitMs >= deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
+        }
+      }
+    };
+    send().catch((error: unknown) =>
+      this.logger.warn(
+        { err: error, command: item.command.type, part: partKey(part), requestId: request.requestId },
+        "a reported step did not reach its part's holder",
+      ),
+    );
+  }
+
+  /** A request for the part's owner: the item as this node's runtime would step it, with what it read. */
+  private requestOf(item: Inbound, part: Part, reply: ReplyKey): ForwardRequest {
+    return {
       source: item.source,
       part,
       ...(item.session === undefined ? {} : { session: item.session }),
@@ -77,14 +135,6 @@ export class PartRouter implements Ownership {
       // the global part; a global step may read any session (the checks of CLUSTER-15 and CLUSTER-17).
       after: this.applied.snapshot(part.kind === 'session' ? [GLOBAL, part] : undefined),
     };
-    void this.forwarder.forward(this.ownerOf(part), request).then(
-      (answer) => this.runtime?.answerRouted(item, answer.frame),
-      (error: unknown) => {
-        const failure = error instanceof ForwardFailure ? error.error : undefined;
-        const frame = encodeFailure(reply.requestId, failure ?? { code: 'INTERNAL', message: String(error) });
-        this.runtime?.answerRouted(item, frame);
-      },
-    );
   }
 
   /** The owner's side: steps a request another node forwarded, if this node owns its part. */

@@ -167,6 +167,8 @@ export class PartsNode {
       this.applied,
       (part) => this.ownerLookup(partKey(part)),
       () => writer?.appended() ?? {},
+      this.cluster.node,
+      this.logger,
     );
     const server = await startServer(this.config, {
       ...this.extras,

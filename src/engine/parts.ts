@@ -27,24 +27,10 @@ export function partOfKey(key: string): Part {
   return sessionPart(Number(session));
 }
 
-/**
- * The commands whose steps may touch a part besides their own, and why. No step writes a record of
- * another part (CLUSTER-17: erasure is `player.forget` in each session, then the global `player.erase`);
- * two global steps still broadcast on a session's stream, which numbers the broadcast in that session's
- * part. The test over every command (test/engine/parts.test.ts) refuses any step that crosses without an
- * entry here, and any entry that no step of its corpus needs.
- */
-export const CROSS_PART: { readonly [T in CommandType]?: string } = {
-  // A broadcast is numbered on its stream by whoever steps it: these global steps number a session's
-  // stream, which the session's holder numbers too (with per-session ownership, two nodes; CLUSTER-22).
-  'session.edit': "announces the new name on the session's stream",
-  'picture.processed': "announces a player's new profile picture on the player's session's stream",
-};
-
 /** The part a step runs in and the command that decides it (CLUSTER-11). */
 export interface StepPart {
   readonly part: Part;
-  /** The step's command, or for a due timer the command it runs (whose `CROSS_PART` entry applies). */
+  /** The step's command, or for a due timer the command it runs. */
   readonly command: CommandType;
 }
 
@@ -109,21 +95,22 @@ export function partsOfWrites(writes: readonly Write[], before: EngineState): Pa
 }
 
 /**
- * Whether a step stays in its part (CLUSTER-11): the parts its writes touch outside the one it runs in,
- * and whether its command is allowed to (`CROSS_PART`). Empty `outside`: the step stays in its part.
+ * Whether a step stays in its part (CLUSTER-11): the parts its writes and broadcasts touch outside the
+ * one it runs in. Empty `outside`: the step stays in its part. No step may cross: a global step that
+ * changes what a session sees asks for a step in the session's part to announce it (`session.announce`).
  */
 export function crossings(
   input: StepInput,
   writes: readonly Write[],
   before: EngineState,
   broadcasts: readonly PendingBroadcast[] = [],
-): { readonly step: StepPart; readonly outside: Part[]; readonly allowed: boolean } {
+): { readonly step: StepPart; readonly outside: Part[] } {
   const step = partOfStep(input, before);
   // A broadcast is logged on its stream with the stream's next number: the stream's part numbers it.
   const streams = broadcasts.map((b) => (b.session === null ? GLOBAL : sessionPart(b.session)));
   const touched = new Map([...partsOfWrites(writes, before), ...streams].map((p) => [partKey(p), p]));
   const outside = [...touched.values()].filter((p) => partKey(p) !== partKey(step.part));
-  return { step, outside, allowed: CROSS_PART[step.command] !== undefined };
+  return { step, outside };
 }
 
 /** The part a counter's write touches (CLUSTER-16): none while every counter is shared. */

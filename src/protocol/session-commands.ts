@@ -12,6 +12,7 @@ export const SESSION_COMMANDS: ReadonlySet<string> = new Set([
   'clock.pause',
   'clock.resume',
   'session.edit',
+  'session.announce',
   'session.state',
   'team.add',
   'team.rename',

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  CROSS_PART,
   crossings,
   GLOBAL,
   partKey,
@@ -24,9 +23,8 @@ import { playCorpus } from './support/parts-corpus.js';
 /** What the steps of a run did, by command: which ran (accepted), which wrote outside their part. */
 class Census {
   readonly ran = new Set<string>();
-  readonly crossed = new Set<string>();
-  /** Steps that wrote outside their part although CROSS_PART does not list their command. */
-  readonly unlisted: string[] = [];
+  /** Steps that wrote or broadcast outside their part. */
+  readonly crossed: string[] = [];
   /** Steps that wrote a record (not a broadcast) of another part, listed or not. */
   readonly wroteOutside: string[] = [];
 
@@ -38,7 +36,7 @@ class Census {
   /** Counts one step, before its writes are applied to `before` (the driver's `onStep`). */
   readonly see = (input: StepInput, result: StepResult, before: EngineState): void => {
     if (result.outcome.ok === false) return;
-    const { step, outside, allowed } = crossings(input, result.writes, before, result.broadcasts);
+    const { step, outside } = crossings(input, result.writes, before, result.broadcasts);
     const wrote = crossings(input, result.writes, before).outside;
     if (wrote.length > 0) this.wroteOutside.push(`${step.command} wrote ${wrote.map(partKey).join(', ')}`);
     this.seeCounters(step, result.writes, before);
@@ -46,10 +44,8 @@ class Census {
     // A due timer runs its command inside its own step: that command ran too, when it was accepted.
     const fired = input.command.type === 'timer.fire' && result.outcome.ok === true;
     if (fired && (result.outcome.result as { fired: boolean }).fired) this.ran.add(step.command);
-    if (outside.length === 0) return;
-    if (allowed) this.crossed.add(step.command);
-    else
-      this.unlisted.push(`${step.command} in ${partKey(step.part)} wrote ${outside.map(partKey).join(', ')}`);
+    if (outside.length > 0)
+      this.crossed.push(`${step.command} in ${partKey(step.part)} wrote ${outside.map(partKey).join(', ')}`);
   };
 
   private seeCounters(step: StepPart, writes: readonly Write[], before: EngineState): void {
@@ -96,15 +92,11 @@ describe.each(['shared', 'per-session'] as const)(
       expect(engineCommands.filter((type) => !census.ran.has(type))).toEqual([]);
     });
 
-    it('[CLUSTER-11] each step of the corpus writes only its own part, unless CROSS_PART lists its command', () => {
-      expect(census.unlisted).toEqual([]);
+    it('[CLUSTER-11] each step of the corpus writes and broadcasts only in its own part', () => {
+      expect(census.crossed).toEqual([]);
     });
 
-    it('[CLUSTER-11] each command CROSS_PART lists does write outside its part in the corpus (no stale entry)', () => {
-      expect(Object.keys(CROSS_PART).filter((type) => !census.crossed.has(type))).toEqual([]);
-    });
-
-    it('[CLUSTER-17] no step of the corpus writes a record of another part (only broadcasts cross)', () => {
+    it('[CLUSTER-17] no step of the corpus writes a record of another part', () => {
       expect(census.wroteOutside).toEqual([]);
     });
 
@@ -131,7 +123,7 @@ describe('[CLUSTER-11] the part model', () => {
   const team = (i: number) => found(d.state().tables.team.get(found(s.teams[i], `team ${i}`)), `team ${i}`);
   const parts = (writes: Write[]): string[] => partsOfWrites(writes, d.state()).map(partKey).sort();
 
-  it('[CLUSTER-11] a step that writes outside its part and is not listed is found', () => {
+  it('[CLUSTER-11] a step that writes outside its part is found', () => {
     // A session command that (by a bug) edits a catalogue record.
     const zone = found([...d.state().tables.zone.values()][0], 'a zone');
     const writes: Write[] = [
@@ -141,11 +133,10 @@ describe('[CLUSTER-11] the part model', () => {
     expect(crossings(input, writes, d.state())).toEqual({
       step: { part: sessionPart(session()), command: 'team.list' },
       outside: [GLOBAL],
-      allowed: false,
     });
     const census = new Census();
     census.see(input, { ...stepResult(), writes }, d.state());
-    expect(census.unlisted).toEqual([`team.list in session:${session()} wrote global`]);
+    expect(census.crossed).toEqual([`team.list in session:${session()} wrote global`]);
   });
 
   it('[CLUSTER-11] game records are their session’s, a track point by its team, player and catalogue records global', () => {
@@ -259,10 +250,6 @@ describe('[CLUSTER-15] two commands run in the part they write', () => {
     s = await setUpSession(d, { teams: 1, perTeam: 1, config: { numCatchers: 1 } });
   });
 
-  it('[CLUSTER-22] only two global steps cross, by announcing on a session’s stream', () => {
-    expect(Object.keys(CROSS_PART).sort()).toEqual(['picture.processed', 'session.edit']);
-  });
-
   it('[CLUSTER-22] a player’s ping with a text runs in the player’s session, whose stream it is announced on', () => {
     const player = found(s.players[0], 'a player');
     const { ok, crossed } = crossingsOf({
@@ -292,7 +279,7 @@ describe('[CLUSTER-15] two commands run in the part they write', () => {
       session: s.session,
     });
     expect(ok).toBe(true);
-    expect(crossed).toEqual({ step: { part: GLOBAL, command: 'session.edit' }, outside: [], allowed: true });
+    expect(crossed).toEqual({ step: { part: GLOBAL, command: 'session.edit' }, outside: [] });
   });
 
   it('[CLUSTER-15] picture.processed runs in the part of the picture it records', () => {

@@ -22,6 +22,7 @@ import * as gameMasters from './game-masters.js';
 import * as players from './players.js';
 import * as privacy from './privacy.js';
 import * as sessions from './sessions.js';
+import { sessionAnnounce } from './session-announce.js';
 import * as timers from './timers.js';
 
 /**
@@ -79,6 +80,7 @@ export const HANDLERS: { readonly [T in EngineCommandType]: Handler<T> } = {
   'player.remove': players.playerRemove,
   'player.get': players.playerGet,
   'session.edit': lifecycle.sessionEdit,
+  'session.announce': sessionAnnounce,
   'session.state': lifecycle.sessionState,
   'team.add': teams.teamAdd,
   'team.rename': teams.teamRename,

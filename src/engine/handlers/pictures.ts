@@ -21,6 +21,7 @@ import type { PlayerRecord } from '../state.js';
 import type { Tx } from '../tx.js';
 import { playerViewIn } from '../views.js';
 import { broadcastTeam } from './game/teams.js';
+import { announceInSession } from './session-announce.js';
 
 /**
  * Pictures (PICTURE-1 to PICTURE-7). An upload is checked here, then decoded and re-encoded by a background
@@ -118,7 +119,7 @@ export const pictureProcessed: Handler<'picture.processed'> = (command, ctx) => 
     const player = tx.put('player', { ...target.player, picture: id });
     const event = { type: 'player.changed', player: playerViewIn(tx, player) } as const;
     tx.broadcast({ session: null, audience: 'admins', event });
-    if (player.session !== null) tx.broadcast({ session: player.session, audience: 'all', event });
+    if (player.session !== null) announceInSession(ctx, player.session, event);
   } else if (target.kind === 'team') {
     broadcastTeam(ctx, tx.put('team', { ...target.team, picture: id }));
   } else {

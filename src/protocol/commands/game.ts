@@ -66,6 +66,25 @@ export const sessionEdit = defineCommand({
   },
   result: sessionSchema,
 });
+/**
+ * Internal: what a global step announces on a session's stream (a new name, a player's new profile
+ * picture), run in the session's part, which numbers that stream (CLUSTER-22). The event is the one the
+ * global step made, as it made it.
+ */
+export const sessionAnnounce = defineCommand({
+  type: 'session.announce',
+  summary:
+    "Announces a change of a session's entry or of a player on the session's stream (sent by the engine).",
+  scope: 'session',
+  access: 'internal',
+  params: {
+    event: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('session.changed'), session: sessionSchema }),
+      z.object({ type: z.literal('player.changed'), player: playerSchema }),
+    ]),
+  },
+  result: z.object({ announced: z.literal(true) }),
+});
 export const sessionState = defineCommand({
   type: 'session.state',
   summary: "The session's game state: its game, teams, players and events, and where its broadcasts stand.",

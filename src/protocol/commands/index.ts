@@ -65,6 +65,7 @@ export const COMMAND_DEFS = [
   game.playerRemove,
   game.playerGet,
   game.sessionEdit,
+  game.sessionAnnounce,
   game.sessionState,
   game.teamAdd,
   game.teamRename,

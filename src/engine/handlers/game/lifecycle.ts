@@ -13,6 +13,7 @@ import { armTimer } from '../timers.js';
 import { locationVisible } from './teams.js';
 import { armRetention } from '../privacy.js';
 import { dropRefusals } from './catch-refusals.js';
+import { announceInSession } from '../session-announce.js';
 
 const gameView = (
   game: GameRecord,
@@ -94,11 +95,7 @@ export const sessionEdit: Handler<'session.edit'> = (command, ctx) => {
     mode: command.mode ?? session.mode,
     timeZone: command.timeZone ?? session.timeZone,
   });
-  ctx.tx.broadcast({
-    session: session.id,
-    audience: 'all',
-    event: { type: 'session.changed', session: sessionView(changed) },
-  });
+  announceInSession(ctx, session.id, { type: 'session.changed', session: sessionView(changed) });
   return ok(sessionView(changed));
 };
 
