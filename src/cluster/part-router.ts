@@ -21,8 +21,9 @@ import {
  * Which parts this node steps, and where the others go (CLUSTER-22). A request, a job's result or a
  * step's report of a part the node does not own is forwarded to the part's owner with what this node's
  * copy has applied; the owner's answer is given to the client once this node's copy has applied the
- * answer's entry, so the client has its broadcasts first, as on one node. The owner's side (`host`) steps a forwarded request
- * as a request of its own, from a connection that stands for the forwarding node's client.
+ * answer's entry, so the client has its broadcasts first, as on one node. The owner's side (`host`)
+ * steps a forwarded request as a request of its own, from a connection that stands for the forwarding
+ * node's client.
  */
 export class PartRouter implements Ownership {
   private readonly owned = new Set<string>();
