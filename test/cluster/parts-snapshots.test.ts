@@ -126,12 +126,13 @@ async function snapshottingCluster(count: number): Promise<{
 }> {
   run.nats = await startNatsCluster();
   const natsUrls = run.nats.urls;
-  const recorder = await LogRecorder.start(natsUrls);
   const { dirs, adminToken } = clusterDataDirs(3);
   run.nodes = await Promise.all(
     dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls, SNAPSHOTS)),
   );
   await holders(run.nodes, ['global'], 60_000);
+  // The nodes made the stream; a few entries in, nothing is trimmed yet.
+  const recorder = await LogRecorder.start(natsUrls);
   const admin = kept(
     urlClient(
       run.nodes.map((n) => n.url),
