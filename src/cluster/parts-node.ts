@@ -16,6 +16,7 @@ import { BlobMirror } from './blob-mirror.js';
 import { BLOB_BUCKET, type BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { connectToNats, joinCluster } from './cluster-join.js';
+import { CopyPosition, trimBehindCopies } from './copy-position.js';
 import type { NodeReports } from './cluster-node.js';
 import { ClusterStore } from './cluster-store.js';
 import { openLeaseBucket, type LeaseHolder } from './engine-lease.js';
@@ -66,6 +67,10 @@ export class PartsNode {
   /** While this node holds the global part: it takes the shared snapshots and trims the log (CLUSTER-23). */
   private snapshotter: Snapshotter | undefined;
   private mirrorTimer: ReturnType<typeof setInterval> | undefined;
+  /** Tells the cluster how far this node's copy has the log: no trim passes it (CLUSTER-23). */
+  private readonly copyPosition: CopyPosition;
+  /** The copy's position while no follower runs (starting, or starting over). */
+  private startingFrom = 0;
   /** Parts are claimed once the copy has caught up with the log as it was at start. */
   private caughtUp = false;
   private stopping = false;
@@ -91,6 +96,11 @@ export class PartsNode {
     private readonly reports: NodeReports,
   ) {
     this.forwarder = new RequestForwarder(nats, { applied: this.applied });
+    this.copyPosition = new CopyPosition(
+      kv,
+      cluster.node,
+      () => this.serving?.follower.handled ?? this.startingFrom,
+    );
   }
 
   /** Connects, sets up the stream and buckets, joins the secrets, catches up and serves. */
@@ -142,6 +152,7 @@ export class PartsNode {
     this.stopping = true;
     await this.restarting;
     await this.stopServing();
+    await this.copyPosition.stop();
     this.forwarder.close();
     await this.nats.drain().catch(() => undefined);
     this.reports.role('stopped', 'stopped');
@@ -155,9 +166,14 @@ export class PartsNode {
    */
   private async serve(): Promise<void> {
     const replica = new LocalReplica(this.config.dataDir, this.snapshots);
+    // Told before catching up: while this node loads a snapshot and starts its server, no trim passes it.
+    this.startingFrom = replica.position;
+    await this.copyPosition.start(this.cluster.leaseMs / 4);
     await replica.catchUp(this.stream);
     const cursor = replica.position;
     await replica.close();
+    this.startingFrom = cursor;
+    await this.copyPosition.tell();
     let writer: PartsWriter | undefined;
     let copy: SqliteStore | undefined;
     const router = new PartRouter(
@@ -325,7 +341,7 @@ export class PartsNode {
    * The global part's owner switches ids to per session once (CLUSTER-16: no session is claimed before),
    * drops picture bytes no picture names and sweeps the picture and snapshot buckets (CLUSTER-9,
    * CLUSTER-14). It takes the shared snapshots of its copy, named by the copy's position, and trims the
-   * log through the oldest kept one, keeping each part's last entry (CLUSTER-23).
+   * log through the oldest kept one but not past a live copy, keeping each part's last entry (CLUSTER-23).
    */
   private async becomeGlobalOwner(serving: Serving, term: number): Promise<void> {
     await partitionIds(serving.server.runtime, this.cluster.node, term);
@@ -338,7 +354,11 @@ export class PartsNode {
       new LeftoverSweeper(BLOB_BUCKET, () => this.blobs.sweepLeftovers(graceMs), graceMs, this.logger),
       new LeftoverSweeper(SNAPSHOT_BUCKET, () => this.snapshots.sweepLeftovers(), graceMs, this.logger),
     ];
-    this.snapshotter = this.snapshots.startTaking(serving.writer, () => positionOf(serving.local), this.log);
+    this.snapshotter = this.snapshots.startTaking(
+      serving.writer,
+      () => positionOf(serving.local),
+      trimBehindCopies(this.log, this.kv),
+    );
   }
 
   private stopGlobalDuties(): void {
