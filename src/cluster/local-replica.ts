@@ -71,10 +71,15 @@ export class LocalReplica {
   async catchUp(log: BatchLog, until?: number): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const bounds = await log.bounds();
-      const gapless = Math.max(bounds.first, (await this.snapshots.trimmedThrough()) + 1);
+      const end = until ?? bounds.last;
+      // The snapshots are looked at only when there is something to read (a standby looks every tick).
+      const gapless =
+        this.applied < end
+          ? Math.max(bounds.first, (await this.snapshots.trimmedThrough()) + 1)
+          : bounds.first;
       if (needsSnapshot(this.applied, gapless)) await this.loadSnapshot(gapless);
       try {
-        await this.apply(log, until ?? bounds.last);
+        await this.apply(log, end);
         return this.applied;
       } catch (error) {
         // Trimmed between the look at the snapshots and the read: again, from a newer snapshot.
