@@ -16,9 +16,9 @@ import { BlobMirror } from './blob-mirror.js';
 import { BLOB_BUCKET, type BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { connectToNats, joinCluster } from './cluster-join.js';
-import { CopyPosition, trimBehindCopies } from './copy-position.js';
 import type { NodeReports } from './cluster-node.js';
 import { ClusterStore } from './cluster-store.js';
+import { CopyPosition, trimBehindCopies } from './copy-position.js';
 import { openLeaseBucket, type LeaseHolder } from './engine-lease.js';
 import { ForwardHost } from './forward-host.js';
 import { partitionIds } from './id-partition.js';
@@ -62,7 +62,10 @@ export class PartsNode {
   private leases: PartLeases | undefined;
   private readonly applied = new AppliedPositions();
   private readonly forwarder: RequestForwarder;
-  /** While this node holds the global part: it sweeps what cut-off picture and snapshot puts left (CLUSTER-14). */
+  /**
+   * While this node holds the global part: they sweep what cut-off picture and snapshot puts left
+   * (CLUSTER-14).
+   */
   private sweepers: LeftoverSweeper[] = [];
   /** While this node holds the global part: it takes the shared snapshots and trims the log (CLUSTER-23). */
   private snapshotter: Snapshotter | undefined;

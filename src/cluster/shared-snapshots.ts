@@ -2,8 +2,8 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { StoreWriter } from '../store/store.js';
 import type { BatchLog } from './batch-log.js';
-import type { PartLog } from './part-log.js';
 import type { SweptLeftovers } from './leftover-chunks.js';
+import type { PartLog } from './part-log.js';
 import { checkedPositionInFile, positionInFile, removeSqliteFile, snapshotFile } from './snapshot-file.js';
 import {
   keptSnapshots,
