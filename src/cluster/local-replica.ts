@@ -23,6 +23,9 @@ export function positionOf(store: SqliteStore): number {
   return Number(store.metaValue(POSITION_KEY) ?? 0);
 }
 
+/** Reads of a log trimmed meanwhile (a snapshot stored since the look) tried again before giving up. */
+const CATCH_UP_ATTEMPTS = 3;
+
 /** Catching up stops at the first entry of a part (per-session ownership): the runtime applies the rest. */
 class PartEntryReached extends Error {}
 
@@ -60,18 +63,27 @@ export class LocalReplica {
 
   /**
    * Applies every log entry after this copy's position up to `until` (default: the log's end), loading
-   * the newest snapshot first when the log no longer holds the entries right after the position.
+   * the newest snapshot first when the log may no longer hold every entry after the position: the log
+   * starts later, or the copy is behind the oldest kept snapshot, through which the log may have been
+   * trimmed. Trimmed by part (CLUSTER-23), the log keeps each part's last entry, so its first sequence
+   * can be far older than the entries that are gone.
    */
   async catchUp(log: BatchLog, until?: number): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const bounds = await log.bounds();
-      if (needsSnapshot(this.applied, bounds.first)) await this.loadSnapshot(bounds.first);
+      const end = until ?? bounds.last;
+      // The snapshots are looked at only when there is something to read (a standby looks every tick).
+      const gapless =
+        this.applied < end
+          ? Math.max(bounds.first, (await this.snapshots.trimmedThrough()) + 1)
+          : bounds.first;
+      if (needsSnapshot(this.applied, gapless)) await this.loadSnapshot(gapless);
       try {
-        await this.apply(log, until ?? bounds.last);
+        await this.apply(log, end);
         return this.applied;
       } catch (error) {
-        // Trimmed between the look at the bounds and the read: once more, from a snapshot.
-        if (!(error instanceof LogTrimmedError) || attempt >= 2) throw error;
+        // Trimmed between the look at the snapshots and the read: again, from a newer snapshot.
+        if (!(error instanceof LogTrimmedError) || attempt >= CATCH_UP_ATTEMPTS) throw error;
       }
     }
   }
@@ -105,7 +117,10 @@ export class LocalReplica {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Replaces the store by the newest snapshot (checked before, swapped in while closed), then reopens. */
+  /**
+   * Replaces the store by the newest snapshot reaching back to `firstSequence` (checked before, swapped
+   * in while closed), then reopens.
+   */
   private async loadSnapshot(firstSequence: number): Promise<void> {
     const file = await this.snapshots.fetchNewest(firstSequence);
     await this.close();

@@ -18,11 +18,12 @@ import type { ClusterConfig } from './cluster-config.js';
 import { connectToNats, joinCluster } from './cluster-join.js';
 import type { NodeReports } from './cluster-node.js';
 import { ClusterStore } from './cluster-store.js';
+import { CopyPosition, trimBehindCopies } from './copy-position.js';
 import { openLeaseBucket, type LeaseHolder } from './engine-lease.js';
 import { ForwardHost } from './forward-host.js';
 import { partitionIds } from './id-partition.js';
 import { LeftoverSweeper } from './leftover-sweeper.js';
-import { LocalReplica } from './local-replica.js';
+import { LocalReplica, positionOf } from './local-replica.js';
 import { forwardToOwner } from './owner-forward.js';
 import { PartFollower } from './part-follower.js';
 import { PartLeases } from './part-leases.js';
@@ -32,6 +33,8 @@ import { takeOverPart } from './part-takeover.js';
 import { partPositionKey, PartsWriter } from './parts-writer.js';
 import { RequestForwarder } from './request-forwarder.js';
 import type { SharedSnapshots } from './shared-snapshots.js';
+import { SNAPSHOT_BUCKET } from './snapshot-store.js';
+import type { Snapshotter } from './snapshotter.js';
 
 /** The pause before starting over again after a failed start, times the attempt (up to five times). */
 const RESTART_PAUSE_MS = 500;
@@ -54,16 +57,26 @@ interface Serving {
  * sessions), forwards requests of the others to their owners, and applies the other owners' batches
  * from the log to its copy (memory, SQLite, its clients' broadcasts). Parts are spread over the live
  * nodes by their leases (rendezvous hashing, CLUSTER-20); each part's batches go under its own subject,
- * fenced per part (CLUSTER-19). The global part's owner takes the shared snapshots and sweeps leftovers.
+ * fenced per part (CLUSTER-19). The global part's owner takes the shared snapshots, trims the log behind
+ * them (CLUSTER-23) and sweeps leftovers.
  */
 export class PartsNode {
   private serving: Serving | undefined;
   private leases: PartLeases | undefined;
   private readonly applied = new AppliedPositions();
   private readonly forwarder: RequestForwarder;
-  /** While this node holds the global part: it sweeps what cut-off picture puts left (CLUSTER-14). */
-  private sweeper: LeftoverSweeper | undefined;
+  /**
+   * While this node holds the global part: they sweep what cut-off picture and snapshot puts left
+   * (CLUSTER-14).
+   */
+  private sweepers: LeftoverSweeper[] = [];
+  /** While this node holds the global part: it takes the shared snapshots and trims the log (CLUSTER-23). */
+  private snapshotter: Snapshotter | undefined;
   private mirrorTimer: ReturnType<typeof setInterval> | undefined;
+  /** Tells the cluster how far this node's copy has the log: no trim passes it (CLUSTER-23). */
+  private readonly copyPosition: CopyPosition;
+  /** The copy's position while no follower runs (starting, or starting over). */
+  private startingFrom = 0;
   /** Parts are claimed once the copy has caught up with the log as it was at start. */
   private caughtUp = false;
   private stopping = false;
@@ -89,6 +102,11 @@ export class PartsNode {
     private readonly reports: NodeReports,
   ) {
     this.forwarder = new RequestForwarder(nats, { applied: this.applied });
+    this.copyPosition = new CopyPosition(
+      kv,
+      cluster.node,
+      () => this.serving?.follower.handled ?? this.startingFrom,
+    );
   }
 
   /** Connects, sets up the stream and buckets, joins the secrets, catches up and serves. */
@@ -140,6 +158,7 @@ export class PartsNode {
     this.stopping = true;
     await this.restarting;
     await this.stopServing();
+    await this.copyPosition.stop();
     this.forwarder.close();
     await this.nats.drain().catch(() => undefined);
     this.reports.role('stopped', 'stopped');
@@ -153,13 +172,18 @@ export class PartsNode {
    */
   private async serve(): Promise<void> {
     const replica = new LocalReplica(this.config.dataDir, this.snapshots);
+    // Told before catching up: while this node loads a snapshot and starts its server, no trim passes it.
+    this.startingFrom = replica.position;
     let cursor: number;
     try {
+      await this.copyPosition.start(this.cluster.leaseMs / 4);
       await replica.catchUp(this.stream);
       cursor = replica.position;
     } finally {
       await replica.close();
     }
+    this.startingFrom = cursor;
+    await this.copyPosition.tell();
     let writer: PartsWriter | undefined;
     let copy: SqliteStore | undefined;
     const router = new PartRouter(
@@ -328,25 +352,32 @@ export class PartsNode {
 
   /**
    * The global part's owner switches ids to per session once (CLUSTER-16: no session is claimed before),
-   * drops picture bytes no picture names and sweeps the picture bucket (CLUSTER-9, CLUSTER-14). It takes
-   * no snapshots: trimming the log would have to keep each part's last entry (CLUSTER-19), which leaves
-   * gaps that a copy's catch-up cannot read past yet.
+   * drops picture bytes no picture names and sweeps the picture and snapshot buckets (CLUSTER-9,
+   * CLUSTER-14). It takes the shared snapshots of its copy, named by the copy's position, and trims the
+   * log through the oldest kept one but not past a live copy, keeping each part's last entry (CLUSTER-23).
    */
   private async becomeGlobalOwner(serving: Serving, term: number): Promise<void> {
     await partitionIds(serving.server.runtime, this.cluster.node, term);
     await serving.mirror.beforeServing();
+    // Lost or handed over meanwhile: the duties stopped already, and must not start after.
+    if (this.serving !== serving || this.leases?.holds(partKey(GLOBAL), term) !== true) return;
+    this.stopGlobalDuties();
     const graceMs = this.cluster.leftoverGraceMs;
-    this.sweeper = new LeftoverSweeper(
-      BLOB_BUCKET,
-      () => this.blobs.sweepLeftovers(graceMs),
-      graceMs,
-      this.logger,
+    this.sweepers = [
+      new LeftoverSweeper(BLOB_BUCKET, () => this.blobs.sweepLeftovers(graceMs), graceMs, this.logger),
+      new LeftoverSweeper(SNAPSHOT_BUCKET, () => this.snapshots.sweepLeftovers(), graceMs, this.logger),
+    ];
+    this.snapshotter = this.snapshots.startTaking(
+      serving.writer,
+      () => positionOf(serving.local),
+      trimBehindCopies(this.log, this.kv),
     );
   }
 
   private stopGlobalDuties(): void {
-    this.sweeper?.stop();
-    this.sweeper = undefined;
+    for (const sweeper of this.sweepers.splice(0)) sweeper.stop();
+    this.snapshotter?.stop();
+    this.snapshotter = undefined;
   }
 
   /** `/pictures` and `/metrics` of the engine's pictures go to the global part's owner (CLUSTER-9). */

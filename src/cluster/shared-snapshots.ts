@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { StoreWriter } from '../store/store.js';
 import type { BatchLog } from './batch-log.js';
 import type { SweptLeftovers } from './leftover-chunks.js';
+import type { PartLog } from './part-log.js';
 import { checkedPositionInFile, positionInFile, removeSqliteFile, snapshotFile } from './snapshot-file.js';
 import {
   keptSnapshots,
@@ -22,7 +23,16 @@ export interface SnapshotLoader {
    * the older one is tried. Throws when none will do.
    */
   fetchNewest(firstSequence: number): Promise<string>;
+  /**
+   * The log position through which the log may have been trimmed: the oldest kept snapshot's (0 for
+   * none). Every entry after it is still in the log; a copy behind it may miss entries even where the
+   * log's first sequence is older (a trim keeps each part's last entry, CLUSTER-23).
+   */
+  trimmedThrough(): Promise<number>;
 }
+
+/** The log a snapshot lets its owner trim: the whole stream (one writer), or by part (CLUSTER-23). */
+type TrimmedLog = Pick<BatchLog | PartLog, 'trimThrough'>;
 
 /**
  * A node's side of the shared snapshots (CLUSTER-8): as owner it takes them (an online copy of its store
@@ -57,14 +67,20 @@ export class SharedSnapshots implements SnapshotLoader {
 
   /**
    * Starts taking snapshots of the owner's store when due; `position` reads the log position its store
-   * holds. Stop the returned snapshotter when the node stops owning the engine.
+   * holds. After each, the log is trimmed behind the oldest kept one: the whole stream, or with an owner
+   * per part `log` (the parts' trim keeps each part's last entry, CLUSTER-23). Stop the returned
+   * snapshotter when the node stops owning the engine (or the global part).
    */
-  startTaking(writer: Pick<StoreWriter, 'backup'>, position: () => number): Snapshotter {
+  startTaking(
+    writer: Pick<StoreWriter, 'backup'>,
+    position: () => number,
+    log: TrimmedLog = this.log,
+  ): Snapshotter {
     return new Snapshotter(
       this.settings,
       position,
       () => this.newestPosition(),
-      () => this.take(writer),
+      () => this.take(writer, log),
       (error) => this.logger.warn({ err: error }, 'snapshot failed: trying again at the next look'),
     );
   }
@@ -111,12 +127,16 @@ export class SharedSnapshots implements SnapshotLoader {
     return (await this.store.list())[0]?.position ?? 0;
   }
 
+  async trimmedThrough(): Promise<number> {
+    return keptSnapshots(await this.store.list()).trimThrough;
+  }
+
   /**
    * Copies the store through the writer (SQLite's online backup on its thread: commits go on), reads the
    * copy's position, uploads it, then drops the snapshots beyond the kept ones and trims the log through
    * the oldest kept. Resolves with the position, or undefined when another snapshot was still running.
    */
-  private async take(writer: Pick<StoreWriter, 'backup'>): Promise<number | undefined> {
+  private async take(writer: Pick<StoreWriter, 'backup'>, log: TrimmedLog): Promise<number | undefined> {
     if (this.taking) return undefined;
     this.taking = true;
     const file = snapshotFile(this.dataDir, 'outgoing.db');
@@ -128,7 +148,7 @@ export class SharedSnapshots implements SnapshotLoader {
       const copied = performance.now();
       const stored = await this.store.put(file, position);
       const uploaded = performance.now();
-      const trimmed = await this.prune();
+      const trimmed = await this.prune(log);
       await this.sweepLeftovers().then(
         (swept) => swept.subjects > 0 && this.logger.info(swept, 'snapshot leftovers swept'),
         (error: unknown) =>
@@ -160,9 +180,9 @@ export class SharedSnapshots implements SnapshotLoader {
   }
 
   /** Deletes the snapshots no longer kept, then trims the log through the oldest kept one. */
-  private async prune(): Promise<number> {
+  private async prune(log: TrimmedLog): Promise<number> {
     const { dropped, trimThrough } = keptSnapshots<StoredSnapshot>(await this.store.list());
     for (const snapshot of dropped) await this.store.delete(snapshot);
-    return trimThrough > 0 ? await this.log.trimThrough(trimThrough) : 0;
+    return trimThrough > 0 ? await log.trimThrough(trimThrough) : 0;
   }
 }

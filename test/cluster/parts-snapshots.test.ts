@@ -1,0 +1,378 @@
+import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
+import type { TruinlagClient } from '../../src/client/client.js';
+import { BATCH_STREAM } from '../../src/cluster/batch-log.js';
+import { subjectOf, type PartEntry } from '../../src/cluster/part-log.js';
+import { SnapshotStore } from '../../src/cluster/snapshot-store.js';
+import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
+import {
+  clientStartingOn,
+  clusterDataDirs,
+  TEST_LEASE_MS,
+  urlClient,
+  type NodeProcess,
+} from './support/cluster-nodes.js';
+import { clusterRunPerTest } from './support/cluster-run.js';
+import { notOnceIn, TeamLoad } from './support/load.js';
+import { startNatsCluster } from './support/nats-cluster.js';
+import { holders, partWriterProblems, startPartsNode, teamNames, withOutputs } from './support/parts.js';
+import { journaledTeams } from './support/watched.js';
+
+/** A snapshot every 20 log entries, so that a few seconds of load make several and trim the log. */
+const SNAPSHOTS = { TRUINLAG_SNAPSHOT_EVERY: '20' };
+const SESSIONS = 4;
+const PAUSE_MS = 50;
+
+const run = clusterRunPerTest();
+
+function kept(client: TruinlagClient): TruinlagClient {
+  run.clients.push(client);
+  return client;
+}
+
+/** The stream's state and the snapshots in the bucket, as a NATS client sees them. */
+interface LogView {
+  readonly first: number;
+  readonly last: number;
+  readonly messages: number;
+  /** Snapshot positions, newest first. */
+  readonly snapshots: number[];
+  /** Per part that has entries, the sequence of its last entry still in the stream. */
+  readonly lastOf: Map<string, number>;
+}
+
+async function logView(urls: string, parts: readonly string[]): Promise<LogView> {
+  const nc = await connect({ servers: urls.split(',') });
+  try {
+    const js = jetstream(nc, { timeout: 5_000 });
+    const jsm = await jetstreamManager(nc, { timeout: 5_000, checkAPI: false });
+    const { state } = await jsm.streams.info(BATCH_STREAM);
+    const snapshots = (await (await SnapshotStore.open(js, 3)).list()).map((s) => s.position);
+    const lastOf = new Map<string, number>();
+    for (const part of parts) {
+      const last = await jsm.streams.getMessage(BATCH_STREAM, { last_by_subj: subjectOf(part) });
+      if (last !== null) lastOf.set(part, last.seq);
+    }
+    return { first: state.first_seq, last: state.last_seq, messages: state.messages, snapshots, lastOf };
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * Every entry of the batch stream as it is appended, read from its start before anything is trimmed: the
+ * whole history, for checking the parts' writers after the stream lost most of it. A sequence skipped
+ * (trimmed before it was read) is recorded as a gap.
+ */
+class LogRecorder {
+  readonly entries: { seq: number; entry: PartEntry }[] = [];
+  readonly gaps: string[] = [];
+  private messages: ConsumerMessages | undefined;
+  private reading: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly nc: NatsConnection) {}
+
+  static async start(urls: string): Promise<LogRecorder> {
+    const recorder = new LogRecorder(await connect({ servers: urls.split(',') }));
+    const consumer = await jetstream(recorder.nc).consumers.get(BATCH_STREAM, {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: 1,
+    });
+    recorder.messages = await consumer.consume({ expires: 2_000 });
+    recorder.reading = recorder.read(recorder.messages);
+    return recorder;
+  }
+
+  /** The last sequence recorded. */
+  get last(): number {
+    return this.entries.at(-1)?.seq ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.reading;
+    await this.nc.close();
+  }
+
+  private async read(messages: ConsumerMessages): Promise<void> {
+    for await (const message of messages) {
+      if (message.seq !== this.last + 1) this.gaps.push(`${this.last} → ${message.seq}`);
+      this.entries.push({ seq: message.seq, entry: message.json<PartEntry>() });
+    }
+  }
+}
+
+/** A team load in each session, from an admin client starting on each of `urls` in turn. */
+function teamLoads(urls: readonly string[], token: string, sessions: readonly number[], tag: string) {
+  return sessions.map((session, i) => {
+    const loader = clientStartingOn(urls[i % urls.length] as string, urls, {
+      token,
+      clientId: `${tag}-loader-${i}`,
+      broadcasts: false,
+    });
+    return new TeamLoad(kept(loader), session, tag, PAUSE_MS);
+  });
+}
+
+/** Three parts nodes taking snapshots, `count` sessions on them, and a recorder of the whole log. */
+async function snapshottingCluster(
+  count: number,
+  env: Record<string, string> = {},
+): Promise<{
+  natsUrls: string;
+  adminToken: string;
+  sessions: number[];
+  parts: string[];
+  recorder: LogRecorder;
+}> {
+  run.nats = await startNatsCluster();
+  const natsUrls = run.nats.urls;
+  const { dirs, adminToken } = clusterDataDirs(3);
+  run.nodes = await Promise.all(
+    dirs.map((dir, i) => startPartsNode(`node-${i + 1}`, dir, natsUrls, { ...SNAPSHOTS, ...env })),
+  );
+  await holders(run.nodes, ['global'], 60_000);
+  // The nodes made the stream; a few entries in, nothing is trimmed yet.
+  const recorder = await LogRecorder.start(natsUrls);
+  const admin = kept(
+    urlClient(
+      run.nodes.map((n) => n.url),
+      { token: adminToken, clientId: 'setup-admin', broadcasts: false },
+    ),
+  );
+  const sessions: number[] = [];
+  for (let i = 0; i < count; i++)
+    sessions.push((await admin.request({ type: 'session.add', name: `P${i}` })).id);
+  const parts = ['global', ...sessions.map((s) => `session:${s}`)];
+  await holders(run.nodes, parts);
+  return { natsUrls, adminToken, sessions, parts, recorder };
+}
+
+/** Waits until the stream was trimmed through `past` (a snapshot beyond it, fewer messages than appended). */
+function trimmedPast(natsUrls: string, parts: readonly string[], past: number): Promise<LogView> {
+  return waitFor(
+    async () => {
+      const view = await logView(natsUrls, parts);
+      const oldestKept = view.snapshots.at(-1) ?? 0;
+      return oldestKept > past && view.messages < view.last - past ? view : undefined;
+    },
+    90_000,
+    `the log trimmed past sequence ${past}`,
+    250,
+  ).catch(withOutputs(run.nodes));
+}
+
+/** Each acknowledged team of each load, not exactly once in its session as read through `client`. */
+async function notOnceThrough(client: TruinlagClient, loads: readonly TeamLoad[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const load of loads)
+    for (const name of notOnceIn(
+      load.acks.map((a) => a.name),
+      await teamNames(client, load.session),
+    ))
+      problems.push(`session ${load.session}: ${name}`);
+  return problems;
+}
+
+/** Each acknowledged team not exactly once in the journal of a stopped node's copy. */
+function notOnceJournaled(dataDir: string, loads: readonly TeamLoad[]): string[] {
+  return loads.flatMap((load) =>
+    notOnceIn(
+      load.acks.map((a) => a.name),
+      journaledTeams(dataDir, load.session),
+    ).map((problem) => `session ${load.session}: ${problem}`),
+  );
+}
+
+describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHILD_PROCESS_TEST_MS }, () => {
+  it('[CLUSTER-23] the global part’s holder takes snapshots and trims the log, keeping each part’s last entry so that fencing still works; a node started empty afterwards loads a snapshot and serves the whole state', async () => {
+    const { natsUrls, adminToken, sessions, parts, recorder } = await snapshottingCluster(SESSIONS);
+    const urls = run.nodes.map((n) => n.url);
+    const loads = teamLoads(urls, adminToken, sessions, 't');
+    const trimmed = await trimmedPast(natsUrls, parts, 100);
+    console.info(
+      `after the trim: first ${trimmed.first}, last ${trimmed.last}, ${trimmed.messages} messages, snapshots at ${JSON.stringify(trimmed.snapshots)}`,
+    );
+    // The trim kept older entries (each part's last): the stream's first sequence is before the trim point.
+    expect(trimmed.first).toBeLessThan(trimmed.snapshots.at(-1) as number);
+
+    // The loads go on after the trim: each holder's next append still finds its part's last entry.
+    const trimmedAt = Date.now();
+    await waitFor(
+      () => loads.every((l) => l.acks.filter((a) => a.sentAt >= trimmedAt).length >= 5),
+      30_000,
+      'every session served after the trim',
+    ).catch(withOutputs(run.nodes));
+
+    // A fourth node with an empty data directory: a snapshot, then the log from its position.
+    const [emptyDir] = clusterDataDirs(1, run.nodes[0]?.dataDir).dirs as [string];
+    const fresh = await startPartsNode('node-4', emptyDir, natsUrls, {
+      ...SNAPSHOTS,
+      TRUINLAG_LOG_LEVEL: 'info',
+    });
+    run.nodes.push(fresh);
+    await waitFor(() => fresh.roles.includes('serving'), 60_000, 'the fourth node serving').catch(
+      withOutputs(run.nodes),
+    );
+    expect(fresh.output()).toMatch(/"msg":"snapshot downloaded"/);
+    // Some sessions move to it (it ranks first for them): the loads go on through the hand-over.
+    const joinedAt = Date.now();
+    await waitFor(
+      () => loads.every((l) => l.acks.filter((a) => a.sentAt >= joinedAt).length >= 5),
+      30_000,
+      'every session served after the fourth node joined',
+    ).catch(withOutputs(run.nodes));
+    await Promise.all(loads.map((l) => l.stop()));
+    // Each part's last entry is still in the stream, however far it was trimmed.
+    const end = await logView(natsUrls, parts);
+    await waitFor(() => recorder.last >= end.last, 30_000, 'the recorder reading the whole log');
+    await recorder.stop();
+    const recordedLast = new Map(recorder.entries.map(({ seq, entry }) => [entry.part, seq]));
+    expect(end.lastOf).toEqual(new Map(parts.map((part) => [part, recordedLast.get(part)])));
+    expect(end.messages).toBeLessThan(end.last / 2);
+
+    const viaFresh = kept(
+      urlClient([fresh.url], { token: adminToken, clientId: 'via-fresh', broadcasts: false }),
+    );
+    expect(await notOnceThrough(viaFresh, loads)).toEqual([]);
+    // Its own copy holds every acknowledged team once: read from its journal after it stopped.
+    fresh.signal('SIGTERM');
+    await fresh.exited;
+    expect(notOnceJournaled(emptyDir, loads)).toEqual([]);
+    expect(recorder.gaps).toEqual([]);
+    expect(partWriterProblems(recorder.entries)).toEqual([]);
+  });
+
+  it('[CLUSTER-23] a node stopped while the log is trimmed past its copy catches up through a snapshot when started again, and its copy equals the others', async () => {
+    const { natsUrls, adminToken, sessions, parts, recorder } = await snapshottingCluster(SESSIONS);
+    const owners = await holders(run.nodes, parts);
+    // A node not holding the global part is stopped; the clients talk to the two others meanwhile.
+    const stopped = run.nodes.find((n) => n !== owners.get('global')) as NodeProcess;
+    const others = run.nodes.filter((n) => n !== stopped);
+    const early = teamLoads(
+      run.nodes.map((n) => n.url),
+      adminToken,
+      sessions,
+      'e',
+    );
+    await waitFor(() => early.every((l) => l.acks.length >= 5), 30_000, 'early requests in every session');
+    await Promise.all(early.map((l) => l.stop()));
+    stopped.signal('SIGTERM');
+    await stopped.exited;
+    const stoppedAt = (await logView(natsUrls, parts)).last;
+
+    const late = teamLoads(
+      others.map((n) => n.url),
+      adminToken,
+      sessions,
+      'l',
+    );
+    await trimmedPast(natsUrls, parts, stoppedAt + 20);
+    const again = await startPartsNode(stopped.name, stopped.dataDir, natsUrls, {
+      ...SNAPSHOTS,
+      TRUINLAG_LOG_LEVEL: 'info',
+    });
+    run.nodes = [...others, again];
+    await waitFor(() => again.roles.includes('serving'), 60_000, 'the restarted node serving').catch(
+      withOutputs(run.nodes),
+    );
+    expect(again.output()).toMatch(/"msg":"snapshot downloaded"/);
+    // It gets its sessions back by hand-over; the loads go on.
+    await waitFor(
+      async () => {
+        const now = await holders(run.nodes, parts);
+        return parts.every((p) => owners.get(p) !== stopped || now.get(p) === again);
+      },
+      TEST_LEASE_MS * 15,
+      'the restarted node holding its parts again',
+    ).catch(withOutputs(run.nodes));
+    const backAt = Date.now();
+    await waitFor(
+      () => late.every((l) => l.acks.filter((a) => a.sentAt >= backAt).length >= 3),
+      30_000,
+      'every session served after the restart',
+    ).catch(withOutputs(run.nodes));
+    await Promise.all(late.map((l) => l.stop()));
+    await recorder.stop();
+
+    const loads = [...early, ...late];
+    const through = (node: NodeProcess): TruinlagClient =>
+      kept(urlClient([node.url], { token: adminToken, clientId: `via-${node.name}`, broadcasts: false }));
+    const viaAgain = through(again);
+    const viaOther = through(others[0] as NodeProcess);
+    expect(await notOnceThrough(viaAgain, loads)).toEqual([]);
+    for (const session of sessions)
+      expect((await teamNames(viaAgain, session)).sort()).toEqual(
+        (await teamNames(viaOther, session)).sort(),
+      );
+    // Its own copy, read from its journal after it stopped, holds every acknowledged team once.
+    again.signal('SIGTERM');
+    await again.exited;
+    expect(notOnceJournaled(again.dataDir, loads)).toEqual([]);
+    expect(recorder.gaps).toEqual([]);
+    expect(partWriterProblems(recorder.entries)).toEqual([]);
+  });
+
+  it('[CLUSTER-23] a node frozen while the log is trimmed past its copy meets the gap when thawed, starts over from a snapshot, and its copy equals the others', async () => {
+    const { natsUrls, adminToken, sessions, parts, recorder } = await snapshottingCluster(SESSIONS, {
+      TRUINLAG_LOG_LEVEL: 'info',
+    });
+    const owners = await holders(run.nodes, parts);
+    // A node not holding the global part is frozen; the clients talk to the two others.
+    const frozen = run.nodes.find((n) => n !== owners.get('global')) as NodeProcess;
+    const others = run.nodes.filter((n) => n !== frozen);
+    const loads = teamLoads(
+      others.map((n) => n.url),
+      adminToken,
+      sessions,
+      'z',
+    );
+    await waitFor(() => loads.every((l) => l.acks.length >= 5), 30_000, 'requests in every session');
+    frozen.signal('SIGSTOP');
+    const frozenAt = (await logView(natsUrls, parts)).last;
+    // Its copy's position ages out of the lease bucket a lease later; then the trim passes it.
+    await trimmedPast(natsUrls, parts, frozenAt + 20);
+    frozen.signal('SIGCONT');
+    const thawedAt = frozen.output().length;
+    await waitFor(
+      () => /"msg":"snapshot downloaded"/.test(frozen.output().slice(thawedAt)),
+      60_000,
+      'the thawed node loading a snapshot',
+    ).catch(withOutputs(run.nodes));
+    expect(frozen.output().slice(thawedAt)).toMatch(/following the log failed: The batch log was trimmed/);
+    // It serves again and gets its sessions back by hand-over; the loads go on.
+    await waitFor(
+      async () => {
+        const now = await holders(run.nodes, parts);
+        return parts.every((p) => owners.get(p) !== frozen || now.get(p) === frozen);
+      },
+      TEST_LEASE_MS * 20,
+      'the thawed node holding its parts again',
+    ).catch(withOutputs(run.nodes));
+    const backAt = Date.now();
+    await waitFor(
+      () => loads.every((l) => l.acks.filter((a) => a.sentAt >= backAt).length >= 3),
+      30_000,
+      'every session served after the thaw',
+    ).catch(withOutputs(run.nodes));
+    await Promise.all(loads.map((l) => l.stop()));
+    await recorder.stop();
+
+    const through = (node: NodeProcess): TruinlagClient =>
+      kept(urlClient([node.url], { token: adminToken, clientId: `via-${node.name}`, broadcasts: false }));
+    const viaThawed = through(frozen);
+    const viaOther = through(others[0] as NodeProcess);
+    expect(await notOnceThrough(viaThawed, loads)).toEqual([]);
+    for (const session of sessions)
+      expect((await teamNames(viaThawed, session)).sort()).toEqual(
+        (await teamNames(viaOther, session)).sort(),
+      );
+    frozen.signal('SIGTERM');
+    await frozen.exited;
+    expect(notOnceJournaled(frozen.dataDir, loads)).toEqual([]);
+    expect(recorder.gaps).toEqual([]);
+    expect(partWriterProblems(recorder.entries)).toEqual([]);
+  });
+});
