@@ -1,32 +1,14 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BATCH_STREAM, ensureBatchStream } from '../../src/cluster/batch-log.js';
+import { describe, expect, it } from 'vitest';
+import { BATCH_STREAM } from '../../src/cluster/batch-log.js';
 import { CopyPosition, slowestCopy, trimBehindCopies } from '../../src/cluster/copy-position.js';
 import { openLeaseBucket } from '../../src/cluster/engine-lease.js';
-import { PartLog } from '../../src/cluster/part-log.js';
-import { removeTempDirs } from '../helpers/temp.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { partLogsPerTest } from './support/part-logs.js';
 
-let nats: NatsCluster | undefined;
-const connections: NatsConnection[] = [];
-
-afterEach(async () => {
-  for (const nc of connections.splice(0)) await nc.close();
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
-});
+const logs = partLogsPerTest();
 
 describe('the log trimmed behind the live copies', () => {
   it('[CLUSTER-23] trims through the snapshot’s position but not past a live copy’s, and keeps each part’s last entry', async () => {
-    nats = await startNatsCluster();
-    const nc = await connect({ servers: nats.urls.split(',') });
-    connections.push(nc);
-    const js = jetstream(nc);
-    const jsm = await jetstreamManager(nc);
-    await ensureBatchStream(jsm, 3);
-    const log = new PartLog(js, jsm);
+    const { js, jsm, log } = await logs.open(await logs.start());
     const kv = await openLeaseBucket(js, js, { ttlMs: 60_000, replicas: 3 });
     // Entries 1–10 alternate between the global part and a session; each part starts with its marker.
     const last = new Map<string, number>();

@@ -1,28 +1,13 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BatchLog, ensureBatchStream, FencedError } from '../../src/cluster/batch-log.js';
-import { PartLog, subjectOf, type PartEntry } from '../../src/cluster/part-log.js';
-import { removeTempDirs } from '../helpers/temp.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { BatchLog, FencedError } from '../../src/cluster/batch-log.js';
+import { subjectOf, type PartEntry, type PartLog } from '../../src/cluster/part-log.js';
+import { partLogsPerTest } from './support/part-logs.js';
 
-let nats: NatsCluster | undefined;
-const connections: NatsConnection[] = [];
+const logs = partLogsPerTest();
 
-afterEach(async () => {
-  for (const nc of connections.splice(0)) await nc.close();
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
-});
-
-/** A part log over a fresh three-server cluster's batch stream, for one node (its own connection). */
+/** A part log over the test's cluster's batch stream, for one node (its own connection). */
 async function partLog(urls: string): Promise<PartLog> {
-  const nc = await connect({ servers: urls.split(',') });
-  connections.push(nc);
-  const jsm = await jetstreamManager(nc);
-  await ensureBatchStream(jsm, 3);
-  return new PartLog(jetstream(nc), jsm);
+  return (await logs.open(urls)).log;
 }
 
 /** One owner of some parts: appends its batches, each expecting the sequence of its previous one. */
@@ -80,9 +65,9 @@ function writerProblems(read: readonly { seq: number; entry: PartEntry }[]): str
 
 describe('the batch log per part (CLUSTER-19)', { timeout: 60_000 }, () => {
   it('CLUSTER-19: a takeover marker fences the old owner of its part only', async () => {
-    nats = await startNatsCluster();
-    const x = new PartOwner(await partLog(nats.urls), 'x');
-    const yLog = await partLog(nats.urls);
+    const urls = await logs.start();
+    const x = new PartOwner(await partLog(urls), 'x');
+    const yLog = await partLog(urls);
     const y = new PartOwner(yLog, 'y');
     expect(subjectOf('session:1')).toBe('truinlag.batches.session.1');
     expect(subjectOf('global')).toBe('truinlag.batches.global');
@@ -131,8 +116,8 @@ describe('the batch log per part (CLUSTER-19)', { timeout: 60_000 }, () => {
   });
 
   it('CLUSTER-19: an append retried under its message id is stored once, and the engine log still reads', async () => {
-    nats = await startNatsCluster();
-    const log = await partLog(nats.urls);
+    const urls = await logs.start();
+    const log = await partLog(urls);
     const marker = await log.takeOver('session:7', 'x', 3);
     const batch: PartEntry = { kind: 'batch', node: 'x', term: 3, part: 'session:7', batch: '{"n":1}' };
     const first = await log.append(batch, marker);
@@ -142,9 +127,8 @@ describe('the batch log per part (CLUSTER-19)', { timeout: 60_000 }, () => {
     expect(await log.lastOnSubject('session:7')).toBe(first);
 
     // The engine's single-lease log (same stream, its own subject) appends and reads as before.
-    const nc = await connect({ servers: nats.urls.split(',') });
-    connections.push(nc);
-    const engine = new BatchLog(jetstream(nc), await jetstreamManager(nc));
+    const { js, jsm } = await logs.open(urls);
+    const engine = new BatchLog(js, jsm);
     expect(await engine.append({ kind: 'takeover', node: 'x', term: 4 }, first)).toBe(first + 1);
     await expect(engine.append({ kind: 'takeover', node: 'y', term: 5 }, first)).rejects.toBeInstanceOf(
       FencedError,
@@ -152,8 +136,8 @@ describe('the batch log per part (CLUSTER-19)', { timeout: 60_000 }, () => {
   });
 
   it('CLUSTER-19: a trim keeps the last entry of each part, so that its owner appends on and an old owner stays fenced', async () => {
-    nats = await startNatsCluster();
-    const log = await partLog(nats.urls);
+    const urls = await logs.start();
+    const log = await partLog(urls);
     const x = new PartOwner(log, 'x');
     const y = new PartOwner(log, 'y');
     await x.takeOver('session:1', 1);

@@ -1,34 +1,17 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppliedPositions, PositionsNotReached } from '../../src/cluster/applied-positions.js';
-import { ensureBatchStream } from '../../src/cluster/batch-log.js';
-import { PartLog } from '../../src/cluster/part-log.js';
+import type { PartLog } from '../../src/cluster/part-log.js';
 import { takeOverPart, type TakeoverSteps } from '../../src/cluster/part-takeover.js';
 import { partOfKey } from '../../src/engine/parts.js';
-import { removeTempDirs } from '../helpers/temp.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { partLogsPerTest } from './support/part-logs.js';
 
-let nats: NatsCluster | undefined;
-const connections: NatsConnection[] = [];
-
-afterEach(async () => {
-  for (const nc of connections.splice(0)) await nc.close();
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
-});
+const logs = partLogsPerTest();
 
 const PART = 'session:7';
 
-/** A part log over a fresh three-server cluster's batch stream. */
+/** A part log over a fresh cluster's batch stream. */
 async function partLog(): Promise<PartLog> {
-  nats = await startNatsCluster();
-  const nc = await connect({ servers: nats.urls.split(',') });
-  connections.push(nc);
-  const jsm = await jetstreamManager(nc);
-  await ensureBatchStream(jsm, 3);
-  return new PartLog(jetstream(nc), jsm);
+  return (await logs.open(await logs.start())).log;
 }
 
 /** One node's side of its takeovers: the term its lease manager holds the part in now, and what it did. */

@@ -1,28 +1,21 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureBatchStream } from '../../src/cluster/batch-log.js';
 import { BlobObjects } from '../../src/cluster/blob-objects.js';
-import { PartLog } from '../../src/cluster/part-log.js';
+import type { PartLog } from '../../src/cluster/part-log.js';
 import { PartsWriter } from '../../src/cluster/parts-writer.js';
 import { TurnBatch } from '../../src/runtime/turn-batch.js';
 import { CommitWriter } from '../../src/store/commit-writer.js';
 import { PeriodTracker } from '../../src/store/period-rows.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { CommitResult } from '../../src/store/store.js';
-import { removeTempDirs, tempDir } from '../helpers/temp.js';
-import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
+import { tempDir } from '../helpers/temp.js';
+import { partLogsPerTest } from './support/part-logs.js';
 
-let nats: NatsCluster | undefined;
-const connections: NatsConnection[] = [];
+const logs = partLogsPerTest();
 const closing: (() => Promise<void>)[] = [];
 
+// Registered after the cluster's: runs before it, so the writer closes while NATS is still there.
 afterEach(async () => {
   for (const close of closing.splice(0)) await close();
-  for (const nc of connections.splice(0)) await nc.close();
-  await nats?.stop();
-  nats = undefined;
-  removeTempDirs();
 });
 
 const PART = 'session:7';
@@ -30,13 +23,7 @@ const QUIET = { warn: () => undefined };
 
 /** A parts writer over a fresh cluster's batch stream and a fresh SQLite copy. */
 async function partsWriter(): Promise<{ writer: PartsWriter; log: PartLog }> {
-  nats = await startNatsCluster();
-  const nc = await connect({ servers: nats.urls.split(',') });
-  connections.push(nc);
-  const jsm = await jetstreamManager(nc);
-  await ensureBatchStream(jsm, 3);
-  const js = jetstream(nc);
-  const log = new PartLog(js, jsm);
+  const { js, log } = await logs.open(await logs.start());
   const store = SqliteStore.open(tempDir());
   const writer = new PartsWriter(
     log,
