@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TruinlagClient } from '../../src/client/client.js';
 import type { BroadcastEvent } from '../../src/protocol/broadcasts.js';
 import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import { collect, settle } from '../auth/support.js';
@@ -19,10 +18,7 @@ const PAUSE_MS = 50;
 
 const run = clusterRunPerTest();
 
-function kept(client: TruinlagClient): TruinlagClient {
-  run.clients.push(client);
-  return client;
-}
+const kept = run.keep;
 
 /** The session stream's logged broadcasts in a stopped node's SQLite copy, by sequence. */
 function loggedBroadcasts(dataDir: string, session: number): { seq: number; event: BroadcastEvent }[] {

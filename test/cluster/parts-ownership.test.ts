@@ -33,10 +33,7 @@ const PAUSE_MS = 50;
 
 const run = clusterRunPerTest();
 
-function kept(client: TruinlagClient): TruinlagClient {
-  run.clients.push(client);
-  return client;
-}
+const kept = run.keep;
 
 const sessionPartOf = (session: number): string => `session:${session}`;
 

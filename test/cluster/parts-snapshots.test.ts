@@ -27,10 +27,7 @@ const PAUSE_MS = 50;
 
 const run = clusterRunPerTest();
 
-function kept(client: TruinlagClient): TruinlagClient {
-  run.clients.push(client);
-  return client;
-}
+const kept = run.keep;
 
 /** The stream's state and the snapshots in the bucket, as a NATS client sees them. */
 interface LogView {

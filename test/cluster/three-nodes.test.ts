@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { TruinlagClient } from '../../src/client/client.js';
 import { settle } from '../auth/support.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -20,10 +19,7 @@ const PAUSE_MS = 50;
 const run = clusterRunPerTest();
 
 /** Remembers a client for the clean-up. */
-function kept(client: TruinlagClient): TruinlagClient {
-  run.clients.push(client);
-  return client;
-}
+const kept = run.keep;
 
 describe('three nodes, twenty sessions, the owner killed twice', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-1] every session is served again within 10 s of each kill; nothing acknowledged is lost or doubled, clients resume with no gap or repeat, and timers fire on the new owner', async () => {

@@ -9,6 +9,8 @@ export interface ClusterRun {
   nats: NatsCluster | undefined;
   nodes: NodeProcess[];
   readonly clients: TruinlagClient[];
+  /** Keeps a client to be closed after the test; returns it. */
+  readonly keep: (client: TruinlagClient) => TruinlagClient;
 }
 
 /**
@@ -16,7 +18,12 @@ export interface ClusterRun {
  * nodes killed, its NATS servers stopped and its temp folders removed.
  */
 export function clusterRunPerTest(): ClusterRun {
-  const run: ClusterRun = { nats: undefined, nodes: [], clients: [] };
+  const clients: TruinlagClient[] = [];
+  const keep = (client: TruinlagClient): TruinlagClient => {
+    clients.push(client);
+    return client;
+  };
+  const run: ClusterRun = { nats: undefined, nodes: [], clients, keep };
   afterEach(async () => {
     for (const client of run.clients.splice(0)) client.close();
     await killNodes(run.nodes);
