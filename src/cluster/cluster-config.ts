@@ -52,7 +52,7 @@ export function resolveClusterConfig(
     throw new Error('TRUINLAG_NATS_REPLICAS must be 1 to 5.');
   if (!Number.isInteger(leftoverGraceMs) || leftoverGraceMs < 1_000)
     throw new Error('TRUINLAG_LEFTOVER_MS must be at least 1000.');
-  const ownership = input.ownership ?? env.TRUINLAG_OWNERSHIP ?? 'engine';
+  const ownership = input.ownership ?? env.TRUINLAG_OWNERSHIP ?? 'parts';
   if (ownership !== 'engine' && ownership !== 'parts')
     throw new Error('--ownership must be "engine" or "parts".');
   return { servers, node, leaseMs, replicas, leftoverGraceMs, ownership };

@@ -11,19 +11,20 @@ describe('the cluster settings', () => {
       leaseMs: 5_000,
       replicas: 2,
       leftoverGraceMs: 600_000,
-      ownership: 'engine',
+      ownership: 'parts',
     });
     expect(resolveClusterConfig(flags, { TRUINLAG_LEFTOVER_MS: '2000' }).leftoverGraceMs).toBe(2_000);
     expect(() => resolveClusterConfig(flags, { TRUINLAG_LEFTOVER_MS: 'soon' })).toThrow(/LEFTOVER_MS/);
     expect(() => resolveClusterConfig(flags, { TRUINLAG_LEFTOVER_MS: '999' })).toThrow(/LEFTOVER_MS/);
   });
 
-  it('[CLUSTER-22] owns the engine whole unless --ownership (or TRUINLAG_OWNERSHIP) says parts', () => {
-    expect(resolveClusterConfig({ ...flags, ownership: 'parts' }, {}).ownership).toBe('parts');
-    expect(resolveClusterConfig(flags, { TRUINLAG_OWNERSHIP: 'parts' }).ownership).toBe('parts');
+  it('[CLUSTER-22] owns the parts apart unless --ownership (or TRUINLAG_OWNERSHIP) says engine', () => {
+    expect(resolveClusterConfig(flags, {}).ownership).toBe('parts');
+    expect(resolveClusterConfig({ ...flags, ownership: 'engine' }, {}).ownership).toBe('engine');
+    expect(resolveClusterConfig(flags, { TRUINLAG_OWNERSHIP: 'engine' }).ownership).toBe('engine');
     expect(
-      resolveClusterConfig({ ...flags, ownership: 'engine' }, { TRUINLAG_OWNERSHIP: 'parts' }).ownership,
-    ).toBe('engine');
+      resolveClusterConfig({ ...flags, ownership: 'parts' }, { TRUINLAG_OWNERSHIP: 'engine' }).ownership,
+    ).toBe('parts');
     expect(() => resolveClusterConfig({ ...flags, ownership: 'sessions' }, {})).toThrow(/--ownership/);
   });
 });

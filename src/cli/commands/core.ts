@@ -17,7 +17,7 @@ export function registerCoreCommands({ program, globals, int }: CliContext): voi
     .option('--node <name>', "this node's name in the cluster (with --nats)")
     .option(
       '--ownership <how>',
-      'with --nats: "engine" (one node runs the whole engine) or "parts" (each game session and the global part owned apart, spread over the nodes)',
+      'with --nats: "parts" (the default: each game session and the global part owned apart, spread over the nodes) or "engine" (one node runs the whole engine)',
     )
     .action(
       async (options: {

@@ -15,6 +15,16 @@ import { freePort } from './nats-cluster.js';
 /** Lease time of the test nodes: short, so that a takeover after a kill fits well inside 10 s. */
 export const TEST_LEASE_MS = 2_000;
 
+/**
+ * The environment of the test nodes: the short lease, warnings only, and the single-lease mode (CLUSTER-1 to
+ * CLUSTER-17), which these helpers' tests play; per-session ownership, the default, is `startPartsNode`'s.
+ */
+const ENGINE_NODE_ENV = {
+  TRUINLAG_LOG_LEVEL: 'warn',
+  TRUINLAG_LEASE_MS: String(TEST_LEASE_MS),
+  TRUINLAG_OWNERSHIP: 'engine',
+} as const;
+
 /** One `truinlag serve --nats … --node …` child process and what it printed. */
 export interface NodeProcess {
   readonly name: string;
@@ -50,8 +60,9 @@ export function clusterDataDirs(count: number, secretsOf?: string): { dirs: stri
 }
 
 /**
- * Starts a node (from dist when TRUINLAG_TEST_DIST=1) and resolves once it has announced standby; `env`
- * adds to its environment (`TRUINLAG_MAX_QUEUE_BYTES`, …).
+ * Starts a node (from dist when TRUINLAG_TEST_DIST=1) and resolves once it has announced standby: of the
+ * single-lease mode unless `env` says otherwise (`TRUINLAG_OWNERSHIP: 'parts'`, as `startPartsNode`);
+ * `env` adds to its environment (`TRUINLAG_MAX_QUEUE_BYTES`, …).
  */
 export async function startNode(
   name: string,
@@ -63,7 +74,7 @@ export async function startNode(
   const args = ['serve', '--port', String(port), '--data', dataDir, '--nats', natsUrls, '--node', name];
   const child = spawn(process.execPath, [...cliEntry(), ...args], {
     cwd: REPO_ROOT,
-    env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', TRUINLAG_LEASE_MS: String(TEST_LEASE_MS), ...env }),
+    env: childEnv({ ...ENGINE_NODE_ENV, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -113,7 +124,7 @@ export async function startNode(
 export function runToEnd(args: string[], limitMs: number): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [...cliEntry(), ...args], {
     cwd: REPO_ROOT,
-    env: childEnv({ TRUINLAG_LOG_LEVEL: 'warn', TRUINLAG_LEASE_MS: String(TEST_LEASE_MS) }),
+    env: childEnv(ENGINE_NODE_ENV),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
