@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { BatchLog } from '../../../src/cluster/batch-log.js';
@@ -35,9 +36,23 @@ export function heldParts(node: NodeProcess): Set<string> {
   return held;
 }
 
-/** The tail of what each node printed (for a failure on a loaded machine). */
+/**
+ * The tail of what each node printed (for a failure on a loaded machine), with its process's state as
+ * Linux tells it (`S` sleeping, `R` running, `T` stopped, …).
+ */
 export function outputsOf(nodes: readonly NodeProcess[]): string {
-  return nodes.map((n) => `--- ${n.name}\n${n.output().slice(-4_000)}`).join('\n');
+  return nodes
+    .map((n) => `--- ${n.name} (state ${processState(n.child.pid)})\n${n.output().slice(-4_000)}`)
+    .join('\n');
+}
+
+/** A process's state letter from /proc (`?` when it is gone or there is no /proc). */
+function processState(pid: number | undefined): string {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? '?';
+  } catch {
+    return '?';
+  }
 }
 
 /** A failed wait's error, with the tail of what each node printed. */
