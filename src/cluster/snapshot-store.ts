@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
@@ -18,6 +18,12 @@ export const SNAPSHOT_BUCKET = 'truinlag_snapshots';
 const ENGINE_PREFIX = 'engine.';
 /** How long one chunk's upload may wait for its acknowledgement (ms). */
 const CHUNK_TIMEOUT_MS = 30_000;
+/**
+ * How long a download may wait for its next chunk (ms). A snapshot deleted while it is read (its owner
+ * keeps two, and a newer one came twice meanwhile) never ends: its chunks are gone, and the read would
+ * wait for them for ever. The node then tries an older snapshot, or starts over and lists them again.
+ */
+const CHUNK_STALL_MS = 10_000;
 
 /** A stored snapshot: its name, the log position its copy holds, and its size in bytes. */
 export interface StoredSnapshot extends SnapshotRef {
@@ -70,7 +76,16 @@ export class SnapshotStore {
     const result = await this.bucket.get(snapshot.name);
     if (result === null) throw new Error(`Snapshot ${snapshot.name} is gone from the bucket.`);
     const data = Readable.fromWeb(result.data as unknown as WebReadableStream<Uint8Array>);
-    await pipeline(data, createWriteStream(file, { mode: PRIVATE_FILE_MODE }));
+    const stalled = new StallWatch(`Snapshot ${snapshot.name} stopped arriving (deleted while read?).`);
+    try {
+      await pipeline(data, stalled.through(), createWriteStream(file, { mode: PRIVATE_FILE_MODE }), {
+        signal: stalled.signal,
+      });
+    } catch (error) {
+      throw stalled.signal.aborted ? stalled.reason : error;
+    } finally {
+      stalled.stop();
+    }
     // Rejects when the bytes read do not match the object's digest.
     await result.error;
   }
@@ -87,5 +102,43 @@ export class SnapshotStore {
   async sweepLeftovers(graceMs: number): Promise<SweptLeftovers> {
     const inUse = new Set((await this.bucket.list()).map((info) => info.nuid));
     return sweepLeftoverChunks(this.jsm, SNAPSHOT_BUCKET, inUse, graceMs);
+  }
+}
+
+/** Aborts a stream pipeline when no chunk went through it for `CHUNK_STALL_MS`. */
+class StallWatch {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly message: string) {
+    this.arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Why the pipeline was aborted (the stream's own error says only that it was). */
+  get reason(): Error {
+    return new Error(this.message);
+  }
+
+  /** A pass-through stage that re-arms the watch with each chunk. */
+  through(): Transform {
+    return new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.arm();
+        done(null, chunk);
+      },
+    });
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(), CHUNK_STALL_MS);
   }
 }
