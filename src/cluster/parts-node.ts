@@ -196,11 +196,10 @@ export class PartsNode {
       this.cluster.node,
       this.logger,
     );
-    let started: RunningServer | undefined;
     const boards = new ClusterBoards(
       this.nats,
       this.cluster.node,
-      () => started?.runtime.connections.snapshot(),
+      () => this.serving?.server.runtime.connections.snapshot(),
       () => this.leases?.liveAtLastTick ?? [],
       this.logger,
     );
@@ -220,7 +219,6 @@ export class PartsNode {
       boards.stop();
       throw error;
     });
-    started = server;
     if (writer === undefined || copy === undefined) throw new Error('The server opened no store writer.');
     const local = copy;
     router.serve(server.runtime);

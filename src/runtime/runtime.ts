@@ -59,7 +59,9 @@ export interface RuntimeOptions {
    * apart, every node's board merged (CLUSTER-24). It must resolve within its own deadline. Default: this
    * node's board.
    */
-  readonly connectionsOfCluster?: (local: ResultOf<'admin.connections'>) => Promise<ResultOf<'admin.connections'>>;
+  readonly connectionsOfCluster?: (
+    local: ResultOf<'admin.connections'>,
+  ) => Promise<ResultOf<'admin.connections'>>;
 }
 
 /** Engine time one turn may spend stepping before it commits and lets I/O in. */
