@@ -14,6 +14,8 @@ import { piecesOf } from './relay-subjects.js';
 export const forwardSubjects = {
   /** Request/reply: a request forwarded to `owner`, the one node that steps its part now. */
   requests: (owner: string): string => `truinlag.node.${owner}.requests`,
+  /** Request/reply: `node`'s connection board, answered in pieces as forwarded answers are (CLUSTER-24). */
+  connections: (node: string): string => `truinlag.node.${node}.connections`,
 } as const;
 
 /** Log positions by part (`partKey`): a part's position is the stream sequence of its latest entry. */

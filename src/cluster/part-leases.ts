@@ -78,6 +78,8 @@ export class PartLeases {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The nodes announced in the bucket at the last tick, this one among them. */
+  private live: readonly string[] = [];
 
   constructor(
     private readonly kv: KV,
@@ -111,6 +113,11 @@ export class PartLeases {
   /** The parts this node holds now. */
   heldParts(): string[] {
     return [...this.held.keys()].filter((part) => this.termOf(part) !== undefined);
+  }
+
+  /** The nodes announced in the bucket as of the last tick (this one among them), as read then. */
+  get liveAtLastTick(): readonly string[] {
+    return this.live;
   }
 
   /** Who holds `part` as of the last tick (or `lookUp`); undefined when nobody did. */
@@ -156,6 +163,7 @@ export class PartLeases {
     try {
       await this.kv.put(`${NODE_PREFIX}${this.me.node}`, JSON.stringify(this.me));
       const live = new Set([...(await liveNodes(this.kv)), this.me.node]);
+      this.live = [...live];
       const parts = this.parts();
       await Promise.all(parts.filter((part) => !this.held.has(part)).map((part) => this.lookUp(part)));
       const claims = parts.map((part) => this.decide(part, rank(part, live)));

@@ -17,6 +17,7 @@ import { BLOB_BUCKET, type BlobObjects } from './blob-objects.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { connectToNats, joinCluster } from './cluster-join.js';
 import type { NodeReports } from './cluster-node.js';
+import { ClusterBoards } from './cluster-boards.js';
 import { ClusterStore } from './cluster-store.js';
 import { CopyPosition, trimBehindCopies } from './copy-position.js';
 import { openLeaseBucket, type LeaseHolder } from './engine-lease.js';
@@ -46,6 +47,7 @@ interface Serving {
   readonly follower: PartFollower;
   readonly host: ForwardHost;
   readonly router: PartRouter;
+  readonly boards: ClusterBoards;
   readonly mirror: BlobMirror;
   /** The node's SQLite copy, as the server opened it. */
   readonly local: SqliteStore;
@@ -194,9 +196,17 @@ export class PartsNode {
       this.cluster.node,
       this.logger,
     );
+    const boards = new ClusterBoards(
+      this.nats,
+      this.cluster.node,
+      () => this.serving?.server.runtime.connections.snapshot(),
+      () => this.leases?.liveAtLastTick ?? [],
+      this.logger,
+    );
     const server = await startServer(this.config, {
       ...this.extras,
       ownership: router,
+      connectionsOfCluster: (local) => boards.gather(local),
       picturesElsewhere: this.picturesToGlobalOwner(),
       runtimeStore: (local) => {
         copy = local;
@@ -205,6 +215,9 @@ export class PartsNode {
           return writer;
         });
       },
+    }).catch((error: unknown) => {
+      boards.stop();
+      throw error;
     });
     if (writer === undefined || copy === undefined) throw new Error('The server opened no store writer.');
     const local = copy;
@@ -230,7 +243,7 @@ export class PartsNode {
       (blobs) => copied.storeCopied(blobs),
       this.logger,
     );
-    this.serving = { server, writer, follower, host, router, mirror, local };
+    this.serving = { server, writer, follower, host, router, boards, mirror, local };
     // Nothing is claimed until this copy has caught up (a start over begins caught up from before).
     this.caughtUp = false;
     this.leases = this.leasesFor(server.url);
@@ -426,6 +439,7 @@ export class PartsNode {
     this.stopGlobalDuties();
     if (serving === undefined) return;
     serving.follower.stop();
+    serving.boards.stop();
     await serving.host.stop();
     await serving.server.shutdown();
   }

@@ -7,7 +7,12 @@ export const connectionSchema = z
   .object({
     id: z.string(),
     transport: z.enum(['ws', 'unix']),
-    /** In a cluster, the node a relayed connection reached (its socket is there); absent when direct. */
+    /**
+     * In a cluster, the node the connection reached (its socket is there). With a single lease
+     * (`--ownership engine`) the owner's board names it on relayed connections only, absent on its own;
+     * with per-session ownership (`--ownership parts`) every node serves its own clients and every row of
+     * the merged board names its node (CLUSTER-24). Absent on the embedded server.
+     */
     via: z.string().optional(),
     /** `none` until its hello was accepted. */
     role: z.union([roleSchema, z.literal('none')]),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EngineState, Write } from '../engine/state.js';
 import type { StepResult } from '../engine/step.js';
+import type { ResultOf } from '../protocol/commands/index.js';
 import { RUNTIME_COMMAND_TYPES } from '../protocol/commands/oversight.js';
 import { encodeFailure, encodeResult } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
@@ -53,6 +54,14 @@ export interface RuntimeOptions {
   readonly observer?: RuntimeObserver;
   /** Which parts this node steps (CLUSTER-18); default: every part, as the embedded server. */
   readonly ownership?: Ownership;
+  /**
+   * The board `admin.connections` answers, made from this node's: in a cluster whose parts are owned
+   * apart, every node's board merged (CLUSTER-24). It must resolve within its own deadline. Default: this
+   * node's board.
+   */
+  readonly connectionsOfCluster?: (
+    local: ResultOf<'admin.connections'>,
+  ) => Promise<ResultOf<'admin.connections'>>;
 }
 
 /** Engine time one turn may spend stepping before it commits and lets I/O in. */
@@ -262,10 +271,24 @@ export class Runtime {
         : item.session !== undefined
           ? makeError('SESSION_SUPPLIED')
           : undefined;
-    if (refusal !== undefined) this.observer.refused(refusal.code, item.command.type, item.peer.id);
-    const frame =
-      refusal === undefined ? encodeResult(id, this.connections.snapshot()) : encodeFailure(id, refusal);
-    item.peer.send(frame, 'response');
+    if (refusal !== undefined) {
+      this.observer.refused(refusal.code, item.command.type, item.peer.id);
+      item.peer.send(encodeFailure(id, refusal), 'response');
+      return;
+    }
+    const local = this.connections.snapshot();
+    const ofCluster = this.options.connectionsOfCluster;
+    if (ofCluster === undefined) {
+      item.peer.send(encodeResult(id, local), 'response');
+      return;
+    }
+    // The other nodes' boards come over the network: the loop goes on meanwhile.
+    void ofCluster(local)
+      .catch((error: unknown) => {
+        this.options.logger.warn({ err: error }, "gathering the cluster's connections failed");
+        return local;
+      })
+      .then((board) => item.peer.send(encodeResult(id, board), 'response'));
   }
 
   /**

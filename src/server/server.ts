@@ -10,7 +10,7 @@ import { PassphraseSealer } from '../runtime/passphrase.js';
 import { pictureJobs, type PictureJobServices } from '../runtime/picture-jobs.js';
 import type { RuntimeLoad } from '../runtime/observer.js';
 import type { Ownership } from '../runtime/ownership.js';
-import { Runtime } from '../runtime/runtime.js';
+import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { hasSecrets, loadOrCreateSecrets, type Secrets } from '../runtime/secrets.js';
 import { actorOfToken } from '../runtime/tokens.js';
 import { startIntegrityCheck, type IntegrityCheck } from '../store/integrity-check.js';
@@ -53,6 +53,8 @@ export interface ServerExtras {
   readonly beforeServing?: (runtime: Runtime) => Promise<void>;
   /** Which parts the runtime steps and where the others go (cluster mode, per-session ownership). */
   readonly ownership?: Ownership;
+  /** See `RuntimeOptions.connectionsOfCluster` (cluster mode, per-session ownership). */
+  readonly connectionsOfCluster?: RuntimeOptions['connectionsOfCluster'];
   /** See `HttpAppOptions.picturesElsewhere`. */
   readonly picturesElsewhere?: MiddlewareHandler<HttpEnv>;
 }
@@ -102,6 +104,9 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
       jobs,
       observer: telemetry,
       ...(extras.ownership === undefined ? {} : { ownership: extras.ownership }),
+      ...(extras.connectionsOfCluster === undefined
+        ? {}
+        : { connectionsOfCluster: extras.connectionsOfCluster }),
     });
   } catch (error) {
     store.close();
