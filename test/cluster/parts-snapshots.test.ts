@@ -23,6 +23,8 @@ import { journaledTeams } from './support/watched.js';
 /** A snapshot every 20 log entries, so that a few seconds of load make several and trim the log. */
 const SNAPSHOTS = { TRUINLAG_SNAPSHOT_EVERY: '20' };
 const SESSIONS = 4;
+/** How many entries the follower's consumer asks for at a time (the library's default). */
+const FOLLOWER_PULL = 100;
 const PAUSE_MS = 50;
 
 const run = clusterRunPerTest();
@@ -329,8 +331,10 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
     await waitFor(() => loads.every((l) => l.acks.length >= 5), 30_000, 'requests in every session');
     frozen.signal('SIGSTOP');
     const frozenAt = (await logView(natsUrls, parts)).last;
-    // Its copy's position ages out of the lease bucket a lease later; then the trim passes it.
-    await trimmedPast(natsUrls, parts, frozenAt + 20);
+    // Its copy's position ages out of the lease bucket a lease later; then the trim passes it. The server
+    // still sends a frozen consumer what its last pull asked for (up to 100 entries, kept in the socket
+    // until it thaws): the trim must pass those too, or the thawed node reads on without a gap.
+    await trimmedPast(natsUrls, parts, frozenAt + FOLLOWER_PULL + 20);
     frozen.signal('SIGCONT');
     const thawedAt = frozen.output().length;
     await waitFor(
