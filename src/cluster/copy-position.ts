@@ -1,8 +1,11 @@
+import { withDeadline } from './deadline.js';
 import type { KV } from '@nats-io/kv';
 import type { PartLog } from './part-log.js';
 
 /** The lease bucket's keys under which each node tells how far its copy has the log: `copy.<node>`. */
 const COPY_PREFIX = 'copy.';
+/** How long listing the copies may take before a trim is given up (the next snapshot trims). */
+const LISTING_DEADLINE_MS = 10_000;
 
 /**
  * How far a running node's copy has the log, told in the lease bucket (CLUSTER-23): its key ages out a
@@ -58,7 +61,8 @@ export async function slowestCopy(kv: KV): Promise<number | undefined> {
 export function trimBehindCopies(log: PartLog, kv: KV): Pick<PartLog, 'trimThrough'> {
   return {
     async trimThrough(seq: number): Promise<number> {
-      const through = Math.min(seq, (await slowestCopy(kv)) ?? seq);
+      const slowest = await withDeadline(slowestCopy(kv), LISTING_DEADLINE_MS, 'listing the copies');
+      const through = Math.min(seq, slowest ?? seq);
       return through > 0 ? log.trimThrough(through) : 0;
     },
   };

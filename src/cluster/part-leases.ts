@@ -1,5 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import type { LeaseHolder } from './engine-lease.js';
+import { withDeadline } from './deadline.js';
 import { isWrongLastSequence } from './jetstream-errors.js';
 import { partToken } from './part-names.js';
 import { rank } from './rendezvous.js';
@@ -144,7 +145,8 @@ export class PartLeases {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.ticking;
+    // A tick's requests have deadlines; this one only keeps a stop from waiting for ever on a cut connection.
+    await withDeadline(this.ticking, this.ttlMs * 2, 'the last lease tick').catch(() => undefined);
     await Promise.all([...this.held].map(([part, holding]) => this.release(part, holding)));
     await this.kv.delete(`${NODE_PREFIX}${this.me.node}`).catch(() => undefined);
   }
@@ -162,7 +164,8 @@ export class PartLeases {
     await Promise.all([...this.held.keys()].map((part) => this.renew(part)));
     try {
       await this.kv.put(`${NODE_PREFIX}${this.me.node}`, JSON.stringify(this.me));
-      const live = new Set([...(await liveNodes(this.kv)), this.me.node]);
+      const nodes = await withDeadline(liveNodes(this.kv), this.ttlMs, 'listing the live nodes');
+      const live = new Set([...nodes, this.me.node]);
       this.live = [...live];
       const parts = this.parts();
       await Promise.all(parts.filter((part) => !this.held.has(part)).map((part) => this.lookUp(part)));

@@ -173,6 +173,7 @@ export class PartsNode {
    * follower applies every later entry through it.
    */
   private async serve(): Promise<void> {
+    this.logger.info('catching the copy up');
     const replica = new LocalReplica(this.config.dataDir, this.snapshots);
     // Told before catching up: while this node loads a snapshot and starts its server, no trim passes it.
     this.startingFrom = replica.position;
@@ -440,8 +441,12 @@ export class PartsNode {
     if (serving === undefined) return;
     serving.follower.stop();
     serving.boards.stop();
+    // Each step is told: a start over that does not come back says where it waits.
+    this.logger.info('stopping: leases given up, forwarded requests being answered');
     await serving.host.stop();
+    this.logger.info('stopping: forwarded requests answered, server shutting down');
     await serving.server.shutdown();
+    this.logger.info('stopping: server shut down');
   }
 }
 
