@@ -4,25 +4,20 @@ import { settle } from '../auth/support.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { found } from '../helpers/found.js';
 import { waitFor } from '../helpers/wait.js';
-import {
-  clientStartingOn,
-  clusterDataDirs,
-  TEST_LEASE_MS,
-  urlClient,
-  type NodeProcess,
-} from './support/cluster-nodes.js';
+import { clusterDataDirs, TEST_LEASE_MS, urlClient, type NodeProcess } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
 import { journaledTeams, watchedSessions } from './support/watched.js';
-import { notOnceIn, streamGaps, TeamLoad } from './support/load.js';
+import { notOnceIn, streamGaps, type TeamLoad } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
 import {
   heldParts,
   holders,
+  outputsOf,
   partEntries,
   partWriterProblems,
   startPartsNode,
+  teamLoads,
   teamNames,
-  outputsOf,
   withOutputs,
 } from './support/parts.js';
 
@@ -51,20 +46,13 @@ async function partsCluster(
 }
 
 /** A team load in each session, from an admin client starting on each of `urls` in turn. */
-function teamLoads(
+function teamLoadsOn(
   urls: readonly string[],
   token: string,
   sessions: readonly number[],
   tag: string,
 ): TeamLoad[] {
-  return sessions.map((session, i) => {
-    const loader = clientStartingOn(urls[i % urls.length] as string, urls, {
-      token,
-      clientId: `${tag}-loader-${i}`,
-      broadcasts: false,
-    });
-    return new TeamLoad(kept(loader), session, tag, PAUSE_MS);
-  });
+  return teamLoads(kept, { urls, token, sessions, tag, pauseMs: PAUSE_MS });
 }
 
 /** Adds `count` sessions named `<prefix><n>`; their ids. */
@@ -180,7 +168,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const admin = kept(
       urlClient(otherUrls, { token: adminToken, clientId: 'freeze-admin', broadcasts: false }),
     );
-    const loads = teamLoads(otherUrls, adminToken, sessions, 'f');
+    const loads = teamLoadsOn(otherUrls, adminToken, sessions, 'f');
     await waitFor(
       () => loads.every((l) => l.acks.length >= 3),
       30_000,
@@ -240,7 +228,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     );
     const sessions = await addSessions(admin, 6, 'N');
     await holders(run.nodes, sessions.map(sessionPartOf));
-    const loads = teamLoads(urls, adminToken, sessions, 'n');
+    const loads = teamLoadsOn(urls, adminToken, sessions, 'n');
     await waitFor(
       () => loads.every((l) => l.acks.length >= 5),
       30_000,
@@ -281,7 +269,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const admin = kept(urlClient(urls, { token: adminToken, clientId: 'outage-admin', broadcasts: false }));
     const sessions = await addSessions(admin, 6, 'O');
     await holders(run.nodes, sessions.map(sessionPartOf));
-    const loads = teamLoads(urls, adminToken, sessions, 'o');
+    const loads = teamLoadsOn(urls, adminToken, sessions, 'o');
     await waitFor(
       () => loads.every((l) => l.acks.length >= 5),
       30_000,

@@ -7,17 +7,18 @@ import { subjectOf, type PartEntry } from '../../src/cluster/part-log.js';
 import { SnapshotStore } from '../../src/cluster/snapshot-store.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
-import {
-  clientStartingOn,
-  clusterDataDirs,
-  TEST_LEASE_MS,
-  urlClient,
-  type NodeProcess,
-} from './support/cluster-nodes.js';
+import { clusterDataDirs, TEST_LEASE_MS, urlClient, type NodeProcess } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
-import { notOnceIn, TeamLoad } from './support/load.js';
+import { notOnceIn, type TeamLoad } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
-import { holders, partWriterProblems, startPartsNode, teamNames, withOutputs } from './support/parts.js';
+import {
+  holders,
+  partWriterProblems,
+  startPartsNode,
+  teamLoads,
+  teamNames,
+  withOutputs,
+} from './support/parts.js';
 import { journaledTeams } from './support/watched.js';
 
 /** A snapshot every 20 log entries, so that a few seconds of load make several and trim the log. */
@@ -104,15 +105,13 @@ class LogRecorder {
 }
 
 /** A team load in each session, from an admin client starting on each of `urls` in turn. */
-function teamLoads(urls: readonly string[], token: string, sessions: readonly number[], tag: string) {
-  return sessions.map((session, i) => {
-    const loader = clientStartingOn(urls[i % urls.length] as string, urls, {
-      token,
-      clientId: `${tag}-loader-${i}`,
-      broadcasts: false,
-    });
-    return new TeamLoad(kept(loader), session, tag, PAUSE_MS);
-  });
+function teamLoadsOn(
+  urls: readonly string[],
+  token: string,
+  sessions: readonly number[],
+  tag: string,
+): TeamLoad[] {
+  return teamLoads(kept, { urls, token, sessions, tag, pauseMs: PAUSE_MS });
 }
 
 /** Three parts nodes taking snapshots, `count` sessions on them, and a recorder of the whole log. */
@@ -189,7 +188,7 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
   it('[CLUSTER-23] the global part’s holder takes snapshots and trims the log, keeping each part’s last entry so that fencing still works; a node started empty afterwards loads a snapshot and serves the whole state', async () => {
     const { natsUrls, adminToken, sessions, parts, recorder } = await snapshottingCluster(SESSIONS);
     const urls = run.nodes.map((n) => n.url);
-    const loads = teamLoads(urls, adminToken, sessions, 't');
+    const loads = teamLoadsOn(urls, adminToken, sessions, 't');
     const trimmed = await trimmedPast(natsUrls, parts, 100);
     console.info(
       `after the trim: first ${trimmed.first}, last ${trimmed.last}, ${trimmed.messages} messages, snapshots at ${JSON.stringify(trimmed.snapshots)}`,
@@ -250,7 +249,7 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
     // A node not holding the global part is stopped; the clients talk to the two others meanwhile.
     const stopped = run.nodes.find((n) => n !== owners.get('global')) as NodeProcess;
     const others = run.nodes.filter((n) => n !== stopped);
-    const early = teamLoads(
+    const early = teamLoadsOn(
       run.nodes.map((n) => n.url),
       adminToken,
       sessions,
@@ -262,7 +261,7 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
     await stopped.exited;
     const stoppedAt = (await logView(natsUrls, parts)).last;
 
-    const late = teamLoads(
+    const late = teamLoadsOn(
       others.map((n) => n.url),
       adminToken,
       sessions,
@@ -322,7 +321,7 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
     // A node not holding the global part is frozen; the clients talk to the two others.
     const frozen = run.nodes.find((n) => n !== owners.get('global')) as NodeProcess;
     const others = run.nodes.filter((n) => n !== frozen);
-    const loads = teamLoads(
+    const loads = teamLoadsOn(
       others.map((n) => n.url),
       adminToken,
       sessions,

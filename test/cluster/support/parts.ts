@@ -7,7 +7,8 @@ import type { TruinlagClient } from '../../../src/client/client.js';
 import { decodeReplicated } from '../../../src/runtime/replicated.js';
 import { TruinlagError } from '../../../src/client/errors.js';
 import { waitFor } from '../../helpers/wait.js';
-import { startNode, TEST_LEASE_MS, type NodeProcess } from './cluster-nodes.js';
+import { clientStartingOn, startNode, TEST_LEASE_MS, type NodeProcess } from './cluster-nodes.js';
+import { TeamLoad } from './load.js';
 
 /** A node of a cluster whose parts are owned apart (`--ownership parts`, CLUSTER-22). */
 export function startPartsNode(
@@ -176,4 +177,34 @@ function countersMovedBack(
     counters.set(key, Math.max(before, write.next));
   }
   return problems;
+}
+
+/**
+ * A team load in each session, from an admin client starting on each of `urls` in turn (`keep` closes it
+ * after the test), sending one request every `pauseMs`.
+ */
+export function teamLoads(
+  keep: (client: TruinlagClient) => TruinlagClient,
+  {
+    urls,
+    token,
+    sessions,
+    tag,
+    pauseMs,
+  }: {
+    urls: readonly string[];
+    token: string;
+    sessions: readonly number[];
+    tag: string;
+    pauseMs: number;
+  },
+): TeamLoad[] {
+  return sessions.map((session, i) => {
+    const loader = clientStartingOn(urls[i % urls.length] as string, urls, {
+      token,
+      clientId: `${tag}-loader-${i}`,
+      broadcasts: false,
+    });
+    return new TeamLoad(keep(loader), session, tag, pauseMs);
+  });
 }
