@@ -6,6 +6,9 @@ import { found } from '../../helpers/found.js';
 import { REPO_ROOT } from '../../helpers/server.js';
 import { waitFor } from '../../helpers/wait.js';
 
+/** How long a killed upload's chunk count must stay the same to count as final. */
+const SETTLE_MS = 500;
+
 /** The subject prefix of an object store bucket's chunks: an object's chunks go under `<prefix><id>`. */
 const chunkPrefix = (bucket: string): string => `$O.${bucket}.C.`;
 
@@ -65,6 +68,22 @@ export async function killedUpload(
     child.kill('SIGKILL');
     await exited;
   }
-  const [id, chunks] = found(await upload(), 'the chunks of the killed upload');
-  return { id, chunks };
+  return settledUpload(upload);
+}
+
+/**
+ * The killed upload's id and chunk count once the count has stopped changing for `SETTLE_MS`: chunks the
+ * child wrote to its socket before the kill still reach the stream after the child is gone.
+ */
+async function settledUpload(
+  upload: () => Promise<[string, number] | undefined>,
+): Promise<{ id: string; chunks: number }> {
+  const [id, first] = found(await upload(), 'the chunks of the killed upload');
+  let chunks = first;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const now = found(await upload(), 'the chunks of the killed upload')[1];
+    if (now === chunks) return { id, chunks };
+    chunks = now;
+  }
 }
