@@ -90,6 +90,7 @@ describe('the dashboard’s connections on a cluster', { timeout: CHILD_PROCESS_
         phone.node.name,
       );
     }
+    expect(await open.getByRole('columnheader', { name: 'Node' }).count()).toBe(1);
     // The game master's own connections (the dashboard and the set-up client) are node 1's.
     const admins = open.locator('tbody tr', { has: page.getByRole('cell', { name: 'admin', exact: true }) });
     expect(await admins.count()).toBe(2);
