@@ -47,6 +47,7 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
   }, [version]);
   const who = useWho(desk);
   const b = board.value;
+  const onCluster = b !== undefined && [...b.connections, ...b.ended].some((c) => c.via !== undefined);
   return (
     <section aria-labelledby="connections-title" class="connections">
       <div class="row">
@@ -69,6 +70,7 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
                 <th scope="col">Player</th>
                 <th scope="col">Team</th>
                 <th scope="col">Transport</th>
+                {onCluster && <th scope="col">Node</th>}
                 <th scope="col">App</th>
                 <th scope="col">Connected</th>
                 <th scope="col">Last seen</th>
@@ -78,7 +80,7 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
             <tbody>
               {b.connections.map((c) => (
                 <tr key={c.id} data-connection={c.id} data-player={c.player ?? ''}>
-                  <Identity c={c} who={who} />
+                  <Identity c={c} who={who} onCluster={onCluster} />
                   <td>{clockTime(c.openedAt)}</td>
                   <td>{clockTime(c.lastSeenAt)}</td>
                   <td>{c.queuedBytes} B</td>
@@ -96,6 +98,7 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
                   <th scope="col">Player</th>
                   <th scope="col">Team</th>
                   <th scope="col">Transport</th>
+                  {onCluster && <th scope="col">Node</th>}
                   <th scope="col">App</th>
                   <th scope="col">Ended</th>
                   <th scope="col">Why</th>
@@ -104,7 +107,7 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
               <tbody>
                 {b.ended.map((c) => (
                   <tr key={c.id} data-connection={c.id} data-reason={c.reason}>
-                    <Identity c={c} who={who} />
+                    <Identity c={c} who={who} onCluster={onCluster} />
                     <td>{clockTime(c.endedAt)}</td>
                     <td>{whyText(c)}</td>
                   </tr>
@@ -144,17 +147,19 @@ function useWho(desk: Desk): Who {
   };
 }
 
-function Identity({ c, who }: { c: ConnectionStatus; who: Who }) {
+/**
+ * Who a connection is and how it came. On a cluster the Node cell names the node its socket reached
+ * (CLUSTER-24); a row without one there is the board's own node's, the owner's under a single lease.
+ */
+function Identity({ c, who, onCluster }: { c: ConnectionStatus; who: Who; onCluster: boolean }) {
   const role = c.role === 'none' ? 'before hello' : c.gameMaster !== null ? 'game master' : c.role;
   return (
     <>
       <td>{role}</td>
       <td>{who.player(c.player)}</td>
       <td>{who.team(c.player)}</td>
-      <td>
-        {c.transport === 'ws' ? 'WebSocket' : 'Unix socket'}
-        {c.via === undefined ? '' : ` via ${c.via}`}
-      </td>
+      <td>{c.transport === 'ws' ? 'WebSocket' : 'Unix socket'}</td>
+      {onCluster && <td class="node">{c.via ?? 'owner'}</td>}
       <td>{c.app === null ? '—' : `${c.app.name} ${c.app.version}`}</td>
     </>
   );
