@@ -81,6 +81,61 @@ describe(
       }
     });
 
+    it('[CLUSTER-24] an admin on node 1 is noticed of a connection on node 2 and of an ending on node 3, with a newer version, and reads each on the board', async () => {
+      const { nodes, adminToken } = await partsCluster();
+      const [first, second, third] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+      const leaving = run.keep(urlClient([third.url], { clientId: 'guest-leaving-node-3' }));
+      await leaving.ready;
+      const leavingId = leaving.welcome?.connection as string;
+      const asking = await adminOn(first, adminToken);
+      const notices: number[] = [];
+      asking.client.onNotice((n) => {
+        if (n.notice === 'connections') notices.push(found(n.version, 'its version'));
+      });
+      /** The board once no node's change is still on its way (its version the same over 1.5 s). */
+      const quiet = () =>
+        waitFor(
+          async () => {
+            const before = await asking.client.request({ type: 'admin.connections' });
+            await new Promise((resolve) => setTimeout(resolve, 1_500));
+            const after = await asking.client.request({ type: 'admin.connections' });
+            return after.version === before.version ? after : undefined;
+          },
+          20_000,
+          'a quiet board',
+        );
+      /** The first notice from now on of a version newer than `shown`, then the board read after it. */
+      const noticed = async (shown: number, what: string) => {
+        const from = notices.length;
+        const version = await waitFor(() => notices.slice(from).find((v) => v > shown), 10_000, what);
+        const board = await asking.client.request({ type: 'admin.connections' });
+        expect(board.version).toBeGreaterThanOrEqual(version);
+        return board;
+      };
+
+      // Node 1's own board does not move below: every notice it sends now is of another node's change.
+      const before = await quiet();
+      const arriving = run.keep(urlClient([second.url], { clientId: 'guest-arriving-node-2' }));
+      const arrived = noticed(before.version, 'a notice of node 2’s new connection');
+      await arriving.ready;
+      const arrivingId = arriving.welcome?.connection as string;
+      const withArrival = await arrived;
+      const own = (board: typeof before) => board.connections.filter((c) => c.via === first.name);
+      expect(own(withArrival).map((c) => c.id)).toEqual([asking.id]);
+      // Read after the notice, which node 2 sent once the connection opened: it is on the board.
+      expect(withArrival.connections.find((c) => c.id === arrivingId)?.via).toBe(second.name);
+
+      const settled = await quiet();
+      leaving.close();
+      const withEnding = await noticed(settled.version, 'a notice of the ending on node 3');
+      expect(withEnding.ended.find((c) => c.id === leavingId)).toMatchObject({
+        via: third.name,
+        by: 'client',
+        reason: 'closed-by-client',
+      });
+      expect(withEnding.connections.some((c) => c.id === leavingId)).toBe(false);
+    });
+
     it('[CLUSTER-24] a board larger than one NATS message comes whole, in pieces', async () => {
       // NATS servers that carry at most 8 KiB a message; node 2's ring of ended connections is larger.
       const { nodes, adminToken } = await partsCluster(8 * 1024);
