@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { EngineState, Write } from '../engine/state.js';
 import type { StepResult } from '../engine/step.js';
-import type { ResultOf } from '../protocol/commands/index.js';
 import { RUNTIME_COMMAND_TYPES } from '../protocol/commands/oversight.js';
 import { encodeFailure, encodeResult } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
