@@ -107,7 +107,9 @@ describe(
       /** The first notice from now on of a version newer than `shown`, then the board read after it. */
       const noticed = async (shown: number, what: string) => {
         const from = notices.length;
+        const started = Date.now();
         const version = await waitFor(() => notices.slice(from).find((v) => v > shown), 10_000, what);
+        console.info(`${what} came after ${Date.now() - started} ms`);
         const board = await asking.client.request({ type: 'admin.connections' });
         expect(board.version).toBeGreaterThanOrEqual(version);
         return board;
