@@ -28,6 +28,22 @@ async function adminOn(node: NodeProcess, token: string): Promise<{ client: Trui
   return { client, id: client.welcome?.connection as string };
 }
 
+/**
+ * `asking`'s board once it names every one of `nodes`: a node is asked once the asking node's leases have
+ * seen it live (CLUSTER-24), a tick after it started, which can be after the global part is held.
+ */
+function boardNaming(asking: TruinlagClient, nodes: readonly NodeProcess[]) {
+  return waitFor(
+    async () => {
+      const board = await asking.request({ type: 'admin.connections' });
+      const named = new Set(board.connections.map((c) => c.via));
+      return nodes.every((node) => named.has(node.name)) ? board : undefined;
+    },
+    10_000,
+    `a board naming ${nodes.map((node) => node.name).join(', ')}`,
+  );
+}
+
 describe(
   'the connection board of a cluster whose parts are owned apart',
   { timeout: CHILD_PROCESS_TEST_MS },
@@ -39,6 +55,7 @@ describe(
       const guest = run.keep(urlClient([(nodes[2] as NodeProcess).url], { clientId: 'guest-on-node-3' }));
       await guest.ready;
       const guestId = guest.welcome?.connection as string;
+      await boardNaming(asking.client, nodes);
 
       const askedAll = Date.now();
       const board = await asking.client.request({ type: 'admin.connections' });
@@ -84,10 +101,12 @@ describe(
     it('[CLUSTER-24] an admin on node 1 is noticed of a connection on node 2 and of an ending on node 3, with a newer version, and reads each on the board', async () => {
       const { nodes, adminToken } = await partsCluster();
       const [first, second, third] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+      const staying = run.keep(urlClient([second.url], { clientId: 'guest-staying-node-2' }));
       const leaving = run.keep(urlClient([third.url], { clientId: 'guest-leaving-node-3' }));
-      await leaving.ready;
+      await Promise.all([staying.ready, leaving.ready]);
       const leavingId = leaving.welcome?.connection as string;
       const asking = await adminOn(first, adminToken);
+      await boardNaming(asking.client, nodes);
       const notices: number[] = [];
       asking.client.onNotice((n) => {
         if (n.notice === 'connections') notices.push(found(n.version, 'its version'));
