@@ -13,8 +13,8 @@ export interface NodeBoard {
 /**
  * The boards of the cluster's nodes as one (CLUSTER-24): every connection, open or ended, carries `via`,
  * the node it is connected to; the ended ones are merged newest first and kept to `keep`, as one board
- * keeps them. The version stays the local board's: the `connections` notices that tell admins to ask
- * again are each node's own (OPS-4).
+ * keeps them. The version stays the local board's as the runtime tells it: its own changes plus the other
+ * nodes' it has heard of, the version of the `connections` notices that tell its admins to ask again (OPS-4).
  */
 export function mergeBoards(local: NodeBoard, others: readonly NodeBoard[], keep = ENDED_KEPT): Board {
   const boards = [local, ...others];

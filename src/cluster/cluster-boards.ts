@@ -1,5 +1,6 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import type { BoardsElsewhere } from '../runtime/connection-board.js';
 import { mergeBoards, type Board } from './board-merge.js';
 import {
   forwardSubjects,
@@ -18,9 +19,18 @@ export const BOARDS_DEADLINE_MS = 1_000;
  * master asks gathers every live node's at once and merges them. A board is bounded (open connections, and
  * 50 ended ones) but can be larger than one NATS message: it travels in pieces as a forwarded answer does.
  * A node that has not answered by the deadline is left out (and logged): the answer never waits longer.
+ *
+ * So that a dashboard follows every node live, each node publishes on `truinlag.boards.changed` (core NATS:
+ * a board is no durable state) when its own board moved, and counts the other nodes' publications: the
+ * runtime adds that count to its own board's version (`heard`) and notices its admins of each.
  */
-export class ClusterBoards {
+export class ClusterBoards implements BoardsElsewhere {
   private readonly subscription: Subscription;
+  private readonly changes: Subscription;
+  private heardChanges = 0;
+  /** This node's board version last published. */
+  private told = 0;
+  private changed: () => void = () => undefined;
 
   constructor(
     private readonly nats: NatsConnection,
@@ -35,10 +45,36 @@ export class ClusterBoards {
     this.subscription = nats.subscribe(forwardSubjects.connections(node), {
       callback: (_error, message) => this.answer(message),
     });
+    this.changes = nats.subscribe(forwardSubjects.boardsChanged, {
+      callback: (_error, message) => {
+        if (message.string() === this.node) return;
+        this.heardChanges++;
+        this.changed();
+      },
+    });
+  }
+
+  get heard(): number {
+    return this.heardChanges;
+  }
+
+  listen(changed: () => void): void {
+    this.changed = changed;
+  }
+
+  tell(version: number): void {
+    if (version <= this.told) return;
+    this.told = version;
+    try {
+      this.nats.publish(forwardSubjects.boardsChanged, this.node);
+    } catch {
+      // The connection is closed: this node is starting over, and its admins reconnect and read anew.
+    }
   }
 
   stop(): void {
     this.subscription.unsubscribe();
+    this.changes.unsubscribe();
   }
 
   /** The cluster's board: `local` (this node's) and every other live node's that came within the deadline. */

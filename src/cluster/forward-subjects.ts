@@ -16,6 +16,8 @@ export const forwardSubjects = {
   requests: (owner: string): string => `truinlag.node.${owner}.requests`,
   /** Request/reply: `node`'s connection board, answered in pieces as forwarded answers are (CLUSTER-24). */
   connections: (node: string): string => `truinlag.node.${node}.connections`,
+  /** Publish/subscribe: a node's board changed (its name the payload), so every node's admins re-read. */
+  boardsChanged: 'truinlag.boards.changed',
 } as const;
 
 /** Log positions by part (`partKey`): a part's position is the stream sequence of its latest entry. */

@@ -207,7 +207,7 @@ export class PartsNode {
     const server = await startServer(this.config, {
       ...this.extras,
       ownership: router,
-      connectionsOfCluster: (local) => boards.gather(local),
+      boardsElsewhere: boards,
       picturesElsewhere: this.picturesToGlobalOwner(),
       runtimeStore: (local) => {
         copy = local;

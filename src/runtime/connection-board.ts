@@ -4,6 +4,21 @@ import type { ResultOf } from '../protocol/commands/index.js';
 /** How many ended connections the board remembers (OPS-3). */
 export const ENDED_KEPT = 50;
 
+/**
+ * The other nodes' connection boards, in a cluster whose parts are owned apart (CLUSTER-24). Their changes
+ * move no version of this node's board, so the runtime adds the changes heard to it in what it tells.
+ */
+export interface BoardsElsewhere {
+  /** Every node's board merged with `local` (this node's), keeping its version; resolves within a deadline. */
+  gather(local: ResultOf<'admin.connections'>): Promise<ResultOf<'admin.connections'>>;
+  /** How many changes of the other nodes' boards this node has heard of (only grows). */
+  readonly heard: number;
+  /** Calls `changed` whenever another node's board changed. */
+  listen(changed: () => void): void;
+  /** This node's own board is at `version` (told at most as often as its notices): the others hear of a move. */
+  tell(version: number): void;
+}
+
 /** An open connection as the board sees it: its id, and how it stands now. */
 export interface BoardedConnection {
   readonly id: string;

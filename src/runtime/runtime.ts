@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { EngineState, Write } from '../engine/state.js';
 import type { StepResult } from '../engine/step.js';
-import type { ResultOf } from '../protocol/commands/index.js';
 import { RUNTIME_COMMAND_TYPES } from '../protocol/commands/oversight.js';
 import { encodeFailure, encodeResult } from '../protocol/encode.js';
 import { makeError } from '../protocol/errors.js';
@@ -19,7 +18,7 @@ import { backupJob } from './backup-job.js';
 import { BlobsInFlight } from './blobs-in-flight.js';
 import type { Clock } from './clock.js';
 import { CoalescedSignal } from './coalesced-signal.js';
-import { ConnectionBoard, ENDED_KEPT } from './connection-board.js';
+import { ConnectionBoard, ENDED_KEPT, type BoardsElsewhere } from './connection-board.js';
 import { Delivery } from './delivery.js';
 import { cutRevokedGameMasters } from './gm-tokens.js';
 import type { Inbound, Queued } from './inbound.js';
@@ -55,13 +54,11 @@ export interface RuntimeOptions {
   /** Which parts this node steps (CLUSTER-18); default: every part, as the embedded server. */
   readonly ownership?: Ownership;
   /**
-   * The board `admin.connections` answers, made from this node's: in a cluster whose parts are owned
-   * apart, every node's board merged (CLUSTER-24). It must resolve within its own deadline. Default: this
-   * node's board.
+   * The other nodes' boards, in a cluster whose parts are owned apart (CLUSTER-24): `admin.connections`
+   * answers them merged with this node's, and their changes move this node's notices. Default: none, the
+   * board is this node's alone.
    */
-  readonly connectionsOfCluster?: (
-    local: ResultOf<'admin.connections'>,
-  ) => Promise<ResultOf<'admin.connections'>>;
+  readonly boardsElsewhere?: BoardsElsewhere;
 }
 
 /** Engine time one turn may spend stepping before it commits and lets I/O in. */
@@ -134,9 +131,12 @@ export class Runtime {
     this.observer = options.observer ?? SILENT_RUNTIME;
     this.store = store;
     this.state = store.load();
-    this.connectionNotices = new CoalescedSignal(() =>
-      this.delivery.noticeConnections(this.connections.version),
-    );
+    // The other nodes are told of this node's changes as often as its own admins, not more.
+    this.connectionNotices = new CoalescedSignal(() => {
+      this.delivery.noticeConnections(this.boardVersion());
+      options.boardsElsewhere?.tell(this.connections.version);
+    });
+    options.boardsElsewhere?.listen(() => this.connectionNotices.changed());
     this.connections = new ConnectionBoard(
       () => clock.now(),
       ENDED_KEPT,
@@ -276,19 +276,30 @@ export class Runtime {
       item.peer.send(encodeFailure(id, refusal), 'response');
       return;
     }
-    const local = this.connections.snapshot();
-    const ofCluster = this.options.connectionsOfCluster;
-    if (ofCluster === undefined) {
+    // The version is taken before the other nodes are asked: a change heard meanwhile brings a newer notice.
+    const local = { ...this.connections.snapshot(), version: this.boardVersion() };
+    const elsewhere = this.options.boardsElsewhere;
+    if (elsewhere === undefined) {
       item.peer.send(encodeResult(id, local), 'response');
       return;
     }
     // The other nodes' boards come over the network: the loop goes on meanwhile.
-    void ofCluster(local)
+    void elsewhere
+      .gather(local)
       .catch((error: unknown) => {
         this.options.logger.warn({ err: error }, "gathering the cluster's connections failed");
         return local;
       })
       .then((board) => item.peer.send(encodeResult(id, board), 'response'));
+  }
+
+  /**
+   * The version this node's notices and `admin.connections` tell (OPS-4): its own board's, plus, on a
+   * cluster, the other nodes' changes it has heard of (CLUSTER-24). Both only grow, so a dashboard that
+   * compares the versions it is told sees every change of any node as a newer one.
+   */
+  private boardVersion(): number {
+    return this.connections.version + (this.options.boardsElsewhere?.heard ?? 0);
   }
 
   /**

@@ -53,8 +53,8 @@ export interface ServerExtras {
   readonly beforeServing?: (runtime: Runtime) => Promise<void>;
   /** Which parts the runtime steps and where the others go (cluster mode, per-session ownership). */
   readonly ownership?: Ownership;
-  /** See `RuntimeOptions.connectionsOfCluster` (cluster mode, per-session ownership). */
-  readonly connectionsOfCluster?: RuntimeOptions['connectionsOfCluster'];
+  /** See `RuntimeOptions.boardsElsewhere` (cluster mode, per-session ownership). */
+  readonly boardsElsewhere?: RuntimeOptions['boardsElsewhere'];
   /** See `HttpAppOptions.picturesElsewhere`. */
   readonly picturesElsewhere?: MiddlewareHandler<HttpEnv>;
 }
@@ -104,9 +104,7 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
       jobs,
       observer: telemetry,
       ...(extras.ownership === undefined ? {} : { ownership: extras.ownership }),
-      ...(extras.connectionsOfCluster === undefined
-        ? {}
-        : { connectionsOfCluster: extras.connectionsOfCluster }),
+      ...(extras.boardsElsewhere === undefined ? {} : { boardsElsewhere: extras.boardsElsewhere }),
     });
   } catch (error) {
     store.close();

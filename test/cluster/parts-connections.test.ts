@@ -28,6 +28,22 @@ async function adminOn(node: NodeProcess, token: string): Promise<{ client: Trui
   return { client, id: client.welcome?.connection as string };
 }
 
+/**
+ * `asking`'s board once it names every one of `nodes`: a node is asked once the asking node's leases have
+ * seen it live (CLUSTER-24), a tick after it started, which can be after the global part is held.
+ */
+function boardNaming(asking: TruinlagClient, nodes: readonly NodeProcess[]) {
+  return waitFor(
+    async () => {
+      const board = await asking.request({ type: 'admin.connections' });
+      const named = new Set(board.connections.map((c) => c.via));
+      return nodes.every((node) => named.has(node.name)) ? board : undefined;
+    },
+    10_000,
+    `a board naming ${nodes.map((node) => node.name).join(', ')}`,
+  );
+}
+
 describe(
   'the connection board of a cluster whose parts are owned apart',
   { timeout: CHILD_PROCESS_TEST_MS },
@@ -39,6 +55,7 @@ describe(
       const guest = run.keep(urlClient([(nodes[2] as NodeProcess).url], { clientId: 'guest-on-node-3' }));
       await guest.ready;
       const guestId = guest.welcome?.connection as string;
+      await boardNaming(asking.client, nodes);
 
       const askedAll = Date.now();
       const board = await asking.client.request({ type: 'admin.connections' });
@@ -79,6 +96,65 @@ describe(
       } finally {
         frozen.signal('SIGCONT');
       }
+    });
+
+    it('[CLUSTER-24] an admin on node 1 is noticed of a connection on node 2 and of an ending on node 3, with a newer version, and reads each on the board', async () => {
+      const { nodes, adminToken } = await partsCluster();
+      const [first, second, third] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+      const staying = run.keep(urlClient([second.url], { clientId: 'guest-staying-node-2' }));
+      const leaving = run.keep(urlClient([third.url], { clientId: 'guest-leaving-node-3' }));
+      await Promise.all([staying.ready, leaving.ready]);
+      const leavingId = leaving.welcome?.connection as string;
+      const asking = await adminOn(first, adminToken);
+      await boardNaming(asking.client, nodes);
+      const notices: number[] = [];
+      asking.client.onNotice((n) => {
+        if (n.notice === 'connections') notices.push(found(n.version, 'its version'));
+      });
+      /** The board once no node's change is still on its way (its version the same over 1.5 s). */
+      const quiet = () =>
+        waitFor(
+          async () => {
+            const before = await asking.client.request({ type: 'admin.connections' });
+            await new Promise((resolve) => setTimeout(resolve, 1_500));
+            const after = await asking.client.request({ type: 'admin.connections' });
+            return after.version === before.version ? after : undefined;
+          },
+          20_000,
+          'a quiet board',
+        );
+      /** The first notice from now on of a version newer than `shown`, then the board read after it. */
+      const noticed = async (shown: number, what: string) => {
+        const from = notices.length;
+        const started = Date.now();
+        const version = await waitFor(() => notices.slice(from).find((v) => v > shown), 10_000, what);
+        console.info(`${what} came after ${Date.now() - started} ms`);
+        const board = await asking.client.request({ type: 'admin.connections' });
+        expect(board.version).toBeGreaterThanOrEqual(version);
+        return board;
+      };
+
+      // Node 1's own board does not move below: every notice it sends now is of another node's change.
+      const before = await quiet();
+      const arriving = run.keep(urlClient([second.url], { clientId: 'guest-arriving-node-2' }));
+      const arrived = noticed(before.version, 'a notice of node 2’s new connection');
+      await arriving.ready;
+      const arrivingId = arriving.welcome?.connection as string;
+      const withArrival = await arrived;
+      const own = (board: typeof before) => board.connections.filter((c) => c.via === first.name);
+      expect(own(withArrival).map((c) => c.id)).toEqual([asking.id]);
+      // Read after the notice, which node 2 sent once the connection opened: it is on the board.
+      expect(withArrival.connections.find((c) => c.id === arrivingId)?.via).toBe(second.name);
+
+      const settled = await quiet();
+      leaving.close();
+      const withEnding = await noticed(settled.version, 'a notice of the ending on node 3');
+      expect(withEnding.ended.find((c) => c.id === leavingId)).toMatchObject({
+        via: third.name,
+        by: 'client',
+        reason: 'closed-by-client',
+      });
+      expect(withEnding.connections.some((c) => c.id === leavingId)).toBe(false);
     });
 
     it('[CLUSTER-24] a board larger than one NATS message comes whole, in pieces', async () => {

@@ -8,7 +8,6 @@ import { startNatsCluster } from '../../cluster/support/nats-cluster.js';
 import { holders, startPartsNode } from '../../cluster/support/parts.js';
 import { found } from '../../helpers/found.js';
 import { CHILD_PROCESS_TEST_MS } from '../../helpers/server.js';
-import { waitFor } from '../../helpers/wait.js';
 import { builtWebApp } from '../../web/built-app.js';
 import { launchChromium } from '../support/chromium.js';
 import { sticksOut } from '../support/phones.js';
@@ -52,7 +51,7 @@ describe('the dashboard’s connections on a cluster', { timeout: CHILD_PROCESS_
     browser = undefined;
   });
 
-  it('[CLUSTER-24] lists the phones of every node, each with its node; one that leaves node 3 is under “Ended lately” with node-3 after Refresh', async () => {
+  it('[CLUSTER-24] lists the phones of every node, each with its node, live: one that comes to node 2 and one that leaves node 3 show without a click', async () => {
     builtWebApp();
     run.nats = await startNatsCluster(3);
     const natsUrls = run.nats.urls;
@@ -98,23 +97,23 @@ describe('the dashboard’s connections on a cluster', { timeout: CHILD_PROCESS_
       expect(await (await cellOf(open, row, 'Node')).textContent()).toBe('node-1');
     await look(page, 'cluster-connections');
 
-    // Grün's phone leaves node 3. The `connections` notices are each node's (OPS-4): node 3 tells its own
-    // admins, and node 1's dashboard sees the ending once it reads the board again (Refresh).
+    // A second phone of Rot's player comes to node 2 while the tab is open: node 2 tells the other nodes,
+    // node 1 notices its dashboard (OPS-4), which reads the board again — no click.
+    const arriving = run.keep(
+      urlClient([found(nodes[1], 'node 2').url], { clientId: 'second-phone-of-Rot', appName: 'phone-Rot-2' }),
+    );
+    await arriving.login('phone 0 Rot passphrase');
+    const arrivedRow = open.locator(`tr[data-connection="${arriving.welcome?.connection as string}"]`);
+    await arrivedRow.getByText(`phone-Rot-2 ${TRUINLAG_VERSION}`).waitFor({ timeout: 10_000 });
+    expect(await (await cellOf(open, arrivedRow, 'Node')).textContent()).toBe('node-2');
+
+    // Grün's phone leaves node 3: its row goes, and it is under “Ended lately” with node-3 — no click.
     const leaving = found(phones.get('Grün'), 'Grün’s phone');
     const leavingId = leaving.client.welcome?.connection as string;
     leaving.client.close();
-    await waitFor(
-      async () =>
-        (await admin.request({ type: 'admin.connections' })).ended.some((c) => c.id === leavingId) ||
-        undefined,
-      10_000,
-      'Grün’s ending on node 1’s board',
-    );
     const ended = page.getByRole('table', { name: 'Ended lately' });
     const endedRow = ended.locator(`tr[data-connection="${leavingId}"]`);
-    expect(await endedRow.count(), 'node 3’s ending shown before Refresh').toBe(0);
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await endedRow.getByText('Player Grün').waitFor();
+    await endedRow.getByText('Player Grün').waitFor({ timeout: 10_000 });
     expect(await endedRow.getAttribute('data-reason')).toBe('closed-by-client');
     expect(await (await cellOf(ended, endedRow, 'Node')).textContent()).toBe('node-3');
     await open.locator(`tr[data-player="${leaving.player}"]`).waitFor({ state: 'detached' });
