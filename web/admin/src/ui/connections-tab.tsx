@@ -23,9 +23,9 @@ const REASON_TEXT = {
 
 /**
  * Connections (OPS-3): who is connected now and the latest connections that ended, with why, as the
- * runtime answers `admin.connections`. The table is read when the tab opens, again whenever the server's
- * `connections` notice says the board moved past what it shows (OPS-4), and on Refresh (last seen and
- * queued bytes change without a notice).
+ * runtime answers `admin.connections`. The table is read when the tab opens, after every reconnect, again
+ * whenever the server's `connections` notice says the board moved past what it shows (OPS-4), and on
+ * Refresh (last seen and queued bytes change without a notice).
  */
 export function ConnectionsTab({ desk }: { desk: Desk }) {
   const board = useSignal<Board | undefined>(undefined);
@@ -39,7 +39,12 @@ export function ConnectionsTab({ desk }: { desk: Desk }) {
       (e: unknown) => (error.value = refusalText(e)),
     );
   };
-  useEffect(read, [desk]);
+  // Read again on every connection: a restarted server, or another node of a cluster, counts its board's
+  // versions from its own start, so the versions of the board shown say nothing about its notices.
+  const online = desk.link.value === 'online';
+  useEffect(() => {
+    if (online) read();
+  }, [desk, online]);
   const version = desk.connectionsVersion.value;
   useEffect(() => {
     const shown = board.peek();
