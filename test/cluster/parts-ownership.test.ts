@@ -7,7 +7,7 @@ import { waitFor } from '../helpers/wait.js';
 import { clusterDataDirs, TEST_LEASE_MS, urlClient, type NodeProcess } from './support/cluster-nodes.js';
 import { clusterRunPerTest } from './support/cluster-run.js';
 import { journaledTeams, watchedSessions } from './support/watched.js';
-import { notOnceIn, streamGaps, type TeamLoad } from './support/load.js';
+import { notOnceIn, streamGaps } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
 import {
   heldParts,
@@ -16,6 +16,7 @@ import {
   partEntries,
   partWriterProblems,
   startPartsNode,
+  LOAD_PAUSE_MS,
   teamLoads,
   teamNames,
   withOutputs,
@@ -24,7 +25,6 @@ import {
 const SESSIONS = 20;
 /** What the issue asks: every session served again within this long after a kill. */
 const SERVED_AGAIN_MS = 10_000;
-const PAUSE_MS = 50;
 
 const run = clusterRunPerTest();
 
@@ -45,16 +45,6 @@ async function partsCluster(
   return { natsUrls, adminToken, urls: run.nodes.map((n) => n.url) };
 }
 
-/** A team load in each session, from an admin client starting on each of `urls` in turn. */
-function teamLoadsOn(
-  urls: readonly string[],
-  token: string,
-  sessions: readonly number[],
-  tag: string,
-): TeamLoad[] {
-  return teamLoads(kept, { urls, token, sessions, tag, pauseMs: PAUSE_MS });
-}
-
 /** Adds `count` sessions named `<prefix><n>`; their ids. */
 async function addSessions(admin: TruinlagClient, count: number, prefix: string): Promise<number[]> {
   const sessions: number[] = [];
@@ -69,7 +59,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const admin = kept(urlClient(urls, { token: adminToken, clientId: 'setup-admin', broadcasts: false }));
     const watched = await watchedSessions(urls, adminToken, admin, {
       count: SESSIONS,
-      pauseMs: PAUSE_MS,
+      pauseMs: LOAD_PAUSE_MS,
       keep: kept,
     });
     const loads = watched.map((w) => w.load);
@@ -168,7 +158,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const admin = kept(
       urlClient(otherUrls, { token: adminToken, clientId: 'freeze-admin', broadcasts: false }),
     );
-    const loads = teamLoadsOn(otherUrls, adminToken, sessions, 'f');
+    const loads = teamLoads(kept, { urls: otherUrls, token: adminToken, sessions, tag: 'f' });
     await waitFor(
       () => loads.every((l) => l.acks.length >= 3),
       30_000,
@@ -228,7 +218,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     );
     const sessions = await addSessions(admin, 6, 'N');
     await holders(run.nodes, sessions.map(sessionPartOf));
-    const loads = teamLoadsOn(urls, adminToken, sessions, 'n');
+    const loads = teamLoads(kept, { urls, token: adminToken, sessions, tag: 'n' });
     await waitFor(
       () => loads.every((l) => l.acks.length >= 5),
       30_000,
@@ -269,7 +259,7 @@ describe('sessions owned apart, over three nodes', { timeout: CHILD_PROCESS_TEST
     const admin = kept(urlClient(urls, { token: adminToken, clientId: 'outage-admin', broadcasts: false }));
     const sessions = await addSessions(admin, 6, 'O');
     await holders(run.nodes, sessions.map(sessionPartOf));
-    const loads = teamLoadsOn(urls, adminToken, sessions, 'o');
+    const loads = teamLoads(kept, { urls, token: adminToken, sessions, tag: 'o' });
     await waitFor(
       () => loads.every((l) => l.acks.length >= 5),
       30_000,

@@ -26,7 +26,6 @@ const SNAPSHOTS = { TRUINLAG_SNAPSHOT_EVERY: '20' };
 const SESSIONS = 4;
 /** How many entries the follower's consumer asks for at a time (the library's default). */
 const FOLLOWER_PULL = 100;
-const PAUSE_MS = 50;
 
 const run = clusterRunPerTest();
 
@@ -104,16 +103,6 @@ class LogRecorder {
   }
 }
 
-/** A team load in each session, from an admin client starting on each of `urls` in turn. */
-function teamLoadsOn(
-  urls: readonly string[],
-  token: string,
-  sessions: readonly number[],
-  tag: string,
-): TeamLoad[] {
-  return teamLoads(kept, { urls, token, sessions, tag, pauseMs: PAUSE_MS });
-}
-
 /** Three parts nodes taking snapshots, `count` sessions on them, and a recorder of the whole log. */
 async function snapshottingCluster(
   count: number,
@@ -184,11 +173,71 @@ function notOnceJournaled(dataDir: string, loads: readonly TeamLoad[]): string[]
   );
 }
 
+/**
+ * Waits until `node` (back after a stop or a freeze) holds again every part it held (`owners`) by
+ * hand-over, within `ms`, and every load was served three times since.
+ */
+async function handedBack(
+  node: NodeProcess,
+  owners: ReadonlyMap<string, NodeProcess>,
+  parts: readonly string[],
+  loads: readonly TeamLoad[],
+  ms: number,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const now = await holders(run.nodes, parts);
+      return parts.every((p) => owners.get(p) !== node || now.get(p) === node);
+    },
+    ms,
+    `${node.name} holding its parts again`,
+  ).catch(withOutputs(run.nodes));
+  const backAt = Date.now();
+  await waitFor(
+    () => loads.every((l) => l.acks.filter((a) => a.sentAt >= backAt).length >= 3),
+    30_000,
+    `every session served once ${node.name} is back`,
+  ).catch(withOutputs(run.nodes));
+}
+
+/**
+ * Checks that `node`'s copy equals `other`'s (read through each) and holds every acknowledged team once,
+ * also in its journal once stopped, and that the recorded log has no gap and never two writers of a part.
+ */
+async function sameCopyAsOthers(
+  node: NodeProcess,
+  other: NodeProcess,
+  {
+    loads,
+    sessions,
+    token,
+    recorder,
+  }: {
+    loads: readonly TeamLoad[];
+    sessions: readonly number[];
+    token: string;
+    recorder: LogRecorder;
+  },
+): Promise<void> {
+  const through = (n: NodeProcess): TruinlagClient =>
+    kept(urlClient([n.url], { token, clientId: `via-${n.name}`, broadcasts: false }));
+  const viaNode = through(node);
+  const viaOther = through(other);
+  expect(await notOnceThrough(viaNode, loads)).toEqual([]);
+  for (const session of sessions)
+    expect((await teamNames(viaNode, session)).sort()).toEqual((await teamNames(viaOther, session)).sort());
+  node.signal('SIGTERM');
+  await node.exited;
+  expect(notOnceJournaled(node.dataDir, loads)).toEqual([]);
+  expect(recorder.gaps).toEqual([]);
+  expect(partWriterProblems(recorder.entries)).toEqual([]);
+}
+
 describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHILD_PROCESS_TEST_MS }, () => {
   it('[CLUSTER-23] the global part’s holder takes snapshots and trims the log, keeping each part’s last entry so that fencing still works; a node started empty afterwards loads a snapshot and serves the whole state', async () => {
     const { natsUrls, adminToken, sessions, parts, recorder } = await snapshottingCluster(SESSIONS);
     const urls = run.nodes.map((n) => n.url);
-    const loads = teamLoadsOn(urls, adminToken, sessions, 't');
+    const loads = teamLoads(kept, { urls, token: adminToken, sessions, tag: 't' });
     const trimmed = await trimmedPast(natsUrls, parts, 100);
     console.info(
       `after the trim: first ${trimmed.first}, last ${trimmed.last}, ${trimmed.messages} messages, snapshots at ${JSON.stringify(trimmed.snapshots)}`,
@@ -250,24 +299,19 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
     // A node not holding the global part is stopped; the clients talk to the two others meanwhile.
     const stopped = run.nodes.find((n) => n !== owners.get('global')) as NodeProcess;
     const others = run.nodes.filter((n) => n !== stopped);
-    const early = teamLoadsOn(
-      run.nodes.map((n) => n.url),
-      adminToken,
+    const early = teamLoads(kept, {
+      urls: run.nodes.map((n) => n.url),
+      token: adminToken,
       sessions,
-      'e',
-    );
+      tag: 'e',
+    });
     await waitFor(() => early.every((l) => l.acks.length >= 5), 30_000, 'early requests in every session');
     await Promise.all(early.map((l) => l.stop()));
     stopped.signal('SIGTERM');
     await stopped.exited;
     const stoppedAt = (await logView(natsUrls, parts)).last;
 
-    const late = teamLoadsOn(
-      others.map((n) => n.url),
-      adminToken,
-      sessions,
-      'l',
-    );
+    const late = teamLoads(kept, { urls: others.map((n) => n.url), token: adminToken, sessions, tag: 'l' });
     await trimmedPast(natsUrls, parts, stoppedAt + 20);
     const again = await startPartsNode(stopped.name, stopped.dataDir, natsUrls, {
       ...SNAPSHOTS,
@@ -279,39 +323,12 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
     );
     expect(again.output()).toMatch(/"msg":"snapshot downloaded"/);
     // It gets its sessions back by hand-over; the loads go on.
-    await waitFor(
-      async () => {
-        const now = await holders(run.nodes, parts);
-        return parts.every((p) => owners.get(p) !== stopped || now.get(p) === again);
-      },
-      TEST_LEASE_MS * 15,
-      'the restarted node holding its parts again',
-    ).catch(withOutputs(run.nodes));
-    const backAt = Date.now();
-    await waitFor(
-      () => late.every((l) => l.acks.filter((a) => a.sentAt >= backAt).length >= 3),
-      30_000,
-      'every session served after the restart',
-    ).catch(withOutputs(run.nodes));
+    const ownersAgain = new Map([...owners].map(([part, n]) => [part, n === stopped ? again : n]));
+    await handedBack(again, ownersAgain, parts, late, TEST_LEASE_MS * 15);
     await Promise.all(late.map((l) => l.stop()));
     await recorder.stop();
-
     const loads = [...early, ...late];
-    const through = (node: NodeProcess): TruinlagClient =>
-      kept(urlClient([node.url], { token: adminToken, clientId: `via-${node.name}`, broadcasts: false }));
-    const viaAgain = through(again);
-    const viaOther = through(others[0] as NodeProcess);
-    expect(await notOnceThrough(viaAgain, loads)).toEqual([]);
-    for (const session of sessions)
-      expect((await teamNames(viaAgain, session)).sort()).toEqual(
-        (await teamNames(viaOther, session)).sort(),
-      );
-    // Its own copy, read from its journal after it stopped, holds every acknowledged team once.
-    again.signal('SIGTERM');
-    await again.exited;
-    expect(notOnceJournaled(again.dataDir, loads)).toEqual([]);
-    expect(recorder.gaps).toEqual([]);
-    expect(partWriterProblems(recorder.entries)).toEqual([]);
+    await sameCopyAsOthers(again, others[0] as NodeProcess, { loads, sessions, token: adminToken, recorder });
   });
 
   it('[CLUSTER-23] a node frozen while the log is trimmed past its copy meets the gap when thawed, starts over from a snapshot, and its copy equals the others', async () => {
@@ -322,12 +339,7 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
     // A node not holding the global part is frozen; the clients talk to the two others.
     const frozen = run.nodes.find((n) => n !== owners.get('global')) as NodeProcess;
     const others = run.nodes.filter((n) => n !== frozen);
-    const loads = teamLoadsOn(
-      others.map((n) => n.url),
-      adminToken,
-      sessions,
-      'z',
-    );
+    const loads = teamLoads(kept, { urls: others.map((n) => n.url), token: adminToken, sessions, tag: 'z' });
     await waitFor(() => loads.every((l) => l.acks.length >= 5), 30_000, 'requests in every session');
     frozen.signal('SIGSTOP');
     const frozenAt = (await logView(natsUrls, parts)).last;
@@ -344,36 +356,14 @@ describe('snapshots and a trimmed log with sessions owned apart', { timeout: CHI
     ).catch(withOutputs(run.nodes));
     expect(frozen.output().slice(thawedAt)).toMatch(/following the log failed: The batch log was trimmed/);
     // It serves again and gets its sessions back by hand-over; the loads go on.
-    await waitFor(
-      async () => {
-        const now = await holders(run.nodes, parts);
-        return parts.every((p) => owners.get(p) !== frozen || now.get(p) === frozen);
-      },
-      TEST_LEASE_MS * 20,
-      'the thawed node holding its parts again',
-    ).catch(withOutputs(run.nodes));
-    const backAt = Date.now();
-    await waitFor(
-      () => loads.every((l) => l.acks.filter((a) => a.sentAt >= backAt).length >= 3),
-      30_000,
-      'every session served after the thaw',
-    ).catch(withOutputs(run.nodes));
+    await handedBack(frozen, owners, parts, loads, TEST_LEASE_MS * 20);
     await Promise.all(loads.map((l) => l.stop()));
     await recorder.stop();
-
-    const through = (node: NodeProcess): TruinlagClient =>
-      kept(urlClient([node.url], { token: adminToken, clientId: `via-${node.name}`, broadcasts: false }));
-    const viaThawed = through(frozen);
-    const viaOther = through(others[0] as NodeProcess);
-    expect(await notOnceThrough(viaThawed, loads)).toEqual([]);
-    for (const session of sessions)
-      expect((await teamNames(viaThawed, session)).sort()).toEqual(
-        (await teamNames(viaOther, session)).sort(),
-      );
-    frozen.signal('SIGTERM');
-    await frozen.exited;
-    expect(notOnceJournaled(frozen.dataDir, loads)).toEqual([]);
-    expect(recorder.gaps).toEqual([]);
-    expect(partWriterProblems(recorder.entries)).toEqual([]);
+    await sameCopyAsOthers(frozen, others[0] as NodeProcess, {
+      loads,
+      sessions,
+      token: adminToken,
+      recorder,
+    });
   });
 });

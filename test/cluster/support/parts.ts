@@ -179,6 +179,9 @@ function countersMovedBack(
   return problems;
 }
 
+/** The pause between a load's requests, unless a test says otherwise. */
+export const LOAD_PAUSE_MS = 50;
+
 /**
  * A team load in each session, from an admin client starting on each of `urls` in turn (`keep` closes it
  * after the test), sending one request every `pauseMs`.
@@ -190,13 +193,13 @@ export function teamLoads(
     token,
     sessions,
     tag,
-    pauseMs,
+    pauseMs = LOAD_PAUSE_MS,
   }: {
     urls: readonly string[];
     token: string;
     sessions: readonly number[];
     tag: string;
-    pauseMs: number;
+    pauseMs?: number;
   },
 ): TeamLoad[] {
   return sessions.map((session, i) => {
