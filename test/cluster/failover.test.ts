@@ -15,6 +15,7 @@ import {
 import { clusterRunPerTest } from './support/cluster-run.js';
 import { streamGaps, notExactlyOnce, SessionLoad } from './support/load.js';
 import { startNatsCluster } from './support/nats-cluster.js';
+import { withOutputs } from './support/parts.js';
 
 const run = clusterRunPerTest();
 
@@ -128,8 +129,9 @@ describe('a cluster of truinlag nodes on NATS JetStream', { timeout: CHILD_PROCE
       () => load.acknowledged.length >= ackedAtStop + 30,
       45_000,
       'requests served after the stop',
-    );
+    ).catch(withOutputs(run.nodes));
     await load.stop();
+    if (load.timedOut.length > 0) console.info(`requests that timed out: ${load.timedOut.join(', ')}`);
     expect(await notExactlyOnce(client, load.acknowledged)).toEqual([]);
   });
 });

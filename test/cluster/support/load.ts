@@ -15,6 +15,8 @@ export class SessionLoad {
   readonly acknowledged: string[] = [];
   /** Names whose `session.add` an owner refused while it stepped down. */
   readonly refused: string[] = [];
+  /** Names whose `session.add` got no answer within the client's request timeout (nothing is promised). */
+  readonly timedOut: string[] = [];
   private running = true;
   private readonly lanes: Promise<void>[];
 
@@ -41,8 +43,12 @@ export class SessionLoad {
       } catch (error) {
         // An owner stepping down refuses what it cannot make durable any more: not acknowledged, so
         // nothing is promised about it; a client goes on (and reconnects to the new owner).
-        if (!(error instanceof TruinlagError) || !STEP_DOWN_REFUSALS.has(error.code)) throw error;
-        this.refused.push(name);
+        if (!(error instanceof TruinlagError)) throw error;
+        // A request no one answered in time is not acknowledged either: the lane goes on, so that the
+        // test sees whether service came back, instead of every lane ending with an unhandled rejection.
+        if (error.code === 'TIMEOUT') this.timedOut.push(name);
+        else if (STEP_DOWN_REFUSALS.has(error.code)) this.refused.push(name);
+        else throw error;
       }
     }
   }
@@ -80,6 +86,8 @@ export class TeamLoad {
   readonly acks: TeamAck[] = [];
   /** Names an owner refused while it stepped down: not acknowledged. */
   readonly refused: string[] = [];
+  /** Names no answer came for within the client's request timeout: not acknowledged. */
+  readonly timedOut: string[] = [];
   private running = true;
   private readonly lane: Promise<void>;
 
@@ -111,8 +119,12 @@ export class TeamLoad {
         await this.client.request({ type: 'team.add', name }, { session: this.session });
         this.acks.push({ name, sentAt, ackedAt: Date.now() });
       } catch (error) {
-        if (!(error instanceof TruinlagError) || !STEP_DOWN_REFUSALS.has(error.code)) throw error;
-        this.refused.push(name);
+        if (!(error instanceof TruinlagError)) throw error;
+        // A request no one answered in time is not acknowledged either: the lane goes on, so that the
+        // test sees whether service came back, instead of every lane ending with an unhandled rejection.
+        if (error.code === 'TIMEOUT') this.timedOut.push(name);
+        else if (STEP_DOWN_REFUSALS.has(error.code)) this.refused.push(name);
+        else throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
     }
