@@ -83,6 +83,39 @@ export function seededRng(seed: number | string): SeededRng {
   };
 }
 
+/** A seeded RNG whose seed is drawn only when it is first used; `seed` is set once something was drawn. */
+export interface LazilySeededRng extends Rng {
+  readonly seed: string | undefined;
+}
+
+/**
+ * An RNG seeded by `drawSeed()` at its first draw: most steps draw nothing, and seeding (a fresh seed, 15
+ * warm-up rounds, the closures) costs about as much as the rest of a small step.
+ */
+export function lazilySeededRng(drawSeed: () => string): LazilySeededRng {
+  let seed: string | undefined;
+  let rng: SeededRng | undefined;
+  const seeded = (): SeededRng => {
+    if (rng === undefined) {
+      seed = drawSeed();
+      rng = seededRng(seed);
+    }
+    return rng;
+  };
+  return {
+    // A step that drew nothing (a pick from an empty list) replays without a seed (DURABILITY-9).
+    get seed() {
+      return rng?.drawn === true ? seed : undefined;
+    },
+    next: () => seeded().next(),
+    int: (min, max) => seeded().int(min, max),
+    pick: (items) => seeded().pick(items),
+    shuffle: (items) => seeded().shuffle(items),
+    normal: () => seeded().normal(),
+    hex: (bytes) => seeded().hex(bytes),
+  };
+}
+
 /** Four 32-bit words from a 32-digit hex string (missing digits count as 0). */
 function hexWords(hex: string): number[] {
   const padded = hex.padEnd(32, '0');

@@ -1,7 +1,7 @@
 import type { Outcome } from '../engine/handler.js';
 import { partKey, type Part } from '../engine/parts.js';
 import { blobKey } from '../engine/pictures/records.js';
-import { seededRng } from '../engine/rng.js';
+import { lazilySeededRng } from '../engine/rng.js';
 import { step, type StepResult } from '../engine/step.js';
 import type { Command } from '../protocol/commands/index.js';
 import { encodeHttpFailure, encodeHttpResult, encodeResponse } from '../protocol/encode.js';
@@ -48,13 +48,12 @@ export class Stepper {
   /** Steps an item of `part` (the part its step runs in, decided before it). */
   step(item: Inbound, batch: TurnBatch, part: Part = partOfItem(item, this.state)): Stepped {
     const now = this.clock.now();
-    const seed = this.random.hex(16);
     const actor = actorOf(item);
     const input = { command: item.command, actor, session: item.session };
     // A login's token is drawn here, outside the seed, and only its hash goes in (AUTH-8).
     const issued = item.command.type === 'auth.login' ? issuePlayerToken() : undefined;
     const tokenHash = issued?.hash;
-    const rng = seededRng(seed);
+    const rng = lazilySeededRng(() => this.random.hex(16));
     const result = step(this.state, input, { now, rng, loginTokenHash: tokenHash });
     applyWrites(this.state, result.writes, batch.undo);
     const broadcasts = result.broadcasts.map((pending) => {
@@ -70,7 +69,7 @@ export class Stepper {
       batch.journal.push({
         at: now,
         // A step that drew nothing from its RNG replays without a seed (DURABILITY-9).
-        input: journalInput(input, result, now, rng.drawn ? seed : undefined, tokenHash),
+        input: journalInput(input, result, now, rng.seed, tokenHash),
       });
     // The bytes of a processed picture are named by its record now, or by nothing (refused).
     if (item.command.type === 'picture.processed' && item.command.result.ok)

@@ -62,7 +62,16 @@ export const locationSend: Handler<'location.send'> = (command, ctx) => {
     at: ctx.now,
     timestamp,
   });
-  const fix: LocationFix = { ...input, timestamp, receivedAt: ctx.now };
+  // Named one by one: a spread followed by a new key costs V8 (Node 20) about 1 µs, here per report.
+  const fix: LocationFix = {
+    lat: input.lat,
+    lon: input.lon,
+    accuracy: input.accuracy,
+    heading: input.heading,
+    speed: input.speed,
+    timestamp,
+    receivedAt: ctx.now,
+  };
   const current = team.location;
   // A team-mate's phone may have sent a newer position meanwhile (a report queued in a tunnel arrives
   // late): an older one, however precise, never moves the team back (LOCATION-3).
@@ -123,7 +132,12 @@ function extendTrack(
     return last;
   }
   const hiddenFrom = hidden.length === 0 ? {} : { hiddenFrom: hidden };
-  ctx.tx.put('trackPoint', { id: ctx.tx.newIdIn('trackPoint', team.session), team: team.id, ...point, ...hiddenFrom });
+  ctx.tx.put('trackPoint', {
+    id: ctx.tx.newIdIn('trackPoint', team.session),
+    team: team.id,
+    ...point,
+    ...hiddenFrom,
+  });
   return point;
 }
 
