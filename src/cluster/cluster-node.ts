@@ -359,14 +359,21 @@ export class ClusterNode {
 
   /**
    * Whatever was on its way while NATS was disconnected may be lost: relayed connections on either side
-   * are closed, so that their clients reconnect and resume rather than wait for a lost answer.
+   * are closed, so that their clients reconnect and resume rather than wait for a lost answer. The other
+   * side is told again once NATS is back, as what was published meanwhile may be lost too.
    */
   private async watchNats(): Promise<void> {
+    const reason = 'this node lost its NATS connection: reconnect and resume';
     for await (const status of this.nats.status()) {
-      if (status.type !== 'disconnect') continue;
-      const reason = 'this node lost its NATS connection: reconnect and resume';
-      this.relay.keepOnly(undefined, reason);
-      this.host?.cutAll(reason);
+      if (status.type === 'disconnect') {
+        this.logger.warn({ server: status.server }, 'NATS disconnected: relayed connections cut');
+        this.relay.cutAll(reason);
+        this.host?.cutAll(reason);
+      } else if (status.type === 'reconnect') {
+        this.logger.warn({ server: status.server }, 'NATS reconnected');
+        this.relay.repeatCuts();
+        this.host?.repeatCuts(reason);
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import {
   relayHeaders,
   relaySubjects,
   type OpenRequest,
+  type RelayHeaders,
 } from './relay-subjects.js';
 
 /** How long the owner may take to open a relayed connection before the client is told to reconnect. */
@@ -106,7 +107,7 @@ class RelayedSocket {
     );
     pieces.forEach((piece, i) => {
       const more = i < pieces.length - 1;
-      this.publish(piece, relayHeaders({ kind: 'f', n: ++this.sent, more, binary, size }));
+      this.publish(piece, { kind: 'f', n: ++this.sent, more, binary, size });
     });
   }
 
@@ -117,7 +118,7 @@ class RelayedSocket {
     // One acknowledgement for everything written in this turn of the event loop.
     setImmediate(() => {
       this.acknowledging = false;
-      if (!this.ended) this.publish('', relayHeaders({ kind: 'a', n: this.written }));
+      if (!this.ended) this.publish('', { kind: 'a', n: this.written });
     });
   }
 
@@ -125,15 +126,32 @@ class RelayedSocket {
     if (this.ended) return;
     this.ended = true;
     this.forget(this);
-    this.publish('', relayHeaders({ kind: 'e', code }));
+    this.publish('', { kind: 'e', code });
   }
 
-  private publish(payload: Buffer | string, headers: ReturnType<typeof relayHeaders>): void {
+  private publish(payload: Buffer | string, fields: RelayHeaders): void {
     try {
+      const headers = relayHeaders({ ...fields, from: this.relay });
       this.nats.publish(relaySubjects.toOwner(this.owner, this.id), payload, { headers });
     } catch {
       this.cut('the cluster is not reachable from this node: reconnect');
     }
+  }
+}
+
+/** Tells `owner` that the client of relayed connection `connection` went away (close code `code`). */
+function publishEnd(
+  nats: NatsConnection,
+  relay: string,
+  owner: string,
+  connection: string,
+  code: number,
+): void {
+  try {
+    const headers = relayHeaders({ kind: 'e', code, from: relay });
+    nats.publish(relaySubjects.toOwner(owner, connection), '', { headers });
+  } catch {
+    // Not connected: the owner ends this node's connections once it stops hearing its heartbeat.
   }
 }
 
@@ -146,6 +164,8 @@ export class ConnectionRelay {
   private readonly sockets = new Map<string, RelayedSocket>();
   private readonly subscription: Subscription;
   private readonly heartbeat: ReturnType<typeof setInterval>;
+  /** The sockets the last `cutAll` ended: their ends were published while NATS was down. */
+  private cutOff: { readonly owner: string; readonly id: string }[] = [];
 
   constructor(
     private readonly nats: NatsConnection,
@@ -153,7 +173,7 @@ export class ConnectionRelay {
     heartbeatMs: number,
   ) {
     this.subscription = nats.subscribe(relaySubjects.allToRelay(node), {
-      callback: (_error, message) => this.sockets.get(connectionOf(message.subject))?.fromOwner(message),
+      callback: (_error, message) => this.fromOwner(message),
     });
     this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
     this.heartbeat.unref();
@@ -176,10 +196,40 @@ export class ConnectionRelay {
     for (const socket of [...this.sockets.values()]) if (socket.owner !== owner) socket.cut(reason);
   }
 
+  /** Cuts every socket: messages to or from them may have been lost (NATS disconnected). */
+  cutAll(reason: string): void {
+    this.cutOff.push(...[...this.sockets.values()].map(({ owner, id }) => ({ owner, id })));
+    this.keepOnly(undefined, reason);
+  }
+
+  /**
+   * NATS is back: the ends `cutAll` published while it was down may never have reached the owners, which
+   * would keep those connections open (on their boards, holding their slots) until they next send. They
+   * are published again; an owner that had them ignores the repeat.
+   */
+  repeatCuts(): void {
+    for (const { owner, id } of this.cutOff.splice(0))
+      publishEnd(this.nats, this.node, owner, id, CLOSE_CODES.RELAY_LOST);
+  }
+
   close(): void {
     this.keepOnly(undefined, 'this node stops relaying: reconnect');
     clearInterval(this.heartbeat);
     this.subscription.unsubscribe();
+  }
+
+  /**
+   * An owner's message for one of this node's connections. One for a connection this node no longer
+   * relays (its end was lost on the way) is answered with the end, so that the owner closes its side; an
+   * owner's close needs no answer.
+   */
+  private fromOwner(message: Msg): void {
+    const id = connectionOf(message.subject);
+    const socket = this.sockets.get(id);
+    if (socket !== undefined) return socket.fromOwner(message);
+    const { kind, from } = readRelayHeaders(message.headers);
+    if (kind !== 'c' && from !== undefined)
+      publishEnd(this.nats, this.node, from, id, CLOSE_CODES.RELAY_LOST);
   }
 
   private beat(): void {

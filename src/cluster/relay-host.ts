@@ -43,6 +43,8 @@ class RelayedSide implements TransportSide {
 
   constructor(
     private readonly nats: NatsConnection,
+    /** The owner's node name, on every message (the relay answers one for a connection it lost). */
+    private readonly node: string,
     readonly request: OpenRequest,
     readonly slot: TransportSide['slot'],
     private readonly forget: () => void,
@@ -55,13 +57,16 @@ class RelayedSide implements TransportSide {
   write(frame: string, written: () => void): void {
     const pieces = piecesOf(Buffer.from(frame), this.nats.info?.max_payload);
     pieces.forEach((piece, i) =>
-      this.publish(piece, relayHeaders({ kind: 'f', n: ++this.sent, more: i < pieces.length - 1 })),
+      this.publish(
+        piece,
+        relayHeaders({ kind: 'f', n: ++this.sent, more: i < pieces.length - 1, from: this.node }),
+      ),
     );
     this.unacknowledged.push({ last: this.sent, written });
   }
 
   close(code: number, reason: string): void {
-    this.publish(reason, relayHeaders({ kind: 'c', code }));
+    publishClose(this.nats, this.node, this.request, code, reason);
     this.forget();
   }
 
@@ -100,13 +105,34 @@ class RelayedSide implements TransportSide {
   }
 
   private publish(payload: Buffer | string, headers: ReturnType<typeof relayHeaders>): void {
-    try {
-      this.nats.publish(relaySubjects.toRelay(this.request.relay, this.request.connection), payload, {
-        headers,
-      });
-    } catch {
-      // The NATS connection is closed: the relay notices (its owner is gone) and closes the client.
-    }
+    publishTo(
+      this.nats,
+      relaySubjects.toRelay(this.request.relay, this.request.connection),
+      payload,
+      headers,
+    );
+  }
+}
+
+/** Where a relayed connection lives: the relaying node and the relay's id for it. */
+type RelayedAt = Pick<OpenRequest, 'relay' | 'connection'>;
+
+/** Tells the relay that the owner closed the connection (it closes the client's socket with `code`). */
+function publishClose(nats: NatsConnection, node: string, at: RelayedAt, code: number, reason: string): void {
+  const headers = relayHeaders({ kind: 'c', code, from: node });
+  publishTo(nats, relaySubjects.toRelay(at.relay, at.connection), reason, headers);
+}
+
+function publishTo(
+  nats: NatsConnection,
+  subject: string,
+  payload: Buffer | string,
+  headers: ReturnType<typeof relayHeaders>,
+): void {
+  try {
+    nats.publish(subject, payload, { headers });
+  } catch {
+    // The NATS connection is closed: the relay notices (its owner is gone) and closes the client.
   }
 }
 
@@ -122,10 +148,12 @@ export class RelayHost {
   private readonly subscriptions: Subscription[] = [];
   private readonly opening: Subscription;
   private readonly sweep: ReturnType<typeof setInterval>;
+  /** The connections the last `cutAll` ended: their closes were published while NATS was down. */
+  private cutOff: RelayedAt[] = [];
 
   constructor(
     private readonly nats: NatsConnection,
-    node: string,
+    private readonly node: string,
     private readonly services: ConnectionServices,
     private readonly heartbeatMs: number,
     private readonly logger: Logger,
@@ -133,7 +161,7 @@ export class RelayHost {
     this.opening = nats.subscribe(relaySubjects.open(node), { callback: (_e, m) => this.open(m) });
     this.subscriptions.push(
       nats.subscribe(relaySubjects.allToOwner(node), {
-        callback: (_e, m) => this.relayed.get(connectionOf(m.subject))?.receive(m),
+        callback: (_e, m) => this.receive(m),
       }),
       nats.subscribe(relaySubjects.allAlive, {
         callback: (_e, m) => {
@@ -160,7 +188,35 @@ export class RelayHost {
 
   /** Ends every relayed connection: messages to or from them may have been lost (NATS disconnected). */
   cutAll(reason: string): void {
-    for (const side of [...this.relayed.values()]) side.connection?.close(CLOSE_CODES.RELAY_LOST, reason);
+    const sides = [...this.relayed.values()];
+    this.cutOff.push(...sides.map((side) => side.request));
+    for (const side of sides) side.connection?.close(CLOSE_CODES.RELAY_LOST, reason);
+  }
+
+  /**
+   * NATS is back: the closes `cutAll` published while it was down may never have reached their relays,
+   * which would keep their clients' sockets open to a connection that no longer exists here (a client
+   * that sends nothing would never learn it). They are published again; a relay that had them ignores
+   * the repeat.
+   */
+  repeatCuts(reason: string): void {
+    for (const at of this.cutOff.splice(0))
+      publishClose(this.nats, this.node, at, CLOSE_CODES.RELAY_LOST, reason);
+  }
+
+  /**
+   * A relay's message for one of its connections. One for a connection this owner does not run (its close
+   * was lost, or this node restarted) is answered with the close, so that the relay ends the client's
+   * socket and the client reconnects, instead of sending into nothing; a relay's end needs no answer.
+   */
+  private receive(message: Msg): void {
+    const connection = connectionOf(message.subject);
+    const side = this.relayed.get(connection);
+    if (side !== undefined) return side.receive(message);
+    const { kind, from } = readRelayHeaders(message.headers);
+    if (kind === 'e' || from === undefined) return;
+    const reason = 'the owner does not run this connection: reconnect and resume';
+    publishClose(this.nats, this.node, { relay: from, connection }, CLOSE_CODES.RELAY_LOST, reason);
   }
 
   private open(message: Msg): void {
@@ -169,12 +225,12 @@ export class RelayHost {
     const reply = (answer: OpenReply): boolean => message.respond(JSON.stringify(answer));
     const forget = (): void => void this.relayed.delete(request.connection);
     const slot = admitConnection(this.services, 'ws', request.address, (frame, code, reason) => {
-      const refused = new RelayedSide(this.nats, request, undefined, () => undefined);
+      const refused = new RelayedSide(this.nats, this.node, request, undefined, () => undefined);
       refused.write(frame, () => undefined);
       refused.close(code, reason);
     });
     if (slot !== undefined) {
-      const side = new RelayedSide(this.nats, request, slot, forget);
+      const side = new RelayedSide(this.nats, this.node, request, slot, forget);
       this.relayed.set(request.connection, side);
       side.connection = new Connection(side, this.services);
     }

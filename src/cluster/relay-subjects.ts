@@ -58,10 +58,13 @@ export type RelayKind = 'f' | 'a' | 'e' | 'c';
 /**
  * A relayed message's headers. On a frame: `m` when more pieces of the same frame follow (a frame larger
  * than a NATS message may be travels in pieces, each numbered); `b` when the client sent it as binary;
- * `s` its size in bytes, carried alone when the frame is too large for any request (LIMIT-1).
+ * `s` its size in bytes, carried alone when the frame is too large for any request (LIMIT-1). `o` names
+ * the node that sent it, so that a side which no longer knows the connection can tell the other to end
+ * it (its own end or close was lost while NATS reconnected).
  */
 export interface RelayHeaders {
   readonly kind: RelayKind;
+  readonly from?: string;
   readonly n?: number;
   readonly code?: number;
   readonly more?: boolean;
@@ -73,6 +76,7 @@ export interface RelayHeaders {
 export function relayHeaders(fields: RelayHeaders): MsgHdrs {
   const h = headers();
   h.set('k', fields.kind);
+  if (fields.from !== undefined) h.set('o', fields.from);
   if (fields.n !== undefined) h.set('n', String(fields.n));
   if (fields.code !== undefined) h.set('c', String(fields.code));
   if (fields.more === true) h.set('m', '1');
@@ -92,6 +96,8 @@ export function readRelayHeaders(h: MsgHdrs | undefined): RelayHeaders {
   const n = number('n');
   const code = number('c');
   const size = number('s');
+  const from = h?.get('o');
+  if (from !== undefined && from !== '') fields.from = from;
   if (n !== undefined) fields.n = n;
   if (code !== undefined) fields.code = code;
   if (size !== undefined) fields.size = size;

@@ -9,7 +9,7 @@ import { nextBroadcast } from '../helpers/clients.js';
 import { found } from '../helpers/found.js';
 import { RawWsClient } from '../helpers/raw.js';
 import { CHILD_PROCESS_TEST_MS } from '../helpers/server.js';
-import { waitFor } from '../helpers/wait.js';
+import { waitFor, withTimeout } from '../helpers/wait.js';
 import {
   clientStartingOn,
   clusterDataDirs,
@@ -251,6 +251,66 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
         code: CLOSE_CODES.RELAY_LOST,
         reason: 'relay-lost',
       });
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('[CLUSTER-5] a relayed client whose connection the owner no longer runs is told to reconnect when it sends', async () => {
+    const { first, standbys, token } = await cluster(2);
+    const standby = found(standbys[0], 'the standby');
+    const nc = await connectNats({ servers: found(run.nats, 'NATS').urls.split(',') });
+    try {
+      const subjects: string[] = [];
+      nc.subscribe(relaySubjects.allToOwner(first.name), {
+        callback: (_e, m) => void subjects.push(m.subject),
+      });
+      await nc.flush();
+      const raw = await RawWsClient.open(standby.url);
+      expect((await raw.hello({ token, client: 'raw-half-open' })).type).toBe('welcome');
+      const subject = await waitFor(() => subjects[0], 10_000, 'the relayed hello on NATS');
+      // The owner ends its side as if the client went away, and the relay never hears of it (as when
+      // the owner's close is lost while its NATS connection is cut): the relay's socket stays open.
+      nc.publish(subject, '', { headers: relayHeaders({ kind: 'e', code: 1001 }) });
+      await nc.flush();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The client's next frame reaches an owner that does not run its connection: it is closed, so
+      // that the client reconnects and resumes instead of waiting for an answer that never comes.
+      raw.send(JSON.stringify({ type: 'request', id: 'r-after', command: { type: 'ping' } }));
+      const closed = await withTimeout(raw.closed, 10_000, 'the half-open relayed socket closed');
+      expect(closed).toEqual({
+        code: CLOSE_CODES.RELAY_LOST,
+        reason: 'the owner does not run this connection: reconnect and resume',
+      });
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('[CLUSTER-5] an owner that sends to a connection the relay no longer has is told it ended', async () => {
+    const { first, standbys } = await cluster(2);
+    const standby = found(standbys[0], 'the standby');
+    const nc = await connectNats({ servers: found(run.nats, 'NATS').urls.split(',') });
+    try {
+      const ends: { subject: string; kind?: string | undefined; from?: string | undefined }[] = [];
+      nc.subscribe(relaySubjects.toOwner(first.name, 'gone-connection'), {
+        callback: (_e, m) =>
+          void ends.push({ subject: m.subject, kind: m.headers?.get('k'), from: m.headers?.get('o') }),
+      });
+      await nc.flush();
+      // A frame of the owner for a connection the standby does not relay (its end was lost on the way).
+      const frame = relayHeaders({ kind: 'f', n: 1, from: first.name });
+      nc.publish(relaySubjects.toRelay(standby.name, 'gone-connection'), '{}', { headers: frame });
+      await waitFor(() => ends.length > 0, 10_000, 'the standby telling the owner the connection ended');
+      expect(ends).toEqual([
+        { subject: relaySubjects.toOwner(first.name, 'gone-connection'), kind: 'e', from: standby.name },
+      ]);
+      // The owner's close of such a connection needs no answer: nothing more comes.
+      const close = relayHeaders({ kind: 'c', code: CLOSE_CODES.RELAY_LOST, from: first.name });
+      nc.publish(relaySubjects.toRelay(standby.name, 'gone-connection'), 'bye', { headers: close });
+      await nc.flush();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(ends).toHaveLength(1);
     } finally {
       await nc.close();
     }
