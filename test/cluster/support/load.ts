@@ -46,6 +46,8 @@ export class SessionLoad {
         if (!(error instanceof TruinlagError)) throw error;
         // A request no one answered in time is not acknowledged either: the lane goes on, so that the
         // test sees whether service came back, instead of every lane ending with an unhandled rejection.
+        // A test that failed closes the client while the lane waits: the lane ends with it.
+        if (error.code === 'CLOSED') return;
         if (error.code === 'TIMEOUT') this.timedOut.push(name);
         else if (STEP_DOWN_REFUSALS.has(error.code)) this.refused.push(name);
         else throw error;
@@ -122,6 +124,8 @@ export class TeamLoad {
         if (!(error instanceof TruinlagError)) throw error;
         // A request no one answered in time is not acknowledged either: the lane goes on, so that the
         // test sees whether service came back, instead of every lane ending with an unhandled rejection.
+        // A test that failed closes the client while the lane waits: the lane ends with it.
+        if (error.code === 'CLOSED') return;
         if (error.code === 'TIMEOUT') this.timedOut.push(name);
         else if (STEP_DOWN_REFUSALS.has(error.code)) this.refused.push(name);
         else throw error;
