@@ -1,4 +1,4 @@
-import { connect as connectNats } from '@nats-io/transport-node';
+import { connect as connectNats, type NatsConnection } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
 import { relayHeaders, relaySubjects } from '../../src/cluster/relay-subjects.js';
 import type { TruinlagClient } from '../../src/client/client.js';
@@ -228,18 +228,8 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     const standby = found(standbys[0], 'the standby');
     const admin = client([first.url], { token, clientId: 'admin-on-owner' });
     await admin.ready;
-    // Listen in on what relays send the owner, to learn the relayed connection's subject.
-    const nc = await connectNats({ servers: found(run.nats, 'NATS').urls.split(',') });
+    const { nc, raw, connection, subject } = await relayedRawClient(first, standby, token);
     try {
-      const subjects: string[] = [];
-      nc.subscribe(relaySubjects.allToOwner(first.name), {
-        callback: (_e, m) => void subjects.push(m.subject),
-      });
-      await nc.flush();
-      const raw = await RawWsClient.open(standby.url);
-      const welcome = await raw.hello({ token, client: 'raw-relayed-client' });
-      const connection = found(welcome.type === 'welcome' ? welcome.connection : undefined, 'the welcome');
-      const subject = await waitFor(() => subjects[0], 10_000, 'the relayed hello on NATS');
       // A frame numbered far past the next one: to the owner, frames were lost on the way.
       nc.publish(subject, '{}', { headers: relayHeaders({ kind: 'f', n: 1_000 }) });
       expect((await raw.closed).code).toBe(CLOSE_CODES.RELAY_LOST);
@@ -259,21 +249,19 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
   it('[CLUSTER-5] a relayed client whose connection the owner no longer runs is told to reconnect when it sends', async () => {
     const { first, standbys, token } = await cluster(2);
     const standby = found(standbys[0], 'the standby');
-    const nc = await connectNats({ servers: found(run.nats, 'NATS').urls.split(',') });
+    const admin = client([first.url], { token, clientId: 'admin-on-owner' });
+    await admin.ready;
+    const { nc, raw, connection, subject } = await relayedRawClient(first, standby, token);
     try {
-      const subjects: string[] = [];
-      nc.subscribe(relaySubjects.allToOwner(first.name), {
-        callback: (_e, m) => void subjects.push(m.subject),
-      });
-      await nc.flush();
-      const raw = await RawWsClient.open(standby.url);
-      expect((await raw.hello({ token, client: 'raw-half-open' })).type).toBe('welcome');
-      const subject = await waitFor(() => subjects[0], 10_000, 'the relayed hello on NATS');
       // The owner ends its side as if the client went away, and the relay never hears of it (as when
       // the owner's close is lost while its NATS connection is cut): the relay's socket stays open.
       nc.publish(subject, '', { headers: relayHeaders({ kind: 'e', code: 1001 }) });
-      await nc.flush();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitFor(
+        async () =>
+          (await admin.request({ type: 'admin.connections' })).ended.some((c) => c.id === connection),
+        10_000,
+        'the owner ending its side',
+      );
       // The client's next frame reaches an owner that does not run its connection: it is closed, so
       // that the client reconnects and resumes instead of waiting for an answer that never comes.
       raw.send(JSON.stringify({ type: 'request', id: 'r-after', command: { type: 'ping' } }));
@@ -292,27 +280,53 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
     const standby = found(standbys[0], 'the standby');
     const nc = await connectNats({ servers: found(run.nats, 'NATS').urls.split(',') });
     try {
-      const ends: { subject: string; kind?: string | undefined; from?: string | undefined }[] = [];
-      nc.subscribe(relaySubjects.toOwner(first.name, 'gone-connection'), {
+      const ends: { connection: string; kind?: string | undefined; from?: string | undefined }[] = [];
+      nc.subscribe(relaySubjects.allToOwner(first.name), {
         callback: (_e, m) =>
-          void ends.push({ subject: m.subject, kind: m.headers?.get('k'), from: m.headers?.get('o') }),
+          void ends.push({ connection: m.subject, kind: m.headers?.get('k'), from: m.headers?.get('o') }),
       });
       await nc.flush();
+      const toStandby = (connection: string, kind: 'f' | 'c'): void =>
+        nc.publish(relaySubjects.toRelay(standby.name, connection), '{}', {
+          headers: relayHeaders({ kind, n: 1, code: CLOSE_CODES.RELAY_LOST, from: first.name }),
+        });
       // A frame of the owner for a connection the standby does not relay (its end was lost on the way).
-      const frame = relayHeaders({ kind: 'f', n: 1, from: first.name });
-      nc.publish(relaySubjects.toRelay(standby.name, 'gone-connection'), '{}', { headers: frame });
+      toStandby('gone-1', 'f');
       await waitFor(() => ends.length > 0, 10_000, 'the standby telling the owner the connection ended');
-      expect(ends).toEqual([
-        { subject: relaySubjects.toOwner(first.name, 'gone-connection'), kind: 'e', from: standby.name },
-      ]);
-      // The owner's close of such a connection needs no answer: nothing more comes.
-      const close = relayHeaders({ kind: 'c', code: CLOSE_CODES.RELAY_LOST, from: first.name });
-      nc.publish(relaySubjects.toRelay(standby.name, 'gone-connection'), 'bye', { headers: close });
-      await nc.flush();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(ends).toHaveLength(1);
+      // The owner's close of such a connection needs no answer; a frame after it is answered again, so
+      // once that answer is here, the close was read and answered with nothing (NATS keeps the order).
+      toStandby('gone-2', 'c');
+      toStandby('gone-3', 'f');
+      await waitFor(() => ends.length > 1, 10_000, 'the answer to the last frame');
+      expect(ends).toEqual(
+        ['gone-1', 'gone-3'].map((id) => ({
+          connection: relaySubjects.toOwner(first.name, id),
+          kind: 'e',
+          from: standby.name,
+        })),
+      );
     } finally {
       await nc.close();
     }
   });
 });
+
+/**
+ * A raw client of `standby`, relayed to `first`, past its welcome; `nc` listens in on what the relay sends
+ * the owner, which gives the relayed connection's subject.
+ */
+async function relayedRawClient(
+  first: NodeProcess,
+  standby: NodeProcess,
+  token: string,
+): Promise<{ nc: NatsConnection; raw: RawWsClient; connection: string; subject: string }> {
+  const nc = await connectNats({ servers: found(run.nats, 'NATS').urls.split(',') });
+  const subjects: string[] = [];
+  nc.subscribe(relaySubjects.allToOwner(first.name), { callback: (_e, m) => void subjects.push(m.subject) });
+  await nc.flush();
+  const raw = await RawWsClient.open(standby.url);
+  const welcome = await raw.hello({ token, client: 'raw-relayed-client' });
+  const connection = found(welcome.type === 'welcome' ? welcome.connection : undefined, 'the welcome');
+  const subject = await waitFor(() => subjects[0], 10_000, 'the relayed hello on NATS');
+  return { nc, raw, connection, subject };
+}
