@@ -224,11 +224,7 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
   });
 
   it('[CLUSTER-10] a relayed connection the owner ends because frames were lost is on its board as relay-lost', async () => {
-    const { first, standbys, token } = await cluster(2);
-    const standby = found(standbys[0], 'the standby');
-    const admin = client([first.url], { token, clientId: 'admin-on-owner' });
-    await admin.ready;
-    const { nc, raw, connection, subject } = await relayedRawClient(first, standby, token);
+    const { standby, admin, nc, raw, connection, subject } = await relayedRawClient();
     try {
       // A frame numbered far past the next one: to the owner, frames were lost on the way.
       nc.publish(subject, '{}', { headers: relayHeaders({ kind: 'f', n: 1_000 }) });
@@ -247,11 +243,7 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
   });
 
   it('[CLUSTER-5] a relayed client whose connection the owner no longer runs is told to reconnect when it sends', async () => {
-    const { first, standbys, token } = await cluster(2);
-    const standby = found(standbys[0], 'the standby');
-    const admin = client([first.url], { token, clientId: 'admin-on-owner' });
-    await admin.ready;
-    const { nc, raw, connection, subject } = await relayedRawClient(first, standby, token);
+    const { admin, nc, raw, connection, subject } = await relayedRawClient();
     try {
       // The owner ends its side as if the client went away, and the relay never hears of it (as when
       // the owner's close is lost while its NATS connection is cut): the relay's socket stays open.
@@ -312,14 +304,21 @@ describe('any node of a cluster serves any client', { timeout: CHILD_PROCESS_TES
 });
 
 /**
- * A raw client of `standby`, relayed to `first`, past its welcome; `nc` listens in on what the relay sends
- * the owner, which gives the relayed connection's subject.
+ * Two nodes, an admin client of the owner, and a raw client of the standby relayed to the owner, past its
+ * welcome; `nc` listens in on what the relay sends the owner, which gives the relayed connection's subject.
  */
-async function relayedRawClient(
-  first: NodeProcess,
-  standby: NodeProcess,
-  token: string,
-): Promise<{ nc: NatsConnection; raw: RawWsClient; connection: string; subject: string }> {
+async function relayedRawClient(): Promise<{
+  standby: NodeProcess;
+  admin: TruinlagClient;
+  nc: NatsConnection;
+  raw: RawWsClient;
+  connection: string;
+  subject: string;
+}> {
+  const { first, standbys, token } = await cluster(2);
+  const standby = found(standbys[0], 'the standby');
+  const admin = client([first.url], { token, clientId: 'admin-on-owner' });
+  await admin.ready;
   const nc = await connectNats({ servers: found(run.nats, 'NATS').urls.split(',') });
   const subjects: string[] = [];
   nc.subscribe(relaySubjects.allToOwner(first.name), { callback: (_e, m) => void subjects.push(m.subject) });
@@ -328,5 +327,5 @@ async function relayedRawClient(
   const welcome = await raw.hello({ token, client: 'raw-relayed-client' });
   const connection = found(welcome.type === 'welcome' ? welcome.connection : undefined, 'the welcome');
   const subject = await waitFor(() => subjects[0], 10_000, 'the relayed hello on NATS');
-  return { nc, raw, connection, subject };
+  return { standby, admin, nc, raw, connection, subject };
 }
