@@ -23,7 +23,8 @@ export interface GlobalOptions {
  */
 export function cliClient(options: GlobalOptions, { broadcasts = false } = {}): TruinlagClient {
   const session = options.session === undefined ? undefined : Number(options.session);
-  const common = { reconnect: false, requestTimeoutMs: 120_000, session, broadcasts } as const;
+  // No silence watch: a call waits for its answer as long as the server takes (up to the timeout).
+  const common = { reconnect: false, requestTimeoutMs: 120_000, silenceMs: 0, session, broadcasts } as const;
   if (options.url !== undefined) {
     return connect({
       ...common,

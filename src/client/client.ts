@@ -9,6 +9,7 @@ import type { ConnectionState } from './connection-state.js';
 import { helloOptionsProblem, requestIdProblem } from './option-checks.js';
 import type { ClientOptions, RequestOptions } from './options.js';
 import { RatePacer } from './rate-pacer.js';
+import { SilenceWatch } from './silence-watch.js';
 import type { ClientTransport } from './transport.js';
 
 interface Pending {
@@ -37,6 +38,8 @@ export class TruinlagClient {
     () => this.pending.keys(),
     (id) => this.sendPending(id),
   );
+  /** Gives up a connection that went silent (SilenceWatch). */
+  private readonly silence: SilenceWatch;
   private readonly broadcastListeners = new Set<Listener<BroadcastMessage>>();
   private readonly noticeListeners = new Set<Listener<Notice>>();
   private readonly connectionListeners = new Set<Listener<ConnectionState>>();
@@ -77,6 +80,11 @@ export class TruinlagClient {
     if (problem !== undefined) throw problem;
     this.clientId = options.clientId ?? `c-${randomHex(12)}`;
     this.currentToken = options.token;
+    this.silence = new SilenceWatch(
+      options.silenceMs ?? DEFAULT_SILENCE_MS,
+      () => this.probe(),
+      () => this.giveUp(),
+    );
     for (const [stream, seq] of Object.entries(options.since ?? {})) this.lastSeq.set(stream, seq);
     this.ready = new Promise((resolve, reject) => (this.firstWelcome = { resolve, reject }));
     this.ready.catch(() => undefined);
@@ -231,6 +239,7 @@ export class TruinlagClient {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.reconnectTimer);
+    this.silence.stop();
     this.pacer.clear();
     for (const id of [...this.pending.keys()]) this.settle(id, TruinlagError.client('CLOSED'));
     this.firstWelcome?.reject(TruinlagError.client('CLOSED'));
@@ -249,6 +258,7 @@ export class TruinlagClient {
     this.setState({ status: 'connecting', attempt: this.attempt });
     const transport = this.openTransport();
     this.transport = transport;
+    this.silence.start();
     transport.onOpen = () => this.sayHello(transport);
     transport.onMessage = (text) => this.receive(text);
     transport.onClose = () => this.lost(transport);
@@ -287,6 +297,7 @@ export class TruinlagClient {
   }
 
   private receive(text: string): void {
+    this.silence.heard();
     let message: ServerMessage;
     try {
       message = JSON.parse(text) as ServerMessage;
@@ -406,6 +417,7 @@ export class TruinlagClient {
 
   private lost(transport: ClientTransport): void {
     if (this.transport !== transport) return;
+    this.silence.stop();
     this.transport = undefined;
     const wasWelcomed = this.welcomed;
     this.welcomed = false;
@@ -426,7 +438,25 @@ export class TruinlagClient {
     const wait = Math.min(maxMs, initialMs * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
     this.reconnectTimer = setTimeout(() => this.open(), wait);
   }
+
+  /** Asks a quiet connection for a sign of life: a text-less ping, whose answer nobody waits for. */
+  private probe(): void {
+    if (!this.welcomed) return;
+    const frame = { type: 'request', id: this.newRequestId(), command: { type: 'ping' } };
+    this.transport?.send(JSON.stringify(frame));
+  }
+
+  /** The connection went silent: it is given up now (its close may take minutes), and reopened. */
+  private giveUp(): void {
+    const transport = this.transport;
+    if (transport === undefined) return;
+    transport.close();
+    this.lost(transport);
+  }
 }
+
+/** How long a connection may stay silent before it is given up (see the `silenceMs` option). */
+const DEFAULT_SILENCE_MS = 20_000;
 
 /** The app name a hello carries when the caller names none. */
 const DEFAULT_APP_NAME = 'truinlag-client';

@@ -34,6 +34,13 @@ export interface ClientOptions {
   /** Reject a request with TIMEOUT after this long (default 60 s; 0 = never). */
   readonly requestTimeoutMs?: number | undefined;
   /**
+   * A connection from which nothing came for this long is given up and opened anew, requests re-sent
+   * under their ids: a phone in a tunnel may keep a socket that looks open while nothing gets through.
+   * After half of it the client asks (a text-less `ping`), so a quiet but live connection is kept.
+   * Default 20 s; 0 = never.
+   */
+  readonly silenceMs?: number | undefined;
+  /**
    * False: a command-only connection that is sent no broadcasts (scripts, one-shot CLI calls, imports);
    * `broadcasts()` then yields nothing. Default true.
    */
