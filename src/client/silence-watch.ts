@@ -5,11 +5,12 @@
  * from the server for half the limit it asks (`probe`: a text-less ping, whose answer is something
  * heard); if nothing came for another half after asking, it gives the connection up (`dead`), so that the
  * client reconnects at once and re-sends what was not answered (IDEMPOTENCY-1, RESUME-2). A connection
- * still opening (no welcome yet, so no probe) counts as asked from the start.
+ * still opening (no welcome yet, so nothing to probe with) gets the whole limit: on a poor network its
+ * handshakes take several round trips.
  */
 export class SilenceWatch {
   private lastHeard = 0;
-  /** When the watch last asked (or the connection began to open); undefined once answered. */
+  /** When the watch last asked (for a connection being opened: half the limit after it began). */
   private askedAt: number | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
 
@@ -19,12 +20,12 @@ export class SilenceWatch {
     private readonly dead: () => void,
   ) {}
 
-  /** A new connection is being opened: it must be heard from within half the limit, as if asked. */
+  /** A new connection is being opened: it must be heard from within the limit. */
   start(): void {
     this.stop();
     if (this.silenceMs <= 0) return;
     this.lastHeard = Date.now();
-    this.askedAt = this.lastHeard;
+    this.askedAt = this.lastHeard + this.silenceMs / 2;
     this.timer = setInterval(() => this.look(), this.silenceMs / 2);
     // In Node, a watch alone does not keep the process running (the connection does, while it is open).
     (this.timer as { unref?: () => void }).unref?.();

@@ -15,12 +15,18 @@ import {
  */
 class TunnelProxy {
   private readonly pairs: [Socket, Socket][] = [];
+  private readonly swallowed: Socket[] = [];
   private readonly server: Server;
   url = '';
 
-  constructor(target: string) {
+  /** `swallowFirst`: how many of the first connections are accepted and then left without a word. */
+  constructor(target: string, swallowFirst = 0) {
     const { hostname, port } = new URL(target.replace('ws://', 'http://'));
     this.server = createServer((client) => {
+      if (this.swallowed.length < swallowFirst) {
+        this.swallowed.push(client);
+        return void client.on('data', () => undefined);
+      }
       const upstream = connectTcp(Number(port), hostname);
       this.pairs.push([client, upstream]);
       client.on('error', () => upstream.destroy());
@@ -38,7 +44,7 @@ class TunnelProxy {
 
   /** How many connections the proxy was asked for. */
   get connections(): number {
-    return this.pairs.length;
+    return this.swallowed.length + this.pairs.length;
   }
 
   /** Everything on the connections open now is swallowed from here on; their sockets stay open. */
@@ -52,7 +58,7 @@ class TunnelProxy {
   }
 
   close(): void {
-    for (const pair of this.pairs) for (const socket of pair) socket.destroy();
+    for (const socket of [...this.swallowed, ...this.pairs.flat()]) socket.destroy();
     this.server.close();
   }
 }
@@ -91,6 +97,21 @@ describe('[RESUME-4] a client whose connection goes silent', () => {
     expect(seen).toEqual(['closed', 'connecting', 'open']);
     expect(proxy.connections).toBe(2);
     expect(client.welcome?.connection).not.toBe(before);
+  });
+
+  it('gives up a connection that opens but brings no welcome, and is served on the next', async () => {
+    const server = await startTestServer();
+    // The first connection is accepted and then nothing: no upgrade, no welcome. Later ones pass.
+    const proxy = await new TunnelProxy(server.url, 1).listen();
+    proxies.push(proxy);
+    const client = await openClient(
+      { url: proxy.url },
+      { reconnect: true, backoff: { initialMs: 20, maxMs: 50 }, silenceMs: 1_000 },
+    );
+    await expect(client.request({ type: 'ping', text: 'second try' })).resolves.toEqual({
+      text: 'second try',
+    });
+    expect(proxy.connections).toBe(2);
   });
 
   it('keeps a quiet connection that answers its probe', async () => {
