@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchLog, ensureBatchStream, LogTrimmedError } from '../../src/cluster/batch-log.js';
+import { setUpPatiently } from '../../src/cluster/jetstream-errors.js';
 import { removeTempDirs } from '../helpers/temp.js';
 import { startNatsCluster, type NatsCluster } from './support/nats-cluster.js';
 
@@ -21,7 +22,7 @@ async function logWith(count: number): Promise<BatchLog> {
   nats = await startNatsCluster();
   nc = await connect({ servers: nats.urls.split(',') });
   const jsm = await jetstreamManager(nc);
-  await ensureBatchStream(jsm, 3);
+  await setUpPatiently(() => ensureBatchStream(jsm, 3));
   const log = new BatchLog(jetstream(nc), jsm);
   for (let seq = 0; seq < count; seq++) await log.append({ kind: 'takeover', node: 'n', term: 1 }, seq);
   return log;

@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach } from 'vitest';
 import { ensureBatchStream } from '../../../src/cluster/batch-log.js';
+import { setUpPatiently } from '../../../src/cluster/jetstream-errors.js';
 import { PartLog } from '../../../src/cluster/part-log.js';
 import { removeTempDirs } from '../../helpers/temp.js';
 import { startNatsCluster, type NatsCluster } from './nats-cluster.js';
@@ -39,7 +40,8 @@ export function partLogsPerTest(): {
       const nc = await connect({ servers: urls.split(',') });
       connections.push(nc);
       const jsm = await jetstreamManager(nc);
-      await ensureBatchStream(jsm, 3);
+      // As a node does: the servers may not all have joined the meta group yet (no peers for placement).
+      await setUpPatiently(() => ensureBatchStream(jsm, 3));
       const js = jetstream(nc);
       return { nc, js, jsm, log: new PartLog(js, jsm) };
     },
