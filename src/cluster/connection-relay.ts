@@ -126,7 +126,7 @@ class RelayedSocket {
     if (this.ended) return;
     this.ended = true;
     this.forget(this);
-    this.publish('', { kind: 'e', code });
+    publishEnd(this.nats, this.relay, this.owner, this.id, code);
   }
 
   private publish(payload: Buffer | string, fields: RelayHeaders): void {
