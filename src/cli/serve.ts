@@ -2,8 +2,6 @@ import type { ServingNode } from '../cluster/start-node.js';
 import { resolveServerConfig, type ServerConfig, type ServerConfigInput } from '../server/config.js';
 import type { RunningServer, ServerExtras } from '../server/server.js';
 import { startIntegrityCheck } from '../store/integrity-check.js';
-import { StartRefusal } from '../store/start-refusal.js';
-import { PortInUse } from '../transport/ws-server.js';
 import { CliError } from './connection.js';
 
 const FORCE_EXIT_MS = 10_000;
@@ -52,8 +50,15 @@ export async function serve(input: ServerConfigInput, cluster?: ClusterInput): P
   setTimeout(() => process.exit(1), FORCE_EXIT_MS).unref();
 }
 
-/** A refused data directory is the user's to fix: its message, under its own code, without a trace. */
-function refusalAsCliError(error: unknown): never {
+/**
+ * A refused data directory is the user's to fix: its message, under its own code, without a trace. (The
+ * refusals' modules are imported here, not before the integrity check starts: the server loaded them.)
+ */
+async function refusalAsCliError(error: unknown): Promise<never> {
+  const [{ StartRefusal }, { PortInUse }] = await Promise.all([
+    import('../store/start-refusal.js'),
+    import('../transport/ws-server.js'),
+  ]);
   if (error instanceof StartRefusal || error instanceof PortInUse)
     throw new CliError(error.code, error.message);
   throw error;

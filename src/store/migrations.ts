@@ -139,4 +139,10 @@ export const MIGRATIONS: readonly Migration[] = [
   // 10: a journal holding a step that took a player off their team, which the current rules refuse
   // (CLUSTER-15), is checkpointed at its last row, so that replay still finds the stored state (DURABILITY-3).
   checkpointJournalOfTeamMemberMoves,
+  // 11: the start finds each team's latest logged location (RESUME-3) in an index of the location rows
+  // alone, instead of parsing every logged event (a full day's log: about 0.1 s of every restart).
+  `
+  CREATE INDEX IF NOT EXISTS broadcast_location ON broadcast (stream, json_extract(event, '$.team'), recipients, seq)
+  WHERE json_extract(event, '$.type') = 'location';
+  `,
 ];

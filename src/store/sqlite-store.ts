@@ -50,8 +50,11 @@ const LAST_SEQ_OF_EACH_STREAM = `
   SELECT stream, (SELECT MAX(seq) FROM broadcast WHERE broadcast.stream = streams.stream) AS seq
   FROM streams WHERE stream IS NOT NULL`;
 
-/** The latest logged location of each team, stream and recipients (RESUME-3). */
-const LATEST_LOCATIONS = `
+/**
+ * The latest logged location of each team, stream and recipients (RESUME-3). Its WHERE is the partial
+ * index `broadcast_location`'s, so that it reads only that index's rows (migration 11).
+ */
+export const LATEST_LOCATIONS = `
   SELECT stream, json_extract(event, '$.team') AS team, recipients, MAX(seq) AS seq FROM broadcast
   WHERE json_extract(event, '$.type') = 'location' GROUP BY stream, team, recipients`;
 

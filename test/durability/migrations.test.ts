@@ -15,7 +15,7 @@ import { readJournalInput } from '../../src/store/journal-input.js';
 import { readJournal } from '../../src/store/journal-query.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { withoutSessionFields } from '../../src/store/position-migration.js';
-import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
+import { DATABASE_FILE, LATEST_LOCATIONS, SqliteStore } from '../../src/store/sqlite-store.js';
 import { fromStateDocument, stateHash, toStateDocument } from '../../src/store/state-json.js';
 import { RuntimeDriver, StepDriver } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
@@ -274,6 +274,48 @@ describe('[RESUME-3] the migration of the broadcast log to events (version 8)', 
         [6, HIDDEN, 'location', 1],
         [7, null, 'location', 1],
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('the start reads the latest locations from the index of location rows alone (version 11)', () => {
+    const { dir, old } = storeOfVersion(10);
+    const log = old.prepare(
+      'INSERT INTO broadcast (stream, seq, at, recipients, event) VALUES (?, ?, ?, ?, ?)',
+    );
+    const location = (team: number): string =>
+      JSON.stringify({ type: 'location', team, location: { lat: 47, lon: 8.5, accuracy: 10 } });
+    for (let seq = 1; seq <= 500; seq++)
+      log.run('1', seq, seq, null, JSON.stringify({ type: 'announcement', text: `text ${seq}` }));
+    log.run('1', 501, 501, null, location(1));
+    log.run('1', 502, 502, HIDDEN, location(2));
+    old.close();
+
+    const store = SqliteStore.open(dir);
+    try {
+      expect(store.latestLocations()).toEqual(
+        expect.arrayContaining([
+          { stream: '1', team: 1, recipients: null, seq: 501 },
+          { stream: '1', team: 2, recipients: HIDDEN, seq: 502 },
+        ]),
+      );
+      expect(store.latestLocations()).toHaveLength(2);
+    } finally {
+      store.close();
+    }
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    try {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${LATEST_LOCATIONS}`).all() as { detail: string }[];
+      expect(plan.map((step) => step.detail)).toEqual(['SCAN broadcast USING INDEX broadcast_location']);
+      // The index holds the two location rows, none of the 500 announcements.
+      const indexed = db
+        .prepare(
+          "SELECT COUNT(*) FROM broadcast INDEXED BY broadcast_location WHERE json_extract(event, '$.type') = 'location'",
+        )
+        .pluck()
+        .get();
+      expect(indexed).toBe(2);
     } finally {
       db.close();
     }
