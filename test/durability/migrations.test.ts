@@ -16,6 +16,7 @@ import { readJournal } from '../../src/store/journal-query.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { withoutSessionFields } from '../../src/store/position-migration.js';
 import { DATABASE_FILE, LATEST_LOCATIONS, SqliteStore } from '../../src/store/sqlite-store.js';
+import type { LatestLocation } from '../../src/store/store.js';
 import { fromStateDocument, stateHash, toStateDocument } from '../../src/store/state-json.js';
 import { RuntimeDriver, StepDriver } from '../game/support/drivers.js';
 import { zurich } from '../game/support/game-day.js';
@@ -198,6 +199,10 @@ describe('[AUTH-8] the migration to hashed player tokens', () => {
   });
 });
 
+/** The store's latest logged locations in log order (the query returns them in its index's order). */
+const latestLocationsBySeq = (store: SqliteStore): LatestLocation[] =>
+  store.latestLocations().sort((a, b) => a.seq - b.seq);
+
 describe('[RESUME-3] the migration of the broadcast log to events (version 8)', () => {
   const EVERYONE = '{"to":"stream","exceptPlayers":[]}';
   const HIDDEN = '{"to":"stream","exceptPlayers":[3]}';
@@ -242,14 +247,11 @@ describe('[RESUME-3] the migration of the broadcast log to events (version 8)', 
       expect([store.prunedThrough('1'), store.prunedThrough('global'), store.prunedThrough('2')]).toEqual([
         1, 4, 0,
       ]);
-      expect(store.latestLocations()).toEqual(
-        expect.arrayContaining([
-          { stream: '1', team: 1, recipients: null, seq: 7 },
-          { stream: '1', team: 1, recipients: HIDDEN, seq: 6 },
-          { stream: '1', team: 2, recipients: HIDDEN, seq: 5 },
-        ]),
-      );
-      expect(store.latestLocations()).toHaveLength(3);
+      expect(latestLocationsBySeq(store)).toEqual([
+        { stream: '1', team: 2, recipients: HIDDEN, seq: 5 },
+        { stream: '1', team: 1, recipients: HIDDEN, seq: 6 },
+        { stream: '1', team: 1, recipients: null, seq: 7 },
+      ]);
     } finally {
       store.close();
     }
@@ -294,13 +296,10 @@ describe('[RESUME-3] the migration of the broadcast log to events (version 8)', 
 
     const store = SqliteStore.open(dir);
     try {
-      expect(store.latestLocations()).toEqual(
-        expect.arrayContaining([
-          { stream: '1', team: 1, recipients: null, seq: 501 },
-          { stream: '1', team: 2, recipients: HIDDEN, seq: 502 },
-        ]),
-      );
-      expect(store.latestLocations()).toHaveLength(2);
+      expect(latestLocationsBySeq(store)).toEqual([
+        { stream: '1', team: 1, recipients: null, seq: 501 },
+        { stream: '1', team: 2, recipients: HIDDEN, seq: 502 },
+      ]);
     } finally {
       store.close();
     }
