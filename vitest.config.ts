@@ -21,7 +21,8 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Tests that spawn servers and share the two cores are more reliable one file at a time per core.
+    // Tests that spawn servers, NATS clusters and Chromium are more reliable one file at a time: on two
+    // cores vitest's default of cores − 1 workers runs them so (which is why the gate takes ~20 minutes).
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT, pool: 'threads' } },
