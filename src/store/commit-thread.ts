@@ -19,7 +19,12 @@ import { DELETE_SUPERSEDED, RECORD_PRUNED } from './broadcast-log.js';
 import type { CommitRows } from './commit-rows.js';
 import { decodeRows } from './commit-text.js';
 import type { StoredBlob } from './store.js';
-import { CheckpointSchedule, CheckpointThread, type CheckpointResult } from './wal-checkpoints.js';
+import {
+  CheckpointSchedule,
+  CheckpointThread,
+  WAL_SIZE_LIMIT_BYTES,
+  type CheckpointResult,
+} from './wal-checkpoints.js';
 
 /**
  * Inserts run as multi-row statements of up to this many rows: per row that is 2–3× cheaper than one
@@ -58,6 +63,7 @@ class Thread {
     this.db.pragma('synchronous = FULL');
     // Checkpoints run beside or between transactions, never inside one that answers requests (wal-checkpoints.ts).
     this.db.pragma('wal_autocheckpoint = 0');
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     this.db.pragma('foreign_keys = ON');
     // Deleted and rewritten content is overwritten with zeros, so that erased personal data does not linger
     // in free space of the file or of backups (PRIVACY-2).

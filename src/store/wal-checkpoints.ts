@@ -27,6 +27,15 @@ export interface CheckpointPolicy {
 /** Measured on the bench: small enough that a checkpoint takes a few ms, large enough to be rare. */
 export const CHECKPOINT_POLICY: CheckpointPolicy = { frames: 200, restartFrames: 1000 };
 
+/**
+ * The WAL file's size once it restarts (the commit thread's `journal_size_limit`). Commits never wait for
+ * a checkpoint, so while one beside them is slow (its fsync waiting for a busy disk) the WAL grows; SQLite
+ * keeps a WAL file at its largest size unless told otherwise, so one slow moment would hold that disk
+ * space until the server stops. Four times the WAL's usual length (`restartFrames` pages of 4 KiB), so
+ * that an ordinary restart never shrinks a file that grows back at once.
+ */
+export const WAL_SIZE_LIMIT_BYTES = 4 * CHECKPOINT_POLICY.restartFrames * 4096;
+
 /** What one checkpoint found: the WAL's frames, and how many of them are now in the database file. */
 export interface CheckpointResult {
   readonly log: number;
