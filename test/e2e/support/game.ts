@@ -5,6 +5,7 @@ import { buildDemoCatalogue } from '../../game/support/catalogue.js';
 import type { GameDriver, Reply } from '../../game/support/drivers.js';
 import { openClient } from '../../helpers/clients.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import type { ServerConfigInput } from '../../../src/server/config.js';
 import { webApp } from '../../../src/server/web-app.js';
 import { builtWebApp } from '../../web/built-app.js';
 
@@ -20,11 +21,15 @@ export interface GameServer {
 
 /**
  * A real server on port 0 serving the built app, with the zvv-demo catalogue (made through the engine's
- * own commands) and a session of teams with one player each, not started yet.
+ * own commands) and a session of teams with one player each, not started yet. `config` changes the
+ * server's settings (limits) from the tests' defaults.
  */
-export async function startGameServer(teamNames: readonly string[]): Promise<GameServer> {
+export async function startGameServer(
+  teamNames: readonly string[],
+  config: Omit<ServerConfigInput, 'dataDir'> = {},
+): Promise<GameServer> {
   builtWebApp();
-  const server = await startTestServer({ staticApp: webApp({ tileUrl: null }) });
+  const server = await startTestServer({ staticApp: webApp({ tileUrl: null }), config });
   const admin = await openClient({ socket: server.socketPath });
   await buildDemoCatalogue(clientDriver(server, admin));
   const session = await admin.request({ type: 'session.add', name: 'Züri', timeZone: 'Europe/Zurich' });

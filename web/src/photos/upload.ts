@@ -4,9 +4,17 @@ import { Unreachable, type Answer } from '../outbox/outbox.js';
 /**
  * Uploads a proof photo to the engine's picture route (`POST /pictures`, same origin) with the action's
  * id as its Idempotency-Key, so that a retried upload is stored once (D2). Reports upload progress.
- * Network failures and answers that say "try again" (a restarting server, a timeout) reject with
- * Unreachable; every other answer is final.
+ * Network failures and answers that say "try again" reject with Unreachable, so that the photo stays
+ * queued and is sent again; every other answer is final.
  */
+/**
+ * The statuses that say "not now" rather than "no": no answer (0); the upload arrived too slowly, as in
+ * a tunnel (408, UPLOAD_TOO_SLOW); this player's upload slots are taken, by another device or by an
+ * upload the server has not cut off yet (429, TOO_MANY_UPLOADS); a restarting, busy or unreachable
+ * server (502, 503 UPLOADS_BUSY, 504).
+ */
+const TRY_AGAIN = new Set([0, 408, 429, 502, 503, 504]);
+
 export function uploadPhoto(
   action: PhotoAction,
   token: string,
@@ -29,8 +37,7 @@ export function uploadPhoto(
     xhr.onerror = () => reject(new Unreachable('network'));
     xhr.ontimeout = () => reject(new Unreachable('timeout'));
     xhr.onload = () => {
-      if (xhr.status === 0 || xhr.status === 502 || xhr.status === 503 || xhr.status === 504)
-        return reject(new Unreachable(`status ${xhr.status}`));
+      if (TRY_AGAIN.has(xhr.status)) return reject(new Unreachable(`status ${xhr.status}`));
       try {
         resolve(JSON.parse(xhr.responseText) as Answer);
       } catch {
