@@ -30,7 +30,13 @@ export function connectToEngine(options: EngineOptions): TruinlagClient {
   });
 }
 
-/** Whether a request failed for want of a connection (sent again later) rather than refused by the server. */
+/**
+ * The failures that say "not now" rather than "no", so that the request is sent again later (under its
+ * id): no connection, and the answers of a server that could not take it now (it is stopping for a
+ * restart, or the game's session is moving to another server). Every other refusal is final.
+ */
+const NOT_NOW = new Set(['DISCONNECTED', 'CLOSED', 'TIMEOUT', 'SHUTTING_DOWN', 'OWNER_UNAVAILABLE']);
+
+/** Whether a request failed for now (sent again later) rather than refused by the server for good. */
 export const isUnreachable = (error: unknown): boolean =>
-  error instanceof TruinlagError &&
-  (error.code === 'DISCONNECTED' || error.code === 'CLOSED' || error.code === 'TIMEOUT');
+  error instanceof TruinlagError && NOT_NOW.has(error.code);
