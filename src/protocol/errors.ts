@@ -56,6 +56,8 @@ export const ERROR_CODES = {
   TOO_MANY_UPLOADS: 'This login already has as many uploads running as it may; retry when one has finished.',
   UPLOADS_BUSY: 'The server is receiving as many uploads as it takes at once; retry shortly.',
   UPLOAD_TOO_SLOW: 'The upload arrived too slowly and was cut off; send it again.',
+  PICTURE_LIMIT:
+    'The picture would pass a limit on stored pictures (details.limit: a period’s count, a player’s day, the disk).',
   IDS_EXHAUSTED:
     'No id can be handed out for this session any more (its id range is used up); nothing was changed.',
   INTERNAL: 'The server failed unexpectedly; nothing was changed.',

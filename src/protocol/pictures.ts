@@ -23,6 +23,19 @@ export const MAX_CHUNK_BYTES = 512 * 1024;
 /** Budget for the base64 thumbnails of one `picture.get` page: the response stays inside a frame. */
 export const THUMBNAIL_PAGE_BUDGET = MAX_FRAME_BYTES - 128 * 1024;
 
+/**
+ * A period holds at most this many proof pictures (PICTURE-10): a team's record, which its broadcasts
+ * carry whole, stays small however often a picture is uploaded for it.
+ */
+export const MAX_PERIOD_PICTURES = 20;
+/** What the pictures one player uploaded in the last 24 hours may take in the store (PICTURE-10). */
+export const MAX_PLAYER_PICTURE_BYTES_PER_DAY = 1024 * 1024 * 1024;
+/** The free disk space picture storage leaves for the game's own writes, unless configured (PICTURE-10). */
+export const DEFAULT_PICTURE_DISK_RESERVE_BYTES = 1024 * 1024 * 1024;
+
+/** Which limit of PICTURE-10 refused a picture (`details.limit` of `PICTURE_LIMIT`). */
+export type PictureLimit = 'period' | 'player' | 'disk';
+
 /** The length of the base64 text of `bytes` bytes. */
 export const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);
 
@@ -75,8 +88,10 @@ export const pictureJobResultSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true), full: processedImageSchema, thumb: processedImageSchema }),
   z.strictObject({
     ok: z.literal(false),
-    code: z.enum(['PICTURE_PROBLEM', 'TOO_LARGE']),
+    code: z.enum(['PICTURE_PROBLEM', 'TOO_LARGE', 'PICTURE_LIMIT']),
     message: z.string(),
+    /** With PICTURE_LIMIT: which limit, and its numbers. */
+    details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   }),
 ]);
 export type PictureJobResult = z.infer<typeof pictureJobResultSchema>;

@@ -23,6 +23,10 @@ export interface PictureJobServices {
   readonly storeBlobs: (blobs: readonly StoredBlob[]) => Promise<void>;
   /** The folder of HTTP uploads (PICTURE-7). */
   readonly uploads: string;
+  /** Bytes free for the store on its disk now (PICTURE-10). */
+  readonly freeDiskBytes: () => number;
+  /** The free space a picture may not take: what the game's own writes keep (PICTURE-10). */
+  readonly diskReserveBytes: number;
 }
 
 /**
@@ -69,8 +73,29 @@ function inputOf(services: PictureJobServices, source: PictureSource): Buffer | 
 async function stored(services: PictureJobServices, processed: ProcessedPicture): Promise<PictureJobResult> {
   if (!processed.ok) return processed;
   const { full, thumb } = processed;
+  const refused = diskRefusal(services, full.data.length + thumb.data.length);
+  if (refused !== undefined) return refused;
   await services.storeBlobs([blobOf(full), blobOf(thumb)]);
   return { ok: true, full: metadata(full), thumb: metadata(thumb) };
+}
+
+/**
+ * PICTURE-10: a picture is not stored where it would leave less free disk than the reserve, so that
+ * pictures never take the space the game's commits need (checked here, where the bytes' size is known).
+ */
+function diskRefusal(services: PictureJobServices, bytes: number): PictureJobResult | undefined {
+  const freeBytes = services.freeDiskBytes();
+  const reserveBytes = services.diskReserveBytes;
+  if (freeBytes - bytes >= reserveBytes) return undefined;
+  const mib = (n: number): string => (n / 1024 / 1024).toFixed(0);
+  return {
+    ok: false,
+    code: 'PICTURE_LIMIT',
+    message:
+      `The server keeps ${mib(reserveBytes)} MiB of its disk free for the game, and ${mib(freeBytes)} MiB ` +
+      'are free: no more pictures are stored until the game master makes room.',
+    details: { limit: 'disk', freeBytes, reserveBytes },
+  };
 }
 
 const blobOf = (image: EncodedImage): StoredBlob => ({

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import validVersion from 'semver/functions/valid.js';
+import { DEFAULT_PICTURE_DISK_RESERVE_BYTES } from '../protocol/pictures.js';
 import { MIN_CLIENT_VERSION } from '../protocol/version.js';
 import { edgeLimits, type EdgeLimits } from '../transport/limits.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './upload-limits.js';
@@ -39,6 +40,8 @@ export interface ServerConfig {
   readonly minClientVersion: string;
   /** HTTP picture uploads: how many at once, how fast (PICTURE-8, PICTURE-9). */
   readonly uploads: UploadLimits;
+  /** The free disk space pictures may not take: what the game's own writes keep (PICTURE-10). */
+  readonly pictureDiskReserveBytes: number;
 }
 
 export interface ServerConfigInput {
@@ -55,6 +58,7 @@ export interface ServerConfigInput {
   readonly slowTurnMs?: number | undefined;
   readonly minClientVersion?: string | undefined;
   readonly uploads?: Partial<UploadLimits> | undefined;
+  readonly pictureDiskReserveBytes?: number | undefined;
 }
 
 /** Flags win over environment variables, which win over the embedded defaults. */
@@ -79,6 +83,9 @@ export function resolveServerConfig(
       input.minClientVersion ?? env.TRUINLAG_MIN_CLIENT_VERSION ?? MIN_CLIENT_VERSION,
     ),
     uploads: resolveUploadLimits(input.uploads ?? {}, env),
+    pictureDiskReserveBytes:
+      input.pictureDiskReserveBytes ??
+      numberOr(env.TRUINLAG_PICTURE_DISK_RESERVE_BYTES, DEFAULT_PICTURE_DISK_RESERVE_BYTES),
   };
 }
 

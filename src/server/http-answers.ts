@@ -17,6 +17,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INTERNAL: 500,
   UPLOADS_BUSY: 503,
   SHUTTING_DOWN: 503,
+  PICTURE_LIMIT: 507,
 };
 
 export interface RefusalOptions {

@@ -13,6 +13,7 @@ import type { Ownership } from '../runtime/ownership.js';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { hasSecrets, loadOrCreateSecrets, type Secrets } from '../runtime/secrets.js';
 import { actorOfToken } from '../runtime/tokens.js';
+import { freeBytesOf } from '../store/disk-space.js';
 import { startIntegrityCheck, type IntegrityCheck } from '../store/integrity-check.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -94,7 +95,14 @@ export async function startServer(config: ServerConfig, extras: ServerExtras = {
   const telemetry = new Telemetry(metrics, logger, config.slowTurnMs);
   const uploadFolder = join(config.dataDir, UPLOADS_FOLDER);
   const storeBlobs: PictureJobServices['storeBlobs'] = (blobs) => runtime.storeBlobs(blobs);
-  const jobs = { ...pictureJobs({ store, storeBlobs, uploads: uploadFolder }), ...auditJobs(store.path) };
+  const pictureServices: PictureJobServices = {
+    store,
+    storeBlobs,
+    uploads: uploadFolder,
+    freeDiskBytes: () => freeBytesOf(config.dataDir),
+    diskReserveBytes: config.pictureDiskReserveBytes,
+  };
+  const jobs = { ...pictureJobs(pictureServices), ...auditJobs(store.path) };
   let runtime: Runtime;
   try {
     runtime = new Runtime({

@@ -28,7 +28,7 @@ import {
   withTimeout,
   type TestServer,
 } from '../helpers/index.js';
-import { openUpload, type RawAnswer } from '../pictures/support.js';
+import { httpBase, makeImage, openUpload, uploadHttp, type RawAnswer } from '../pictures/support.js';
 import { playedGame } from '../privacy/support.js';
 import { REPO_ROOT } from '../helpers/server.js';
 
@@ -392,6 +392,21 @@ describe('[PROTOCOL-4] every error code of the protocol, over a real connection'
     other.end(Buffer.alloc(10));
     expect(await codeOf(other.answer)).toBe('UPLOADS_BUSY');
     expect(await codeOf(held.answer)).toBe('UPLOAD_TOO_SLOW');
+  });
+
+  it('[PICTURE-10] a picture that would eat into the disk the game keeps free: 507 PICTURE_LIMIT', async () => {
+    const full = await startTestServer({ config: { pictureDiskReserveBytes: Number.MAX_SAFE_INTEGER } });
+    const gm = await openClient({ url: full.url, token: full.adminToken });
+    const player = await gm.request({ type: 'player.add', name: 'Knipser', passphrase: 'knips knips knips' });
+    const answer = await uploadHttp(
+      httpBase(full.url),
+      full.adminToken,
+      { kind: 'player', player: player.id },
+      await makeImage('jpeg', 64, 48),
+    );
+    expect(answer.status).toBe(507);
+    expect(answer.body).toMatchObject({ ok: false, error: { code: 'PICTURE_LIMIT' } });
+    seen.add('PICTURE_LIMIT');
   });
 
   it('[CLUSTER-16] a session whose ids would pass 2^53 gets none: IDS_EXHAUSTED', async () => {

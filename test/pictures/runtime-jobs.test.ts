@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../src/protocol/commands/index.js';
@@ -7,6 +8,7 @@ import { PassphraseSealer } from '../../src/runtime/passphrase.js';
 import { pictureJobs } from '../../src/runtime/picture-jobs.js';
 import type { JobRunner, JobRunners } from '../../src/runtime/jobs.js';
 import { Runtime } from '../../src/runtime/runtime.js';
+import { freeBytesOf } from '../../src/store/disk-space.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { Inbox, removeTempDirs, tempDir } from '../helpers/index.js';
 import { makeImage } from './support.js';
@@ -15,6 +17,12 @@ import { makeImage } from './support.js';
  * The runtime's side of picture jobs, with a real store: a job whose runner fails or is missing still
  * answers the uploader (it used to wait forever), and nothing is stored.
  */
+
+/** The disk as the server sees it, with the default reserve (`reserve` to ask for more than is free). */
+const onDisk = (dir: string, reserve = 0) => ({
+  freeDiskBytes: () => freeBytesOf(dir),
+  diskReserveBytes: reserve,
+});
 
 class MemoryPeer implements Peer {
   readonly inbox = new Inbox();
@@ -103,7 +111,12 @@ describe('picture jobs in the runtime', () => {
       store,
       clock: new FakeClock(),
       logger,
-      jobs: pictureJobs({ store, storeBlobs: (blobs) => runtime.storeBlobs(blobs), uploads }),
+      jobs: pictureJobs({
+        ...onDisk(uploads),
+        store,
+        storeBlobs: (blobs) => runtime.storeBlobs(blobs),
+        uploads,
+      }),
     });
     runtimes.push(runtime);
     const peer = await withTeam(runtime);
@@ -123,6 +136,43 @@ describe('picture jobs in the runtime', () => {
     expect(store.readBlob(`picture/${record?.sha256}`, 0, 3)?.toString('hex')).toBe('ffd8ff');
   });
 
+  it('[PICTURE-10] a picture that would leave less free disk than the reserve is refused PICTURE_LIMIT, and nothing is stored', async () => {
+    const store = SqliteStore.open(tempDir());
+    const uploads = tempDir();
+    // A reserve larger than the free space of this very disk: no picture may be stored.
+    const reserve = freeBytesOf(uploads) + 1024 ** 3;
+    const runtime: Runtime = new Runtime({
+      store,
+      clock: new FakeClock(),
+      logger,
+      jobs: pictureJobs({
+        ...onDisk(uploads, reserve),
+        store,
+        storeBlobs: (blobs) => runtime.storeBlobs(blobs),
+        uploads,
+      }),
+    });
+    runtimes.push(runtime);
+    const peer = await withTeam(runtime);
+    const answer = await peer.answer({
+      type: 'picture.upload',
+      target: { kind: 'team', team: 1 },
+      data: (await makeImage('jpeg', 64, 48)).toString('base64'),
+    });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'PICTURE_LIMIT', details: { limit: 'disk', reserveBytes: reserve } },
+    });
+    expect(runtime.current.tables.picture.size).toBe(0);
+    expect(runtime.current.tables.team.get(1)?.picture).toBeNull();
+    const db = new Database(store.path, { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) FROM blob').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it('[PICTURE-4] an erasure while a job waits to record the same bytes leaves them: the new picture shows', async () => {
     const store = SqliteStore.open(tempDir());
     const uploads = tempDir();
@@ -140,7 +190,7 @@ describe('picture jobs in the runtime', () => {
       store,
       clock: new FakeClock(),
       logger,
-      jobs: pictureJobs({ store, storeBlobs, uploads }),
+      jobs: pictureJobs({ ...onDisk(uploads), store, storeBlobs, uploads }),
     });
     runtimes.push(runtime);
     const peer = new MemoryPeer(runtime, 'admin-1');

@@ -1,4 +1,10 @@
-import { base64Length, THUMBNAIL_PAGE_BUDGET, type PictureTarget } from '../../protocol/pictures.js';
+import {
+  base64Length,
+  MAX_PERIOD_PICTURES,
+  MAX_PLAYER_PICTURE_BYTES_PER_DAY,
+  THUMBNAIL_PAGE_BUDGET,
+  type PictureTarget,
+} from '../../protocol/pictures.js';
 import { mayActAs } from '../game/teams.js';
 import type { PeriodRecord, TeamRecord } from '../game/types.js';
 import {
@@ -84,21 +90,22 @@ export const pictureReceived: Handler<'picture.received'> = (command, ctx) => {
 function startPictureJob(ctx: HandlerContext, target: PictureTarget, source: PictureSource): Outcome<never> {
   const resolved = resolveTarget(ctx, target, true);
   if ('ok' in resolved) return resolved;
-  const input: PictureJobInput = {
-    target,
-    uploadedBy: ctx.actor.kind === 'player' ? ctx.actor.player : null,
-    source,
-  };
+  const uploadedBy = ctx.actor.kind === 'player' ? ctx.actor.player : null;
+  const limited = overLimit(ctx, resolved, uploadedBy);
+  if (limited) return limited;
+  const input: PictureJobInput = { target, uploadedBy, source };
   ctx.startJob({ kind: PICTURE_JOB, input });
   return { ok: 'deferred' };
 }
 
 export const pictureProcessed: Handler<'picture.processed'> = (command, ctx) => {
   const { result } = command;
-  if (!result.ok) return fail(result.code, result.message);
-  // The target is looked up again: it may have gone while the job ran.
+  if (!result.ok) return fail(result.code, result.message, result.details);
+  // The target is looked up again: it may have gone while the job ran, or filled up (PICTURE-10).
   const target = resolveTarget(ctx, command.target, false);
   if ('ok' in target) return target;
+  const limited = overLimit(ctx, target, command.uploadedBy);
+  if (limited) return limited;
   const { tx, now } = ctx;
   // A profile picture belongs to its player, in the global part; a team's or a proof to the team's session.
   const id = tx.newIdIn('picture', target.kind === 'player' ? null : target.team.session);
@@ -223,6 +230,45 @@ function resolveTarget(
     });
   return { kind: 'proof', team, period: target.period };
 }
+
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * PICTURE-10, checked when an upload starts and again when its picture is recorded: a period that has as
+ * many pictures as it may, or an uploading player whose pictures of the last 24 hours already take as
+ * much of the store as a player's may (game masters have no such limit), refuses the picture.
+ */
+function overLimit(
+  ctx: HandlerContext,
+  target: ResolvedTarget,
+  uploadedBy: number | null,
+): Outcome<never> | undefined {
+  if (target.kind === 'proof' && periodFull(target.team, target.period))
+    return fail(
+      'PICTURE_LIMIT',
+      `Period ${target.period} of team ${target.team.id} already has ${MAX_PERIOD_PICTURES} pictures, ` +
+        'as many as a period may have.',
+      { limit: 'period', max: MAX_PERIOD_PICTURES },
+    );
+  if (uploadedBy === null) return undefined;
+  const since = ctx.now - DAY_MS;
+  let usedBytes = 0;
+  for (const picture of ctx.tx.all('picture'))
+    if (picture.uploadedBy === uploadedBy && picture.createdAt > since)
+      usedBytes += picture.bytes + picture.thumb.bytes;
+  if (usedBytes < MAX_PLAYER_PICTURE_BYTES_PER_DAY) return undefined;
+  return fail(
+    'PICTURE_LIMIT',
+    `The pictures player ${uploadedBy} uploaded in the last 24 hours take ${mib(usedBytes)} MiB, ` +
+      `as much as a player's may (${mib(MAX_PLAYER_PICTURE_BYTES_PER_DAY)} MiB).`,
+    { limit: 'player', usedBytes, maxBytes: MAX_PLAYER_PICTURE_BYTES_PER_DAY },
+  );
+}
+
+const periodFull = (team: TeamRecord, index: number): boolean =>
+  (team.periods[index]?.pictures.length ?? 0) >= MAX_PERIOD_PICTURES;
+
+const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 
 function visiblePicture(ctx: HandlerContext, id: number): PictureRecord | undefined {
   const picture = ctx.tx.get('picture', id);

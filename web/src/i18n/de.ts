@@ -152,6 +152,8 @@ export const de: Messages = {
     INVALID: 'Das ist nicht erlaubt.',
     TEXT_ERROR: 'Der Server hat es abgelehnt.',
     PICTURE_PROBLEM: 'Das Foto konnte nicht gelesen werden.',
+    PICTURE_LIMIT:
+      'Dieses Foto kann nicht gespeichert werden: eine Grenze für Fotos ist erreicht. Zeigt es stattdessen der Spielleitung.',
     TOO_RAPID: 'Zu kurz nach eurer letzten Erfüllung.',
     TOO_FEW_CHALLENGES: 'Es gibt zu wenige Challenges, um zu verteilen.',
     MALFORMED: 'Die App hat etwas gesendet, das der Server nicht versteht.',

@@ -164,6 +164,8 @@ export const en = {
     INVALID: 'That is not allowed.',
     TEXT_ERROR: 'The server refused it.',
     PICTURE_PROBLEM: 'The photo could not be read.',
+    PICTURE_LIMIT:
+      'This photo cannot be stored: a limit on photos is reached. Show it to the game master instead.',
     TOO_RAPID: 'Too soon after your last completion.',
     TOO_FEW_CHALLENGES: 'There are not enough challenges to deal a hand.',
     MALFORMED: 'The app sent something the server does not understand.',
