@@ -21,11 +21,20 @@ export const CHILD_START_MS = 60_000;
 /** The repository root (the working directory for child processes). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** Environment for child processes: no TRUINLAG_* settings leak in from the developer's shell. */
+/**
+ * Tests store pictures whatever this machine's free disk (CI machines have had less than the default
+ * reserve); the reserve itself is tested with one larger than the disk (PICTURE-10).
+ */
+const NO_DISK_RESERVE = '0';
+
+/**
+ * Environment for child processes: no TRUINLAG_* settings leak in from the developer's shell, and no
+ * picture disk reserve (`NO_DISK_RESERVE`) unless `extra` asks for one.
+ */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TRUINLAG_')) env[key] = value;
-  return { ...env, ...extra };
+  return { ...env, TRUINLAG_PICTURE_DISK_RESERVE_BYTES: NO_DISK_RESERVE, ...extra };
 }
 
 export interface TestServer {
@@ -58,7 +67,7 @@ export const ROOMY_LIMITS: Partial<EdgeLimits> = {
 /**
  * Starts a real server in this process on port 0 (WebSocket on 127.0.0.1) with its Unix socket in the
  * data directory (a fresh temp directory unless one is given). Logs are silent; request and connection
- * limits are roomy unless `config.limits` says otherwise.
+ * limits are roomy and there is no picture disk reserve unless `config` says otherwise.
  */
 export async function startTestServer(
   options: ServerExtras & { dataDir?: string; config?: Omit<ServerConfigInput, 'dataDir'> } = {},
@@ -71,6 +80,7 @@ export async function startTestServer(
       socketPath: join(dataDir, SOCKET_FILE),
       logLevel: 'silent',
       limits: ROOMY_LIMITS,
+      pictureDiskReserveBytes: Number(NO_DISK_RESERVE),
       ...options.config,
       dataDir,
     },
