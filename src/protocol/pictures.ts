@@ -30,8 +30,6 @@ export const THUMBNAIL_PAGE_BUDGET = MAX_FRAME_BYTES - 128 * 1024;
 export const MAX_PERIOD_PICTURES = 20;
 /** What the pictures one player uploaded in the last 24 hours may take in the store (PICTURE-10). */
 export const MAX_PLAYER_PICTURE_BYTES_PER_DAY = 1024 * 1024 * 1024;
-/** The free disk space picture storage leaves for the game's own writes, unless configured (PICTURE-10). */
-export const DEFAULT_PICTURE_DISK_RESERVE_BYTES = 1024 * 1024 * 1024;
 
 /** Which limit of PICTURE-10 refused a picture (`details.limit` of `PICTURE_LIMIT`). */
 export type PictureLimit = 'period' | 'player' | 'disk';

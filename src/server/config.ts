@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import validVersion from 'semver/functions/valid.js';
-import { DEFAULT_PICTURE_DISK_RESERVE_BYTES } from '../protocol/pictures.js';
 import { MIN_CLIENT_VERSION } from '../protocol/version.js';
 import { edgeLimits, type EdgeLimits } from '../transport/limits.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './upload-limits.js';
@@ -10,6 +9,8 @@ export const DEFAULT_PORT = 8585;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = './data';
 export const SOCKET_FILE = 'truinlag.sock';
+/** The free disk space picture storage leaves for the game's own writes, unless configured (PICTURE-10). */
+export const DEFAULT_PICTURE_DISK_RESERVE_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Who may read `/metrics` (OPS-1): `token` asks for the admin token as `Authorization: Bearer`, from
