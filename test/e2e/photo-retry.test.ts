@@ -8,10 +8,8 @@ import { closeClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait.js';
 import { openUpload, type OpenUpload } from '../pictures/support.js';
 import { launchChromium } from './support/chromium.js';
-import { startGame, startGameServer, type GameServer } from './support/game.js';
-import { logIn, openPhone, screenshot, type TestPhone } from './support/phones.js';
-
-const HB = { latitude: 47.3779, longitude: 8.5403 };
+import { runnerOnPhone, type GameServer } from './support/game.js';
+import { screenshot, type TestPhone } from './support/phones.js';
 
 /**
  * A proof photo whose upload the server answers "not now" stays in the outbox and is sent again: here the
@@ -31,17 +29,12 @@ describe('a photo upload the server answers "try again"', { timeout: 240_000 }, 
 
   beforeAll(async () => {
     browser = await launchChromium();
-    game = await startGameServer(['Rot', 'Blau'], { uploads: { perLogin: 1 } });
-    const started = await startGame(game, { catchers: 1 });
-    const team = game.teams.find((t) => t.id === started.teams.find((s) => s.role === 'Runner')?.id);
-    if (team === undefined) throw new Error('no runner team');
+    let team: GameServer['teams'][number];
+    ({ game, phone, runner: team } = await runnerOnPhone(browser, { uploads: { perLogin: 1 } }));
     runner = team.id;
-    phone = await openPhone(browser, game.base, { position: HB });
     phone.context.on('response', (response) => {
       if (new URL(response.url()).pathname === '/pictures') uploads.push(response.status());
     });
-    await logIn(phone, team.passphrase);
-    await phone.page.getByRole('heading', { name: 'Your challenges' }).waitFor();
     // The same player's other upload, kept alive (a KiB a second) until the test lets it go.
     const { token } = await game.admin.request({ type: 'auth.login', passphrase: team.passphrase });
     holder = openUpload(game.base, token, { kind: 'team', team: runner }, 10 * 1024 * 1024);

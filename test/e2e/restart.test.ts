@@ -6,10 +6,8 @@ import { closeClients } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 import { launchChromium } from './support/chromium.js';
-import { completionsOf, startGame, startGameServer, type GameServer } from './support/game.js';
-import { logIn, openPhone, screenshot, type TestPhone } from './support/phones.js';
-
-const HB = { latitude: 47.3779, longitude: 8.5403 };
+import { completionsOf, runnerOnPhone, type GameServer } from './support/game.js';
+import { screenshot, type TestPhone } from './support/phones.js';
 
 /**
  * A completion sent while the server stops for a restart is answered SHUTTING_DOWN ("not now"): the app
@@ -25,14 +23,11 @@ describe('a completion sent while the server restarts', { timeout: 240_000 }, ()
 
   beforeAll(async () => {
     browser = await launchChromium();
-    game = await startGameServer(['Rot', 'Blau']);
-    const started = await startGame(game, { catchers: 1 });
-    const team = game.teams.find((t) => t.id === started.teams.find((s) => s.role === 'Runner')?.id);
-    if (team === undefined) throw new Error('no runner team');
-    runner = team.id;
-    phone = await openPhone(browser, game.base, { position: HB });
-    await logIn(phone, team.passphrase);
-    await phone.page.getByRole('heading', { name: 'Your challenges' }).waitFor();
+    ({
+      game,
+      phone,
+      runner: { id: runner },
+    } = await runnerOnPhone(browser));
   });
   afterAll(async () => {
     await browser?.close();

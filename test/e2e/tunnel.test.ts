@@ -2,10 +2,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients } from '../helpers/clients.js';
 import { launchChromium } from './support/chromium.js';
-import { completionsOf, startGame, startGameServer, type GameServer } from './support/game.js';
-import { logIn, openPhone, screenshot, serviceWorkerReady, type TestPhone } from './support/phones.js';
-
-const HB = { latitude: 47.3779, longitude: 8.5403 };
+import { completionsOf, runnerOnPhone, type GameServer } from './support/game.js';
+import { screenshot, serviceWorkerReady, type TestPhone } from './support/phones.js';
 
 describe('a completion in a tunnel', { timeout: 240_000 }, () => {
   let browser: Browser;
@@ -15,12 +13,11 @@ describe('a completion in a tunnel', { timeout: 240_000 }, () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    game = await startGameServer(['Rot', 'Blau']);
-    const started = await startGame(game, { catchers: 1 });
-    runner = started.teams.find((t) => t.role === 'Runner')?.id as number;
-    phone = await openPhone(browser, game.base, { position: HB });
-    await logIn(phone, game.teams.find((t) => t.id === runner)?.passphrase as string);
-    await phone.page.getByRole('heading', { name: 'Your challenges' }).waitFor();
+    ({
+      game,
+      phone,
+      runner: { id: runner },
+    } = await runnerOnPhone(browser));
     await serviceWorkerReady(phone.page);
   });
   afterAll(async () => {

@@ -8,6 +8,8 @@ import { startTestServer, type TestServer } from '../../helpers/server.js';
 import type { ServerConfigInput } from '../../../src/server/config.js';
 import { webApp } from '../../../src/server/web-app.js';
 import { builtWebApp } from '../../web/built-app.js';
+import type { Browser } from 'playwright-core';
+import { logIn, openPhone, type TestPhone } from './phones.js';
 
 export interface GameServer {
   readonly server: TestServer;
@@ -74,6 +76,28 @@ export async function startGame(game: GameServer, options: { catchers: number; g
     { session: game.session },
   );
   return game.admin.request({ type: 'game.start' }, { session: game.session });
+}
+
+/** Zürich HB, where the e2e phones stand unless a test moves them. */
+export const HB = { latitude: 47.3779, longitude: 8.5403 } as const;
+
+/**
+ * Two teams, Rot and Blau, in a started game with one catcher team, and a phone of the runner team's
+ * player at HB, logged in and showing its hand. `config` changes the server's settings (limits).
+ */
+export async function runnerOnPhone(
+  browser: Browser,
+  config: Omit<ServerConfigInput, 'dataDir'> = {},
+): Promise<{ game: GameServer; phone: TestPhone; runner: GameServer['teams'][number] }> {
+  const game = await startGameServer(['Rot', 'Blau'], config);
+  const started = await startGame(game, { catchers: 1 });
+  const runnerId = started.teams.find((t) => t.role === 'Runner')?.id;
+  const runner = game.teams.find((t) => t.id === runnerId);
+  if (runner === undefined) throw new Error('no runner team');
+  const phone = await openPhone(browser, game.base, { position: HB });
+  await logIn(phone, runner.passphrase);
+  await phone.page.getByRole('heading', { name: 'Your challenges' }).waitFor();
+  return { game, phone, runner };
 }
 
 /** The buildDemoCatalogue driver over a real admin connection (the dashboard test uses it too). */
