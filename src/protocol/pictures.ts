@@ -31,8 +31,8 @@ export const MAX_PERIOD_PICTURES = 20;
 /** What the pictures one player uploaded in the last 24 hours may take in the store (PICTURE-10). */
 export const MAX_PLAYER_PICTURE_BYTES_PER_DAY = 1024 * 1024 * 1024;
 
-/** Which limit of PICTURE-10 refused a picture (`details.limit` of `PICTURE_LIMIT`). */
-export type PictureLimit = 'period' | 'player' | 'disk';
+/** Bytes as MiB for a message: one decimal, none when it is 0 ("9.5", "10"). */
+export const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 
 /** The length of the base64 text of `bytes` bytes. */
 export const base64Length = (bytes: number): number => 4 * Math.ceil(bytes / 3);

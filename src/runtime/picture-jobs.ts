@@ -7,7 +7,7 @@ import {
 } from '../engine/handlers/pictures.js';
 import { blobKey } from '../engine/pictures/records.js';
 import type { Command } from '../protocol/commands/index.js';
-import type { PictureJobResult } from '../protocol/pictures.js';
+import { mib, type PictureJobResult } from '../protocol/pictures.js';
 import type { BlobSource, StoredBlob } from '../store/store.js';
 import type { JobRunners } from './jobs.js';
 import type { EncodedImage, ProcessedPicture } from './picture-process.js';
@@ -87,7 +87,6 @@ function diskRefusal(services: PictureJobServices, bytes: number): PictureJobRes
   const freeBytes = services.freeDiskBytes();
   const reserveBytes = services.diskReserveBytes;
   if (freeBytes - bytes >= reserveBytes) return undefined;
-  const mib = (n: number): string => (n / 1024 / 1024).toFixed(0);
   return {
     ok: false,
     code: 'PICTURE_LIMIT',

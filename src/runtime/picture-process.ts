@@ -5,6 +5,7 @@ import {
   FULL_PICTURE_MAX_SIDE,
   MAX_PICTURE_BYTES,
   MAX_PICTURE_PIXELS,
+  mib,
   THUMBNAIL_SIDE,
   type PictureJobResult,
   type ProcessedImage,
@@ -103,7 +104,6 @@ function encoded({ data, info }: { data: Buffer; info: OutputInfo }): EncodedIma
 
 const problem = (message: string): ProcessedPicture => ({ ok: false, code: 'PICTURE_PROBLEM', message });
 const tooLarge = (message: string): ProcessedPicture => ({ ok: false, code: 'TOO_LARGE', message });
-const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 const megapixels = (pixels: number): string => (pixels / 1_000_000).toFixed(1).replace(/\.0$/, '');
 const describe = (format: string): string =>
   format === 'jpeg'

@@ -2,6 +2,7 @@ import {
   base64Length,
   MAX_PERIOD_PICTURES,
   MAX_PLAYER_PICTURE_BYTES_PER_DAY,
+  mib,
   THUMBNAIL_PAGE_BUDGET,
   type PictureTarget,
 } from '../../protocol/pictures.js';
@@ -267,8 +268,6 @@ function overLimit(
 
 const periodFull = (team: TeamRecord, index: number): boolean =>
   (team.periods[index]?.pictures.length ?? 0) >= MAX_PERIOD_PICTURES;
-
-const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 
 function visiblePicture(ctx: HandlerContext, id: number): PictureRecord | undefined {
   const picture = ctx.tx.get('picture', id);

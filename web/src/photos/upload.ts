@@ -2,12 +2,6 @@ import type { PhotoAction } from '../outbox/actions.js';
 import { Unreachable, type Answer } from '../outbox/outbox.js';
 
 /**
- * Uploads a proof photo to the engine's picture route (`POST /pictures`, same origin) with the action's
- * id as its Idempotency-Key, so that a retried upload is stored once (D2). Reports upload progress.
- * Network failures and answers that say "try again" reject with Unreachable, so that the photo stays
- * queued and is sent again; every other answer is final.
- */
-/**
  * The statuses that say "not now" rather than "no": no answer (0); the upload arrived too slowly, as in
  * a tunnel (408, UPLOAD_TOO_SLOW); this player's upload slots are taken, by another device or by an
  * upload the server has not cut off yet (429, TOO_MANY_UPLOADS); a restarting, busy or unreachable
@@ -15,6 +9,12 @@ import { Unreachable, type Answer } from '../outbox/outbox.js';
  */
 const TRY_AGAIN = new Set([0, 408, 429, 502, 503, 504]);
 
+/**
+ * Uploads a proof photo to the engine's picture route (`POST /pictures`, same origin) with the action's
+ * id as its Idempotency-Key, so that a retried upload is stored once (D2). Reports upload progress.
+ * Network failures and answers that say "try again" reject with Unreachable, so that the photo stays
+ * queued and is sent again; every other answer is final.
+ */
 export function uploadPhoto(
   action: PhotoAction,
   token: string,
